@@ -1,0 +1,1 @@
+"""Chat platform adapters: translate platform events into the core's messages and back."""

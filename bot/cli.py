@@ -1,0 +1,321 @@
+"""`spred` (also `python -m bot`): serve, import, export, ask, list, show, demand, load-demo.
+
+Mistakes in what a person typed or gave us end in one clear line on stderr and a non-zero
+exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import orjson
+from aiohttp import web
+
+from bot import __version__
+from bot.config import ConfigError, Settings
+from bot.render_text import match_line, solution_details, solution_row
+from bot.server import base_url, build_app
+from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.records import DemandStatus
+from knowledge.solutions import parse_solutions
+from knowledge.store import Store, StoreError, open_store
+from knowledge.store.durable import write_atomically
+from knowledge.text import fold
+from knowledge.transfer import ImportFileError, export_bytes, read_entries
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--data", metavar="DIR", help="data directory (default: $SPRED_DATA, else ./data)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="spred", description="Spred: proven public-sector solutions, one question away."
+    )
+    parser.add_argument("--version", action="version", version=f"spred {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", parents=[data], help="run the chat server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3978)
+
+    imp = sub.add_parser("import", parents=[data], help="add or update solutions from a file")
+    imp.add_argument("file", type=Path, help="a JSON list of solutions, or a CSV sheet")
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid entries even if others are invalid",
+    )
+
+    exp = sub.add_parser("export", parents=[data], help="write every solution as JSON")
+    exp.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+
+    ask = sub.add_parser("ask", parents=[data], help="find the solutions that answer a question")
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--batch", type=Path, metavar="FILE", help="one question per line")
+    ask.add_argument("--top", type=int, default=3, metavar="N")
+    ask.add_argument("--json", action="store_true", help="one JSON line per question")
+
+    lst = sub.add_parser("list", parents=[data], help="list solutions")
+    lst.add_argument("--json", action="store_true")
+
+    show = sub.add_parser("show", parents=[data], help="show one solution in full")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+
+    demand = sub.add_parser(
+        "demand", parents=[data], help="open questions no solution answered, most asked first"
+    )
+    demand.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only if this data directory has never held solutions",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.command == "serve" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env(data=args.data)
+        if args.command == "serve":
+            return serve(settings, host=args.host, port=args.port)
+        return asyncio.run(_COMMANDS[args.command](settings, args))
+    except (UserError, ConfigError, ImportFileError, StoreError) as exc:
+        print(f"spred: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `spred export | head`: the reader left, nothing to report
+        return EXIT_OK
+
+
+def serve(settings: Settings, *, host: str, port: int) -> int:
+    if not 0 < port < 65536:
+        raise UserError(f"--port must be between 1 and 65535, not {port}")
+    base = base_url(host, port)
+
+    def announce(_: object) -> None:
+        print(
+            f"Spred {__version__} is running on {base}\n"
+            f"  health:  {base}/healthz\n"
+            f"  data:    {settings.data_dir.resolve()}\n"
+            f"Stop it with Ctrl+C.",
+            flush=True,
+        )
+
+    try:
+        web.run_app(build_app(settings), host=host, port=port, print=announce, access_log=None)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return EXIT_OK
+
+
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Store]:
+    store = await open_store(settings.data_dir)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    entries = await asyncio.to_thread(read_entries, args.file)
+    if not entries:
+        raise UserError(f"{args.file} holds no solutions; nothing imported")
+    progress = Progress("validating", total=len(entries))
+    batch = await asyncio.to_thread(parse_solutions, entries, on_progress=progress.update)
+    progress.done()
+    for error in batch.errors:
+        print(error, file=sys.stderr)
+    if batch.errors and not args.skip_invalid:
+        print(
+            f"spred: {batch.rejected} of {len(entries)} entries are invalid; nothing was "
+            f"imported. Fix them, or use --skip-invalid to import the "
+            f"{len(batch.solutions)} valid ones.",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+    async with opened(settings) as store:
+        known = {s.id for s in await store.solutions.all()}
+        await store.solutions.upsert_many(batch.solutions)
+    new = sum(1 for s in batch.solutions if s.id not in known)
+    print(
+        f"Imported {len(batch.solutions)} solutions ({new} new, "
+        f"{len(batch.solutions) - new} updated) into {settings.data_dir}."
+    )
+    if batch.errors:
+        print(f"spred: skipped {batch.rejected} invalid entries (listed above).", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    async with opened(settings) as store:
+        payload = export_bytes(await store.solutions.all())
+    if args.output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        await asyncio.to_thread(write_atomically, args.output, payload)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    print(f"Exported to {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise UserError(f"--top must be 1 or more, not {args.top}")
+    if args.batch is not None and args.question:
+        raise UserError("give either a QUESTION or --batch FILE, not both")
+    if args.batch is not None:
+        questions = await asyncio.to_thread(_read_questions, args.batch)
+    elif args.question:
+        questions = [" ".join(args.question)]
+    else:
+        raise UserError('what is your question? e.g. spred ask "kortere ventetid hjemmepleje"')
+    async with opened(settings) as store:
+        kb = await KnowledgeBase.load(store)
+    for question in questions:
+        matches = kb.ask(question, top=args.top)
+        if args.json:
+            print(
+                _json_line(
+                    {
+                        "q": question,
+                        "matches": [
+                            {"id": m.solution.id, "title": m.solution.title, "score": m.score}
+                            for m in matches
+                        ],
+                    }
+                )
+            )
+            continue
+        if len(questions) > 1:
+            print(f"? {question}")
+        if not matches:
+            print("No solution in the knowledge base answers this well enough.")
+        for rank, match in enumerate(matches, 1):
+            print(match_line(rank, match))
+    return EXIT_OK
+
+
+def _read_questions(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror or exc}") from None
+
+
+async def cmd_list(settings: Settings, args: argparse.Namespace) -> int:
+    async with opened(settings) as store:
+        solutions = sorted(await store.solutions.all(), key=lambda s: s.id)
+    for solution in solutions:
+        print(_json_line(solution.to_dict()) if args.json else solution_row(solution))
+    if not solutions and not args.json:
+        print(
+            f"No solutions in {settings.data_dir} yet: add some with 'spred import FILE' "
+            f"or 'spred load-demo'.",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+async def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
+    async with opened(settings) as store:
+        solution = await store.solutions.get(args.id)
+    if solution is None:
+        raise UserError(f"no solution with id {args.id!r}; 'spred list' shows the ids")
+    print(_json_line(solution.to_dict()) if args.json else solution_details(solution))
+    return EXIT_OK
+
+
+async def cmd_demand(settings: Settings, args: argparse.Namespace) -> int:
+    async with opened(settings) as store:
+        open_demand = [d for d in await store.demand.all() if d.status == DemandStatus.OPEN]
+    groups: dict[str, list[str]] = {}
+    for item in sorted(open_demand, key=lambda d: d.asked_at):
+        groups.setdefault(" ".join(fold(item.question).split()), []).append(item.question)
+    ranked = sorted(groups.values(), key=len, reverse=True)
+    for questions in ranked:
+        if args.json:
+            print(_json_line({"question": questions[-1], "count": len(questions)}))
+        else:
+            print(f"{len(questions):>4}  {questions[-1]}")
+    if not ranked and not args.json:
+        print("No open demand: every question so far found an answer.", file=sys.stderr)
+    return EXIT_OK
+
+
+async def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
+    if args.if_empty and (settings.data_dir / "solutions.json").exists():
+        return EXIT_OK
+    solutions = demo_solutions()
+    async with opened(settings) as store:
+        await store.solutions.upsert_many(solutions)
+    print(f"Loaded {len(solutions)} demo solutions into {settings.data_dir}.")
+    return EXIT_OK
+
+
+def _json_line(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+class Progress:
+    """A progress bar on stderr for long jobs, only when a person is watching."""
+
+    def __init__(self, label: str, *, total: int, minimum: int = 2000) -> None:
+        self.label = label
+        self.total = total
+        self.shown = total >= minimum and sys.stderr.isatty()
+
+    def update(self, done: int) -> None:
+        if self.shown:
+            filled = int(30 * done / self.total)
+            print(
+                f"\r{self.label} [{'#' * filled}{' ' * (30 - filled)}] {done}/{self.total}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "ask": cmd_ask,
+    "list": cmd_list,
+    "show": cmd_show,
+    "demand": cmd_demand,
+    "load-demo": cmd_load_demo,
+}

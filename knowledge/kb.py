@@ -1,0 +1,52 @@
+"""The knowledge base: the store's solutions and the matcher's index, kept in step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from importlib import resources
+
+from knowledge.matcher import Match, Matcher
+from knowledge.solutions import Solution, parse_solutions
+from knowledge.store import Store
+from knowledge.transfer import parse_json
+
+
+class KnowledgeBase:
+    def __init__(self, *, store: Store, matcher: Matcher) -> None:
+        self.store = store
+        self.matcher = matcher
+
+    @classmethod
+    async def load(cls, store: Store, *, matcher: Matcher | None = None) -> KnowledgeBase:
+        kb = cls(store=store, matcher=matcher or Matcher())
+        kb.matcher.add_all(await store.solutions.all())
+        return kb
+
+    async def publish(self, solutions: Sequence[Solution]) -> None:
+        """Stores (all or nothing), then indexes: a solution is never findable before it is
+        durable."""
+        await self.store.solutions.upsert_many(solutions)
+        for solution in solutions:
+            self.matcher.add(solution)
+
+    async def retire(self, solution_id: str) -> Solution | None:
+        """Hides a solution from answers; it stays in the store and in exports."""
+        solution = await self.store.solutions.get(solution_id)
+        if solution is None:
+            return None
+        retired = replace(solution, retired=True)
+        await self.publish([retired])
+        return retired
+
+    def ask(self, question: str, *, top: int = 3) -> list[Match]:
+        return self.matcher.search(question, top=top)
+
+
+def demo_solutions() -> list[Solution]:
+    """The demo knowledge base shipped with Spred (fictional people, realistic solutions)."""
+    payload = resources.files("knowledge").joinpath("demo/solutions.json").read_bytes()
+    batch = parse_solutions(parse_json(payload, name="demo/solutions.json"))
+    if batch.errors:  # shipped data: a failure here is a bug, caught by the tests
+        raise ValueError("\n".join(map(str, batch.errors)))
+    return batch.solutions

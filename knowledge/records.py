@@ -1,0 +1,181 @@
+"""The records Spred keeps beside solutions: people, adoptions, demand, introductions, feedback,
+and the small bookkeeping records of the chat adapters (conversation state, seen events).
+
+They are plain frozen dataclasses; `to_dict`/`from_dict` give their stored form, with
+datetimes as ISO 8601 text in UTC and enums as their values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, ClassVar, Self
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Stage(enum.StrEnum):
+    """How far an organisation has come with someone else's solution."""
+
+    INTERESTED = "interested"
+    PILOTING = "piloting"
+    ADOPTED = "adopted"
+
+
+class DemandStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    DISMISSED = "dismissed"
+
+
+class Record:
+    """Shared (de)serialisation for the plain records below."""
+
+    __slots__ = ()
+    key_field: ClassVar[str] = "id"
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self, self.key_field))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _encode(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Self:
+        hints = _hints(cls)
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: _decode(hints[k], v) for k, v in raw.items() if k in names})
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(hint: Any, value: object) -> object:
+    if value is None:
+        return None
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for option in options:
+        if option is datetime and isinstance(value, str):
+            return datetime.fromisoformat(value)
+        if isinstance(option, type) and issubclass(option, enum.Enum):
+            return option(value)
+    if typing.get_origin(hint) is tuple and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Person(Record):
+    """A directory entry; `manager_id` points at another person's id."""
+
+    id: str
+    name: str
+    email: str = ""
+    organization: str = ""
+    unit: str = ""
+    role: str = ""
+    manager_id: str | None = None
+    slack_id: str | None = None
+    teams_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Adoption(Record):
+    """An organisation (unit) taking up a solution, and what it changed to make it fit."""
+
+    id: str
+    solution_id: str
+    user: str  # platform-qualified, e.g. "slack:U123"
+    organization: str
+    unit: str = ""
+    stage: Stage = Stage.INTERESTED
+    note: str = ""
+    updated_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Demand(Record):
+    """A question no solution answered: visible demand, and a promise to tell the asker."""
+
+    id: str
+    question: str
+    asker: str
+    asker_name: str = ""
+    asked_at: datetime = dataclasses.field(default_factory=now)
+    status: DemandStatus = DemandStatus.OPEN
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    notify: bool = True
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Introduction(Record):
+    """An asker put in touch with a solution's contact person."""
+
+    id: str
+    solution_id: str
+    asker: str
+    asker_name: str
+    contact_name: str
+    asker_organization: str = ""
+    contact_email: str = ""
+    created_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Feedback(Record):
+    id: str
+    user: str
+    helpful: bool
+    question: str = ""
+    solution_id: str | None = None
+    comment: str = ""
+    created_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Conversation(Record):
+    """Where one user is in a multi-turn flow; `state` and `data` belong to the dialogue core."""
+
+    key_field: ClassVar[str] = "conversation_key"
+
+    conversation_key: str  # "platform:conversation:user"
+    state: str
+    data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    updated_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SeenEvent(Record):
+    """A platform event already handled, kept until `expires_at` so a retry is not answered."""
+
+    key_field: ClassVar[str] = "event_key"
+
+    event_key: str  # "platform:event_id"
+    seen_at: datetime = dataclasses.field(default_factory=now)
+    expires_at: datetime | None = None

@@ -1,0 +1,132 @@
+"""The store's interface: what bot/, adapters/ and the CLI may rely on.
+
+A backend (TinyDB files today, a server database later) provides one `Collection` per kind
+of record. Every method is a coroutine, so no backend can block the event loop, and a write
+has returned only once it is durable.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, Self, TypeVar
+
+from knowledge.records import (
+    Adoption,
+    Conversation,
+    Demand,
+    Feedback,
+    Introduction,
+    Person,
+    SeenEvent,
+)
+from knowledge.solutions import Solution
+
+SCHEMA_VERSION = 1
+
+
+class Storable(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Self: ...
+
+
+R = TypeVar("R", bound=Storable)
+
+
+class StoreError(Exception):
+    """A problem with the store an operator must fix; the message says what and where."""
+
+
+class StoreCorrupt(StoreError):
+    pass
+
+
+class Collection(Protocol[R]):
+    name: str
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def get(self, key: str) -> R | None: ...
+
+    async def all(self) -> list[R]: ...
+
+    async def count(self) -> int: ...
+
+    async def upsert(self, record: R) -> None: ...
+
+    async def upsert_many(self, records: Iterable[R]) -> None:
+        """All or nothing: either every record is durable or none is."""
+        ...
+
+    async def delete(self, key: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionSpec:
+    name: str
+    record_type: type[Storable]
+
+
+# One file (or table) each, so frequent small writes never rewrite the knowledge base.
+COLLECTIONS: tuple[CollectionSpec, ...] = (
+    CollectionSpec("solutions", Solution),
+    CollectionSpec("people", Person),
+    CollectionSpec("adoptions", Adoption),
+    CollectionSpec("demand", Demand),
+    CollectionSpec("introductions", Introduction),
+    CollectionSpec("feedback", Feedback),
+    CollectionSpec("conversations", Conversation),
+    CollectionSpec("seen_events", SeenEvent),
+)
+
+
+class Store(ABC):
+    """The collections as attributes (`store.solutions`); a backend says how to make one."""
+
+    solutions: Collection[Solution]
+    people: Collection[Person]
+    adoptions: Collection[Adoption]
+    demand: Collection[Demand]
+    introductions: Collection[Introduction]
+    feedback: Collection[Feedback]
+    conversations: Collection[Conversation]
+    seen_events: Collection[SeenEvent]
+
+    def __init__(self) -> None:
+        self.collections: dict[str, Collection[Any]] = {
+            spec.name: self.make_collection(spec) for spec in COLLECTIONS
+        }
+        for name, collection in self.collections.items():
+            setattr(self, name, collection)
+
+    @abstractmethod
+    def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
+        """One collection of this backend, for the records `spec` names."""
+
+    async def open(self) -> None:
+        """Loads every collection now, so a damaged one is reported at start-up."""
+        try:
+            for collection in self.collections.values():
+                await collection.open()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        for collection in self.collections.values():
+            await collection.close()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,47 @@
+"""An in-memory backend: the same interface, nothing on disk. For tests and throwaway runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Generic
+
+from knowledge.store.base import Collection, CollectionSpec, R, Store
+
+
+class MemoryCollection(Generic[R]):
+    def __init__(self, *, name: str, record_type: type[R]) -> None:
+        self.name = name
+        self._type = record_type
+        # Stored as dicts, like a real backend, so a record that cannot round-trip fails here too.
+        self._docs: dict[str, dict[str, Any]] = {}
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def get(self, key: str) -> R | None:
+        doc = self._docs.get(key)
+        return None if doc is None else self._type.from_dict(doc)
+
+    async def all(self) -> list[R]:
+        return [self._type.from_dict(doc) for doc in self._docs.values()]
+
+    async def count(self) -> int:
+        return len(self._docs)
+
+    async def upsert(self, record: R) -> None:
+        await self.upsert_many([record])
+
+    async def upsert_many(self, records: Iterable[R]) -> None:
+        encoded = {r.key: r.to_dict() for r in records}
+        self._docs.update(encoded)
+
+    async def delete(self, key: str) -> bool:
+        return self._docs.pop(key, None) is not None
+
+
+class MemoryStore(Store):
+    def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
+        return MemoryCollection(name=spec.name, record_type=spec.record_type)

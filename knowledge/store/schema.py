@@ -1,0 +1,72 @@
+"""The data directory's schema version, and the hook that upgrades older directories.
+
+`<data>/meta.json` holds `schema_version`. A directory from an older Spred is brought up to
+date one step at a time by `MIGRATIONS[n]` (n → n+1), each step followed by a durable update
+of the version, so a crash between steps resumes where it stopped. Steps must therefore be
+idempotent. A directory from a newer Spred is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import orjson
+
+from knowledge.store.base import SCHEMA_VERSION, StoreCorrupt, StoreError
+from knowledge.store.durable import FILE_MODE, load_json_file, write_atomically
+
+META_FILE = "meta.json"
+
+Migration = Callable[[Path], None]
+MIGRATIONS: Mapping[int, Migration] = {}
+
+
+def prepare(
+    data_dir: Path,
+    *,
+    version: int = SCHEMA_VERSION,
+    migrations: Mapping[int, Migration] = MIGRATIONS,
+) -> int:
+    """Creates or upgrades `data_dir` to `version`; returns the version found before."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the data directory {data_dir}: {exc.strerror or exc}"
+        ) from exc
+    if not os.access(data_dir, os.W_OK):
+        raise StoreError(f"the data directory {data_dir} is not writable by this user")
+    lock = os.open(data_dir / ".meta.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes starting at once migrate once
+        meta_path = data_dir / META_FILE
+        meta = load_json_file(meta_path)
+        if meta is None:
+            _write(meta_path, version)
+            return version
+        found = meta.get("schema_version")
+        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+            raise StoreCorrupt(f"{meta_path}: schema_version must be a positive whole number")
+        if found > version:
+            raise StoreError(
+                f"{data_dir} was written by a newer Spred (schema {found}); this one reads "
+                f"schema {version} at most. Upgrade Spred, or point --data elsewhere."
+            )
+        current = found
+        while current < version:
+            step = migrations.get(current)
+            if step is None:
+                raise StoreError(f"no migration from schema {current} to {current + 1}")
+            step(data_dir)
+            current += 1
+            _write(meta_path, current)
+        return found
+    finally:
+        os.close(lock)
+
+
+def _write(path: Path, version: int) -> None:
+    write_atomically(path, orjson.dumps({"schema_version": version}, option=orjson.OPT_INDENT_2))

@@ -1,0 +1,116 @@
+"""The default backend: one TinyDB file per collection in the data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Generic
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt
+from knowledge.store.durable import DurableJSONStorage
+from knowledge.store.writer import SerialWriter
+from knowledge.validation import ValidationError
+
+
+class KeyedTable(Table):
+    """Documents are addressed by the record's own key (a solution's slug), not a counter."""
+
+    document_id_class = str
+
+    def _get_next_id(self) -> str:
+        raise TypeError("every Spred document is inserted with its own key")
+
+
+class KeyedTinyDB(TinyDB):
+    table_class = KeyedTable
+
+
+class TinyCollection(Generic[R]):
+    def __init__(self, *, name: str, path: Path, record_type: type[R]) -> None:
+        self.name = name
+        self.path = path
+        self._type = record_type
+        storage = DurableJSONStorage(path)
+        self._db = KeyedTinyDB(storage=lambda: storage)
+        # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
+        self._table = self._db.table(name, cache_size=0)
+        self._decoded: dict[str, R] = {}
+        self._writer = SerialWriter(storage, on_reload=self._decoded.clear)
+
+    async def open(self) -> None:
+        """Loads the file now, so a corrupt one is reported at start-up, naming it."""
+        await self._writer.read(self._table.__len__)
+
+    async def close(self) -> None:
+        await self._writer.close()
+
+    async def get(self, key: str) -> R | None:
+        return await self._writer.read(lambda: self._get(key))
+
+    async def all(self) -> list[R]:
+        return await self._writer.read(
+            lambda: [self._decode(doc.doc_id, doc) for doc in self._table]
+        )
+
+    async def count(self) -> int:
+        return await self._writer.read(self._table.__len__)
+
+    async def upsert(self, record: R) -> None:
+        await self.upsert_many([record])
+
+    async def upsert_many(self, records: Iterable[R]) -> None:
+        # Encoding happens here, before the writer, so a bad record fails alone.
+        batch = {r.key: (r, r.to_dict()) for r in records}
+        if batch:
+            await self._writer.write(lambda: self._put(batch))
+
+    async def delete(self, key: str) -> bool:
+        return await self._writer.write(lambda: self._delete(key))
+
+    def _get(self, key: str) -> R | None:
+        doc = self._table.get(doc_id=key)
+        return None if doc is None else self._decode(key, doc)
+
+    def _decode(self, key: str, doc: Any) -> R:
+        record = self._decoded.get(key)
+        if record is None:
+            try:
+                record = self._type.from_dict(doc)
+            except (ValidationError, TypeError, ValueError) as exc:
+                raise StoreCorrupt(
+                    f"{self.path}: entry {key!r} cannot be read ({exc}). Fix or remove it "
+                    f"in the file, or restore {self.path.name}.bak"
+                ) from exc
+            self._decoded[key] = record
+        return record
+
+    def _put(self, batch: dict[str, tuple[R, dict[str, Any]]]) -> None:
+        existing = [k for k in batch if self._table.contains(doc_id=k)]
+        if existing:
+            self._table.remove(doc_ids=existing)
+        self._table.insert_multiple(Document(doc, doc_id=k) for k, (_, doc) in batch.items())
+        for key, (record, _) in batch.items():
+            self._decoded[key] = record
+
+    def _delete(self, key: str) -> bool:
+        if not self._table.contains(doc_id=key):
+            return False
+        self._table.remove(doc_ids=[key])
+        self._decoded.pop(key, None)
+        return True
+
+
+class TinyStore(Store):
+    """Each collection in `<data>/<name>.json`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        super().__init__()
+
+    def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
+        return TinyCollection(
+            name=spec.name, path=self.data_dir / f"{spec.name}.json", record_type=spec.record_type
+        )

@@ -1,0 +1,152 @@
+"""Reading import files (JSON or CSV) into raw entries, and writing the export.
+
+Errors here are about the file as a whole (missing, too big, not JSON, not UTF-8); errors in
+single entries are the validator's (knowledge.solutions.parse_solutions).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from knowledge.solutions import Solution
+
+# The whole knowledge base lives in memory; one import may not be more than a large one.
+MAX_IMPORT_BYTES = 40 * 1024 * 1024
+
+LIST_COLUMNS = ("professions", "domains", "tags", "sponsors")
+GROUPS = {"result": "results", "contact": "contacts"}
+_GROUP_COLUMN = re.compile(r"(result|contact)(\d*)_(\w+)")
+_DANISH_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?")
+_NUMBER_FIELDS = frozenset({"before", "after"})
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as an import at all; the message says what to do."""
+
+
+def read_entries(path: Path) -> list[Any]:
+    """The raw entries of a JSON list or a CSV sheet, ready for validation."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ImportFileError(f"{path} is a directory; give the path of a .json or .csv file")
+        if size > MAX_IMPORT_BYTES:
+            raise ImportFileError(
+                f"{path} is {size / 1e6:.1f} MB; Spred imports at most "
+                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB at a time. Split it into smaller "
+                f"files and import each: entries are upserted by id, so they add up."
+            )
+        payload = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: no such file") from None
+    except PermissionError:
+        raise ImportFileError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
+    if _looks_like_csv(path, payload):
+        return parse_csv(payload, name=str(path))
+    return parse_json(payload, name=str(path))
+
+
+def _looks_like_csv(path: Path, payload: bytes) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".tsv", ".txt"}:
+        return True
+    if suffix == ".json":
+        return False
+    return not payload.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"[", b"{"))
+
+
+def parse_json(payload: bytes, *, name: str) -> list[Any]:
+    if not payload.strip():
+        raise ImportFileError(f"{name} is empty; expected a JSON list of solutions")
+    try:
+        data = orjson.loads(payload.removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as exc:
+        raise ImportFileError(
+            f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(data, list):
+        kind = "an object" if isinstance(data, dict) else "a single value"
+        raise ImportFileError(f"{name} holds {kind}; expected a JSON list of solutions [...]")
+    return data
+
+
+def parse_csv(payload: bytes, *, name: str) -> list[dict[str, Any]]:
+    """One row per solution. Lists are `;`-separated cells; results and contacts come in
+    column groups `result_metric`, `result_before`, … and `result2_metric`, … (likewise
+    `contact_name`, `contact2_name`). Danish decimal commas ("12,5") are read as numbers."""
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+            f"(in Excel: 'CSV UTF-8 (kommasepareret)') and import again"
+        ) from None
+    if not text.strip():
+        raise ImportFileError(f"{name} is empty; expected a header row and one row a solution")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        header = rows.fieldnames or []
+        if "id" not in header:
+            raise ImportFileError(
+                f"{name}: the header row has no 'id' column "
+                f"(found: {', '.join(header[:12]) or 'nothing'})"
+            )
+        return [_row_entry(row) for row in rows]
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: line {rows.line_num}: {exc}") from None
+
+
+def _row_entry(row: dict[str | None, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    groups: dict[tuple[str, int], dict[str, Any]] = {}
+    for column, cell in row.items():
+        if column is None or cell is None:
+            continue  # more cells than header columns: nothing to name them by
+        value = cell.strip()
+        if not value:
+            continue
+        column = column.strip()
+        if match := _GROUP_COLUMN.fullmatch(column):
+            kind, number, field = match.groups()
+            item = groups.setdefault((kind, int(number or 1)), {})
+            item[field] = _number(value) if field in _NUMBER_FIELDS else value
+        elif column in LIST_COLUMNS:
+            entry[column] = [part.strip() for part in value.split(";") if part.strip()]
+        elif column == "retired":
+            entry[column] = value.lower() in {"true", "ja", "yes", "1"}
+        else:
+            entry[column] = value
+    for (kind, _), item in sorted(groups.items()):
+        entry.setdefault(GROUPS[kind], []).append(item)
+    return entry
+
+
+def _number(value: str) -> Any:
+    """A number if the cell holds one (12, 12.5, 12,5, 1.234,5); else the text, for the
+    validator to name."""
+    if "," in value and _DANISH_NUMBER.fullmatch(value):
+        value = value.replace(".", "").replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() and "." not in value else number
+
+
+def export_bytes(solutions: Iterable[Solution]) -> bytes:
+    """The import schema, sorted by id: the same store always gives the same bytes."""
+    entries = [s.to_dict() for s in sorted(solutions, key=lambda s: s.id)]
+    return orjson.dumps(entries, option=orjson.OPT_INDENT_2) + b"\n"

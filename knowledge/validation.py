@@ -1,0 +1,197 @@
+"""Field-by-field reading of untrusted input that collects every error, not just the first.
+
+Import files are written by hand or exported from spreadsheets; an admin fixing them wants
+the whole list of mistakes at once, each naming the entry and the field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+# C0/C1 control characters (ANSI escapes among them) would reach terminals and chat clients.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+MAX_NUMBER = 1e12
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ValidationError(ValueError):
+    """Raised with every error found in one record or one batch."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def describe(value: object) -> str:
+    """Names a JSON value's type the way a person editing the file thinks of it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+class Fields:
+    """Reads typed fields from one raw mapping; problems are appended to a shared error list."""
+
+    def __init__(self, raw: Mapping[str, object], *, path: str, errors: list[FieldError]) -> None:
+        self.raw = raw
+        self.path = path
+        self.errors = errors
+
+    @classmethod
+    def of(cls, raw: object, *, path: str, errors: list[FieldError]) -> Fields | None:
+        if not isinstance(raw, Mapping):
+            errors.append(FieldError(path, f"must be an object, not {describe(raw)}"))
+            return None
+        return cls(raw, path=path, errors=errors)
+
+    def at(self, name: str) -> str:
+        return f"{self.path}.{name}"
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(FieldError(self.at(name), message))
+
+    def text(
+        self,
+        name: str,
+        *,
+        max_len: int,
+        required: bool = False,
+        multiline: bool = False,
+        pattern: re.Pattern[str] | None = None,
+        hint: str = "",
+    ) -> str:
+        value = self.raw.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.fail(name, f"must be text, not {describe(value)}")
+            return ""
+        return self._clean(
+            name, value, max_len=max_len, multiline=multiline, pattern=pattern, hint=hint
+        )
+
+    def _clean(
+        self,
+        name: str,
+        value: str,
+        *,
+        max_len: int,
+        multiline: bool,
+        pattern: re.Pattern[str] | None,
+        hint: str,
+    ) -> str:
+        value = unicodedata.normalize("NFC", value.strip())
+        if multiline:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if len(value) > max_len:
+            self.fail(name, f"is {len(value)} characters long; at most {max_len} allowed")
+        elif _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+            kind = "control characters" if multiline else "line breaks or control characters"
+            self.fail(name, f"must not contain {kind}")
+        elif pattern is not None and not pattern.fullmatch(value):
+            self.fail(name, f"{value[:80]!r} is not valid{': ' + hint if hint else ''}")
+        return value
+
+    def email(self, name: str, *, required: bool = False) -> str:
+        return self.text(
+            name,
+            max_len=254,
+            required=required,
+            pattern=_EMAIL,
+            hint="expected an address like navn@kommune.dk",
+        )
+
+    def number(self, name: str) -> int | float | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            shown = f" ({value[:40]!r})" if isinstance(value, str) else ""
+            self.fail(name, f"must be a number, not {describe(value)}{shown}")
+            return None
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            self.fail(name, f"must be a finite number below {MAX_NUMBER:.0e}")
+            return None
+        return value
+
+    def choice(self, name: str, options: Sequence[str], *, default: str) -> str:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return default
+        if value not in options:
+            self.fail(name, f"must be one of {', '.join(options)}, not {str(value)[:40]!r}")
+            return default
+        return str(value)
+
+    def flag(self, name: str) -> bool:
+        value = self.raw.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, f"must be true or false, not {describe(value)}")
+            return False
+        return value
+
+    def texts(self, name: str, *, max_items: int, max_len: int) -> tuple[str, ...]:
+        """A list of short labels; duplicates (after trimming) are dropped, order is kept."""
+        value = self.raw.get(name)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(name, f"must be a list of text, not {describe(value)}")
+            return ()
+        if len(value) > max_items:
+            self.fail(name, f"has {len(value)} items; at most {max_items} allowed")
+            return ()
+        out: dict[str, None] = {}
+        for i, item in enumerate(value):
+            label = f"{name}[{i}]"
+            if not isinstance(item, str):
+                self.fail(label, f"must be text, not {describe(item)}")
+                continue
+            cleaned = self._clean(
+                label, item, max_len=max_len, multiline=False, pattern=None, hint=""
+            )
+            if cleaned:
+                out[cleaned] = None
+        return tuple(out)
+
+    def objects(self, name: str, *, max_items: int) -> list[tuple[str, object]]:
+        """The raw items of a list of objects, each with its path, for a nested reader."""
+        value = self.raw.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(name, f"must be a list, not {describe(value)}")
+            return []
+        if len(value) > max_items:
+            self.fail(name, f"has {len(value)} items; at most {max_items} allowed")
+            return []
+        return [(self.at(f"{name}[{i}]"), item) for i, item in enumerate(value)]
+
+    def extra(self, known: frozenset[str]) -> dict[str, object]:
+        """Fields this version does not know; kept so a round trip loses nothing."""
+        return {k: v for k, v in self.raw.items() if k not in known}
