@@ -1,0 +1,107 @@
+"""The aiohttp server over real loopback HTTP, and `spred serve` as a process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import orjson
+from aiohttp.test_utils import TestServer
+
+from bot import __version__
+from bot.config import Settings
+from bot.server import build_app
+from tests.conftest import solution_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def test_healthz_reports_status_version_adapters_and_size(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (tmp_path / "kb.json").write_bytes(orjson.dumps([solution_dict()]))
+    subprocess.run(
+        [sys.executable, "-m", "bot", "import", str(tmp_path / "kb.json"), "--data", str(data)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    server = TestServer(build_app(Settings(data_dir=data)), host="127.0.0.1")
+    async with server, aiohttp.ClientSession() as http:
+        async with http.get(server.make_url("/healthz")) as response:
+            assert response.status == 200
+            body = await response.json()
+        async with http.get(server.make_url("/nothing-here")) as missing:
+            assert missing.status == 404
+    assert body == {
+        "status": "ok",
+        "version": __version__,
+        "adapters": {"slack": False, "teams": False},
+        "solutions": 1,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _spred(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_spred_serve_starts_answers_and_stops(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = _spred("serve", "--port", str(port), "--data", str(tmp_path / "data"))
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}" in first
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    status, body = r.status, orjson.loads(r.read())
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.05)
+        assert status == 200
+        assert body["status"] == "ok"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _spred("serve", "--port", str(port), "--data", str(tmp_path / "data"))
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert "Traceback" not in err
+
+
+def test_a_bad_setting_stops_start_up_with_its_name(tmp_path: Path) -> None:
+    env = {**os.environ, "SPRED_LANGUAGE": "fr"}
+    proc = _spred("serve", "--data", str(tmp_path / "data"), env=env)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 1
+    assert "SPRED_LANGUAGE must be 'da' or 'en'" in err
