@@ -157,7 +157,7 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         )
         return EXIT_REJECTED
     async with opened(settings) as store:
-        known = {s.id for s in await store.solutions.all()}
+        known = set(await store.solutions.keys())
         await store.solutions.upsert_many(batch.solutions)
     new = sum(1 for s in batch.solutions if s.id not in known)
     print(

@@ -42,6 +42,7 @@ async def test_upsert_get_all_count_delete(store: Store) -> None:
     await store.solutions.upsert(make_solution("andet-tiltag", title="Andet tiltag"))
     assert await store.solutions.count() == 2
     assert {s.id for s in await store.solutions.all()} == {"kortere-ventetid", "andet-tiltag"}
+    assert sorted(await store.solutions.keys()) == ["andet-tiltag", "kortere-ventetid"]
     assert await store.solutions.delete("andet-tiltag") is True
     assert await store.solutions.delete("andet-tiltag") is False
     assert await store.solutions.count() == 1

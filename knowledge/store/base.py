@@ -58,6 +58,8 @@ class Collection(Protocol[R]):
 
     async def all(self) -> list[R]: ...
 
+    async def keys(self) -> list[str]: ...
+
     async def count(self) -> int: ...
 
     async def upsert(self, record: R) -> None: ...
@@ -123,10 +125,3 @@ class Store(ABC):
     async def close(self) -> None:
         for collection in self.collections.values():
             await collection.close()
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()

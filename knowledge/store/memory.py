@@ -28,6 +28,9 @@ class MemoryCollection(Generic[R]):
     async def all(self) -> list[R]:
         return [self._type.from_dict(doc) for doc in self._docs.values()]
 
+    async def keys(self) -> list[str]:
+        return list(self._docs)
+
     async def count(self) -> int:
         return len(self._docs)
 

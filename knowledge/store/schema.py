@@ -31,6 +31,8 @@ def prepare(
     migrations: Mapping[int, Migration] = MIGRATIONS,
 ) -> int:
     """Creates or upgrades `data_dir` to `version`; returns the version found before."""
+    if data_dir.exists() and not data_dir.is_dir():
+        raise StoreError(f"the data directory {data_dir} is a file; give a directory's path")
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:

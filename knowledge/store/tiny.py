@@ -55,6 +55,9 @@ class TinyCollection(Generic[R]):
             lambda: [self._decode(doc.doc_id, doc) for doc in self._table]
         )
 
+    async def keys(self) -> list[str]:
+        return await self._writer.read(lambda: [doc.doc_id for doc in self._table])
+
     async def count(self) -> int:
         return await self._writer.read(self._table.__len__)
 

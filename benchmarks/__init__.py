@@ -1,0 +1,1 @@
+"""Quality and speed measurements; `make bench` runs them all and prints their tables."""

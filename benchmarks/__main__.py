@@ -1,0 +1,23 @@
+"""`python -m benchmarks [NAME ...]`: runs the named benchmarks, or all of them."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import store_bench
+
+BENCHMARKS = {"store": store_bench.main}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        return 2
+    for name in names:
+        BENCHMARKS[name]()
+    return 0
+
+
+sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,96 @@
+"""Store speed: importing 10,000 solutions, one durable upsert at 1,000 and 10,000, and a
+small-collection write beside a 10,000-solution knowledge base. Stock TinyDB is measured in
+the same run for comparison."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import orjson
+from tinydb import TinyDB
+
+from benchmarks.synthetic import scaled_solutions
+from knowledge.records import Conversation
+from knowledge.store import open_store
+from knowledge.transfer import export_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+ROUNDS = 60
+
+
+def _ms(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+
+async def _upserts(data: Path, size: int) -> tuple[float, float, float]:
+    solutions = scaled_solutions(size)
+    store = await open_store(data)
+    try:
+        await store.solutions.upsert_many(solutions)
+        samples = []
+        for i in range(ROUNDS):
+            changed = replace(solutions[i * 7 % size], title=f"Ændret titel {i}")
+            start = time.perf_counter()
+            await store.solutions.upsert(changed)
+            samples.append(time.perf_counter() - start)
+        small = []
+        for i in range(ROUNDS):
+            state = Conversation(conversation_key=f"slack:C1:U{i % 5}", state="asking")
+            start = time.perf_counter()
+            await store.conversations.upsert(state)
+            small.append(time.perf_counter() - start)
+    finally:
+        await store.close()
+    median, p95 = _ms(samples)
+    return median, p95, _ms(small)[0]
+
+
+def _stock_tinydb(data: Path, size: int) -> float:
+    """TinyDB out of the box: JSONStorage re-reads and rewrites the file, without fsync."""
+    docs = [s.to_dict() for s in scaled_solutions(size)]
+    db = TinyDB(data / "stock.json")
+    db.insert_multiple(docs)
+    samples = []
+    for i in range(10):
+        start = time.perf_counter()
+        db.update({"title": f"Ændret {i}"}, doc_ids=[i + 1])
+        samples.append(time.perf_counter() - start)
+    db.close()
+    return _ms(samples)[0]
+
+
+def _import(data: Path, size: int) -> float:
+    source = data / "import.json"
+    source.write_bytes(export_bytes(scaled_solutions(size)))
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "bot", "import", str(source), "--data", str(data / "kb")],
+        cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    print("\n## Store (TinyDB files, atomic and fsynced)\n")
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        work = Path(tmp)
+        seconds = _import(work, 10_000)
+        size_mb = len(orjson.dumps([s.to_dict() for s in scaled_solutions(10_000)])) / 1e6
+        print(f"`spred import` of 10,000 solutions ({size_mb:.1f} MB), whole process: "
+              f"{seconds:.2f} s (target < 10 s)\n")
+        print("| knowledge base | upsert median | upsert p95 | small write median | "
+              "stock TinyDB update median |")
+        print("|---:|---:|---:|---:|---:|")
+        for size, target in ((1_000, 20), (10_000, 100)):
+            directory = work / f"kb{size}"
+            median, p95, small = asyncio.run(_upserts(directory, size))
+            stock = _stock_tinydb(directory, size)
+            print(f"| {size:,} | {median:.1f} ms (target < {target}) | {p95:.1f} ms | "
+                  f"{small:.2f} ms (target < 10) | {stock:.1f} ms |")
