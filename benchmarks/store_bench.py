@@ -82,8 +82,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
         work = Path(tmp)
         seconds = _import(work, 10_000)
-        size_mb = len(orjson.dumps([s.to_dict() for s in scaled_solutions(10_000)])) / 1e6
-        print(f"`spred import` of 10,000 solutions ({size_mb:.1f} MB), whole process: "
+        size = len(orjson.dumps([s.to_dict() for s in scaled_solutions(10_000)]))
+        print(f"`spred import` of 10,000 solutions ({size / 1e6:.1f} MB, "
+              f"{size / 10_000 / 1000:.1f} KB each), whole process: "
               f"{seconds:.2f} s (target < 10 s)\n")
         print("| knowledge base | upsert median | upsert p95 | small write median | "
               "stock TinyDB update median |")
