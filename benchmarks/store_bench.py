@@ -73,7 +73,10 @@ def _import(data: Path, size: int) -> float:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "bot", "import", str(source), "--data", str(data / "kb")],
-        cwd=ROOT, check=True, capture_output=True)
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -83,15 +86,21 @@ def main() -> None:
         work = Path(tmp)
         seconds = _import(work, 10_000)
         size = len(orjson.dumps([s.to_dict() for s in scaled_solutions(10_000)]))
-        print(f"`spred import` of 10,000 solutions ({size / 1e6:.1f} MB, "
-              f"{size / 10_000 / 1000:.1f} KB each), whole process: "
-              f"{seconds:.2f} s (target < 10 s)\n")
-        print("| knowledge base | upsert median | upsert p95 | small write median | "
-              "stock TinyDB update median |")
+        print(
+            f"`spred import` of 10,000 solutions ({size / 1e6:.1f} MB, "
+            f"{size / 10_000 / 1000:.1f} KB each), whole process: "
+            f"{seconds:.2f} s (target < 10 s)\n"
+        )
+        print(
+            "| knowledge base | upsert median | upsert p95 | small write median | "
+            "stock TinyDB update median |"
+        )
         print("|---:|---:|---:|---:|---:|")
         for size, target in ((1_000, 20), (10_000, 100)):
             directory = work / f"kb{size}"
             median, p95, small = asyncio.run(_upserts(directory, size))
             stock = _stock_tinydb(directory, size)
-            print(f"| {size:,} | {median:.1f} ms (target < {target}) | {p95:.1f} ms | "
-                  f"{small:.2f} ms (target < 10) | {stock:.1f} ms |")
+            print(
+                f"| {size:,} | {median:.1f} ms (target < {target}) | {p95:.1f} ms | "
+                f"{small:.2f} ms (target < 10) | {stock:.1f} ms |"
+            )
