@@ -193,7 +193,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.batch is not None:
         questions = await asyncio.to_thread(_read_questions, args.batch)
     elif args.question:
-        questions = [" ".join(args.question)]
+        questions = [_from_terminal(" ".join(args.question))]
     else:
         raise UserError('what is your question? e.g. spred ask "kortere ventetid hjemmepleje"')
     async with opened(settings) as store:
@@ -224,13 +224,29 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def _read_questions(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_bytes().decode("utf-8-sig")  # bytes: no newline translation
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise UserError(f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise UserError(f"{path}: {exc.strerror or exc}") from None
+    # Only line feeds end a question (str.splitlines also splits on U+2028 and form feeds),
+    # so output lines pair one to one with input lines.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _from_terminal(text: str) -> str:
+    """Python keeps bytes a non-UTF-8 terminal sent as lone surrogates; Danish legacy
+    terminals send Latin-1, so read them as that."""
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 async def cmd_list(settings: Settings, args: argparse.Namespace) -> int:
@@ -283,8 +299,12 @@ async def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Valid raw in JSON, but line-splitting readers (Python's splitlines among them) break on them.
+_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json_line(value: object) -> str:
-    return orjson.dumps(value).decode()
+    return orjson.dumps(value).decode().translate(_LINE_SEPARATORS)
 
 
 class Progress:

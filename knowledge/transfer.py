@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,7 +40,7 @@ def read_entries(path: Path) -> list[Any]:
             raise ImportFileError(f"{path} is a directory; give the path of a .json or .csv file")
         if size > MAX_IMPORT_BYTES:
             raise ImportFileError(
-                f"{path} is {size / 1e6:.1f} MB; Spred imports at most "
+                f"{path} is {math.ceil(size / 2**20 * 10) / 10:.1f} MB; Spred imports at most "
                 f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB at a time. Split it into smaller "
                 f"files and import each: entries are upserted by id, so they add up."
             )
@@ -92,29 +93,41 @@ def parse_csv(payload: bytes, *, name: str) -> list[dict[str, Any]]:
         ) from None
     if not text.strip():
         raise ImportFileError(f"{name} is empty; expected a header row and one row a solution")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = csv.DictReader(io.StringIO(text), dialect=dialect)
+    delimiter = _delimiter(text)
+    rows = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     try:
         header = rows.fieldnames or []
-        if "id" not in header:
+        if "id" not in (column.strip() for column in header):
             raise ImportFileError(
                 f"{name}: the header row has no 'id' column "
                 f"(found: {', '.join(header[:12]) or 'nothing'})"
             )
-        return [_row_entry(row) for row in rows]
+        entries = []
+        for row in rows:
+            if None in row:
+                raise ImportFileError(
+                    f"{name}: line {rows.line_num} has more cells than the header has "
+                    f"columns; put quotes around cells that contain {delimiter!r}"
+                )
+            entries.append(_row_entry(row))
+        return entries
     except csv.Error as exc:
         raise ImportFileError(f"{name}: line {rows.line_num}: {exc}") from None
 
 
-def _row_entry(row: dict[str | None, Any]) -> dict[str, Any]:
+def _delimiter(text: str) -> str:
+    """The header row's separator. Headers are plain names, so counting is reliable where
+    csv.Sniffer guesses wrong on quoted cells and apostrophes."""
+    header = text.lstrip().split("\n", 1)[0]
+    return max(";,\t", key=header.count) if any(c in header for c in ";,\t") else ","
+
+
+def _row_entry(row: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     groups: dict[tuple[str, int], dict[str, Any]] = {}
     for column, cell in row.items():
-        if column is None or cell is None:
-            continue  # more cells than header columns: nothing to name them by
+        if cell is None:
+            continue  # fewer cells than columns: the rest are empty
         value = cell.strip()
         if not value:
             continue

@@ -12,8 +12,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# C0/C1 control characters (ANSI escapes among them) would reach terminals and chat clients.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 control characters (ANSI escapes among them) would reach terminals and chat clients;
+# bidirectional overrides make text display other than it reads.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 MAX_NUMBER = 1e12
 
@@ -110,7 +112,7 @@ class Fields:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         if len(value) > max_len:
             self.fail(name, f"is {len(value)} characters long; at most {max_len} allowed")
-        elif _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+        elif _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
             kind = "control characters" if multiline else "line breaks or control characters"
             self.fail(name, f"must not contain {kind}")
         elif pattern is not None and not pattern.fullmatch(value):
@@ -134,7 +136,7 @@ class Fields:
             shown = f" ({value[:40]!r})" if isinstance(value, str) else ""
             self.fail(name, f"must be a number, not {describe(value)}{shown}")
             return None
-        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        if abs(value) > MAX_NUMBER or not math.isfinite(value):
             self.fail(name, f"must be a finite number below {MAX_NUMBER:.0e}")
             return None
         return value
@@ -149,7 +151,9 @@ class Fields:
         return str(value)
 
     def flag(self, name: str) -> bool:
-        value = self.raw.get(name, False)
+        value = self.raw.get(name)
+        if value is None:
+            return False
         if not isinstance(value, bool):
             self.fail(name, f"must be true or false, not {describe(value)}")
             return False

@@ -230,8 +230,9 @@ async def test_a_hand_edited_invalid_entry_is_named(tmp_path: Path, reopen) -> N
     path.write_bytes(orjson.dumps(data))
     store = await reopen()
     try:
-        with pytest.raises(StoreCorrupt, match=r"'kortere-ventetid'.*results"):
+        with pytest.raises(StoreCorrupt, match=r"'kortere-ventetid'.*results") as caught:
             await store.solutions.all()
+        assert "\n" not in str(caught.value)  # the CLI prints it as one line
     finally:
         await store.close()
 

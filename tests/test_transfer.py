@@ -311,11 +311,6 @@ def test_csv_quoted_cells_keep_delimiters_quotes_and_line_breaks() -> None:
     assert entry["description"] == "Første afsnit.\nAndet afsnit; med semikolon."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transfer.py parse_csv: csv.Sniffer takes ' as the quote character when a cell "
-    "holds a 'quoted' word, so a cell starting with ' loses its quotes",
-)
 def test_csv_apostrophes_are_plain_text() -> None:
     rows = [
         ["id", "title", "summary"],
@@ -325,12 +320,6 @@ def test_csv_apostrophes_are_plain_text() -> None:
     assert entry["title"] == "'Tryg hjemme' i Aarhus"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transfer.py parse_csv: csv.Sniffer cannot find the delimiter of a ';' sheet with "
-    "CRLF line ends (Excel's default) when the quoted list cell is the last on its line; "
-    "it falls back to ',' and reports a misleading missing 'id' column",
-)
 def test_csv_semicolon_crlf_with_quoted_list_cell_last() -> None:
     rows = [["id", "title", "tags"], ["a", "Kortere ventetid", "ventetid;visitation"]]
     payload = csv_bytes(rows, ";")  # Excel: CRLF, and the cell holding ';' quoted
@@ -412,7 +401,7 @@ def test_file_over_the_limit_is_refused_without_reading_it(tmp_path: Path) -> No
     with pytest.raises(ImportFileError) as info:
         read_entries(big)
     message = str(info.value)
-    assert message.startswith(f"{big} is 41.9 MB; Spred imports at most 40 MB at a time.")
+    assert message.startswith(f"{big} is 40.1 MB; Spred imports at most 40 MB at a time.")
     assert "Split it into smaller files" in message
 
 
@@ -429,7 +418,7 @@ def test_size_limit_with_a_real_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(transfer, "MAX_IMPORT_BYTES", 2 * 1024 * 1024)
     entry = orjson.dumps(solution_dict()) + b","
     payload = b"[" + entry * (3 * 1024 * 1024 // len(entry)) + b"{}]"
-    with pytest.raises(ImportFileError, match=r"is 3\.1 MB; Spred imports at most 2 MB"):
+    with pytest.raises(ImportFileError, match=r"is 3\.0 MB; Spred imports at most 2 MB"):
         read_entries(write(tmp_path / "tre.json", payload))
     small = b"[" + entry * 100 + b"{}]"
     assert len(read_entries(write(tmp_path / "lille.json", small))) == 101
@@ -512,3 +501,9 @@ def test_csv_import_then_export_round_trips() -> None:
     assert b'"before": 12.5' in first
     assert b'"after": 1234.5' in first
     assert export_bytes(valid(parse_json(first, name="x.json"))) == first
+
+
+def test_csv_row_with_more_cells_than_columns_is_refused_naming_the_line() -> None:
+    payload = b"id,title,summary\r\nen,Titel,Et resum\xc3\xa9, med komma\r\n"
+    with pytest.raises(ImportFileError, match=r"line 2 has more cells than the header"):
+        parse_csv(payload, name="ark.csv")

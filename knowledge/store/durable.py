@@ -25,21 +25,26 @@ FILE_MODE = 0o600  # questions and names of staff: readable by the service's use
 def write_atomically(path: Path, payload: bytes, *, backup: bool = False) -> None:
     """Replaces `path` with `payload` so that a crash leaves either the old or the new file."""
     tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if backup and path.exists():
-        bak_tmp = path.with_name(f".{path.name}.bak.tmp")
-        with contextlib.suppress(FileNotFoundError):
-            bak_tmp.unlink()
-        os.link(path, bak_tmp)  # a hard link: the old bytes, kept without copying them
-        os.replace(bak_tmp, backup_path(path))
-    os.replace(tmp, path)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if backup and path.exists():
+            bak_tmp = path.with_name(f".{path.name}.bak.tmp")
+            with contextlib.suppress(FileNotFoundError):
+                bak_tmp.unlink()
+            os.link(path, bak_tmp)  # a hard link: the old bytes, kept without copying them
+            os.replace(bak_tmp, backup_path(path))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     fsync_dir(path.parent)
 
 

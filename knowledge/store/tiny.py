@@ -83,8 +83,9 @@ class TinyCollection(Generic[R]):
             try:
                 record = self._type.from_dict(doc)
             except (ValidationError, TypeError, ValueError) as exc:
+                reason = "; ".join(str(exc).splitlines())
                 raise StoreCorrupt(
-                    f"{self.path}: entry {key!r} cannot be read ({exc}). Fix or remove it "
+                    f"{self.path}: entry {key!r} cannot be read ({reason}). Fix or remove it "
                     f"in the file, or restore {self.path.name}.bak"
                 ) from exc
             self._decoded[key] = record
