@@ -5,6 +5,7 @@ Each start-up costs about half a second, so a test runs several commands and che
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import subprocess
@@ -747,3 +748,25 @@ def test_usage_mistake_gives_usage_not_traceback(args: list[str], tmp_path: Path
     assert "Traceback" not in run.err
     assert run.err.startswith("usage: spred")
     assert "error: " in run.err.splitlines()[-1]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_on_a_terminal_for_long_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.cli import Progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    long = Progress("validating", total=10_000)
+    long.update(5_000)
+    long.done()
+    assert "validating [" + "#" * 15 + " " * 15 + "] 5000/10000" in terminal.getvalue()
+    short = _Terminal()
+    monkeypatch.setattr(sys, "stderr", short)
+    Progress("validating", total=50).update(25)
+    assert short.getvalue() == ""
