@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3978
 export SPRED_DATA ?= ./data
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench install install-dev install-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-dev
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-bench: $(VENV)/.installed-bench
 
 run: install
 	$(BIN)/spred load-demo --if-empty
@@ -35,7 +40,7 @@ lint: install-dev
 test: lint
 	$(BIN)/python -m pytest -q
 
-bench: install-dev
+bench: install-bench
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import store_bench
+from benchmarks import matcher_bench, store_bench
 
-BENCHMARKS = {"store": store_bench.main}
+BENCHMARKS = {"matcher": matcher_bench.main, "store": store_bench.main}
 
 
 def main(argv: list[str]) -> int:

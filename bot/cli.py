@@ -22,6 +22,7 @@ from bot.config import ConfigError, Settings
 from bot.render_text import match_line, solution_details, solution_row
 from bot.server import base_url, build_app
 from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.lexicon import LexiconError
 from knowledge.records import DemandStatus
 from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return serve(settings, host=args.host, port=args.port)
         return asyncio.run(_COMMANDS[args.command](settings, args))
-    except (UserError, ConfigError, ImportFileError, StoreError) as exc:
+    except (UserError, ConfigError, ImportFileError, StoreError, LexiconError) as exc:
         print(f"spred: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
@@ -197,7 +198,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     else:
         raise UserError('what is your question? e.g. spred ask "kortere ventetid hjemmepleje"')
     async with opened(settings) as store:
-        kb = await KnowledgeBase.load(store)
+        kb = await KnowledgeBase.load(store, data_dir=settings.data_dir)
     for question in questions:
         matches = kb.ask(question, top=args.top)
         if args.json:

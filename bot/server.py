@@ -33,7 +33,7 @@ def build_app(settings: Settings) -> web.Application:
 async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     store = await open_store(app[SETTINGS].data_dir)
     app[STORE] = store
-    app[KNOWLEDGE] = await KnowledgeBase.load(store)
+    app[KNOWLEDGE] = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
     log.info("knowledge base loaded: %d solutions", len(app[KNOWLEDGE].matcher))
     yield
     await store.close()

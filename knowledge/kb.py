@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
+from pathlib import Path
 
+from knowledge.lexicon import load_lexicon
 from knowledge.matcher import Match, Matcher
 from knowledge.solutions import Solution, parse_solutions
 from knowledge.store import Store
@@ -18,8 +21,15 @@ class KnowledgeBase:
         self.matcher = matcher
 
     @classmethod
-    async def load(cls, store: Store, *, matcher: Matcher | None = None) -> KnowledgeBase:
-        kb = cls(store=store, matcher=matcher or Matcher())
+    async def load(
+        cls, store: Store, *, data_dir: Path | None = None, matcher: Matcher | None = None
+    ) -> KnowledgeBase:
+        """Indexes every stored solution. Synonyms and glossary lines in `data_dir` (files
+        named as the shipped ones) extend the shipped ones."""
+        if matcher is None:
+            extra = [data_dir] if data_dir is not None else []
+            matcher = Matcher(lexicon=await asyncio.to_thread(load_lexicon, extra))
+        kb = cls(store=store, matcher=matcher)
         kb.matcher.add_all(await store.solutions.all())
         return kb
 

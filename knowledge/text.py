@@ -1,49 +1,91 @@
-"""Text normalisation shared by the matcher and the index.
+"""Text normalisation for matching: how "Hjemmeplejens ventetider", "hjemmeplejen ventetid"
+and "hjemmeplejens ventetider" typed on an English keyboard all meet.
 
-Many people type Danish without a Danish keyboard, so æ/ø/å and ae/oe/aa must meet: both
-are folded to the ASCII spelling.
+A word becomes an index key in three steps: case folding and Unicode normalisation; the
+ASCII spellings ae/oe/aa written back as æ/ø/å (many people type Danish without a Danish
+keyboard, and doing it on both sides keeps documents and questions consistent); then the
+Snowball stemmer of the text's language. A looser key, with æ/ø/å reduced to a/o/a, lets
+"born" find "børn" too.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-_WORD = re.compile(r"[a-z0-9]+")
+import Stemmer
 
-# Bounds on what one question may cost, whatever was pasted.
+_WORD = re.compile(r"[^\W_]+")
+_DANISH_LETTERS = str.maketrans({"ä": "æ", "ö": "ø"})
+_ASCII_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+_LOOSE = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+
+# Bounds on what one question may cost, whatever was pasted into the chat.
 MAX_QUERY_CHARS = 1000
-MAX_QUERY_TERMS = 32
+MAX_QUERY_WORDS = 32
 
-_STOP_WORDS = """
-af alle andet andre at blev bliver da de dem den denne der deres det dette dig din dine disse
-du efter eller en end er et for fra god gode har hos hvad hvem hvor hvordan hvorfor hvis i ikke
-ind jeg jer kan kun kunne man mange med meget men mig min mine mit nogen noget nu og om op os
-over paa saa selv sig sin sine skal skulle som til ud under var vi vil ville vor vores naar
-faa faar goere goer bedre ned nogle
-a an and are as at be by can do does for from get has have how i in is it its me my of on or
-our should so that the their them there these this to us was we what when where which who why
-will with you your
-"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())
+_stemmers = {"da": Stemmer.Stemmer("danish"), "en": Stemmer.Stemmer("english")}
 
 
 def fold(text: str) -> str:
     """Lower case, Danish letters spelled out in ASCII, other accents dropped."""
-    text = unicodedata.normalize("NFC", text).casefold().translate(_FOLD)
+    text = unicodedata.normalize("NFC", text).casefold().translate(_ASCII_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def terms(text: str, *, limit: int | None = None) -> list[str]:
-    """Folded content words in order, stop words dropped; `limit` bounds work on pastes."""
-    found = [w for w in _WORD.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
-    return found if limit is None else found[:limit]
+def danish_letters(word: str) -> str:
+    """ "aeldre" → "ældre", "haandtering" → "håndtering"; accents other than æøå dropped."""
+    word = word.translate(_DANISH_LETTERS).replace("ae", "æ").replace("oe", "ø")
+    word = word.replace("aa", "å")
+    decomposed = unicodedata.normalize("NFKD", word)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) or c == "\u030a")
+    return unicodedata.normalize("NFC", kept)
 
 
-def query_terms(question: str) -> list[str]:
-    """The terms of a question, bounded in length and number, duplicates dropped."""
-    return list(dict.fromkeys(terms(question[:MAX_QUERY_CHARS], limit=MAX_QUERY_TERMS * 4)))[
-        :MAX_QUERY_TERMS
-    ]
+def words(text: str) -> list[str]:
+    """Case-folded words, Danish letters kept; digits count as words, punctuation does not."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+
+
+@lru_cache(maxsize=200_000)
+def key(word: str, language: str) -> str:
+    """The index key of one case-folded word in a language ("da" or "en")."""
+    if language == "da":
+        return _stemmers["da"].stemWord(danish_letters(word))
+    return _stemmers["en"].stemWord(fold(word))
+
+
+def loose(term: str) -> str:
+    return term.translate(_LOOSE)
+
+
+def _stop_words(language: str) -> frozenset[str]:
+    text = (
+        resources.files("knowledge")
+        .joinpath(f"data/stopwords.{language}.txt")
+        .read_text(encoding="utf-8")
+    )
+    lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    found = {w for line in lines for w in words(line)}
+    if language == "da":
+        found |= {danish_letters(w) for w in found} | {fold(w) for w in found}
+    return frozenset(found)
+
+
+STOP_WORDS = {"da": _stop_words("da"), "en": _stop_words("en")}
+ANY_STOP_WORDS = STOP_WORDS["da"] | STOP_WORDS["en"]
+
+
+def content_keys(text: str, language: str) -> list[str]:
+    """The index keys of a document's text, stop words left out."""
+    stop = STOP_WORDS[language]
+    return [key(w, language) for w in words(text) if w not in stop and len(w) > 1]
+
+
+def query_words(question: str) -> list[str]:
+    """The words of a question, bounded in length and number, so that the cost of a question
+    never depends on how much was pasted."""
+    return words(question[:MAX_QUERY_CHARS])[: MAX_QUERY_WORDS * 3]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from knowledge.matcher import Matcher
-from knowledge.text import MAX_QUERY_TERMS, fold, query_terms
+from knowledge.text import MAX_QUERY_CHARS, fold, query_words
 from tests.conftest import make_solution
 
 
@@ -67,7 +67,7 @@ def test_an_unrelated_question_gets_no_match(matcher: Matcher) -> None:
 
 def test_a_huge_paste_is_bounded(matcher: Matcher) -> None:
     pasted = "ventetid " + " ".join(f"ord{i}" for i in range(10_000))
-    assert len(query_terms(pasted)) <= MAX_QUERY_TERMS
+    assert len(" ".join(query_words(pasted))) <= MAX_QUERY_CHARS
     assert matcher.search(pasted) == []  # 32 terms, one of which matches: not good enough
 
 

@@ -1,0 +1,262 @@
+"""Matcher quality and speed, against three baselines, in one run.
+
+Quality is measured on the development set (benchmarks/eval/questions.jsonl) over the demo
+knowledge base, per kind of question, on what a user would be shown: a system's matches
+above its no-match threshold. Spred uses its built-in threshold; each baseline gets the
+threshold that maximises its own balanced accuracy on this very set, which flatters the
+baselines, never Spred. Speed is measured at the demo size and at 10,000 and 100,000
+synthetic solutions.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+
+from benchmarks.evalset import Question, load_questions
+from benchmarks.synthetic import scaled_solutions
+from knowledge.kb import demo_solutions
+from knowledge.matcher import Matcher
+from knowledge.solutions import Solution
+
+TOP = 3
+Ranked = list[tuple[str, float]]
+
+
+class System:
+    """A matcher under test: ranks solution ids with scores; answers above its threshold."""
+
+    name: str
+    threshold: float = 0.0
+
+    def build(self, solutions: Sequence[Solution]) -> None: ...
+
+    def rank(self, question: str) -> Ranked: ...
+
+
+class Spred(System):
+    name = "Spred"
+
+    def build(self, solutions: Sequence[Solution]) -> None:
+        self.matcher = Matcher()
+        self.matcher.add_all(solutions)
+        self.threshold = self.matcher.threshold
+
+    def rank(self, question: str) -> Ranked:
+        return [(m.solution.id, m.score) for m in self.matcher.search(question, top=10)]
+
+
+class FuzzyTitles(System):
+    name = "rapidfuzz WRatio"
+
+    def build(self, solutions: Sequence[Solution]) -> None:
+        self.ids = [s.id for s in solutions]
+        self.texts = [f"{s.title} {s.summary}".lower() for s in solutions]
+
+    def rank(self, question: str) -> Ranked:
+        found = process.extract(question.lower(), self.texts, scorer=fuzz.WRatio, limit=10)
+        return [(self.ids[i], score / 100) for _, score, i in found]
+
+
+class PlainBM25(System):
+    name = "rank_bm25"
+
+    def build(self, solutions: Sequence[Solution]) -> None:
+        self.ids = [s.id for s in solutions]
+        self.bm25 = BM25Okapi([_words(_document(s)) for s in solutions])
+
+    def rank(self, question: str) -> Ranked:
+        words = _words(question)
+        if not words:
+            return []
+        scores = self.bm25.get_scores(words)
+        best = np.argsort(-scores)[:10]
+        return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
+
+
+class StemmedBM25s(System):
+    name = "bm25s + Danish Snowball"
+
+    def build(self, solutions: Sequence[Solution]) -> None:
+        self.ids = [s.id for s in solutions]
+        self.stemmer = Stemmer.Stemmer("danish")
+        corpus = bm25s.tokenize(
+            [_document(s) for s in solutions],
+            stopwords="danish",
+            stemmer=self.stemmer,
+            show_progress=False,
+        )
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+
+    def rank(self, question: str) -> Ranked:
+        tokens = bm25s.tokenize(
+            [question], stopwords="danish", stemmer=self.stemmer, show_progress=False
+        )
+        if not tokens.vocab:
+            return []
+        k = min(10, len(self.ids))
+        docs, scores = self.bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        return [(self.ids[i], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+
+def _document(s: Solution) -> str:
+    parts = [
+        s.title,
+        s.problem,
+        s.summary,
+        s.description,
+        " ".join(s.tags),
+        " ".join(s.professions),
+        " ".join(s.domains),
+        " ".join(r.metric for r in s.results),
+        s.organization,
+    ]
+    return " ".join(parts)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def calibrate(system: System, runs: list[tuple[Question, Ranked]]) -> float:
+    """The threshold that gives this system its best balanced accuracy on these runs."""
+    candidates = sorted({r[0][1] for _, r in runs if r} | {0.0})
+    best, best_accuracy = 0.0, -1.0
+    for threshold in candidates:
+        accuracy = _balanced([(q, _shown(r, threshold)) for q, r in runs])
+        if accuracy > best_accuracy:
+            best, best_accuracy = threshold, accuracy
+    return best
+
+
+def _shown(ranked: Ranked, threshold: float) -> list[str]:
+    return [doc for doc, score in ranked if score >= threshold]
+
+
+def _balanced(results: list[tuple[Question, list[str]]]) -> float:
+    answerable = [bool(shown) for q, shown in results if q.expected]
+    unanswerable = [not shown for q, shown in results if not q.expected]
+    parts = [sum(x) / len(x) for x in (answerable, unanswerable) if x]
+    return sum(parts) / len(parts)
+
+
+def quality(results: list[tuple[Question, list[str]]]) -> dict[str, float]:
+    answerable = [(q, shown) for q, shown in results if q.expected]
+    out: dict[str, float] = {}
+    if answerable:
+        ranks = [_rank(q, shown) for q, shown in answerable]
+        out["R@1"] = sum(r == 1 for r in ranks) / len(ranks)
+        out["R@3"] = sum(0 < r <= TOP for r in ranks) / len(ranks)
+        out["MRR"] = sum(1 / r for r in ranks if r) / len(ranks)
+        out["answered"] = sum(bool(shown) for _, shown in answerable) / len(answerable)
+    unanswerable = [shown for q, shown in results if not q.expected]
+    if unanswerable:
+        out["no-answer"] = sum(not shown for shown in unanswerable) / len(unanswerable)
+    out["balanced"] = _balanced(results)
+    return out
+
+
+def _rank(question: Question, shown: list[str]) -> int:
+    for i, doc in enumerate(shown, 1):
+        if doc in question.expected:
+            return i
+    return 0
+
+
+def evaluate(systems: list[System], questions: list[Question]) -> dict[str, dict[str, dict]]:
+    solutions = demo_solutions()
+    table: dict[str, dict[str, dict]] = {}
+    for system in systems:
+        system.build(solutions)
+        runs = [(q, system.rank(q.q)) for q in questions]
+        if not isinstance(system, Spred):
+            system.threshold = calibrate(system, runs)
+        shown = [(q, _shown(r, system.threshold)) for q, r in runs]
+        kinds: dict[str, list[tuple[Question, list[str]]]] = defaultdict(list)
+        for q, s in shown:
+            kinds[q.kind].append((q, s))
+        table[system.name] = {"all": quality(shown)} | {k: quality(v) for k, v in kinds.items()}
+    return table
+
+
+def print_quality(table: dict[str, dict[str, dict]], questions: list[Question]) -> None:
+    kinds = sorted({q.kind for q in questions})
+    counts = {k: sum(q.kind == k for q in questions) for k in kinds}
+    print(f"\n## Matcher quality: {len(questions)} questions, demo knowledge base\n")
+    print(
+        "R@1 / R@3 / MRR on answerable questions as shown (above each system's threshold); "
+        "for `none`, the share correctly left unanswered. Balanced = mean of answer rate "
+        "on answerable and no-answer rate on unanswerable.\n"
+    )
+    print("| kind (n) | " + " | ".join(table) + " |")
+    print("|---|" + "---:|" * len(table))
+    for kind in ["all", *kinds]:
+        n = len(questions) if kind == "all" else counts[kind]
+        cells = []
+        for system in table.values():
+            m = system[kind]
+            if kind == "none":
+                cells.append(f"{m['no-answer']:.2f}")
+            elif kind == "all":
+                cells.append(
+                    f"R@1 {m['R@1']:.2f} · R@3 {m['R@3']:.2f} · MRR {m['MRR']:.2f} "
+                    f"· bal {m['balanced']:.2f}"
+                )
+            else:
+                cells.append(f"{m['R@1']:.2f} / {m['R@3']:.2f} / {m['MRR']:.2f}")
+        print(f"| {kind} ({n}) | " + " | ".join(cells) + " |")
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _resident() -> int:
+    """Resident memory of this process in bytes (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def speed(sizes: Sequence[int], questions: list[Question]) -> None:
+    print("\n## Matcher speed (one core)\n")
+    print("| solutions | system | build | memory | query median | query p95 |")
+    print("|---:|---|---:|---:|---:|---:|")
+    texts = [q.q for q in questions]
+    for size in sizes:
+        solutions = demo_solutions() if size == 0 else scaled_solutions(size)
+        for system in (Spred(), StemmedBM25s()):
+            gc.collect()
+            before = _resident()
+            build = _timed(lambda s=system, d=solutions: s.build(d))
+            memory = (_resident() - before) / 2**20
+            for text in texts[:20]:
+                system.rank(text)  # warm caches, as a running server has them
+            samples = sorted(_timed(lambda t=text, s=system: s.rank(t)) for text in texts * 2)
+            median = statistics.median(samples) * 1000
+            p95 = samples[int(len(samples) * 0.95) - 1] * 1000
+            print(
+                f"| {len(solutions):,} | {system.name} | {build:.2f} s | {memory:.0f} MB | "
+                f"{median:.2f} ms | {p95:.2f} ms |"
+            )
+
+
+def main(sizes: Sequence[int] = (0, 10_000, 100_000)) -> None:
+    questions = load_questions()
+    systems: list[System] = [Spred(), FuzzyTitles(), PlainBM25(), StemmedBM25s()]
+    print_quality(evaluate(systems, questions), questions)
+    speed(sizes, questions)

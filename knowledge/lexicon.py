@@ -1,0 +1,111 @@
+"""Synonyms and the Danish ↔ English glossary, kept as data that admins can extend.
+
+`data/synonyms.txt` holds Danish groups ("ledig | arbejdsløs | jobsøgende"), and
+`data/glossary.tsv` Danish terms, a tab, English terms. Both ship with Spred; files of the
+same names in the data directory add to them. A phrase in a question that belongs to a group
+brings every other member of the group along, in either language, so "sick leave" finds
+"sygefravær" and "arbejdsløs" finds "ledig".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from knowledge.text import STOP_WORDS, key, words
+
+Phrase = tuple[str, ...]  # index keys of the content words, in order
+Member = tuple[str, Phrase]  # (language, phrase)
+
+SHIPPED = ("synonyms.txt", "glossary.tsv")
+
+
+class LexiconError(ValueError):
+    """A line of a synonym or glossary file cannot be read; names the file and line."""
+
+
+@dataclass(slots=True)
+class Lexicon:
+    groups: list[tuple[Member, ...]] = field(default_factory=list)
+    longest: int = 1
+    _index: dict[Member, list[int]] = field(init=False, default_factory=lambda: defaultdict(list))
+
+    def add_group(self, members: Iterable[tuple[str, str]]) -> None:
+        """Adds a group of (language, text) terms that mean the same."""
+        group = tuple(
+            dict.fromkeys(
+                (language, phrase)
+                for language, text in members
+                if (phrase := _phrase(text, language))
+            )
+        )
+        if len(group) < 2:
+            return
+        number = len(self.groups)
+        self.groups.append(group)
+        for member in group:
+            self._index[member].append(number)
+            self.longest = max(self.longest, len(member[1]))
+
+    def expansions(self, language: str, phrase: Phrase) -> list[Member]:
+        """Every other member of the groups `phrase` belongs to."""
+        found: dict[Member, None] = {}
+        for number in self._index.get((language, phrase), ()):
+            for member in self.groups[number]:
+                found[member] = None
+        found.pop((language, phrase), None)
+        return list(found)
+
+    def read_synonyms(self, text: str, *, name: str) -> None:
+        for number, line in _lines(text):
+            terms = [t for t in line.split("|") if t.strip()]
+            if len(terms) < 2:
+                raise LexiconError(
+                    f"{name}:{number}: a group needs two or more terms separated by '|'"
+                )
+            self.add_group(("da", t) for t in terms)
+
+    def read_glossary(self, text: str, *, name: str) -> None:
+        for number, line in _lines(text):
+            sides = line.split("\t")
+            if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
+                raise LexiconError(
+                    f"{name}:{number}: expected Danish terms, one tab, English terms"
+                )
+            danish, english = (side.split("|") for side in sides)
+            self.add_group([("da", t) for t in danish] + [("en", t) for t in english])
+
+
+def _phrase(text: str, language: str) -> Phrase:
+    stop = STOP_WORDS[language]
+    return tuple(key(w, language) for w in words(text) if w not in stop)
+
+
+def _lines(text: str) -> Iterable[tuple[int, str]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, line
+
+
+def load_lexicon(extra_dirs: Sequence[Path] = ()) -> Lexicon:
+    """The shipped synonyms and glossary, plus any of the same name in `extra_dirs`."""
+    lexicon = Lexicon()
+    shipped = resources.files("knowledge").joinpath("data")
+    sources: list[tuple[str, str]] = [
+        (f"knowledge/data/{name}", shipped.joinpath(name).read_text(encoding="utf-8"))
+        for name in SHIPPED
+    ]
+    for directory in extra_dirs:
+        for name in SHIPPED:
+            path = directory / name
+            if path.is_file():
+                sources.append((str(path), path.read_text(encoding="utf-8")))
+    for name, text in sources:
+        if name.endswith(".tsv"):
+            lexicon.read_glossary(text, name=name)
+        else:
+            lexicon.read_synonyms(text, name=name)
+    return lexicon
