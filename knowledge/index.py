@@ -1,17 +1,19 @@
 """An inverted index that changes one document at a time and scores with NumPy.
 
-Each document gets a slot (a row in the arrays); each term keeps its postings as a dict
-slot → weighted term frequency, turned into NumPy arrays when a query first needs them
-after a change. Adding or removing a document touches only its own terms' postings, so a
-write never rebuilds the index, and a query costs time in proportion to the postings of its
-terms, never to a loop over every document in Python.
+Every version of a document gets a new slot (a position in the per-document arrays); each
+term keeps its postings as two compact arrays, slots and weighted term frequencies, that
+only grow. Removing a document just marks its slot dead; a term drops its dead entries the
+next time a query reads it. So a write touches only its own document's terms, the index is
+never rebuilt, and a query costs time in proportion to its terms' postings (vectorised),
+never to a loop over every document in Python.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections import Counter
+from array import array
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -24,19 +26,32 @@ B = 0.75
 # at least this many documents, so a new installation with five solutions matches as
 # sensibly as one with five hundred.
 MIN_DOCUMENTS = 50
+# BM25 depends on the average document length; saturation arrays computed for one average
+# are reused until it drifts further than this.
+LENGTH_DRIFT = 0.02
 
 Scores = npt.NDArray[np.float32]
+Slots = npt.NDArray[np.int32]
+
+
+class Posting:
+    __slots__ = ("alive", "saturation", "slots", "weights")
+
+    def __init__(self) -> None:
+        self.slots = array("i")
+        self.weights = array("f")
+        self.alive = 0  # entries whose slot is still a live document: the df
+        self.saturation: tuple[float, Slots, Scores] | None = None  # (average length, ...)
 
 
 class TermIndex:
     def __init__(self) -> None:
         self._slot_of: dict[str, int] = {}
         self._doc_at: list[str | None] = []
-        self._free: list[int] = []
-        self._terms_of: dict[str, tuple[str, ...]] = {}
-        self._postings: dict[str, dict[int, float]] = {}
-        self._arrays: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
-        self._length = np.zeros(16, dtype=np.float32)
+        self._terms_of: dict[int, tuple[str, ...]] = {}
+        self._postings: dict[str, Posting] = {}
+        self._live = np.zeros(1024, dtype=bool)
+        self._length = np.zeros(1024, dtype=np.float32)
         self._total_length = 0.0
         self._loose: dict[str, set[str]] = {}
         self._sorted: list[str] | None = None
@@ -47,6 +62,7 @@ class TermIndex:
 
     @property
     def capacity(self) -> int:
+        """Slots handed out so far: the length of a dense score array."""
         return len(self._doc_at)
 
     def doc_id(self, slot: int) -> str | None:
@@ -55,52 +71,51 @@ class TermIndex:
     def slot(self, doc_id: str) -> int | None:
         return self._slot_of.get(doc_id)
 
-    def add(self, doc_id: str, weighted_terms: Counter[str]) -> int:
+    def add(self, doc_id: str, weighted_terms: Mapping[str, float]) -> int:
         """Indexes a document by its terms' weighted frequencies; replaces an earlier version."""
         self.remove(doc_id)
-        slot = self._free.pop() if self._free else self._new_slot()
+        slot = len(self._doc_at)
+        self._doc_at.append(doc_id)
+        if slot >= len(self._live):
+            self._live = np.concatenate([self._live, np.zeros_like(self._live)])
+            self._length = np.concatenate([self._length, np.zeros_like(self._length)])
         self._slot_of[doc_id] = slot
-        self._doc_at[slot] = doc_id
+        self._live[slot] = True
         length = float(sum(weighted_terms.values()))
         self._length[slot] = length
         self._total_length += length
+        postings = self._postings
         for term, weight in weighted_terms.items():
-            posting = self._postings.get(term)
+            posting = postings.get(term)
             if posting is None:
-                posting = self._postings[term] = {}
+                posting = postings[term] = Posting()
                 self._loose.setdefault(loose(term), set()).add(term)
                 self._sorted = self._sorted_reversed = None
-            posting[slot] = weight
-            self._arrays.pop(term, None)
-        self._terms_of[doc_id] = tuple(weighted_terms)
+            posting.slots.append(slot)
+            posting.weights.append(weight)
+            posting.alive += 1
+            posting.saturation = None
+        self._terms_of[slot] = tuple(weighted_terms)
         return slot
 
     def remove(self, doc_id: str) -> None:
         slot = self._slot_of.pop(doc_id, None)
         if slot is None:
             return
-        for term in self._terms_of.pop(doc_id):
+        self._live[slot] = False
+        self._doc_at[slot] = None
+        self._total_length -= float(self._length[slot])
+        for term in self._terms_of.pop(slot):
             posting = self._postings[term]
-            del posting[slot]
-            self._arrays.pop(term, None)
-            if not posting:
+            posting.alive -= 1
+            posting.saturation = None
+            if not posting.alive:
                 del self._postings[term]
                 spellings = self._loose[loose(term)]
                 spellings.discard(term)
                 if not spellings:
                     del self._loose[loose(term)]
                 self._sorted = self._sorted_reversed = None
-        self._total_length -= float(self._length[slot])
-        self._length[slot] = 0.0
-        self._doc_at[slot] = None
-        self._free.append(slot)
-
-    def _new_slot(self) -> int:
-        slot = len(self._doc_at)
-        self._doc_at.append(None)
-        if slot >= len(self._length):
-            self._length = np.concatenate([self._length, np.zeros_like(self._length)])
-        return slot
 
     # Vocabulary look-ups, for the matcher's typo, spelling and compound variants.
 
@@ -109,7 +124,7 @@ class TermIndex:
 
     def df(self, term: str) -> int:
         posting = self._postings.get(term)
-        return len(posting) if posting else 0
+        return posting.alive if posting else 0
 
     def idf(self, df: float) -> float:
         n = max(len(self._slot_of), MIN_DOCUMENTS)
@@ -148,17 +163,25 @@ class TermIndex:
 
     # Scoring.
 
-    def saturation(self, term: str) -> tuple[npt.NDArray[np.int32], Scores]:
-        """The slots holding `term` and BM25's term-frequency part there, scaled to [0, 1)."""
-        arrays = self._arrays.get(term)
-        if arrays is None:
-            posting = self._postings.get(term)
-            if not posting:
-                return np.empty(0, np.int32), np.empty(0, np.float32)
-            slots = np.fromiter(posting.keys(), dtype=np.int32, count=len(posting))
-            weights = np.fromiter(posting.values(), dtype=np.float32, count=len(posting))
-            arrays = self._arrays[term] = (slots, weights)
-        slots, tf = arrays
-        average = self._total_length / max(len(self._slot_of), 1)
-        norm = K1 * (1 - B + B * self._length[slots] / max(average, 1e-9))
-        return slots, tf / (tf + norm)
+    def saturation(self, term: str) -> tuple[Slots, Scores]:
+        """The live slots holding `term` and BM25's term-frequency part there, in [0, 1)."""
+        posting = self._postings.get(term)
+        if posting is None:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        average = max(self._total_length / max(len(self._slot_of), 1), 1e-9)
+        cached = posting.saturation
+        if cached is not None and abs(cached[0] - average) <= LENGTH_DRIFT * average:
+            return cached[1], cached[2]
+        # Copies: a NumPy view would stop the arrays from growing on the next add.
+        slots = np.frombuffer(posting.slots, dtype=np.int32).copy()
+        tf = np.frombuffer(posting.weights, dtype=np.float32).copy()
+        if len(slots) != posting.alive:  # drop the entries of removed documents, for good
+            keep = self._live[slots]
+            slots, tf = slots[keep], tf[keep]
+            posting.slots, posting.weights = array("i"), array("f")
+            posting.slots.frombytes(slots.tobytes())
+            posting.weights.frombytes(tf.tobytes())
+        norm = K1 * (1 - B + B * self._length[slots] / average)
+        saturation = (tf / (tf + norm)).astype(np.float32)
+        posting.saturation = (average, slots, saturation)
+        return slots, saturation

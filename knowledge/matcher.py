@@ -11,7 +11,6 @@ A question that names nothing specific enough ("tak for hjælpen") gets no match
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,7 +20,7 @@ from rapidfuzz import fuzz, process
 from knowledge.index import Scores, TermIndex
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import Solution
-from knowledge.text import ANY_STOP_WORDS, MAX_QUERY_WORDS, content_keys, fold, key, query_words
+from knowledge.text import ANY_STOP_WORDS, MAX_QUERY_WORDS, fold, key, query_words, weigh_keys
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("title", 3.0), ("tags", 2.5), ("summary", 2.0), ("problem", 1.5), ("metrics", 1.5),
@@ -110,10 +109,8 @@ class Matcher:
         self.remove(solution.id)
         if solution.retired:
             return
-        terms: Counter[str] = Counter()
-        for name, weight in FIELD_WEIGHTS:
-            for term in content_keys(_fields(solution)[name], solution.language):
-                terms[term] += weight
+        fields = _fields(solution)
+        terms = weigh_keys(((fields[name], w) for name, w in FIELD_WEIGHTS), solution.language)
         self.index.add(solution.id, terms)
         self._solutions[solution.id] = solution
         self._titles[solution.id] = fold(f"{solution.title} {' '.join(solution.tags)}")
@@ -137,7 +134,9 @@ class Matcher:
         scores, covered = self._term_scores(concepts)
         if filters is not None:
             scores *= self._mask(filters)
-        leaders = np.argsort(-scores)[:CANDIDATES]
+        count = min(CANDIDATES, len(scores))
+        leaders = np.argpartition(-scores, count - 1)[:count]
+        leaders = leaders[np.argsort(-scores[leaders])]
         text = " ".join(fold(w) for c in concepts for w in c.words)
         ranked = []
         for slot in leaders:
@@ -191,12 +190,14 @@ class Matcher:
     def _variants(self, concept: Concept, word: str, keys: dict[str, str]) -> None:
         """Other indexed forms of a word: æøå-less spellings, compound parts, typos."""
         index = self.index
-        for term in set(keys.values()):
+        # Synonyms and translations get the same treatment as the word itself: "group" →
+        # "gruppe" should still find "gruppebaseret".
+        for (term,), similarity in list(self._single_terms(concept)):
             for spelling in index.same_loosely(term):
-                concept.offer((spelling,), LOOSE_SPELLING)
+                concept.offer((spelling,), LOOSE_SPELLING * similarity)
             if len(term) >= MIN_AFFIX:
                 for longer in index.starting_with(term) + index.ending_with(term):
-                    concept.offer((longer,), PART_OF_COMPOUND)
+                    concept.offer((longer,), PART_OF_COMPOUND * similarity)
         if any(index.has(p[0]) for p in concept.alternatives if len(p) == 1):
             return
         parts, similarity = self._compound_parts(word)
@@ -210,11 +211,15 @@ class Matcher:
             return
         term = keys["da"]
         if len(term) >= MIN_TYPO:
-            cutoff = 80 if len(term) >= 6 else 85
+            cutoff = 80 if len(term) >= 6 else 90  # one letter is a lot of a short word
             for near, similarity, _ in process.extract(
                 term, index.vocabulary(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
             ):
                 concept.offer((near,), similarity / 100 * LOOSE_SPELLING)
+
+    @staticmethod
+    def _single_terms(concept: Concept) -> list[tuple[Phrase, float]]:
+        return [(p, sim) for p, sim in concept.alternatives.items() if len(p) == 1]
 
     def _compound_parts(self, word: str) -> tuple[Phrase, float]:
         """A Danish compound split into indexed words ("ventetidsgaranti" → ventetid,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable
 from importlib import resources
 
 import Stemmer
@@ -32,6 +32,8 @@ _stemmers = {"da": Stemmer.Stemmer("danish"), "en": Stemmer.Stemmer("english")}
 def fold(text: str) -> str:
     """Lower case, Danish letters spelled out in ASCII, other accents dropped."""
     text = unicodedata.normalize("NFC", text).casefold().translate(_ASCII_FOLD)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -50,12 +52,23 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
 
 
-@lru_cache(maxsize=200_000)
+_KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
+_MAX_CACHED = 500_000  # words; hostile input must not grow the cache without end
+
+
 def key(word: str, language: str) -> str:
     """The index key of one case-folded word in a language ("da" or "en")."""
-    if language == "da":
-        return _stemmers["da"].stemWord(danish_letters(word))
-    return _stemmers["en"].stemWord(fold(word))
+    cache = _KEYS[language]
+    found = cache.get(word)
+    if found is None:
+        if language == "da":
+            found = _stemmers["da"].stemWord(danish_letters(word))
+        else:
+            found = _stemmers["en"].stemWord(fold(word))
+        if len(cache) >= _MAX_CACHED:
+            cache.clear()
+        cache[word] = found
+    return found
 
 
 def loose(term: str) -> str:
@@ -83,6 +96,28 @@ def content_keys(text: str, language: str) -> list[str]:
     """The index keys of a document's text, stop words left out."""
     stop = STOP_WORDS[language]
     return [key(w, language) for w in words(text) if w not in stop and len(w) > 1]
+
+
+_DOCUMENT_KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
+
+
+def weigh_keys(fields: Iterable[tuple[str, float]], language: str) -> dict[str, float]:
+    """Index keys with the summed weights of the fields they occur in (BM25F's term
+    frequency). Solution text is already NFC, so only case is folded here. One cache maps a
+    word straight to its key, or to "" for a stop word: one look-up per word read."""
+    cache = _DOCUMENT_KEYS[language]
+    stop = STOP_WORDS[language]
+    weighted: dict[str, float] = {}
+    for text, weight in fields:
+        for word in _WORD.findall(text.casefold()):
+            term = cache.get(word)
+            if term is None:
+                if len(cache) >= _MAX_CACHED:
+                    cache.clear()
+                term = cache[word] = "" if len(word) < 2 or word in stop else key(word, language)
+            if term:
+                weighted[term] = weighted.get(term, 0.0) + weight
+    return weighted
 
 
 def query_words(question: str) -> list[str]:
