@@ -13,12 +13,13 @@ from __future__ import annotations
 import bisect
 import math
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.text import loose
+from knowledge.text import loose, weigh_keys
 
 K1 = 1.2
 B = 0.75
@@ -44,11 +45,59 @@ class Posting:
         self.saturation: tuple[float, Slots, Scores] | None = None  # (average length, ...)
 
 
+@dataclass(frozen=True, slots=True)
+class TermBatch:
+    """The weighted terms of several documents in compact arrays: for each document in
+    turn, `counts[i]` entries of `term_ids` (into `vocab`) and `weights`. Cheap to send
+    between processes and to fold into the index without a Python loop per entry."""
+
+    vocab: list[str]
+    counts: npt.NDArray[np.int32]
+    term_ids: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float32]
+
+    @classmethod
+    def of(cls, documents: Iterable[Mapping[str, float]]) -> TermBatch:
+        ids: dict[str, int] = {}
+        counts: list[int] = []
+        term_ids = array("i")
+        weights = array("f")
+        for terms in documents:
+            counts.append(len(terms))
+            for term, weight in terms.items():
+                number = ids.get(term)
+                if number is None:
+                    number = ids[term] = len(ids)
+                term_ids.append(number)
+                weights.append(weight)
+        return cls(list(ids), np.array(counts, dtype=np.int32),
+                   np.frombuffer(term_ids, dtype=np.int32).copy(),
+                   np.frombuffer(weights, dtype=np.float32).copy())  # fmt: skip
+
+
+def weigh_documents(documents: Sequence[tuple[Sequence[tuple[str, float]], str]]) -> TermBatch:
+    """Tokenises (field text, weight) lists in their languages; runs in worker processes."""
+    return TermBatch.of(weigh_keys(fields, language) for fields, language in documents)
+
+
+@dataclass(frozen=True, slots=True)
+class DocTerms:
+    """Which terms one batch's documents hold, kept to take a document out again."""
+
+    vocab: list[str]
+    term_ids: npt.NDArray[np.int32]
+    offsets: npt.NDArray[np.int64]
+
+    def of(self, row: int) -> list[str]:
+        ids = self.term_ids[self.offsets[row] : self.offsets[row + 1]]
+        return [self.vocab[i] for i in ids.tolist()]
+
+
 class TermIndex:
     def __init__(self) -> None:
         self._slot_of: dict[str, int] = {}
         self._doc_at: list[str | None] = []
-        self._terms_of: dict[int, tuple[str, ...]] = {}
+        self._terms_of: dict[int, tuple[DocTerms, int]] = {}
         self._postings: dict[str, Posting] = {}
         self._live = np.zeros(1024, dtype=bool)
         self._length = np.zeros(1024, dtype=np.float32)
@@ -71,32 +120,58 @@ class TermIndex:
     def slot(self, doc_id: str) -> int | None:
         return self._slot_of.get(doc_id)
 
-    def add(self, doc_id: str, weighted_terms: Mapping[str, float]) -> int:
+    def add(self, doc_id: str, weighted_terms: Mapping[str, float]) -> None:
         """Indexes a document by its terms' weighted frequencies; replaces an earlier version."""
-        self.remove(doc_id)
-        slot = len(self._doc_at)
-        self._doc_at.append(doc_id)
-        if slot >= len(self._live):
-            self._live = np.concatenate([self._live, np.zeros_like(self._live)])
-            self._length = np.concatenate([self._length, np.zeros_like(self._length)])
-        self._slot_of[doc_id] = slot
-        self._live[slot] = True
-        length = float(sum(weighted_terms.values()))
-        self._length[slot] = length
-        self._total_length += length
-        postings = self._postings
-        for term, weight in weighted_terms.items():
-            posting = postings.get(term)
+        self.add_many([doc_id], TermBatch.of([weighted_terms]))
+
+    def add_many(self, doc_ids: Sequence[str], batch: TermBatch) -> None:
+        """Indexes documents (new or replacing earlier versions) from their term batch."""
+        for doc_id in doc_ids:
+            self.remove(doc_id)
+        count = len(doc_ids)
+        if not count:
+            return
+        base = len(self._doc_at)
+        self._grow(base + count)
+        self._doc_at.extend(doc_ids)
+        for row, doc_id in enumerate(doc_ids):
+            self._slot_of[doc_id] = base + row
+        rows = np.repeat(np.arange(count, dtype=np.int32), batch.counts)
+        lengths = np.bincount(rows, weights=batch.weights, minlength=count).astype(np.float32)
+        self._length[base : base + count] = lengths
+        self._live[base : base + count] = True
+        self._total_length += float(lengths.sum())
+        offsets = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(batch.counts, out=offsets[1:])
+        kept = DocTerms(batch.vocab, batch.term_ids, offsets)
+        for row in range(count):
+            self._terms_of[base + row] = (kept, row)
+        # Group the entries by term (a stable sort keeps each term's slots ascending) and
+        # append each group to its posting in one go.
+        if not len(batch.term_ids):
+            return  # documents with no words to index (a title of stop words)
+        order = np.argsort(batch.term_ids, kind="stable")
+        terms = batch.term_ids[order]
+        slots = (rows[order] + base).astype(np.int32)
+        weights = batch.weights[order]
+        cuts = (np.flatnonzero(np.diff(terms)) + 1).tolist()
+        for start, end in zip([0, *cuts], [*cuts, len(order)], strict=True):
+            term = batch.vocab[int(terms[start])]
+            posting = self._postings.get(term)
             if posting is None:
-                posting = postings[term] = Posting()
+                posting = self._postings[term] = Posting()
                 self._loose.setdefault(loose(term), set()).add(term)
                 self._sorted = self._sorted_reversed = None
-            posting.slots.append(slot)
-            posting.weights.append(weight)
-            posting.alive += 1
+            posting.slots.frombytes(slots[start:end].tobytes())
+            posting.weights.frombytes(weights[start:end].tobytes())
+            posting.alive += end - start
             posting.saturation = None
-        self._terms_of[slot] = tuple(weighted_terms)
-        return slot
+
+    def _grow(self, size: int) -> None:
+        if size > len(self._live):
+            extra = max(size, 2 * len(self._live)) - len(self._live)
+            self._live = np.concatenate([self._live, np.zeros(extra, dtype=bool)])
+            self._length = np.concatenate([self._length, np.zeros(extra, dtype=np.float32)])
 
     def remove(self, doc_id: str) -> None:
         slot = self._slot_of.pop(doc_id, None)
@@ -105,7 +180,8 @@ class TermIndex:
         self._live[slot] = False
         self._doc_at[slot] = None
         self._total_length -= float(self._length[slot])
-        for term in self._terms_of.pop(slot):
+        held, row = self._terms_of.pop(slot)
+        for term in held.of(row):
             posting = self._postings[term]
             posting.alive -= 1
             posting.saturation = None

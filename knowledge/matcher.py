@@ -11,16 +11,19 @@ A question that names nothing specific enough ("tak for hjælpen") gets no match
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.index import Scores, TermIndex
+from knowledge.index import Scores, TermBatch, TermIndex, weigh_documents
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import Solution
-from knowledge.text import ANY_STOP_WORDS, MAX_QUERY_WORDS, fold, key, query_words, weigh_keys
+from knowledge.text import ANY_STOP_WORDS, MAX_QUERY_WORDS, fold, key, query_words
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("title", 3.0), ("tags", 2.5), ("summary", 2.0), ("problem", 1.5), ("metrics", 1.5),
@@ -41,6 +44,8 @@ SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in te
 EVIDENCE_SCALE = 3.0  # BM25 evidence at which a match is about two-thirds convincing
 COVERAGE_SHARE = 0.5
 DEFAULT_THRESHOLD = 0.3
+PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
+MAX_WORKERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,25 @@ def _fields(solution: Solution) -> dict[str, str]:
     }  # fmt: skip
 
 
+def _weighted_fields(solution: Solution) -> tuple[tuple[str, float], ...]:
+    fields = _fields(solution)
+    return tuple((fields[name], weight) for name, weight in FIELD_WEIGHTS)
+
+
+def _weigh(documents: list[tuple[tuple[tuple[str, float], ...], str]]) -> Iterator[TermBatch]:
+    """Term batches for the documents, in order. Tokenising is most of the cost of loading a
+    large knowledge base and splits cleanly, so big loads use a process per core."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(documents) < PARALLEL_FROM or workers < 2:
+        yield weigh_documents(documents)
+        return
+    size = -(-len(documents) // (workers * 4))
+    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
+    context = multiprocessing.get_context("spawn")  # fork is unsafe beside the store's threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(weigh_documents, chunks)
+
+
 def _facets(solution: Solution) -> Iterable[tuple[str, str]]:
     yield from (("professions", fold(v)) for v in solution.professions)
     yield from (("domains", fold(v)) for v in solution.domains)
@@ -100,18 +124,26 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._solutions)
 
-    def add_all(self, solutions: Iterable[Solution]) -> None:
-        for solution in solutions:
-            self.add(solution)
-
     def add(self, solution: Solution) -> None:
         """Indexes a new or changed solution; a retired one is taken out instead."""
-        self.remove(solution.id)
-        if solution.retired:
-            return
-        fields = _fields(solution)
-        terms = weigh_keys(((fields[name], w) for name, w in FIELD_WEIGHTS), solution.language)
-        self.index.add(solution.id, terms)
+        self.add_all([solution])
+
+    def add_all(self, solutions: Iterable[Solution]) -> None:
+        """Indexes many solutions at once; large batches are tokenised on every core."""
+        latest = {s.id: s for s in solutions}
+        for solution_id in latest:
+            self.remove(solution_id)
+        live = [s for s in latest.values() if not s.retired]
+        documents = [(_weighted_fields(s), s.language) for s in live]
+        done = 0
+        for batch in _weigh(documents):
+            count = len(batch.counts)
+            self.index.add_many([s.id for s in live[done : done + count]], batch)
+            done += count
+        for solution in live:
+            self._remember(solution)
+
+    def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution
         self._titles[solution.id] = fold(f"{solution.title} {' '.join(solution.tags)}")
         for facet in _facets(solution):

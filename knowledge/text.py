@@ -56,13 +56,28 @@ _KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
 _MAX_CACHED = 500_000  # words; hostile input must not grow the cache without end
 
 
+def _exceptions() -> dict[str, str]:
+    text = resources.files("knowledge").joinpath("data/stems.da.txt").read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            stem, _, forms = line.partition(":")
+            found.update((danish_letters(form), stem.strip()) for form in forms.split())
+    return found
+
+
+# Forms the Snowball stemmer would merge with unrelated words ("ledige" and "leder").
+_DANISH_EXCEPTIONS = _exceptions()
+
+
 def key(word: str, language: str) -> str:
     """The index key of one case-folded word in a language ("da" or "en")."""
     cache = _KEYS[language]
     found = cache.get(word)
     if found is None:
         if language == "da":
-            found = _stemmers["da"].stemWord(danish_letters(word))
+            danish = danish_letters(word)
+            found = _DANISH_EXCEPTIONS.get(danish) or _stemmers["da"].stemWord(danish)
         else:
             found = _stemmers["en"].stemWord(fold(word))
         if len(cache) >= _MAX_CACHED:

@@ -239,3 +239,27 @@ def test_the_shipped_lexicon_loads_and_is_substantial() -> None:
     lexicon = load_lexicon()
     assert len(lexicon.groups) > 500
     assert Lexicon().expansions("da", ("ledig",)) == []
+
+
+def test_unemployed_and_manager_do_not_share_a_stem() -> None:
+    assert key("ledige", "da") == key("ledig", "da") == key("ledighed", "da")
+    assert key("leder", "da") == key("ledere", "da") != key("ledige", "da")
+    assert key("ledelsen", "da") != key("ledige", "da")
+
+
+def test_a_large_load_tokenised_in_worker_processes_equals_one_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import knowledge.matcher as matcher_module
+
+    solutions = demo_solutions()
+    in_process = Matcher()
+    in_process.add_all(solutions)
+    monkeypatch.setattr(matcher_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(matcher_module, "MAX_WORKERS", 2)
+    monkeypatch.setattr(matcher_module.os, "cpu_count", lambda: 2)
+    in_workers = Matcher(lexicon=in_process.lexicon)
+    in_workers.add_all(solutions)
+    for question in ["ventetid hjemmepleje", "sick leave", "hjemløse unge", "skolefravær"]:
+        a, b = in_process.search(question), in_workers.search(question)
+        assert [(m.solution.id, m.score) for m in a] == [(m.solution.id, m.score) for m in b]
