@@ -33,17 +33,21 @@ LANGUAGES = ("da", "en")
 
 # Similarity of each kind of alternative to the word typed.
 SYNONYM = 0.9
+TRANSLATION = 1.0  # the same words in the other language: no weaker than the words typed
 LOOSE_SPELLING = 0.95
 COMPOUND_PARTS = 0.85
 PART_OF_COMPOUND = 0.7
 MIN_AFFIX = 5  # shorter shared beginnings or endings join unrelated words
 MIN_TYPO = 4
 CANDIDATES = 20
-TERM_WEIGHT = 0.8  # the rest is rapidfuzz's similarity of question and title
+TERM_WEIGHT = 0.4  # the rest: rapidfuzz's similarity of the question to title, tags, summary
+SHORT_QUESTION = 4  # concepts; longer questions lean less on that similarity
 SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in ten
-EVIDENCE_SCALE = 3.0  # BM25 evidence at which a match is about two-thirds convincing
-COVERAGE_SHARE = 0.5
-DEFAULT_THRESHOLD = 0.3
+EVIDENCE_SCALE = 6.0  # BM25 evidence at which a match is about two-thirds convincing
+COVERAGE_SHARE = 0.35
+UNKNOWN_IDF = 2.5
+# Calibrated on benchmarks/eval (the middle of the range that meets both quality targets).
+DEFAULT_THRESHOLD = 0.21
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
 MAX_WORKERS = 8
 
@@ -145,7 +149,9 @@ class Matcher:
 
     def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution
-        self._titles[solution.id] = fold(f"{solution.title} {' '.join(solution.tags)}")
+        self._titles[solution.id] = fold(
+            f"{solution.title} {' '.join(solution.tags)} {solution.summary}"
+        )
         for facet in _facets(solution):
             self._facets.setdefault(facet, set()).add(solution.id)
 
@@ -170,6 +176,8 @@ class Matcher:
         leaders = np.argpartition(-scores, count - 1)[:count]
         leaders = leaders[np.argsort(-scores[leaders])]
         text = " ".join(fold(w) for c in concepts for w in c.words)
+        # A short question is much like the title it wants; a long chatty one is not.
+        fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
         ranked = []
         for slot in leaders:
             term_score = float(scores[slot])
@@ -178,7 +186,7 @@ class Matcher:
             doc_id = self.index.doc_id(int(slot))
             assert doc_id is not None
             similarity = fuzz.token_set_ratio(text, self._titles[doc_id]) / 100
-            score = TERM_WEIGHT * term_score + (1 - TERM_WEIGHT) * similarity * term_score
+            score = term_score * (1 - fuzzy_share + fuzzy_share * similarity)
             words = tuple(
                 w for c, hits in zip(concepts, covered, strict=True) if hits[slot] for w in c.words
             )
@@ -199,8 +207,8 @@ class Matcher:
                 concept = Concept((typed[i],))
                 for lang in LANGUAGES:
                     concept.offer((keys[i][lang],), 1.0)
-                    for member in self.lexicon.expansions(lang, (keys[i][lang],)):
-                        concept.offer(member[1], SYNONYM)
+                    for other, phrase in self.lexicon.expansions(lang, (keys[i][lang],)):
+                        concept.offer(phrase, TRANSLATION if other != lang else SYNONYM)
                 self._variants(concept, typed[i], keys[i])
             concepts.append(concept)
             i += len(concept.words)
@@ -214,8 +222,8 @@ class Matcher:
                 if expansions:
                     concept = Concept(tuple(typed[i : i + length]))
                     concept.offer(phrase, 1.0)
-                    for _, other in expansions:
-                        concept.offer(other, SYNONYM)
+                    for other, member in expansions:
+                        concept.offer(member, TRANSLATION if other != lang else SYNONYM)
                     return concept
         return None
 
@@ -307,7 +315,9 @@ class Matcher:
                     slots, saturation = self.index.saturation(term)
                     joint[slots] += weight * saturation
                 best = np.maximum(best, joint * (similarity / sum(part_weights)))
-            idf = self.index.idf(df)
+            # A word no solution uses counts against every solution, but no more than a
+            # fairly specific known word: it may be a name, a misspelling or chat.
+            idf = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
             weights += idf
             total += idf * best
             evidence += idf * (best > 0)
