@@ -9,6 +9,8 @@ from pathlib import Path
 import orjson
 
 EVAL = Path(__file__).with_name("eval") / "questions.jsonl"
+TOP = 3
+Ranked = list[tuple[str, float]]  # solution ids with scores, best first
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,3 +23,37 @@ class Question:
 def load_questions(path: Path = EVAL) -> list[Question]:
     rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
     return [Question(r["q"], r["kind"], frozenset(r["expected"])) for r in rows]
+
+
+def shown_above(ranked: Ranked, threshold: float) -> list[str]:
+    return [doc for doc, score in ranked if score >= threshold]
+
+
+def balanced(results: list[tuple[Question, list[str]]]) -> float:
+    answerable = [bool(shown) for q, shown in results if q.expected]
+    unanswerable = [not shown for q, shown in results if not q.expected]
+    parts = [sum(x) / len(x) for x in (answerable, unanswerable) if x]
+    return sum(parts) / len(parts)
+
+
+def quality(results: list[tuple[Question, list[str]]]) -> dict[str, float]:
+    answerable = [(q, shown) for q, shown in results if q.expected]
+    out: dict[str, float] = {}
+    if answerable:
+        ranks = [rank_of(q, shown) for q, shown in answerable]
+        out["R@1"] = sum(r == 1 for r in ranks) / len(ranks)
+        out["R@3"] = sum(0 < r <= TOP for r in ranks) / len(ranks)
+        out["MRR"] = sum(1 / r for r in ranks if r) / len(ranks)
+        out["answered"] = sum(bool(shown) for _, shown in answerable) / len(answerable)
+    unanswerable = [shown for q, shown in results if not q.expected]
+    if unanswerable:
+        out["no-answer"] = sum(not shown for shown in unanswerable) / len(unanswerable)
+    out["balanced"] = balanced(results)
+    return out
+
+
+def rank_of(question: Question, shown: list[str]) -> int:
+    for i, doc in enumerate(shown, 1):
+        if doc in question.expected:
+            return i
+    return 0

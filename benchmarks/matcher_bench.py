@@ -25,14 +25,18 @@ import Stemmer
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
-from benchmarks.evalset import Question, load_questions
+from benchmarks.evalset import (
+    Question,
+    Ranked,
+    balanced,
+    load_questions,
+    quality,
+    shown_above,
+)
 from benchmarks.synthetic import scaled_solutions
 from knowledge.kb import demo_solutions
 from knowledge.matcher import Matcher
 from knowledge.solutions import Solution
-
-TOP = 3
-Ranked = list[tuple[str, float]]
 
 
 class System:
@@ -136,44 +140,10 @@ def calibrate(system: System, runs: list[tuple[Question, Ranked]]) -> float:
     candidates = sorted({r[0][1] for _, r in runs if r} | {0.0})
     best, best_accuracy = 0.0, -1.0
     for threshold in candidates:
-        accuracy = _balanced([(q, _shown(r, threshold)) for q, r in runs])
+        accuracy = balanced([(q, shown_above(r, threshold)) for q, r in runs])
         if accuracy > best_accuracy:
             best, best_accuracy = threshold, accuracy
     return best
-
-
-def _shown(ranked: Ranked, threshold: float) -> list[str]:
-    return [doc for doc, score in ranked if score >= threshold]
-
-
-def _balanced(results: list[tuple[Question, list[str]]]) -> float:
-    answerable = [bool(shown) for q, shown in results if q.expected]
-    unanswerable = [not shown for q, shown in results if not q.expected]
-    parts = [sum(x) / len(x) for x in (answerable, unanswerable) if x]
-    return sum(parts) / len(parts)
-
-
-def quality(results: list[tuple[Question, list[str]]]) -> dict[str, float]:
-    answerable = [(q, shown) for q, shown in results if q.expected]
-    out: dict[str, float] = {}
-    if answerable:
-        ranks = [_rank(q, shown) for q, shown in answerable]
-        out["R@1"] = sum(r == 1 for r in ranks) / len(ranks)
-        out["R@3"] = sum(0 < r <= TOP for r in ranks) / len(ranks)
-        out["MRR"] = sum(1 / r for r in ranks if r) / len(ranks)
-        out["answered"] = sum(bool(shown) for _, shown in answerable) / len(answerable)
-    unanswerable = [shown for q, shown in results if not q.expected]
-    if unanswerable:
-        out["no-answer"] = sum(not shown for shown in unanswerable) / len(unanswerable)
-    out["balanced"] = _balanced(results)
-    return out
-
-
-def _rank(question: Question, shown: list[str]) -> int:
-    for i, doc in enumerate(shown, 1):
-        if doc in question.expected:
-            return i
-    return 0
 
 
 def evaluate(systems: list[System], questions: list[Question]) -> dict[str, dict[str, dict]]:
@@ -184,7 +154,7 @@ def evaluate(systems: list[System], questions: list[Question]) -> dict[str, dict
         runs = [(q, system.rank(q.q)) for q in questions]
         if not isinstance(system, Spred):
             system.threshold = calibrate(system, runs)
-        shown = [(q, _shown(r, system.threshold)) for q, r in runs]
+        shown = [(q, shown_above(r, system.threshold)) for q, r in runs]
         kinds: dict[str, list[tuple[Question, list[str]]]] = defaultdict(list)
         for q, s in shown:
             kinds[q.kind].append((q, s))
