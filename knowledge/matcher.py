@@ -2,11 +2,13 @@
 
 A question becomes *concepts*: a word, or a phrase the synonym list or the glossary knows.
 Each concept brings alternatives: its own stems in Danish and English, synonyms and
-translations, and, for words the index does not hold as typed, spellings without æøå, typos
-within rapidfuzz's reach and the parts of a compound. A solution's term score is BM25 with
-field weights, normalised to [0, 1] as the share of the question's weight (idf) it covers;
-rapidfuzz's similarity of the question to the title then refines the order of the leaders.
-A question that names nothing specific enough ("tak for hjælpen") gets no match.
+translations, spellings without æøå, compounds it starts or ends, and, for words the index
+does not hold, the parts of a compound or a near spelling (rapidfuzz). Per solution, each
+concept scores its best alternative with BM25 (field-weighted, saturated to [0, 1)) and
+counts by its idf. Two views of that sum make the term score: the share of the question
+covered, and the absolute evidence. rapidfuzz's similarity of the question to the title,
+tags and summary then refines the leaders into one score in [0, 1], and a calibrated
+threshold decides between answers and an honest "no match".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -44,8 +47,8 @@ TERM_WEIGHT = 0.4  # the rest: rapidfuzz's similarity of the question to title, 
 SHORT_QUESTION = 4  # concepts; longer questions lean less on that similarity
 SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in ten
 EVIDENCE_SCALE = 6.0  # BM25 evidence at which a match is about two-thirds convincing
-COVERAGE_SHARE = 0.35
-UNKNOWN_IDF = 2.5
+COVERAGE_SHARE = 0.35  # the exponent of coverage against evidence in the term score
+UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a solution
 # Calibrated on benchmarks/eval (the middle of the range that meets both quality targets).
 DEFAULT_THRESHOLD = 0.21
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
@@ -109,11 +112,17 @@ def _weigh(documents: list[tuple[tuple[tuple[str, float], ...], str]]) -> Iterat
 
 
 def _facets(solution: Solution) -> Iterable[tuple[str, str]]:
-    yield from (("professions", fold(v)) for v in solution.professions)
-    yield from (("domains", fold(v)) for v in solution.domains)
-    yield ("organizations", fold(solution.organization))
+    yield from (("professions", v) for v in solution.professions)
+    yield from (("domains", v) for v in solution.domains)
+    yield ("organizations", solution.organization)
     yield ("languages", solution.language)
     yield ("statuses", solution.status)
+
+
+@lru_cache(maxsize=4096)
+def _facet_value(value: str) -> str:
+    """Filter values compare folded ("aeldrepleje" selects "ældrepleje"); they repeat a lot."""
+    return fold(value)
 
 
 class Matcher:
@@ -122,7 +131,7 @@ class Matcher:
         self.threshold = threshold
         self.index = TermIndex()
         self._solutions: dict[str, Solution] = {}
-        self._titles: dict[str, str] = {}
+        self._similar_text: dict[str, str] = {}  # folded title, tags, summary; made when needed
         self._facets: dict[tuple[str, str], set[str]] = {}
 
     def __len__(self) -> int:
@@ -149,20 +158,17 @@ class Matcher:
 
     def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution
-        self._titles[solution.id] = fold(
-            f"{solution.title} {' '.join(solution.tags)} {solution.summary}"
-        )
-        for facet in _facets(solution):
-            self._facets.setdefault(facet, set()).add(solution.id)
+        for name, value in _facets(solution):
+            self._facets.setdefault((name, _facet_value(value)), set()).add(solution.id)
 
     def remove(self, solution_id: str) -> None:
         solution = self._solutions.pop(solution_id, None)
         if solution is None:
             return
         self.index.remove(solution_id)
-        del self._titles[solution_id]
-        for facet in _facets(solution):
-            self._facets[facet].discard(solution_id)
+        self._similar_text.pop(solution_id, None)
+        for name, value in _facets(solution):
+            self._facets[(name, _facet_value(value))].discard(solution_id)
 
     def search(self, question: str, *, top: int = 3, filters: Filters | None = None) -> list[Match]:
         """The best matches scoring at least the threshold, best first; [] when none does."""
@@ -185,7 +191,7 @@ class Matcher:
                 break
             doc_id = self.index.doc_id(int(slot))
             assert doc_id is not None
-            similarity = fuzz.token_set_ratio(text, self._titles[doc_id]) / 100
+            similarity = fuzz.token_set_ratio(text, self._text_of(doc_id)) / 100
             score = term_score * (1 - fuzzy_share + fuzzy_share * similarity)
             words = tuple(
                 w for c, hits in zip(concepts, covered, strict=True) if hits[slot] for w in c.words
@@ -193,6 +199,13 @@ class Matcher:
             ranked.append(Match(self._solutions[doc_id], round(score, 4), words))
         ranked.sort(key=lambda m: -m.score)
         return [m for m in ranked[:top] if m.score >= self.threshold]
+
+    def _text_of(self, doc_id: str) -> str:
+        text = self._similar_text.get(doc_id)
+        if text is None:
+            s = self._solutions[doc_id]
+            text = self._similar_text[doc_id] = fold(f"{s.title} {' '.join(s.tags)} {s.summary}")
+        return text
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's content words grouped into concepts, each with its alternatives."""
@@ -339,7 +352,7 @@ class Matcher:
                 continue
             keep = np.zeros_like(mask)
             for value in wanted:
-                for doc_id in self._facets.get((name, fold(value)), ()):
+                for doc_id in self._facets.get((name, _facet_value(value)), ()):
                     slot = self.index.slot(doc_id)
                     if slot is not None:
                         keep[slot] = 1.0
