@@ -20,4 +20,5 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # worker processes import this module again
+    sys.exit(main(sys.argv[1:]))

@@ -215,6 +215,14 @@ class TermIndex:
             self._sorted = sorted(self._postings)
         return self._sorted
 
+    def sharing_first_letter(self, term: str) -> list[str]:
+        """The indexed terms that begin like `term`: where a typo search looks, since
+        people rarely mistype the first letter."""
+        vocab = self.vocabulary()
+        start = bisect.bisect_left(vocab, term[:1])
+        end = bisect.bisect_left(vocab, term[:1] + "\U0010ffff", lo=start)
+        return vocab[start:end]
+
     def starting_with(self, prefix: str, *, limit: int = 12) -> list[str]:
         vocab = self.vocabulary()
         start = bisect.bisect_left(vocab, prefix)

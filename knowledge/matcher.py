@@ -13,10 +13,12 @@ threshold decides between answers and an honest "no match".
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -42,7 +44,7 @@ COMPOUND_PARTS = 0.85
 PART_OF_COMPOUND = 0.7
 MIN_AFFIX = 5  # shorter shared beginnings or endings join unrelated words
 MIN_TYPO = 4
-CANDIDATES = 20
+CANDIDATES = 10
 TERM_WEIGHT = 0.4  # the rest: rapidfuzz's similarity of the question to title, tags, summary
 SHORT_QUESTION = 4  # concepts; longer questions lean less on that similarity
 SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in ten
@@ -51,6 +53,8 @@ COVERAGE_SHARE = 0.35  # the exponent of coverage against evidence in the term s
 UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a solution
 # Calibrated on benchmarks/eval (the middle of the range that meets both quality targets).
 DEFAULT_THRESHOLD = 0.21
+log = logging.getLogger(__name__)
+
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
 MAX_WORKERS = 8
 
@@ -107,8 +111,13 @@ def _weigh(documents: list[tuple[tuple[tuple[str, float], ...], str]]) -> Iterat
     size = -(-len(documents) // (workers * 4))
     chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
     context = multiprocessing.get_context("spawn")  # fork is unsafe beside the store's threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(weigh_documents, chunks)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            batches = list(pool.map(weigh_documents, chunks))
+    except (BrokenProcessPool, OSError) as exc:  # a host that cannot spawn: do it here
+        log.warning("tokenising in worker processes failed (%s); continuing in-process", exc)
+        batches = [weigh_documents(chunk) for chunk in chunks]
+    yield from batches
 
 
 def _facets(solution: Solution) -> Iterable[tuple[str, str]]:
@@ -266,7 +275,11 @@ class Matcher:
         if len(term) >= MIN_TYPO:
             cutoff = 80 if len(term) >= 6 else 90  # one letter is a lot of a short word
             for near, similarity, _ in process.extract(
-                term, index.vocabulary(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+                term,
+                index.sharing_first_letter(term),
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=3,
             ):
                 concept.offer((near,), similarity / 100 * LOOSE_SPELLING)
 
@@ -314,6 +327,8 @@ class Matcher:
             df = 0
             for phrase, similarity in concept.alternatives.items():
                 dfs = [self.index.df(t) for t in phrase]
+                if not any(dfs):
+                    continue  # most translations name words only the other language's texts use
                 if similarity >= PART_OF_COMPOUND:  # weak variants do not set the weight
                     df = max(df, min(dfs))  # a phrase is as specific as its rarest word
                 if len(phrase) == 1:
