@@ -42,7 +42,8 @@ TRANSLATION = 1.0  # the same words in the other language: no weaker than the wo
 LOOSE_SPELLING = 0.95
 COMPOUND_PARTS = 0.85
 PART_OF_COMPOUND = 0.7
-MIN_AFFIX = 5  # shorter shared beginnings or endings join unrelated words
+MIN_PREFIX = 5  # shorter shared beginnings or endings join unrelated words
+MIN_SUFFIX = 4  # a compound's head is its meaning: "by" is too short, "byer" is not
 MIN_TYPO = 4
 CANDIDATES = 10
 TERM_WEIGHT = 0.4  # the rest: rapidfuzz's similarity of the question to title, tags, summary
@@ -257,9 +258,11 @@ class Matcher:
         for (term,), similarity in list(self._single_terms(concept)):
             for spelling in index.same_loosely(term):
                 concept.offer((spelling,), LOOSE_SPELLING * similarity)
-            if len(term) >= MIN_AFFIX:
-                for longer in index.starting_with(term) + index.ending_with(term):
-                    concept.offer((longer,), PART_OF_COMPOUND * similarity)
+            longer = index.starting_with(term) if len(term) >= MIN_PREFIX else []
+            if len(term) >= MIN_SUFFIX:  # the head of a compound: "plej" in "hjemmeplej"
+                longer += index.ending_with(term)
+            for compound in longer:
+                concept.offer((compound,), PART_OF_COMPOUND * similarity)
         if any(index.has(p[0]) for p in concept.alternatives if len(p) == 1):
             return
         parts, similarity = self._compound_parts(word)
@@ -297,7 +300,7 @@ class Matcher:
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
             right_key = key(right, "da")
-            right_known = len(right) >= MIN_AFFIX and self.index.has(right_key)
+            right_known = len(right) >= MIN_PREFIX and self.index.has(right_key)
             for stem in (left, left[:-1] if left[-1] in "se" else ""):
                 left_key = key(stem, "da") if len(stem) >= 3 else ""
                 left_known = bool(left_key) and self.index.has(left_key)
@@ -306,7 +309,7 @@ class Matcher:
                         whole, balance = (left_key, right_key), min(len(stem), len(right))
                 elif (
                     left_known
-                    and len(stem) >= MIN_AFFIX
+                    and len(stem) >= MIN_PREFIX
                     and len(stem) > len(one_part[0] if one_part else "")
                 ):
                     one_part = (left_key,)
