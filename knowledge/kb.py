@@ -30,15 +30,15 @@ class KnowledgeBase:
             extra = [data_dir] if data_dir is not None else []
             matcher = Matcher(lexicon=await asyncio.to_thread(load_lexicon, extra))
         kb = cls(store=store, matcher=matcher)
-        kb.matcher.add_all(await store.solutions.all())
+        # Seconds for a large knowledge base: off the event loop.
+        await asyncio.to_thread(kb.matcher.add_all, await store.solutions.all())
         return kb
 
     async def publish(self, solutions: Sequence[Solution]) -> None:
         """Stores (all or nothing), then indexes: a solution is never findable before it is
         durable."""
         await self.store.solutions.upsert_many(solutions)
-        for solution in solutions:
-            self.matcher.add(solution)
+        self.matcher.add_all(solutions)
 
     async def retire(self, solution_id: str) -> Solution | None:
         """Hides a solution from answers; it stays in the store and in exports."""
