@@ -28,7 +28,7 @@ from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
 from knowledge.text import fold
-from knowledge.transfer import ImportFileError, export_bytes, read_entries
+from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -224,14 +224,13 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _read_questions(path: Path) -> list[str]:
+    payload = read_input(
+        path, what="a text file with one question a line", advice="ask with each in turn"
+    )
     try:
-        text = path.read_bytes().decode("utf-8-sig")  # bytes: no newline translation
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
+        text = payload.decode("utf-8-sig")  # from bytes: no newline translation
     except UnicodeDecodeError:
         raise UserError(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise UserError(f"{path}: {exc.strerror or exc}") from None
     # Only line feeds end a question (str.splitlines also splits on U+2028 and form feeds),
     # so output lines pair one to one with input lines.
     lines = text.split("\n")

@@ -34,26 +34,37 @@ class ImportFileError(Exception):
 
 def read_entries(path: Path) -> list[Any]:
     """The raw entries of a JSON list or a CSV sheet, ready for validation."""
+    payload = read_input(path, what="a .json or .csv file")
+    if _looks_like_csv(path, payload):
+        return parse_csv(payload, name=str(path))
+    return parse_json(payload, name=str(path))
+
+
+IMPORT_ADVICE = "import each: entries are upserted by id, so they add up"
+
+
+def read_input(
+    path: Path, *, what: str, advice: str = IMPORT_ADVICE, max_bytes: int | None = None
+) -> bytes:
+    """A file's bytes, or ImportFileError saying in one line why they cannot be had."""
+    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
     try:
-        size = path.stat().st_size
         if path.is_dir():
-            raise ImportFileError(f"{path} is a directory; give the path of a .json or .csv file")
-        if size > MAX_IMPORT_BYTES:
+            raise ImportFileError(f"{path} is a directory; give the path of {what}")
+        size = path.stat().st_size
+        if size > limit:
             raise ImportFileError(
                 f"{path} is {math.ceil(size / 2**20 * 10) / 10:.1f} MB; Spred imports at most "
-                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB at a time. Split it into smaller "
-                f"files and import each: entries are upserted by id, so they add up."
+                f"{limit // (1024 * 1024)} MB at a time. Split it into smaller files and "
+                f"{advice}."
             )
-        payload = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ImportFileError(f"{path}: no such file") from None
     except PermissionError:
         raise ImportFileError(f"{path}: permission denied") from None
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
-    if _looks_like_csv(path, payload):
-        return parse_csv(payload, name=str(path))
-    return parse_json(payload, name=str(path))
 
 
 def _looks_like_csv(path: Path, payload: bytes) -> bool:
