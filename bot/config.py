@@ -19,6 +19,7 @@ class Settings:
     data_dir: Path
     language: str = "da"
     admins: frozenset[str] = frozenset()
+    refresh_seconds: float = 5.0  # how often the server looks for solutions changed on disk
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, *, data: str | None = None) -> Settings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -10,7 +12,7 @@ from aiohttp import web
 from bot import __version__
 from bot.config import Settings
 from knowledge.kb import KnowledgeBase
-from knowledge.store import Store, open_store
+from knowledge.store import Store, StoreError, open_store
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +35,25 @@ def build_app(settings: Settings) -> web.Application:
 async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     store = await open_store(app[SETTINGS].data_dir)
     app[STORE] = store
-    app[KNOWLEDGE] = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
-    log.info("knowledge base loaded: %d solutions", len(app[KNOWLEDGE].matcher))
+    app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
+    log.info("knowledge base loaded: %d solutions", len(kb.matcher))
+    watcher = asyncio.create_task(_follow_changes(kb, every=app[SETTINGS].refresh_seconds))
     yield
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watcher
     await store.close()
+
+
+async def _follow_changes(kb: KnowledgeBase, *, every: float) -> None:
+    """Picks up solutions another process stored (`spred import` while the server runs)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            if await kb.refresh():
+                log.info("knowledge base changed on disk: %d solutions", len(kb.matcher))
+        except StoreError as exc:  # keep answering from what was loaded; say why, once a round
+            log.error("cannot reload the knowledge base: %s", exc)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,7 @@ class KnowledgeBase:
     def __init__(self, *, store: Store, matcher: Matcher) -> None:
         self.store = store
         self.matcher = matcher
+        self._version: Hashable = None  # of the solutions the matcher holds
 
     @classmethod
     async def load(
@@ -30,15 +31,31 @@ class KnowledgeBase:
             extra = [data_dir] if data_dir is not None else []
             matcher = Matcher(lexicon=await asyncio.to_thread(load_lexicon, extra))
         kb = cls(store=store, matcher=matcher)
+        kb._version = await store.solutions.version()
         # Seconds for a large knowledge base: off the event loop.
         await asyncio.to_thread(kb.matcher.add_all, await store.solutions.all())
         return kb
 
+    async def refresh(self) -> bool:
+        """Re-indexes if the stored solutions changed behind our back (`spred import` while
+        `spred serve` runs); True if it did. The new index replaces the old one whole, so a
+        question never meets a half-built one."""
+        version = await self.store.solutions.version()
+        if version == self._version:
+            return False
+        matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
+        await asyncio.to_thread(matcher.add_all, await self.store.solutions.all())
+        self.matcher, self._version = matcher, version
+        return True
+
     async def publish(self, solutions: Sequence[Solution]) -> None:
         """Stores (all or nothing), then indexes: a solution is never findable before it is
         durable."""
+        before = await self.store.solutions.version()
         await self.store.solutions.upsert_many(solutions)
         self.matcher.add_all(solutions)
+        if before == self._version:  # nobody else wrote meanwhile: the index is current
+            self._version = await self.store.solutions.version()
 
     async def retire(self, solution_id: str) -> Solution | None:
         """Hides a solution from answers; it stays in the store and in exports."""

@@ -38,3 +38,34 @@ async def test_loading_indexes_what_the_store_holds_with_the_admins_synonyms(
         assert kb.matcher.search("kø visitation")[0].solution.id == "kortere-ventetid"
     finally:
         await store.close()
+
+
+async def test_solutions_another_process_stores_are_picked_up(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import orjson
+
+    from tests.conftest import solution_dict
+
+    data = tmp_path / "data"
+    store = await open_store(data)
+    try:
+        kb = await KnowledgeBase.load(store)
+        await kb.publish([make_solution()])
+        assert await kb.refresh() is False  # our own write is already indexed
+        other = tmp_path / "nyt.json"
+        other.write_bytes(orjson.dumps([solution_dict("ensomhed", title="Fællesspisning mod "
+                                                      "ensomhed", tags=["ensomhed"])]))  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "bot", "import", str(other), "--data", str(data)],
+            check=True,
+            capture_output=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        assert kb.ask("ensomhed fællesspisning") == []
+        assert await kb.refresh() is True
+        assert kb.ask("ensomhed fællesspisning")[0].solution.id == "ensomhed"
+        assert len(kb.matcher) == 2
+    finally:
+        await store.close()

@@ -105,3 +105,24 @@ def test_a_bad_setting_stops_start_up_with_its_name(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 1
     assert "SPRED_LANGUAGE must be 'da' or 'en'" in err
+
+
+async def test_the_running_server_picks_up_an_import(tmp_path: Path) -> None:
+    import asyncio
+
+    data = tmp_path / "data"
+    server = TestServer(build_app(Settings(data_dir=data, refresh_seconds=0.05)), host="127.0.0.1")
+    async with server, aiohttp.ClientSession() as http:
+        (tmp_path / "kb.json").write_bytes(orjson.dumps([solution_dict()]))
+        imported = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "import", str(tmp_path / "kb.json"), "--data", str(data),
+            cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        assert await imported.wait() == 0
+        for _ in range(200):  # bounded: up to about ten seconds
+            async with http.get(server.make_url("/healthz")) as response:
+                if (await response.json())["solutions"] == 1:
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the server never saw the imported solution")

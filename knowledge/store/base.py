@@ -8,7 +8,7 @@ has returned only once it is durable.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar
 
@@ -61,6 +61,10 @@ class Collection(Protocol[R]):
     async def keys(self) -> list[str]: ...
 
     async def count(self) -> int: ...
+
+    async def version(self) -> Hashable:
+        """Changes whenever the collection does, by this process or another."""
+        ...
 
     async def upsert(self, record: R) -> None: ...
 

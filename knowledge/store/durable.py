@@ -121,6 +121,11 @@ class DurableJSONStorage(Storage):
         self.dirty = False
         self._stamp = self._stat()
 
+    @property
+    def stamp(self) -> tuple[int, int, int] | None:
+        """Identifies the file's current version: inode, modification time, size."""
+        return self._stamp
+
     def refresh(self) -> bool:
         """Re-reads the file if another process replaced it; True if it did."""
         if self._data is not None and self._stat() == self._stamp:

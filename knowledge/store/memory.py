@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Generic
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store
@@ -14,6 +14,7 @@ class MemoryCollection(Generic[R]):
         self._type = record_type
         # Stored as dicts, like a real backend, so a record that cannot round-trip fails here too.
         self._docs: dict[str, dict[str, Any]] = {}
+        self._writes = 0
 
     async def open(self) -> None:
         return None
@@ -31,6 +32,9 @@ class MemoryCollection(Generic[R]):
     async def keys(self) -> list[str]:
         return list(self._docs)
 
+    async def version(self) -> Hashable:
+        return self._writes
+
     async def count(self) -> int:
         return len(self._docs)
 
@@ -40,8 +44,10 @@ class MemoryCollection(Generic[R]):
     async def upsert_many(self, records: Iterable[R]) -> None:
         encoded = {r.key: r.to_dict() for r in records}
         self._docs.update(encoded)
+        self._writes += 1
 
     async def delete(self, key: str) -> bool:
+        self._writes += 1
         return self._docs.pop(key, None) is not None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Any, Generic
 
@@ -33,7 +33,7 @@ class TinyCollection(Generic[R]):
         self.name = name
         self.path = path
         self._type = record_type
-        storage = DurableJSONStorage(path)
+        storage = self._storage = DurableJSONStorage(path)
         self._db = KeyedTinyDB(storage=lambda: storage)
         # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
         self._table = self._db.table(name, cache_size=0)
@@ -57,6 +57,10 @@ class TinyCollection(Generic[R]):
 
     async def keys(self) -> list[str]:
         return await self._writer.read(lambda: [doc.doc_id for doc in self._table])
+
+    async def version(self) -> Hashable:
+        # Every read batch first re-reads a file another process replaced.
+        return await self._writer.read(lambda: self._storage.stamp)
 
     async def count(self) -> int:
         return await self._writer.read(self._table.__len__)
