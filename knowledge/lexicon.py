@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from knowledge.text import STOP_WORDS, key, words
+from knowledge.text import ANY_STOP_WORDS, key, words
 
 Phrase = tuple[str, ...]  # index keys of the content words, in order
 Member = tuple[str, Phrase]  # (language, phrase)
@@ -80,8 +80,8 @@ class Lexicon:
 
 
 def _phrase(text: str, language: str) -> Phrase:
-    stop = STOP_WORDS[language]
-    return tuple(key(w, language) for w in words(text) if w not in stop)
+    # The same words are dropped as from a question, or the phrase could never be met.
+    return tuple(key(w, language) for w in words(text) if w not in ANY_STOP_WORDS and len(w) > 1)
 
 
 def _lines(text: str) -> Iterable[tuple[int, str]]:
