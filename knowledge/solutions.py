@@ -306,8 +306,3 @@ def parse_solutions(
     if on_progress is not None:
         on_progress(len(raws))
     return batch
-
-
-def load_stored(raw: Mapping[str, Any]) -> Solution:
-    """Rebuilds a solution the store already validated; still checked, so hand edits are caught."""
-    return parse_solution(raw, path=f"solution {raw.get('id', '?')!s:.80}")

@@ -107,12 +107,6 @@ STOP_WORDS = {"da": _stop_words("da"), "en": _stop_words("en")}
 ANY_STOP_WORDS = STOP_WORDS["da"] | STOP_WORDS["en"]
 
 
-def content_keys(text: str, language: str) -> list[str]:
-    """The index keys of a document's text, stop words left out."""
-    stop = STOP_WORDS[language]
-    return [key(w, language) for w in words(text) if w not in stop and len(w) > 1]
-
-
 _DOCUMENT_KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
 
 
