@@ -9,6 +9,9 @@ from pathlib import Path
 import orjson
 
 EVAL = Path(__file__).with_name("eval") / "questions.jsonl"
+# Written without sight of the matcher or the development set, and never used to tune: it
+# shows whether what was calibrated on the development set carries over.
+HOLDOUT = Path(__file__).with_name("eval") / "holdout.jsonl"
 TOP = 3
 Ranked = list[tuple[str, float]]  # solution ids with scores, best first
 

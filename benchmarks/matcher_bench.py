@@ -26,6 +26,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from benchmarks.evalset import (
+    HOLDOUT,
     Question,
     Ranked,
     balanced,
@@ -146,26 +147,42 @@ def calibrate(system: System, runs: list[tuple[Question, Ranked]]) -> float:
     return best
 
 
-def evaluate(systems: list[System], questions: list[Question]) -> dict[str, dict[str, dict]]:
+Table = dict[str, dict[str, dict[str, float]]]
+
+
+def evaluate(
+    systems: list[System], questions: list[Question], holdout: list[Question]
+) -> tuple[Table, Table]:
+    """Quality on the development set and on the hold-out set. Baselines are calibrated on
+    the development set only; no threshold ever sees the hold-out questions."""
     solutions = demo_solutions()
-    table: dict[str, dict[str, dict]] = {}
+    development: Table = {}
+    held_out: Table = {}
     for system in systems:
         system.build(solutions)
         runs = [(q, system.rank(q.q)) for q in questions]
         if not isinstance(system, Spred):
             system.threshold = calibrate(system, runs)
-        shown = [(q, shown_above(r, system.threshold)) for q, r in runs]
-        kinds: dict[str, list[tuple[Question, list[str]]]] = defaultdict(list)
-        for q, s in shown:
-            kinds[q.kind].append((q, s))
-        table[system.name] = {"all": quality(shown)} | {k: quality(v) for k, v in kinds.items()}
-    return table
+        development[system.name] = _by_kind(runs, system.threshold)
+        if holdout:
+            held_out[system.name] = _by_kind(
+                [(q, system.rank(q.q)) for q in holdout], system.threshold
+            )
+    return development, held_out
 
 
-def print_quality(table: dict[str, dict[str, dict]], questions: list[Question]) -> None:
+def _by_kind(runs: list[tuple[Question, Ranked]], threshold: float) -> dict[str, dict[str, float]]:
+    shown = [(q, shown_above(r, threshold)) for q, r in runs]
+    kinds: dict[str, list[tuple[Question, list[str]]]] = defaultdict(list)
+    for q, s in shown:
+        kinds[q.kind].append((q, s))
+    return {"all": quality(shown)} | {k: quality(v) for k, v in kinds.items()}
+
+
+def print_quality(table: Table, questions: list[Question], *, title: str) -> None:
     kinds = sorted({q.kind for q in questions})
     counts = {k: sum(q.kind == k for q in questions) for k in kinds}
-    print(f"\n## Matcher quality: {len(questions)} questions, demo knowledge base\n")
+    print(f"\n## Matcher quality, {title}: {len(questions)} questions, demo knowledge base\n")
     print(
         "R@1 / R@3 / MRR on answerable questions as shown (above each system's threshold); "
         "for `none`, the share correctly left unanswered. Balanced = mean of answer rate "
@@ -227,6 +244,10 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
 
 def main(sizes: Sequence[int] = (0, 10_000, 100_000)) -> None:
     questions = load_questions()
+    holdout = load_questions(HOLDOUT) if HOLDOUT.exists() else []
     systems: list[System] = [Spred(), FuzzyTitles(), PlainBM25(), StemmedBM25s()]
-    print_quality(evaluate(systems, questions), questions)
+    development, held_out = evaluate(systems, questions, holdout)
+    print_quality(development, questions, title="development set (thresholds calibrated here)")
+    if holdout:
+        print_quality(held_out, holdout, title="hold-out set (never used for tuning)")
     speed(sizes, questions)
