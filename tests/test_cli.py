@@ -21,84 +21,63 @@ import pytest
 
 from tests.conftest import solution_dict
 
+
+def sparse(slug: str, **fields: Any) -> dict[str, Any]:
+    """A valid entry with only what the test names: optional text and lists left empty."""
+    empty = {"problem": "", "description": "", "unit": "", "tags": [], "domains": [],
+             "professions": [], "sponsors": []}  # fmt: skip
+    return solution_dict(slug, **(empty | fields))
+
+
 KB_ENTRIES: list[dict[str, Any]] = [
-    solution_dict(
+    sparse(
         "kortere-ventetid-hjemmepleje",
         title="Kortere ventetid i hjemmeplejen",
-        problem="",
-        description="",
         summary="Visitation samme dag som henvendelsen.",
         organization="Aarhus Kommune",
-        unit="",
         results=[{"metric": "Ventetid på visitation", "before": 14, "after": 3.5, "unit": "dage"}],
         contacts=[{"name": "Mette Hansen", "email": "mette.hansen@aarhus.dk", "role": "Leder"}],
         tags=["hjemmepleje", "visitation"],
-        domains=[],
-        professions=[],
-        sponsors=[],
     ),
-    solution_dict(
+    sparse(
         "digital-medicinhaandtering",
         title="Digital medicinhåndtering i hjemmeplejen",
-        problem="",
-        description="",
         summary="Medicinlister på tablet i stedet for papir.",
         organization="Odense Kommune",
-        unit="",
         results=[{"metric": "Medicinfejl", "before": 40, "after": 12, "unit": "pr. måned"}],
         contacts=[{"name": "Søren Østergaard", "slack_id": "U0123ABC"}],
         tags=["hjemmepleje", "medicin"],
-        domains=[],
-        professions=[],
-        sponsors=[],
         status="pilot",
     ),
-    solution_dict(
+    sparse(
         "hverdagsrehabilitering",
         title="Hverdagsrehabilitering i hjemmeplejen",
-        problem="",
-        description="",
         summary="Træning i borgerens eget hjem.",
         organization="Vejle Kommune",
-        unit="",
         results=[{"metric": "Borgere uden hjælp efter 12 uger", "after": 45, "unit": "procent"}],
         contacts=[{"name": "Åse Jørgensen", "teams_id": "29:abc-def"}],
         tags=["hjemmepleje", "rehabilitering"],
-        domains=[],
-        professions=[],
-        sponsors=[],
         status="scaled",
     ),
-    solution_dict(
+    sparse(
         "faerre-sygedage-paedagoger",
         title="Færre sygedage blandt pædagoger",
-        problem="",
-        description="",
         summary="Fast sparring og fleksible vagtplaner i daginstitutioner.",
         organization="Københavns Kommune",
-        unit="",
         results=[{"metric": "Sygedage pr. medarbejder", "before": 14.5, "after": 9}],
         contacts=[{"name": "Lars Nielsen", "email": "lars@kk.dk"}],
-        tags=[],
         domains=["dagtilbud"],
         professions=["pædagog"],
-        sponsors=[],
         x_kilde={"rapport": "KL 2024", "sider": [3, 4]},
     ),
-    solution_dict(
+    sparse(
         "papirloes-journal",
         title="Papirløs journal i hjemmeplejen",
-        problem="",
-        description="",
         summary="Journalen på telefonen.",
         organization="Vejle Kommune",
-        unit="",
         results=[{"metric": "Dokumentationstid", "before": 60, "after": 40, "unit": "minutter"}],
         contacts=[{"name": "Kim Berg", "email": "kim@vejle.dk"}],
         tags=["hjemmepleje"],
-        domains=[],
-        professions=[],
-        sponsors=[],
         retired=True,
     ),
 ]
