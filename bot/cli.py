@@ -30,7 +30,7 @@ from knowledge.store.durable import write_atomically
 from knowledge.text import fold
 from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
 
 
 class UserError(Exception):
@@ -179,7 +179,8 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     try:
-        await asyncio.to_thread(write_atomically, args.output, payload)
+        # An export is the admin's own file to share, not private store data.
+        await asyncio.to_thread(write_atomically, args.output, payload, mode=0o644)
     except OSError as exc:
         raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"Exported to {args.output}.", file=sys.stderr)
@@ -225,7 +226,10 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def _read_questions(path: Path) -> list[str]:
     payload = read_input(
-        path, what="a text file with one question a line", advice="ask with each in turn"
+        path,
+        what="a text file with one question a line",
+        verb="reads",
+        advice="ask with each in turn",
     )
     try:
         text = payload.decode("utf-8-sig")  # from bytes: no newline translation

@@ -41,10 +41,16 @@ def read_entries(path: Path) -> list[Any]:
 
 
 IMPORT_ADVICE = "import each: entries are upserted by id, so they add up"
+IMPORT_VERB = "imports"
 
 
 def read_input(
-    path: Path, *, what: str, advice: str = IMPORT_ADVICE, max_bytes: int | None = None
+    path: Path,
+    *,
+    what: str,
+    verb: str = IMPORT_VERB,
+    advice: str = IMPORT_ADVICE,
+    max_bytes: int | None = None,
 ) -> bytes:
     """A file's bytes, or ImportFileError saying in one line why they cannot be had."""
     limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
@@ -54,7 +60,7 @@ def read_input(
         size = path.stat().st_size
         if size > limit:
             raise ImportFileError(
-                f"{path} is {math.ceil(size / 2**20 * 10) / 10:.1f} MB; Spred imports at most "
+                f"{path} is {math.ceil(size / 2**20 * 10) / 10:.1f} MB; Spred {verb} at most "
                 f"{limit // (1024 * 1024)} MB at a time. Split it into smaller files and "
                 f"{advice}."
             )

@@ -386,6 +386,16 @@ def test_export_import_export_is_byte_identical(ws: Workspace) -> None:
     assert ws("export").stdout_bytes == first
 
 
+def test_an_exported_file_is_shareable_while_the_store_stays_private(ws: Workspace) -> None:
+    assert ws("import", write_json(ws.cwd / "kb.json", KB_ENTRIES)).code == 0
+    exported = ws.cwd / "til-kollegaer.json"
+    assert ws("export", "-o", exported).code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert exported.stat().st_mode & 0o777 == 0o644 & ~umask
+    assert (ws.data / "solutions.json").stat().st_mode & 0o777 == 0o600 & ~umask
+
+
 def test_export_of_an_empty_store(ws: Workspace) -> None:
     run = ws("export")
     assert (run.code, run.out) == (0, "[]\n")

@@ -22,11 +22,13 @@ from knowledge.store.base import StoreCorrupt, StoreError
 FILE_MODE = 0o600  # questions and names of staff: readable by the service's user only
 
 
-def write_atomically(path: Path, payload: bytes, *, backup: bool = False) -> None:
+def write_atomically(
+    path: Path, payload: bytes, *, backup: bool = False, mode: int = FILE_MODE
+) -> None:
     """Replaces `path` with `payload` so that a crash leaves either the old or the new file."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         try:
             view = memoryview(payload)
             while view:
