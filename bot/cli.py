@@ -1,4 +1,5 @@
-"""`spred` (also `python -m bot`): serve, import, export, ask, list, show, demand, load-demo.
+"""`spred` (also `python -m bot`): serve, chat, import, export, ask, list, show, demand,
+load-demo.
 
 Mistakes in what a person typed or gave us end in one clear line on stderr and a non-zero
 exit status, never a traceback.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -17,8 +19,11 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
+from adapters.console import ConsoleChat
 from bot import __version__
 from bot.config import ConfigError, Settings
+from bot.core import Core
+from bot.demand import answer_demand
 from bot.render_text import match_line, solution_details, solution_row
 from bot.server import base_url, build_app
 from knowledge.kb import KnowledgeBase, demo_solutions
@@ -51,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[data], help="run the chat server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3978)
+
+    chat = sub.add_parser("chat", parents=[data], help="chat with Spred in the terminal")
+    chat.add_argument("--user", metavar="ID", help="who you are (default: your login name)")
+    chat.add_argument("--name", metavar="NAME", help="your name as others see it")
+    chat.add_argument("--org", metavar="ORGANISATION", default="", help="your organisation")
+    chat.add_argument("--unit", metavar="UNIT", default="", help="your unit or department")
 
     imp = sub.add_parser("import", parents=[data], help="add or update solutions from a file")
     imp.add_argument("file", type=Path, help="a JSON list of solutions, or a CSV sheet")
@@ -168,6 +179,26 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     if batch.errors:
         print(f"spred: skipped {batch.rejected} invalid entries (listed above).", file=sys.stderr)
         return EXIT_REJECTED
+    return EXIT_OK
+
+
+async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    user = args.user or getpass.getuser() or "console"
+    if not user.strip() or any(c.isspace() for c in user) or len(user) > 100:
+        raise UserError(f"--user must be one word without spaces, not {user[:100]!r}")
+    async with opened(settings) as store:
+        kb = await KnowledgeBase.load(store, data_dir=settings.data_dir)
+        core = Core(kb=kb, settings=settings)
+        await core.start()
+        chat = ConsoleChat(
+            core=core,
+            user_id=user,
+            name=_from_terminal(args.name or user),
+            organization=_from_terminal(args.org),
+            unit=_from_terminal(args.unit),
+        )
+        await answer_demand(kb=kb, outbox=core.outbox)
+        await chat.run()
     return EXIT_OK
 
 
@@ -335,6 +366,7 @@ class Progress:
 
 
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
+    "chat": cmd_chat,
     "import": cmd_import,
     "export": cmd_export,
     "ask": cmd_ask,

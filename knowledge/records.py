@@ -113,6 +113,7 @@ class Adoption(Record):
     user: str  # platform-qualified, e.g. "slack:U123"
     organization: str
     unit: str = ""
+    user_name: str = ""
     stage: Stage = Stage.INTERESTED
     note: str = ""
     updated_at: datetime = dataclasses.field(default_factory=now)
@@ -130,7 +131,8 @@ class Demand(Record):
     status: DemandStatus = DemandStatus.OPEN
     answered_by: str | None = None
     answered_at: datetime | None = None
-    notify: bool = True
+    notify: bool = False  # the asker asked to be told when an answer arrives
+    language: str = "da"  # the asker's, for that message
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,9 +151,13 @@ class Introduction(Record):
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Feedback(Record):
+    """A verdict on an answer; `kind` "choice" is a pick between near-tied answers, which
+    the bot learns from."""
+
     id: str
     user: str
     helpful: bool
+    kind: str = "answer"
     question: str = ""
     solution_id: str | None = None
     comment: str = ""
@@ -179,3 +185,16 @@ class SeenEvent(Record):
     event_key: str  # "platform:event_id"
     seen_at: datetime = dataclasses.field(default_factory=now)
     expires_at: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Letter(Record):
+    """A message for someone other than the person the bot was answering, waiting in the
+    outbox until a process that can reach them on their platform delivers it."""
+
+    id: str
+    to: str  # platform-qualified user id
+    kind: str
+    reply: Mapping[str, Any]  # the neutral reply, as bot.messages stores it
+    created_at: datetime = dataclasses.field(default_factory=now)
+    delivered_at: datetime | None = None

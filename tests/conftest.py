@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.config import Settings
+from bot.core import Core
+from bot.messages import Incoming
+from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.matcher import Matcher
 from knowledge.solutions import Solution
 from knowledge.store import MemoryStore, Store, open_store
+from tests.dialogue import Chat
 
 
 def solution_dict(slug: str = "kortere-ventetid", **changes: Any) -> dict[str, Any]:
@@ -71,3 +79,65 @@ def reopen(tmp_path: Path) -> Callable[[], Any]:
         return await open_store(tmp_path / "data")
 
     return _reopen
+
+
+class Clock:
+    """Time a test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    return load_lexicon([])
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+ADMIN = "console:admin"
+
+
+@pytest.fixture
+async def core(store: Store, lexicon: Lexicon, clock: Clock, tmp_path: Path) -> Core:
+    """The dialogue core on the demo knowledge base, with console:admin as its admin."""
+    await store.solutions.upsert_many(demo_solutions())
+    kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
+    settings = Settings(data_dir=tmp_path / "data", admins=frozenset({ADMIN}))
+    started = Core(kb=kb, settings=settings, clock=clock)
+    await started.start()
+    return started
+
+
+@pytest.fixture
+async def chat(core: Core) -> AsyncIterator[Chat]:
+    """Anna, a nurse in Odense, in the terminal chat; fails if a reply goes unread."""
+    talk = Chat(
+        core=core,
+        message=Incoming(
+            platform="console",
+            user_id="anna",
+            user_name="Anna Holm",
+            organization="Odense Kommune",
+            unit="Hjemmeplejen Vest",
+            conversation="terminal",
+        ),
+    )
+    yield talk
+    talk.expect_nothing()
+
+
+@pytest.fixture
+async def admin(chat: Chat) -> AsyncIterator[Chat]:
+    talk = chat.as_user(user_id="admin", user_name="Bo Admin")
+    yield talk
+    talk.expect_nothing()

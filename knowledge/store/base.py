@@ -18,6 +18,7 @@ from knowledge.records import (
     Demand,
     Feedback,
     Introduction,
+    Letter,
     Person,
     SeenEvent,
 )
@@ -91,6 +92,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("feedback", Feedback),
     CollectionSpec("conversations", Conversation),
     CollectionSpec("seen_events", SeenEvent),
+    CollectionSpec("outbox", Letter),
 )
 
 
@@ -105,6 +107,7 @@ class Store(ABC):
     feedback: Collection[Feedback]
     conversations: Collection[Conversation]
     seen_events: Collection[SeenEvent]
+    outbox: Collection[Letter]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

@@ -1,0 +1,195 @@
+"""The terminal chat (`spred chat`): the same dialogue core as Slack and Teams, as text.
+
+Every action a reply offers gets a number in square brackets; typing the number performs
+it. Input is read one line per turn in a thread, so the event loop never blocks and piped
+input works as well as a terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Callable
+from typing import BinaryIO, TextIO
+
+from bot.core import Core
+from bot.i18n import say
+from bot.messages import Action, Card, Form, Incoming, Notice, Reply
+
+PLATFORM = "console"
+QUIT = {"exit", "quit", "afslut", "/quit", "/exit"}
+MAX_LINE = 64 * 1024  # one pasted line; more than a question needs, little enough to hold
+
+# Terminal escape sequences in a question or a solution could rewrite the screen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8, or Latin-1 from an older Danish terminal."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+class Renderer:
+    """Replies as numbered plain text; remembers which number performs which action."""
+
+    def __init__(self, *, language: Callable[[], str]) -> None:
+        self.language = language
+        self.actions: list[Action] = []
+
+    def render(self, replies: list[Reply]) -> str:
+        self.actions = []
+        return "\n\n".join(self._reply(r) for r in replies)
+
+    def _number(self, action: Action) -> str:
+        self.actions.append(action)
+        return f"[{len(self.actions)}] {clean(action.label)}"
+
+    def _reply(self, reply: Reply) -> str:
+        parts = [clean(reply.text)] if reply.text else []
+        parts += [self._card(i, c) for i, c in enumerate(reply.cards, 1)]
+        if reply.choice:
+            parts.append("\n".join(self._number(a) for a in reply.choice.options))
+        if reply.form:
+            parts.append(self._form(reply.form))
+        if reply.actions:
+            parts.append("  ".join(self._number(a) for a in reply.actions))
+        return "\n".join(parts)
+
+    def _card(self, rank: int, card: Card) -> str:
+        lang = self.language()
+        lines = [
+            f"{rank}. {card.title} ({card.status})",
+            card.summary,
+            f"➜ {card.result}",
+            f"{card.origin} · {card.contact}",
+        ]
+        if card.adopters:
+            names = ", ".join(card.adopters)
+            lines.append(say(lang, "adopters", count=len(card.adopters), names=names))
+        if card.why:
+            lines.append(say(lang, "why", words=", ".join(card.why)))
+        for label, text in card.details:
+            lines.append(f"{label}:")
+            lines += [f"  {line}" for line in text.splitlines()]
+        if card.actions:
+            lines.append("  ".join(self._number(a) for a in card.actions))
+        body = "\n".join("   " + clean(line) for line in lines[1:])
+        return clean(lines[0]) + "\n" + body
+
+    def _form(self, form: Form) -> str:
+        lines = [clean(form.title)]
+        for f in form.fields:
+            mark = "*" if f.required else " "
+            lines.append(f" {mark} {clean(f.label)}: {clean(f.value)}")
+            if f.error:
+                lines.append(f"   ! {clean(f.error)}")
+        return "\n".join(lines)
+
+
+class ConsoleChat:
+    def __init__(
+        self,
+        *,
+        core: Core,
+        user_id: str,
+        name: str,
+        organization: str = "",
+        unit: str = "",
+        stdin: BinaryIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.core = core
+        self.user_id = user_id
+        self.name = name
+        self.organization = organization
+        self.unit = unit
+        self.stdin = stdin or sys.stdin.buffer
+        self.stdout = stdout or sys.stdout
+        self.renderer = Renderer(language=self._language)
+        self._language_now = core.services.settings.language
+        core.outbox.register(PLATFORM, self._deliver)
+
+    @property
+    def address(self) -> str:
+        return f"{PLATFORM}:{self.user_id}"
+
+    def _language(self) -> str:
+        return self._language_now
+
+    def _message(self, *, text: str = "", action: Action | None = None) -> Incoming:
+        return Incoming(
+            platform=PLATFORM,
+            user_id=self.user_id,
+            user_name=self.name,
+            organization=self.organization,
+            unit=self.unit,
+            conversation="terminal",
+            text=text,
+            direct=True,
+            action=action.id if action else None,
+            payload=action.payload if action else {},
+        )
+
+    async def _deliver(self, notice: Notice) -> bool:
+        if notice.to != self.address:  # someone else's: it waits until they chat
+            return False
+        self._print(self.renderer.render([notice.reply]))
+        return True
+
+    def _print(self, text: str) -> None:
+        if text:
+            self.stdout.write(text + "\n\n")
+            self.stdout.flush()
+
+    async def turn(self, line: str) -> None:
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= len(self.renderer.actions):
+            message = self._message(action=self.renderer.actions[int(text) - 1])
+        else:
+            message = self._message(text=text)
+        replies = await self.core.handle(message)
+        session = await self.core.sessions.load(message)
+        self._language_now = str(
+            session.memory.get("language") or self.core.services.settings.language
+        )
+        self._print(self.renderer.render(replies))
+        await self.core.outbox.flush(to=self.address)
+
+    async def run(self) -> None:
+        await self.turn_action(Action(id="welcome", label=""))
+        await self.core.outbox.flush(to=self.address)
+        interactive = self.stdin.isatty()
+        while True:
+            if interactive:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            raw = await asyncio.to_thread(self._read_line)
+            if raw is None:
+                break
+            line = decode(raw)
+            if line.strip().lower() in QUIT:
+                break
+            if line.strip():
+                await self.turn(line)
+
+    def _read_line(self) -> bytes | None:
+        """One line, or None at the end of input; an overlong line is cut at MAX_LINE (the
+        matcher reads far less) and the rest of it skipped, not taken as more turns."""
+        raw = self.stdin.readline(MAX_LINE)
+        if not raw:
+            return None
+        if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+            while (rest := self.stdin.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass
+        return raw
+
+    async def turn_action(self, action: Action) -> None:
+        self._print(self.renderer.render(await self.core.handle(self._message(action=action))))

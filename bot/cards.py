@@ -1,0 +1,100 @@
+"""Solutions as cards: the measured result, who built it, who uses it, and what to do next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.i18n import say
+from bot.messages import Action, Card
+from bot.render_text import result_text
+from knowledge.records import Adoption, Stage
+from knowledge.solutions import Solution
+
+# Interest alone is not use: a card counts those who pilot or use a solution.
+USING = (Stage.PILOTING, Stage.ADOPTED)
+
+
+def adopters_of(adoptions: Iterable[Adoption]) -> dict[str, list[Adoption]]:
+    """Adoptions by solution id, the furthest along first."""
+    order = {stage: i for i, stage in enumerate(reversed(Stage))}
+    grouped: dict[str, list[Adoption]] = {}
+    for adoption in adoptions:
+        grouped.setdefault(adoption.solution_id, []).append(adoption)
+    for items in grouped.values():
+        items.sort(key=lambda a: (order[a.stage], a.organization))
+    return grouped
+
+
+def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a.organization for a in adoptions if a.stage in USING))
+
+
+def solution_actions(solution: Solution, language: str) -> tuple[Action, ...]:
+    ref = {"solution": solution.id}
+    contact = solution.contacts[0]
+    return (
+        Action(id="details", label=say(language, "act_details"), payload=ref),
+        Action(
+            id="contact",
+            label=say(language, "act_contact", name=contact.name),
+            payload=ref,
+            style="primary",
+        ),
+        Action(id="adopt", label=say(language, "act_try"), payload=ref | {"stage": "piloting"}),
+        Action(id="adopt", label=say(language, "act_use"), payload=ref | {"stage": "adopted"}),
+    )
+
+
+def card(
+    solution: Solution,
+    *,
+    language: str,
+    adoptions: Sequence[Adoption] = (),
+    why: Sequence[str] = (),
+    detailed: bool = False,
+    actions: bool = True,
+) -> Card:
+    decimal = "." if language == "en" else ","
+    contact = solution.contacts[0]
+    details: list[tuple[str, str]] = []
+    if detailed:
+        details = _details(solution, language=language, adoptions=adoptions, decimal=decimal)
+    return Card(
+        solution_id=solution.id,
+        title=solution.title,
+        summary=solution.summary,
+        result=result_text(solution.key_result, decimal=decimal),
+        origin=", ".join(p for p in (solution.organization, solution.unit) if p),
+        contact=", ".join(p for p in (contact.name, contact.role) if p),
+        status=say(language, f"status_{solution.status}"),
+        adopters=organizations_using(adoptions),
+        why=tuple(why),
+        details=tuple(details),
+        actions=solution_actions(solution, language) if actions else (),
+    )
+
+
+def _details(
+    solution: Solution, *, language: str, adoptions: Sequence[Adoption], decimal: str
+) -> list[tuple[str, str]]:
+    contacts = "\n".join(
+        ", ".join(p for p in (c.name, c.role, c.email) if p) for c in solution.contacts
+    )
+    results = "\n".join(
+        result_text(r, decimal=decimal) + (f" – {r.source}" if r.source else "")
+        for r in solution.results
+    )
+    using = [
+        f"{a.organization}{', ' + a.unit if a.unit else ''} ({say(language, f'stage_{a.stage}')})"
+        for a in adoptions
+        if a.stage in USING
+    ]
+    rows = [
+        ("label_problem", solution.problem),
+        ("label_how", solution.description),
+        ("label_results", results),
+        ("label_contacts", contacts),
+        ("label_sponsors", ", ".join(solution.sponsors)),
+        ("label_adopters", "\n".join(using)),
+    ]
+    return [(say(language, label), text) for label, text in rows if text] + [("id", solution.id)]

@@ -1,0 +1,173 @@
+"""The dialogue core: one neutral message in, the replies out.
+
+Adapters call `await core.handle(message)`; messages for other people go through
+`core.outbox`. Text is routed by the command tables below (anything else is a question),
+buttons by the action table, and a user in the middle of a multi-turn flow by that flow.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.config import Settings
+from bot.flows import admin, adopt, ask, connect
+from bot.i18n import say
+from bot.messages import Incoming, Reply
+from bot.outbox import Outbox
+from bot.sessions import Flow, Sessions
+from bot.turn import Refusal, Services, Turn
+from knowledge.kb import KnowledgeBase
+from knowledge.records import now
+from knowledge.text import fold
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Turn], Awaitable[list[Reply]]]
+WithRest = Callable[[Turn, str], Awaitable[list[Reply]]]
+
+
+async def _help(turn: Turn) -> list[Reply]:
+    text = turn.say("help")
+    if turn.is_admin:
+        text += "\n\n" + turn.say("help_admin")
+    return [Reply(text=text)]
+
+
+async def _welcome(turn: Turn) -> list[Reply]:
+    text = turn.say("welcome", name=turn.name)
+    if turn.is_admin:
+        text += "\n\n" + turn.say("help_admin")
+    return [Reply(text=text)]
+
+
+def _language(language: str) -> Handler:
+    async def switch(turn: Turn) -> list[Reply]:
+        turn.session.memory["language"] = language
+        return [Reply(text=turn.say("language_set"))]
+
+    return switch
+
+
+# Whole messages that are commands, compared folded (æ→ae…) and without end punctuation.
+COMMANDS: dict[str, Handler] = {
+    **dict.fromkeys(("hjaelp", "help", "?", "hej", "hi", "hello", "start"), _help),
+    **dict.fromkeys(("mere", "flere", "more", "vis flere", "show more"), ask.more),
+    **dict.fromkeys(("english", "engelsk", "in english"), _language("en")),
+    **dict.fromkeys(("dansk", "danish", "paa dansk"), _language("da")),
+    **dict.fromkeys(("tilfoej", "add", "ny loesning", "new solution"), admin.start_adding),
+    **dict.fromkeys(("efterspoergsel", "demand"), admin.demand),
+    **dict.fromkeys(("feedback",), admin.feedback),
+    **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), admin.cancel),
+}
+
+# Commands followed by an argument. "ret"/"fjern" need a solution id after them, so a
+# question that starts with the same word is still a question.
+PREFIXES: dict[str, tuple[WithRest, bool]] = {
+    "hvem bruger": (adopt.who_uses, False),
+    "who uses": (adopt.who_uses, False),
+    "ret": (admin.start_editing, True),
+    "edit": (admin.start_editing, True),
+    "fjern": (admin.retire, True),
+    "retire": (admin.retire, True),
+}
+
+ACTIONS: dict[str, Handler] = {
+    "welcome": _welcome,
+    "help": _help,
+    "more": ask.more,
+    "details": ask.details,
+    "pick": ask.pick,
+    "pick_none": ask.pick_none,
+    "notify": ask.notify,
+    "feedback": ask.feedback,
+    "contact": connect.contact,
+    "adopt": adopt.adopt,
+    "add": admin.start_adding,
+    "add_form": admin.open_form,
+    admin.FORM_ID: admin.submit_form,
+    "publish": admin.publish,
+    "cancel": admin.cancel,
+}
+
+FLOWS: dict[Flow, Handler] = {
+    Flow.ADDING: admin.answer_adding,
+    Flow.EDITING: admin.answer_editing,
+    Flow.ADOPTION: adopt.answer_organization,
+}
+
+_END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class Core:
+    def __init__(
+        self,
+        *,
+        kb: KnowledgeBase,
+        settings: Settings,
+        outbox: Outbox | None = None,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.outbox = outbox or Outbox(store=kb.store, clock=clock)
+        self.services = Services(kb=kb, settings=settings, outbox=self.outbox, clock=clock)
+        self.sessions = Sessions(store=kb.store, clock=clock)
+
+    async def start(self) -> None:
+        """Loads what the core learned earlier (askers' choices between near ties)."""
+        self.services.picks = await ask.load_picks(self.services.store)
+
+    async def handle(self, message: Incoming) -> list[Reply]:
+        session = await self.sessions.load(message)
+        turn = Turn(services=self.services, message=message, session=session)
+        replies = []
+        if session.expired is not None:
+            flow = say(turn.language, f"flow_{session.expired.value}")
+            replies.append(Reply(text=turn.say("expired", flow=flow)))
+        try:
+            replies += await self._route(turn)
+        except Refusal as refusal:
+            replies.append(Reply(text=turn.say(refusal.key, **refusal.values)))
+        await self.sessions.save(session)
+        return replies
+
+    async def _route(self, turn: Turn) -> list[Reply]:
+        message = turn.message
+        if message.action is not None:
+            handler = ACTIONS.get(message.action)
+            if handler is None:
+                raise Refusal("unknown_action")
+            return await handler(turn)
+        command = _END_PUNCTUATION.sub("", fold(message.text.strip()))
+        if turn.session.flow is not Flow.IDLE:
+            if COMMANDS.get(command) is admin.cancel:
+                return await admin.cancel(turn)
+            return await FLOWS[turn.session.flow](turn)
+        handler = COMMANDS.get(command)
+        if handler is not None:
+            return await handler(turn)
+        prefixed = await self._prefixed(turn)
+        if prefixed is not None:
+            return prefixed
+        return await ask.ask(turn, message.text)
+
+    async def _prefixed(self, turn: Turn) -> list[Reply] | None:
+        text = turn.message.text.strip()
+        for length in (2, 1):
+            words = text.split(maxsplit=length)
+            action = PREFIXES.get(fold(" ".join(words[:length])))
+            if action is None or len(words) <= length:
+                continue
+            handler, needs_id = action
+            argument = words[length]
+            first = argument.split(maxsplit=1)[0]
+            # "ret mange ventetider" is a question; "ret hurtig-opstart titel" is a command.
+            if needs_id and not (
+                _ID.fullmatch(first)
+                and ("-" in first or await turn.store.solutions.get(first) is not None)
+            ):
+                continue
+            return await handler(turn, argument)
+        return None

@@ -1,0 +1,42 @@
+"""The demand loop: questions nobody could answer wait as open demand; when a solution that
+answers one is published, the demand is closed and the asker, if they asked to be, is told
+once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.cards import card
+from bot.i18n import say
+from bot.messages import Notice, Reply
+from bot.outbox import Outbox
+from knowledge.kb import KnowledgeBase
+from knowledge.records import DemandStatus, now
+
+
+async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
+    """Closes the open demand the knowledge base now answers; returns how many."""
+    answered = 0
+    for demand in await kb.store.demand.all():
+        if demand.status is not DemandStatus.OPEN:
+            continue
+        matches = kb.ask(demand.question, top=1)
+        if not matches:
+            continue
+        solution = matches[0].solution
+        # Closed before the letter is written: a crash in between loses a message, never
+        # sends one twice.
+        await kb.store.demand.upsert(
+            replace(
+                demand, status=DemandStatus.ANSWERED, answered_by=solution.id, answered_at=now()
+            )
+        )
+        answered += 1
+        if demand.notify:
+            question = " ".join(demand.question.split())[:120]
+            reply = Reply(
+                text=say(demand.language, "demand_answered", question=question),
+                cards=(card(solution, language=demand.language, why=matches[0].terms),),
+            )
+            await outbox.send(Notice(to=demand.asker, kind="demand-answered", reply=reply))
+    return answered

@@ -1,0 +1,245 @@
+"""Admins maintain the knowledge base by chat: add (a guided dialogue or a form), edit one
+field, retire; and they see open demand and feedback. Rights come from `SPRED_ADMINS` and
+the verified sender only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from bot.cards import card
+from bot.demand import answer_demand
+from bot.flows.ask import question_key, quoted
+from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, finish, get, put, slug
+from bot.messages import Action, Form, FormField, Reply
+from bot.sessions import Flow
+from bot.turn import Refusal, Turn
+from knowledge.records import DemandStatus
+from knowledge.solutions import Solution
+from knowledge.store import StoreError
+from knowledge.validation import ValidationError
+
+FORM_ID = "add_solution"
+PUBLISH_WORDS = {"udgiv", "publish", "ja", "yes", "ok"}
+LISTED = 20
+
+
+# --- adding, one question at a time
+
+
+async def start_adding(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    turn.session.start(Flow.ADDING, step=0, draft={})
+    return [Reply(text=turn.say("add_start")), _ask_field(turn, FIELDS[0])]
+
+
+def _ask_field(turn: Turn, field: Field) -> Reply:
+    optional = "" if field.required else " " + turn.say("optional")
+    return Reply(text=field.question(turn.language) + optional)
+
+
+async def answer_adding(turn: Turn) -> list[Reply]:
+    turn.require_admin()  # rights can be withdrawn in the middle of a dialogue
+    data = turn.session.data
+    step, draft = int(data.get("step", 0)), data.setdefault("draft", {})
+    if step >= len(FIELDS):
+        if turn.message.text.strip().lower() in PUBLISH_WORDS:
+            return await _publish(turn, draft)
+        return [_preview(turn, draft)]
+    field = FIELDS[step]
+    try:
+        value = check(field, draft, turn.message.text)
+        put(draft, field.path, value)
+        if field.name == "after" and value is None and get(draft, ("results", 0, "before")) is None:
+            data["step"] = FIELDS.index(BY_NAME["before"])
+            return [Reply(text=turn.say("need_number"))]
+    except Problem as problem:
+        return [Reply(text=turn.say(problem.key, **problem.values)), _ask_field(turn, field)]
+    data["step"] = step + 1
+    if step + 1 < len(FIELDS):
+        return [_ask_field(turn, FIELDS[step + 1])]
+    return [_preview(turn, draft)]
+
+
+def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
+    try:
+        solution = finish(draft, solution_id="preview", language=turn.language)
+    except ValidationError as exc:
+        problems = "\n".join(f"• {e}" for e in exc.errors)
+        return Reply(text=turn.say("draft_invalid", problems=problems))
+    return Reply(
+        text=turn.say("preview"),
+        cards=(card(solution, language=turn.language, detailed=True, actions=False),),
+        actions=(
+            Action(id="publish", label=turn.say("act_publish"), style="primary"),
+            Action(id="cancel", label=turn.say("act_cancel")),
+        ),
+    )
+
+
+async def publish(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    if turn.session.flow is not Flow.ADDING or turn.session.data.get("step", 0) < len(FIELDS):
+        raise Refusal("nothing_to_publish")
+    return await _publish(turn, turn.session.data["draft"])
+
+
+async def _publish(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
+    taken = set(await turn.store.solutions.keys())
+    title = str(draft.get("title", ""))
+    try:
+        solution = finish(draft, solution_id=slug(title, taken), language=turn.language)
+    except ValidationError as exc:
+        problems = "\n".join(f"• {e}" for e in exc.errors)
+        return [Reply(text=turn.say("draft_invalid", problems=problems))]
+    try:
+        await turn.kb.publish([solution])
+    except StoreError as exc:
+        return [Reply(text=turn.say("publish_failed", problem=exc))]
+    turn.session.end()
+    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
+    return [Reply(text=turn.say("published", title=solution.title, id=solution.id))]
+
+
+async def cancel(turn: Turn) -> list[Reply]:
+    turn.session.end()
+    return [Reply(text=turn.say("cancelled"))]
+
+
+# --- adding with a form (Slack modal, Teams card)
+
+
+async def open_form(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    return [Reply(form=_form(turn, values={}, errors={}))]
+
+
+def _form(turn: Turn, *, values: dict[str, str], errors: dict[str, str]) -> Form:
+    return Form(
+        id=FORM_ID,
+        title=turn.say("form_add_title"),
+        submit=turn.say("form_submit"),
+        fields=tuple(
+            FormField(
+                name=f.name,
+                label=f.question(turn.language),
+                required=f.required,
+                multiline=f.kind == "long",
+                value=values.get(f.name, ""),
+                error=errors.get(f.name, ""),
+            )
+            for f in FIELDS
+        ),
+    )
+
+
+async def submit_form(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    raw = turn.message.payload.get("values")
+    if not isinstance(raw, dict):
+        raise Refusal("unknown_action")
+    values = {f.name: raw.get(f.name) for f in FIELDS}
+    values = {k: v if isinstance(v, str) else "" for k, v in values.items()}
+    draft: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in FIELDS:
+        try:
+            put(draft, field.path, check(field, draft, values[field.name]))
+        except Problem as problem:
+            errors[field.name] = turn.say(problem.key, **problem.values)
+    if "before" not in errors and "after" not in errors:
+        result = draft.get("results", [{}])[0]
+        if result.get("before") is None and result.get("after") is None:
+            errors["before"] = turn.say("need_number")
+    if errors:
+        return [Reply(form=_form(turn, values=values, errors=errors))]
+    turn.session.start(Flow.ADDING, step=len(FIELDS), draft=draft)
+    return [_preview(turn, draft)]
+
+
+# --- editing and retiring
+
+
+async def start_editing(turn: Turn, rest: str) -> list[Reply]:
+    turn.require_admin()
+    solution_id, _, field_name = rest.strip().partition(" ")
+    solution = await turn.store.solutions.get(solution_id)
+    if solution is None:
+        return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
+    field = BY_NAME.get(field_name.strip().lower())
+    if field is None:
+        return [Reply(text=turn.say("edit_usage", fields=", ".join(f.name for f in FIELDS)))]
+    turn.session.start(Flow.EDITING, solution=solution.id, field=field.name)
+    current = get(solution.to_dict(), field.path)
+    shown = ", ".join(current) if isinstance(current, list) else current
+    shown = shown if shown not in (None, "") else "–"
+    return [Reply(text=turn.say("edit_prompt", field=field.name, value=shown))]
+
+
+async def answer_editing(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    data = turn.session.data
+    solution = await turn.store.solutions.get(str(data.get("solution")))
+    field = BY_NAME.get(str(data.get("field")))
+    if solution is None or field is None:
+        turn.session.end()
+        raise Refusal("solution_gone")
+    raw = solution.to_dict()
+    try:
+        put(raw, field.path, check(field, raw, turn.message.text))
+        edited = Solution.from_dict(raw)
+    except Problem as problem:
+        return [Reply(text=turn.say(problem.key, **problem.values))]
+    except ValidationError as exc:
+        problems = "\n".join(f"• {e}" for e in exc.errors)
+        return [Reply(text=turn.say("draft_invalid", problems=problems))]
+    await turn.kb.publish([edited])
+    turn.session.end()
+    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
+    return [Reply(text=turn.say("edited", title=edited.title, field=field.name))]
+
+
+async def retire(turn: Turn, solution_id: str) -> list[Reply]:
+    turn.require_admin()
+    retired = await turn.kb.retire(solution_id.strip())
+    if retired is None:
+        return [Reply(text=turn.say("edit_no_solution", id=solution_id.strip()[:80]))]
+    return [Reply(text=turn.say("retired", title=retired.title))]
+
+
+# --- what admins watch
+
+
+async def demand(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    open_demand = [d for d in await turn.store.demand.all() if d.status == DemandStatus.OPEN]
+    if not open_demand:
+        return [Reply(text=turn.say("demand_none"))]
+    counts = Counter(question_key(d.question) for d in open_demand)
+    by_time = sorted(open_demand, key=lambda d: d.asked_at)
+    latest = {question_key(d.question): d.question for d in by_time}
+    lines = [turn.say("demand_list")]
+    for key, count in counts.most_common(LISTED):
+        lines.append(turn.say("demand_line", count=count, question=quoted(latest[key])))
+    return [Reply(text="\n".join(lines))]
+
+
+async def feedback(turn: Turn) -> list[Reply]:
+    turn.require_admin()
+    items = sorted(await turn.store.feedback.all(), key=lambda f: f.created_at, reverse=True)
+    items = [f for f in items if f.kind == "answer"]
+    if not items:
+        return [Reply(text=turn.say("feedback_none"))]
+    helpful = sum(f.helpful for f in items)
+    lines = [turn.say("feedback_list", helpful=helpful, unhelpful=len(items) - helpful)]
+    for f in items[:LISTED]:
+        solution = await turn.store.solutions.get(f.solution_id) if f.solution_id else None
+        lines.append(
+            turn.say(
+                "feedback_line",
+                mark="+" if f.helpful else "–",
+                question=quoted(f.question),
+                title=solution.title if solution else "–",
+            )
+        )
+    return [Reply(text="\n".join(lines))]

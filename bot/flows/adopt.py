@@ -1,0 +1,140 @@
+"""Adoption: who takes up a solution, recorded and told to the originators, whom the guide
+says to recognise; and "who uses X?", those adopters as peers to ask."""
+
+from __future__ import annotations
+
+from bot.cards import adopters_of
+from bot.messages import Notice, Reply
+from bot.sessions import Flow
+from bot.turn import Refusal, Turn
+from knowledge.records import Adoption, Stage
+from knowledge.solutions import Solution
+
+ORDER = {stage: i for i, stage in enumerate(Stage)}
+MAX_ORGANIZATION = 200
+
+
+async def adopt(turn: Turn) -> list[Reply]:
+    solution = await turn.solution_from_payload()
+    try:
+        stage = Stage(turn.message.payload.get("stage"))
+    except ValueError:
+        raise Refusal("unknown_action") from None
+    organization, unit = await _organization(turn)
+    if not organization:
+        turn.session.start(Flow.ADOPTION, solution=solution.id, stage=stage.value)
+        return [Reply(text=turn.say("ask_organization"))]
+    return await _record(turn, solution, stage, organization, unit)
+
+
+async def answer_organization(turn: Turn) -> list[Reply]:
+    """The answer to "which organisation are you from?": "Aarhus Kommune, Hjemmeplejen"."""
+    organization, _, unit = " ".join(turn.message.text.split()).partition(",")
+    organization, unit = organization.strip(), unit.strip()
+    if (
+        not any(c.isalpha() for c in organization)
+        or len(organization) > MAX_ORGANIZATION
+        or len(unit) > MAX_ORGANIZATION
+    ):
+        return [Reply(text=turn.say("organization_empty"))]
+    turn.session.memory.update(organization=organization, unit=unit)
+    data = turn.session.data
+    turn.session.end()
+    solution = await turn.solution_from_payload(data)
+    return await _record(turn, solution, Stage(data["stage"]), organization, unit)
+
+
+async def _organization(turn: Turn) -> tuple[str, str]:
+    m = turn.message
+    if m.organization:
+        return m.organization, m.unit
+    person = await turn.person()
+    if person and person.organization:
+        return person.organization, person.unit
+    memory = turn.session.memory
+    return str(memory.get("organization", "")), str(memory.get("unit", ""))
+
+
+async def _record(
+    turn: Turn, solution: Solution, stage: Stage, organization: str, unit: str
+) -> list[Reply]:
+    key = f"{solution.id}:{turn.message.user}"
+    earlier = await turn.store.adoptions.get(key)
+    if earlier is not None and ORDER[earlier.stage] >= ORDER[stage]:
+        text = turn.say(
+            "adoption_already",
+            organization=earlier.organization,
+            stage=turn.say(f"stage_{earlier.stage}"),
+            title=solution.title,
+        )
+        return [Reply(text=text)]
+    await turn.store.adoptions.upsert(
+        Adoption(
+            id=key,
+            solution_id=solution.id,
+            user=turn.message.user,
+            organization=organization,
+            unit=unit,
+            user_name=turn.name,
+            stage=stage,
+            updated_at=turn.services.clock(),
+        )
+    )
+    told = await _tell_originators(turn, solution, stage, organization, unit)
+    where = f"{organization}, {unit}" if unit else organization
+    text = turn.say(
+        "adopted",
+        organization=where,
+        stage=turn.say(f"stage_{stage}"),
+        title=solution.title,
+        told=turn.say("adopted_told", names=", ".join(told)) if told else "",
+    )
+    return [Reply(text=text)]
+
+
+async def _tell_originators(
+    turn: Turn, solution: Solution, stage: Stage, organization: str, unit: str
+) -> list[str]:
+    told = []
+    for contact in solution.contacts:
+        address = {"slack": contact.slack_id, "teams": contact.teams_id}
+        for platform, user_id in address.items():
+            if not user_id:
+                continue
+            text = turn.say(
+                "adoption_notice",
+                organization=f"{organization}, {unit}" if unit else organization,
+                stage=turn.say(f"stage_{stage}"),
+                title=solution.title,
+                user=turn.name,
+            )
+            await turn.services.outbox.send(
+                Notice(to=f"{platform}:{user_id}", kind="adoption", reply=Reply(text=text))
+            )
+            told.append(contact.name)
+            break
+    return told
+
+
+async def who_uses(turn: Turn, text: str) -> list[Reply]:
+    matches = turn.kb.ask(text, top=1) if text.strip() else []
+    if not matches:
+        return [Reply(text=turn.say("who_uses_unknown", text=text.strip()[:120]))]
+    solution = matches[0].solution
+    adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
+    if not adoptions:
+        contact = solution.contacts[0]
+        name = f"{contact.name} ({solution.organization})"
+        return [Reply(text=turn.say("who_uses_none", title=solution.title, contact=name))]
+    lines = [turn.say("who_uses", title=solution.title)]
+    for a in adoptions:
+        lines.append(
+            turn.say(
+                "adopter_line",
+                organization=a.organization,
+                unit=f", {a.unit}" if a.unit else "",
+                stage=turn.say(f"stage_{a.stage}"),
+                user=a.user_name or a.user,
+            )
+        )
+    return [Reply(text="\n".join(lines))]

@@ -1,0 +1,208 @@
+"""Asking: answers as cards with their results, more of them, details, a question back when
+two answers are equally good, and unmet demand recorded when none is good enough."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.cards import adopters_of, card
+from bot.messages import Action, Card, Choice, Reply
+from bot.turn import Refusal, Turn
+from knowledge.matcher import Match
+from knowledge.records import Demand, Feedback, new_id
+from knowledge.store import Store
+from knowledge.text import MAX_QUERY_CHARS, fold
+
+PAGE = 3
+DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely useful
+# Two answers this close, and ahead of the rest, say nothing about which the asker meant.
+NEAR_TIE = 0.02
+PAYLOAD_QUESTION = 500  # characters of the question a button carries (Slack allows 2,000)
+SHOWN_QUESTION = 120  # characters of the question a reply quotes
+
+
+def question_key(question: str) -> str:
+    return " ".join(fold(question).split())
+
+
+def quoted(question: str) -> str:
+    line = " ".join(question.split())
+    return line if len(line) <= SHOWN_QUESTION else line[: SHOWN_QUESTION - 1] + "…"
+
+
+async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
+    question = question.strip()[:MAX_QUERY_CHARS]
+    if not question:
+        return [Reply(text=turn.say("empty"))]
+    if not turn.kb.matcher.concepts(question):
+        return [Reply(text=turn.say("no_words"))]
+    turn.session.memory["question"] = question
+    matches = turn.kb.ask(question, top=min(DEEPEST, offset + PAGE) + 1)
+    turn.session.memory["offset"] = offset
+    if not matches and offset == 0:
+        return [await _unmet(turn, question)]
+    if offset == 0:
+        matches = _learned_first(turn, question, matches)
+        if _near_tie(turn, question, matches):
+            return [_which_did_you_mean(turn, question, matches[:2])]
+    page = matches[offset : offset + PAGE]
+    if not page:
+        return [Reply(text=turn.say("no_more", question=quoted(question)))]
+    more = len(matches) > offset + PAGE and offset + PAGE < DEEPEST
+    heading = "answers" if offset == 0 else "more_answers"
+    return [
+        Reply(
+            text=turn.say(heading, question=quoted(question)),
+            cards=tuple([await _card(turn, m) for m in page]),
+            actions=_answer_actions(turn, question, page[0], more=more, offset=offset),
+        )
+    ]
+
+
+async def _card(turn: Turn, match: Match) -> Card:
+    adoptions = adopters_of(await turn.store.adoptions.all()).get(match.solution.id, [])
+    return card(match.solution, language=turn.language, adoptions=adoptions, why=match.terms)
+
+
+def _answer_actions(
+    turn: Turn, question: str, first: Match, *, more: bool, offset: int
+) -> tuple[Action, ...]:
+    q = question[:PAYLOAD_QUESTION]
+    verdict = {"q": q, "solution": first.solution.id}
+    actions = [
+        Action(id="feedback", label=turn.say("act_helpful"), payload=verdict | {"helpful": True}),
+        Action(
+            id="feedback", label=turn.say("act_not_helpful"), payload=verdict | {"helpful": False}
+        ),
+    ]
+    if more:
+        actions.insert(0, Action(id="more", label=turn.say("act_more"), payload={"q": q}))
+    return tuple(actions)
+
+
+def _learned_first(turn: Turn, question: str, matches: list[Match]) -> list[Match]:
+    picked = turn.services.picks.get(question_key(question))
+    chosen = [m for m in matches if m.solution.id == picked]
+    return chosen + [m for m in matches if m.solution.id != picked] if chosen else matches
+
+
+def _near_tie(turn: Turn, question: str, matches: list[Match]) -> bool:
+    if question_key(question) in turn.services.picks or len(matches) < 2:
+        return False
+    scores = [m.score for m in matches[:3]]
+    apart = len(scores) == 2 or scores[1] - scores[2] >= NEAR_TIE
+    return scores[0] - scores[1] < NEAR_TIE and apart
+
+
+def _which_did_you_mean(turn: Turn, question: str, tied: list[Match]) -> Reply:
+    q = question[:PAYLOAD_QUESTION]
+    tied_ones = [m.solution for m in tied]
+    first, second = tied_ones
+    options = (
+        *(Action(id="pick", label=s.title, payload={"q": q, "solution": s.id}) for s in tied_ones),
+        Action(id="pick_none", label=turn.say("none_of_these"), payload={"q": q}),
+    )
+    text = turn.say("near_tie", first=first.title, second=second.title)
+    return Reply(text=text, choice=Choice(label=text, options=options))
+
+
+async def _unmet(turn: Turn, question: str) -> Reply:
+    demand = Demand(
+        id=new_id(),
+        question=question,
+        asker=turn.message.user,
+        asker_name=turn.name,
+        language=turn.language,
+    )
+    await turn.store.demand.upsert(demand)
+    return Reply(
+        text=turn.say("no_match", question=quoted(question)),
+        actions=(Action(id="notify", label=turn.say("notify_me"), payload={"demand": demand.id}),),
+    )
+
+
+async def more(turn: Turn) -> list[Reply]:
+    if turn.message.action:
+        question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
+        offset = PAGE  # a button on an answer always continues from that answer's first page
+    else:
+        question = str(turn.session.memory.get("question", ""))
+        offset = min(int(turn.session.memory.get("offset", 0)) + PAGE, DEEPEST)
+    if not question:
+        return [Reply(text=turn.say("nothing_to_continue"))]
+    return await ask(turn, question, offset=offset)
+
+
+async def details(turn: Turn) -> list[Reply]:
+    solution = await turn.solution_from_payload()
+    adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
+    shown = card(solution, language=turn.language, adoptions=adoptions, detailed=True)
+    return [Reply(cards=(shown,))]
+
+
+async def pick(turn: Turn) -> list[Reply]:
+    """The asker chose one of two near-tied answers: remember it for everyone."""
+    question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
+    solution = await turn.solution_from_payload()
+    await turn.store.feedback.upsert(
+        Feedback(
+            id=new_id(),
+            user=turn.message.user,
+            helpful=True,
+            kind="choice",
+            question=question,
+            solution_id=solution.id,
+        )
+    )
+    turn.services.picks[question_key(question)] = solution.id
+    adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
+    return [
+        Reply(
+            text=turn.say("thanks_choice"),
+            cards=(card(solution, language=turn.language, adoptions=adoptions),),
+        )
+    ]
+
+
+async def pick_none(turn: Turn) -> list[Reply]:
+    question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
+    if not question.strip():
+        raise Refusal("unknown_action")
+    return [await _unmet(turn, question)]
+
+
+async def notify(turn: Turn) -> list[Reply]:
+    demand_id = turn.payload_text("demand", limit=64)
+    demand = await turn.store.demand.get(demand_id)
+    if demand is None or demand.asker != turn.message.user:  # only the asker's own question
+        raise Refusal("unknown_action")
+    if not demand.notify:
+        await turn.store.demand.upsert(replace(demand, notify=True))
+    return [Reply(text=turn.say("will_notify"))]
+
+
+async def feedback(turn: Turn) -> list[Reply]:
+    helpful = turn.message.payload.get("helpful")
+    if not isinstance(helpful, bool):
+        raise Refusal("unknown_action")
+    question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
+    solution = turn.message.payload.get("solution")
+    await turn.store.feedback.upsert(
+        Feedback(
+            id=new_id(),
+            user=turn.message.user,
+            helpful=helpful,
+            question=question,
+            solution_id=solution if isinstance(solution, str) and len(solution) <= 80 else None,
+        )
+    )
+    return [Reply(text=turn.say("thanks_feedback"))]
+
+
+async def load_picks(store: Store) -> dict[str, str]:
+    """What askers chose between near-tied answers, latest choice winning."""
+    choices = sorted(
+        (f for f in await store.feedback.all() if f.kind == "choice" and f.solution_id),
+        key=lambda f: f.created_at,
+    )
+    return {question_key(f.question): str(f.solution_id) for f in choices}

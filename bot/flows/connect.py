@@ -1,0 +1,72 @@
+"""Connecting an asker with the colleague who built a solution: professionals trust
+colleagues more than bosses, so the direct line is the point."""
+
+from __future__ import annotations
+
+from bot.messages import Notice, Reply
+from bot.turn import Turn
+from knowledge.records import Introduction, Person, new_id
+from knowledge.solutions import Contact
+
+PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "console": "Spred"}
+
+
+async def contact(turn: Turn) -> list[Reply]:
+    solution = await turn.solution_from_payload()
+    person = solution.contacts[0]
+    me = await turn.person()
+    organization = turn.message.organization or (me.organization if me else "")
+    email = turn.message.email or (me.email if me else "")
+    await turn.store.introductions.upsert(
+        Introduction(
+            id=new_id(),
+            solution_id=solution.id,
+            asker=turn.message.user,
+            asker_name=turn.name,
+            asker_organization=organization,
+            contact_name=person.name,
+            contact_email=person.email,
+        )
+    )
+    address = await _address(turn, person)
+    if address:
+        origin = f" ({organization})" if organization else ""
+        reach = turn.say("introduction_reach", asker=turn.name, email=email) if email else ""
+        text = turn.say(
+            "introduction_notice", asker=turn.name, origin=origin, title=solution.title, reach=reach
+        )
+        notice = Notice(to=address, kind="introduction", reply=Reply(text=text))
+        await turn.services.outbox.send(notice)
+        direct = turn.say("introduced_direct", name=person.name, title=solution.title)
+    else:
+        platform = PLATFORM_NAMES.get(turn.message.platform, turn.message.platform)
+        direct = turn.say("introduced_email_only", name=person.name, platform=platform)
+    text = turn.say(
+        "introduced",
+        name=person.name,
+        role=f", {person.role}" if person.role else "",
+        organization=solution.organization,
+        email=person.email or turn.say("no_email"),
+        direct=direct,
+    )
+    return [Reply(text=text)]
+
+
+async def _address(turn: Turn, contact: Contact) -> str | None:
+    """Where the contact can be told on the asker's platform, from the solution's contact
+    details or the people directory (matched by email)."""
+    platform = turn.message.platform
+    ids = {"slack": contact.slack_id, "teams": contact.teams_id}
+    if ids.get(platform):
+        return f"{platform}:{ids[platform]}"
+    if contact.email:
+        for person in await turn.store.people.all():
+            if person.email.lower() == contact.email.lower():
+                found = _platform_id(person, platform)
+                if found:
+                    return f"{platform}:{found}"
+    return None
+
+
+def _platform_id(person: Person, platform: str) -> str | None:
+    return {"slack": person.slack_id, "teams": person.teams_id, "console": person.id}.get(platform)

@@ -1,0 +1,83 @@
+"""Messages for people other than the one the bot is answering: introductions, adoptions told
+to originators, demand answered, manager prompts.
+
+Each is stored first and delivered second, so a message for a Slack user written by
+`spred import` or by the terminal chat waits in the store until `spred serve` (which has the
+Slack adapter) delivers it. A platform's adapter registers a `Deliver` function; it returns
+False when it cannot reach the user now (a console user who is not chatting), and the letter
+waits for the next `flush`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.messages import Notice, reply_from_dict, reply_to_dict
+from knowledge.records import Letter, new_id, now
+from knowledge.store import Store
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[Notice], Awaitable[bool]]
+
+
+class Outbox:
+    def __init__(self, *, store: Store, clock: Callable[[], datetime] = now) -> None:
+        self.store = store
+        self.clock = clock
+        self._deliverers: dict[str, Deliver] = {}
+        self._lock = asyncio.Lock()  # one flush at a time, so no letter goes out twice
+
+    def register(self, platform: str, deliver: Deliver) -> None:
+        self._deliverers[platform] = deliver
+
+    def can_reach(self, platform: str) -> bool:
+        return platform in self._deliverers
+
+    async def send(self, notice: Notice) -> None:
+        letter = Letter(
+            id=new_id(), to=notice.to, kind=notice.kind, reply=reply_to_dict(notice.reply)
+        )
+        await self.store.outbox.upsert(letter)
+        await self.flush(to=notice.to)
+
+    async def flush(self, *, to: str | None = None) -> int:
+        """Delivers waiting letters (for one user, or all) this process can deliver; returns
+        how many went out."""
+        async with self._lock:
+            letters = sorted(
+                (
+                    letter
+                    for letter in await self.store.outbox.all()
+                    if letter.delivered_at is None
+                    and (to is None or letter.to == to)
+                    and letter.to.partition(":")[0] in self._deliverers
+                ),
+                key=lambda letter: letter.created_at,
+            )
+            sent = 0
+            for letter in letters:
+                if await self._deliver(letter):
+                    await self.store.outbox.upsert(replace(letter, delivered_at=self.clock()))
+                    sent += 1
+            return sent
+
+    async def _deliver(self, letter: Letter) -> bool:
+        platform = letter.to.partition(":")[0]
+        notice = Notice(to=letter.to, kind=letter.kind, reply=reply_from_dict(letter.reply))
+        try:
+            return await self._deliverers[platform](notice)
+        except Exception:  # one unreachable user must not stop the others' letters
+            log.exception("could not deliver a %s letter to %s", letter.kind, letter.to)
+            return False
+
+    async def waiting(self, *, to: str | None = None) -> list[Letter]:
+        return [
+            letter
+            for letter in await self.store.outbox.all()
+            if letter.delivered_at is None and (to is None or letter.to == to)
+        ]

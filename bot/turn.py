@@ -1,0 +1,104 @@
+"""One turn of a conversation: the message, the sender's session, and what flows may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.config import Settings
+from bot.i18n import say
+from bot.messages import Incoming, Payload
+from bot.outbox import Outbox
+from bot.sessions import Session
+from knowledge.kb import KnowledgeBase
+from knowledge.records import Person
+from knowledge.solutions import MAX_ID, SLUG, Solution
+from knowledge.store import Store
+
+
+class Refusal(Exception):
+    """Ends a turn with one explanatory reply: `key` and `values` for `say`."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(slots=True, kw_only=True)
+class Services:
+    kb: KnowledgeBase
+    settings: Settings
+    outbox: Outbox
+    clock: Callable[[], datetime]
+    # What askers picked between near-tied answers: folded question → solution id.
+    picks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def store(self) -> Store:
+        return self.kb.store
+
+
+@dataclass(slots=True, kw_only=True)
+class Turn:
+    services: Services
+    message: Incoming
+    session: Session
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.services.kb
+
+    @property
+    def store(self) -> Store:
+        return self.services.kb.store
+
+    @property
+    def language(self) -> str:
+        return str(self.session.memory.get("language") or self.services.settings.language)
+
+    def say(self, key: str, **values: object) -> str:
+        return say(self.language, key, **values)
+
+    @property
+    def is_admin(self) -> bool:
+        # From the identity the adapter verified, never from anything the client sent.
+        return self.message.user in self.services.settings.admins
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise Refusal("not_admin")
+
+    @property
+    def name(self) -> str:
+        return self.message.user_name or self.message.user_id
+
+    async def person(self) -> Person | None:
+        """The sender's entry in the people directory, if any."""
+        m = self.message
+        for person in await self.store.people.all():
+            ids = {"slack": person.slack_id, "teams": person.teams_id, "console": person.id}
+            if ids.get(m.platform) == m.user_id or (m.email and person.email == m.email):
+                return person
+        return None
+
+    def payload_text(self, name: str, *, limit: int = 1000) -> str:
+        payload = self.message.payload
+        value = payload.get(name) if isinstance(payload, Mapping) else None
+        if not isinstance(value, str) or len(value) > limit:
+            raise Refusal("unknown_action")
+        return value
+
+    async def solution_from_payload(self, payload: Payload | None = None) -> Solution:
+        """The solution a button names; refuses stale and tampered buttons plainly."""
+        payload = self.message.payload if payload is None else payload
+        ref = payload.get("solution") if isinstance(payload, Mapping) else None
+        if not isinstance(ref, str) or len(ref) > MAX_ID or not SLUG.fullmatch(ref):
+            raise Refusal("unknown_action")
+        solution = await self.store.solutions.get(ref)
+        if solution is None:
+            raise Refusal("solution_gone")
+        if solution.retired:
+            raise Refusal("solution_retired", title=solution.title)
+        return solution
