@@ -32,7 +32,7 @@ from knowledge.records import DemandStatus
 from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
-from knowledge.text import fold
+from knowledge.text import question_key
 from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
 
 EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
@@ -312,7 +312,7 @@ async def cmd_demand(settings: Settings, args: argparse.Namespace) -> int:
         open_demand = [d for d in await store.demand.all() if d.status == DemandStatus.OPEN]
     groups: dict[str, list[str]] = {}
     for item in sorted(open_demand, key=lambda d: d.asked_at):
-        groups.setdefault(" ".join(fold(item.question).split()), []).append(item.question)
+        groups.setdefault(question_key(item.question), []).append(item.question)
     ranked = sorted(groups.values(), key=len, reverse=True)
     for questions in ranked:
         if args.json:

@@ -156,8 +156,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adopted": (
         "Noteret: {organization} står nu som “{stage}” for “{title}”. Tak – det hjælper andre "
         "at se, hvem der bruger en løsning.{told}",
-        "Noted: {organization} is now “{stage}” for “{title}”. Thank you – it helps others to see who "
-        "uses a solution.{told}",
+        "Noted: {organization} is now “{stage}” for “{title}”. Thank you – it helps others "
+        "to see who uses a solution.{told}",
     ),
     "adopted_told": (" Jeg har fortalt {names}.", " I told {names}."),
     "adoption_already": (
@@ -167,8 +167,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adoption_notice": (
         "{organization} står nu som “{stage}” for jeres løsning “{title}” (meldt af {user}). "
         "Godt gået – det er sådan, gode løsninger spredes.",
-        "{organization} is now “{stage}” for your solution “{title}” (reported by {user}). Well done – "
-        "this is how good solutions spread.",
+        "{organization} is now “{stage}” for your solution “{title}” (reported by {user}). "
+        "Well done – this is how good solutions spread.",
     ),
     # --- who uses
     "who_uses": ("Disse bruger “{title}” – spørg dem:", "These use “{title}” – ask them:"),

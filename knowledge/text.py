@@ -133,3 +133,8 @@ def query_words(question: str) -> list[str]:
     """The words of a question, bounded in length and number, so that the cost of a question
     never depends on how much was pasted."""
     return words(question[:MAX_QUERY_CHARS])[: MAX_QUERY_WORDS * 3]
+
+
+def question_key(question: str) -> str:
+    """The same question however it was cased, accented or punctuated: groups demand."""
+    return " ".join(re.findall(r"\w+", fold(question)))

@@ -37,7 +37,7 @@ class Chat:
     core: Core
     message: Incoming
     pending: deque[Reply] = field(default_factory=deque)
-    last: Reply | None = None
+    taken: list[Reply] = field(default_factory=list)
 
     def as_user(self, **changes: Any) -> Chat:
         """The same core, someone else talking (another user, platform or conversation)."""
@@ -54,12 +54,15 @@ class Chat:
         self.pending.extend(await self.core.handle(message))
 
     async def press(self, label: str) -> None:
-        """Presses the button of the last reply taken whose label contains `label`."""
-        assert self.last is not None, "no reply taken yet"
-        found = [a for a in self.last.all_actions() if label in a.label]
-        labels = [a.label for a in self.last.all_actions()]
-        assert found, f"no button {label!r} in the last reply; it has {labels}"
-        await self.act_with(found[0])
+        """Presses the first button whose label contains `label` on the latest reply taken
+        that has one, as a person scrolls up to it."""
+        for reply in reversed(self.taken):
+            found = [a for a in reply.all_actions() if label in a.label]
+            if found:
+                await self.act_with(found[0])
+                return
+        labels = [a.label for r in self.taken for a in r.all_actions()]
+        raise AssertionError(f"no button {label!r} on any reply taken; there are {labels}")
 
     async def act_with(self, action: Action) -> None:
         await self.act(action.id, dict(action.payload))
@@ -70,7 +73,7 @@ class Chat:
         text = flat(reply)
         for fragment in fragments:
             assert fragment in text, f"{fragment!r} not in the reply:\n{text}"
-        self.last = reply
+        self.taken.append(reply)
         return reply
 
     def expect_nothing(self) -> None:

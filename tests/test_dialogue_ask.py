@@ -34,7 +34,8 @@ async def test_english_is_answered_in_english_after_switching(chat: Chat) -> Non
     await chat.send("how do we cut sick leave among care workers")
     answer = chat.expect("Proven solutions for", "Details")
     assert "sygefravaer" in answer.cards[0].solution_id
-    assert "." in answer.cards[0].result and "→" in answer.cards[0].result
+    assert "." in answer.cards[0].result
+    assert "→" in answer.cards[0].result
     await chat.send("dansk")
     chat.expect("Jeg skriver dansk til dig")
 
@@ -75,7 +76,8 @@ async def test_a_question_nothing_answers_becomes_demand_and_the_asker_can_follo
     chat.expect("Jeg kender ingen afprøvet løsning", "noteret")
     [demand] = await core.services.store.demand.all()
     assert demand.question.startswith("hvordan organiserer")
-    assert demand.asker == "console:anna" and demand.status is DemandStatus.OPEN
+    assert demand.asker == "console:anna"
+    assert demand.status is DemandStatus.OPEN
     assert not demand.notify
     await chat.press("Giv mig besked")
     chat.expect("Det gør jeg")
@@ -136,7 +138,7 @@ async def test_a_near_tie_is_asked_back_and_the_choice_is_learned_for_everyone(
     await chat.send(question)
     asked = chat.expect("eller ingen af dem")
     assert asked.choice is not None
-    first, second, none = asked.choice.options
+    _first, second, none = asked.choice.options
     assert none.id == "pick_none"
     await chat.act_with(second)
     chosen = chat.expect("det husker jeg")

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.cards import card
 from bot.demand import answer_demand
-from bot.flows.ask import question_key, quoted
+from bot.flows.ask import quoted
 from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, finish, get, put, slug
 from bot.messages import Action, Form, FormField, Reply
 from bot.sessions import Flow
@@ -17,6 +17,7 @@ from bot.turn import Refusal, Turn
 from knowledge.records import DemandStatus
 from knowledge.solutions import Solution
 from knowledge.store import StoreError
+from knowledge.text import question_key
 from knowledge.validation import ValidationError
 
 FORM_ID = "add_solution"
@@ -45,7 +46,7 @@ async def answer_adding(turn: Turn) -> list[Reply]:
     if step >= len(FIELDS):
         if turn.message.text.strip().lower() in PUBLISH_WORDS:
             return await _publish(turn, draft)
-        return [_preview(turn, draft)]
+        return [await _preview(turn, draft)]
     field = FIELDS[step]
     try:
         value = check(field, draft, turn.message.text)
@@ -58,12 +59,14 @@ async def answer_adding(turn: Turn) -> list[Reply]:
     data["step"] = step + 1
     if step + 1 < len(FIELDS):
         return [_ask_field(turn, FIELDS[step + 1])]
-    return [_preview(turn, draft)]
+    return [await _preview(turn, draft)]
 
 
-def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
+async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
+    taken = set(await turn.store.solutions.keys())
+    new_id = slug(str(draft.get("title", "")), taken)
     try:
-        solution = finish(draft, solution_id="preview", language=turn.language)
+        solution = finish(draft, solution_id=new_id, language=turn.language)
     except ValidationError as exc:
         problems = "\n".join(f"• {e}" for e in exc.errors)
         return Reply(text=turn.say("draft_invalid", problems=problems))
@@ -154,7 +157,7 @@ async def submit_form(turn: Turn) -> list[Reply]:
     if errors:
         return [Reply(form=_form(turn, values=values, errors=errors))]
     turn.session.start(Flow.ADDING, step=len(FIELDS), draft=draft)
-    return [_preview(turn, draft)]
+    return [await _preview(turn, draft)]
 
 
 # --- editing and retiring

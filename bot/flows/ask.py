@@ -11,7 +11,7 @@ from bot.turn import Refusal, Turn
 from knowledge.matcher import Match
 from knowledge.records import Demand, Feedback, new_id
 from knowledge.store import Store
-from knowledge.text import MAX_QUERY_CHARS, fold
+from knowledge.text import MAX_QUERY_CHARS, question_key
 
 PAGE = 3
 DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely useful
@@ -19,10 +19,6 @@ DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely
 NEAR_TIE = 0.02
 PAYLOAD_QUESTION = 500  # characters of the question a button carries (Slack allows 2,000)
 SHOWN_QUESTION = 120  # characters of the question a reply quotes
-
-
-def question_key(question: str) -> str:
-    return " ".join(fold(question).split())
 
 
 def quoted(question: str) -> str:
