@@ -11,6 +11,8 @@ from aiohttp import web
 
 from bot import __version__
 from bot.config import Settings
+from bot.core import Core
+from bot.demand import answer_demand
 from knowledge.kb import KnowledgeBase
 from knowledge.store import Store, StoreError, open_store
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
+CORE = web.AppKey("core", Core)
 # Adapters record themselves here as they mount, so /healthz can say which are on.
 ADAPTERS = web.AppKey("adapters", dict[str, bool])
 
@@ -37,7 +40,9 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     app[STORE] = store
     app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))
-    watcher = asyncio.create_task(_follow_changes(kb, every=app[SETTINGS].refresh_seconds))
+    app[CORE] = core = Core(kb=kb, settings=app[SETTINGS])
+    await core.start()
+    watcher = asyncio.create_task(_follow_changes(core, every=app[SETTINGS].refresh_seconds))
     yield
     watcher.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -45,15 +50,25 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     await store.close()
 
 
-async def _follow_changes(kb: KnowledgeBase, *, every: float) -> None:
-    """Picks up solutions another process stored (`spred import` while the server runs)."""
+async def _follow_changes(core: Core, *, every: float) -> None:
+    """Picks up solutions another process stored (`spred import` while the server runs),
+    closes the demand they answer, and delivers letters other processes left in the outbox
+    for the platforms this server reaches. The first round runs at once: demand answered
+    while the server was down is told now."""
+    kb = core.services.kb
+    changed = True
     while True:
-        await asyncio.sleep(every)
         try:
             if await kb.refresh():
                 log.info("knowledge base changed on disk: %d solutions", len(kb.matcher))
+                changed = True
+            if changed:
+                await answer_demand(kb=kb, outbox=core.outbox)
+                changed = False
+            await core.outbox.flush()
         except StoreError as exc:  # keep answering from what was loaded; say why, once a round
             log.error("cannot reload the knowledge base: %s", exc)
+        await asyncio.sleep(every)
 
 
 async def healthz(request: web.Request) -> web.Response:

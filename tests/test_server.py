@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestServer
 
 from bot import __version__
 from bot.config import Settings
-from bot.server import build_app
-from tests.conftest import solution_dict
+from bot.server import STORE, build_app
+from tests.conftest import make_solution, solution_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -126,3 +126,34 @@ async def test_the_running_server_picks_up_an_import(tmp_path: Path) -> None:
             await asyncio.sleep(0.05)
         else:
             raise AssertionError("the server never saw the imported solution")
+
+
+async def test_the_server_closes_demand_an_import_answers_and_keeps_the_letter(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from knowledge.records import Demand, DemandStatus
+    from knowledge.store import open_store
+
+    data = tmp_path / "data"
+    store = await open_store(data)
+    await store.demand.upsert(
+        Demand(id="d1", question="kortere ventetid hjemmeplejen visitation", asker="slack:U1",
+               notify=True)
+    )  # fmt: skip
+    await store.close()
+    app = build_app(Settings(data_dir=data, refresh_seconds=0.05))
+    async with TestServer(app, host="127.0.0.1"):
+        await app[STORE].solutions.upsert(make_solution())  # as `spred import` would
+        for _ in range(200):
+            demand = await app[STORE].demand.get("d1")
+            if demand is not None and demand.status is DemandStatus.ANSWERED:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the server never closed the answered demand")
+        assert demand.answered_by == "kortere-ventetid"
+        [letter] = await app[STORE].outbox.all()
+        assert letter.to == "slack:U1"  # waits for the Slack adapter to deliver it
+        assert letter.delivered_at is None

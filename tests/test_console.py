@@ -1,0 +1,127 @@
+"""`spred chat` as a newcomer uses it: a subprocess with piped input, one line per turn."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from adapters.console import ConsoleChat, Renderer, clean
+from bot.core import Core
+from bot.messages import Action, Card, Reply
+from tests.test_cli import base_env, spred
+from tests.test_dialogue_admin import ANSWERS
+
+
+def chat(data: Path, cwd: Path, lines: list[str], *args: str, admins: str = "") -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--data", str(data), *args],
+        input="\n".join(lines).encode() + b"\n",
+        cwd=cwd,
+        env=base_env(SPRED_ADMINS=admins),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert not done.stderr, done.stderr.decode()
+    return done.stdout.decode()
+
+
+def test_a_newcomer_asks_contacts_adopts_leaves_demand_and_an_admin_adds_an_answer(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    assert spred("load-demo", cwd=tmp_path, data=data).code == 0
+    out = chat(
+        data,
+        tmp_path,
+        [
+            "hvordan faar vi ventetiden ned i hjemmeplejen",  # no æøå keyboard
+            "2",  # [2] Kontakt … on the first card
+            "hvordan faar vi ventetiden ned i hjemmeplejen",
+            "3",  # [3] Vi prøver den
+            "snerydning paa kirkegaarden",
+            "1",  # [1] Giv mig besked
+            "english",
+            "how do we reduce sick leave among care workers",
+        ],
+        "--user",
+        "anna",
+        "--name",
+        "Anna Holm",
+        "--org",
+        "Odense Kommune",
+    )
+    assert "Hej Anna Holm!" in out
+    assert "Afprøvede løsninger" in out
+    assert "[1] Detaljer  [2] Kontakt " in out
+    assert "Du kan kontakte " in out
+    assert "Odense Kommune står nu som “prøver den”" in out
+    assert "Jeg kender ingen afprøvet løsning" in out
+    assert "Det gør jeg." in out
+    assert "Proven solutions for" in out
+    demand = spred("demand", cwd=tmp_path, data=data)
+    assert "snerydning paa kirkegaarden" in demand.out
+
+    admin = chat(
+        data,
+        tmp_path,
+        ["tilføj", *(answer for _, answer in ANSWERS), "udgiv"],
+        "--user",
+        "bo",
+        admins="console:bo",
+    )
+    assert "er udgivet" in admin.split("Udgiv den?")[-1]
+    later = chat(data, tmp_path, [], "--user", "anna")
+    assert "Du spurgte om “snerydning paa kirkegaarden”" in later  # waited for her
+    assert "Fælles maskinpulje" in later
+    again = chat(data, tmp_path, ["snerydning kirkegård"], "--user", "carl")
+    assert "Fælles maskinpulje til snerydning på kirkegårde" in again
+
+
+def test_only_listed_console_users_are_admins(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    out = chat(data, tmp_path, ["tilføj"], "--user", "mallory", admins="console:bo")
+    assert "Det kan kun admins" in out
+
+
+def test_a_bad_user_name_is_one_clear_line(tmp_path: Path) -> None:
+    run = spred("chat", "--user", "two words", cwd=tmp_path, data=tmp_path / "data")
+    assert run.code == 1
+    assert run.err.startswith("spred: --user must be one word")
+
+
+def test_terminal_escapes_in_any_text_are_removed_before_printing() -> None:
+    hostile = "\x1b[2J\x1b]0;pwned\x07Titel\u202e"
+    renderer = Renderer(language=lambda: "da")
+    card = Card(
+        solution_id="x",
+        title=hostile,
+        summary="ok",
+        result="r",
+        origin="o",
+        contact="c",
+        status="s",
+        actions=(Action(id="details", label=hostile),),
+    )
+    shown = renderer.render([Reply(text=hostile, cards=(card,))])
+    assert "\x1b" not in shown
+    assert "\x07" not in shown
+    assert "\u202e" not in shown
+    assert "[1] [2J]0;pwnedTitel" in shown
+    assert clean("æøå\nline") == "æøå\nline"
+
+
+async def test_a_latin1_line_and_an_overlong_line_are_read_as_one_turn_each(core: Core) -> None:
+    typed = "ventetid i hjemmeplejen på øerne".encode("latin-1") + b"\n"
+    huge = b"ventetid " * 20_000 + b"\n"
+    out = io.StringIO()
+    console = ConsoleChat(
+        core=core, user_id="anna", name="Anna", stdin=io.BytesIO(typed + huge), stdout=out
+    )
+    await console.run()
+    text = out.getvalue()
+    assert "på øerne" in text
+    assert text.count("Afprøvede løsninger") + text.count("Mente du") == 2
