@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import matcher_bench, store_bench
+from benchmarks import dialogue_bench, matcher_bench, store_bench
 
-BENCHMARKS = {"matcher": matcher_bench.main, "store": store_bench.main}
+BENCHMARKS = {
+    "matcher": matcher_bench.main,
+    "store": store_bench.main,
+    "dialogue": dialogue_bench.main,
+}
 
 
 def main(argv: list[str]) -> int:
