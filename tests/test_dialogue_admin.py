@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Settings
@@ -237,3 +238,14 @@ async def _fill_in_first(chat: Chat, answers: list[tuple[str, str]]) -> None:
             chat.expect(answers[i + 1][0])
         else:
             chat.expect()
+
+
+async def test_rights_withdrawn_mid_dialogue_end_it(admin: Chat, core: Core) -> None:
+    await admin.send("tilføj")
+    admin.expect("Lad os")
+    admin.expect("Titel")
+    core.services.settings = replace(core.services.settings, admins=frozenset())
+    await admin.send("En titel")
+    admin.expect("Det kan kun admins")
+    await admin.send("ventetid hjemmepleje opstart")
+    admin.expect("Afprøvede løsninger")

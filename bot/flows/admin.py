@@ -34,13 +34,20 @@ async def start_adding(turn: Turn) -> list[Reply]:
     return [Reply(text=turn.say("add_start")), _ask_field(turn, FIELDS[0])]
 
 
+def _still_admin(turn: Turn) -> None:
+    """Rights can be withdrawn in the middle of a dialogue; the dialogue ends with them."""
+    if not turn.is_admin:
+        turn.session.end()
+        raise Refusal("not_admin")
+
+
 def _ask_field(turn: Turn, field: Field) -> Reply:
     optional = "" if field.required else " " + turn.say("optional")
     return Reply(text=field.question(turn.language) + optional)
 
 
 async def answer_adding(turn: Turn) -> list[Reply]:
-    turn.require_admin()  # rights can be withdrawn in the middle of a dialogue
+    _still_admin(turn)
     data = turn.session.data
     step, draft = int(data.get("step", 0)), data.setdefault("draft", {})
     if step >= len(FIELDS):
@@ -180,7 +187,7 @@ async def start_editing(turn: Turn, rest: str) -> list[Reply]:
 
 
 async def answer_editing(turn: Turn) -> list[Reply]:
-    turn.require_admin()
+    _still_admin(turn)
     data = turn.session.data
     solution = await turn.store.solutions.get(str(data.get("solution")))
     field = BY_NAME.get(str(data.get("field")))
