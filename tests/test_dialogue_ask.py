@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import Core
 from bot.flows.ask import NEAR_TIE
 from bot.messages import Reply
@@ -209,3 +211,13 @@ async def test_a_conversation_is_kept_per_platform_conversation_and_user(
     await elsewhere.send("hjælp")
     elsewhere.expect("Skriv et spørgsmål")  # still Danish in another conversation
     elsewhere.expect_nothing()
+
+
+async def test_spred_language_en_makes_english_the_default(chat: Chat, core: Core) -> None:
+    core.services.settings = replace(core.services.settings, language="en")
+    await chat.send("help")
+    chat.expect("Ask a question in your own words")
+    await chat.send("dansk")
+    chat.expect("Jeg skriver dansk til dig")
+    await chat.send("hjælp")
+    chat.expect("Skriv et spørgsmål med dine egne ord")
