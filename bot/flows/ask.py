@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.cards import adopters_of, card
-from bot.messages import Action, Card, Choice, Reply
+from bot.messages import Action, Choice, Reply
 from bot.turn import Refusal, Turn
 from knowledge.matcher import Match
 from knowledge.records import Demand, Feedback, new_id
@@ -46,18 +46,22 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         return [Reply(text=turn.say("no_more", question=quoted(question)))]
     more = len(matches) > offset + PAGE and offset + PAGE < DEEPEST
     heading = "answers" if offset == 0 else "more_answers"
+    adopters = adopters_of(await turn.store.adoptions.all())  # once for every card shown
     return [
         Reply(
             text=turn.say(heading, question=quoted(question)),
-            cards=tuple([await _card(turn, m) for m in page]),
+            cards=tuple(
+                card(
+                    m.solution,
+                    language=turn.language,
+                    adoptions=adopters.get(m.solution.id, []),
+                    why=m.terms,
+                )
+                for m in page
+            ),
             actions=_answer_actions(turn, question, page[0], more=more, offset=offset),
         )
     ]
-
-
-async def _card(turn: Turn, match: Match) -> Card:
-    adoptions = adopters_of(await turn.store.adoptions.all()).get(match.solution.id, [])
-    return card(match.solution, language=turn.language, adoptions=adoptions, why=match.terms)
 
 
 def _answer_actions(
