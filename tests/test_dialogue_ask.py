@@ -221,3 +221,18 @@ async def test_spred_language_en_makes_english_the_default(chat: Chat, core: Cor
     chat.expect("Jeg skriver dansk til dig")
     await chat.send("hjælp")
     chat.expect("Skriv et spørgsmål med dine egne ord")
+
+
+async def test_each_show_more_button_continues_from_its_own_page(chat: Chat) -> None:
+    await chat.send("skole elever fravær")  # eight answers on the demo base: three pages
+    first = chat.expect("Afprøvede løsninger")
+    await chat.act_with(next(a for a in first.actions if a.id == "more"))
+    second = chat.expect("Flere løsninger")
+    await chat.act_with(next(a for a in second.actions if a.id == "more"))
+    third = chat.expect("Flere løsninger")
+    assert third.cards
+    assert {c.solution_id for c in third.cards}.isdisjoint(
+        c.solution_id for c in (*first.cards, *second.cards)
+    )
+    await chat.act("more", {"q": "ventetid", "offset": 10_000})
+    chat.expect("Den knap forstår jeg ikke")

@@ -76,7 +76,8 @@ def _answer_actions(
         ),
     ]
     if more:
-        actions.insert(0, Action(id="more", label=turn.say("act_more"), payload={"q": q}))
+        following = {"q": q, "offset": offset + PAGE}
+        actions.insert(0, Action(id="more", label=turn.say("act_more"), payload=following))
     return tuple(actions)
 
 
@@ -124,7 +125,9 @@ async def _unmet(turn: Turn, question: str) -> Reply:
 async def more(turn: Turn) -> list[Reply]:
     if turn.message.action:
         question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
-        offset = PAGE  # a button on an answer always continues from that answer's first page
+        offset = turn.message.payload.get("offset", PAGE)
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset <= DEEPEST:
+            raise Refusal("unknown_action")
     else:
         question = str(turn.session.memory.get("question", ""))
         offset = min(int(turn.session.memory.get("offset", 0)) + PAGE, DEEPEST)
