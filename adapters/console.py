@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-from collections.abc import Callable
 from typing import BinaryIO, TextIO
 
 from bot.core import Core
@@ -40,8 +39,7 @@ def decode(raw: bytes) -> str:
 class Renderer:
     """Replies as numbered plain text; remembers which number performs which action."""
 
-    def __init__(self, *, language: Callable[[], str]) -> None:
-        self.language = language
+    def __init__(self) -> None:
         self.actions: list[Action] = []
 
     def render(self, replies: list[Reply]) -> str:
@@ -54,7 +52,7 @@ class Renderer:
 
     def _reply(self, reply: Reply) -> str:
         parts = [clean(reply.text)] if reply.text else []
-        parts += [self._card(i, c) for i, c in enumerate(reply.cards, 1)]
+        parts += [self._card(i, c, reply.language) for i, c in enumerate(reply.cards, 1)]
         if reply.choice:
             parts.append("\n".join(self._number(a) for a in reply.choice.options))
         if reply.form:
@@ -63,8 +61,7 @@ class Renderer:
             parts.append("  ".join(self._number(a) for a in reply.actions))
         return "\n".join(parts)
 
-    def _card(self, rank: int, card: Card) -> str:
-        lang = self.language()
+    def _card(self, rank: int, card: Card, lang: str) -> str:
         lines = [
             f"{rank}. {card.title} ({card.status})",
             card.summary,
@@ -113,16 +110,12 @@ class ConsoleChat:
         self.unit = unit
         self.stdin = stdin or sys.stdin.buffer
         self.stdout = stdout or sys.stdout
-        self.renderer = Renderer(language=self._language)
-        self._language_now = core.services.settings.language
+        self.renderer = Renderer()
         core.outbox.register(PLATFORM, self._deliver)
 
     @property
     def address(self) -> str:
         return f"{PLATFORM}:{self.user_id}"
-
-    def _language(self) -> str:
-        return self._language_now
 
     def _message(self, *, text: str = "", action: Action | None = None) -> Incoming:
         return Incoming(
@@ -155,12 +148,7 @@ class ConsoleChat:
             message = self._message(action=self.renderer.actions[int(text) - 1])
         else:
             message = self._message(text=text)
-        replies = await self.core.handle(message)
-        session = await self.core.sessions.load(message)
-        self._language_now = str(
-            session.memory.get("language") or self.core.services.settings.language
-        )
-        self._print(self.renderer.render(replies))
+        self._print(self.renderer.render(await self.core.handle(message)))
         await self.core.outbox.flush(to=self.address)
 
     async def run(self) -> None:

@@ -23,16 +23,14 @@ from adapters.console import ConsoleChat
 from bot import __version__
 from bot.config import ConfigError, Settings
 from bot.core import Core
-from bot.demand import answer_demand
+from bot.demand import answer_demand, most_asked
 from bot.render_text import match_line, solution_details, solution_row
 from bot.server import base_url, build_app
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
-from knowledge.records import DemandStatus
 from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
-from knowledge.text import question_key
 from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
 
 EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
@@ -309,16 +307,12 @@ async def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_demand(settings: Settings, args: argparse.Namespace) -> int:
     async with opened(settings) as store:
-        open_demand = [d for d in await store.demand.all() if d.status == DemandStatus.OPEN]
-    groups: dict[str, list[str]] = {}
-    for item in sorted(open_demand, key=lambda d: d.asked_at):
-        groups.setdefault(question_key(item.question), []).append(item.question)
-    ranked = sorted(groups.values(), key=len, reverse=True)
-    for questions in ranked:
+        ranked = most_asked(await store.demand.all())
+    for question, count in ranked:
         if args.json:
-            print(_json_line({"question": questions[-1], "count": len(questions)}))
+            print(_json_line({"question": question, "count": count}))
         else:
-            print(f"{len(questions):>4}  {questions[-1]}")
+            print(f"{count:>4}  {question}")
     if not ranked and not args.json:
         print("No open demand: every question so far found an answer.", file=sys.stderr)
     return EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.config import Settings
@@ -131,7 +132,7 @@ class Core:
         except Refusal as refusal:
             replies.append(Reply(text=turn.say(refusal.key, **refusal.values)))
         await self.sessions.save(session)
-        return replies
+        return [replace(r, language=turn.language) for r in replies]
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

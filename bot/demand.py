@@ -4,6 +4,8 @@ once."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.cards import card
@@ -11,7 +13,8 @@ from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.outbox import Outbox
 from knowledge.kb import KnowledgeBase
-from knowledge.records import DemandStatus, now
+from knowledge.records import Demand, DemandStatus, now
+from knowledge.text import question_key
 
 
 async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
@@ -36,7 +39,21 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
             question = " ".join(demand.question.split())[:120]
             reply = Reply(
                 text=say(demand.language, "demand_answered", question=question),
+                language=demand.language,
                 cards=(card(solution, language=demand.language, why=matches[0].terms),),
             )
             await outbox.send(Notice(to=demand.asker, kind="demand-answered", reply=reply))
     return answered
+
+
+def most_asked(demand: Iterable[Demand]) -> list[tuple[str, int]]:
+    """Open questions, the same question however typed counted together, most asked first;
+    each in its latest wording."""
+    latest: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for item in sorted(demand, key=lambda d: d.asked_at):
+        if item.status is DemandStatus.OPEN:
+            key = question_key(item.question)
+            latest[key] = item.question
+            counts[key] += 1
+    return [(latest[key], count) for key, count in counts.most_common()]

@@ -147,8 +147,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Which organisation and unit are you from? Write e.g.: Aarhus Kommune, Home care North",
     ),
     "organization_empty": (
-        "Skriv navnet på din organisation (og evt. enhed efter et komma).",
-        "Write the name of your organisation (and your unit after a comma, if you like).",
+        "Skriv navnet på din organisation (højst 200 tegn), og evt. enheden efter et komma.",
+        "Write the name of your organisation (at most 200 characters), and your unit after a "
+        "comma if you like.",
     ),
     "stage_interested": ("interesseret", "interested"),
     "stage_piloting": ("prøver den", "piloting"),

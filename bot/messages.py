@@ -100,6 +100,7 @@ class Form:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply:
     text: str = ""
+    language: str = "da"  # of the texts, for any words an adapter adds ("Used by")
     cards: tuple[Card, ...] = ()
     actions: tuple[Action, ...] = ()
     choice: Choice | None = None
@@ -143,6 +144,7 @@ def reply_from_dict(raw: Mapping[str, Any]) -> Reply:
     form = raw.get("form")
     return Reply(
         text=raw.get("text", ""),
+        language=raw.get("language", "da"),
         cards=tuple(card(c) for c in raw.get("cards", ())),
         actions=tuple(action(a) for a in raw.get("actions", ())),
         choice=Choice(label=choice["label"], options=tuple(action(a) for a in choice["options"]))

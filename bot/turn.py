@@ -78,8 +78,7 @@ class Turn:
         """The sender's entry in the people directory, if any."""
         m = self.message
         for person in await self.store.people.all():
-            ids = {"slack": person.slack_id, "teams": person.teams_id, "console": person.id}
-            if ids.get(m.platform) == m.user_id or (m.email and person.email == m.email):
+            if person.platform_id(m.platform) == m.user_id or (m.email and person.email == m.email):
                 return person
         return None
 

@@ -103,6 +103,10 @@ class Person(Record):
     slack_id: str | None = None
     teams_id: str | None = None
 
+    def platform_id(self, platform: str) -> str | None:
+        """Their user id on a chat platform; on the terminal, their directory id."""
+        return {"slack": self.slack_id, "teams": self.teams_id, "console": self.id}.get(platform)
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Adoption(Record):

@@ -68,6 +68,10 @@ class Contact:
     teams_id: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def platform_id(self, platform: str) -> str:
+        """Their user id on a chat platform, "" if none is known."""
+        return {"slack": self.slack_id, "teams": self.teams_id}.get(platform, "")
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "email": self.email, "role": self.role}
         if self.slack_id:

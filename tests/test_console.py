@@ -95,7 +95,7 @@ def test_a_bad_user_name_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_terminal_escapes_in_any_text_are_removed_before_printing() -> None:
     hostile = "\x1b[2J\x1b]0;pwned\x07Titel\u202e"
-    renderer = Renderer(language=lambda: "da")
+    renderer = Renderer()
     card = Card(
         solution_id="x",
         title=hostile,

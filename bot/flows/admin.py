@@ -4,20 +4,17 @@ the verified sender only."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from bot.cards import card
-from bot.demand import answer_demand
+from bot.demand import answer_demand, most_asked
 from bot.flows.ask import quoted
 from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, finish, get, put, slug
 from bot.messages import Action, Form, FormField, Reply
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
-from knowledge.records import DemandStatus
 from knowledge.solutions import Solution
 from knowledge.store import StoreError
-from knowledge.text import question_key
 from knowledge.validation import ValidationError
 
 FORM_ID = "add_solution"
@@ -69,14 +66,34 @@ async def answer_adding(turn: Turn) -> list[Reply]:
     return [await _preview(turn, draft)]
 
 
-async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
+async def _drafted(turn: Turn, draft: dict[str, Any]) -> Solution:
+    """The solution a finished draft describes, with the free id it will be published as."""
     taken = set(await turn.store.solutions.keys())
-    new_id = slug(str(draft.get("title", "")), taken)
     try:
-        solution = finish(draft, solution_id=new_id, language=turn.language)
+        return finish(
+            draft, solution_id=slug(str(draft.get("title", "")), taken), language=turn.language
+        )
     except ValidationError as exc:
-        problems = "\n".join(f"• {e}" for e in exc.errors)
-        return Reply(text=turn.say("draft_invalid", problems=problems))
+        raise _invalid(exc) from None
+
+
+def _invalid(exc: ValidationError) -> Refusal:
+    return Refusal("draft_invalid", problems="\n".join(f"• {e}" for e in exc.errors))
+
+
+async def _store(turn: Turn, solution: Solution) -> None:
+    """Publishes and ends the dialogue; if the store fails, the dialogue (and the draft or
+    the new value in it) stays for another try."""
+    try:
+        await turn.kb.publish([solution])
+    except StoreError as exc:
+        raise Refusal("publish_failed", problem=exc) from None
+    turn.session.end()
+    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
+
+
+async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
+    solution = await _drafted(turn, draft)
     return Reply(
         text=turn.say("preview"),
         cards=(card(solution, language=turn.language, detailed=True, actions=False),),
@@ -95,19 +112,8 @@ async def publish(turn: Turn) -> list[Reply]:
 
 
 async def _publish(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
-    taken = set(await turn.store.solutions.keys())
-    title = str(draft.get("title", ""))
-    try:
-        solution = finish(draft, solution_id=slug(title, taken), language=turn.language)
-    except ValidationError as exc:
-        problems = "\n".join(f"• {e}" for e in exc.errors)
-        return [Reply(text=turn.say("draft_invalid", problems=problems))]
-    try:
-        await turn.kb.publish([solution])
-    except StoreError as exc:
-        return [Reply(text=turn.say("publish_failed", problem=exc))]
-    turn.session.end()
-    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
+    solution = await _drafted(turn, draft)
+    await _store(turn, solution)
     return [Reply(text=turn.say("published", title=solution.title, id=solution.id))]
 
 
@@ -201,11 +207,8 @@ async def answer_editing(turn: Turn) -> list[Reply]:
     except Problem as problem:
         return [Reply(text=turn.say(problem.key, **problem.values))]
     except ValidationError as exc:
-        problems = "\n".join(f"• {e}" for e in exc.errors)
-        return [Reply(text=turn.say("draft_invalid", problems=problems))]
-    await turn.kb.publish([edited])
-    turn.session.end()
-    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
+        raise _invalid(exc) from None
+    await _store(turn, edited)
     return [Reply(text=turn.say("edited", title=edited.title, field=field.name))]
 
 
@@ -222,15 +225,12 @@ async def retire(turn: Turn, solution_id: str) -> list[Reply]:
 
 async def demand(turn: Turn) -> list[Reply]:
     turn.require_admin()
-    open_demand = [d for d in await turn.store.demand.all() if d.status == DemandStatus.OPEN]
-    if not open_demand:
+    ranked = most_asked(await turn.store.demand.all())
+    if not ranked:
         return [Reply(text=turn.say("demand_none"))]
-    counts = Counter(question_key(d.question) for d in open_demand)
-    by_time = sorted(open_demand, key=lambda d: d.asked_at)
-    latest = {question_key(d.question): d.question for d in by_time}
     lines = [turn.say("demand_list")]
-    for key, count in counts.most_common(LISTED):
-        lines.append(turn.say("demand_line", count=count, question=quoted(latest[key])))
+    for question, count in ranked[:LISTED]:
+        lines.append(turn.say("demand_line", count=count, question=quoted(question)))
     return [Reply(text="\n".join(lines))]
 
 

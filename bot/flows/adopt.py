@@ -81,10 +81,9 @@ async def _record(
         )
     )
     told = await _tell_originators(turn, solution, stage, organization, unit)
-    where = f"{organization}, {unit}" if unit else organization
     text = turn.say(
         "adopted",
-        organization=where,
+        organization=_place(organization, unit),
         stage=turn.say(f"stage_{stage}"),
         title=solution.title,
         told=turn.say("adopted_told", names=", ".join(told)) if told else "",
@@ -95,25 +94,29 @@ async def _record(
 async def _tell_originators(
     turn: Turn, solution: Solution, stage: Stage, organization: str, unit: str
 ) -> list[str]:
+    text = turn.say(
+        "adoption_notice",
+        organization=_place(organization, unit),
+        stage=turn.say(f"stage_{stage}"),
+        title=solution.title,
+        user=turn.name,
+    )
     told = []
     for contact in solution.contacts:
-        address = {"slack": contact.slack_id, "teams": contact.teams_id}
-        for platform, user_id in address.items():
-            if not user_id:
-                continue
-            text = turn.say(
-                "adoption_notice",
-                organization=f"{organization}, {unit}" if unit else organization,
-                stage=turn.say(f"stage_{stage}"),
-                title=solution.title,
-                user=turn.name,
-            )
-            await turn.services.outbox.send(
-                Notice(to=f"{platform}:{user_id}", kind="adoption", reply=Reply(text=text))
-            )
+        # The asker's platform first: the originator may well be a colleague there.
+        platforms = dict.fromkeys((turn.message.platform, "slack", "teams"))
+        address = next(
+            (f"{p}:{contact.platform_id(p)}" for p in platforms if contact.platform_id(p)), None
+        )
+        if address:
+            reply = Reply(text=text, language=turn.language)
+            await turn.services.outbox.send(Notice(to=address, kind="adoption", reply=reply))
             told.append(contact.name)
-            break
     return told
+
+
+def _place(organization: str, unit: str) -> str:
+    return f"{organization}, {unit}" if unit else organization
 
 
 async def who_uses(turn: Turn, text: str) -> list[Reply]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.messages import Notice, Reply
 from bot.turn import Turn
-from knowledge.records import Introduction, Person, new_id
+from knowledge.records import Introduction, new_id
 from knowledge.solutions import Contact
 
 PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "console": "Spred"}
@@ -35,7 +35,8 @@ async def contact(turn: Turn) -> list[Reply]:
         text = turn.say(
             "introduction_notice", asker=turn.name, origin=origin, title=solution.title, reach=reach
         )
-        notice = Notice(to=address, kind="introduction", reply=Reply(text=text))
+        reply = Reply(text=text, language=turn.language)
+        notice = Notice(to=address, kind="introduction", reply=reply)
         await turn.services.outbox.send(notice)
         direct = turn.say("introduced_direct", name=person.name, title=solution.title)
     else:
@@ -56,17 +57,11 @@ async def _address(turn: Turn, contact: Contact) -> str | None:
     """Where the contact can be told on the asker's platform, from the solution's contact
     details or the people directory (matched by email)."""
     platform = turn.message.platform
-    ids = {"slack": contact.slack_id, "teams": contact.teams_id}
-    if ids.get(platform):
-        return f"{platform}:{ids[platform]}"
+    if contact.platform_id(platform):
+        return f"{platform}:{contact.platform_id(platform)}"
     if contact.email:
         for person in await turn.store.people.all():
-            if person.email.lower() == contact.email.lower():
-                found = _platform_id(person, platform)
-                if found:
-                    return f"{platform}:{found}"
+            found = person.platform_id(platform)
+            if person.email.lower() == contact.email.lower() and found:
+                return f"{platform}:{found}"
     return None
-
-
-def _platform_id(person: Person, platform: str) -> str | None:
-    return {"slack": person.slack_id, "teams": person.teams_id, "console": person.id}.get(platform)

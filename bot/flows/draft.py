@@ -16,7 +16,8 @@ from typing import Any
 
 from knowledge import solutions as rules
 from knowledge.solutions import Solution, parse_solution
-from knowledge.validation import ValidationError
+from knowledge.text import fold
+from knowledge.validation import FieldError, ValidationError
 
 Path = tuple[str | int, ...]
 
@@ -271,7 +272,7 @@ def _merged(base: object, over: object) -> Any:
     return copy.deepcopy(over)
 
 
-def _errors(raw: Mapping[str, Any]) -> list[Any]:
+def _errors(raw: Mapping[str, Any]) -> list[FieldError]:
     try:
         parse_solution(raw, path="solution")
     except ValidationError as exc:
@@ -296,10 +297,9 @@ def finish(draft: Mapping[str, Any], *, solution_id: str, language: str) -> Solu
 
 def slug(title: str, taken: set[str]) -> str:
     """A free id made from a title: "Hurtig opstart i hjemmeplejen" → hurtig-opstart-i-…"""
-    folded = (
-        title.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa").replace("é", "e")
+    base = (
+        "-".join(re.findall(r"[a-z0-9]+", fold(title)))[: rules.MAX_ID - 4].strip("-") or "loesning"
     )
-    base = "-".join(re.findall(r"[a-z0-9]+", folded))[: rules.MAX_ID - 4].strip("-") or "loesning"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
