@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.core import Core
 from bot.flows.draft import FIELDS
@@ -12,7 +14,7 @@ from bot.messages import Incoming
 from knowledge.kb import KnowledgeBase
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.store import Store, open_store
+from knowledge.store import Store, StoreError, open_store
 from tests.conftest import ADMIN, Clock
 from tests.dialogue import Chat
 
@@ -249,3 +251,24 @@ async def test_rights_withdrawn_mid_dialogue_end_it(admin: Chat, core: Core) -> 
     admin.expect("Det kan kun admins")
     await admin.send("ventetid hjemmepleje opstart")
     admin.expect("Afprøvede løsninger")
+
+
+async def test_a_store_failure_on_publish_keeps_the_draft_for_another_try(
+    admin: Chat, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await admin.send("tilføj")
+    admin.expect("Lad os")
+    await _fill_in(admin, ANSWERS)
+    admin.expect("Udgiv den?")
+    kb = core.services.kb
+    working = kb.publish
+
+    async def full_disk(solutions: object) -> None:
+        raise StoreError("cannot write solutions.json: No space left on device")
+
+    monkeypatch.setattr(kb, "publish", full_disk)
+    await admin.press("Udgiv")
+    admin.expect("kunne ikke gemmes", "No space left on device", "Intet er udgivet")
+    monkeypatch.setattr(kb, "publish", working)
+    await admin.press("Udgiv")
+    admin.expect("er udgivet")
