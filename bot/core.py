@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.flows import admin, adopt, ask, connect
+from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
 from bot.outbox import Outbox
@@ -119,6 +120,10 @@ class Core:
     async def start(self) -> None:
         """Loads what the core learned earlier (askers' choices between near ties)."""
         self.services.picks = await ask.load_picks(self.services.store)
+
+    async def home(self, *, user: str) -> Reply:
+        """A user's own page (Slack's App Home) for a platform-qualified user id."""
+        return await home_page(self.services, user=user)
 
     async def handle(self, message: Incoming) -> list[Reply]:
         session = await self.sessions.load(message)

@@ -57,6 +57,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flow_editing": ("ret løsning", "edit a solution"),
     "flow_adoption": ("registrér brug", "report use"),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),
+    # --- a user's own page
+    "home_intro": (
+        "Spørg Spred om afprøvede løsninger fra andre offentlige organisationer: skriv til "
+        "mig her, nævn mig i en kanal, eller brug /spred <spørgsmål>.",
+        "Ask Spred for proven solutions from other public organisations: write to me here, "
+        "mention me in a channel, or use /spred <question>.",
+    ),
+    "home_recent": ("\nDine seneste spørgsmål:", "\nYour recent questions:"),
+    "home_following": ("\nLøsninger I følger:", "\nSolutions you follow:"),
+    "home_waiting": (
+        "\nDine spørgsmål, der venter på en løsning:",
+        "\nYour questions waiting for a solution:",
+    ),
     # --- asking
     "empty": (
         "Skriv dit spørgsmål med ord, fx: hvordan mindsker vi sygefraværet?",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 
+from adapters.slack import SlackConfig, mount_slack
 from bot import __version__
 from bot.config import Settings
 from bot.core import Core
@@ -26,12 +28,16 @@ CORE = web.AppKey("core", Core)
 ADAPTERS = web.AppKey("adapters", dict[str, bool])
 
 
-def build_app(settings: Settings) -> web.Application:
+def build_app(settings: Settings, *, environ: Mapping[str, str] = os.environ) -> web.Application:
+    """The server; each platform whose settings are in `environ` is mounted on it."""
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app[ADAPTERS] = {"slack": False, "teams": False}
     app.cleanup_ctx.append(_knowledge)
     app.router.add_get("/healthz", healthz)
+    slack = SlackConfig.from_env(environ)
+    if slack is not None:
+        mount_slack(app, slack)
     return app
 
 

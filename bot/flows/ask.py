@@ -126,7 +126,7 @@ async def more(turn: Turn) -> list[Reply]:
     if turn.message.action:
         question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
         offset = turn.message.payload.get("offset", PAGE)
-        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset <= DEEPEST:
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= DEEPEST:
             raise Refusal("unknown_action")
     else:
         question = str(turn.session.memory.get("question", ""))

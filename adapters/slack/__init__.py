@@ -1,0 +1,46 @@
+"""Slack: slack-bolt mounted on the shared aiohttp server at POST /slack/events, or over
+Socket Mode when SLACK_APP_TOKEN is set (then the HTTP endpoint is off)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+from adapters.slack.adapter import SlackAdapter, quiet_bolt_logger
+from adapters.slack.config import SlackConfig
+
+__all__ = ["SLACK", "SlackAdapter", "SlackConfig", "mount_slack"]
+
+SLACK = web.AppKey("slack", SlackAdapter)
+
+
+def mount_slack(app: web.Application, config: SlackConfig) -> None:
+    from bot.server import ADAPTERS, CORE  # the server assembles; adapters plug in
+
+    app[ADAPTERS]["slack"] = True
+
+    async def running(app: web.Application) -> AsyncIterator[None]:
+        adapter = SlackAdapter(config=config, core=app[CORE])
+        await adapter.start()
+        app[SLACK] = adapter
+        socket = None
+        if config.socket_mode:
+            socket = AsyncSocketModeHandler(
+                adapter.app, config.app_token, logger=quiet_bolt_logger()
+            )
+            await socket.connect_async()
+        yield
+        if socket is not None:
+            with contextlib.suppress(Exception):
+                await socket.close_async()
+        await adapter.close()
+
+    async def events(request: web.Request) -> web.Response:
+        return await request.app[SLACK].handle(request)
+
+    app.cleanup_ctx.append(running)
+    if not config.socket_mode:
+        app.router.add_post("/slack/events", events)

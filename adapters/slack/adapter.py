@@ -1,0 +1,253 @@
+"""Spred on Slack: slack-bolt's AsyncApp on the shared aiohttp server (or Socket Mode).
+
+Inbound, each Slack payload becomes one `Incoming` (events.py) and goes to the core; the
+replies are rendered as Block Kit (blocks.py) and sent (delivery.py). Requests are checked
+before bolt sees them, so a malformed one gets a 4xx rather than an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.slack import blocks, events
+from adapters.slack.config import SlackConfig
+from adapters.slack.delivery import Poster, web_client
+from adapters.slack.events import Person
+from bot.core import Core
+from bot.messages import Incoming, Notice, Reply
+from knowledge.records import SeenEvent, now
+
+log = logging.getLogger(__name__)
+
+SEEN_FOR = timedelta(days=2)  # Slack retries an event for minutes; keep ids well beyond
+PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
+MAX_BODY = 1024 * 1024
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+def quiet_bolt_logger() -> logging.Logger:
+    """bolt logs the whole body of a badly signed request at INFO and DEBUG: message text
+    and tokens must never reach the logs, so its logger shows warnings only."""
+    logger = logging.getLogger("spred.slack.bolt")
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
+class SlackAdapter:
+    def __init__(self, *, config: SlackConfig, core: Core, post_interval: float = 1.0) -> None:
+        self.config = config
+        self.core = core
+        self.client = web_client(token=config.bot_token, api_url=config.api_url)
+        self.poster = Poster(self.client, interval=post_interval)
+        self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
+        self.bot_user_id = ""
+        self._people: dict[str, tuple[float, Person]] = {}
+        self._in_flight: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=config.signing_secret or None,
+            logger=quiet_bolt_logger(),
+            process_before_response=False,
+            raise_error_for_unhandled_request=False,
+        )
+        self._listen()
+
+    async def start(self) -> None:
+        """Learns the bot's own ids (to ignore its own messages) and takes over delivering
+        the core's letters to Slack users."""
+        identity = await self.client.auth_test()
+        self.bot_user_id = str(identity.get("user_id", ""))
+        self.core.outbox.register(events.PLATFORM, self._deliver)
+        await self._forget_old_events()
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # --- HTTP
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """POST /slack/events: checked here first, then dispatched to bolt."""
+        if (request.content_length or 0) > MAX_BODY:
+            return _status(413, "request body over 1 MiB")
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        # bolt 1.30 raises on a missing or non-numeric timestamp: answer 401 before it sees one.
+        if not signature or not timestamp.strip().lstrip("-").isdigit():
+            return _status(401, "missing or malformed Slack signature headers")
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _status(413, "request body over 1 MiB")
+        if self.verifier is None or not self.verifier.is_valid(body, timestamp, signature):
+            return _status(401, "invalid Slack signature or stale timestamp")
+        try:
+            text = body.decode()
+            if text.startswith("{") or request.content_type == "application/json":
+                orjson.loads(text)
+            elif "payload=" in text:
+                orjson.loads(parse_qs(text).get("payload", ["{}"])[0])
+        except (UnicodeDecodeError, orjson.JSONDecodeError):
+            return _status(400, "malformed request body")
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        if bolt_response.status == 404:  # signed but nothing Spred handles: Slack wants a 2xx
+            return web.Response(status=200)
+        if bolt_response.status >= 500:  # bolt choked on the payload's shape, not on Spred
+            log.warning("a signed Slack request bolt could not read was refused")
+            return _status(400, "malformed Slack payload")
+        return await to_aiohttp_response(bolt_response)
+
+    # --- inbound
+
+    def _listen(self) -> None:
+        app = self.app
+        app.event("app_mention")(self._on_event)
+        app.event("message")(self._on_event)
+        app.event("app_home_opened")(self._on_home)
+        app.command("/spred")(self._on_command)
+        app.action(re.compile(".*"))(self._on_action)  # forged ids too: the core refuses them
+        form = re.compile(re.escape(events.FORM_CALLBACK) + ".*")
+        app.view({"type": "view_submission", "callback_id": form})(self._on_view)
+
+    async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        kind = str(event.get("type"))
+        if kind == "message" and event.get("channel_type") != "im":
+            return  # channel messages reach Spred as app_mention when they name the bot
+        if not events.from_a_person(event, self.bot_user_id):
+            return
+        if not await self._first_time(str(body.get("event_id", ""))):
+            return
+        person = await self._person(str(event["user"]))
+        message = events.EVENTS[kind](event, person, self.bot_user_id)
+        for reply in await self._handle(message):
+            await self.poster.post(str(event["channel"]), reply, thread=message.thread)
+
+    async def _on_command(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
+    ) -> None:
+        await ack()
+        message = events.command(body, await self._person(str(body.get("user_id", ""))))
+        await self._answer_privately(message, body, respond)
+
+    async def _on_action(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
+    ) -> None:
+        await ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        message = events.action(body, await self._person(user))
+        await self._answer_privately(message, body, respond)
+
+    async def _answer_privately(
+        self, message: Incoming, body: dict[str, Any], respond: Respond
+    ) -> None:
+        """Replies only the asker sees: forms as modals, the rest ephemeral where Slack
+        gave a response_url, else in a DM (App Home buttons)."""
+        for reply in await self._handle(message):
+            if reply.form is not None and body.get("trigger_id"):
+                view = blocks.modal(reply.form, metadata=message.conversation)
+                await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+            elif body.get("response_url"):
+                text, shown = blocks.message(reply)
+                await respond(
+                    text=text, blocks=shown, response_type="ephemeral", replace_original=False
+                )
+            else:
+                await self.poster.direct(message.user_id, reply)
+
+    async def _on_view(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        user = str((body.get("user") or {}).get("id", ""))
+        message = events.submission(body, await self._person(user))
+        replies = await self._handle(message)
+        refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
+        if refused is not None:  # shown on the fields, the modal stays open
+            await ack(response_action="errors", errors=blocks.form_errors(refused))
+            return
+        await ack()
+        for reply in replies:
+            await self.poster.direct(message.user_id, reply)
+
+    async def _on_home(self, event: dict[str, Any]) -> None:
+        user = str(event.get("user", ""))
+        if event.get("tab") not in (None, "home") or not user:
+            return
+        reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
+        _, shown = blocks.message(reply)
+        await self.client.views_publish(user_id=user, view={"type": "home", "blocks": shown})
+
+    async def _handle(self, message: Incoming) -> list[Reply]:
+        try:
+            return await self.core.handle(message)
+        except Exception:
+            log.exception("the core failed on a Slack %s", message.action or "message")
+            return []
+
+    # --- bookkeeping
+
+    async def _first_time(self, event_id: str) -> bool:
+        """True once per event id, across retries and restarts."""
+        if not event_id:
+            return True
+        key = f"{events.PLATFORM}:{event_id}"
+        store = self.core.services.store
+        if key in self._in_flight or await store.seen_events.get(key) is not None:
+            return False
+        self._in_flight.add(key)
+        try:
+            seen = now()
+            await store.seen_events.upsert(
+                SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
+            )
+        finally:
+            self._in_flight.discard(key)
+        return True
+
+    async def _forget_old_events(self) -> None:
+        store = self.core.services.store
+        cutoff = now()
+        for seen in await store.seen_events.all():
+            if seen.event_key.startswith("slack:") and seen.expires_at and seen.expires_at < cutoff:
+                await store.seen_events.delete(seen.key)
+
+    async def _person(self, user_id: str) -> Person:
+        cached = self._people.get(user_id)
+        if cached and time.monotonic() - cached[0] < PROFILE_FOR:
+            return cached[1]
+        person = Person(id=user_id)
+        try:
+            info = await self.client.users_info(user=user_id)
+            user = info.get("user") or {}
+            profile = user.get("profile") or {}
+            person = Person(
+                id=user_id,
+                name=str(
+                    profile.get("real_name") or user.get("real_name") or user.get("name") or ""
+                ),
+                email=str(profile.get("email") or ""),
+            )
+        except Exception as exc:
+            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+        self._people[user_id] = (time.monotonic(), person)
+        return person
+
+    async def _deliver(self, notice: Notice) -> bool:
+        return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
+
+
+def _status(status: int, reason: str) -> web.Response:
+    return web.json_response({"ok": False, "error": reason}, status=status)

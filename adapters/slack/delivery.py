@@ -1,0 +1,102 @@
+"""Everything Spred sends to Slack: a Web API client that retries what is safe to retry,
+paced posting (about one message a second per channel, as Slack asks), and DMs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from bot.messages import Reply
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+TIMEOUT = 10  # seconds for one Web API call
+
+
+class AsyncGatewayErrorRetryHandler(AsyncRetryHandler):
+    """Retries what a proxy in front of Slack answers when Slack was not reached (502, 504)
+    and Slack's own 500/503, and timeouts: slack_sdk's built-in handler knows 500 and 503."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if isinstance(error, TimeoutError):
+            return True
+        return response is not None and response.status_code in (500, 502, 503, 504)
+
+
+def web_client(*, token: str, api_url: str) -> AsyncWebClient:
+    """slack_sdk's default client tries once; this one rides out 429s (after Retry-After),
+    gateway errors, timeouts and dropped connections."""
+    return AsyncWebClient(
+        token=token,
+        base_url=api_url,
+        timeout=TIMEOUT,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncGatewayErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        ],
+    )
+
+
+class Poster:
+    def __init__(self, client: AsyncWebClient, *, interval: float = 1.0) -> None:
+        self.client = client
+        self.interval = interval
+        self._channels: dict[str, tuple[asyncio.Lock, list[float]]] = {}
+
+    async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> bool:
+        """Posts one reply; False (logged with its context) if Slack refused it for good."""
+        text, shown = blocks.message(reply)
+        arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": shown}
+        if thread:
+            arguments["thread_ts"] = thread
+        lock, last = self._channels.setdefault(channel, (asyncio.Lock(), [0.0]))
+        async with lock:
+            wait = last[0] + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                await self.client.chat_postMessage(**arguments, unfurl_links=False)
+                return True
+            except Exception as exc:
+                log.error("chat.postMessage to %s failed: %s", channel, _reason(exc))
+                return False
+            finally:
+                last[0] = time.monotonic()
+
+    async def direct(self, user_id: str, reply: Reply) -> bool:
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+        except Exception as exc:
+            log.error("conversations.open with %s failed: %s", user_id, _reason(exc))
+            return False
+        return await self.post(str(opened["channel"]["id"]), reply)
+
+
+def _reason(exc: Exception) -> str:
+    """The API's error code, never the request (which holds the message text)."""
+    response = getattr(exc, "response", None)
+    if response is not None:
+        return f"{getattr(response, 'status_code', '?')} {response.get('error', '')}".strip()
+    return type(exc).__name__

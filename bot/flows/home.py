@@ -1,0 +1,55 @@
+"""A user's own page (Slack's App Home): their recent questions, the solutions their
+organisation follows, and their questions still waiting for an answer."""
+
+from __future__ import annotations
+
+from bot.i18n import say
+from bot.messages import Action, Reply
+from bot.turn import Services
+from knowledge.records import DemandStatus
+
+SHOWN = 5
+
+
+async def home_page(services: Services, *, user: str) -> Reply:
+    store = services.store
+    platform, _, user_id = user.partition(":")
+    mine = sorted(
+        (
+            c
+            for c in await store.conversations.all()
+            if c.conversation_key.startswith(f"{platform}:")
+            and c.conversation_key.endswith(f":{user_id}")
+        ),
+        key=lambda c: c.updated_at,
+        reverse=True,
+    )
+    memories = [c.data.get("memory", {}) for c in mine]
+    language = next(
+        (str(m["language"]) for m in memories if m.get("language")), services.settings.language
+    )
+    questions = list(dict.fromkeys(str(m["question"]) for m in memories if m.get("question")))
+    lines = [say(language, "home_intro")]
+    actions = []
+    if questions:
+        lines.append(say(language, "home_recent"))
+        for question in questions[:SHOWN]:
+            lines.append(f"• {question[:120]}")
+            actions.append(
+                Action(id="more", label=question[:60], payload={"q": question[:500], "offset": 0})
+            )
+    following = [a for a in await store.adoptions.all() if a.user == user]
+    if following:
+        lines.append(say(language, "home_following"))
+        for adoption in following[: SHOWN * 2]:
+            solution = await store.solutions.get(adoption.solution_id)
+            if solution is not None and not solution.retired:
+                stage = say(language, f"stage_{adoption.stage}")
+                lines.append(f"• {solution.title} ({stage})")
+    waiting = [
+        d for d in await store.demand.all() if d.asker == user and d.status is DemandStatus.OPEN
+    ]
+    if waiting:
+        lines.append(say(language, "home_waiting"))
+        lines += [f"• {d.question[:120]}" for d in waiting[:SHOWN]]
+    return Reply(text="\n".join(lines), actions=tuple(actions), language=language)

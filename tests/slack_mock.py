@@ -1,0 +1,155 @@
+"""A loopback stand-in for Slack: the Web API the bot calls (recording each real HTTP call)
+and the signed requests Slack sends to /slack/events."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+BOT_USER = "U0SPRED"
+TEAM = "T0TEAM"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class SlackMock:
+    """Answers Web API methods like Slack; `fail(method, status, …)` makes the next call to
+    a method fail once, e.g. with a 429 and Retry-After."""
+
+    calls: list[Call] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: dict[str, deque[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    server: TestServer | None = None
+
+    def add_user(self, user_id: str, name: str, email: str = "") -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name.split()[0].lower(),
+            "real_name": name,
+            "profile": {"real_name": name, "email": email, "title": ""},
+        }
+
+    def fail(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
+        self.failures.setdefault(method, deque()).append((status, headers or {}))
+
+    @property
+    def api_url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/api/"))
+
+    @property
+    def response_url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/respond/1"))
+
+    def called(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        async with asyncio.timeout(timeout):
+            while len(self.called(method)) < count:
+                self.changed.clear()
+                await self.changed.wait()
+        return self.called(method)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{id}", self._respond)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        body = await request.read()
+        if not body:
+            return dict(request.query)
+        if request.content_type == "application/json":
+            return orjson.loads(body or b"{}")
+        return dict(parse_qsl(body.decode()))
+
+    def _record(self, method: str, args: dict[str, Any], request: web.Request) -> None:
+        self.calls.append(Call(method, args, dict(request.headers)))
+        self.changed.set()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._arguments(request)
+        queued = self.failures.get(method)
+        if queued:
+            status, headers = queued.popleft()
+            self._record(f"{method}!{status}", args, request)
+            return web.json_response({"ok": False, "error": "mock"}, status=status, headers=headers)
+        self._record(method, args, request)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"ok": False, "error": "not_authed"})
+        return web.json_response({"ok": True, **self._answer(method, args)})
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"user_id": BOT_USER, "bot_id": "B0SPRED", "team_id": TEAM, "user": "spred"}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            return {"channel": {"id": f"D{args.get('users')}"}}
+        if method == "chat.postMessage":
+            return {"channel": args.get("channel"), "ts": f"{time.time():.6f}"}
+        return {}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self._record("response_url", await self._arguments(request), request)
+        return web.json_response({"ok": True})
+
+
+def signed(body: bytes, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack sends: HMAC-SHA256 v0 over 'v0:{timestamp}:{body}'."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    base = b"v0:" + ts.encode() + b":" + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def event_body(event: dict[str, Any], *, event_id: str) -> bytes:
+    return orjson.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0SPRED",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
+
+
+def form_body(fields: dict[str, str]) -> bytes:
+    return urlencode(fields).encode()
+
+
+def interaction_body(payload: dict[str, Any]) -> bytes:
+    return urlencode({"payload": orjson.dumps(payload).decode()}).encode()

@@ -1,0 +1,555 @@
+"""Slack on the real slack-bolt stack over loopback HTTP: signed requests to the real
+/slack/events, and a mock Slack Web API that records the bot's real calls."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+from aiohttp.test_utils import TestServer
+
+from adapters.slack import SLACK
+from bot.config import Settings
+from bot.server import build_app
+from knowledge.kb import demo_solutions
+from knowledge.solutions import parse_solution
+from knowledge.store import open_store
+from tests.conftest import solution_dict
+from tests.slack_mock import (
+    BOT_USER,
+    SECRET,
+    TOKEN,
+    SlackMock,
+    event_body,
+    form_body,
+    interaction_body,
+    signed,
+)
+
+ANNA = "U0ANNA"
+ADMIN = "U0ADMIN"
+
+
+@dataclass
+class Spred:
+    server: TestServer
+    http: aiohttp.ClientSession
+    slack: SlackMock
+
+    async def post(
+        self,
+        body: bytes,
+        *,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> aiohttp.ClientResponse:
+        sent = {"Content-Type": content_type, **(signed(body) if headers is None else headers)}
+        async with self.http.post(
+            self.server.make_url("/slack/events"), data=body, headers=sent
+        ) as response:
+            await response.read()
+            return response
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str, headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        body = event_body(event, event_id=event_id)
+        return await self.post(body, headers={**signed(body), **(headers or {})})
+
+    async def interaction(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
+        return await self.post(
+            interaction_body(payload), content_type="application/x-www-form-urlencoded"
+        )
+
+
+async def _data(path: Path, *extra: dict[str, Any]) -> Path:
+    store = await open_store(path)
+    await store.solutions.upsert_many(demo_solutions())
+    if extra:
+        await store.solutions.upsert_many([parse_solution(e, path="s") for e in extra])
+    await store.close()
+    return path
+
+
+def _environ(slack: SlackMock, **extra: str) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        **extra,
+    }
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackMock]:
+    mock = SlackMock()
+    mock.add_user(ANNA, "Anna Holm", "anna@odense.eksempel.dk")
+    mock.add_user(ADMIN, "Bo Admin")
+    await mock.start()
+    yield mock
+    await mock.close()
+
+
+async def _running(data: Path, slack: SlackMock) -> tuple[TestServer, aiohttp.ClientSession]:
+    settings = Settings(data_dir=data, admins=frozenset({f"slack:{ADMIN}"}), refresh_seconds=60)
+    server = TestServer(build_app(settings, environ=_environ(slack)), host="127.0.0.1")
+    await server.start_server()
+    server.app[SLACK].poster.interval = 0.0  # Slack's one-a-second pacing, off for tests
+    return server, aiohttp.ClientSession()
+
+
+@pytest.fixture
+async def spred(tmp_path: Path, slack: SlackMock) -> AsyncIterator[Spred]:
+    server, http = await _running(await _data(tmp_path / "data"), slack)
+    yield Spred(server, http, slack)
+    await http.close()
+    await server.close()
+
+
+def mention(
+    text: str,
+    *,
+    user: str = ANNA,
+    ts: str = "1700000000.000100",
+    channel: str = "C0CARE",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "type": "app_mention",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        **extra,
+    }
+
+
+def dm(text: str, *, user: str = ANNA, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "D0ANNA",
+        "user": user,
+        "text": text,
+        "ts": "1700000001.000200",
+        **extra,
+    }
+
+
+def rendered(call_args: dict[str, Any]) -> str:
+    """What Slack shows: the message text and every text object in the blocks (not the
+    buttons' values, which Slack never renders)."""
+    found = [str(call_args.get("text", ""))]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text"):
+                found.append(str(node.get("text", "")))
+            for key, value in node.items():
+                if key != "value":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(call_args.get("blocks"))
+    return "\n".join(found)
+
+
+async def test_startup_asks_slack_who_the_bot_is_and_healthz_says_slack_is_on(
+    spred: Spred,
+) -> None:
+    assert spred.slack.called("auth.test")
+    async with spred.http.get(spred.server.make_url("/healthz")) as response:
+        assert (await response.json())["adapters"]["slack"] is True
+
+
+async def test_url_verification_echoes_the_challenge(spred: Spred) -> None:
+    body = orjson.dumps({"type": "url_verification", "challenge": "abc123", "token": "x"})
+    async with spred.http.post(
+        spred.server.make_url("/slack/events"),
+        data=body,
+        headers={"Content-Type": "application/json", **signed(body)},
+    ) as response:
+        assert response.status == 200
+        assert "abc123" in await response.text()
+
+
+async def test_a_mention_is_answered_once_in_its_thread_naming_the_top_titles(
+    spred: Spred,
+) -> None:
+    started = time.monotonic()
+    response = await spred.event(
+        mention(f"<@{BOT_USER}> hvordan får vi ventetiden ned i hjemmeplejen?"), event_id="Ev1"
+    )
+    assert response.status == 200
+    assert time.monotonic() - started < 3
+    [post] = await spred.slack.wait_for("chat.postMessage")
+    assert post.args["channel"] == "C0CARE"
+    assert post.args["thread_ts"] == "1700000000.000100"
+    assert "Opstartsteam sikrer hjemmehjælp" in post.args["text"]
+    blocks = post.args["blocks"]
+    assert any(b["type"] == "actions" for b in blocks)
+    assert "Kontakt Mette Kjærgaard" in rendered(post.args)
+    assert BOT_USER not in post.args["text"]
+    # a reply in a thread stays in that thread
+    await spred.event(mention(f"<@{BOT_USER}> sygefravær", thread_ts="1699.1"), event_id="Ev2")
+    posts = await spred.slack.wait_for("chat.postMessage", 2)
+    assert posts[1].args["thread_ts"] == "1699.1"
+
+
+async def test_a_direct_message_is_answered_in_the_dm_and_says_so_when_nothing_matches(
+    spred: Spred,
+) -> None:
+    await spred.event(dm("snerydning på kirkegårdene"), event_id="Ev3")
+    [post] = await spred.slack.wait_for("chat.postMessage")
+    assert post.args["channel"] == "D0ANNA"
+    assert "Jeg kender ingen afprøvet løsning" in post.args["text"]
+    assert "thread_ts" not in post.args
+
+
+async def test_bots_the_bot_itself_edits_deletes_and_channel_chatter_are_ignored(
+    spred: Spred,
+) -> None:
+    ignored = [
+        dm("ventetid", bot_id="B0OTHER"),
+        dm("ventetid", subtype="bot_message"),
+        dm("ventetid", user=BOT_USER),
+        dm("ventetid", subtype="message_changed"),
+        dm("ventetid", subtype="message_deleted"),
+        {**dm("ventetid"), "channel_type": "channel"},
+    ]
+    for i, event in enumerate(ignored):
+        assert (await spred.event(event, event_id=f"EvI{i}")).status == 200
+    await spred.event(dm("sygefravær"), event_id="EvLast")  # a real one, as a marker
+    posts = await spred.slack.wait_for("chat.postMessage")
+    assert len(posts) == 1
+    assert "sygefravær" in posts[0].args["text"].lower()
+
+
+async def test_a_retried_event_is_answered_once_also_after_a_restart(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    data = await _data(tmp_path / "data")
+    server, http = await _running(data, slack)
+    spred = Spred(server, http, slack)
+    await spred.event(mention("ventetid hjemmepleje opstart"), event_id="EvR")
+    await slack.wait_for("chat.postMessage")
+    await spred.event(
+        mention("ventetid hjemmepleje opstart"),
+        event_id="EvR",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"},
+    )
+    await http.close()
+    await server.close()
+
+    server, http = await _running(data, slack)
+    spred = Spred(server, http, slack)
+    await spred.event(
+        mention("ventetid hjemmepleje opstart"), event_id="EvR", headers={"X-Slack-Retry-Num": "2"}
+    )
+    # a retry of an event never seen is answered
+    await spred.event(mention("sygefravær"), event_id="EvNew", headers={"X-Slack-Retry-Num": "1"})
+    posts = await slack.wait_for("chat.postMessage", 2)
+    await http.close()
+    await server.close()
+    assert len(posts) == 2
+    assert "sygefravær" in posts[1].args["text"].lower()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"},
+        {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"},
+        "stale",
+        "future",
+        "other secret",
+    ],
+)
+async def test_bad_signatures_and_stale_timestamps_get_401_and_nothing_is_posted(
+    spred: Spred, headers: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = event_body(mention("hemmeligt spørgsmål om ventetid"), event_id="EvBad")
+    if headers == "stale":
+        headers = signed(body, timestamp=int(time.time()) - 6 * 60)
+    elif headers == "future":
+        headers = signed(body, timestamp=int(time.time()) + 6 * 60)
+    elif headers == "other secret":
+        headers = signed(body, secret="wrong")
+    caplog.set_level(logging.DEBUG)
+    response = await spred.post(body, headers=headers)
+    assert response.status == 401
+    assert not spred.slack.called("chat.postMessage")
+    assert "hemmeligt" not in caplog.text
+    assert SECRET not in caplog.text
+    assert TOKEN not in caplog.text
+    async with spred.http.get(spred.server.make_url("/healthz")) as healthy:
+        assert healthy.status == 200
+
+
+async def test_malformed_json_is_400_and_a_huge_body_413(spred: Spred) -> None:
+    body = b'{"type": "event_callback", "event": '
+    assert (await spred.post(body)).status == 400
+    big = b'{"x": "' + b"a" * (1024 * 1024 + 10) + b'"}'
+    assert (await spred.post(big)).status == 413
+    async with spred.http.get(spred.server.make_url("/healthz")) as healthy:
+        assert healthy.status == 200
+
+
+async def test_a_429_is_waited_out_and_the_answer_posted_exactly_once(spred: Spred) -> None:
+    spred.slack.fail("chat.postMessage", 429, {"Retry-After": "1"})
+    spred.slack.fail("chat.postMessage", 502)
+    await spred.event(dm("ventetid hjemmepleje opstart"), event_id="Ev429")
+    posts = await spred.slack.wait_for("chat.postMessage", timeout=10)
+    assert [c.method for c in spred.slack.calls if c.method.startswith("chat.postMessage")] == [
+        "chat.postMessage!429",
+        "chat.postMessage!502",
+        "chat.postMessage",
+    ]
+    assert len(posts) == 1
+
+
+async def test_the_slash_command_answers_privately_helps_and_opens_the_form_for_admins(
+    spred: Spred,
+) -> None:
+    def command(text: str, user: str = ANNA) -> bytes:
+        return form_body(
+            {
+                "command": "/spred",
+                "text": text,
+                "user_id": user,
+                "channel_id": "C0CARE",
+                "team_id": "T0TEAM",
+                "response_url": spred.slack.response_url,
+                "trigger_id": "trig-1",
+            }
+        )
+
+    form = "application/x-www-form-urlencoded"
+    assert (await spred.post(command("ventetid hjemmepleje opstart"), content_type=form)).ok
+    [answer] = await spred.slack.wait_for("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert "Opstartsteam" in rendered(answer.args)
+    await spred.post(command(""), content_type=form)
+    help_reply = (await spred.slack.wait_for("response_url", 2))[1]
+    assert "Skriv et spørgsmål" in help_reply.args["text"]
+    await spred.post(command("add"), content_type=form)
+    refused = (await spred.slack.wait_for("response_url", 3))[2]
+    assert "Det kan kun admins" in refused.args["text"]
+    await spred.post(command("add", user=ADMIN), content_type=form)
+    [opened] = await spred.slack.wait_for("views.open")
+    view = (
+        orjson.loads(opened.args["view"])
+        if isinstance(opened.args["view"], str)
+        else (opened.args["view"])
+    )
+    assert view["type"] == "modal"
+    assert [b["block_id"] for b in view["blocks"]][:2] == ["title", "summary"]
+
+
+async def test_buttons_work_and_a_forged_button_is_refused(spred: Spred) -> None:
+    await spred.event(dm("ventetid hjemmepleje opstart"), event_id="EvB")
+    [post] = await spred.slack.wait_for("chat.postMessage")
+    contact = next(
+        e
+        for b in post.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if "Kontakt" in e["text"]["text"]
+    )
+
+    def press(value: str) -> dict[str, Any]:
+        return {
+            "type": "block_actions",
+            "user": {"id": ANNA},
+            "channel": {"id": "D0ANNA"},
+            "response_url": spred.slack.response_url,
+            "trigger_id": "t",
+            "actions": [{"action_id": "spred-1", "value": value}],
+        }
+
+    assert (await spred.interaction(press(contact["value"]))).status == 200
+    [told] = await spred.slack.wait_for("response_url")
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in told.args["text"]
+    await spred.interaction(press('{"a": "publish", "p": {"admin": true}}'))
+    await spred.interaction(press("not json"))
+    replies = await spred.slack.wait_for("response_url", 3)
+    assert "Det kan kun admins" in replies[1].args["text"]
+    assert "forstår jeg ikke" in replies[2].args["text"]
+
+
+async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spred) -> None:
+    def submit(values: dict[str, str], user: str = ADMIN) -> dict[str, Any]:
+        state = {
+            name: {"value": {"type": "plain_text_input", "value": v}} for name, v in values.items()
+        }
+        return {
+            "type": "view_submission",
+            "user": {"id": user},
+            "view": {
+                "type": "modal",
+                "callback_id": "spred-form:add_solution",
+                "private_metadata": "D0ADMIN",
+                "state": {"values": state},
+            },
+        }
+
+    body = interaction_body(submit({"title": "Maskinpulje", "email": "nej"}))
+    async with spred.http.post(
+        spred.server.make_url("/slack/events"),
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **signed(body)},
+    ) as response:
+        answer = await response.json()
+    assert answer["response_action"] == "errors"
+    assert "summary" in answer["errors"]
+    assert "e-mail" in answer["errors"]["email"]
+    good = {
+        "title": "Maskinpulje til snerydning",
+        "summary": "Deler maskiner.",
+        "organization": "Silkeborg Kommune",
+        "metric": "Timer",
+        "before": "420",
+        "after": "260",
+        "contact": "Jens",
+        "email": "jens@silkeborg.eksempel.dk",
+    }
+    assert (await spred.interaction(submit(good))).status == 200
+    [preview] = await spred.slack.wait_for("chat.postMessage")
+    assert "Udgiv den?" in rendered(preview.args)
+
+
+async def test_app_home_shows_recent_questions_and_followed_solutions(spred: Spred) -> None:
+    await spred.event(dm("ventetid hjemmepleje opstart"), event_id="EvH1")
+    await spred.slack.wait_for("chat.postMessage")
+    await spred.event(
+        {"type": "app_home_opened", "user": ANNA, "tab": "home", "channel": "D0ANNA"},
+        event_id="EvH2",
+    )
+    [published] = await spred.slack.wait_for("views.publish")
+    assert published.args["user_id"] == ANNA
+    assert "ventetid hjemmepleje opstart" in orjson.dumps(published.args["view"]).decode()
+
+
+async def test_hostile_markup_in_a_question_and_a_solution_is_escaped(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    hostile = solution_dict(
+        "fjendtlig-markup",
+        title="Snerydning <!channel> <https://evil.example|klik her> & <@U0BOSS>",
+        summary="Kirkegårde <!here> deler maskiner til snerydning.",
+        tags=["snerydning", "kirkegård"],
+    )
+    data = await _data(tmp_path / "data", hostile)
+    server, http = await _running(data, slack)
+    spred = Spred(server, http, slack)
+    await spred.event(dm("snerydning kirkegård &lt;!channel&gt; <!here>"), event_id="EvX")
+    [post] = await slack.wait_for("chat.postMessage")
+    await http.close()
+    await server.close()
+    shown = rendered(post.args)
+    for raw in ("<!channel>", "<!here>", "<https://evil", "<@U0BOSS>"):
+        assert raw not in shown
+    assert "&lt;!channel&gt;" in shown
+    assert "&amp;" in shown
+
+
+async def test_very_long_solutions_stay_within_slacks_block_limits(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    long = [
+        solution_dict(
+            f"lang-loesning-{i}",
+            title=f"Snerydning {i} " + "ø" * 180,
+            summary="Snerydning på kirkegårde. " * 19,
+            description="Lang tekst & mere. " * 260,
+            problem="<problem> " * 199,
+            tags=["snerydning", "kirkegård"],
+        )
+        for i in range(4)
+    ]
+    data = await _data(tmp_path / "data", *long)
+    server, http = await _running(data, slack)
+    spred = Spred(server, http, slack)
+    await spred.event(dm("snerydning kirkegård"), event_id="EvL1")
+    [answer] = await slack.wait_for("chat.postMessage")
+    await spred.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": ANNA},
+            "channel": {"id": "D0ANNA"},
+            "actions": [
+                {
+                    "action_id": "spred-0",
+                    "value": '{"a": "details", "p": {"solution": "lang-loesning-0"}}',
+                }
+            ],
+        }
+    )
+    posts = await slack.wait_for("chat.postMessage", 2)
+    await http.close()
+    await server.close()
+    for post in (answer, posts[1]):
+        blocks = post.args["blocks"]
+        assert 0 < len(blocks) <= 50
+        assert len(post.args["text"]) <= 4000
+        for block in blocks:
+            texts = [block.get("text", {}), *list(block.get("elements", []))]
+            for t in texts:
+                if isinstance(t, dict) and t.get("type") == "mrkdwn":
+                    assert len(t["text"]) <= 3000
+
+
+async def test_an_introduction_reaches_a_slack_contact_by_dm(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    entry = solution_dict(
+        "kortere-ventetid",
+        contacts=[{"name": "Mette Hansen", "email": "m@x.dk", "slack_id": "U0METTE"}],
+    )
+    data = await _data(tmp_path / "data", entry)
+    server, http = await _running(data, slack)
+    spred = Spred(server, http, slack)
+    await spred.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": ANNA},
+            "channel": {"id": "D0ANNA"},
+            "response_url": slack.response_url,
+            "actions": [
+                {
+                    "action_id": "spred-1",
+                    "value": '{"a": "contact", "p": {"solution": "kortere-ventetid"}}',
+                }
+            ],
+        }
+    )
+    [opened] = await slack.wait_for("conversations.open")
+    [told] = await slack.wait_for("chat.postMessage")
+    await http.close()
+    await server.close()
+    assert opened.args["users"] == "U0METTE"
+    assert told.args["channel"] == "DU0METTE"
+    assert "Anna Holm" in told.args["text"]
+
+
+async def test_without_slack_settings_the_endpoint_is_404_and_in_socket_mode_too(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    for environ in ({}, {"SLACK_BOT_TOKEN": TOKEN}):
+        server = TestServer(build_app(settings, environ=environ), host="127.0.0.1")
+        async with server, aiohttp.ClientSession() as http:
+            async with http.post(server.make_url("/slack/events"), data=b"{}") as response:
+                assert response.status == 404
+            async with http.get(server.make_url("/healthz")) as health:
+                assert (await health.json())["adapters"]["slack"] is False
