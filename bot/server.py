@@ -37,7 +37,8 @@ def build_app(settings: Settings, *, environ: Mapping[str, str] = os.environ) ->
     app.router.add_get("/healthz", healthz)
     slack = SlackConfig.from_env(environ)
     if slack is not None:
-        mount_slack(app, slack)
+        mount_slack(app, slack, core=CORE)
+        app[ADAPTERS]["slack"] = True
     return app
 
 

@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestServer
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 BOT_USER = "U0SPRED"
 TEAM = "T0TEAM"
 
@@ -27,6 +28,7 @@ class Call:
     method: str
     args: dict[str, Any]
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class SlackMock:
     failures: dict[str, deque[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
+    envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
 
     def add_user(self, user_id: str, name: str, email: str = "") -> None:
         self.users[user_id] = {
@@ -75,6 +78,7 @@ class SlackMock:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -103,6 +107,12 @@ class SlackMock:
             self._record(f"{method}!{status}", args, request)
             return web.json_response({"ok": False, "error": "mock"}, status=status, headers=headers)
         self._record(method, args, request)
+        if method == "apps.connections.open":
+            if request.headers.get("Authorization") != f"Bearer {APP_TOKEN}":
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            assert self.server is not None
+            url = str(self.server.make_url("/socket")).replace("http://", "ws://")
+            return web.json_response({"ok": True, "url": url})
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return web.json_response({"ok": False, "error": "not_authed"})
         return web.json_response({"ok": True, **self._answer(method, args)})
@@ -118,6 +128,25 @@ class SlackMock:
         if method == "chat.postMessage":
             return {"channel": args.get("channel"), "ts": f"{time.time():.6f}"}
         return {}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: sends queued envelopes and records each acknowledgement."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+
+        async def send() -> None:
+            while True:
+                await socket.send_json(await self.envelopes.get())
+
+        sender = asyncio.create_task(send())
+        try:
+            async for frame in socket:
+                if frame.type.name == "TEXT":
+                    self._record("socket_ack", orjson.loads(frame.data), request)
+        finally:
+            sender.cancel()
+        return socket
 
     async def _respond(self, request: web.Request) -> web.Response:
         self._record("response_url", await self._arguments(request), request)

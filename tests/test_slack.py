@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import solution_dict
 from tests.slack_mock import (
+    APP_TOKEN,
     BOT_USER,
     SECRET,
     TOKEN,
@@ -553,3 +555,54 @@ async def test_without_slack_settings_the_endpoint_is_404_and_in_socket_mode_too
                 assert response.status == 404
             async with http.get(server.make_url("/healthz")) as health:
                 assert (await health.json())["adapters"]["slack"] is False
+
+
+async def test_socket_mode_receives_events_over_the_websocket_and_turns_http_off(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    environ = {**_environ(slack), "SLACK_APP_TOKEN": APP_TOKEN}
+    settings = Settings(data_dir=await _data(tmp_path / "data"), refresh_seconds=60)
+    server = TestServer(build_app(settings, environ=environ), host="127.0.0.1")
+    async with server, aiohttp.ClientSession() as http:
+        body = event_body(dm("ventetid hjemmepleje opstart"), event_id="EvS")
+        async with http.post(
+            server.make_url("/slack/events"), data=body, headers=signed(body)
+        ) as response:
+            assert response.status == 404
+        await slack.envelopes.put(
+            {
+                "envelope_id": "env-1",
+                "type": "events_api",
+                "accepts_response_payload": False,
+                "payload": orjson.loads(body),
+            }
+        )
+        [ack] = await slack.wait_for("socket_ack")
+        [post] = await slack.wait_for("chat.postMessage")
+    assert ack.args["envelope_id"] == "env-1"
+    assert "Opstartsteam" in post.args["text"]
+
+
+async def test_a_post_slack_keeps_refusing_is_logged_and_the_next_one_still_goes(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    for _ in range(4):  # the first try and three retries
+        spred.slack.fail("chat.postMessage", 503)
+    await spred.event(dm("hemmeligt om ventetid hjemmepleje"), event_id="EvF1")
+    await spred.slack.wait_for("chat.postMessage!503", 4, timeout=15)
+    await spred.event(dm("sygefravær"), event_id="EvF2")
+    [post] = await spred.slack.wait_for("chat.postMessage", timeout=10)
+    assert "sygefravær" in post.args["text"].lower()
+    assert "chat.postMessage to D0ANNA failed: 503" in caplog.text
+    assert "hemmeligt" not in caplog.text
+
+
+async def test_posts_to_one_channel_are_paced(spred: Spred) -> None:
+    spred.server.app[SLACK].poster.interval = 0.3
+    for i, text in enumerate(("ventetid hjemmepleje opstart", "sygefravær", "ensomhed ældre")):
+        await spred.event(dm(text), event_id=f"EvP{i}")
+    await spred.slack.wait_for("chat.postMessage", 3)
+    sent = [c.at for c in spred.slack.calls if c.method == "chat.postMessage"]
+    assert len(sent) == 3
+    # a lower bound only: however slow the machine, the spacing cannot be shorter
+    assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(sent))

@@ -11,19 +11,19 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.slack.adapter import SlackAdapter, quiet_bolt_logger
 from adapters.slack.config import SlackConfig
+from bot.core import Core
 
 __all__ = ["SLACK", "SlackAdapter", "SlackConfig", "mount_slack"]
 
 SLACK = web.AppKey("slack", SlackAdapter)
 
 
-def mount_slack(app: web.Application, config: SlackConfig) -> None:
-    from bot.server import ADAPTERS, CORE  # the server assembles; adapters plug in
-
-    app[ADAPTERS]["slack"] = True
+def mount_slack(app: web.Application, config: SlackConfig, *, core: web.AppKey[Core]) -> None:
+    """Adds Slack to the server; the core is started by an earlier cleanup context and
+    found under `core`."""
 
     async def running(app: web.Application) -> AsyncIterator[None]:
-        adapter = SlackAdapter(config=config, core=app[CORE])
+        adapter = SlackAdapter(config=config, core=app[core])
         await adapter.start()
         app[SLACK] = adapter
         socket = None
