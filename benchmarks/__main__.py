@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import dialogue_bench, matcher_bench, store_bench
+from benchmarks import dialogue_bench, matcher_bench, slack_bench, store_bench
 
 BENCHMARKS = {
     "matcher": matcher_bench.main,
     "store": store_bench.main,
     "dialogue": dialogue_bench.main,
+    "slack": slack_bench.main,
 }
 
 

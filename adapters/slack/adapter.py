@@ -7,7 +7,6 @@ before bolt sees them, so a malformed one gets a 4xx rather than an exception.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -16,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 import orjson
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -51,13 +51,15 @@ class SlackAdapter:
     def __init__(self, *, config: SlackConfig, core: Core, post_interval: float = 1.0) -> None:
         self.config = config
         self.core = core
-        self.client = web_client(token=config.bot_token, api_url=config.api_url)
+        self.session = aiohttp.ClientSession()
+        self.client = web_client(
+            token=config.bot_token, api_url=config.api_url, session=self.session
+        )
         self.poster = Poster(self.client, interval=post_interval)
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self.bot_user_id = ""
         self._people: dict[str, tuple[float, Person]] = {}
         self._in_flight: set[str] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self.app = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret or None,
@@ -76,9 +78,7 @@ class SlackAdapter:
         await self._forget_old_events()
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.session.close()
 
     # --- HTTP
 

@@ -8,6 +8,7 @@ import logging
 import time
 from typing import Any
 
+import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -44,13 +45,17 @@ class AsyncGatewayErrorRetryHandler(AsyncRetryHandler):
         return response is not None and response.status_code in (500, 502, 503, 504)
 
 
-def web_client(*, token: str, api_url: str) -> AsyncWebClient:
+def web_client(
+    *, token: str, api_url: str, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """slack_sdk's default client tries once; this one rides out 429s (after Retry-After),
-    gateway errors, timeouts and dropped connections."""
+    gateway errors, timeouts and dropped connections. With `session`, connections to Slack
+    are kept open between calls instead of opened for each."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
         timeout=TIMEOUT,
+        session=session,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
             AsyncGatewayErrorRetryHandler(max_retry_count=RETRIES),

@@ -1,0 +1,180 @@
+"""Slack under a burst: 50 concurrent signed `app_mention` events (five rounds) against the
+demo knowledge base, through the real server and slack-bolt to the loopback mock of Slack's
+Web API in tests/. Measures the acknowledgement and the time until the answer's
+chat.postMessage reaches "Slack", and compares the acknowledgement throughput with a bare
+aiohttp server that only checks the signature."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from benchmarks.evalset import load_questions
+from knowledge.kb import demo_solutions
+from knowledge.store import open_store
+from tests.slack_mock import BOT_USER, SECRET, TOKEN, SlackMock, event_body, signed
+
+ROOT = Path(__file__).resolve().parents[1]
+BURST = 50
+ROUNDS = 5
+
+
+def _quantile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+
+async def _burst(
+    url: str, bodies: list[bytes], http: aiohttp.ClientSession
+) -> tuple[list[float], list[float], float]:
+    """Sends all at once; returns each one's start time, its acknowledgement latency, and
+    the wall time of the burst."""
+    starts: list[float] = [0.0] * len(bodies)
+    acks: list[float] = [0.0] * len(bodies)
+
+    async def one(i: int, body: bytes) -> None:
+        headers = {"Content-Type": "application/json", **signed(body)}
+        starts[i] = time.perf_counter()
+        async with http.post(url, data=body, headers=headers) as response:
+            await response.read()
+            assert response.status == 200, response.status
+        acks[i] = time.perf_counter() - starts[i]
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one(i, b) for i, b in enumerate(bodies)))
+    return starts, acks, time.perf_counter() - began
+
+
+def _mentions(round_no: int, questions: list[str]) -> list[bytes]:
+    return [
+        event_body(
+            {
+                "type": "app_mention",
+                "user": f"U{i:04d}",
+                "text": f"<@{BOT_USER}> {questions[(round_no * BURST + i) % len(questions)]}",
+                "ts": f"{round_no}.{i:06d}",
+                "channel": f"C{round_no}x{i:04d}",  # one each: Slack paces per channel
+            },
+            event_id=f"Ev{round_no}-{i}",
+        )
+        for i in range(BURST)
+    ]
+
+
+async def _serving(
+    argv: list[str], environ: dict[str, str], port: int
+) -> asyncio.subprocess.Process:
+    """A server in its own process, as in production: its event loop runs only its work,
+    not the load generator's or the mock's."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *argv, env={**os.environ, **environ}, cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status in (200, 404):
+                        return process
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{' '.join(argv)} did not start")
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    process.terminate()
+    await process.wait()
+
+
+async def _spred(questions: list[str]) -> tuple[list[float], list[float], float]:
+    slack = SlackMock()
+    for i in range(BURST):
+        slack.add_user(f"U{i:04d}", f"Person {i}", f"p{i}@kommune.eksempel.dk")
+    await slack.start()
+    acks: list[float] = []
+    answers: list[float] = []
+    throughput = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await open_store(Path(tmp) / "data")
+        await store.solutions.upsert_many(demo_solutions())
+        await store.close()
+        port = _free_port()
+        environ = {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.api_url,
+        }
+        argv = ["-m", "bot", "serve", "--port", str(port), "--data", str(Path(tmp) / "data")]
+        server = await _serving(argv, environ, port)
+        try:
+            async with aiohttp.ClientSession() as http:
+                url = f"http://127.0.0.1:{port}/slack/events"
+                for round_no in range(ROUNDS):
+                    before = len(slack.called("chat.postMessage"))
+                    bodies = _mentions(round_no, questions)
+                    starts, latencies, wall = await _burst(url, bodies, http)
+                    acks += latencies
+                    throughput += BURST / wall
+                    posts = await slack.wait_for("chat.postMessage", before + BURST, timeout=60)
+                    for post in posts[before:]:
+                        i = int(str(post.args["thread_ts"]).split(".")[1])
+                        answers.append(post.at - starts[i])
+        finally:
+            await _stop(server)
+            await slack.close()
+    return acks, answers, throughput / ROUNDS
+
+
+async def _bare() -> tuple[list[float], float]:
+    port = _free_port()
+    server = await _serving(["-m", "benchmarks.bare_slack", str(port)], {}, port)
+    acks: list[float] = []
+    throughput = 0.0
+    try:
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/slack/events"
+            for round_no in range(ROUNDS):
+                _, latencies, wall = await _burst(url, _mentions(round_no, ["x"]), http)
+                acks += latencies
+                throughput += BURST / wall
+    finally:
+        await _stop(server)
+    return acks, throughput / ROUNDS
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _row(name: str, acks: list[float], throughput: float, answers: list[float] | None) -> str:
+    answer = (
+        f"{statistics.median(answers) * 1000:.0f} ms | {_quantile(answers, 0.95):.0f} ms"
+        if answers
+        else "– | –"
+    )
+    return (
+        f"| {name} | {statistics.median(acks) * 1000:.1f} ms | {_quantile(acks, 0.99):.1f} ms | "
+        f"{max(acks) * 1000:.0f} ms | {throughput:.0f}/s | {answer} |"
+    )
+
+
+def main() -> None:
+    questions = [q.q for q in load_questions() if q.kind != "none"]
+    acks, answers, throughput = asyncio.run(_spred(questions))
+    bare_acks, bare_throughput = asyncio.run(_bare())
+    print(f"\n## Slack: {BURST} concurrent signed app_mention events, {ROUNDS} rounds, demo base\n")
+    print("| server | ack median | ack p99 | ack max | acks/s | answer median | answer p95 |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(_row("Spred (slack-bolt, the core, the mock Web API)", acks, throughput, answers))
+    print(_row("bare aiohttp, signature check only", bare_acks, bare_throughput, None))
