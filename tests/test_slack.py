@@ -227,6 +227,7 @@ async def test_bots_the_bot_itself_edits_deletes_and_channel_chatter_are_ignored
         dm("ventetid", subtype="message_changed"),
         dm("ventetid", subtype="message_deleted"),
         {**dm("ventetid"), "channel_type": "channel"},
+        {"type": "reaction_added", "user": ANNA, "reaction": "+1", "item": {}},  # not handled
     ]
     for i, event in enumerate(ignored):
         assert (await spred.event(event, event_id=f"EvI{i}")).status == 200
