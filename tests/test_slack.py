@@ -607,3 +607,9 @@ async def test_posts_to_one_channel_are_paced(spred: Spred) -> None:
     assert len(sent) == 3
     # a lower bound only: however slow the machine, the spacing cannot be shorter
     assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(sent))
+
+
+async def test_a_signed_interaction_with_broken_json_is_400(spred: Spred) -> None:
+    body = b"payload=%7Bnot-json"
+    response = await spred.post(body, content_type="application/x-www-form-urlencoded")
+    assert response.status == 400

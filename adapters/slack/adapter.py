@@ -13,18 +13,17 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs
 
 import aiohttp
-import orjson
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import blocks, events
 from adapters.slack.config import SlackConfig
-from adapters.slack.delivery import Poster, web_client
+from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
 from bot.core import Core
 from bot.messages import Incoming, Notice, Reply
@@ -97,13 +96,9 @@ class SlackAdapter:
             return _status(413, "request body over 1 MiB")
         if self.verifier is None or not self.verifier.is_valid(body, timestamp, signature):
             return _status(401, "invalid Slack signature or stale timestamp")
-        try:
-            text = body.decode()
-            if text.startswith("{") or request.content_type == "application/json":
-                orjson.loads(text)
-            elif "payload=" in text:
-                orjson.loads(parse_qs(text).get("payload", ["{}"])[0])
-        except (UnicodeDecodeError, orjson.JSONDecodeError):
+        try:  # bolt's own reading of the body, which would otherwise raise inside bolt
+            parse_body(body.decode(), request.content_type)
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             return _status(400, "malformed request body")
         bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
         if bolt_response.status == 404:  # signed but nothing Spred handles: Slack wants a 2xx
@@ -161,11 +156,16 @@ class SlackAdapter:
         for reply in await self._handle(message):
             if reply.form is not None and body.get("trigger_id"):
                 view = blocks.modal(reply.form, metadata=message.conversation)
-                await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+                await _logged(
+                    "views.open", self.client.views_open(trigger_id=body["trigger_id"], view=view)
+                )
             elif body.get("response_url"):
                 text, shown = blocks.message(reply)
-                await respond(
-                    text=text, blocks=shown, response_type="ephemeral", replace_original=False
+                await _logged(
+                    "response_url",
+                    respond(
+                        text=text, blocks=shown, response_type="ephemeral", replace_original=False
+                    ),
                 )
             else:
                 await self.poster.direct(message.user_id, reply)
@@ -188,7 +188,8 @@ class SlackAdapter:
             return
         reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
         _, shown = blocks.message(reply)
-        await self.client.views_publish(user_id=user, view={"type": "home", "blocks": shown})
+        view = {"type": "home", "blocks": shown}
+        await _logged("views.publish", self.client.views_publish(user_id=user, view=view))
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         try:
@@ -249,5 +250,14 @@ class SlackAdapter:
         return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
 
 
-def _status(status: int, reason: str) -> web.Response:
-    return web.json_response({"ok": False, "error": reason}, status=status)
+async def _logged(what: str, call: Awaitable[Any]) -> None:
+    """Awaits a call to Slack; a failure is logged (never the text sent) and the listener
+    goes on."""
+    try:
+        await call
+    except Exception as exc:
+        log.error("%s failed: %s", what, reason(exc))
+
+
+def _status(status: int, why: str) -> web.Response:
+    return web.json_response({"ok": False, "error": why}, status=status)

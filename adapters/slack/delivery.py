@@ -85,7 +85,7 @@ class Poster:
                 await self.client.chat_postMessage(**arguments, unfurl_links=False)
                 return True
             except Exception as exc:
-                log.error("chat.postMessage to %s failed: %s", channel, _reason(exc))
+                log.error("chat.postMessage to %s failed: %s", channel, reason(exc))
                 return False
             finally:
                 last[0] = time.monotonic()
@@ -94,12 +94,12 @@ class Poster:
         try:
             opened = await self.client.conversations_open(users=user_id)
         except Exception as exc:
-            log.error("conversations.open with %s failed: %s", user_id, _reason(exc))
+            log.error("conversations.open with %s failed: %s", user_id, reason(exc))
             return False
         return await self.post(str(opened["channel"]["id"]), reply)
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
     """The API's error code, never the request (which holds the message text)."""
     response = getattr(exc, "response", None)
     if response is not None:
