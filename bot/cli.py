@@ -20,6 +20,7 @@ import orjson
 from aiohttp import web
 
 from adapters.console import ConsoleChat
+from adapters.teams import TeamsConfigError
 from bot import __version__
 from bot.config import ConfigError, Settings
 from bot.core import Core
@@ -110,7 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return serve(settings, host=args.host, port=args.port)
         return asyncio.run(_COMMANDS[args.command](settings, args))
-    except (UserError, ConfigError, ImportFileError, StoreError, LexiconError) as exc:
+    except (
+        UserError,
+        ConfigError,
+        ImportFileError,
+        StoreError,
+        LexiconError,
+        TeamsConfigError,
+    ) as exc:
         print(f"spred: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
@@ -134,7 +142,8 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
         )
 
     try:
-        web.run_app(build_app(settings), host=host, port=port, print=announce, access_log=None)
+        app = build_app(settings, host=host)
+        web.run_app(app, host=host, port=port, print=announce, access_log=None)
     except OSError as exc:
         raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     return EXIT_OK

@@ -23,6 +23,7 @@ from knowledge.store import Store
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[Notice], Awaitable[bool]]
+Reachable = Callable[[str], Awaitable[bool]]
 
 
 class Outbox:
@@ -30,13 +31,23 @@ class Outbox:
         self.store = store
         self.clock = clock
         self._deliverers: dict[str, Deliver] = {}
+        self._reachable: dict[str, Reachable] = {}
         self._lock = asyncio.Lock()  # one flush at a time, so no letter goes out twice
 
-    def register(self, platform: str, deliver: Deliver) -> None:
+    def register(
+        self, platform: str, deliver: Deliver, *, reachable: Reachable | None = None
+    ) -> None:
+        """`reachable`, for platforms where a bot can only write to people who wrote to it
+        first, says whether a user (platform-qualified) can be written to at all."""
         self._deliverers[platform] = deliver
+        if reachable is not None:
+            self._reachable[platform] = reachable
 
-    def can_reach(self, platform: str) -> bool:
-        return platform in self._deliverers
+    async def reachable(self, to: str) -> bool:
+        """False only when the platform says so; a letter for a platform this process
+        cannot deliver to waits for one that can."""
+        check = self._reachable.get(to.partition(":")[0])
+        return True if check is None else await check(to)
 
     async def send(self, notice: Notice) -> None:
         letter = Letter(

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Mapping
 from aiohttp import web
 
 from adapters.slack import SlackConfig, mount_slack
+from adapters.teams import TeamsConfig, mount_teams
 from bot import __version__
 from bot.config import Settings
 from bot.core import Core
@@ -28,8 +29,11 @@ CORE = web.AppKey("core", Core)
 ADAPTERS = web.AppKey("adapters", dict[str, bool])
 
 
-def build_app(settings: Settings, *, environ: Mapping[str, str] = os.environ) -> web.Application:
-    """The server; each platform whose settings are in `environ` is mounted on it."""
+def build_app(
+    settings: Settings, *, environ: Mapping[str, str] = os.environ, host: str | None = None
+) -> web.Application:
+    """The server; each platform whose settings are in `environ` is mounted on it. With
+    `host` (the address it will listen on), an unsafe set-up is refused before it starts."""
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app[ADAPTERS] = {"slack": False, "teams": False}
@@ -39,6 +43,12 @@ def build_app(settings: Settings, *, environ: Mapping[str, str] = os.environ) ->
     if slack is not None:
         mount_slack(app, slack, core=CORE)
         app[ADAPTERS]["slack"] = True
+    teams = TeamsConfig.from_env(environ)
+    if teams is not None:
+        if host is not None:
+            teams.check_bind(host)
+        mount_teams(app, teams, core=CORE)
+        app[ADAPTERS]["teams"] = True
     return app
 
 

@@ -202,3 +202,15 @@ class Letter(Record):
     reply: Mapping[str, Any]  # the neutral reply, as bot.messages stores it
     created_at: datetime = dataclasses.field(default_factory=now)
     delivered_at: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Address(Record):
+    """How to reach a user on a platform that only lets a bot write to people who wrote to it
+    first (Teams): what the platform gave on first contact, kept as it came."""
+
+    key_field: ClassVar[str] = "user"
+
+    user: str  # platform-qualified, e.g. "teams:29:1abc"
+    reference: Mapping[str, Any]
+    updated_at: datetime = dataclasses.field(default_factory=now)

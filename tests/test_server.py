@@ -32,7 +32,10 @@ async def test_healthz_reports_status_version_adapters_and_size(tmp_path: Path) 
         check=True,
         capture_output=True,
     )
-    server = TestServer(build_app(Settings(data_dir=data)), host="127.0.0.1")
+    # No platform configured: Slack off; Teams off too when switched off (on loopback
+    # without settings it would serve the Bot Framework Emulator).
+    app = build_app(Settings(data_dir=data), environ={"SPRED_TEAMS": "off"})
+    server = TestServer(app, host="127.0.0.1")
     async with server, aiohttp.ClientSession() as http:
         async with http.get(server.make_url("/healthz")) as response:
             assert response.status == 200
@@ -111,7 +114,9 @@ async def test_the_running_server_picks_up_an_import(tmp_path: Path) -> None:
     import asyncio
 
     data = tmp_path / "data"
-    server = TestServer(build_app(Settings(data_dir=data, refresh_seconds=0.05)), host="127.0.0.1")
+    server = TestServer(
+        build_app(Settings(data_dir=data, refresh_seconds=0.05), environ={}), host="127.0.0.1"
+    )
     async with server, aiohttp.ClientSession() as http:
         (tmp_path / "kb.json").write_bytes(orjson.dumps([solution_dict()]))
         imported = await asyncio.create_subprocess_exec(
@@ -143,7 +148,7 @@ async def test_the_server_closes_demand_an_import_answers_and_keeps_the_letter(
                notify=True)
     )  # fmt: skip
     await store.close()
-    app = build_app(Settings(data_dir=data, refresh_seconds=0.05))
+    app = build_app(Settings(data_dir=data, refresh_seconds=0.05), environ={})
     async with TestServer(app, host="127.0.0.1"):
         await app[STORE].solutions.upsert(make_solution())  # as `spred import` would
         for _ in range(200):

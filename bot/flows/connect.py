@@ -29,7 +29,7 @@ async def contact(turn: Turn) -> list[Reply]:
         )
     )
     address = await _address(turn, person)
-    if address:
+    if address and await turn.services.outbox.reachable(address):
         origin = f" ({organization})" if organization else ""
         reach = turn.say("introduction_reach", asker=turn.name, email=email) if email else ""
         text = turn.say(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar
 
 from knowledge.records import (
+    Address,
     Adoption,
     Conversation,
     Demand,
@@ -93,6 +94,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("conversations", Conversation),
     CollectionSpec("seen_events", SeenEvent),
     CollectionSpec("outbox", Letter),
+    CollectionSpec("addresses", Address),
 )
 
 
@@ -108,6 +110,7 @@ class Store(ABC):
     conversations: Collection[Conversation]
     seen_events: Collection[SeenEvent]
     outbox: Collection[Letter]
+    addresses: Collection[Address]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

@@ -1,0 +1,172 @@
+"""Spred on Microsoft Teams: botbuilder's CloudAdapter at POST /api/messages.
+
+Each message is acknowledged at once and answered proactively (Teams gives a request 15
+seconds), through the conversation reference stored on first contact; the same references
+let the core's outbox reach Teams users later, also after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import Any
+
+import orjson
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import ChannelAccount, ConversationReference
+
+from adapters.teams import cards, events
+from adapters.teams.config import TeamsConfig
+from bot.core import Core
+from bot.messages import Incoming, Notice, Reply
+from knowledge.records import Address, now
+
+log = logging.getLogger(__name__)
+
+RETRIED = (429, 502, 504)
+ATTEMPTS = 4
+BACKOFF = 0.5  # seconds, doubled each try, with jitter
+
+
+class SpredBot(TeamsActivityHandler):
+    def __init__(self, teams: TeamsAdapter) -> None:
+        self.teams = teams
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await self.teams.received(turn_context)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # TeamsActivityHandler reads channelData here and fails when a client leaves it out;
+        # Spred only cares whether it was added itself.
+        added = turn_context.activity.members_added or []
+        await self.on_members_added_activity(added, turn_context)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot = turn_context.activity.recipient.id
+        if any(member.id == bot for member in members_added):  # Spred itself was installed
+            await self.teams.received(turn_context, action="welcome")
+
+
+class TeamsAdapter:
+    def __init__(self, *, config: TeamsConfig, core: Core) -> None:
+        self.config = config
+        self.core = core
+        auth = ConfigurationBotFrameworkAuthentication(config.for_botbuilder())
+        self.cloud = CloudAdapter(auth)
+        self.bot = SpredBot(self)
+        self._answering: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self.core.outbox.register(events.PLATFORM, self._deliver, reachable=self._known)
+
+    async def close(self) -> None:
+        """Lets answers already under way finish, briefly."""
+        if self._answering:
+            await asyncio.wait(self._answering, timeout=5)
+
+    # --- HTTP
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """POST /api/messages. Bad requests get a 4xx here; CloudAdapter alone answers a
+        missing Content-Type or broken JSON with a 500."""
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return _status(400, "Content-Type must be application/json")
+        try:
+            body = orjson.loads(await request.read())
+        except orjson.JSONDecodeError:
+            return _status(400, "malformed JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return _status(400, "not a Bot Framework activity")
+        try:
+            response = await self.cloud.process(request, self.bot)
+        except web.HTTPUnauthorized:
+            return _status(401, "missing or invalid token")
+        return response or web.Response(status=200)
+
+    # --- inbound
+
+    async def received(self, turn_context: TurnContext, *, action: str | None = None) -> None:
+        """Remembers where the sender can be reached, then answers in the background so
+        the HTTP response goes back to Teams at once."""
+        activity = turn_context.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        await self.core.services.store.addresses.upsert(
+            Address(
+                user=events.user_of(activity), reference=reference.serialize(), updated_at=now()
+            )
+        )
+        message = events.incoming(activity, action=action)
+        task = asyncio.create_task(self._answer(message, reference))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _answer(self, message: Incoming, reference: ConversationReference) -> None:
+        try:
+            replies = await self.core.handle(message)
+        except Exception:
+            log.exception("the core failed on a Teams %s", message.action or "message")
+            return
+        for reply in replies:
+            await self.send(reference, reply)
+
+    # --- outbound
+
+    async def send(
+        self, reference: ConversationReference, reply: Reply, *, answering: bool = True
+    ) -> bool:
+        """One reply into a conversation: as an answer to the activity the reference was
+        taken from (POST …/activities/{id}), or, `answering=False`, as a new message.
+        429, 502 and 504 are retried with backoff and jitter (the connector client tries
+        once); anything else is logged and given up."""
+        outgoing = cards.activity(reply)
+
+        async def post(turn_context: TurnContext) -> None:
+            # The continuation's own id would become the reply-to id: put back the real one.
+            turn_context.activity.id = reference.activity_id if answering else None
+            await turn_context.send_activity(outgoing)
+
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                await self.cloud.continue_conversation(reference, post, self.config.app_id or None)
+                return True
+            except Exception as exc:
+                status = _status_of(exc)
+                if status not in RETRIED or attempt == ATTEMPTS:
+                    log.error(
+                        "sending to Teams conversation failed: %s", status or type(exc).__name__
+                    )
+                    return False
+                await asyncio.sleep(BACKOFF * 2 ** (attempt - 1) * (0.5 + random.random()))
+        return False
+
+    async def _known(self, user: str) -> bool:
+        return await self.core.services.store.addresses.get(user) is not None
+
+    async def _deliver(self, notice: Notice) -> bool:
+        address = await self.core.services.store.addresses.get(notice.to)
+        if address is None:  # never wrote to Spred: Teams lets no bot write first
+            return False
+        reference = ConversationReference().deserialize(dict(address.reference))
+        return await self.send(reference, notice.reply, answering=False)
+
+
+def _status_of(exc: Exception) -> int | None:
+    response: Any = getattr(exc, "response", None)
+    for name in ("status_code", "status"):
+        value = getattr(response, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _status(status: int, why: str) -> web.Response:
+    return web.json_response({"error": why}, status=status)

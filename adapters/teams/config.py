@@ -1,0 +1,87 @@
+"""Teams settings from Bot Framework's standard environment names (fixed by the contract),
+and the rule that keeps an unauthenticated bot off public addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+
+
+class TeamsConfigError(Exception):
+    """A Teams setting is wrong or unsafe; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamsConfig:
+    app_id: str = ""
+    password: str = field(default="", repr=False)  # never in a log or a traceback
+    tenant_id: str = ""
+    app_type: str = "MultiTenant"
+
+    @property
+    def anonymous(self) -> bool:
+        """No app id: the Bot Framework Emulator's unauthenticated mode."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> TeamsConfig | None:
+        """None when Teams is switched off (SPRED_TEAMS=off); otherwise the settings, which
+        may be empty (anonymous mode, for the emulator on this machine)."""
+        if env.get("SPRED_TEAMS", "").strip().lower() in ("off", "0", "false", "no"):
+            return None
+        app_type = env.get("MICROSOFT_APP_TYPE", "").strip() or "MultiTenant"
+        match = {t.lower(): t for t in APP_TYPES}.get(app_type.lower())
+        if match is None:
+            raise TeamsConfigError(
+                f"MICROSOFT_APP_TYPE must be one of {', '.join(APP_TYPES)}, not {app_type!r}"
+            )
+        config = cls(
+            app_id=env.get("MICROSOFT_APP_ID", "").strip(),
+            password=env.get("MICROSOFT_APP_PASSWORD", "").strip(),
+            tenant_id=env.get("MICROSOFT_APP_TENANT_ID", "").strip(),
+            app_type=match,
+        )
+        if match == "SingleTenant" and config.app_id and not config.tenant_id:
+            raise TeamsConfigError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
+        return config
+
+    def check_bind(self, host: str) -> None:
+        """Refuses an unauthenticated bot on anything but this machine: anyone who can reach
+        the port could otherwise speak as any Teams user, admins included."""
+        if self.anonymous and not is_loopback(host):
+            raise TeamsConfigError(
+                f"refusing to serve Teams without authentication on {host}: set "
+                "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (see 'Connect to Teams' in the "
+                "README), bind to 127.0.0.1 for the Bot Framework Emulator, or set "
+                "SPRED_TEAMS=off if this server does not serve Teams"
+            )
+
+    def for_botbuilder(self) -> object:
+        """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+        return _BotbuilderConfiguration(
+            APP_ID=self.app_id or None,
+            APP_PASSWORD=self.password or None,
+            APP_TENANTID=self.tenant_id or None,
+            APP_TYPE=self.app_type,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _BotbuilderConfiguration:
+    APP_ID: str | None
+    APP_PASSWORD: str | None = field(repr=False)
+    APP_TENANTID: str | None
+    APP_TYPE: str
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,110 @@
+"""A loopback stand-in for the Bot Framework connector service a Teams bot replies to: it
+records every activity the bot POSTs and can fail the next ones (429, 502, …)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+BOT = {"id": "28:spred-bot", "name": "Spred"}
+
+
+@dataclass
+class Posted:
+    conversation: str
+    reply_to: str | None
+    activity: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def text(self) -> str:
+        return str(self.activity.get("text") or "")
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [a["content"] for a in self.activity.get("attachments") or []]
+
+
+@dataclass
+class Connector:
+    posted: list[Posted] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
+    failures: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    server: TestServer | None = None
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/")).rstrip("/") + "/"
+
+    def fail(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.failures.append((status, headers or {}))
+
+    async def wait_for(self, count: int = 1, timeout: float = 5.0) -> list[Posted]:
+        async with asyncio.timeout(timeout):
+            while len(self.posted) < count:
+                self.changed.clear()
+                await self.changed.wait()
+        return self.posted
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    async def _post(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if self.failures:
+            status, headers = self.failures.popleft()
+            self.refused.append(status)
+            self.changed.set()
+            return web.json_response({"error": {"code": "mock"}}, status=status, headers=headers)
+        self.posted.append(
+            Posted(request.match_info["conversation"], request.match_info.get("reply_to"), body)
+        )
+        self.changed.set()
+        return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+
+def message(
+    text: str,
+    *,
+    connector: Connector,
+    user: str = "29:anna",
+    name: str = "Anna Holm",
+    conversation: str = "a:personal-anna",
+    kind: str = "personal",
+    value: dict[str, Any] | None = None,
+    activity_id: str = "act-1",
+) -> dict[str, Any]:
+    activity: dict[str, Any] = {
+        "type": "message",
+        "id": activity_id,
+        "timestamp": "2026-11-28T10:00:00.000Z",
+        "serviceUrl": connector.url,
+        "channelId": "msteams",
+        "from": {"id": user, "name": name, "aadObjectId": "aad-" + user},
+        "conversation": {"id": conversation, "conversationType": kind, "tenantId": "tenant"},
+        "recipient": BOT,
+        "text": text,
+        "locale": "da-DK",
+    }
+    if value is not None:
+        activity["value"] = value
+        activity.pop("text")
+    return activity

@@ -1,0 +1,326 @@
+"""Teams on the real botbuilder stack over loopback HTTP: activities POSTed to the real
+/api/messages with serviceUrl pointing at a mock connector service that records replies."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+from aiohttp.test_utils import TestServer
+
+from adapters.teams import TeamsConfigError
+from bot.config import Settings
+from bot.server import build_app
+from knowledge.kb import demo_solutions
+from knowledge.solutions import parse_solution
+from knowledge.store import open_store
+from tests.conftest import solution_dict
+from tests.teams_mock import BOT, Connector, message
+from tests.test_cli import base_env
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN = "29:admin"
+
+
+@dataclass
+class Spred:
+    server: TestServer
+    http: aiohttp.ClientSession
+    connector: Connector
+
+    async def post(
+        self, activity: dict[str, Any] | bytes, *, headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        body = activity if isinstance(activity, bytes) else orjson.dumps(activity)
+        sent = {"Content-Type": "application/json"} if headers is None else headers
+        async with self.http.post(
+            self.server.make_url("/api/messages"), data=body, headers=sent
+        ) as response:
+            await response.read()
+            return response
+
+    async def say(self, text: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        return await self.post(message(text, connector=self.connector, **kwargs))
+
+    async def submit(self, value: dict[str, Any], **kwargs: Any) -> aiohttp.ClientResponse:
+        return await self.post(message("", connector=self.connector, value=value, **kwargs))
+
+
+async def _data(path: Path, *extra: dict[str, Any]) -> Path:
+    store = await open_store(path)
+    await store.solutions.upsert_many(demo_solutions())
+    await store.solutions.upsert_many([parse_solution(e, path="s") for e in extra])
+    await store.close()
+    return path
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[Connector]:
+    mock = Connector()
+    await mock.start()
+    yield mock
+    await mock.close()
+
+
+async def _running(
+    data: Path,
+    connector: Connector,
+    environ: dict[str, str] | None = None,
+) -> Spred:
+    settings = Settings(data_dir=data, admins=frozenset({f"teams:{ADMIN}"}), refresh_seconds=60)
+    server = TestServer(build_app(settings, environ=environ or {}), host="127.0.0.1")
+    await server.start_server()
+    return Spred(server, aiohttp.ClientSession(), connector)
+
+
+async def _stop(spred: Spred) -> None:
+    await spred.http.close()
+    await spred.server.close()
+
+
+@pytest.fixture
+async def spred(tmp_path: Path, connector: Connector) -> AsyncIterator[Spred]:
+    running = await _running(await _data(tmp_path / "data"), connector)
+    yield running
+    await _stop(running)
+
+
+def buttons(posted: Any) -> list[dict[str, Any]]:
+    return [a for card in posted.cards for a in card.get("actions", [])]
+
+
+async def test_a_personal_message_is_answered_as_a_reply_with_adaptive_cards(
+    spred: Spred,
+) -> None:
+    response = await spred.say("hvordan får vi ventetiden ned i hjemmeplejen?")
+    assert response.status in (200, 201)
+    [reply] = await spred.connector.wait_for()
+    assert reply.conversation == "a:personal-anna"
+    assert reply.reply_to == "act-1"  # POSTed to …/activities/{activity.id}
+    assert "Opstartsteam sikrer hjemmehjælp" in reply.text
+    card = reply.cards[0]
+    assert card["type"] == "AdaptiveCard"
+    assert card["version"] == "1.5"
+    titles = [b["title"] for b in buttons(reply)]
+    assert "Kontakt Mette Kjærgaard" in titles
+    assert all(b["type"] == "Action.Submit" for b in buttons(reply))
+
+
+async def test_the_bots_mention_is_removed_in_channels_and_group_chats(spred: Spred) -> None:
+    activity = message(
+        "<at>Spred</at> sygefravær i hjemmeplejen",
+        connector=spred.connector,
+        conversation="19:channel@thread.tacv2",
+        kind="channel",
+    )
+    activity["entities"] = [{"type": "mention", "text": "<at>Spred</at>", "mentioned": BOT}]
+    await spred.post(activity)
+    [reply] = await spred.connector.wait_for()
+    assert reply.conversation == "19:channel@thread.tacv2"
+    assert "sygefravær i hjemmeplejen" in reply.text
+    assert "<at>" not in reply.text
+    group = message("hjælp", connector=spred.connector, conversation="19:group", kind="groupChat")
+    await spred.post(group)
+    replies = await spred.connector.wait_for(2)
+    assert "Skriv et spørgsmål" in replies[1].text
+
+
+async def test_a_card_submit_performs_the_action_and_a_forged_one_grants_nothing(
+    spred: Spred,
+) -> None:
+    await spred.say("ventetid hjemmepleje opstart")
+    [answer] = await spred.connector.wait_for()
+    contact = next(b for b in buttons(answer) if b["title"].startswith("Kontakt"))
+    await spred.submit(contact["data"], activity_id="act-2")
+    replies = await spred.connector.wait_for(2)
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in replies[1].text
+    await spred.submit(
+        {"spred": "add_form", "payload": {"admin": True}, "from": ADMIN}, activity_id="act-3"
+    )
+    await spred.submit({"spred": ["x"]}, activity_id="act-4")
+    replies = await spred.connector.wait_for(4)
+    assert "Det kan kun admins" in replies[2].text
+    assert "forstår jeg ikke" in replies[3].text
+
+
+async def test_the_add_form_shows_its_errors_again_on_the_card(spred: Spred) -> None:
+    await spred.submit({"spred": "add_form", "payload": {}}, user=ADMIN, name="Bo")
+    [form] = await spred.connector.wait_for()
+    inputs = [e for e in form.cards[0]["body"] if e["type"] == "Input.Text"]
+    assert [i["id"] for i in inputs][:2] == ["title", "summary"]
+    submit = form.cards[0]["actions"][0]
+    await spred.submit({**submit["data"], "title": "Maskinpulje", "email": "nej"}, user=ADMIN)
+    again = (await spred.connector.wait_for(2))[1]
+    body = again.cards[0]["body"]
+    title = next(e for e in body if e.get("id") == "title")
+    assert title["value"] == "Maskinpulje"
+    errors = [e["text"] for e in body if e.get("color") == "Attention"]
+    assert any("udfyldes" in e for e in errors)
+    assert any("e\\-mail" in e or "e-mail" in e for e in errors)
+
+
+async def test_installing_the_bot_sends_a_welcome(spred: Spred) -> None:
+    update = message("", connector=spred.connector)
+    update.update(
+        type="conversationUpdate",
+        membersAdded=[BOT],
+        channelData={"tenant": {"id": "tenant"}, "eventType": "teamMemberAdded"},
+    )
+    update.pop("text")
+    await spred.post(update)
+    [welcome] = await spred.connector.wait_for()
+    assert "Hej Anna Holm! Jeg er Spred" in welcome.text
+
+
+async def test_a_429_from_the_connector_is_retried_and_the_reply_delivered_once(
+    spred: Spred,
+) -> None:
+    spred.connector.fail(429, {"Retry-After": "1"})
+    spred.connector.fail(502)
+    await spred.say("sygefravær")
+    posted = await spred.connector.wait_for(timeout=15)
+    assert spred.connector.refused == [429, 502]
+    assert len(posted) == 1
+
+
+async def test_hostile_text_cannot_inject_markup_links_or_mentions(
+    tmp_path: Path, connector: Connector
+) -> None:
+    hostile = solution_dict(
+        "fjendtlig",
+        title="Snerydning [klik](https://evil.example) **fed** <at>Alle</at>",
+        summary="Kirkegårde deler maskiner til snerydning. ![x](https://evil.example/x.png)",
+        tags=["snerydning", "kirkegård"],
+    )
+    spred = await _running(await _data(tmp_path / "data", hostile), connector)
+    await spred.say('snerydning kirkegård [link](https://evil.example) "}]} <at>Alle</at>')
+    [reply] = await connector.wait_for()
+    await _stop(spred)
+    assert reply.activity["textFormat"] == "plain"
+    shown = orjson.dumps(reply.cards).decode()
+    assert "[klik](https://evil.example)" not in shown
+    assert "\\\\[klik\\\\]\\\\(https" in shown  # escaped: shown as the characters typed
+    assert "**fed**" not in shown
+    assert not reply.activity.get("entities")
+
+
+async def test_a_stored_reference_reaches_a_user_proactively_after_a_restart(
+    tmp_path: Path, connector: Connector
+) -> None:
+    data = await _data(
+        tmp_path / "data",
+        solution_dict(
+            "kortere-ventetid",
+            contacts=[{"name": "Mette Hansen", "email": "m@x.dk", "teams_id": "29:mette"}],
+        ),
+    )
+    spred = await _running(data, connector)
+    await spred.say("hej", user="29:mette", name="Mette Hansen", conversation="a:personal-mette")
+    await connector.wait_for()
+    await _stop(spred)
+
+    spred = await _running(data, connector)  # a restart: the reference comes from the store
+    await spred.submit(
+        {"spred": "contact", "payload": {"solution": "kortere-ventetid"}}, activity_id="act-9"
+    )
+    posted = await connector.wait_for(3)
+    await _stop(spred)
+    to_mette = [p for p in posted if p.conversation == "a:personal-mette"]
+    assert len(to_mette) == 2
+    assert "Anna Holm" in to_mette[1].text
+    to_anna = next(p for p in posted if p.conversation == "a:personal-anna")
+    assert "Jeg har fortalt Mette Hansen" in to_anna.text
+
+
+async def test_a_contact_spred_never_met_on_teams_is_named_with_their_email(
+    tmp_path: Path, connector: Connector
+) -> None:
+    data = await _data(
+        tmp_path / "data",
+        solution_dict(
+            "kortere-ventetid",
+            contacts=[{"name": "Mette Hansen", "email": "m@x.dk", "teams_id": "29:mette"}],
+        ),
+    )
+    spred = await _running(data, connector)
+    await spred.submit({"spred": "contact", "payload": {"solution": "kortere-ventetid"}})
+    [reply] = await connector.wait_for()
+    await _stop(spred)
+    assert "m@x.dk" in reply.text
+    assert "skriv en mail" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (b'{"type": "message", ', {"Content-Type": "application/json"}, 400),
+        (b'{"type": "message"}', {}, 400),
+        (b'{"type": "message"}', {"Content-Type": "text/plain"}, 400),
+        (b"[1, 2]", {"Content-Type": "application/json"}, 400),
+    ],
+)
+async def test_malformed_requests_get_400_and_the_server_stays_healthy(
+    spred: Spred, body: bytes, headers: dict[str, str], status: int
+) -> None:
+    assert (await spred.post(body, headers=headers)).status == status
+    async with spred.http.get(spred.server.make_url("/healthz")) as health:
+        assert (await health.json())["adapters"]["teams"] is True
+
+
+async def test_with_an_app_id_a_request_without_a_token_is_401_and_not_processed(
+    tmp_path: Path, connector: Connector
+) -> None:
+    environ = {
+        "MICROSOFT_APP_ID": "11111111-2222-3333-4444-555555555555",
+        "MICROSOFT_APP_PASSWORD": "secret",
+    }
+    spred = await _running(await _data(tmp_path / "data"), connector, environ)
+    response = await spred.say("ventetid")
+    store_conversations = await _conversations(spred)
+    await _stop(spred)
+    assert response.status == 401
+    assert connector.posted == []
+    assert store_conversations == 0
+
+
+async def _conversations(spred: Spred) -> int:
+    from bot.server import STORE
+
+    return await spred.server.app[STORE].addresses.count()
+
+
+def test_without_an_app_id_a_public_bind_is_refused(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    with pytest.raises(TeamsConfigError, match=r"without authentication on 0\.0\.0\.0"):
+        build_app(settings, environ={}, host="0.0.0.0")
+    build_app(settings, environ={}, host="127.0.0.1")  # the emulator on this machine
+    build_app(settings, environ={"SPRED_TEAMS": "off"}, host="0.0.0.0")  # Slack only
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "39999",  # never bound: the refusal comes first
+            "--data",
+            str(tmp_path / "data"),
+        ],
+        cwd=ROOT,
+        env=base_env(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert b"refusing to serve Teams without authentication on 0.0.0.0" in done.stderr
+    assert b"Traceback" not in done.stderr
