@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3978
 export SPRED_DATA ?= ./data
 
-.PHONY: run test lint bench install install-dev install-bench clean
+.PHONY: run test lint bench teams-package install install-dev install-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +43,9 @@ test: lint
 bench: install-bench
 	$(BIN)/python -m benchmarks
 
+# The zip a Teams admin uploads; needs MICROSOFT_APP_ID and SPRED_PUBLIC_URL.
+teams-package: install
+	$(BIN)/python -m adapters.teams.package dist/spred-teams.zip
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import struct
 import subprocess
 import sys
+import zipfile
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,3 +327,43 @@ def test_without_an_app_id_a_public_bind_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert b"refusing to serve Teams without authentication on 0.0.0.0" in done.stderr
     assert b"Traceback" not in done.stderr
+
+
+def test_make_teams_package_builds_the_zip_an_admin_uploads(tmp_path: Path) -> None:
+    env = base_env(
+        MICROSOFT_APP_ID="11111111-2222-3333-4444-555555555555",
+        SPRED_PUBLIC_URL="https://spred.odense.eksempel.dk",
+    )
+    target = tmp_path / "spred-teams.zip"
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.teams.package", str(target)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = orjson.loads(archive.read("manifest.json"))
+        sizes = {
+            name: struct.unpack(">II", archive.read(name)[16:24])
+            for name in ("color.png", "outline.png")
+        }
+        assert zlib.decompress(archive.read("color.png")[41:-16])  # real image data
+    assert manifest["manifestVersion"] == "1.17"
+    assert manifest["id"] == manifest["bots"][0]["botId"] == env["MICROSOFT_APP_ID"]
+    assert manifest["validDomains"] == ["spred.odense.eksempel.dk"]
+    assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
+    assert sizes == {"color.png": (192, 192), "outline.png": (32, 32)}
+    missing = subprocess.run(
+        [sys.executable, "-m", "adapters.teams.package", str(target)],
+        cwd=ROOT,
+        env=base_env(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith(b"teams-package: MICROSOFT_APP_ID is not set")
