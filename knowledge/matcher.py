@@ -217,10 +217,16 @@ class Matcher:
             text = self._similar_text[doc_id] = fold(f"{s.title} {' '.join(s.tags)} {s.summary}")
         return text
 
+    @staticmethod
+    def content_words(question: str) -> list[str]:
+        """The words a question is searched by: no stop words, no single letters, each once,
+        at most MAX_QUERY_WORDS. Empty for "", "😀" or "?!": nothing to search for."""
+        typed = [w for w in query_words(question) if w not in ANY_STOP_WORDS and len(w) > 1]
+        return list(dict.fromkeys(typed))[:MAX_QUERY_WORDS]
+
     def concepts(self, question: str) -> list[Concept]:
         """The question's content words grouped into concepts, each with its alternatives."""
-        typed = [w for w in query_words(question) if w not in ANY_STOP_WORDS and len(w) > 1]
-        typed = list(dict.fromkeys(typed))[:MAX_QUERY_WORDS]
+        typed = self.content_words(question)
         keys = [{lang: key(w, lang) for lang in LANGUAGES} for w in typed]
         concepts: list[Concept] = []
         i = 0

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import struct
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import zipfile
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,21 @@ import aiohttp
 import orjson
 import pytest
 from aiohttp.test_utils import TestServer
+from botbuilder import schema
+from botbuilder.core import TurnContext
+from botbuilder.schema import (
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+)
+from msrest.serialization import Serializer
 
-from adapters.teams import TeamsConfigError
+from adapters.teams import TeamsConfigError, cards
+from adapters.teams.connectors import wire
 from bot.config import Settings
+from bot.core import Core
+from bot.messages import Incoming
 from bot.server import build_app
 from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
@@ -367,3 +381,51 @@ def test_make_teams_package_builds_the_zip_an_admin_uploads(tmp_path: Path) -> N
     )
     assert missing.returncode == 1
     assert missing.stderr.startswith(b"teams-package: MICROSOFT_APP_ID is not set")
+
+
+async def test_replies_are_sent_as_exactly_the_json_msrest_would_send(core: Core) -> None:
+    models = {k: v for k, v in schema.__dict__.items() if isinstance(v, type)}
+    msrest = Serializer(models)
+    reference = ConversationReference(
+        activity_id="act-1",
+        user=ChannelAccount(id="29:anna", name="Anna"),
+        bot=ChannelAccount(id="28:bot", name="Spred"),
+        channel_id="msteams",
+        service_url="https://smba.example/",
+        locale="da-DK",
+        conversation=ConversationAccount(id="a:1", conversation_type="personal"),
+    )
+    replies = await core.handle(
+        Incoming(
+            platform="teams",
+            user_id="29:anna",
+            user_name="Anna",
+            conversation="a:1",
+            text="ventetid hjemmepleje opstart",
+        )
+    )
+    replies += await core.handle(
+        Incoming(
+            platform="teams",
+            user_id="29:anna",
+            conversation="a:1",
+            action="details",
+            payload={"solution": "hurtig-opstart-i-hjemmeplejen"},
+        )
+    )
+    replies += await core.handle(
+        Incoming(
+            platform="teams", user_id="29:x", conversation="a:2", text="snerydning <b>kirkegård</b>"
+        )
+    )
+    for reply in replies:
+        outgoing = TurnContext.apply_conversation_reference(cards.activity(reply), reference)
+        outgoing.timestamp = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+        # msrest knows only plain dicts (it would send a card given as a dict subclass as
+        # its repr), so it gets plain copies: the JSON must be the same.
+        plain = copy.copy(outgoing)
+        plain.attachments = [
+            Attachment(content_type=a.content_type, content=orjson.loads(orjson.dumps(a.content)))
+            for a in outgoing.attachments or []
+        ] or None
+        assert wire(outgoing) == msrest.body(plain, "Activity")

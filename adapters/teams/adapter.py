@@ -16,14 +16,12 @@ import orjson
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationReference
 
 from adapters.teams import cards, events
 from adapters.teams.config import TeamsConfig
+from adapters.teams.connectors import ReusedConnectorsAuthentication
 from bot.core import Core
 from bot.messages import Incoming, Notice, Reply
 from knowledge.records import Address, now
@@ -33,6 +31,7 @@ log = logging.getLogger(__name__)
 RETRIED = (429, 502, 504)
 ATTEMPTS = 4
 BACKOFF = 0.5  # seconds, doubled each try, with jitter
+SENDING_AT_ONCE = 8
 
 
 class SpredBot(TeamsActivityHandler):
@@ -60,10 +59,13 @@ class TeamsAdapter:
     def __init__(self, *, config: TeamsConfig, core: Core) -> None:
         self.config = config
         self.core = core
-        auth = ConfigurationBotFrameworkAuthentication(config.for_botbuilder())
+        auth = ReusedConnectorsAuthentication(config.for_botbuilder())
         self.cloud = CloudAdapter(auth)
         self.bot = SpredBot(self)
         self._answering: set[asyncio.Task[None]] = set()
+        # The connector client sends through `requests` in worker threads, with ten pooled
+        # connections: more at once only opens and drops connections and fights for the GIL.
+        self._sending = asyncio.Semaphore(SENDING_AT_ONCE)
 
     async def start(self) -> None:
         self.core.outbox.register(events.PLATFORM, self._deliver, reachable=self._known)
@@ -99,15 +101,21 @@ class TeamsAdapter:
         the HTTP response goes back to Teams at once."""
         activity = turn_context.activity
         reference = TurnContext.get_conversation_reference(activity)
-        await self.core.services.store.addresses.upsert(
-            Address(
-                user=events.user_of(activity), reference=reference.serialize(), updated_at=now()
-            )
-        )
+        await self._remember(events.user_of(activity), reference)
         message = events.incoming(activity, action=action)
         task = asyncio.create_task(self._answer(message, reference))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
+
+    async def _remember(self, user: str, reference: ConversationReference) -> None:
+        """Keeps where a user can be written to later; the message id is left out (a later
+        letter is a new message, not a reply), so most messages change nothing on disk."""
+        stored = reference.serialize()
+        stored.pop("activityId", None)
+        addresses = self.core.services.store.addresses
+        known = await addresses.get(user)
+        if known is None or dict(known.reference) != stored:
+            await addresses.upsert(Address(user=user, reference=stored, updated_at=now()))
 
     async def _answer(self, message: Incoming, reference: ConversationReference) -> None:
         try:
@@ -136,7 +144,10 @@ class TeamsAdapter:
 
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                await self.cloud.continue_conversation(reference, post, self.config.app_id or None)
+                async with self._sending:
+                    await self.cloud.continue_conversation(
+                        reference, post, self.config.app_id or None
+                    )
                 return True
             except Exception as exc:
                 status = _status_of(exc)

@@ -47,8 +47,18 @@ def _submit(action: Action) -> Element:
     return element
 
 
+class CardContent(dict[str, Any]):
+    """A finished card. botbuilder deep-copies every outgoing activity; a card is built
+    fresh for each reply and never changed after, so copying it (about 2 ms a reply, all
+    CPU) buys nothing."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CardContent:
+        return self
+
+
 def adaptive(body: list[Element], actions: tuple[Action, ...] = ()) -> Attachment:
-    content: Element = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": "1.5", "body": body}
+    content = CardContent(type="AdaptiveCard", body=body, version="1.5")
+    content["$schema"] = SCHEMA
     if actions:
         content["actions"] = [_submit(a) for a in actions]
     return Attachment(content_type=CARD_TYPE, content=content)

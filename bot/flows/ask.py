@@ -30,7 +30,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     question = question.strip()[:MAX_QUERY_CHARS]
     if not question:
         return [Reply(text=turn.say("empty"))]
-    if not turn.kb.matcher.concepts(question):
+    if not turn.kb.matcher.content_words(question):
         return [Reply(text=turn.say("no_words"))]
     turn.session.memory["question"] = question
     matches = turn.kb.ask(question, top=min(DEEPEST, offset + PAGE) + 1)
