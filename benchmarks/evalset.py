@@ -12,6 +12,10 @@ EVAL = Path(__file__).with_name("eval") / "questions.jsonl"
 # Written without sight of the matcher or the development set, and never used to tune: it
 # shows whether what was calibrated on the development set carries over.
 HOLDOUT = Path(__file__).with_name("eval") / "holdout.jsonl"
+# A second one, written blind from the demo solutions alone once the first had been looked
+# at (in aggregate) while developing; its unanswerable questions are near misses.
+HOLDOUT2 = Path(__file__).with_name("eval") / "holdout2.jsonl"
+HOLDOUTS = {"hold-out set 1": HOLDOUT, "hold-out set 2": HOLDOUT2}
 TOP = 3
 Ranked = list[tuple[str, float]]  # solution ids with scores, best first
 

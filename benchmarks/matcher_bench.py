@@ -26,7 +26,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from benchmarks.evalset import (
-    HOLDOUT,
+    HOLDOUTS,
     Question,
     Ranked,
     balanced,
@@ -151,21 +151,21 @@ Table = dict[str, dict[str, dict[str, float]]]
 
 
 def evaluate(
-    systems: list[System], questions: list[Question], holdout: list[Question]
-) -> tuple[Table, Table]:
-    """Quality on the development set and on the hold-out set. Baselines are calibrated on
+    systems: list[System], questions: list[Question], holdouts: dict[str, list[Question]]
+) -> tuple[Table, dict[str, Table]]:
+    """Quality on the development set and on each hold-out set. Baselines are calibrated on
     the development set only; no threshold ever sees the hold-out questions."""
     solutions = demo_solutions()
     development: Table = {}
-    held_out: Table = {}
+    held_out: dict[str, Table] = {name: {} for name in holdouts}
     for system in systems:
         system.build(solutions)
         runs = [(q, system.rank(q.q)) for q in questions]
         if not isinstance(system, Spred):
             system.threshold = calibrate(system, runs)
         development[system.name] = _by_kind(runs, system.threshold)
-        if holdout:
-            held_out[system.name] = _by_kind(
+        for name, holdout in holdouts.items():
+            held_out[name][system.name] = _by_kind(
                 [(q, system.rank(q.q)) for q in holdout], system.threshold
             )
     return development, held_out
@@ -244,10 +244,10 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
 
 def main(sizes: Sequence[int] = (0, 10_000, 100_000)) -> None:
     questions = load_questions()
-    holdout = load_questions(HOLDOUT) if HOLDOUT.exists() else []
+    holdouts = {name: load_questions(path) for name, path in HOLDOUTS.items() if path.exists()}
     systems: list[System] = [Spred(), FuzzyTitles(), PlainBM25(), StemmedBM25s()]
-    development, held_out = evaluate(systems, questions, holdout)
+    development, held_out = evaluate(systems, questions, holdouts)
     print_quality(development, questions, title="development set (thresholds calibrated here)")
-    if holdout:
-        print_quality(held_out, holdout, title="hold-out set (never used for tuning)")
+    for name, table in held_out.items():
+        print_quality(table, holdouts[name], title=f"{name} (never used for tuning)")
     speed(sizes, questions)

@@ -204,6 +204,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tak! Det hjælper os med at gøre svarene bedre.",
         "Thank you! That helps us make the answers better.",
     ),
+    "not_helpful": (
+        "Tak. Jeg har noteret “{question}” som et behov, der ikke er dækket endnu, så det "
+        "tæller med som efterspørgsel.",
+        "Thank you. I have noted “{question}” as a need not met yet, so it counts as demand.",
+    ),
     "thanks_choice": (
         "Tak – det husker jeg til næste gang, nogen spørger sådan.",
         "Thanks – I will remember that the next time someone asks like that.",

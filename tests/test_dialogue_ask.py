@@ -193,9 +193,11 @@ async def test_feedback_is_stored_and_admins_see_it(chat: Chat, admin: Chat, cor
     await chat.send("sygefravær")
     chat.expect()
     await chat.press("Hjalp ikke")
-    chat.expect("Tak!")
+    chat.expect("Tak. Jeg har noteret “sygefravær” som et behov", "Giv mig besked")
     [*items] = await core.services.store.feedback.all()
     assert sorted(f.helpful for f in items) == [False, True]
+    [unmet] = await core.services.store.demand.all()  # shown, but not what was needed
+    assert unmet.question == "sygefravær"
     await admin.send("feedback")
     admin.expect("1 hjalp, 1 hjalp ikke", "ventetid hjemmepleje opstart")
     await chat.send("feedback")

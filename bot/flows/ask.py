@@ -107,7 +107,8 @@ def _which_did_you_mean(turn: Turn, question: str, tied: list[Match]) -> Reply:
     return Reply(text=text, choice=Choice(label=text, options=options))
 
 
-async def _unmet(turn: Turn, question: str) -> Reply:
+async def _unmet(turn: Turn, question: str, *, said: str = "no_match") -> Reply:
+    """Records a question as open demand and offers to tell the asker when it is met."""
     demand = Demand(
         id=new_id(),
         question=question,
@@ -117,7 +118,7 @@ async def _unmet(turn: Turn, question: str) -> Reply:
     )
     await turn.store.demand.upsert(demand)
     return Reply(
-        text=turn.say("no_match", question=quoted(question)),
+        text=turn.say(said, question=quoted(question)),
         actions=(Action(id="notify", label=turn.say("notify_me"), payload={"demand": demand.id}),),
     )
 
@@ -199,6 +200,10 @@ async def feedback(turn: Turn) -> list[Reply]:
             solution_id=solution if isinstance(solution, str) and len(solution) <= 80 else None,
         )
     )
+    if not helpful and question.strip():
+        # What was shown did not meet the need: that is unmet demand as much as a question
+        # nothing matched (and the matcher cannot tell every near miss from an answer).
+        return [await _unmet(turn, question, said="not_helpful")]
     return [Reply(text=turn.say("thanks_feedback"))]
 
 
