@@ -73,6 +73,7 @@ class Renderer:
             lines.append(say(lang, "adopters", count=len(card.adopters), names=names))
         if card.why:
             lines.append(say(lang, "why", words=", ".join(card.why)))
+        lines += list(card.adaptations)
         for label, text in card.details:
             lines.append(f"{label}:")
             lines += [f"  {line}" for line in text.splitlines()]
@@ -149,11 +150,16 @@ class ConsoleChat:
         else:
             message = self._message(text=text)
         self._print(self.renderer.render(await self.core.handle(message)))
+        await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        """What the server would have done by now: prompts due, letters for this user."""
+        await self.core.nudges.run_due()
         await self.core.outbox.flush(to=self.address)
 
     async def run(self) -> None:
         await self.turn_action(Action(id="welcome", label=""))
-        await self.core.outbox.flush(to=self.address)
+        await self._catch_up()
         interactive = self.stdin.isatty()
         while True:
             if interactive:

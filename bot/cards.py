@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from bot.i18n import say
 from bot.messages import Action, Card
 from bot.render_text import result_text
-from knowledge.records import Adoption, Stage
+from knowledge.records import Adaptation, Adoption, Stage
 from knowledge.solutions import Solution
 
 # Interest alone is not use: a card counts those who pilot or use a solution.
@@ -23,6 +23,25 @@ def adopters_of(adoptions: Iterable[Adoption]) -> dict[str, list[Adoption]]:
     for items in grouped.values():
         items.sort(key=lambda a: (order[a.stage], a.organization))
     return grouped
+
+
+def adaptations_of(adaptations: Iterable[Adaptation], language: str) -> dict[str, tuple[str, ...]]:
+    """Local variants by solution id, newest first: "Tilpasset i Odense: …"."""
+    grouped: dict[str, list[Adaptation]] = {}
+    for adaptation in adaptations:
+        grouped.setdefault(adaptation.solution_id, []).append(adaptation)
+    return {
+        solution_id: tuple(
+            say(
+                language,
+                "adaptation_line",
+                place=", ".join(p for p in (a.organization, a.unit) if p),
+                text=a.text,
+            )
+            for a in sorted(items, key=lambda a: a.created_at, reverse=True)[:3]
+        )
+        for solution_id, items in grouped.items()
+    }
 
 
 def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:
@@ -51,6 +70,7 @@ def card(
     language: str,
     adoptions: Sequence[Adoption] = (),
     why: Sequence[str] = (),
+    adaptations: Sequence[str] = (),
     detailed: bool = False,
     actions: bool = True,
 ) -> Card:
@@ -69,6 +89,7 @@ def card(
         status=say(language, f"status_{solution.status}"),
         adopters=organizations_using(adoptions),
         why=tuple(why),
+        adaptations=tuple(adaptations),
         details=tuple(details),
         actions=solution_actions(solution, language) if actions else (),
     )

@@ -1,5 +1,5 @@
-"""`spred` (also `python -m bot`): serve, chat, import, export, ask, list, show, demand,
-load-demo.
+"""`spred` (also `python -m bot`): serve, chat, import, import-people, export, ask, list, show,
+demand, nudges, load-demo.
 
 Mistakes in what a person typed or gave us end in one clear line on stderr and a non-zero
 exit status, never a traceback.
@@ -29,6 +29,7 @@ from bot.render_text import match_line, solution_details, solution_row
 from bot.server import base_url, build_app
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
+from knowledge.people import parse_people
 from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
@@ -90,6 +91,16 @@ def _parser() -> argparse.ArgumentParser:
         "demand", parents=[data], help="open questions no solution answered, most asked first"
     )
     demand.add_argument("--json", action="store_true")
+
+    people = sub.add_parser(
+        "import-people", parents=[data], help="add or update the people directory from a file"
+    )
+    people.add_argument("file", type=Path, help="a JSON list of people, or a CSV sheet")
+
+    nudges = sub.add_parser(
+        "nudges", parents=[data], help="prompts to managers, scheduled and sent"
+    )
+    nudges.add_argument("--json", action="store_true")
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -327,6 +338,52 @@ async def cmd_demand(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def cmd_import_people(settings: Settings, args: argparse.Namespace) -> int:
+    entries = await asyncio.to_thread(read_entries, args.file)
+    if not entries:
+        raise UserError(f"{args.file} holds no people; nothing imported")
+    async with opened(settings) as store:
+        known = set(await store.people.keys())
+        batch = parse_people(entries, known=known)
+        for error in batch.errors:
+            print(error, file=sys.stderr)
+        if batch.errors:
+            print(
+                f"spred: {batch.rejected} of {len(entries)} people are invalid; nothing was "
+                "imported. Fix them and import again.",
+                file=sys.stderr,
+            )
+            return EXIT_REJECTED
+        await store.people.upsert_many(batch.people)
+    new = sum(1 for p in batch.people if p.id not in known)
+    managers = len({p.manager_id for p in batch.people if p.manager_id})
+    print(
+        f"Imported {len(batch.people)} people ({new} new, {len(batch.people) - new} updated; "
+        f"{managers} managers) into {settings.data_dir}."
+    )
+    return EXIT_OK
+
+
+async def cmd_nudges(settings: Settings, args: argparse.Namespace) -> int:
+    async with opened(settings) as store:
+        nudges = sorted(await store.nudges.all(), key=lambda n: n.due_at)
+        people = {p.id: p for p in await store.people.all()}
+        titles = {s.id: s.title for s in await store.solutions.all()}
+    for nudge in nudges:
+        manager = people.get(nudge.manager_id)
+        if args.json:
+            print(_json_line(nudge.to_dict() | {"manager_name": manager.name if manager else ""}))
+        else:
+            print(
+                f"{nudge.due_at:%Y-%m-%d %H:%M}  {nudge.state:<9} {nudge.kind:<9} "
+                f"{manager.name if manager else nudge.manager_id}: "
+                f"{titles.get(nudge.solution_id, nudge.solution_id)}"
+            )
+    if not nudges and not args.json:
+        print("No prompts to managers yet.", file=sys.stderr)
+    return EXIT_OK
+
+
 async def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     if args.if_empty and (settings.data_dir / "solutions.json").exists():
         return EXIT_OK
@@ -377,4 +434,6 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] =
     "show": cmd_show,
     "demand": cmd_demand,
     "load-demo": cmd_load_demo,
+    "import-people": cmd_import_people,
+    "nudges": cmd_nudges,
 }

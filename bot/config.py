@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGUAGES = ("da", "en")
@@ -15,11 +15,47 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NudgeRules:
+    """When managers are prompted (issue: middle managers as knowledge engineers)."""
+
+    group: int = 2  # people in one unit asking about one solution before their manager hears
+    window_days: int = 30  # …within this many days; also at most one prompt a solution per it
+    follow_up_days: int = 14
+    quiet_from: int = 17  # no prompts from this hour…
+    quiet_until: int = 8  # …until this one, nor on weekends
+    timezone: str = "Europe/Copenhagen"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> NudgeRules:
+        def number(name: str, default: int, low: int, high: int) -> int:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            if not raw.isdigit() or not low <= int(raw) <= high:
+                raise ConfigError(
+                    f"{name} must be a whole number from {low} to {high}, not {raw!r}"
+                )
+            return int(raw)
+
+        quiet = env.get("SPRED_QUIET_HOURS", "").strip() or "17-8"
+        start, _, end = quiet.partition("-")
+        if not (start.isdigit() and end.isdigit() and int(start) < 24 and int(end) < 24):
+            raise ConfigError(f"SPRED_QUIET_HOURS must look like 17-8 (from-until), not {quiet!r}")
+        return cls(
+            group=number("SPRED_NUDGE_GROUP", 2, 1, 100),
+            follow_up_days=number("SPRED_FOLLOW_UP_DAYS", 14, 1, 365),
+            quiet_from=int(start),
+            quiet_until=int(end),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     data_dir: Path
     language: str = "da"
     admins: frozenset[str] = frozenset()
     refresh_seconds: float = 5.0  # how often the server looks for solutions changed on disk
+    nudges: NudgeRules = field(default_factory=NudgeRules)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, *, data: str | None = None) -> Settings:
@@ -34,4 +70,6 @@ class Settings:
                     f"SPRED_ADMINS: {admin!r} must be platform-qualified, e.g. slack:U123"
                 )
         data_dir = Path(data or env.get("SPRED_DATA") or "./data").expanduser()
-        return cls(data_dir=data_dir, language=language, admins=admins)
+        return cls(
+            data_dir=data_dir, language=language, admins=admins, nudges=NudgeRules.from_env(env)
+        )

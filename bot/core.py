@@ -14,10 +14,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.config import Settings
-from bot.flows import admin, adopt, ask, connect
+from bot.flows import admin, adopt, ask, connect, manager
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
+from bot.nudges import Nudges
 from bot.outbox import Outbox
 from bot.sessions import Flow, Sessions
 from bot.turn import Refusal, Services, Turn
@@ -63,6 +64,7 @@ COMMANDS: dict[str, Handler] = {
     **dict.fromkeys(("efterspoergsel", "demand"), admin.demand),
     **dict.fromkeys(("feedback",), admin.feedback),
     **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), admin.cancel),
+    **dict.fromkeys(("paamindelser til", "prompts on"), manager.opt_in),
 }
 
 # Commands followed by an argument. "ret"/"fjern" need a solution id after them, so a
@@ -75,6 +77,13 @@ PREFIXES: dict[str, tuple[WithRest, bool]] = {
     "fjern": (admin.retire, True),
     "retire": (admin.retire, True),
 }
+
+# Sentences with two parts an admin fills in.
+Sentence = Callable[[Turn, str, str], Awaitable[list[Reply]]]
+SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
+    (re.compile(r"s(?:æ|ae)t (.+?) leder til (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
+    (re.compile(r"set (.+?) manager to (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
+)
 
 ACTIONS: dict[str, Handler] = {
     "welcome": _welcome,
@@ -92,12 +101,19 @@ ACTIONS: dict[str, Handler] = {
     admin.FORM_ID: admin.submit_form,
     "publish": admin.publish,
     "cancel": admin.cancel,
+    "nudge_plan": manager.plan,
+    "nudge_report": manager.report,
+    "nudge_dismiss": manager.dismiss,
+    "nudge_snooze": manager.snooze,
+    "nudge_opt_out": manager.opt_out,
 }
 
 FLOWS: dict[Flow, Handler] = {
     Flow.ADDING: admin.answer_adding,
     Flow.EDITING: admin.answer_editing,
     Flow.ADOPTION: adopt.answer_organization,
+    Flow.PLANNING: manager.answer_plan,
+    Flow.REPORTING: manager.answer_report,
 }
 
 _END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
@@ -116,6 +132,7 @@ class Core:
         self.outbox = outbox or Outbox(store=kb.store, clock=clock)
         self.services = Services(kb=kb, settings=settings, outbox=self.outbox, clock=clock)
         self.sessions = Sessions(store=kb.store, clock=clock)
+        self.nudges = self.services.nudges = Nudges(self.services)
 
     async def start(self) -> None:
         """Loads what the core learned earlier (askers' choices between near ties)."""
@@ -154,6 +171,9 @@ class Core:
         handler = COMMANDS.get(command)
         if handler is not None:
             return await handler(turn)
+        for pattern, sentence in SENTENCES:
+            if matched := pattern.fullmatch(message.text.strip()):
+                return await sentence(turn, *matched.groups())
         prefixed = await self._prefixed(turn)
         if prefixed is not None:
             return prefixed

@@ -57,6 +57,94 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flow_editing": ("ret løsning", "edit a solution"),
     "flow_adoption": ("registrér brug", "report use"),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),
+    # --- managers
+    "nudge_why_stage": (
+        "{name} har meldt, at {unit} {stage} “{title}”.",
+        "{name} reported that {unit} is {stage} “{title}”.",
+    ),
+    "nudge_why_intro": (
+        "{name} har bedt om at komme i kontakt med dem bag “{title}”.",
+        "{name} asked to be put in touch with the people behind “{title}”.",
+    ),
+    "nudge_why_group": (
+        "{count} i din enhed har spurgt til løsningen inden for {days} dage.",
+        "{count} people in your unit asked about the solution within {days} days.",
+    ),
+    "nudge": (
+        "{members} har vist interesse for “{title}” fra {origin} ({result}; {using} "
+        "organisationer bruger den allerede).\n"
+        "• Hvad skal ændres, for at den virker i jeres hverdag?\n"
+        "• Hvem prøver den først?\n"
+        "• Hvilket rum for læring og tilpasning giver I?",
+        "{members} showed interest in “{title}” from {origin} ({result}; {using} "
+        "organisations already use it).\n"
+        "• What must change for it to work in your daily practice?\n"
+        "• Who tries it first?\n"
+        "• What room for learning and adaptation do you give?",
+    ),
+    "nudge_footer": (
+        "Hvorfor du får denne besked: {reason} Du får højst én om hver løsning pr. 30 dage.",
+        "Why you get this message: {reason} You get at most one per solution per 30 days.",
+    ),
+    "follow_up": (
+        "For {days} dage siden planlagde I at tilpasse “{title}”: {change}. Hvordan gik det?",
+        "{days} days ago you planned to adapt “{title}”: {change}. How did it go?",
+    ),
+    "act_plan": ("Planlæg en tilpasning", "Plan an adaptation"),
+    "act_talk": ("Tal med ophavspersonen", "Talk to the originator"),
+    "act_not_relevant": ("Ikke relevant nu", "Not relevant now"),
+    "act_remind": ("Mind mig om to uger", "Remind me in two weeks"),
+    "act_opt_out": ("Ingen flere påmindelser", "No more prompts"),
+    "act_report": ("Fortæl hvordan det gik", "Tell how it went"),
+    "act_not_started": ("Ikke startet endnu", "Not started yet"),
+    "act_dropped": ("Vi droppede den", "We dropped it"),
+    "plan_change": (
+        "Hvad ændrer I, for at “{title}” passer til jeres hverdag?",
+        "What do you change so that “{title}” fits your daily practice?",
+    ),
+    "plan_who": ("Hvem prøver den først?", "Who tries it first?"),
+    "plan_when": ("Hvornår starter I?", "When do you start?"),
+    "plan_saved": (
+        "Planen er gemt. Jeg spørger, hvordan det gik, om {days} dage.",
+        "The plan is saved. I will ask how it went in {days} days.",
+    ),
+    "plan_empty": (
+        "Skriv et par ord (højst 500 tegn).",
+        "Write a few words (at most 500 characters).",
+    ),
+    "report_prompt": (
+        "Hvad tilpassede I, og hvordan gik det? Tal er velkomne (fx: ventetiden faldt fra 5 "
+        "til 2 dage).",
+        "What did you adapt, and how did it go? Figures are welcome (e.g. waiting time fell "
+        "from 5 to 2 days).",
+    ),
+    "adaptation_saved": (
+        "Tak! Andre ser nu: “{line}”",
+        "Thank you! Others now see: “{line}”",
+    ),
+    "adaptation_line": ("Tilpasset i {place}: {text}", "Adapted in {place}: {text}"),
+    "nudge_dismissed": ("Forstået – jeg lader den ligge.", "Understood – I will leave it."),
+    "nudge_snoozed": ("Jeg minder dig om den om to uger.", "I will remind you in two weeks."),
+    "opted_out": (
+        "Du får ikke flere påmindelser fra Spred. Skriv “påmindelser til” for at få dem igen.",
+        "You will get no more prompts from Spred. Write “prompts on” to get them again.",
+    ),
+    "opted_in": ("Du får påmindelser igen.", "You will get prompts again."),
+    "not_your_nudge": (
+        "Den påmindelse er til en anden leder.",
+        "That prompt is for another manager.",
+    ),
+    "manager_set": (
+        "{person} har nu {manager} som leder.",
+        "{person} now has {manager} as manager.",
+    ),
+    "nobody_called": (
+        "Ingen i personkartoteket hedder “{name}”. Importér folk med spred import-people.",
+        "Nobody in the people directory is called “{name}”. Import people with spred "
+        "import-people.",
+    ),
+    "flow_planning": ("planlæg tilpasning", "plan an adaptation"),
+    "flow_reporting": ("fortæl om tilpasning", "report an adaptation"),
     # --- a user's own page
     "home_intro": (
         "Spørg Spred om afprøvede løsninger fra andre offentlige organisationer: skriv til "

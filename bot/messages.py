@@ -59,6 +59,7 @@ class Card:
     status: str  # in the reader's language
     adopters: tuple[str, ...] = ()  # organisations piloting or using it
     why: tuple[str, ...] = ()  # the question's words it matched
+    adaptations: tuple[str, ...] = ()  # how others adapted it locally, newest first
     details: tuple[tuple[str, str], ...] = ()  # (label, text) for a full view
     actions: tuple[Action, ...] = ()
 
@@ -133,9 +134,14 @@ def reply_from_dict(raw: Mapping[str, Any]) -> Reply:
 
     def card(c: Mapping[str, Any]) -> Card:
         return Card(
-            **{k: v for k, v in c.items() if k not in {"adopters", "why", "details", "actions"}},
+            **{
+                k: v
+                for k, v in c.items()
+                if k not in {"adopters", "why", "adaptations", "details", "actions"}
+            },
             adopters=tuple(c.get("adopters", ())),
             why=tuple(c.get("why", ())),
+            adaptations=tuple(c.get("adaptations", ())),
             details=tuple(tuple(d) for d in c.get("details", ())),  # type: ignore[misc]
             actions=tuple(action(a) for a in c.get("actions", ())),
         )

@@ -49,9 +49,17 @@ class Outbox:
         check = self._reachable.get(to.partition(":")[0])
         return True if check is None else await check(to)
 
-    async def send(self, notice: Notice) -> None:
+    async def send(self, notice: Notice, *, letter_id: str | None = None) -> None:
+        """Stores the letter, then tries to deliver it. With `letter_id`, sending the same
+        letter again (after a crash between storing it and recording that it was sent)
+        changes nothing."""
+        if letter_id is not None and await self.store.outbox.get(letter_id) is not None:
+            return
         letter = Letter(
-            id=new_id(), to=notice.to, kind=notice.kind, reply=reply_to_dict(notice.reply)
+            id=letter_id or new_id(),
+            to=notice.to,
+            kind=notice.kind,
+            reply=reply_to_dict(notice.reply),
         )
         await self.store.outbox.upsert(letter)
         await self.flush(to=notice.to)

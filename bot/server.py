@@ -69,9 +69,9 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
 
 async def _follow_changes(core: Core, *, every: float) -> None:
     """Picks up solutions another process stored (`spred import` while the server runs),
-    closes the demand they answer, and delivers letters other processes left in the outbox
-    for the platforms this server reaches. The first round runs at once: demand answered
-    while the server was down is told now."""
+    closes the demand they answer, sends the managers' prompts that are due, and delivers
+    letters other processes left in the outbox for the platforms this server reaches. The
+    first round runs at once: demand answered while the server was down is told now."""
     kb = core.services.kb
     changed = True
     while True:
@@ -82,6 +82,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
             if changed:
                 await answer_demand(kb=kb, outbox=core.outbox)
                 changed = False
+            await core.nudges.run_due()  # prompts to managers whose time has come
             await core.outbox.flush()
         except StoreError as exc:  # keep answering from what was loaded; say why, once a round
             log.error("cannot reload the knowledge base: %s", exc)

@@ -24,6 +24,8 @@ class Flow(enum.StrEnum):
     ADDING = "adding"  # an admin answering the add-a-solution questions
     EDITING = "editing"  # an admin writing the new value of one field
     ADOPTION = "adoption"  # someone telling which organisation adopts
+    PLANNING = "planning"  # a manager answering the adaptation plan's questions
+    REPORTING = "reporting"  # a manager telling how an adaptation went
 
 
 @dataclass(slots=True, kw_only=True)

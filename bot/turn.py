@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.i18n import say
@@ -15,6 +16,9 @@ from knowledge.kb import KnowledgeBase
 from knowledge.records import Person
 from knowledge.solutions import MAX_ID, SLUG, Solution
 from knowledge.store import Store
+
+if TYPE_CHECKING:
+    from bot.nudges import Nudges
 
 
 class Refusal(Exception):
@@ -34,6 +38,11 @@ class Services:
     clock: Callable[[], datetime]
     # What askers picked between near-tied answers: folded question → solution id.
     picks: dict[str, str] = field(default_factory=dict)
+    nudges: Nudges | None = None  # prompts to managers; the core sets it
+
+    async def tell_manager(self, person: Person | None, solution: Solution, *, why: str) -> None:
+        if person is not None and self.nudges is not None:
+            await self.nudges.on_interest(person, solution, why=why)
 
     @property
     def store(self) -> Store:

@@ -214,3 +214,61 @@ class Address(Record):
     user: str  # platform-qualified, e.g. "teams:29:1abc"
     reference: Mapping[str, Any]
     updated_at: datetime = dataclasses.field(default_factory=now)
+
+
+class NudgeState(enum.StrEnum):
+    SCHEDULED = "scheduled"  # waits for its time (and for working hours)
+    SENT = "sent"  # delivered; the manager has not answered
+    PLANNED = "planned"  # the manager planned an adaptation; a follow-up is scheduled
+    DONE = "done"  # answered: adapted, or the follow-up came back
+    DISMISSED = "dismissed"  # "not relevant now"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Nudge(Record):
+    """A prompt to a middle manager to adapt a solution locally, or its follow-up."""
+
+    id: str
+    manager_id: str  # a Person id
+    solution_id: str
+    kind: str = "prompt"  # or "follow-up"
+    reason: str = ""  # why it was sent, in words, shown with it
+    members: tuple[str, ...] = ()  # names of the people in the unit who showed interest
+    due_at: datetime = dataclasses.field(default_factory=now)
+    state: NudgeState = NudgeState.SCHEDULED
+    sent_at: datetime | None = None
+    plan: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    created_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Adaptation(Record):
+    """What one organisation changed to make someone else's solution work locally."""
+
+    id: str
+    solution_id: str
+    organization: str
+    unit: str = ""
+    text: str
+    manager_id: str = ""
+    created_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Interest(Record):
+    """A person in the directory asked about (was answered with) a solution."""
+
+    id: str
+    person_id: str
+    solution_id: str
+    at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class OptOut(Record):
+    """A manager who asked for no more prompts."""
+
+    key_field: ClassVar[str] = "manager_id"
+
+    manager_id: str
+    at: datetime = dataclasses.field(default_factory=now)

@@ -95,6 +95,7 @@ def card_blocks(card: Card, language: str, numbering: _Numbering) -> list[Block]
         facts.append(say(language, "adopters", count=len(card.adopters), names=names))
     if card.why:
         facts.append(say(language, "why", words=", ".join(card.why)))
+    facts += card.adaptations
     blocks.append({"type": "context", "elements": [_mrkdwn(f) for f in facts]})
     for label, text in card.details:
         blocks.append({"type": "section", "text": _mrkdwn(f"*{label}*\n{text}")})

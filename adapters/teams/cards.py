@@ -78,6 +78,7 @@ def solution_card(card: Card, language: str) -> Attachment:
     if card.why:
         body.append(_text(say(language, "why", words=", ".join(card.why)), isSubtle=True,
                           spacing="None"))  # fmt: skip
+    body += [_text(line, spacing="Small") for line in card.adaptations]
     for label, text in card.details:
         body += [_text(label, weight="Bolder", spacing="Medium"), _text(text)]
     return adaptive(body, card.actions)

@@ -4,6 +4,7 @@ the verified sender only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.cards import card
@@ -13,6 +14,7 @@ from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, finish, get,
 from bot.messages import Action, Form, FormField, Reply
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
+from knowledge.records import Person
 from knowledge.solutions import Solution
 from knowledge.store import StoreError
 from knowledge.validation import ValidationError
@@ -218,6 +220,36 @@ async def retire(turn: Turn, solution_id: str) -> list[Reply]:
     if retired is None:
         return [Reply(text=turn.say("edit_no_solution", id=solution_id.strip()[:80]))]
     return [Reply(text=turn.say("retired", title=retired.title))]
+
+
+# --- the people directory
+
+
+async def set_manager(turn: Turn, who: str, boss: str) -> list[Reply]:
+    """ "sæt Annas leder til Bo" / "set Anna's manager to Bo"."""
+    turn.require_admin()
+    people = await turn.store.people.all()
+    person = _named(people, who)
+    manager = _named(people, boss)
+    if person is None:
+        return [Reply(text=turn.say("nobody_called", name=who.strip()[:80]))]
+    if manager is None:
+        return [Reply(text=turn.say("nobody_called", name=boss.strip()[:80]))]
+    await turn.store.people.upsert(replace(person, manager_id=manager.id))
+    return [Reply(text=turn.say("manager_set", person=person.name, manager=manager.name))]
+
+
+def _named(people: list[Person], name: str) -> Person | None:
+    """The one person a name (or a possessive "Annas", "Anna's", or a first name) means."""
+    wanted = name.strip().casefold()
+    for candidate in (wanted, wanted.removesuffix("'s"), wanted.removesuffix("s")):
+        exact = [p for p in people if p.name.casefold() == candidate or p.id == candidate]
+        if len(exact) == 1:
+            return exact[0]
+        first = [p for p in people if p.name.casefold().split()[:1] == [candidate]]
+        if len(first) == 1:
+            return first[0]
+    return None
 
 
 # --- what admins watch

@@ -4,6 +4,7 @@ says to recognise; and "who uses X?", those adopters as peers to ask."""
 from __future__ import annotations
 
 from bot.cards import adopters_of
+from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
@@ -81,6 +82,16 @@ async def _record(
         )
     )
     told = await _tell_originators(turn, solution, stage, organization, unit)
+    language = turn.services.settings.language  # the manager's, not the asker's
+    why = say(
+        language,
+        "nudge_why_stage",
+        name=turn.name,
+        unit=_place(organization, unit),
+        stage=say(language, f"stage_{stage}"),
+        title=solution.title,
+    )
+    await turn.services.tell_manager(await turn.person(), solution, why=why)
     text = turn.say(
         "adopted",
         organization=_place(organization, unit),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.cards import adopters_of, card
+from bot.cards import adaptations_of, adopters_of, card
 from bot.messages import Action, Choice, Reply
 from bot.turn import Refusal, Turn
 from knowledge.matcher import Match
@@ -46,7 +46,12 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         return [Reply(text=turn.say("no_more", question=quoted(question)))]
     more = len(matches) > offset + PAGE and offset + PAGE < DEEPEST
     heading = "answers" if offset == 0 else "more_answers"
+    if offset == 0 and turn.services.nudges is not None:
+        me = await turn.person()
+        if me is not None:
+            await turn.services.nudges.on_asked(me, page[0].solution)
     adopters = adopters_of(await turn.store.adoptions.all())  # once for every card shown
+    adapted = adaptations_of(await turn.store.adaptations.all(), turn.language)
     return [
         Reply(
             text=turn.say(heading, question=quoted(question)),
@@ -56,6 +61,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
                     language=turn.language,
                     adoptions=adopters.get(m.solution.id, []),
                     why=m.terms,
+                    adaptations=adapted.get(m.solution.id, ()),
                 )
                 for m in page
             ),
@@ -140,7 +146,14 @@ async def more(turn: Turn) -> list[Reply]:
 async def details(turn: Turn) -> list[Reply]:
     solution = await turn.solution_from_payload()
     adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
-    shown = card(solution, language=turn.language, adoptions=adoptions, detailed=True)
+    adapted = adaptations_of(await turn.store.adaptations.all(), turn.language)
+    shown = card(
+        solution,
+        language=turn.language,
+        adoptions=adoptions,
+        detailed=True,
+        adaptations=adapted.get(solution.id, ()),
+    )
     return [Reply(cards=(shown,))]
 
 

@@ -3,6 +3,7 @@ colleagues more than bosses, so the direct line is the point."""
 
 from __future__ import annotations
 
+from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.turn import Turn
 from knowledge.records import Introduction, new_id
@@ -28,6 +29,9 @@ async def contact(turn: Turn) -> list[Reply]:
             contact_email=person.email,
         )
     )
+    language = turn.services.settings.language  # the manager's, not the asker's
+    why = say(language, "nudge_why_intro", name=turn.name, title=solution.title)
+    await turn.services.tell_manager(me, solution, why=why)
     address = await _address(turn, person)
     if address and await turn.services.outbox.reachable(address):
         origin = f" ({organization})" if organization else ""

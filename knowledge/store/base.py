@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar
 
 from knowledge.records import (
+    Adaptation,
     Address,
     Adoption,
     Conversation,
     Demand,
     Feedback,
+    Interest,
     Introduction,
     Letter,
+    Nudge,
+    OptOut,
     Person,
     SeenEvent,
 )
@@ -95,6 +99,10 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("seen_events", SeenEvent),
     CollectionSpec("outbox", Letter),
     CollectionSpec("addresses", Address),
+    CollectionSpec("nudges", Nudge),
+    CollectionSpec("adaptations", Adaptation),
+    CollectionSpec("interests", Interest),
+    CollectionSpec("opt_outs", OptOut),
 )
 
 
@@ -111,6 +119,10 @@ class Store(ABC):
     seen_events: Collection[SeenEvent]
     outbox: Collection[Letter]
     addresses: Collection[Address]
+    nudges: Collection[Nudge]
+    adaptations: Collection[Adaptation]
+    interests: Collection[Interest]
+    opt_outs: Collection[OptOut]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

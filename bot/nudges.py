@@ -1,0 +1,206 @@
+"""Prompts to middle managers, whom the guide calls the crank of spreading: when their people
+show interest in a solution, the manager is asked how it could work in their daily practice.
+
+Triggers schedule a `Nudge` in the store; `run_due` (a task in `spred serve`, and each turn
+of `spred chat`) sends those due, outside quiet hours, through the outbox. Every rule takes
+its time from the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.cards import adopters_of
+from bot.config import NudgeRules
+from bot.i18n import say
+from bot.messages import Action, Notice, Reply
+from bot.render_text import result_text
+from bot.turn import Services
+from knowledge.people import unit_of
+from knowledge.records import Interest, Nudge, NudgeState, Person, new_id
+from knowledge.solutions import Solution
+
+OPEN = (NudgeState.SCHEDULED, NudgeState.SENT)
+
+
+def address_of(person: Person) -> str:
+    """Where a person is told things: their chat platform, else the terminal chat."""
+    if person.slack_id:
+        return f"slack:{person.slack_id}"
+    if person.teams_id:
+        return f"teams:{person.teams_id}"
+    return f"console:{person.id}"
+
+
+def working_time(moment: datetime, rules: NudgeRules) -> datetime:
+    """`moment`, or the start of the next working hours if it falls in quiet hours or on a
+    weekend (in the organisation's time zone)."""
+    zone = ZoneInfo(rules.timezone)
+    local = moment.astimezone(zone)
+    for _ in range(8):
+        quiet = (
+            local.weekday() >= 5 or local.hour >= rules.quiet_from or local.hour < rules.quiet_until
+        )
+        if not quiet:
+            return local.astimezone(moment.tzinfo)
+        start = local.replace(hour=rules.quiet_until, minute=0, second=0, microsecond=0)
+        local = start if local.hour < rules.quiet_until else start + timedelta(days=1)
+    return local.astimezone(moment.tzinfo)
+
+
+class Nudges:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._running = asyncio.Lock()  # one sending round at a time in this process
+
+    @property
+    def rules(self) -> NudgeRules:
+        return self.services.settings.nudges
+
+    def _now(self) -> datetime:
+        return self.services.clock()
+
+    async def manager_of(self, person: Person) -> Person | None:
+        if not person.manager_id:
+            return None
+        return await self.services.store.people.get(person.manager_id)
+
+    # --- triggers
+
+    async def on_interest(
+        self, person: Person, solution: Solution, *, why: str, members: tuple[str, ...] = ()
+    ) -> Nudge | None:
+        """Schedules a prompt to the person's manager, unless the manager opted out or had
+        one about this solution within the window."""
+        store = self.services.store
+        manager = await self.manager_of(person)
+        if manager is None or await store.opt_outs.get(manager.id) is not None:
+            return None
+        since = self._now() - timedelta(days=self.rules.window_days)
+        for earlier in await store.nudges.all():
+            if (
+                earlier.manager_id == manager.id
+                and earlier.solution_id == solution.id
+                and earlier.kind == "prompt"
+                and earlier.created_at >= since
+            ):
+                return None
+        nudge = Nudge(
+            id=new_id(),
+            manager_id=manager.id,
+            solution_id=solution.id,
+            reason=why,
+            members=members or (person.name,),
+            due_at=working_time(self._now(), self.rules),
+            created_at=self._now(),
+        )
+        await store.nudges.upsert(nudge)
+        return nudge
+
+    async def on_asked(self, person: Person, solution: Solution) -> Nudge | None:
+        """Records that someone was answered with a solution; when enough people of one
+        unit were within the window, their manager is prompted."""
+        store = self.services.store
+        now = self._now()
+        await store.interests.upsert(
+            Interest(id=new_id(), person_id=person.id, solution_id=solution.id, at=now)
+        )
+        since = now - timedelta(days=self.rules.window_days)
+        askers = {
+            i.person_id
+            for i in await store.interests.all()
+            if i.solution_id == solution.id and i.at >= since
+        }
+        colleagues = []
+        for person_id in sorted(askers):
+            other = await store.people.get(person_id)
+            if other is not None and unit_of(other) == unit_of(person):
+                colleagues.append(other.name)
+        if len(colleagues) < self.rules.group:
+            return None
+        language = self.services.settings.language
+        why = say(language, "nudge_why_group", count=len(colleagues), days=self.rules.window_days)
+        return await self.on_interest(person, solution, why=why, members=tuple(colleagues))
+
+    # --- sending
+
+    async def run_due(self) -> int:
+        """Sends every prompt that is due; returns how many. Safe to run again at any time:
+        a prompt's letter has the prompt's id, so a crash between writing the letter and
+        recording the prompt as sent sends nothing twice."""
+        async with self._running:
+            store = self.services.store
+            sent = 0
+            for nudge in sorted(await store.nudges.all(), key=lambda n: n.due_at):
+                if nudge.state is not NudgeState.SCHEDULED or nudge.due_at > self._now():
+                    continue
+                ready = working_time(self._now(), self.rules)
+                if ready > self._now():  # quiet hours: wait for the morning
+                    await store.nudges.upsert(replace(nudge, due_at=ready))
+                    continue
+                if await self._send(nudge):
+                    sent += 1
+            return sent
+
+    async def _send(self, nudge: Nudge) -> bool:
+        store = self.services.store
+        manager = await store.people.get(nudge.manager_id)
+        solution = await store.solutions.get(nudge.solution_id)
+        if manager is None or solution is None or solution.retired:
+            await store.nudges.upsert(replace(nudge, state=NudgeState.DISMISSED))
+            return False
+        reply = await self.prompt(nudge, solution)
+        notice = Notice(to=address_of(manager), kind=f"nudge-{nudge.kind}", reply=reply)
+        await self.services.outbox.send(notice, letter_id=f"nudge-{nudge.id}")
+        await store.nudges.upsert(replace(nudge, state=NudgeState.SENT, sent_at=self._now()))
+        return True
+
+    async def prompt(self, nudge: Nudge, solution: Solution) -> Reply:
+        language = self.services.settings.language
+        ref = {"nudge": nudge.id}
+        if nudge.kind == "follow-up":
+            text = say(
+                language,
+                "follow_up",
+                title=solution.title,
+                change=str(nudge.plan.get("change", "")),
+                days=self.rules.follow_up_days,
+            )
+            actions = (
+                Action(
+                    id="nudge_report",
+                    label=say(language, "act_report"),
+                    payload=ref,
+                    style="primary",
+                ),
+                Action(id="nudge_snooze", label=say(language, "act_not_started"), payload=ref),
+                Action(id="nudge_dismiss", label=say(language, "act_dropped"), payload=ref),
+            )
+        else:
+            adoptions = adopters_of(await self.services.store.adoptions.all())
+            using = len(adoptions.get(solution.id, []))
+            text = say(
+                language,
+                "nudge",
+                members=", ".join(nudge.members),
+                title=solution.title,
+                result=result_text(solution.key_result, decimal="," if language == "da" else "."),
+                origin=solution.organization,
+                using=using,
+            )
+            actions = (
+                Action(
+                    id="nudge_plan", label=say(language, "act_plan"), payload=ref, style="primary"
+                ),
+                Action(
+                    id="contact", label=say(language, "act_talk"), payload={"solution": solution.id}
+                ),
+                Action(id="nudge_dismiss", label=say(language, "act_not_relevant"), payload=ref),
+                Action(id="nudge_snooze", label=say(language, "act_remind"), payload=ref),
+                Action(id="nudge_opt_out", label=say(language, "act_opt_out"), payload=ref),
+            )
+        why = say(language, "nudge_footer", reason=nudge.reason)
+        return Reply(text=f"{text}\n\n{why}", actions=actions, language=language)

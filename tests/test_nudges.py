@@ -1,0 +1,255 @@
+"""Prompts to middle managers: triggers, respect (rate limit, quiet hours, opt-out), the
+scheduler across restarts, and the plan → follow-up → note → shown-in-answers loop."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import Settings
+from bot.core import Core
+from bot.messages import reply_from_dict
+from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.lexicon import Lexicon
+from knowledge.matcher import Matcher
+from knowledge.records import NudgeState, Person, Stage
+from knowledge.store import Store, open_store
+from tests.conftest import Clock
+from tests.dialogue import Chat, Inbox
+
+QUESTION = "ventetid hjemmepleje opstart"
+SOLUTION = "hurtig-opstart-i-hjemmeplejen"
+STAFF = [
+    Person(id="bo", name="Bo Leder", organization="Odense Kommune", unit="Hjemmeplejen Vest",
+           role="Leder"),
+    Person(id="anna", name="Anna Holm", organization="Odense Kommune", unit="Hjemmeplejen Vest",
+           manager_id="bo"),
+    Person(id="carl", name="Carl Berg", organization="Odense Kommune", unit="Hjemmeplejen Vest",
+           manager_id="bo"),
+    Person(id="dora", name="Dora Dahl", organization="Odense Kommune", unit="Sygeplejen",
+           manager_id="bo"),
+]  # fmt: skip
+
+
+def person(chat: Chat, user_id: str, name: str) -> Chat:
+    return chat.as_user(user_id=user_id, user_name=name, organization="", unit="")
+
+
+async def _staffed(core: Core) -> None:
+    await core.services.store.people.upsert_many(STAFF)
+
+
+async def test_interest_prompts_the_manager_with_the_result_who_and_why(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await _staffed(core)
+    inbox = Inbox(core, "console")
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send(QUESTION)
+    anna.expect("Opstartsteam")
+    await anna.press("Vi prøver den")
+    anna.expect("står nu som “prøver den”")
+    assert await core.nudges.run_due() == 1
+    await core.outbox.flush()
+    [prompt] = inbox.take(to="console:bo")
+    for fragment in ("Anna Holm har vist interesse", "Opstartsteam sikrer hjemmehjælp",
+                     "4,8 → 0,9 dage", "Hvad skal ændres", "Hvem prøver den først",
+                     "Hvorfor du får denne besked: Anna Holm har meldt",
+                     "Planlæg en tilpasning", "Tal med ophavspersonen", "Ikke relevant nu",
+                     "Mind mig om to uger", "Ingen flere påmindelser"):  # fmt: skip
+        assert fragment in prompt
+    assert await core.nudges.run_due() == 0  # sent once
+
+
+async def test_an_introduction_prompts_the_manager_too(chat: Chat, core: Core) -> None:
+    await _staffed(core)
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send(QUESTION)
+    anna.expect()
+    await anna.press("Kontakt Mette")
+    anna.expect("Du kan kontakte")
+    [nudge] = await core.services.store.nudges.all()
+    assert nudge.manager_id == "bo"
+    assert "bedt om at komme i kontakt" in nudge.reason
+
+
+async def test_two_in_a_unit_asking_about_one_solution_prompt_their_manager(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await _staffed(core)
+    for user_id, name in (("anna", "Anna Holm"), ("dora", "Dora Dahl")):
+        asker = person(chat, user_id, name)
+        await asker.send(QUESTION)
+        asker.expect("Opstartsteam")
+    assert await core.services.store.nudges.count() == 0  # different units
+    clock.advance(days=3)
+    carl = person(chat, "carl", "Carl Berg")
+    await carl.send(QUESTION)
+    carl.expect("Opstartsteam")
+    [nudge] = await core.services.store.nudges.all()
+    assert nudge.members == ("Anna Holm", "Carl Berg")
+    assert "2 i din enhed har spurgt" in nudge.reason
+
+
+async def test_at_most_one_prompt_per_manager_and_solution_in_30_days(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await _staffed(core)
+    solution = await core.services.store.solutions.get(SOLUTION)
+    anna = await core.services.store.people.get("anna")
+    assert solution is not None
+    assert anna is not None
+    assert await core.nudges.on_interest(anna, solution, why="x") is not None
+    clock.advance(days=29)
+    assert await core.nudges.on_interest(anna, solution, why="x") is None
+    clock.advance(days=2)
+    assert await core.nudges.on_interest(anna, solution, why="x") is not None
+
+
+async def test_no_prompts_in_quiet_hours_or_weekends(core: Core, clock: Clock) -> None:
+    await _staffed(core)
+    inbox = Inbox(core, "console")
+    solution = await core.services.store.solutions.get(SOLUTION)
+    anna = await core.services.store.people.get("anna")
+    assert solution is not None
+    assert anna is not None
+    clock.now = datetime(2026, 11, 6, 16, 30, tzinfo=UTC)  # Friday 17:30 in Copenhagen
+    nudge = await core.nudges.on_interest(anna, solution, why="x")
+    assert nudge is not None
+    assert nudge.due_at == datetime(2026, 11, 9, 7, 0, tzinfo=UTC)  # Monday 08:00 there
+    clock.now = datetime(2026, 11, 8, 12, 0, tzinfo=UTC)  # Sunday noon
+    assert await core.nudges.run_due() == 0
+    clock.now = datetime(2026, 11, 9, 7, 0, tzinfo=UTC)
+    assert await core.nudges.run_due() == 1
+    await core.outbox.flush()
+    assert len(inbox.take(to="console:bo")) == 1
+
+
+async def test_a_manager_can_opt_out_and_back_in(chat: Chat, core: Core) -> None:
+    await _staffed(core)
+    inbox = Inbox(core, "console")
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send(QUESTION)
+    anna.expect()
+    await anna.press("Vi prøver den")
+    anna.expect()
+    await core.nudges.run_due()
+    await core.outbox.flush()
+    inbox.take(to="console:bo")
+    bo = person(chat, "bo", "Bo Leder")
+    [letter] = await core.services.store.outbox.all()
+    opt_out = next(a for a in reply_from_dict(letter.reply).actions if a.id == "nudge_opt_out")
+    await anna.act_with(opt_out)  # not hers to press
+    anna.expect("til en anden leder")
+    await bo.act_with(opt_out)
+    bo.expect("ikke flere påmindelser")
+    solution = await core.services.store.solutions.get(
+        "tidlig-kontakt-ved-sygefravaer-i-hjemmeplejen"
+    )
+    anna_person = await core.services.store.people.get("anna")
+    assert solution is not None
+    assert anna_person is not None
+    assert await core.nudges.on_interest(anna_person, solution, why="x") is None
+    await bo.send("påmindelser til")
+    bo.expect("påmindelser igen")
+    assert await core.nudges.on_interest(anna_person, solution, why="x") is not None
+
+
+async def test_plan_follow_up_note_and_the_note_in_later_answers(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await _staffed(core)
+    inbox = Inbox(core, "console")
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send(QUESTION)
+    anna.expect()
+    await anna.press("Kontakt Mette")
+    anna.expect()
+    await core.nudges.run_due()
+    await core.outbox.flush()
+    inbox.take(to="console:bo")
+    [letter] = await core.services.store.outbox.all()
+    plan = next(a for a in reply_from_dict(letter.reply).actions if a.id == "nudge_plan")
+    bo = person(chat, "bo", "Bo Leder")
+    await bo.act_with(plan)
+    bo.expect("Hvad ændrer I")
+    await bo.send("   ")
+    bo.expect("Skriv et par ord")
+    await bo.send("vi bruger vores eksisterende natteam som opstartsteam")
+    bo.expect("Hvem prøver den først")
+    await bo.send("team Vest")
+    bo.expect("Hvornår starter I")
+    await bo.send("1. december")
+    bo.expect("Jeg spørger, hvordan det gik, om 14 dage")
+    clock.advance(days=13)
+    assert await core.nudges.run_due() == 0
+    clock.advance(days=1, hours=1)
+    assert await core.nudges.run_due() == 1
+    await core.outbox.flush()
+    [follow_up] = inbox.take(to="console:bo")
+    assert "vi bruger vores eksisterende natteam" in follow_up
+    letter = next(x for x in await core.services.store.outbox.all() if x.kind == "nudge-follow-up")
+    report = next(a for a in reply_from_dict(letter.reply).actions if a.id == "nudge_report")
+    await bo.act_with(report)
+    bo.expect("Hvad tilpassede I")
+    await bo.send("natteamet tager første besøg; ventetiden faldt fra 4 til 1 dag")
+    bo.expect("Andre ser nu", "Tilpasset i Odense Kommune")
+    [adoption] = await core.services.store.adoptions.all()
+    assert adoption.stage is Stage.PILOTING
+    assert adoption.organization == "Odense Kommune"
+    nudges = await core.services.store.nudges.all()
+    assert {n.state for n in nudges} == {NudgeState.PLANNED, NudgeState.DONE}
+    other = chat.as_user(user_id="eve")
+    await other.send(QUESTION)
+    answer = other.expect()
+    card = next(c for c in answer.cards if c.solution_id == SOLUTION)
+    assert card.adaptations == (
+        "Tilpasset i Odense Kommune, Hjemmeplejen Vest: natteamet tager første besøg; "
+        "ventetiden faldt fra 4 til 1 dag",
+    )
+
+
+async def test_a_restart_between_scheduling_and_sending_loses_and_doubles_nothing(
+    tmp_path: Path, lexicon: Lexicon, clock: Clock
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+
+    async def started() -> tuple[Core, Store]:
+        store = await open_store(settings.data_dir)
+        kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
+        return Core(kb=kb, settings=settings, clock=clock), store
+
+    core, store = await started()
+    await store.solutions.upsert_many(demo_solutions())
+    await store.people.upsert_many(STAFF)
+    solution = await store.solutions.get(SOLUTION)
+    assert solution is not None
+    nudge = await core.nudges.on_interest(STAFF[1], solution, why="x")
+    assert nudge is not None
+    await store.close()
+
+    core, store = await started()  # the restart
+    # several sending rounds at once, as two overlapping timer ticks would run them
+    sent = await asyncio.gather(*(core.nudges.run_due() for _ in range(3)))
+    assert sum(sent) == 1
+    # a crash after the letter was written but before the prompt was marked sent:
+    stored = await store.nudges.get(nudge.id)
+    assert stored is not None
+    await store.nudges.upsert(replace(stored, state=NudgeState.SCHEDULED))
+    assert await core.nudges.run_due() == 1
+    letters = [x for x in await store.outbox.all() if x.kind == "nudge-prompt"]
+    await store.close()
+    assert len(letters) == 1
+
+
+async def test_an_admin_sets_someones_manager_by_chat(admin: Chat, core: Core) -> None:
+    await _staffed(core)
+    await admin.send("sæt Doras leder til Anna Holm")
+    admin.expect("Dora Dahl har nu Anna Holm som leder")
+    dora = await core.services.store.people.get("dora")
+    assert dora is not None
+    assert dora.manager_id == "anna"
+    await admin.send("set Dora's manager to Nobody Here")
+    admin.expect("Ingen i personkartoteket hedder “Nobody Here”")
