@@ -109,7 +109,7 @@ def parse_csv(payload: bytes, *, name: str) -> list[dict[str, Any]]:
             f"(in Excel: 'CSV UTF-8 (kommasepareret)') and import again"
         ) from None
     if not text.strip():
-        raise ImportFileError(f"{name} is empty; expected a header row and one row a solution")
+        raise ImportFileError(f"{name} is empty; expected a header row and then one row per entry")
     delimiter = _delimiter(text)
     rows = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     try:
