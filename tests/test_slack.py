@@ -22,7 +22,7 @@ from bot.server import build_app
 from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
-from tests.conftest import solution_dict
+from tests.conftest import Clock, solution_dict
 from tests.slack_mock import (
     APP_TOKEN,
     BOT_USER,
@@ -613,3 +613,49 @@ async def test_a_signed_interaction_with_broken_json_is_400(spred: Spred) -> Non
     body = b"payload=%7Bnot-json"
     response = await spred.post(body, content_type="application/x-www-form-urlencoded")
     assert response.status == 400
+
+
+async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
+    from bot.server import CORE
+    from knowledge.records import Person
+
+    core = spred.server.app[CORE]
+    core.services.clock = Clock()  # a Monday morning: today may be a weekend
+    await core.services.store.people.upsert_many(
+        [
+            Person(id="bo", name="Bo Leder", organization="Odense Kommune", slack_id="U0BO"),
+            Person(
+                id="anna",
+                name="Anna Holm",
+                organization="Odense Kommune",
+                manager_id="bo",
+                slack_id=ANNA,
+            ),
+        ]
+    )
+    await spred.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": ANNA},
+            "channel": {"id": "D0ANNA"},
+            "response_url": spred.slack.response_url,
+            "actions": [
+                {
+                    "action_id": "spred-0",
+                    "value": orjson.dumps(
+                        {
+                            "a": "adopt",
+                            "p": {"solution": "hurtig-opstart-i-hjemmeplejen", "stage": "piloting"},
+                        }
+                    ).decode(),
+                }
+            ],
+        }
+    )
+    await spred.slack.wait_for("response_url")
+    assert await core.nudges.run_due() == 1
+    [opened] = await spred.slack.wait_for("conversations.open")
+    [prompt] = await spred.slack.wait_for("chat.postMessage")
+    assert opened.args["users"] == "U0BO"
+    assert "Anna Holm har vist interesse" in rendered(prompt.args)
+    assert "Planlæg en tilpasning" in rendered(prompt.args)

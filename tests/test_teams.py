@@ -38,7 +38,7 @@ from bot.server import build_app
 from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
-from tests.conftest import solution_dict
+from tests.conftest import Clock, solution_dict
 from tests.teams_mock import BOT, Connector, message
 from tests.test_cli import base_env
 
@@ -429,3 +429,38 @@ async def test_replies_are_sent_as_exactly_the_json_msrest_would_send(core: Core
             for a in outgoing.attachments or []
         ] or None
         assert wire(outgoing) == msrest.body(plain, "Activity")
+
+
+async def test_a_managers_prompt_reaches_them_proactively(spred: Spred) -> None:
+    from bot.server import CORE, STORE
+    from knowledge.records import Person
+
+    await spred.say("hej", user="29:bo", name="Bo Leder", conversation="a:personal-bo")
+    await spred.connector.wait_for()
+    store = spred.server.app[STORE]
+    spred.server.app[CORE].services.clock = Clock()  # a Monday morning: today may be a weekend
+    await store.people.upsert_many(
+        [
+            Person(id="bo", name="Bo Leder", organization="Odense Kommune", teams_id="29:bo"),
+            Person(
+                id="anna",
+                name="Anna Holm",
+                organization="Odense Kommune",
+                manager_id="bo",
+                teams_id="29:anna",
+            ),
+        ]
+    )
+    await spred.submit(
+        {
+            "spred": "adopt",
+            "payload": {"solution": "hurtig-opstart-i-hjemmeplejen", "stage": "adopted"},
+        }
+    )
+    await spred.connector.wait_for(2)
+    assert await spred.server.app[CORE].nudges.run_due() == 1
+    posted = await spred.connector.wait_for(3)
+    prompt = posted[2]
+    assert prompt.conversation == "a:personal-bo"
+    assert "Anna Holm har vist interesse" in prompt.text
+    assert any(b["title"] == "Planlæg en tilpasning" for b in buttons(prompt))
