@@ -8,7 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Settings
+import pytest
+
+from bot.config import ConfigError, NudgeRules, Settings
 from bot.core import Core
 from bot.messages import reply_from_dict
 from knowledge.kb import KnowledgeBase, demo_solutions
@@ -22,15 +24,35 @@ from tests.dialogue import Chat, Inbox
 QUESTION = "ventetid hjemmepleje opstart"
 SOLUTION = "hurtig-opstart-i-hjemmeplejen"
 STAFF = [
-    Person(id="bo", name="Bo Leder", organization="Odense Kommune", unit="Hjemmeplejen Vest",
-           role="Leder"),
-    Person(id="anna", name="Anna Holm", organization="Odense Kommune", unit="Hjemmeplejen Vest",
-           manager_id="bo"),
-    Person(id="carl", name="Carl Berg", organization="Odense Kommune", unit="Hjemmeplejen Vest",
-           manager_id="bo"),
-    Person(id="dora", name="Dora Dahl", organization="Odense Kommune", unit="Sygeplejen",
-           manager_id="bo"),
-]  # fmt: skip
+    Person(
+        id="bo",
+        name="Bo Leder",
+        organization="Odense Kommune",
+        unit="Hjemmeplejen Vest",
+        role="Leder",
+    ),
+    Person(
+        id="anna",
+        name="Anna Holm",
+        organization="Odense Kommune",
+        unit="Hjemmeplejen Vest",
+        manager_id="bo",
+    ),
+    Person(
+        id="carl",
+        name="Carl Berg",
+        organization="Odense Kommune",
+        unit="Hjemmeplejen Vest",
+        manager_id="bo",
+    ),
+    Person(
+        id="dora",
+        name="Dora Dahl",
+        organization="Odense Kommune",
+        unit="Sygeplejen",
+        manager_id="bo",
+    ),
+]
 
 
 def person(chat: Chat, user_id: str, name: str) -> Chat:
@@ -54,11 +76,19 @@ async def test_interest_prompts_the_manager_with_the_result_who_and_why(
     assert await core.nudges.run_due() == 1
     await core.outbox.flush()
     [prompt] = inbox.take(to="console:bo")
-    for fragment in ("Anna Holm har vist interesse", "Opstartsteam sikrer hjemmehjælp",
-                     "4,8 → 0,9 dage", "Hvad skal ændres", "Hvem prøver den først",
-                     "Hvorfor du får denne besked: Anna Holm har meldt",
-                     "Planlæg en tilpasning", "Tal med ophavspersonen", "Ikke relevant nu",
-                     "Mind mig om to uger", "Ingen flere påmindelser"):  # fmt: skip
+    for fragment in (
+        "Anna Holm har vist interesse",
+        "Opstartsteam sikrer hjemmehjælp",
+        "4,8 → 0,9 dage",
+        "Hvad skal ændres",
+        "Hvem prøver den først",
+        "Hvorfor du får denne besked: Anna Holm har meldt",
+        "Planlæg en tilpasning",
+        "Tal med ophavspersonen",
+        "Ikke relevant nu",
+        "Mind mig om to uger",
+        "Ingen flere påmindelser",
+    ):
         assert fragment in prompt
     assert await core.nudges.run_due() == 0  # sent once
 
@@ -253,3 +283,17 @@ async def test_an_admin_sets_someones_manager_by_chat(admin: Chat, core: Core) -
     assert dora.manager_id == "anna"
     await admin.send("set Dora's manager to Nobody Here")
     admin.expect("Ingen i personkartoteket hedder “Nobody Here”")
+
+
+def test_the_rules_are_configurable_and_bad_values_named() -> None:
+    rules = NudgeRules.from_env(
+        {"SPRED_NUDGE_GROUP": "3", "SPRED_FOLLOW_UP_DAYS": "7", "SPRED_QUIET_HOURS": "16-9"}
+    )
+    assert (rules.group, rules.follow_up_days, rules.quiet_from, rules.quiet_until) == (3, 7, 16, 9)
+    for env, named in (
+        ({"SPRED_NUDGE_GROUP": "many"}, "SPRED_NUDGE_GROUP"),
+        ({"SPRED_FOLLOW_UP_DAYS": "0"}, "SPRED_FOLLOW_UP_DAYS"),
+        ({"SPRED_QUIET_HOURS": "evening"}, "SPRED_QUIET_HOURS"),
+    ):
+        with pytest.raises(ConfigError, match=named):
+            NudgeRules.from_env(env)
