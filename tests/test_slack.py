@@ -659,3 +659,16 @@ async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
     assert opened.args["users"] == "U0BO"
     assert "Anna Holm har vist interesse" in rendered(prompt.args)
     assert "Planlæg en tilpasning" in rendered(prompt.args)
+
+
+async def test_the_directory_learns_slack_ids_from_profiles_by_email(spred: Spred) -> None:
+    from bot.server import STORE
+    from knowledge.records import Person
+
+    store = spred.server.app[STORE]
+    await store.people.upsert(Person(id="anna", name="Anna Holm", email="ANNA@odense.eksempel.dk"))
+    await spred.event(dm("sygefravær"), event_id="EvE")
+    await spred.slack.wait_for("chat.postMessage")
+    anna = await store.people.get("anna")
+    assert anna is not None
+    assert anna.slack_id == ANNA

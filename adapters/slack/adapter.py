@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -244,7 +245,20 @@ class SlackAdapter:
         except Exception as exc:
             log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
         self._people[user_id] = (time.monotonic(), person)
+        await self._enrich(person)
         return person
+
+    async def _enrich(self, person: Person) -> None:
+        """Links a directory entry to its Slack user by email, so prompts and introductions
+        for that person reach them on Slack."""
+        if not person.email:
+            return
+        people = self.core.services.store.people
+        for entry in await people.all():
+            if entry.email.casefold() == person.email.casefold():
+                if not entry.slack_id:
+                    await people.upsert(replace(entry, slack_id=person.id))
+                return
 
     async def _deliver(self, notice: Notice) -> bool:
         return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
