@@ -154,6 +154,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "home_recent": ("\nDine seneste spørgsmål:", "\nYour recent questions:"),
     "home_following": ("\nLøsninger I følger:", "\nSolutions you follow:"),
+    "home_prompts": (
+        "\nLøsninger dine medarbejdere har vist interesse for (planlæg en tilpasning):",
+        "\nSolutions your people showed interest in (plan an adaptation):",
+    ),
     "home_waiting": (
         "\nDine spørgsmål, der venter på en løsning:",
         "\nYour questions waiting for a solution:",

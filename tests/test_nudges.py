@@ -297,3 +297,19 @@ def test_the_rules_are_configurable_and_bad_values_named() -> None:
     ):
         with pytest.raises(ConfigError, match=named):
             NudgeRules.from_env(env)
+
+
+async def test_a_managers_own_page_lists_the_prompts_waiting_for_an_answer(
+    chat: Chat, core: Core
+) -> None:
+    await _staffed(core)
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send(QUESTION)
+    anna.expect()
+    await anna.press("Vi bruger den nu")
+    anna.expect()
+    await core.nudges.run_due()
+    page = await core.home(user="console:bo")
+    assert "Løsninger dine medarbejdere har vist interesse for" in page.text
+    assert "Opstartsteam sikrer hjemmehjælp inden for et døgn – Anna Holm" in page.text
+    assert any(a.id == "nudge_plan" for a in page.actions)

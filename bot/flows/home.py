@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.i18n import say
 from bot.messages import Action, Reply
 from bot.turn import Services
-from knowledge.records import DemandStatus
+from knowledge.records import DemandStatus, NudgeState
 
 SHOWN = 5
 
@@ -46,6 +46,25 @@ async def home_page(services: Services, *, user: str) -> Reply:
             if solution is not None and not solution.retired:
                 stage = say(language, f"stage_{adoption.stage}")
                 lines.append(f"• {solution.title} ({stage})")
+    me = next((p for p in await store.people.all() if p.platform_id(platform) == user_id), None)
+    prompts = [
+        n
+        for n in await store.nudges.all()
+        if me is not None and n.manager_id == me.id and n.state is NudgeState.SENT
+    ]
+    if prompts:
+        lines.append(say(language, "home_prompts"))
+        for nudge in prompts[:SHOWN]:
+            solution = await store.solutions.get(nudge.solution_id)
+            if solution is not None:
+                lines.append(f"• {solution.title} – {', '.join(nudge.members)}")
+                actions.append(
+                    Action(
+                        id="nudge_plan",
+                        label=f"{say(language, 'act_plan')}: {solution.title}"[:75],
+                        payload={"nudge": nudge.id},
+                    )
+                )
     waiting = [
         d for d in await store.demand.all() if d.asker == user and d.status is DemandStatus.OPEN
     ]
