@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import ConfigError, NudgeRules, Settings
 from bot.core import Core
-from bot.messages import reply_from_dict
+from bot.messages import Action, reply_from_dict
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
@@ -61,6 +61,22 @@ def person(chat: Chat, user_id: str, name: str) -> Chat:
 
 async def _staffed(core: Core) -> None:
     await core.services.store.people.upsert_many(STAFF)
+
+
+async def _prompted(chat: Chat, core: Core, button: str) -> list[Action]:
+    """Anna asks and presses `button`; the prompt goes to Bo. Returns its buttons."""
+    await _staffed(core)
+    inbox = Inbox(core, "console")
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send(QUESTION)
+    anna.expect()
+    await anna.press(button)
+    anna.expect()
+    assert await core.nudges.run_due() == 1
+    await core.outbox.flush()
+    assert len(inbox.take(to="console:bo")) == 1
+    [letter] = await core.services.store.outbox.all()
+    return list(reply_from_dict(letter.reply).actions)
 
 
 async def test_interest_prompts_the_manager_with_the_result_who_and_why(
@@ -158,19 +174,10 @@ async def test_no_prompts_in_quiet_hours_or_weekends(core: Core, clock: Clock) -
 
 
 async def test_a_manager_can_opt_out_and_back_in(chat: Chat, core: Core) -> None:
-    await _staffed(core)
-    inbox = Inbox(core, "console")
+    buttons = await _prompted(chat, core, "Vi prøver den")
     anna = person(chat, "anna", "Anna Holm")
-    await anna.send(QUESTION)
-    anna.expect()
-    await anna.press("Vi prøver den")
-    anna.expect()
-    await core.nudges.run_due()
-    await core.outbox.flush()
-    inbox.take(to="console:bo")
     bo = person(chat, "bo", "Bo Leder")
-    [letter] = await core.services.store.outbox.all()
-    opt_out = next(a for a in reply_from_dict(letter.reply).actions if a.id == "nudge_opt_out")
+    opt_out = next(a for a in buttons if a.id == "nudge_opt_out")
     await anna.act_with(opt_out)  # not hers to press
     anna.expect("til en anden leder")
     await bo.act_with(opt_out)
@@ -190,18 +197,9 @@ async def test_a_manager_can_opt_out_and_back_in(chat: Chat, core: Core) -> None
 async def test_plan_follow_up_note_and_the_note_in_later_answers(
     chat: Chat, core: Core, clock: Clock
 ) -> None:
-    await _staffed(core)
+    buttons = await _prompted(chat, core, "Kontakt Mette")
     inbox = Inbox(core, "console")
-    anna = person(chat, "anna", "Anna Holm")
-    await anna.send(QUESTION)
-    anna.expect()
-    await anna.press("Kontakt Mette")
-    anna.expect()
-    await core.nudges.run_due()
-    await core.outbox.flush()
-    inbox.take(to="console:bo")
-    [letter] = await core.services.store.outbox.all()
-    plan = next(a for a in reply_from_dict(letter.reply).actions if a.id == "nudge_plan")
+    plan = next(a for a in buttons if a.id == "nudge_plan")
     bo = person(chat, "bo", "Bo Leder")
     await bo.act_with(plan)
     bo.expect("Hvad ændrer I")
@@ -302,13 +300,7 @@ def test_the_rules_are_configurable_and_bad_values_named() -> None:
 async def test_a_managers_own_page_lists_the_prompts_waiting_for_an_answer(
     chat: Chat, core: Core
 ) -> None:
-    await _staffed(core)
-    anna = person(chat, "anna", "Anna Holm")
-    await anna.send(QUESTION)
-    anna.expect()
-    await anna.press("Vi bruger den nu")
-    anna.expect()
-    await core.nudges.run_due()
+    await _prompted(chat, core, "Vi bruger den nu")
     page = await core.home(user="console:bo")
     assert "Løsninger dine medarbejdere har vist interesse for" in page.text
     assert "Opstartsteam sikrer hjemmehjælp inden for et døgn – Anna Holm" in page.text
