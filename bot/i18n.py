@@ -71,13 +71,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} people in your unit asked about the solution within {days} days.",
     ),
     "nudge": (
-        "{members} har vist interesse for “{title}” fra {origin} ({result}; {using} "
-        "organisationer bruger den allerede).\n"
+        "{members} har vist interesse for “{title}” fra {origin} ({result}; organisationer, "
+        "der allerede bruger den: {using}).\n"
         "• Hvad skal ændres, for at den virker i jeres hverdag?\n"
         "• Hvem prøver den først?\n"
         "• Hvilket rum for læring og tilpasning giver I?",
-        "{members} showed interest in “{title}” from {origin} ({result}; {using} "
-        "organisations already use it).\n"
+        "{members} showed interest in “{title}” from {origin} ({result}; organisations "
+        "already using it: {using}).\n"
         "• What must change for it to work in your daily practice?\n"
         "• Who tries it first?\n"
         "• What room for learning and adaptation do you give?",

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.cards import adopters_of
+from bot.cards import adopters_of, organizations_using
 from bot.config import NudgeRules
 from bot.i18n import say
 from bot.messages import Action, Notice, Reply
@@ -181,7 +181,7 @@ class Nudges:
             )
         else:
             adoptions = adopters_of(await self.services.store.adoptions.all())
-            using = len(adoptions.get(solution.id, []))
+            using = len(organizations_using(adoptions.get(solution.id, [])))
             text = say(
                 language,
                 "nudge",

@@ -16,7 +16,7 @@ from bot.messages import Action, reply_from_dict
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.records import NudgeState, Person, Stage
+from knowledge.records import Adoption, NudgeState, Person, Stage
 from knowledge.store import Store, open_store
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox
@@ -83,6 +83,16 @@ async def test_interest_prompts_the_manager_with_the_result_who_and_why(
     chat: Chat, core: Core, clock: Clock
 ) -> None:
     await _staffed(core)
+    # interest alone is not use: this one must not count among those using it
+    await core.services.store.adoptions.upsert(
+        Adoption(
+            id="x",
+            solution_id=SOLUTION,
+            user="slack:U9",
+            organization="Vejle Kommune",
+            stage=Stage.INTERESTED,
+        )
+    )
     inbox = Inbox(core, "console")
     anna = person(chat, "anna", "Anna Holm")
     await anna.send(QUESTION)
@@ -96,6 +106,7 @@ async def test_interest_prompts_the_manager_with_the_result_who_and_why(
         "Anna Holm har vist interesse",
         "Opstartsteam sikrer hjemmehjælp",
         "4,8 → 0,9 dage",
+        "organisationer, der allerede bruger den: 1",  # Anna's own, as she reported
         "Hvad skal ændres",
         "Hvem prøver den først",
         "Hvorfor du får denne besked: Anna Holm har meldt",
