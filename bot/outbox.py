@@ -14,13 +14,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.messages import Notice, reply_from_dict, reply_to_dict
 from knowledge.records import Letter, new_id, now
 from knowledge.store import Store
 
 log = logging.getLogger(__name__)
+
+KEPT = timedelta(days=30)  # delivered letters are kept this long, for admins to look into
 
 Deliver = Callable[[Notice], Awaitable[bool]]
 Reachable = Callable[[str], Awaitable[bool]]
@@ -84,6 +86,19 @@ class Outbox:
                     await self.store.outbox.upsert(replace(letter, delivered_at=self.clock()))
                     sent += 1
             return sent
+
+    async def prune(self) -> int:
+        """Forgets letters delivered more than KEPT ago, so the outbox does not grow for
+        ever; returns how many."""
+        cutoff = self.clock() - KEPT
+        old = [
+            letter.id
+            for letter in await self.store.outbox.all()
+            if letter.delivered_at is not None and letter.delivered_at < cutoff
+        ]
+        for letter_id in old:
+            await self.store.outbox.delete(letter_id)
+        return len(old)
 
     async def _deliver(self, letter: Letter) -> bool:
         platform = letter.to.partition(":")[0]

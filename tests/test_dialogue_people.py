@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.core import Core
 from bot.demand import answer_demand
 from knowledge.records import DemandStatus, Person, Stage
-from tests.conftest import make_solution
+from tests.conftest import Clock, make_solution
 from tests.dialogue import Chat, Inbox
 
 QUESTION = "ventetid hjemmepleje opstart"
@@ -188,3 +188,20 @@ async def test_an_answered_demand_tells_its_asker_once(chat: Chat, admin: Chat, 
     assert {d.status for d in demand} == {DemandStatus.ANSWERED}
     assert await answer_demand(kb=core.services.kb, outbox=core.outbox) == 0
     assert inbox.take(to="console:anna") == []
+
+
+async def test_delivered_letters_are_forgotten_after_30_days(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await core.services.store.people.upsert(
+        Person(id="mette", name="Mette", email=METTE, slack_id="U0METTE")
+    )
+    slack = chat.as_user(platform="slack", user_id="U0ANNA")
+    await _contact_mette(slack)
+    slack.expect("Jeg har fortalt")
+    Inbox(core, "slack")
+    assert await core.outbox.flush() == 1
+    assert await core.outbox.prune() == 0
+    clock.advance(days=31)
+    assert await core.outbox.prune() == 1
+    assert await core.services.store.outbox.count() == 0
