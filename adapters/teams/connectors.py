@@ -1,5 +1,5 @@
-"""Connector clients made once per service, not once per message, and a faster way to
-turn the replies they send into JSON.
+"""Connector clients made once per service, not once per message, sending over aiohttp,
+and a faster way to turn the replies they send into JSON.
 
 botbuilder makes a new ConnectorClient for every reply, and building one costs msrest
 several milliseconds of pure CPU (its retry configuration alone scans a thousand status
@@ -12,15 +12,21 @@ back, walking every node of every Adaptive Card: about 6 ms a reply. `wire` writ
 same JSON directly (tests/test_teams.py compares the two on real replies). Every client
 Spred's adapter uses goes through `_Reused`, so every activity it sends takes this way:
 msrest itself could not send cards.py's CardContent, which it does not know as a dict.
+
+msrest sends through `requests` on worker threads by default, which under load fight the
+event loop for the GIL; the reused clients send with aiohttp on the loop instead, and fetch
+their token (synchronous in botframework) on a thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
+import aiohttp
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector import ConnectorClient
@@ -30,8 +36,14 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
+from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline
+from msrest.pipeline.aiohttp import AioHTTPSender
+from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import Model, Serializer
+from msrest.universal_http.aiohttp import AioHttpClientResponse
+from msrest.universal_http.aiohttp import AioHTTPSender as AioHTTPDriver
 
+SEND_TIMEOUT = 20  # seconds for one call to the connector
 KEPT = 64  # services (Teams has a handful per region); the oldest unused goes first
 
 
@@ -53,7 +65,8 @@ class _Reused(ConnectorFactory):
             client = _faster(await self.inner.create(service_url, audience))  # type: ignore[arg-type]
             self.clients[key] = client
             while len(self.clients) > KEPT:
-                self.clients.popitem(last=False)
+                _, oldest = self.clients.popitem(last=False)
+                await _close(oldest)
         self.clients.move_to_end(key)
         return client
 
@@ -88,9 +101,52 @@ class _WireSerializer(Serializer):
         return super().body(data, data_type, **kwargs)
 
 
+class _AioHTTPDriver(AioHTTPDriver):
+    """msrest's aiohttp driver, sending the body and headers (its own leaves them out)."""
+
+    def __init__(self) -> None:  # the parent passes aiohttp a `loop`, which it no longer takes
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT))
+
+    async def send(self, request: Any, **config: Any) -> AioHttpClientResponse:
+        result = await self._session.request(
+            request.method, request.url, data=request.data, headers=dict(request.headers)
+        )
+        response = AioHttpClientResponse(request, result)
+        await response.load_body()
+        return response
+
+
+class _Bearer(AsyncHTTPPolicy):
+    """The Bot Framework token on each request, fetched off the event loop (botframework's
+    credentials fetch and cache it synchronously); none in the Emulator's anonymous mode."""
+
+    def __init__(self, credentials: Any) -> None:
+        super().__init__()
+        self.credentials = credentials
+
+    async def send(self, request: Any, **kwargs: Any) -> Any:
+        credentials = self.credentials
+        if credentials is not None and credentials._should_set_token(None):
+            token = await asyncio.to_thread(credentials.get_access_token)
+            request.http_request.headers["Authorization"] = f"Bearer {token}"
+        return await self.next.send(request, **kwargs)
+
+
 def _faster(client: ConnectorClient) -> ConnectorClient:
     # The operations keep their own serializer; only activities take the short way.
     client.conversations._serialize = _WireSerializer(client.conversations._serialize.dependencies)
+    # msrest's default sends through `requests` on worker threads, which fight the event
+    # loop for the GIL under load; aiohttp sends on the loop itself.
+    config = client.config
+    config.pipeline = AsyncPipeline(
+        [
+            config.user_agent_policy,
+            _Bearer(config.credentials),
+            RawDeserializer(),
+            config.http_logger_policy,
+        ],
+        AioHTTPSender(_AioHTTPDriver()),
+    )
     return client
 
 
@@ -116,11 +172,21 @@ class ReusedConnectorsAuthentication(ConfigurationBotFrameworkAuthentication):
             result.connector_factory = _Reused(result.connector_factory, self._clients, app)
         return result
 
+    async def close(self) -> None:
+        """Closes the connections the reused clients keep open."""
+        while self._clients:
+            _, client = self._clients.popitem()
+            await _close(client)
+
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         app = _app_of(claims_identity)
         if app not in self._token_clients:
             self._token_clients[app] = await super().create_user_token_client(claims_identity)
         return self._token_clients[app]
+
+
+async def _close(client: ConnectorClient) -> None:
+    await client.config.pipeline.__aexit__(None, None, None)
 
 
 def _app_of(identity: ClaimsIdentity | None) -> str:
