@@ -105,9 +105,14 @@ class Nudges:
         unit were within the window, their manager is prompted."""
         store = self.services.store
         now = self._now()
-        await store.interests.upsert(
-            Interest(id=new_id(), person_id=person.id, solution_id=solution.id, at=now)
-        )
+        # One record per person and solution, its time the latest ask: the collection stays
+        # as small as the directory allows, and most repeat questions write nothing.
+        key = f"{person.id}:{solution.id}"
+        earlier = await store.interests.get(key)
+        if earlier is None or now - earlier.at > timedelta(days=1):
+            await store.interests.upsert(
+                Interest(id=key, person_id=person.id, solution_id=solution.id, at=now)
+            )
         since = now - timedelta(days=self.rules.window_days)
         askers = {
             i.person_id

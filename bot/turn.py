@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -39,6 +39,27 @@ class Services:
     # What askers picked between near-tied answers: folded question → solution id.
     picks: dict[str, str] = field(default_factory=dict)
     nudges: Nudges | None = None  # prompts to managers; the core sets it
+    _directory: tuple[Hashable, dict[str, Person]] | None = field(
+        default=None, init=False, repr=False
+    )
+
+    async def person_for(self, platform: str, user_id: str, email: str = "") -> Person | None:
+        """The people directory's entry for a chat user, by platform id or email. The look-up
+        table is rebuilt only when the directory changed, as this runs for every question."""
+        version = await self.store.people.version()
+        if self._directory is None or self._directory[0] != version:
+            table: dict[str, Person] = {}
+            for person in await self.store.people.all():
+                for name in ("slack", "teams", "console"):
+                    if found := person.platform_id(name):
+                        table.setdefault(f"{name}:{found}", person)
+                if person.email:
+                    table.setdefault(f"email:{person.email.casefold()}", person)
+            self._directory = (version, table)
+        table = self._directory[1]
+        return table.get(f"{platform}:{user_id}") or (
+            table.get(f"email:{email.casefold()}") if email else None
+        )
 
     async def tell_manager(self, person: Person | None, solution: Solution, *, why: str) -> None:
         if person is not None and self.nudges is not None:
@@ -86,10 +107,7 @@ class Turn:
     async def person(self) -> Person | None:
         """The sender's entry in the people directory, if any."""
         m = self.message
-        for person in await self.store.people.all():
-            if person.platform_id(m.platform) == m.user_id or (m.email and person.email == m.email):
-                return person
-        return None
+        return await self.services.person_for(m.platform, m.user_id, m.email)
 
     def payload_text(self, name: str, *, limit: int = 1000) -> str:
         payload = self.message.payload
