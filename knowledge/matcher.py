@@ -356,9 +356,12 @@ class Matcher:
             # fairly specific known word: it may be a name, a misspelling or chat.
             idf = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
             weights += idf
-            total += idf * best
-            evidence += idf * (best > 0)
-            covered.append(best > 0)
+            # In place: these run over every solution for every word of every question.
+            hits = best > 0
+            best *= idf
+            total += best
+            np.add(evidence, idf, out=evidence, where=hits)
+            covered.append(hits)
         # Two views of the same sum: the share of the question covered, which long chatty
         # questions lose to words no solution uses, and the absolute evidence (plain BM25),
         # which short questions lack. Their geometric mean needs a fair amount of both.
