@@ -15,7 +15,10 @@ HOLDOUT = Path(__file__).with_name("eval") / "holdout.jsonl"
 # A second one, written blind from the demo solutions alone once the first had been looked
 # at (in aggregate) while developing; its unanswerable questions are near misses.
 HOLDOUT2 = Path(__file__).with_name("eval") / "holdout2.jsonl"
-HOLDOUTS = {"hold-out set 1": HOLDOUT, "hold-out set 2": HOLDOUT2}
+# A third, 140 questions written blind by someone else from the demo solutions alone, 40
+# of them unanswerable (half near misses, half ordinary out-of-scope questions).
+HOLDOUT3 = Path(__file__).with_name("eval") / "holdout3.jsonl"
+HOLDOUTS = {"hold-out set 1": HOLDOUT, "hold-out set 2": HOLDOUT2, "hold-out set 3": HOLDOUT3}
 TOP = 3
 Ranked = list[tuple[str, float]]  # solution ids with scores, best first
 

@@ -27,16 +27,18 @@ from rapidfuzz import fuzz, process
 
 from benchmarks.evalset import (
     HOLDOUTS,
+    TOP,
     Question,
     Ranked,
     balanced,
     load_questions,
     quality,
+    rank_of,
     shown_above,
 )
 from benchmarks.synthetic import scaled_solutions
 from knowledge.kb import demo_solutions
-from knowledge.matcher import Matcher
+from knowledge.matcher import Matcher, unexplained_by_all
 from knowledge.solutions import Solution
 
 
@@ -61,6 +63,11 @@ class Spred(System):
 
     def rank(self, question: str) -> Ranked:
         return [(m.solution.id, m.score) for m in self.matcher.search(question, top=10)]
+
+    def admits(self, question: str) -> tuple[bool, bool]:
+        """Whether Spred shows answers, and whether it names words none of them mentions."""
+        shown = self.matcher.search(question, top=TOP)
+        return bool(shown), bool(unexplained_by_all(shown))
 
 
 class FuzzyTitles(System):
@@ -207,6 +214,28 @@ def print_quality(table: Table, questions: list[Question], *, title: str) -> Non
         print(f"| {kind} ({n}) | " + " | ".join(cells) + " |")
 
 
+def print_admissions(spred: Spred, sets: dict[str, list[Question]]) -> None:
+    """Answers above the threshold that name a telling word of the question none of them
+    mentions ("none of them mention “byggetilladelser”"): how often a near miss is owned up
+    to in the reply, and how often a right answer carries the note too."""
+    print("\n## Spred's answers that say which words none of them mentions\n")
+    print("| set | unanswerable, answered | … naming the missing words | right answers shown "
+          "| … with that note |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|")
+    for name, questions in sets.items():
+        wrong = noted_wrong = right = noted_right = 0
+        for question in questions:
+            shown, noted = spred.admits(question.q)
+            if not shown:
+                continue
+            if not question.expected:
+                wrong, noted_wrong = wrong + 1, noted_wrong + noted
+            elif rank_of(question, shown_above(spred.rank(question.q), spred.threshold)[:TOP]):
+                right, noted_right = right + 1, noted_right + noted
+        unanswerable = sum(not q.expected for q in questions)
+        print(f"| {name} | {wrong} of {unanswerable} | {noted_wrong} | {right} | {noted_right} |")
+
+
 def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -245,9 +274,11 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
 def main(sizes: Sequence[int] = (0, 10_000, 100_000)) -> None:
     questions = load_questions()
     holdouts = {name: load_questions(path) for name, path in HOLDOUTS.items() if path.exists()}
-    systems: list[System] = [Spred(), FuzzyTitles(), PlainBM25(), StemmedBM25s()]
+    spred = Spred()
+    systems: list[System] = [spred, FuzzyTitles(), PlainBM25(), StemmedBM25s()]
     development, held_out = evaluate(systems, questions, holdouts)
     print_quality(development, questions, title="development set (thresholds calibrated here)")
     for name, table in held_out.items():
         print_quality(table, holdouts[name], title=f"{name} (never used for tuning)")
+    print_admissions(spred, {"development set": questions} | holdouts)
     speed(sizes, questions)

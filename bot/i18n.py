@@ -175,6 +175,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Afprøvede løsninger på “{question}”:",
         "Proven solutions for “{question}”:",
     ),
+    # A near miss, or words the knowledge base puts differently: say which words no answer
+    # shown covers, rather than let the answers pass for a match on them.
+    "answers_unexplained": (
+        "Afprøvede løsninger på “{question}” – ingen af dem nævner {words}:",
+        "Proven solutions for “{question}” – none of them mention {words}:",
+    ),
+    "answer_unexplained": (
+        "En afprøvet løsning på “{question}” – den nævner ikke {words}:",
+        "A proven solution for “{question}” – it does not mention {words}:",
+    ),
+    "or": ("eller", "or"),
     "more_answers": ("Flere løsninger på “{question}”:", "More solutions for “{question}”:"),
     "no_more": (
         "Der er ikke flere gode match på “{question}”. Prøv at formulere det på en anden måde.",
@@ -194,6 +205,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "will_notify": (
         "Det gør jeg. Du hører fra mig, når en løsning matcher dit spørgsmål.",
         "I will. You will hear from me when a solution matches your question.",
+    ),
+    "near_tie_unexplained": (
+        "Ingen af dem nævner {words}. Mente du “{first}” eller “{second}” – eller ingen af dem?",
+        "Neither mentions {words}. Did you mean “{first}” or “{second}” – or neither?",
     ),
     "near_tie": (
         "Mente du “{first}” eller “{second}” – eller ingen af dem?",

@@ -44,6 +44,7 @@ def match_line(rank: int, match: Match) -> str:
         f"{rank}. {s.title} — {s.organization} (score {match.score:.2f})\n"
         f"   {result_text(s.key_result)}\n"
         f"   id: {s.id}; matched: {', '.join(match.terms)}"
+        + (f"; not mentioned: {', '.join(match.unexplained)}" if match.unexplained else "")
     )
 
 

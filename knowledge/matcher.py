@@ -16,15 +16,17 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from knowledge.common import common_form, load_common_words
 from knowledge.index import Scores, TermBatch, TermIndex, weigh_documents
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import Solution
@@ -56,6 +58,12 @@ UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a soluti
 DEFAULT_THRESHOLD = 0.21
 log = logging.getLogger(__name__)
 
+# The least similarity of a form that names a word: a compound it starts or ends, or its
+# most specific part ("fald" in "faldforebyggelse"), but not a lesser part.
+NAMED = PART_OF_COMPOUND
+MIN_TELLING = 3  # letters; shorter words ("it", "tv") say too little to name as missing
+_COMMON = load_common_words()
+
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
 MAX_WORKERS = 8
 
@@ -65,6 +73,21 @@ class Match:
     solution: Solution
     score: float
     terms: tuple[str, ...]  # the words of the question the solution covers: why it matched
+    # Telling words of the question the solution does not cover (not common, not numbers):
+    # what a near miss is about ("byggetilladelser" against waiting times for aids), or a
+    # word the knowledge base says differently. A reply can name them honestly.
+    unexplained: tuple[str, ...] = ()
+
+
+def unexplained_by_all(matches: Sequence[Match]) -> tuple[str, ...]:
+    """The question's telling words that none of these matches covers, in question order:
+    what a reply should admit it found nothing about."""
+    if not matches:
+        return ()
+    missing = dict.fromkeys(matches[0].unexplained)
+    for match in matches[1:]:
+        missing = {w: None for w in missing if w in match.unexplained}
+    return tuple(missing)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,6 +161,7 @@ def _facet_value(value: str) -> str:
 class Matcher:
     def __init__(self, *, lexicon: Lexicon | None = None, threshold: float = DEFAULT_THRESHOLD):
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        self.common = _COMMON
         self.threshold = threshold
         self.index = TermIndex()
         self._solutions: dict[str, Solution] = {}
@@ -194,8 +218,12 @@ class Matcher:
         text = " ".join(fold(w) for c in concepts for w in c.words)
         # A short question is much like the title it wants; a long chatty one is not.
         fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
+        telling = [self._telling(c) for c in concepts]
+        named = {
+            i: self._named(concept, leaders) for i, concept in enumerate(concepts) if telling[i]
+        }
         ranked = []
-        for slot in leaders:
+        for rank, slot in enumerate(leaders):
             term_score = float(scores[slot])
             if term_score <= 0:
                 break
@@ -203,12 +231,43 @@ class Matcher:
             assert doc_id is not None
             similarity = fuzz.token_set_ratio(text, self._text_of(doc_id)) / 100
             score = term_score * (1 - fuzzy_share + fuzzy_share * similarity)
-            words = tuple(
-                w for c, hits in zip(concepts, covered, strict=True) if hits[slot] for w in c.words
+            words: list[str] = []
+            unexplained: list[str] = []
+            for i, (concept, hits) in enumerate(zip(concepts, covered, strict=True)):
+                if hits[slot]:
+                    words.extend(concept.words)
+                if i in named and not named[i][rank]:
+                    unexplained.extend(w for w in concept.words if self._telling_word(w))
+            ranked.append(
+                Match(self._solutions[doc_id], round(score, 4), tuple(words), tuple(unexplained))
             )
-            ranked.append(Match(self._solutions[doc_id], round(score, 4), words))
         ranked.sort(key=lambda m: -m.score)
         return [m for m in ranked[:top] if m.score >= self.threshold]
+
+    def _named(self, concept: Concept, slots: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        """Which of these solutions name the concept in one of its close forms; a lesser
+        part of a compound ("tilladelse" in "byggetilladelser") does not count."""
+        named = np.zeros(len(slots), dtype=bool)
+        for phrase, similarity in concept.alternatives.items():
+            if similarity < NAMED:
+                continue
+            inside = np.ones(len(slots), dtype=bool)
+            for term in phrase:
+                held, _ = self.index.saturation(term)  # live slots, ascending
+                at = np.minimum(np.searchsorted(held, slots), max(len(held) - 1, 0))
+                inside &= held[at] == slots if len(held) else False
+            named |= inside
+        return named
+
+    def _telling(self, concept: Concept) -> bool:
+        return any(self._telling_word(w) for w in concept.words)
+
+    def _telling_word(self, word: str) -> bool:
+        return (
+            len(word) >= MIN_TELLING
+            and not any(c.isdigit() for c in word)
+            and common_form(word) not in self.common
+        )
 
     def _text_of(self, doc_id: str) -> str:
         text = self._similar_text.get(doc_id)

@@ -422,6 +422,8 @@ def test_ask_human(kb: Workspace) -> None:
     assert "Traceback" not in run.err
     none = kb("ask", "kvantefysik", "på", "månen")  # several words make one question
     assert (none.code, none.out) == (0, NO_MATCH + "\n")
+    near = kb("ask", "kortere ventetid i hjemmeplejen på ladestandere")
+    assert near.out.splitlines()[2].endswith("; not mentioned: ladestandere")
 
 
 def test_ask_json(kb: Workspace) -> None:

@@ -238,3 +238,31 @@ async def test_each_show_more_button_continues_from_its_own_page(chat: Chat) -> 
     )
     await chat.act("more", {"q": "ventetid", "offset": 10_000})
     chat.expect("Den knap forstår jeg ikke")
+
+
+async def test_answers_that_miss_the_point_of_a_question_say_so(chat: Chat) -> None:
+    await chat.send("ventetid i hjemmeplejen på ladestandere")
+    answer = chat.expect("ingen af dem nævner “ladestandere”:")
+    assert answer.cards  # the nearest are still shown, and "did not help" records demand
+    await chat.press("Hjalp ikke")
+    chat.expect("efterspørgsel")
+
+
+async def test_a_near_tie_on_a_near_miss_says_so_too(chat: Chat) -> None:
+    await chat.send("sagsbehandlingstiden på byggetilladelser er alt for lang")
+    chat.expect("Ingen af dem nævner “byggetilladelser”. Mente du")
+    await chat.press("Ingen af dem")
+    chat.expect("efterspørgsel")
+
+
+async def test_answers_that_cover_the_question_carry_no_such_note(chat: Chat) -> None:
+    await chat.send("hvordan får vi ventetiden ned i hjemmeplejen?")
+    answer = chat.expect("Afprøvede løsninger på")
+    assert "nævner" not in answer.text
+
+
+async def test_the_note_names_at_most_three_words_in_english_too(chat: Chat) -> None:
+    await chat.send("english")
+    chat.expect("English")
+    await chat.send("ventetid i hjemmeplejen ladestandere elbiler vejrdata xylofoner")
+    chat.expect("none of them mention “ladestandere”, “elbiler” or “vejrdata”:")

@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.kb import demo_solutions
 from knowledge.lexicon import Lexicon, LexiconError, load_lexicon
-from knowledge.matcher import Filters, Matcher
+from knowledge.matcher import Filters, Matcher, unexplained_by_all
 from knowledge.text import MAX_QUERY_WORDS, danish_letters, fold, key, weigh_keys
 from tests.conftest import make_solution
 
@@ -143,6 +143,62 @@ def test_the_threshold_decides_what_is_shown(demo: Matcher) -> None:
     strict = Matcher(threshold=1.0, lexicon=demo.lexicon)
     strict.add_all(demo_solutions())
     assert strict.search("ventetid i hjemmeplejen") == []
+
+
+# Owning up to near misses: the telling words no answer covers.
+
+
+def test_a_near_miss_names_the_word_its_answers_leave_out(demo: Matcher) -> None:
+    question = "sagsbehandlingstiden på byggetilladelser er alt for lang"
+    shown = demo.search(question)
+    assert shown  # waiting times for aids share the words, so something is shown ...
+    assert unexplained_by_all(shown) == ("byggetilladelser",)  # ... and the reply can say so
+    assert all("sagsbehandlingstiden" in m.terms for m in shown)
+
+
+def test_a_question_its_answers_cover_names_nothing(demo: Matcher) -> None:
+    shown = demo.search("hvordan får vi ventetiden ned i hjemmeplejen?")
+    assert shown[0].unexplained == ()
+    assert unexplained_by_all(shown) == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["aeldre venter for laenge paa foerste besoeg fra hjemmeplejen",  # common, typed in ASCII
+     "gode erfaringer med sygefravær blandt hjemmehjælpere",  # everyday words
+     "ventetid hjemmepleje over 30 grader 2024"],  # numbers
+)  # fmt: skip
+def test_common_words_and_numbers_are_never_named(demo: Matcher, question: str) -> None:
+    named = {w for m in demo.search(question, top=10) for w in m.unexplained}
+    assert not named & {"laenge", "erfaringer", "blandt", "30", "2024", "grader"}
+
+
+def test_only_both_parts_or_the_telling_part_name_a_compound() -> None:
+    permits = [
+        make_solution(f"tilladelse-{i}", title=f"Tilladelser til udeservering {i}",
+                      summary="Tilladelser gives på en dag.", tags=["tilladelse"])
+        for i in range(4)
+    ]  # fmt: skip
+    matcher = Matcher(threshold=0.0)
+    matcher.add_all(
+        [*permits,
+         make_solution("nybyggeri", title="Bygge boliger hurtigere",
+                       summary="Vi bygger boliger på rekordtid.", tags=["bygge"]),
+         make_solution("begge", title="Bygge med tilladelse",
+                       summary="Alt om at bygge med en tilladelse.", tags=["bygge", "tilladelse"])]
+    )  # fmt: skip
+    found = {m.solution.id: m.unexplained for m in matcher.search("byggetilladelser", top=10)}
+    assert found["begge"] == ()  # both parts
+    assert found["nybyggeri"] == ()  # the rarer part, which carries the meaning
+    assert found["tilladelse-0"] == ("byggetilladelser",)  # only the common part
+
+
+def test_only_words_every_answer_leaves_out_are_admitted(demo: Matcher) -> None:
+    first, second = demo.search("ventetid hjemmepleje rollator badebænk", top=2)
+    a = replace(first, unexplained=("rollator", "badebænk"))
+    b = replace(second, unexplained=("badebænk",))
+    assert unexplained_by_all([a, b]) == ("badebænk",)
+    assert unexplained_by_all([]) == ()
 
 
 def test_a_huge_paste_is_cut_to_a_bounded_question(demo: Matcher) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.cards import adaptations_of, adopters_of, card
 from bot.messages import Action, Choice, Reply
 from bot.turn import Refusal, Turn
-from knowledge.matcher import Match
+from knowledge.matcher import Match, unexplained_by_all
 from knowledge.records import Demand, Feedback, new_id
 from knowledge.store import Store
 from knowledge.text import MAX_QUERY_CHARS, question_key
@@ -19,6 +19,7 @@ DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely
 NEAR_TIE = 0.02
 PAYLOAD_QUESTION = 500  # characters of the question a button carries (Slack allows 2,000)
 SHOWN_QUESTION = 120  # characters of the question a reply quotes
+NAMED_UNEXPLAINED = 3  # words a reply names as covered by none of its answers
 
 
 def quoted(question: str) -> str:
@@ -46,6 +47,9 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         return [Reply(text=turn.say("no_more", question=quoted(question)))]
     more = len(matches) > offset + PAGE and offset + PAGE < DEEPEST
     heading = "answers" if offset == 0 else "more_answers"
+    unexplained = list(unexplained_by_all(page))[:NAMED_UNEXPLAINED]
+    if unexplained and offset == 0:
+        heading = "answers_unexplained" if len(page) > 1 else "answer_unexplained"
     if offset == 0 and turn.services.nudges is not None:
         me = await turn.person()
         if me is not None:
@@ -54,7 +58,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     adapted = adaptations_of(await turn.store.adaptations.all(), turn.language)
     return [
         Reply(
-            text=turn.say(heading, question=quoted(question)),
+            text=turn.say(heading, question=quoted(question), words=_listed(turn, unexplained)),
             cards=tuple(
                 card(
                     m.solution,
@@ -68,6 +72,13 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
             actions=_answer_actions(turn, question, page[0], more=more, offset=offset),
         )
     ]
+
+
+def _listed(turn: Turn, words: list[str]) -> str:
+    quoted_words = [f"“{w}”" for w in words]
+    if len(quoted_words) < 2:
+        return "".join(quoted_words)
+    return f"{', '.join(quoted_words[:-1])} {turn.say('or')} {quoted_words[-1]}"
 
 
 def _answer_actions(
@@ -109,7 +120,13 @@ def _which_did_you_mean(turn: Turn, question: str, tied: list[Match]) -> Reply:
         *(Action(id="pick", label=s.title, payload={"q": q, "solution": s.id}) for s in tied_ones),
         Action(id="pick_none", label=turn.say("none_of_these"), payload={"q": q}),
     )
-    text = turn.say("near_tie", first=first.title, second=second.title)
+    unexplained = list(unexplained_by_all(tied))[:NAMED_UNEXPLAINED]
+    text = turn.say(
+        "near_tie_unexplained" if unexplained else "near_tie",
+        first=first.title,
+        second=second.title,
+        words=_listed(turn, unexplained),
+    )
     return Reply(text=text, choice=Choice(label=text, options=options))
 
 
