@@ -46,6 +46,9 @@ def load_common_words() -> frozenset[str]:
     return frozenset(found)
 
 
+COMMON_WORDS = load_common_words()
+
+
 def write_lists(directory: Path, *, zipf: float = MIN_ZIPF) -> None:
     """Regenerates the shipped lists from wordfreq (a maintainer's step, not a runtime one)."""
     from wordfreq import get_frequency_dict  # only here: wordfreq is not a runtime dependency

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from knowledge.common import common_form, load_common_words
+from knowledge.common import COMMON_WORDS, common_form
 from knowledge.index import Scores, TermBatch, TermIndex, weigh_documents
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import Solution
@@ -61,8 +61,8 @@ log = logging.getLogger(__name__)
 # The least similarity of a form that names a word: a compound it starts or ends, or its
 # most specific part ("fald" in "faldforebyggelse"), but not a lesser part.
 NAMED = PART_OF_COMPOUND
+Hits = npt.NDArray[np.bool_]  # per solution slot: whether a concept reaches it
 MIN_TELLING = 3  # letters; shorter words ("it", "tv") say too little to name as missing
-_COMMON = load_common_words()
 
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
 MAX_WORKERS = 8
@@ -152,6 +152,15 @@ def _facets(solution: Solution) -> Iterable[tuple[str, str]]:
     yield ("statuses", solution.status)
 
 
+def _telling(word: str) -> bool:
+    """Whether a word of a question says what it is about, so an answer should name it."""
+    return (
+        len(word) >= MIN_TELLING
+        and not any(c.isdigit() for c in word)
+        and common_form(word) not in COMMON_WORDS
+    )
+
+
 @lru_cache(maxsize=4096)
 def _facet_value(value: str) -> str:
     """Filter values compare folded ("aeldrepleje" selects "ældrepleje"); they repeat a lot."""
@@ -161,7 +170,6 @@ def _facet_value(value: str) -> str:
 class Matcher:
     def __init__(self, *, lexicon: Lexicon | None = None, threshold: float = DEFAULT_THRESHOLD):
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
-        self.common = _COMMON
         self.threshold = threshold
         self.index = TermIndex()
         self._solutions: dict[str, Solution] = {}
@@ -218,56 +226,69 @@ class Matcher:
         text = " ".join(fold(w) for c in concepts for w in c.words)
         # A short question is much like the title it wants; a long chatty one is not.
         fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
-        telling = [self._telling(c) for c in concepts]
-        named = {
-            i: self._named(concept, leaders) for i, concept in enumerate(concepts) if telling[i]
-        }
-        ranked = []
-        for rank, slot in enumerate(leaders):
+        ranked: list[tuple[float, int]] = []
+        for slot in leaders:
             term_score = float(scores[slot])
             if term_score <= 0:
                 break
             doc_id = self.index.doc_id(int(slot))
             assert doc_id is not None
             similarity = fuzz.token_set_ratio(text, self._text_of(doc_id)) / 100
-            score = term_score * (1 - fuzzy_share + fuzzy_share * similarity)
+            ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), int(slot)))
+        ranked.sort(key=lambda pair: -pair[0])
+        shown = [(score, slot) for score, slot in ranked[:top] if score >= self.threshold]
+        return self._matches(concepts, covered, shown)
+
+    def _matches(
+        self, concepts: list[Concept], covered: list[Hits], shown: list[tuple[float, int]]
+    ) -> list[Match]:
+        """The matches shown, each with the words it covers and the telling ones it does not
+        name; worked out for these few solutions only."""
+        slots = np.array([slot for _, slot in shown], dtype=np.intp)
+        telling = [tuple(w for w in c.words if _telling(w)) for c in concepts]
+        named = {
+            i: self._named(concepts[i], slots, covered[i])
+            for i, words in enumerate(telling)
+            if words
+        }
+        matches = []
+        for row, (score, slot) in enumerate(shown):
             words: list[str] = []
             unexplained: list[str] = []
             for i, (concept, hits) in enumerate(zip(concepts, covered, strict=True)):
                 if hits[slot]:
                     words.extend(concept.words)
-                if i in named and not named[i][rank]:
-                    unexplained.extend(w for w in concept.words if self._telling_word(w))
-            ranked.append(
+                if i in named and not named[i][row]:
+                    unexplained.extend(telling[i])
+            doc_id = self.index.doc_id(slot)
+            assert doc_id is not None
+            matches.append(
                 Match(self._solutions[doc_id], round(score, 4), tuple(words), tuple(unexplained))
             )
-        ranked.sort(key=lambda m: -m.score)
-        return [m for m in ranked[:top] if m.score >= self.threshold]
+        return matches
 
-    def _named(self, concept: Concept, slots: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    def _named(self, concept: Concept, slots: npt.NDArray[np.intp], hits: Hits) -> Hits:
         """Which of these solutions name the concept in one of its close forms; a lesser
         part of a compound ("tilladelse" in "byggetilladelser") does not count."""
         named = np.zeros(len(slots), dtype=bool)
+        open_ = hits[slots]  # a solution the concept does not reach names nothing
+        # Most are named by the first forms (the word's own stems), so this stops early.
         for phrase, similarity in concept.alternatives.items():
+            if not open_.any():
+                break
             if similarity < NAMED:
                 continue
-            inside = np.ones(len(slots), dtype=bool)
+            inside = open_.copy()
             for term in phrase:
                 held, _ = self.index.saturation(term)  # live slots, ascending
-                at = np.minimum(np.searchsorted(held, slots), max(len(held) - 1, 0))
-                inside &= held[at] == slots if len(held) else False
+                if not len(held):
+                    inside[:] = False
+                    break
+                at = np.minimum(np.searchsorted(held, slots), len(held) - 1)
+                inside &= held[at] == slots
             named |= inside
+            open_ &= ~inside
         return named
-
-    def _telling(self, concept: Concept) -> bool:
-        return any(self._telling_word(w) for w in concept.words)
-
-    def _telling_word(self, word: str) -> bool:
-        return (
-            len(word) >= MIN_TELLING
-            and not any(c.isdigit() for c in word)
-            and common_form(word) not in self.common
-        )
 
     def _text_of(self, doc_id: str) -> str:
         text = self._similar_text.get(doc_id)
@@ -384,7 +405,7 @@ class Matcher:
             return whole, COMPOUND_PARTS
         return one_part, PART_OF_COMPOUND
 
-    def _term_scores(self, concepts: list[Concept]) -> tuple[Scores, list[Scores]]:
+    def _term_scores(self, concepts: list[Concept]) -> tuple[Scores, list[Hits]]:
         size = self.index.capacity
         total = np.zeros(size, dtype=np.float32)
         covered = []
