@@ -64,10 +64,10 @@ class Spred(System):
     def rank(self, question: str) -> Ranked:
         return [(m.solution.id, m.score) for m in self.matcher.search(question, top=10)]
 
-    def admits(self, question: str) -> tuple[bool, bool]:
-        """Whether Spred shows answers, and whether it names words none of them mentions."""
+    def admits(self, question: str) -> tuple[list[str], bool]:
+        """The answers Spred shows, and whether it names words none of them mentions."""
         shown = self.matcher.search(question, top=TOP)
-        return bool(shown), bool(unexplained_by_all(shown))
+        return [m.solution.id for m in shown], bool(unexplained_by_all(shown))
 
 
 class FuzzyTitles(System):
@@ -230,7 +230,7 @@ def print_admissions(spred: Spred, sets: dict[str, list[Question]]) -> None:
                 continue
             if not question.expected:
                 wrong, noted_wrong = wrong + 1, noted_wrong + noted
-            elif rank_of(question, shown_above(spred.rank(question.q), spred.threshold)[:TOP]):
+            elif rank_of(question, shown):
                 right, noted_right = right + 1, noted_right + noted
         unanswerable = sum(not q.expected for q in questions)
         print(f"| {name} | {wrong} of {unanswerable} | {noted_wrong} | {right} | {noted_right} |")

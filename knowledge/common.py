@@ -51,7 +51,12 @@ COMMON_WORDS = load_common_words()
 
 def write_lists(directory: Path, *, zipf: float = MIN_ZIPF) -> None:
     """Regenerates the shipped lists from wordfreq (a maintainer's step, not a runtime one)."""
-    from wordfreq import get_frequency_dict  # only here: wordfreq is not a runtime dependency
+    try:  # only here: wordfreq is not a runtime dependency
+        from wordfreq import get_frequency_dict
+    except ImportError:
+        raise SystemExit(
+            "python -m knowledge.common needs wordfreq: run `make install-bench` first"
+        ) from None
 
     lowest = 10 ** (zipf - 9)  # Zipf is log10 of frequency per billion words
     for language in LANGUAGES:

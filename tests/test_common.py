@@ -34,3 +34,12 @@ def test_the_lists_are_made_from_wordfreq_above_the_zipf_line(
     english = (tmp_path / "common.en.txt").read_text(encoding="utf-8").splitlines()
     assert [w for w in danish if not w.startswith("#")] == ["længe", "og"]  # no digits, no "x"
     assert [w for w in english if not w.startswith("#")] == ["because"]
+
+
+def test_making_the_lists_without_wordfreq_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "wordfreq", None)  # as if not installed
+    with pytest.raises(SystemExit, match="make install-bench"):
+        write_lists(tmp_path)
+    assert list(tmp_path.iterdir()) == []

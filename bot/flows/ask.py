@@ -47,8 +47,8 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         return [Reply(text=turn.say("no_more", question=quoted(question)))]
     more = len(matches) > offset + PAGE and offset + PAGE < DEEPEST
     heading = "answers" if offset == 0 else "more_answers"
-    unexplained = list(unexplained_by_all(page))[:NAMED_UNEXPLAINED]
-    if unexplained and offset == 0:
+    missing = _not_mentioned(turn, page) if offset == 0 else ""  # said once, on page one
+    if missing:
         heading = "answers_unexplained" if len(page) > 1 else "answer_unexplained"
     if offset == 0 and turn.services.nudges is not None:
         me = await turn.person()
@@ -58,7 +58,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     adapted = adaptations_of(await turn.store.adaptations.all(), turn.language)
     return [
         Reply(
-            text=turn.say(heading, question=quoted(question), words=_listed(turn, unexplained)),
+            text=turn.say(heading, question=quoted(question), words=missing),
             cards=tuple(
                 card(
                     m.solution,
@@ -74,11 +74,13 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     ]
 
 
-def _listed(turn: Turn, words: list[str]) -> str:
-    quoted_words = [f"“{w}”" for w in words]
-    if len(quoted_words) < 2:
-        return "".join(quoted_words)
-    return f"{', '.join(quoted_words[:-1])} {turn.say('or')} {quoted_words[-1]}"
+def _not_mentioned(turn: Turn, shown: list[Match]) -> str:
+    """The question's telling words none of the answers shown mentions, as a reply lists
+    them ("“a”, “b” eller “c”"); "" when they cover them all."""
+    words = [f"“{w}”" for w in unexplained_by_all(shown)[:NAMED_UNEXPLAINED]]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {turn.say('or')} {words[-1]}"
 
 
 def _answer_actions(
@@ -120,12 +122,12 @@ def _which_did_you_mean(turn: Turn, question: str, tied: list[Match]) -> Reply:
         *(Action(id="pick", label=s.title, payload={"q": q, "solution": s.id}) for s in tied_ones),
         Action(id="pick_none", label=turn.say("none_of_these"), payload={"q": q}),
     )
-    unexplained = list(unexplained_by_all(tied))[:NAMED_UNEXPLAINED]
+    missing = _not_mentioned(turn, tied)
     text = turn.say(
-        "near_tie_unexplained" if unexplained else "near_tie",
+        "near_tie_unexplained" if missing else "near_tie",
         first=first.title,
         second=second.title,
-        words=_listed(turn, unexplained),
+        words=missing,
     )
     return Reply(text=text, choice=Choice(label=text, options=options))
 
