@@ -39,8 +39,12 @@ class NudgeRules:
 
         quiet = env.get("SPRED_QUIET_HOURS", "").strip() or "17-8"
         start, _, end = quiet.partition("-")
-        if not (start.isdigit() and end.isdigit() and int(start) < 24 and int(end) < 24):
-            raise ConfigError(f"SPRED_QUIET_HOURS must look like 17-8 (from-until), not {quiet!r}")
+        # Quiet hours run over midnight; "8-17" would leave no working hour at all.
+        if not (start.isdigit() and end.isdigit() and int(end) < int(start) < 24):
+            raise ConfigError(
+                "SPRED_QUIET_HOURS must look like 17-8: quiet from 17 until 8 the next "
+                f"morning, the first hour later than the second, not {quiet!r}"
+            )
         return cls(
             group=number("SPRED_NUDGE_GROUP", 2, 1, 100),
             follow_up_days=number("SPRED_FOLLOW_UP_DAYS", 14, 1, 365),

@@ -190,9 +190,14 @@ class Core:
             argument = words[length]
             first = argument.split(maxsplit=1)[0]
             # "ret mange ventetider" is a question; "ret hurtig-opstart titel" is a command.
+            # An id-like word that names no solution is an admin's typo to point out, but
+            # anyone else's question ("fjern e-mail spam").
             if needs_id and not (
                 _ID.fullmatch(first)
-                and ("-" in first or await turn.store.solutions.get(first) is not None)
+                and (
+                    ("-" in first and turn.is_admin)
+                    or await turn.store.solutions.get(first) is not None
+                )
             ):
                 continue
             return await handler(turn, argument)

@@ -23,7 +23,8 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
     for demand in await kb.store.demand.all():
         if demand.status is not DemandStatus.OPEN:
             continue
-        matches = kb.ask(demand.question, top=1)
+        found = kb.ask(demand.question, top=len(demand.rejected) + 1)
+        matches = [m for m in found if m.solution.id not in demand.rejected]
         if not matches:
             continue
         solution = matches[0].solution

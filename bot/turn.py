@@ -116,6 +116,18 @@ class Turn:
             raise Refusal("unknown_action")
         return value
 
+    def payload_ids(self, name: str, *, most: int) -> tuple[str, ...]:
+        """Solution ids a button carries (absent on buttons older than the field: none);
+        anything else is a tampered button."""
+        payload = self.message.payload
+        value = payload.get(name, []) if isinstance(payload, Mapping) else []
+        if not isinstance(value, list) or len(value) > most:
+            raise Refusal("unknown_action")
+        for ref in value:
+            if not isinstance(ref, str) or len(ref) > MAX_ID or not SLUG.fullmatch(ref):
+                raise Refusal("unknown_action")
+        return tuple(value)
+
     async def solution_from_payload(self, payload: Payload | None = None) -> Solution:
         """The solution a button names; refuses stale and tampered buttons plainly."""
         payload = self.message.payload if payload is None else payload

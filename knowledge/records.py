@@ -137,6 +137,8 @@ class Demand(Record):
     answered_at: datetime | None = None
     notify: bool = False  # the asker asked to be told when an answer arrives
     language: str = "da"  # the asker's, for that message
+    # Solutions the asker was shown and said did not help: never the answer to this demand.
+    rejected: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

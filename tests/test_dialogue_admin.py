@@ -125,6 +125,10 @@ async def test_only_admins_may_maintain_and_a_forged_payload_does_not_make_one(
 async def test_a_question_that_starts_like_a_command_is_still_a_question(chat: Chat) -> None:
     await chat.send("fjern ventetiden i hjemmeplejen")
     chat.expect("Afprøvede løsninger")
+    for question in ("fjern e-mail spam fra borgere", "ret covid-19 test i hjemmeplejen"):
+        await chat.send(question)  # a hyphenated word naming no solution: still a question
+        reply = chat.expect()
+        assert "Det kan kun admins" not in reply.text
 
 
 async def test_edit_one_field_and_retire(admin: Chat, chat: Chat, core: Core) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core import Core
-from bot.flows.ask import NEAR_TIE
+from bot.demand import answer_demand
+from bot.flows.ask import DEEPEST, NEAR_TIE, PAGE
 from bot.messages import Reply
 from knowledge.records import DemandStatus
 from tests.conftest import Clock
-from tests.dialogue import Chat
+from tests.dialogue import Chat, Inbox
 
 
 async def test_a_question_gets_cards_with_result_origin_contact_and_why(chat: Chat) -> None:
@@ -56,6 +57,20 @@ async def test_more_shows_the_next_answers_and_then_says_there_are_no_more(chat:
             break
     else:
         raise AssertionError("'mere' never ran out")
+
+
+async def test_typing_more_never_shows_an_answer_twice_and_runs_out(chat: Chat) -> None:
+    await chat.send("skole elever unge familie")  # more matches than "more" goes through
+    seen = [c.solution_id for c in chat.expect("Afprøvede løsninger").cards]
+    for _ in range(DEEPEST // PAGE + 1):
+        await chat.send("mere")
+        reply = chat.expect()
+        if "ikke flere" in reply.text:
+            break
+        seen += [c.solution_id for c in reply.cards]
+    else:
+        raise AssertionError("'mere' never ran out")
+    assert len(seen) == len(set(seen)) == DEEPEST
 
 
 async def test_more_without_a_question_says_what_to_do(chat: Chat) -> None:
@@ -163,6 +178,41 @@ async def test_neither_of_a_near_tie_records_demand(chat: Chat, core: Core) -> N
     chat.expect("Jeg kender ingen afprøvet løsning")
     [demand] = await core.services.store.demand.all()
     assert demand.question == question
+
+
+async def test_answers_the_asker_rejected_never_close_their_demand(chat: Chat, core: Core) -> None:
+    await chat.send("sygefravær")
+    shown = {c.solution_id for c in chat.expect("Afprøvede løsninger").cards}
+    await chat.press("Hjalp ikke")
+    chat.expect("som et behov")
+    await chat.press("Giv mig besked")
+    chat.expect("Det gør jeg")
+    question = await _a_near_tie(core)
+    await chat.send(question)
+    tied = chat.expect("eller ingen af dem")
+    await chat.press("Ingen af dem")
+    chat.expect("Jeg kender ingen afprøvet løsning")
+    demands = {d.question: d for d in await core.services.store.demand.all()}
+    assert set(demands["sygefravær"].rejected) == shown
+    assert set(demands[question].rejected) == {
+        a.payload["solution"] for a in tied.all_actions() if a.id == "pick"
+    }
+    inbox = Inbox(core, "console")
+    await answer_demand(kb=core.services.kb, outbox=core.outbox)
+    for demand in await core.services.store.demand.all():  # answered by another, or open
+        assert demand.answered_by not in demand.rejected
+    rejected_titles = [(await core.services.store.solutions.get(i)).title for i in shown]
+    for letter in inbox.take(to=chat.message.user):
+        assert not any(title in letter for title in rejected_titles)
+
+
+async def test_a_tampered_list_of_shown_answers_is_refused(chat: Chat) -> None:
+    await chat.send("sygefravær")
+    answer = chat.expect("Afprøvede løsninger")
+    unhelpful = next(a for a in answer.actions if a.payload.get("helpful") is False)
+    for shown in ("x", ["../etc"], ["a"] * 9, [1]):
+        await chat.act_with(replace(unhelpful, payload={**unhelpful.payload, "shown": shown}))
+        chat.expect("Den knap forstår jeg ikke")
 
 
 async def _a_near_tie(core: Core) -> str:

@@ -303,6 +303,8 @@ def test_the_rules_are_configurable_and_bad_values_named() -> None:
         ({"SPRED_NUDGE_GROUP": "many"}, "SPRED_NUDGE_GROUP"),
         ({"SPRED_FOLLOW_UP_DAYS": "0"}, "SPRED_FOLLOW_UP_DAYS"),
         ({"SPRED_QUIET_HOURS": "evening"}, "SPRED_QUIET_HOURS"),
+        ({"SPRED_QUIET_HOURS": "8-17"}, "SPRED_QUIET_HOURS"),  # no working hour left
+        ({"SPRED_QUIET_HOURS": "8-8"}, "SPRED_QUIET_HOURS"),
     ):
         with pytest.raises(ConfigError, match=named):
             NudgeRules.from_env(env)

@@ -69,7 +69,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
                 )
                 for m in page
             ),
-            actions=_answer_actions(turn, question, page[0], more=more, offset=offset),
+            actions=_answer_actions(turn, question, page, more=more, offset=offset),
         )
     ]
 
@@ -84,15 +84,14 @@ def _not_mentioned(turn: Turn, shown: list[Match]) -> str:
 
 
 def _answer_actions(
-    turn: Turn, question: str, first: Match, *, more: bool, offset: int
+    turn: Turn, question: str, page: list[Match], *, more: bool, offset: int
 ) -> tuple[Action, ...]:
     q = question[:PAYLOAD_QUESTION]
-    verdict = {"q": q, "solution": first.solution.id}
+    verdict = {"q": q, "solution": page[0].solution.id}
+    unhelpful = verdict | {"helpful": False, "shown": [m.solution.id for m in page]}
     actions = [
         Action(id="feedback", label=turn.say("act_helpful"), payload=verdict | {"helpful": True}),
-        Action(
-            id="feedback", label=turn.say("act_not_helpful"), payload=verdict | {"helpful": False}
-        ),
+        Action(id="feedback", label=turn.say("act_not_helpful"), payload=unhelpful),
     ]
     if more:
         following = {"q": q, "offset": offset + PAGE}
@@ -120,7 +119,11 @@ def _which_did_you_mean(turn: Turn, question: str, tied: list[Match]) -> Reply:
     first, second = tied_ones
     options = (
         *(Action(id="pick", label=s.title, payload={"q": q, "solution": s.id}) for s in tied_ones),
-        Action(id="pick_none", label=turn.say("none_of_these"), payload={"q": q}),
+        Action(
+            id="pick_none",
+            label=turn.say("none_of_these"),
+            payload={"q": q, "shown": [s.id for s in tied_ones]},
+        ),
     )
     missing = _not_mentioned(turn, tied)
     text = turn.say(
@@ -132,14 +135,18 @@ def _which_did_you_mean(turn: Turn, question: str, tied: list[Match]) -> Reply:
     return Reply(text=text, choice=Choice(label=text, options=options))
 
 
-async def _unmet(turn: Turn, question: str, *, said: str = "no_match") -> Reply:
-    """Records a question as open demand and offers to tell the asker when it is met."""
+async def _unmet(
+    turn: Turn, question: str, *, said: str = "no_match", rejected: tuple[str, ...] = ()
+) -> Reply:
+    """Records a question as open demand and offers to tell the asker when it is met (by a
+    solution other than those the asker rejected)."""
     demand = Demand(
         id=new_id(),
         question=question,
         asker=turn.message.user,
         asker_name=turn.name,
         language=turn.language,
+        rejected=rejected,
     )
     await turn.store.demand.upsert(demand)
     return Reply(
@@ -152,13 +159,15 @@ async def more(turn: Turn) -> list[Reply]:
     if turn.message.action:
         question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
         offset = turn.message.payload.get("offset", PAGE)
-        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= DEEPEST:
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < DEEPEST:
             raise Refusal("unknown_action")
     else:
         question = str(turn.session.memory.get("question", ""))
-        offset = min(int(turn.session.memory.get("offset", 0)) + PAGE, DEEPEST)
+        offset = int(turn.session.memory.get("offset", 0)) + PAGE
     if not question:
         return [Reply(text=turn.say("nothing_to_continue"))]
+    if offset >= DEEPEST:
+        return [Reply(text=turn.say("no_more", question=quoted(question)))]
     return await ask(turn, question, offset=offset)
 
 
@@ -204,7 +213,7 @@ async def pick_none(turn: Turn) -> list[Reply]:
     question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
     if not question.strip():
         raise Refusal("unknown_action")
-    return [await _unmet(turn, question)]
+    return [await _unmet(turn, question, rejected=turn.payload_ids("shown", most=2))]
 
 
 async def notify(turn: Turn) -> list[Reply]:
@@ -223,6 +232,7 @@ async def feedback(turn: Turn) -> list[Reply]:
         raise Refusal("unknown_action")
     question = turn.payload_text("q", limit=PAYLOAD_QUESTION)
     solution = turn.message.payload.get("solution")
+    shown = turn.payload_ids("shown", most=PAGE)
     await turn.store.feedback.upsert(
         Feedback(
             id=new_id(),
@@ -235,7 +245,7 @@ async def feedback(turn: Turn) -> list[Reply]:
     if not helpful and question.strip():
         # What was shown did not meet the need: that is unmet demand as much as a question
         # nothing matched (and the matcher cannot tell every near miss from an answer).
-        return [await _unmet(turn, question, said="not_helpful")]
+        return [await _unmet(turn, question, said="not_helpful", rejected=shown)]
     return [Reply(text=turn.say("thanks_feedback"))]
 
 
