@@ -29,7 +29,7 @@ from bot.render_text import match_line, solution_details, solution_row
 from bot.server import base_url, build_app
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
-from knowledge.people import parse_people
+from knowledge.people import PERSON_FIELDS, parse_people
 from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
@@ -339,7 +339,7 @@ async def cmd_demand(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_import_people(settings: Settings, args: argparse.Namespace) -> int:
-    entries = await asyncio.to_thread(read_entries, args.file)
+    entries = await asyncio.to_thread(read_entries, args.file, noun="people")
     if not entries:
         raise UserError(f"{args.file} holds no people; nothing imported")
     async with opened(settings) as store:
@@ -347,6 +347,12 @@ async def cmd_import_people(settings: Settings, args: argparse.Namespace) -> int
         batch = parse_people(entries, known=known)
         for error in batch.errors:
             print(error, file=sys.stderr)
+        if batch.ignored:
+            print(
+                f"spred: ignored the field(s) {', '.join(sorted(batch.ignored))}; a person "
+                f"has {', '.join(sorted(PERSON_FIELDS))}",
+                file=sys.stderr,
+            )
         if batch.errors:
             print(
                 f"spred: {batch.rejected} of {len(entries)} people are invalid; nothing was "

@@ -72,8 +72,10 @@ def write_lists(directory: Path, *, zipf: float = MIN_ZIPF) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--zipf", type=float, default=MIN_ZIPF)
+    parser.add_argument("--zipf", type=float, default=MIN_ZIPF, help="3 to 7 (default 4.5)")
     args = parser.parse_args()
+    if not 3 <= args.zipf <= 7:  # below, nearly every word is common; above, none is
+        parser.error(f"--zipf must be from 3 to 7, not {args.zipf}")
     write_lists(Path(__file__).with_name("data"), zipf=args.zipf)
 
 

@@ -102,10 +102,21 @@ def load_lexicon(extra_dirs: Sequence[Path] = ()) -> Lexicon:
         for name in SHIPPED:
             path = directory / name
             if path.is_file():
-                sources.append((str(path), path.read_text(encoding="utf-8")))
+                sources.append((str(path), _read(path)))
     for name, text in sources:
         if name.endswith(".tsv"):
             lexicon.read_glossary(text, name=name)
         else:
             lexicon.read_synonyms(text, name=name)
     return lexicon
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(
+            f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and start again"
+        ) from None
+    except OSError as exc:
+        raise LexiconError(f"{path}: {exc.strerror or exc}") from None

@@ -237,7 +237,7 @@ class Matcher:
             ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), int(slot)))
         ranked.sort(key=lambda pair: -pair[0])
         shown = [(score, slot) for score, slot in ranked[:top] if score >= self.threshold]
-        return self._matches(concepts, covered, shown)
+        return self._matches(concepts, covered, shown) if shown else []
 
     def _matches(
         self, concepts: list[Concept], covered: list[Hits], shown: list[tuple[float, int]]

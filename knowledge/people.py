@@ -12,6 +12,9 @@ from knowledge.validation import FieldError, Fields
 
 PERSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
 _PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")
+PERSON_FIELDS = frozenset(
+    {"id", "name", "email", "organization", "unit", "role", "manager_id", "slack_id", "teams_id"}
+)
 
 
 @dataclass(slots=True)
@@ -19,6 +22,9 @@ class PeopleBatch:
     people: list[Person] = field(default_factory=list)
     errors: list[FieldError] = field(default_factory=list)
     rejected: int = 0
+    # Fields no person keeps ("Manager_ID" for manager_id): said, so a misspelt column
+    # does not quietly leave everyone without a manager.
+    ignored: set[str] = field(default_factory=set)
 
 
 def parse_people(
@@ -36,6 +42,7 @@ def parse_people(
         here = f"{path}[{i}]"
         f = Fields.of(raw, path=here, errors=errors)
         if f is not None:
+            batch.ignored.update(f.extra(PERSON_FIELDS))
             person = Person(
                 id=f.text(
                     "id",

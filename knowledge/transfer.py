@@ -32,12 +32,13 @@ class ImportFileError(Exception):
     """The file cannot be read as an import at all; the message says what to do."""
 
 
-def read_entries(path: Path) -> list[Any]:
-    """The raw entries of a JSON list or a CSV sheet, ready for validation."""
+def read_entries(path: Path, *, noun: str = "solutions") -> list[Any]:
+    """The raw entries of a JSON list or a CSV sheet, ready for validation; `noun` names
+    what the list should hold, for the messages."""
     payload = read_input(path, what="a .json or .csv file")
     if _looks_like_csv(path, payload):
         return parse_csv(payload, name=str(path))
-    return parse_json(payload, name=str(path))
+    return parse_json(payload, name=str(path), noun=noun)
 
 
 IMPORT_ADVICE = "import each: entries are upserted by id, so they add up"
@@ -82,9 +83,9 @@ def _looks_like_csv(path: Path, payload: bytes) -> bool:
     return not payload.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"[", b"{"))
 
 
-def parse_json(payload: bytes, *, name: str) -> list[Any]:
+def parse_json(payload: bytes, *, name: str, noun: str = "solutions") -> list[Any]:
     if not payload.strip():
-        raise ImportFileError(f"{name} is empty; expected a JSON list of solutions")
+        raise ImportFileError(f"{name} is empty; expected a JSON list of {noun}")
     try:
         data = orjson.loads(payload.removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as exc:
@@ -93,7 +94,7 @@ def parse_json(payload: bytes, *, name: str) -> list[Any]:
         ) from None
     if not isinstance(data, list):
         kind = "an object" if isinstance(data, dict) else "a single value"
-        raise ImportFileError(f"{name} holds {kind}; expected a JSON list of solutions [...]")
+        raise ImportFileError(f"{name} holds {kind}; expected a JSON list of {noun} [...]")
     return data
 
 

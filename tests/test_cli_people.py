@@ -78,3 +78,16 @@ def test_invalid_people_are_named_and_nothing_is_imported(tmp_path: Path) -> Non
         not (tmp_path / "data" / "people.json").exists()
         or b"anna" not in (tmp_path / "data" / "people.json").read_bytes()
     )
+
+
+def test_a_misspelt_column_is_named_and_a_wrong_file_says_people(tmp_path: Path) -> None:
+    ws = Workspace(cwd=tmp_path, data=tmp_path / "data")
+    (tmp_path / "people.csv").write_text(
+        "id;name;Manager_ID\nbo;Bo Lind;\nanna;Anna Holm;bo\n", encoding="utf-8"
+    )
+    run = ws("import-people", tmp_path / "people.csv")
+    assert run.code == 0, run
+    assert "ignored the field(s) Manager_ID; a person has email, id, manager_id" in run.err
+    (tmp_path / "object.json").write_bytes(b'{"id": "bo"}')
+    run = ws("import-people", tmp_path / "object.json")
+    assert "holds an object; expected a JSON list of people" in run.err

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.common import common_form, load_common_words, write_lists
+from knowledge.common import common_form, load_common_words, main, write_lists
 
 
 def test_everyday_words_are_common_in_any_spelling_and_topic_words_are_not() -> None:
@@ -43,3 +43,13 @@ def test_making_the_lists_without_wordfreq_says_how_to_get_it(
     with pytest.raises(SystemExit, match="make install-bench"):
         write_lists(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("zipf", ["45", "0", "nan"])
+def test_a_zipf_line_that_would_empty_or_fill_the_lists_is_refused(
+    zipf: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["knowledge.common", "--zipf", zipf])
+    with pytest.raises(SystemExit):
+        main()
+    assert "--zipf must be from 3 to 7" in capsys.readouterr().err

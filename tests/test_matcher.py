@@ -296,6 +296,12 @@ def test_a_bad_line_in_an_admin_file_is_named(
         load_lexicon([tmp_path])
 
 
+def test_an_admin_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.txt").write_bytes("ældre | gamle\n".encode("latin-1"))
+    with pytest.raises(LexiconError, match=r"synonyms.txt is not UTF-8 text"):
+        load_lexicon([tmp_path])
+
+
 def test_the_shipped_lexicon_loads_and_is_substantial() -> None:
     lexicon = load_lexicon()
     assert len(lexicon.groups) > 500
