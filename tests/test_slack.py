@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from adapters.slack import SLACK
 from bot.config import Settings
 from bot.server import build_app
 from knowledge.kb import demo_solutions
+from knowledge.records import SeenEvent
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import Clock, solution_dict
@@ -235,6 +238,42 @@ async def test_bots_the_bot_itself_edits_deletes_and_channel_chatter_are_ignored
     posts = await spred.slack.wait_for("chat.postMessage")
     assert len(posts) == 1
     assert "sygefravær" in posts[0].args["text"].lower()
+
+
+async def test_two_copies_of_an_event_arriving_together_are_answered_once(spred: Spred) -> None:
+    same = dm("ventetid hjemmepleje opstart")
+    answers = await asyncio.gather(*(spred.event(same, event_id="EvTwin") for _ in range(2)))
+    assert [a.status for a in answers] == [200, 200]
+    await spred.event(dm("sygefravær"), event_id="EvAfter")  # a marker after both
+    await spred.slack.wait_for("chat.postMessage", 2)
+    await asyncio.sleep(0.2)
+    posts = spred.slack.called("chat.postMessage")
+    assert len(posts) == 2
+    assert "sygefravær" in posts[-1].args["text"].lower()
+
+
+async def test_event_ids_past_keeping_are_forgotten_at_start_and_while_running(
+    tmp_path: Path, slack: SlackMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.slack import adapter
+    from bot.server import STORE
+
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    data = await _data(tmp_path / "data")
+    store = await open_store(data)
+    await store.seen_events.upsert(SeenEvent(event_key="slack:EvOld", expires_at=long_ago))
+    await store.close()
+    server, http = await _running(data, slack)
+    running = server.app[STORE]
+    assert await running.seen_events.get("slack:EvOld") is None  # gone at start
+    await running.seen_events.upsert(SeenEvent(event_key="slack:EvStale", expires_at=long_ago))
+    monkeypatch.setattr(adapter, "FORGET_EVERY", 0.0)  # as if hours had passed
+    await Spred(server, http, slack).event(dm("sygefravær"), event_id="EvNow")
+    await slack.wait_for("chat.postMessage")
+    kept = {e.event_key for e in await running.seen_events.all()}
+    await http.close()
+    await server.close()
+    assert kept == {"slack:EvNow"}
 
 
 async def test_a_retried_event_is_answered_once_also_after_a_restart(

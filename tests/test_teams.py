@@ -281,6 +281,11 @@ async def test_a_contact_spred_never_met_on_teams_is_named_with_their_email(
         (b'{"type": "message"}', {}, 400),
         (b'{"type": "message"}', {"Content-Type": "text/plain"}, 400),
         (b"[1, 2]", {"Content-Type": "application/json"}, 400),
+        (
+            b'{"type": "message", "text": "hej", "conversation": {"id": "c"}}',
+            {"Content-Type": "application/json"},
+            400,
+        ),  # no sender, no recipient
     ],
 )
 async def test_malformed_requests_get_400_and_the_server_stays_healthy(

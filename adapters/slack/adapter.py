@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SEEN_FOR = timedelta(days=2)  # Slack retries an event for minutes; keep ids well beyond
 PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
+FORGET_EVERY = 6 * 3600.0  # seconds between clearing out event ids past SEEN_FOR
 MAX_BODY = 1024 * 1024
 
 Respond = Callable[..., Awaitable[Any]]
@@ -60,6 +61,7 @@ class SlackAdapter:
         self.bot_user_id = ""
         self._people: dict[str, tuple[float, Person]] = {}
         self._in_flight: set[str] = set()
+        self._forgotten_at = time.monotonic()
         self.app = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret or None,
@@ -207,23 +209,31 @@ class SlackAdapter:
             return True
         key = f"{events.PLATFORM}:{event_id}"
         store = self.core.services.store
-        if key in self._in_flight or await store.seen_events.get(key) is not None:
+        if key in self._in_flight:  # marked before any await: two copies at once get one go
             return False
         self._in_flight.add(key)
         try:
+            if await store.seen_events.get(key) is not None:
+                return False
             seen = now()
             await store.seen_events.upsert(
                 SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
             )
         finally:
             self._in_flight.discard(key)
+        if time.monotonic() - self._forgotten_at > FORGET_EVERY:
+            await self._forget_old_events()
         return True
 
     async def _forget_old_events(self) -> None:
+        """Drops event ids past keeping, so the record of them stays small on a server
+        that runs for months."""
+        self._forgotten_at = time.monotonic()
         store = self.core.services.store
         cutoff = now()
+        prefix = f"{events.PLATFORM}:"
         for seen in await store.seen_events.all():
-            if seen.event_key.startswith("slack:") and seen.expires_at and seen.expires_at < cutoff:
+            if seen.event_key.startswith(prefix) and seen.expires_at and seen.expires_at < cutoff:
                 await store.seen_events.delete(seen.key)
 
     async def _person(self, user_id: str) -> Person:

@@ -89,6 +89,8 @@ class TeamsAdapter:
             return _status(400, "malformed JSON")
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             return _status(400, "not a Bot Framework activity")
+        if not all(_has_id(body.get(part)) for part in ("from", "conversation", "recipient")):
+            return _status(400, "an activity needs from, conversation and recipient ids")
         try:
             response = await self.cloud.process(request, self.bot)
         except web.HTTPUnauthorized:
@@ -182,3 +184,7 @@ def _status_of(exc: Exception) -> int | None:
 
 def _status(status: int, why: str) -> web.Response:
     return web.json_response({"error": why}, status=status)
+
+
+def _has_id(party: object) -> bool:
+    return isinstance(party, dict) and isinstance(party.get("id"), str) and bool(party["id"])
