@@ -469,3 +469,16 @@ async def test_a_managers_prompt_reaches_them_proactively(spred: Spred) -> None:
     assert prompt.conversation == "a:personal-bo"
     assert "Anna Holm har vist interesse" in prompt.text
     assert any(b["title"] == "Planlæg en tilpasning" for b in buttons(prompt))
+
+
+def test_a_choice_whose_label_is_the_reply_text_says_it_once() -> None:
+    from bot.messages import Action, Choice, Reply
+
+    options = (Action(id="pick", label="A", payload={}), Action(id="pick_none", label="Ingen"))
+    asked = "Mente du A eller B – eller ingen af dem?"
+    shown = orjson.dumps(
+        wire(cards.activity(Reply(text=asked, choice=Choice(label=asked, options=options))))
+    )
+    assert shown.decode().count("Mente du") == 1
+    other = cards.activity(Reply(text="Vælg:", choice=Choice(label="Hvilken?", options=options)))
+    assert "Hvilken?" in orjson.dumps(wire(other)).decode()

@@ -106,8 +106,10 @@ def form_card(form: Form) -> Attachment:
 
 def activity(reply: Reply) -> Activity:
     attachments = [solution_card(c, reply.language) for c in reply.cards]
-    if reply.choice:
-        attachments.append(adaptive([_text(reply.choice.label)], reply.choice.options))
+    if reply.choice:  # its label is often the reply's own text: not shown twice
+        label = reply.choice.label
+        shown = [_text(label)] if label and label != reply.text else []
+        attachments.append(adaptive(shown, reply.choice.options))
     if reply.form:
         attachments.append(form_card(reply.form))
     if reply.actions:
