@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.i18n import say
 from bot.messages import Action, Card
 from bot.render_text import result_text
 from knowledge.records import Adaptation, Adoption, Stage
 from knowledge.solutions import Solution
+from knowledge.store import Store
 
 # Interest alone is not use: a card counts those who pilot or use a solution.
 USING = (Stage.PILOTING, Stage.ADOPTED)
@@ -42,6 +43,34 @@ def adaptations_of(adaptations: Iterable[Adaptation], language: str) -> dict[str
         )
         for solution_id, items in grouped.items()
     }
+
+
+async def cards_for(
+    store: Store,
+    solutions: Sequence[Solution],
+    *,
+    language: str,
+    why: Mapping[str, Sequence[str]] | None = None,
+    detailed: bool = False,
+) -> tuple[Card, ...]:
+    """Cards for these solutions, each with who uses it and how others adapted it; only
+    these solutions' adoptions and adaptations are grouped and worded."""
+    wanted = {s.id for s in solutions}
+    adopters = adopters_of(a for a in await store.adoptions.all() if a.solution_id in wanted)
+    adapted = adaptations_of(
+        (a for a in await store.adaptations.all() if a.solution_id in wanted), language
+    )
+    return tuple(
+        card(
+            s,
+            language=language,
+            adoptions=adopters.get(s.id, []),
+            why=(why or {}).get(s.id, ()),
+            adaptations=adapted.get(s.id, ()),
+            detailed=detailed,
+        )
+        for s in solutions
+    )
 
 
 def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:

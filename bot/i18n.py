@@ -138,6 +138,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{person} har nu {manager} som leder.",
         "{person} now has {manager} as manager.",
     ),
+    "own_manager": (
+        "{person} kan ikke være sin egen leder. Skriv lederens navn.",
+        "{person} cannot be their own manager. Write the manager's name.",
+    ),
+    "several_called": (
+        "Flere hedder “{name}”: {people}. Skriv det fulde navn eller id'et.",
+        "Several people are called “{name}”: {people}. Write the full name or the id.",
+    ),
     "nobody_called": (
         "Ingen i personkartoteket hedder “{name}”. Importér folk med spred import-people.",
         "Nobody in the people directory is called “{name}”. Import people with spred "
@@ -326,6 +334,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You asked about “{question}”. There is now a proven solution:",
     ),
     # --- stale or bad buttons
+    "internal_error": (
+        "Beklager, noget gik galt hos mig. Prøv igen om lidt; virker det stadig ikke, så "
+        "sig det til den, der driver Spred.",
+        "Sorry, something went wrong on my side. Try again in a moment; if it still fails, "
+        "tell whoever runs Spred.",
+    ),
     "unknown_action": (
         "Den knap forstår jeg ikke (den kan være fra en ældre besked). Stil dit spørgsmål igen.",
         "I do not understand that button (it may be from an older message). Ask your "

@@ -109,10 +109,12 @@ class Nudges:
         # as small as the directory allows, and most repeat questions write nothing.
         key = f"{person.id}:{solution.id}"
         earlier = await store.interests.get(key)
-        if earlier is None or now - earlier.at > timedelta(days=1):
-            await store.interests.upsert(
-                Interest(id=key, person_id=person.id, solution_id=solution.id, at=now)
-            )
+        if earlier is not None and now - earlier.at <= timedelta(days=1):
+            # Counted already today; a colleague asking since is counted on their own ask.
+            return None
+        await store.interests.upsert(
+            Interest(id=key, person_id=person.id, solution_id=solution.id, at=now)
+        )
         since = now - timedelta(days=self.rules.window_days)
         askers = {
             i.person_id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from bot.outbox import Outbox
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Person
-from knowledge.solutions import MAX_ID, SLUG, Solution
+from knowledge.solutions import MAX_ID, SLUG, Contact, Solution
 from knowledge.store import Store
 
 if TYPE_CHECKING:
@@ -60,6 +60,17 @@ class Services:
         return table.get(f"{platform}:{user_id}") or (
             table.get(f"email:{email.casefold()}") if email else None
         )
+
+    async def address_of(self, contact: Contact, platforms: Iterable[str]) -> str | None:
+        """Where a solution's contact can be told: on the first of these platforms where
+        their id is known (from the solution, or the people directory by email) and the
+        platform can reach them."""
+        listed = await self.person_for("", "", contact.email) if contact.email else None
+        for platform in platforms:
+            found = contact.platform_id(platform) or (listed and listed.platform_id(platform))
+            if found and await self.outbox.reachable(f"{platform}:{found}"):
+                return f"{platform}:{found}"
+        return None
 
     async def tell_manager(self, person: Person | None, solution: Solution, *, why: str) -> None:
         if person is not None and self.nudges is not None:

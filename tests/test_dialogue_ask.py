@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.core import Core
 from bot.demand import answer_demand
 from bot.flows.ask import DEEPEST, NEAR_TIE, PAGE
@@ -316,3 +318,18 @@ async def test_the_note_names_at_most_three_words_in_english_too(chat: Chat) -> 
     chat.expect("English")
     await chat.send("ventetid i hjemmeplejen ladestandere elbiler vejrdata xylofoner")
     chat.expect("none of them mention “ladestandere”, “elbiler” or “vejrdata”:")
+
+
+async def test_a_failure_inside_spred_is_said_plainly_and_the_next_question_works(
+    chat: Chat, core: Core, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(question: str, *, top: int = 3) -> list[object]:
+        raise OSError("disk gone")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(core.services.kb, "ask", broken)
+        await chat.send("ventetid hjemmepleje")
+        chat.expect("Beklager, noget gik galt hos mig")
+    assert "disk gone" in caplog.text  # for whoever runs Spred, with the traceback
+    await chat.send("ventetid hjemmepleje")
+    chat.expect("Hjemmeplejen justerer selv hjælpen")

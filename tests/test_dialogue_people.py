@@ -102,6 +102,33 @@ async def test_trying_a_solution_records_the_adoption_and_tells_the_originator(
     assert card.adopters == ("Odense Kommune",)
 
 
+async def test_an_originator_found_in_the_directory_is_told_and_an_unreachable_one_is_not(
+    chat: Chat, core: Core
+) -> None:
+    solution = await core.services.store.solutions.get("hurtig-opstart-i-hjemmeplejen")
+    assert solution is not None
+    mette = solution.contacts[0]
+    await core.services.store.people.upsert(
+        Person(id="mette", name=mette.name, email=mette.email, slack_id="U0METTE")
+    )
+    inbox = Inbox(core, "slack")
+    slack = chat.as_user(platform="slack", user_id="U0ANNA")
+    await slack.send(QUESTION)
+    slack.expect("Opstartsteam")
+    await slack.press("Vi prøver den")
+    slack.expect("fortalt Mette")  # by email in the directory, though the solution has no id
+    assert len(inbox.take(to="slack:U0METTE")) == 1
+    core.outbox.register("slack", inbox._deliver, reachable=_never)  # as Slack says "no"
+    await slack.press("Vi bruger den nu")
+    reply = slack.expect("“bruger den”")
+    assert "fortalt" not in reply.text
+    assert await core.outbox.waiting() == []
+
+
+async def _never(to: str) -> bool:
+    return False
+
+
 async def test_someone_without_a_known_organisation_is_asked_for_it_once(chat: Chat) -> None:
     nameless = chat.as_user(user_id="eva", organization="", unit="")
     await nameless.send(QUESTION)

@@ -292,6 +292,16 @@ async def test_an_admin_sets_someones_manager_by_chat(admin: Chat, core: Core) -
     assert dora.manager_id == "anna"
     await admin.send("set Dora's manager to Nobody Here")
     admin.expect("Ingen i personkartoteket hedder “Nobody Here”")
+    await admin.send("sæt Doras leder til Dora Dahl")
+    admin.expect("Dora Dahl kan ikke være sin egen leder")
+    await core.services.store.people.upsert(replace(STAFF[1], id="anna2"))  # a namesake
+    await admin.send("sæt Doras leder til anna holm")
+    admin.expect("Flere hedder “anna holm”: Anna Holm (anna), Anna Holm (anna2)")
+    await admin.send("sæt Doras leder til ANNA2")  # an id, however cased
+    admin.expect("Dora Dahl har nu Anna Holm som leder")
+    dora = await core.services.store.people.get("dora")
+    assert dora is not None
+    assert dora.manager_id == "anna2"
 
 
 def test_the_rules_are_configurable_and_bad_values_named() -> None:

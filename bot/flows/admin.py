@@ -226,30 +226,39 @@ async def retire(turn: Turn, solution_id: str) -> list[Reply]:
 
 
 async def set_manager(turn: Turn, who: str, boss: str) -> list[Reply]:
-    """ "sæt Annas leder til Bo" / "set Anna's manager to Bo"."""
+    """ "sæt Annas leder til Bo" / "set Anna's manager to Bo", checked as an import is."""
     turn.require_admin()
     people = await turn.store.people.all()
-    person = _named(people, who)
-    manager = _named(people, boss)
-    if person is None:
-        return [Reply(text=turn.say("nobody_called", name=who.strip()[:80]))]
-    if manager is None:
-        return [Reply(text=turn.say("nobody_called", name=boss.strip()[:80]))]
+    person = _the_one(people, who)
+    manager = _the_one(people, boss)
+    if person.id == manager.id:
+        return [Reply(text=turn.say("own_manager", person=person.name))]
     await turn.store.people.upsert(replace(person, manager_id=manager.id))
     return [Reply(text=turn.say("manager_set", person=person.name, manager=manager.name))]
 
 
-def _named(people: list[Person], name: str) -> Person | None:
-    """The one person a name (or a possessive "Annas", "Anna's", or a first name) means."""
+def _the_one(people: list[Person], name: str) -> Person:
+    found = _named(people, name)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise Refusal("nobody_called", name=name.strip()[:80])
+    listed = ", ".join(f"{p.name} ({p.id})" for p in found[:5])
+    raise Refusal("several_called", name=name.strip()[:80], people=listed)
+
+
+def _named(people: list[Person], name: str) -> list[Person]:
+    """Who a name (or a possessive "Annas", "Anna's", or a first name, or an id) means:
+    the first reading that finds anyone."""
     wanted = name.strip().casefold()
     for candidate in (wanted, wanted.removesuffix("'s"), wanted.removesuffix("s")):
-        exact = [p for p in people if p.name.casefold() == candidate or p.id == candidate]
-        if len(exact) == 1:
-            return exact[0]
+        exact = [p for p in people if candidate in (p.name.casefold(), p.id.casefold())]
+        if exact:
+            return exact
         first = [p for p in people if p.name.casefold().split()[:1] == [candidate]]
-        if len(first) == 1:
-            return first[0]
-    return None
+        if first:
+            return first
+    return []
 
 
 # --- what admins watch

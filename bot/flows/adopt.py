@@ -116,9 +116,7 @@ async def _tell_originators(
     for contact in solution.contacts:
         # The asker's platform first: the originator may well be a colleague there.
         platforms = dict.fromkeys((turn.message.platform, "slack", "teams"))
-        address = next(
-            (f"{p}:{contact.platform_id(p)}" for p in platforms if contact.platform_id(p)), None
-        )
+        address = await turn.services.address_of(contact, platforms)
         if address:
             reply = Reply(text=text, language=turn.language)
             await turn.services.outbox.send(Notice(to=address, kind="adoption", reply=reply))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.cards import adaptations_of, adopters_of, card
+from bot.cards import cards_for
 from bot.messages import Action, Choice, Reply
 from bot.turn import Refusal, Turn
 from knowledge.matcher import Match, unexplained_by_all
@@ -54,21 +54,16 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         me = await turn.person()
         if me is not None:
             await turn.services.nudges.on_asked(me, page[0].solution)
-    adopters = adopters_of(await turn.store.adoptions.all())  # once for every card shown
-    adapted = adaptations_of(await turn.store.adaptations.all(), turn.language)
+    cards = await cards_for(
+        turn.store,
+        [m.solution for m in page],
+        language=turn.language,
+        why={m.solution.id: m.terms for m in page},
+    )
     return [
         Reply(
             text=turn.say(heading, question=quoted(question), words=missing),
-            cards=tuple(
-                card(
-                    m.solution,
-                    language=turn.language,
-                    adoptions=adopters.get(m.solution.id, []),
-                    why=m.terms,
-                    adaptations=adapted.get(m.solution.id, ()),
-                )
-                for m in page
-            ),
+            cards=cards,
             actions=_answer_actions(turn, question, page, more=more, offset=offset),
         )
     ]
@@ -173,16 +168,8 @@ async def more(turn: Turn) -> list[Reply]:
 
 async def details(turn: Turn) -> list[Reply]:
     solution = await turn.solution_from_payload()
-    adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
-    adapted = adaptations_of(await turn.store.adaptations.all(), turn.language)
-    shown = card(
-        solution,
-        language=turn.language,
-        adoptions=adoptions,
-        detailed=True,
-        adaptations=adapted.get(solution.id, ()),
-    )
-    return [Reply(cards=(shown,))]
+    shown = await cards_for(turn.store, [solution], language=turn.language, detailed=True)
+    return [Reply(cards=shown)]
 
 
 async def pick(turn: Turn) -> list[Reply]:
@@ -200,13 +187,8 @@ async def pick(turn: Turn) -> list[Reply]:
         )
     )
     turn.services.picks[question_key(question)] = solution.id
-    adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
-    return [
-        Reply(
-            text=turn.say("thanks_choice"),
-            cards=(card(solution, language=turn.language, adoptions=adoptions),),
-        )
-    ]
+    shown = await cards_for(turn.store, [solution], language=turn.language)
+    return [Reply(text=turn.say("thanks_choice"), cards=shown)]
 
 
 async def pick_none(turn: Turn) -> list[Reply]:

@@ -7,7 +7,6 @@ from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.turn import Turn
 from knowledge.records import Introduction, new_id
-from knowledge.solutions import Contact
 
 PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "console": "Spred"}
 
@@ -32,8 +31,8 @@ async def contact(turn: Turn) -> list[Reply]:
     language = turn.services.settings.language  # the manager's, not the asker's
     why = say(language, "nudge_why_intro", name=turn.name, title=solution.title)
     await turn.services.tell_manager(me, solution, why=why)
-    address = await _address(turn, person)
-    if address and await turn.services.outbox.reachable(address):
+    address = await turn.services.address_of(person, (turn.message.platform,))
+    if address:
         origin = f" ({organization})" if organization else ""
         reach = turn.say("introduction_reach", asker=turn.name, email=email) if email else ""
         text = turn.say(
@@ -55,17 +54,3 @@ async def contact(turn: Turn) -> list[Reply]:
         direct=direct,
     )
     return [Reply(text=text)]
-
-
-async def _address(turn: Turn, contact: Contact) -> str | None:
-    """Where the contact can be told on the asker's platform, from the solution's contact
-    details or the people directory (matched by email)."""
-    platform = turn.message.platform
-    if contact.platform_id(platform):
-        return f"{platform}:{contact.platform_id(platform)}"
-    if contact.email:
-        for person in await turn.store.people.all():
-            found = person.platform_id(platform)
-            if person.email.lower() == contact.email.lower() and found:
-                return f"{platform}:{found}"
-    return None

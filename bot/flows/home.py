@@ -46,7 +46,7 @@ async def home_page(services: Services, *, user: str) -> Reply:
             if solution is not None and not solution.retired:
                 stage = say(language, f"stage_{adoption.stage}")
                 lines.append(f"• {solution.title} ({stage})")
-    me = next((p for p in await store.people.all() if p.platform_id(platform) == user_id), None)
+    me = await services.person_for(platform, user_id)
     prompts = [
         n
         for n in await store.nudges.all()
