@@ -120,6 +120,16 @@ _END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+def command_key(text: str) -> str:
+    """How a whole message is looked up in COMMANDS: folded, without end punctuation."""
+    return _END_PUNCTUATION.sub("", fold(text.strip()))
+
+
+def starts_adding(text: str) -> bool:
+    """Whether a message asks to add a solution ("tilføj", "Ny løsning!", "add")."""
+    return COMMANDS.get(command_key(text)) is admin.start_adding
+
+
 class Core:
     def __init__(
         self,
@@ -168,7 +178,7 @@ class Core:
             if handler is None:
                 raise Refusal("unknown_action")
             return await handler(turn)
-        command = _END_PUNCTUATION.sub("", fold(message.text.strip()))
+        command = command_key(message.text)
         if turn.session.flow is not Flow.IDLE:
             if COMMANDS.get(command) is admin.cancel:
                 return await admin.cancel(turn)

@@ -396,6 +396,8 @@ async def test_the_slash_command_answers_privately_helps_and_opens_the_form_for_
     )
     assert view["type"] == "modal"
     assert [b["block_id"] for b in view["blocks"]][:2] == ["title", "summary"]
+    await spred.post(command("Ny løsning!", user=ADMIN), content_type=form)  # the core's words
+    assert len(await spred.slack.wait_for("views.open", 2)) == 2
 
 
 async def test_buttons_work_and_a_forged_button_is_refused(spred: Spred) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from bot.core import starts_adding
 from bot.messages import Incoming
 
 PLATFORM = "slack"
@@ -77,13 +78,11 @@ def direct_message(event: Mapping[str, Any], person: Person, bot_user_id: str) -
     )
 
 
-# `/spred <word>` that are buttons, not questions: the form needs Slack's trigger_id.
-COMMAND_ACTIONS = {"": "help", "add": "add_form", "tilføj": "add_form", "tilfoej": "add_form"}
-
-
 def command(body: Mapping[str, Any], person: Person) -> Incoming:
+    """`/spred <question>`; `/spred` alone is help, and the core's words for adding a
+    solution open the form (a modal needs Slack's trigger_id, so it is a button here)."""
     text = plain(str(body.get("text", "")))
-    action = COMMAND_ACTIONS.get(text.lower())
+    action = "help" if not text.strip() else "add_form" if starts_adding(text) else None
     return _base(
         person,
         conversation=str(body.get("channel_id", "")),
