@@ -12,8 +12,8 @@ import re
 import sys
 from typing import BinaryIO, TextIO
 
+from bot.cards import evidence_lines
 from bot.core import Core
-from bot.i18n import say
 from bot.messages import Action, Card, Form, Incoming, Notice, Reply
 
 PLATFORM = "console"
@@ -68,12 +68,7 @@ class Renderer:
             f"➜ {card.result}",
             f"{card.origin} · {card.contact}",
         ]
-        if card.adopters:
-            names = ", ".join(card.adopters)
-            lines.append(say(lang, "adopters", count=len(card.adopters), names=names))
-        if card.why:
-            lines.append(say(lang, "why", words=", ".join(card.why)))
-        lines += list(card.adaptations)
+        lines += evidence_lines(card, lang)
         for label, text in card.details:
             lines.append(f"{label}:")
             lines += [f"  {line}" for line in text.splitlines()]

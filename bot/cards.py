@@ -73,6 +73,18 @@ async def cards_for(
     )
 
 
+def evidence_lines(card: Card, language: str) -> list[str]:
+    """The lines under a card's result that every platform shows alike: who uses it, why it
+    matched, and how others adapted it."""
+    lines = []
+    if card.adopters:
+        names = ", ".join(card.adopters)
+        lines.append(say(language, "adopters", count=len(card.adopters), names=names))
+    if card.why:
+        lines.append(say(language, "why", words=", ".join(card.why)))
+    return lines + list(card.adaptations)
+
+
 def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.organization for a in adoptions if a.stage in USING))
 

@@ -225,10 +225,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "none_of_these": ("Ingen af dem", "Neither"),
     "why": ("Matchede: {words}", "Matched: {words}"),
     "adopters": ("Bruges af {count}: {names}", "Used by {count}: {names}"),
-    "adopters_none": (
-        "Ingen har meldt, at de bruger den endnu",
-        "Nobody has reported using it yet",
-    ),
     # --- card labels and statuses
     "status_pilot": ("pilot", "pilot"),
     "status_proven": ("afprøvet", "proven"),

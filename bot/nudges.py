@@ -23,8 +23,6 @@ from knowledge.people import unit_of
 from knowledge.records import Interest, Nudge, NudgeState, Person, new_id
 from knowledge.solutions import Solution
 
-OPEN = (NudgeState.SCHEDULED, NudgeState.SENT)
-
 
 def address_of(person: Person) -> str:
     """Where a person is told things: their chat platform, else the terminal chat."""

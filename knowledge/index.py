@@ -120,10 +120,6 @@ class TermIndex:
     def slot(self, doc_id: str) -> int | None:
         return self._slot_of.get(doc_id)
 
-    def add(self, doc_id: str, weighted_terms: Mapping[str, float]) -> None:
-        """Indexes a document by its terms' weighted frequencies; replaces an earlier version."""
-        self.add_many([doc_id], TermBatch.of([weighted_terms]))
-
     def add_many(self, doc_ids: Sequence[str], batch: TermBatch) -> None:
         """Indexes documents (new or replacing earlier versions) from their term batch."""
         for doc_id in doc_ids:

@@ -51,10 +51,9 @@ def read_input(
     what: str,
     verb: str = IMPORT_VERB,
     advice: str = IMPORT_ADVICE,
-    max_bytes: int | None = None,
 ) -> bytes:
     """A file's bytes, or ImportFileError saying in one line why they cannot be had."""
-    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
+    limit = MAX_IMPORT_BYTES
     try:
         if path.is_dir():
             raise ImportFileError(f"{path} is a directory; give the path of {what}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from bot.i18n import say
+from bot.cards import evidence_lines
 from bot.messages import Action, Card, Form, Reply
 
 MAX_BLOCKS = 50
@@ -19,7 +19,6 @@ MAX_BUTTON_TEXT = 75
 MAX_ACTIONS = 25  # elements in one actions block
 MAX_FALLBACK = 3900  # Slack truncates longer message text
 MAX_VALUE = 2000  # a button's value
-MAX_PLAIN = 150  # a header, a modal title is 24
 
 Block = dict[str, Any]
 
@@ -90,12 +89,7 @@ def card_blocks(card: Card, language: str, numbering: _Numbering) -> list[Block]
         {"type": "section", "text": _mrkdwn(f"*{card.title}*\n{card.summary}")},
     ]
     facts = [f"➜ {card.result}", f"{card.origin} · {card.contact} · {card.status}"]
-    if card.adopters:
-        names = ", ".join(card.adopters)
-        facts.append(say(language, "adopters", count=len(card.adopters), names=names))
-    if card.why:
-        facts.append(say(language, "why", words=", ".join(card.why)))
-    facts += card.adaptations
+    facts += evidence_lines(card, language)
     blocks.append({"type": "context", "elements": [_mrkdwn(f) for f in facts]})
     for label, text in card.details:
         blocks.append({"type": "section", "text": _mrkdwn(f"*{label}*\n{text}")})

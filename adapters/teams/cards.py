@@ -13,7 +13,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from bot.i18n import say
+from bot.cards import evidence_lines
 from bot.messages import Action, Card, Form, Reply
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -71,14 +71,7 @@ def solution_card(card: Card, language: str) -> Attachment:
         _text(f"➜ {card.result}", weight="Bolder"),
         _text(f"{card.origin} · {card.contact} · {card.status}", isSubtle=True, spacing="Small"),
     ]
-    if card.adopters:
-        names = ", ".join(card.adopters)
-        body.append(_text(say(language, "adopters", count=len(card.adopters), names=names),
-                          isSubtle=True, spacing="None"))  # fmt: skip
-    if card.why:
-        body.append(_text(say(language, "why", words=", ".join(card.why)), isSubtle=True,
-                          spacing="None"))  # fmt: skip
-    body += [_text(line, spacing="Small") for line in card.adaptations]
+    body += [_text(line, isSubtle=True, spacing="None") for line in evidence_lines(card, language)]
     for label, text in card.details:
         body += [_text(label, weight="Bolder", spacing="Medium"), _text(text)]
     return adaptive(body, card.actions)
