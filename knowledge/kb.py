@@ -37,15 +37,25 @@ class KnowledgeBase:
         return kb
 
     async def refresh(self) -> bool:
-        """Re-indexes if the stored solutions changed behind our back (`spred import` while
-        `spred serve` runs); True if it did. The new index replaces the old one whole, so a
-        question never meets a half-built one."""
+        """Re-indexes what changed if the stored solutions changed behind our back (`spred
+        import` while `spred serve` runs); True if anything did. Only the changed solutions
+        are tokenised, on a thread, and swapped in at once, so a question never meets a
+        half-changed index; when most changed, a new index is built beside the old one."""
         version = await self.store.solutions.version()
         if version == self._version:
             return False
-        matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
-        await asyncio.to_thread(matcher.add_all, await self.store.solutions.all())
-        self.matcher, self._version = matcher, version
+        stored = await self.store.solutions.all()
+        changed, gone = self.matcher.differences(stored)
+        if len(changed) + len(gone) > max(len(stored), len(self.matcher)) // 2:
+            matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
+            await asyncio.to_thread(matcher.add_all, stored)
+            self.matcher = matcher
+        else:
+            prepared = await asyncio.to_thread(self.matcher.prepare, changed)
+            self.matcher.apply(prepared, gone=gone)
+        # The version read first: a publish while this ran leaves the store newer, so the
+        # next refresh indexes it again, whichever of the two was applied last.
+        self._version = version
         return True
 
     async def publish(self, solutions: Sequence[Solution]) -> None:

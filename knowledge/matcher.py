@@ -90,6 +90,15 @@ def unexplained_by_all(matches: Sequence[Match]) -> tuple[str, ...]:
     return tuple(missing)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Solutions tokenised for the index, waiting to be applied."""
+
+    ids: tuple[str, ...]  # every solution given, retired ones too: their old entries go
+    live: list[Solution]
+    batches: list[TermBatch]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Filters:
     """Each non-empty set keeps solutions with at least one of its values."""
@@ -185,18 +194,39 @@ class Matcher:
 
     def add_all(self, solutions: Iterable[Solution]) -> None:
         """Indexes many solutions at once; large batches are tokenised on every core."""
+        self.apply(self.prepare(solutions))
+
+    def prepare(self, solutions: Iterable[Solution]) -> Prepared:
+        """The slow half of indexing, tokenising, which changes nothing here: it can run on
+        a thread while questions are answered from the index as it is."""
         latest = {s.id: s for s in solutions}
-        for solution_id in latest:
-            self.remove(solution_id)
         live = [s for s in latest.values() if not s.retired]
-        documents = [(_weighted_fields(s), s.language) for s in live]
+        batches = list(_weigh([(_weighted_fields(s), s.language) for s in live]))
+        return Prepared(ids=tuple(latest), live=live, batches=batches)
+
+    def apply(self, prepared: Prepared, *, gone: Iterable[str] = ()) -> None:
+        """The quick half: swaps the prepared solutions in and the `gone` ones out, in one
+        step with no await, so a question never meets a half-changed index."""
+        for solution_id in (*prepared.ids, *gone):
+            self.remove(solution_id)
         done = 0
-        for batch in _weigh(documents):
+        for batch in prepared.batches:
             count = len(batch.counts)
-            self.index.add_many([s.id for s in live[done : done + count]], batch)
+            self.index.add_many([s.id for s in prepared.live[done : done + count]], batch)
             done += count
-        for solution in live:
+        for solution in prepared.live:
             self._remember(solution)
+
+    def differences(self, solutions: Iterable[Solution]) -> tuple[list[Solution], list[str]]:
+        """Against the stored `solutions`: those to index again (new, changed or newly
+        retired) and the ids indexed here that are no longer stored."""
+        stored = {s.id: s for s in solutions}
+        changed = [
+            s
+            for s in stored.values()
+            if self._solutions.get(s.id) != s and not (s.retired and s.id not in self._solutions)
+        ]
+        return changed, [i for i in self._solutions if i not in stored]
 
     def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution

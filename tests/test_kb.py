@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from knowledge.kb import KnowledgeBase
 from knowledge.store import Store, open_store
@@ -67,5 +70,35 @@ async def test_solutions_another_process_stores_are_picked_up(tmp_path: Path) ->
         assert await kb.refresh() is True
         assert kb.ask("ensomhed fællesspisning")[0].solution.id == "ensomhed"
         assert len(kb.matcher) == 2
+    finally:
+        await store.close()
+
+
+async def test_a_change_behind_our_back_reindexes_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await open_store(tmp_path / "data")
+    try:
+        kb = await KnowledgeBase.load(store)
+        await kb.publish([make_solution(f"s{i}", title=f"Løsning nummer {i}") for i in range(20)])
+        matcher = kb.matcher
+        prepared: list[list[str]] = []
+        real = matcher.prepare
+        monkeypatch.setattr(
+            matcher, "prepare", lambda given: prepared.append([s.id for s in given]) or real(given)
+        )
+        # as another process would: one edited, one retired, one deleted, one new
+        edited = make_solution("s0", title="Snerydning på kirkegårde")
+        retired = replace(make_solution("s1", title="Løsning nummer 1"), retired=True)
+        await store.solutions.upsert_many([edited, retired, make_solution("s99")])
+        await store.solutions.delete("s2")
+        assert await kb.refresh() is True
+        assert kb.matcher is matcher  # changed in place, not rebuilt
+        assert sorted(prepared[0]) == ["s0", "s1", "s99"]
+        assert kb.ask("snerydning kirkegårde")[0].solution.id == "s0"
+        assert "s1" not in kb.matcher._solutions
+        assert "s2" not in kb.matcher._solutions
+        assert len(kb.matcher) == 19  # 20, one retired, one deleted, one new
+        assert await kb.refresh() is False
     finally:
         await store.close()
