@@ -10,10 +10,9 @@ frequencies (Zipf 4.5 and up: about one word in 30,000 and more often) by runnin
 from __future__ import annotations
 
 import argparse
-from importlib import resources
 from pathlib import Path
 
-from knowledge.text import danish_letters, fold, loose
+from knowledge.text import content_lines, danish_letters, fold, loose, shipped_text
 
 LANGUAGES = ("da", "en")
 MIN_ZIPF = 4.5
@@ -33,16 +32,8 @@ def common_form(word: str) -> str:
 def load_common_words() -> frozenset[str]:
     found: set[str] = set()
     for language in LANGUAGES:
-        text = (
-            resources.files("knowledge")
-            .joinpath(f"data/common.{language}.txt")
-            .read_text(encoding="utf-8")
-        )
-        found.update(
-            common_form(line.strip())
-            for line in text.splitlines()
-            if line.strip() and not line.startswith("#")
-        )
+        lines = content_lines(shipped_text(f"common.{language}.txt"))
+        found.update(common_form(line.strip()) for _, line in lines)
     return frozenset(found)
 
 

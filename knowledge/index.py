@@ -30,6 +30,7 @@ MIN_DOCUMENTS = 50
 # BM25 depends on the average document length; saturation arrays computed for one average
 # are reused until it drifts further than this.
 LENGTH_DRIFT = 0.02
+SORTED_IN_PLACE = 200  # new or vanished terms a write keeps the sorted vocabulary up with
 
 Scores = npt.NDArray[np.float32]
 Slots = npt.NDArray[np.int32]
@@ -151,17 +152,36 @@ class TermIndex:
         slots = (rows[order] + base).astype(np.int32)
         weights = batch.weights[order]
         cuts = (np.flatnonzero(np.diff(terms)) + 1).tolist()
+        new_terms = []
         for start, end in zip([0, *cuts], [*cuts, len(order)], strict=True):
             term = batch.vocab[int(terms[start])]
             posting = self._postings.get(term)
             if posting is None:
                 posting = self._postings[term] = Posting()
                 self._loose.setdefault(loose(term), set()).add(term)
-                self._sorted = self._sorted_reversed = None
+                new_terms.append(term)
             posting.slots.frombytes(slots[start:end].tobytes())
             posting.weights.frombytes(weights[start:end].tobytes())
             posting.alive += end - start
             posting.saturation = None
+        self._vocabulary_changed(new_terms, added=True)
+
+    def _vocabulary_changed(self, terms: list[str], *, added: bool) -> None:
+        """Keeps the sorted vocabularies in step one term at a time for an edit or two (a
+        re-sort costs a question at 100,000 solutions a noticeable pause); a bulk load just
+        drops them, to be sorted once when next needed."""
+        if len(terms) > SORTED_IN_PLACE:
+            self._sorted = self._sorted_reversed = None
+            return
+        pairs = ((self._sorted, terms), (self._sorted_reversed, [t[::-1] for t in terms]))
+        for vocabulary, forms in pairs:
+            if vocabulary is None:
+                continue
+            for form in forms:
+                if added:
+                    bisect.insort(vocabulary, form)
+                else:
+                    del vocabulary[bisect.bisect_left(vocabulary, form)]
 
     def _grow(self, size: int) -> None:
         if size > len(self._live):
@@ -177,6 +197,7 @@ class TermIndex:
         self._doc_at[slot] = None
         self._total_length -= float(self._length[slot])
         held, row = self._terms_of.pop(slot)
+        gone = []
         for term in held.of(row):
             posting = self._postings[term]
             posting.alive -= 1
@@ -187,7 +208,8 @@ class TermIndex:
                 spellings.discard(term)
                 if not spellings:
                     del self._loose[loose(term)]
-                self._sorted = self._sorted_reversed = None
+                gone.append(term)
+        self._vocabulary_changed(gone, added=False)
 
     # Vocabulary look-ups, for the matcher's typo, spelling and compound variants.
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from knowledge.text import ANY_STOP_WORDS, key, words
+from knowledge.text import ANY_STOP_WORDS, content_lines, key, shipped_text, words
 
 Phrase = tuple[str, ...]  # index keys of the content words, in order
 Member = tuple[str, Phrase]  # (language, phrase)
@@ -60,7 +59,7 @@ class Lexicon:
         return list(found)
 
     def read_synonyms(self, text: str, *, name: str) -> None:
-        for number, line in _lines(text):
+        for number, line in content_lines(text):
             terms = [t for t in line.split("|") if t.strip()]
             if len(terms) < 2:
                 raise LexiconError(
@@ -69,7 +68,7 @@ class Lexicon:
             self.add_group(("da", t) for t in terms)
 
     def read_glossary(self, text: str, *, name: str) -> None:
-        for number, line in _lines(text):
+        for number, line in content_lines(text):
             sides = line.split("\t")
             if len(sides) != 2 or not sides[0].strip() or not sides[1].strip():
                 raise LexiconError(
@@ -84,20 +83,10 @@ def _phrase(text: str, language: str) -> Phrase:
     return tuple(key(w, language) for w in words(text) if w not in ANY_STOP_WORDS and len(w) > 1)
 
 
-def _lines(text: str) -> Iterable[tuple[int, str]]:
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            yield number, line
-
-
 def load_lexicon(extra_dirs: Sequence[Path] = ()) -> Lexicon:
     """The shipped synonyms and glossary, plus any of the same name in `extra_dirs`."""
     lexicon = Lexicon()
-    shipped = resources.files("knowledge").joinpath("data")
-    sources: list[tuple[str, str]] = [
-        (f"knowledge/data/{name}", shipped.joinpath(name).read_text(encoding="utf-8"))
-        for name in SHIPPED
-    ]
+    sources = [(f"knowledge/data/{name}", shipped_text(name)) for name in SHIPPED]
     for directory in extra_dirs:
         for name in SHIPPED:
             path = directory / name

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 
 import Stemmer
@@ -56,13 +56,23 @@ _KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
 _MAX_CACHED = 500_000  # words; hostile input must not grow the cache without end
 
 
-def _exceptions() -> dict[str, str]:
-    text = resources.files("knowledge").joinpath("data/stems.da.txt").read_text(encoding="utf-8")
-    found: dict[str, str] = {}
-    for line in text.splitlines():
+def shipped_text(name: str) -> str:
+    """A data file shipped in knowledge/data."""
+    return resources.files("knowledge").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
+def content_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The numbered lines of a data file that are neither blank nor comments ("# …")."""
+    for number, line in enumerate(text.splitlines(), 1):
         if line.strip() and not line.lstrip().startswith("#"):
-            stem, _, forms = line.partition(":")
-            found.update((danish_letters(form), stem.strip()) for form in forms.split())
+            yield number, line
+
+
+def _exceptions() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for _, line in content_lines(shipped_text("stems.da.txt")):
+        stem, _, forms = line.partition(":")
+        found.update((danish_letters(form), stem.strip()) for form in forms.split())
     return found
 
 
@@ -91,13 +101,8 @@ def loose(term: str) -> str:
 
 
 def _stop_words(language: str) -> frozenset[str]:
-    text = (
-        resources.files("knowledge")
-        .joinpath(f"data/stopwords.{language}.txt")
-        .read_text(encoding="utf-8")
-    )
-    lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    found = {w for line in lines for w in words(line)}
+    lines = content_lines(shipped_text(f"stopwords.{language}.txt"))
+    found = {w for _, line in lines for w in words(line)}
     if language == "da":
         found |= {danish_letters(w) for w in found} | {fold(w) for w in found}
     return frozenset(found)
