@@ -12,6 +12,7 @@ from bot.cards import card
 from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.outbox import Outbox
+from bot.render_text import quoted
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Demand, DemandStatus, now
 from knowledge.text import question_key
@@ -37,9 +38,8 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
         )
         answered += 1
         if demand.notify:
-            question = " ".join(demand.question.split())[:120]
             reply = Reply(
-                text=say(demand.language, "demand_answered", question=question),
+                text=say(demand.language, "demand_answered", question=quoted(demand.question)),
                 language=demand.language,
                 cards=(card(solution, language=demand.language, why=matches[0].terms),),
             )

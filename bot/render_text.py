@@ -38,6 +38,15 @@ def solution_row(solution: Solution) -> str:
     )
 
 
+SHOWN_QUESTION = 120  # characters of a question a reply quotes
+
+
+def quoted(question: str) -> str:
+    """A question as a reply quotes it: on one line, and cut short."""
+    line = " ".join(question.split())
+    return line if len(line) <= SHOWN_QUESTION else line[: SHOWN_QUESTION - 1] + "…"
+
+
 def match_line(rank: int, match: Match) -> str:
     s = match.solution
     return (

@@ -186,7 +186,7 @@ async def test_the_add_form_shows_errors_on_its_fields_then_previews(admin: Chat
     values = {name: answer for name, (_, answer) in zip(_names(), ANSWERS, strict=True)}
     await admin.act("add_solution", {"values": values})
     admin.expect("Udgiv den?")
-    await admin.press("Udgiv")
+    await admin.send("Udgiv!")  # typed, with punctuation, as on a phone
     admin.expect("er udgivet")
 
 

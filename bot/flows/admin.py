@@ -9,14 +9,15 @@ from typing import Any
 
 from bot.cards import card
 from bot.demand import answer_demand, most_asked
-from bot.flows.ask import quoted
 from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, finish, get, put, slug
 from bot.messages import Action, Form, FormField, Reply
+from bot.render_text import quoted
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
 from knowledge.records import Person
 from knowledge.solutions import Solution
 from knowledge.store import StoreError
+from knowledge.text import question_key
 from knowledge.validation import ValidationError
 
 FORM_ID = "add_solution"
@@ -50,7 +51,7 @@ async def answer_adding(turn: Turn) -> list[Reply]:
     data = turn.session.data
     step, draft = int(data.get("step", 0)), data.setdefault("draft", {})
     if step >= len(FIELDS):
-        if turn.message.text.strip().lower() in PUBLISH_WORDS:
+        if question_key(turn.message.text) in PUBLISH_WORDS:  # "OK.", "Udgiv!" too
             return await _publish(turn, draft)
         return [await _preview(turn, draft)]
     field = FIELDS[step]

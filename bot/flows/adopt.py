@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.cards import adopters_of
 from bot.i18n import say
 from bot.messages import Notice, Reply
+from bot.render_text import quoted
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
 from knowledge.records import Adoption, Stage
@@ -131,7 +132,7 @@ def _place(organization: str, unit: str) -> str:
 async def who_uses(turn: Turn, text: str) -> list[Reply]:
     matches = turn.kb.ask(text, top=1) if text.strip() else []
     if not matches:
-        return [Reply(text=turn.say("who_uses_unknown", text=text.strip()[:120]))]
+        return [Reply(text=turn.say("who_uses_unknown", text=quoted(text)))]
     solution = matches[0].solution
     adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
     if not adoptions:

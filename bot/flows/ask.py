@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bot.cards import cards_for
 from bot.messages import Action, Choice, Reply
+from bot.render_text import quoted
 from bot.turn import Refusal, Turn
 from knowledge.matcher import Match, unexplained_by_all
 from knowledge.records import Demand, Feedback, new_id
@@ -18,13 +19,7 @@ DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely
 # Two answers this close, and ahead of the rest, say nothing about which the asker meant.
 NEAR_TIE = 0.02
 PAYLOAD_QUESTION = 500  # characters of the question a button carries (Slack allows 2,000)
-SHOWN_QUESTION = 120  # characters of the question a reply quotes
 NAMED_UNEXPLAINED = 3  # words a reply names as covered by none of its answers
-
-
-def quoted(question: str) -> str:
-    line = " ".join(question.split())
-    return line if len(line) <= SHOWN_QUESTION else line[: SHOWN_QUESTION - 1] + "…"
 
 
 async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:

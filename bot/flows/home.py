@@ -3,8 +3,10 @@ organisation follows, and their questions still waiting for an answer."""
 
 from __future__ import annotations
 
+from bot.flows.ask import PAYLOAD_QUESTION
 from bot.i18n import say
 from bot.messages import Action, Reply
+from bot.render_text import quoted
 from bot.turn import Services
 from knowledge.records import DemandStatus, NudgeState
 
@@ -34,9 +36,13 @@ async def home_page(services: Services, *, user: str) -> Reply:
     if questions:
         lines.append(say(language, "home_recent"))
         for question in questions[:SHOWN]:
-            lines.append(f"• {question[:120]}")
+            lines.append(f"• {quoted(question)}")
             actions.append(
-                Action(id="more", label=question[:60], payload={"q": question[:500], "offset": 0})
+                Action(
+                    id="more",
+                    label=question[:60],
+                    payload={"q": question[:PAYLOAD_QUESTION], "offset": 0},
+                )
             )
     following = [a for a in await store.adoptions.all() if a.user == user]
     if following:
@@ -70,5 +76,5 @@ async def home_page(services: Services, *, user: str) -> Reply:
     ]
     if waiting:
         lines.append(say(language, "home_waiting"))
-        lines += [f"• {d.question[:120]}" for d in waiting[:SHOWN]]
+        lines += [f"• {quoted(d.question)}" for d in waiting[:SHOWN]]
     return Reply(text="\n".join(lines), actions=tuple(actions), language=language)
