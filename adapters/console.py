@@ -8,24 +8,23 @@ input works as well as a terminal.
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from typing import BinaryIO, TextIO
 
 from bot.cards import evidence_lines
 from bot.core import Core
 from bot.messages import Action, Card, Form, Incoming, Notice, Reply
+from knowledge.validation import CONTROL
 
 PLATFORM = "console"
 QUIT = {"exit", "quit", "afslut", "/quit", "/exit"}
 MAX_LINE = 64 * 1024  # one pasted line; more than a question needs, little enough to hold
 
-# Terminal escape sequences in a question or a solution could rewrite the screen.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 def clean(text: str) -> str:
-    return _CONTROL.sub("", text)
+    """Without terminal escapes and bidi overrides: a question or a solution could
+    otherwise rewrite the screen."""
+    return CONTROL.sub("", text)
 
 
 def decode(raw: bytes) -> str:
@@ -42,8 +41,12 @@ class Renderer:
     def __init__(self) -> None:
         self.actions: list[Action] = []
 
-    def render(self, replies: list[Reply]) -> str:
-        self.actions = []
+    def render(self, replies: list[Reply], *, fresh: bool = True) -> str:
+        """`fresh` starts the numbers at [1] again: for the answer to what was just typed.
+        A message that arrives after it goes on counting, so no two buttons on screen
+        share a number."""
+        if fresh:
+            self.actions = []
         return "\n\n".join(self._reply(r) for r in replies)
 
     def _number(self, action: Action) -> str:
@@ -130,7 +133,7 @@ class ConsoleChat:
     async def _deliver(self, notice: Notice) -> bool:
         if notice.to != self.address:  # someone else's: it waits until they chat
             return False
-        self._print(self.renderer.render([notice.reply]))
+        self._print(self.renderer.render([notice.reply], fresh=False))
         return True
 
     def _print(self, text: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 # C0/C1 control characters (ANSI escapes among them) would reach terminals and chat clients;
 # bidirectional overrides make text display other than it reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 MAX_NUMBER = 1e12
@@ -112,7 +112,7 @@ class Fields:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         if len(value) > max_len:
             self.fail(name, f"is {len(value)} characters long; at most {max_len} allowed")
-        elif _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
+        elif CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
             kind = "control characters" if multiline else "line breaks or control characters"
             self.fail(name, f"must not contain {kind}")
         elif pattern is not None and not pattern.fullmatch(value):

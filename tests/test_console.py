@@ -125,3 +125,13 @@ async def test_a_latin1_line_and_an_overlong_line_are_read_as_one_turn_each(core
     text = out.getvalue()
     assert "på øerne" in text
     assert text.count("Afprøvede løsninger") + text.count("Mente du") == 2
+
+
+def test_a_message_arriving_after_an_answer_goes_on_counting_its_buttons() -> None:
+    renderer = Renderer()
+    answer = Reply(text="Svar", actions=(Action(id="a", label="A"), Action(id="b", label="B")))
+    letter = Reply(text="Brev", actions=(Action(id="c", label="C"),))
+    assert "[2] B" in renderer.render([answer])
+    assert "[3] C" in renderer.render([letter], fresh=False)
+    assert [a.id for a in renderer.actions] == ["a", "b", "c"]
+    assert "[1] C" in renderer.render([letter])  # the next answer starts again
