@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestServer
 
 from adapters.slack import SLACK
 from bot.config import Settings
+from bot.messages import Reply
 from bot.server import build_app
 from knowledge.kb import demo_solutions
 from knowledge.records import SeenEvent
@@ -700,6 +701,9 @@ async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
     assert opened.args["users"] == "U0BO"
     assert "Anna Holm har vist interesse" in rendered(prompt.args)
     assert "Planlæg en tilpasning" in rendered(prompt.args)
+    poster = spred.server.app[SLACK].poster
+    assert await poster.direct("U0BO", Reply(text="igen"))  # the DM channel is remembered
+    assert len(spred.slack.called("conversations.open")) == 1
 
 
 async def test_the_directory_learns_slack_ids_from_profiles_by_email(spred: Spred) -> None:

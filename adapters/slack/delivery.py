@@ -64,11 +64,15 @@ def web_client(
     )
 
 
+MAX_REMEMBERED = 10_000  # DM channels kept; more users than that start afresh
+
+
 class Poster:
     def __init__(self, client: AsyncWebClient, *, interval: float = 1.0) -> None:
         self.client = client
         self.interval = interval
         self._channels: dict[str, tuple[asyncio.Lock, list[float]]] = {}
+        self._direct: dict[str, str] = {}  # user id → their DM channel with the bot
 
     async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> bool:
         """Posts one reply; False (logged with its context) if Slack refused it for good."""
@@ -91,12 +95,22 @@ class Poster:
                 last[0] = time.monotonic()
 
     async def direct(self, user_id: str, reply: Reply) -> bool:
-        try:
-            opened = await self.client.conversations_open(users=user_id)
-        except Exception as exc:
-            log.error("conversations.open with %s failed: %s", user_id, reason(exc))
-            return False
-        return await self.post(str(opened["channel"]["id"]), reply)
+        """Posts to a user's DM with the bot; the channel is opened once and remembered,
+        since it stays the same (and forgotten if a post there fails)."""
+        channel = self._direct.get(user_id)
+        if channel is None:
+            try:
+                opened = await self.client.conversations_open(users=user_id)
+            except Exception as exc:
+                log.error("conversations.open with %s failed: %s", user_id, reason(exc))
+                return False
+            if len(self._direct) >= MAX_REMEMBERED:
+                self._direct.clear()
+            channel = self._direct[user_id] = str(opened["channel"]["id"])
+        posted = await self.post(channel, reply)
+        if not posted:
+            self._direct.pop(user_id, None)
+        return posted
 
 
 def reason(exc: Exception) -> str:
