@@ -9,7 +9,18 @@ from typing import Any
 
 from bot.cards import card
 from bot.demand import answer_demand, most_asked
-from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, finish, get, put, slug
+from bot.flows.draft import (
+    BY_NAME,
+    FIELDS,
+    Field,
+    Problem,
+    check,
+    finish,
+    get,
+    lacks_figure,
+    put,
+    slug,
+)
 from bot.messages import Action, Form, FormField, Reply
 from bot.render_text import quoted
 from bot.sessions import Flow
@@ -58,7 +69,7 @@ async def answer_adding(turn: Turn) -> list[Reply]:
     try:
         value = check(field, draft, turn.message.text)
         put(draft, field.path, value)
-        if field.name == "after" and value is None and get(draft, ("results", 0, "before")) is None:
+        if field.name == "after" and lacks_figure(draft):
             data["step"] = FIELDS.index(BY_NAME["before"])
             return [Reply(text=turn.say("need_number"))]
     except Problem as problem:
@@ -166,10 +177,8 @@ async def submit_form(turn: Turn) -> list[Reply]:
             put(draft, field.path, check(field, draft, values[field.name]))
         except Problem as problem:
             errors[field.name] = turn.say(problem.key, **problem.values)
-    if "before" not in errors and "after" not in errors:
-        result = draft.get("results", [{}])[0]
-        if result.get("before") is None and result.get("after") is None:
-            errors["before"] = turn.say("need_number")
+    if "before" not in errors and "after" not in errors and lacks_figure(draft):
+        errors["before"] = turn.say("need_number")
     if errors:
         return [Reply(form=_form(turn, values=values, errors=errors))]
     turn.session.start(Flow.ADDING, step=len(FIELDS), draft=draft)

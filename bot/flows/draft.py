@@ -259,6 +259,13 @@ def check(field: Field, draft: Mapping[str, Any], answer: str) -> object:
     return value
 
 
+def lacks_figure(draft: Mapping[str, Any]) -> bool:
+    """A result needs a measured number, before or after: Spred's whole point."""
+    return (
+        get(draft, ("results", 0, "before")) is None and get(draft, ("results", 0, "after")) is None
+    )
+
+
 def _merged(base: object, over: object) -> Any:
     """`over` laid on `base`: mappings key by key, lists item by item."""
     if isinstance(base, dict) and isinstance(over, Mapping):
