@@ -6,12 +6,12 @@ demand and adoption history) and for pressing a button."""
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.evalset import load_questions
+from benchmarks.harness import median_ms, quantile_ms
 from benchmarks.synthetic import scaled_solutions
 from bot.config import Settings
 from bot.core import Core
@@ -24,8 +24,7 @@ HISTORY = 2000  # adoptions and open demand already stored
 
 
 def _ms(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+    return median_ms(samples), quantile_ms(samples, 0.95)
 
 
 async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -36,6 +35,7 @@ from benchmarks.evalset import (
     rank_of,
     shown_above,
 )
+from benchmarks.harness import median_ms, quantile_ms
 from benchmarks.synthetic import scaled_solutions
 from knowledge.kb import demo_solutions
 from knowledge.matcher import Matcher, unexplained_by_all
@@ -262,9 +262,8 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
             memory = (_resident() - before) / 2**20
             for text in texts[:20]:
                 system.rank(text)  # warm caches, as a running server has them
-            samples = sorted(_timed(lambda t=text, s=system: s.rank(t)) for text in texts * 2)
-            median = statistics.median(samples) * 1000
-            p95 = samples[int(len(samples) * 0.95) - 1] * 1000
+            samples = [_timed(lambda t=text, s=system: s.rank(t)) for text in texts * 2]
+            median, p95 = median_ms(samples), quantile_ms(samples, 0.95)
             print(
                 f"| {len(solutions):,} | {system.name} | {build:.2f} s | {memory:.0f} MB | "
                 f"{median:.2f} ms | {p95:.2f} ms |"

@@ -7,10 +7,7 @@ aiohttp server that only checks the signature."""
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,18 +15,13 @@ from pathlib import Path
 import aiohttp
 
 from benchmarks.evalset import load_questions
+from benchmarks.harness import free_port, quantile_ms, serving, stop
 from knowledge.kb import demo_solutions
 from knowledge.store import open_store
 from tests.slack_mock import BOT_USER, SECRET, TOKEN, SlackMock, event_body, signed
 
-ROOT = Path(__file__).resolve().parents[1]
 BURST = 50
 ROUNDS = 5
-
-
-def _quantile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
 async def _burst(
@@ -69,32 +61,6 @@ def _mentions(round_no: int, questions: list[str]) -> list[bytes]:
     ]
 
 
-async def _serving(
-    argv: list[str], environ: dict[str, str], port: int
-) -> asyncio.subprocess.Process:
-    """A server in its own process, as in production: its event loop runs only its work,
-    not the load generator's or the mock's."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *argv, env={**os.environ, **environ}, cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status in (200, 404):
-                        return process
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{' '.join(argv)} did not start")
-
-
-async def _stop(process: asyncio.subprocess.Process) -> None:
-    process.terminate()
-    await process.wait()
-
-
 async def _spred(questions: list[str]) -> tuple[list[float], list[float], float]:
     slack = SlackMock()
     for i in range(BURST):
@@ -107,14 +73,14 @@ async def _spred(questions: list[str]) -> tuple[list[float], list[float], float]
         store = await open_store(Path(tmp) / "data")
         await store.solutions.upsert_many(demo_solutions())
         await store.close()
-        port = _free_port()
+        port = free_port()
         environ = {
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": slack.api_url,
         }
         argv = ["-m", "bot", "serve", "--port", str(port), "--data", str(Path(tmp) / "data")]
-        server = await _serving(argv, environ, port)
+        server = await serving(argv, environ, port)
         try:
             async with aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{port}/slack/events"
@@ -129,14 +95,14 @@ async def _spred(questions: list[str]) -> tuple[list[float], list[float], float]
                         i = int(str(post.args["thread_ts"]).split(".")[1])
                         answers.append(post.at - starts[i])
         finally:
-            await _stop(server)
+            await stop(server)
             await slack.close()
     return acks, answers, throughput / ROUNDS
 
 
 async def _bare() -> tuple[list[float], float]:
-    port = _free_port()
-    server = await _serving(["-m", "benchmarks.bare_slack", str(port)], {}, port)
+    port = free_port()
+    server = await serving(["-m", "benchmarks.bare_slack", str(port)], {}, port)
     acks: list[float] = []
     throughput = 0.0
     try:
@@ -147,24 +113,18 @@ async def _bare() -> tuple[list[float], float]:
                 acks += latencies
                 throughput += BURST / wall
     finally:
-        await _stop(server)
+        await stop(server)
     return acks, throughput / ROUNDS
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _row(name: str, acks: list[float], throughput: float, answers: list[float] | None) -> str:
     answer = (
-        f"{statistics.median(answers) * 1000:.0f} ms | {_quantile(answers, 0.95):.0f} ms"
+        f"{statistics.median(answers) * 1000:.0f} ms | {quantile_ms(answers, 0.95):.0f} ms"
         if answers
         else "– | –"
     )
     return (
-        f"| {name} | {statistics.median(acks) * 1000:.1f} ms | {_quantile(acks, 0.99):.1f} ms | "
+        f"| {name} | {statistics.median(acks) * 1000:.1f} ms | {quantile_ms(acks, 0.99):.1f} ms | "
         f"{max(acks) * 1000:.0f} ms | {throughput:.0f}/s | {answer} |"
     )
 

@@ -5,7 +5,6 @@ the same run for comparison."""
 from __future__ import annotations
 
 import asyncio
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 import orjson
 from tinydb import TinyDB
 
+from benchmarks.harness import median_ms, quantile_ms
 from benchmarks.synthetic import scaled_solutions
 from knowledge.records import Conversation
 from knowledge.store import open_store
@@ -26,8 +26,7 @@ ROUNDS = 60
 
 
 def _ms(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+    return median_ms(samples), quantile_ms(samples, 0.95)
 
 
 async def _upserts(data: Path, size: int) -> tuple[float, float, float]:

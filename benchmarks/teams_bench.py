@@ -15,7 +15,7 @@ import aiohttp
 import orjson
 
 from benchmarks.evalset import load_questions
-from benchmarks.slack_bench import _free_port, _quantile, _serving, _stop
+from benchmarks.harness import free_port, quantile_ms, serving, stop
 from knowledge.kb import demo_solutions
 from knowledge.store import open_store
 from tests.teams_mock import Connector, message
@@ -50,9 +50,9 @@ async def _run(questions: list[str]) -> tuple[list[float], list[float]]:
         store = await open_store(Path(tmp) / "data")
         await store.solutions.upsert_many(demo_solutions())
         await store.close()
-        port = _free_port()
+        port = free_port()
         argv = ["-m", "bot", "serve", "--port", str(port), "--data", str(Path(tmp) / "data")]
-        server = await _serving(argv, {}, port)
+        server = await serving(argv, {}, port)
         try:
             async with aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{port}/api/messages"
@@ -72,7 +72,7 @@ async def _run(questions: list[str]) -> tuple[list[float], list[float]]:
                     posted = await connector.wait_for(before + BURST, timeout=60)
                     answers += [reply.at - starts[reply.conversation] for reply in posted[before:]]
         finally:
-            await _stop(server)
+            await stop(server)
             await connector.close()
     return acks, answers
 
@@ -84,7 +84,7 @@ def main() -> None:
     print("| ack median | ack p99 | reply median | reply p95 | reply max |")
     print("|---:|---:|---:|---:|---:|")
     print(
-        f"| {statistics.median(acks) * 1000:.1f} ms | {_quantile(acks, 0.99):.1f} ms | "
-        f"{statistics.median(answers) * 1000:.0f} ms | {_quantile(answers, 0.95):.0f} ms | "
+        f"| {statistics.median(acks) * 1000:.1f} ms | {quantile_ms(acks, 0.99):.1f} ms | "
+        f"{statistics.median(answers) * 1000:.0f} ms | {quantile_ms(answers, 0.95):.0f} ms | "
         f"{max(answers) * 1000:.0f} ms |"
     )
