@@ -167,7 +167,7 @@ class Core:
             # A bug or a failing disk: the asker hears so on every platform alike, and the
             # dialogue stays as it was before this message (not saved half-changed).
             log.exception("the core failed on a %s %s", message.platform, message.action or "text")
-            return [Reply(text=turn.say("internal_error"), language=turn.language)]
+            return [Reply(text=turn.say("internal_error"), language=turn.language, failed=True)]
         await self.sessions.save(session)
         return [replace(r, language=turn.language) for r in replies]
 

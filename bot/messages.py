@@ -106,6 +106,7 @@ class Reply:
     actions: tuple[Action, ...] = ()
     choice: Choice | None = None
     form: Form | None = None
+    failed: bool = False  # Spred itself failed on the message: nothing was done
 
     def all_actions(self) -> tuple[Action, ...]:
         """Every action, in the order a reader meets them: cards first."""

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestServer
 from adapters.slack import SLACK
 from bot.config import Settings
 from bot.messages import Reply
-from bot.server import build_app
+from bot.server import CORE, build_app
 from knowledge.kb import demo_solutions
 from knowledge.records import SeenEvent
 from knowledge.solutions import parse_solution
@@ -468,6 +468,23 @@ async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spre
         "contact": "Jens",
         "email": "jens@silkeborg.eksempel.dk",
     }
+    core = spred.server.app[CORE]
+    real = core.services.kb.store.solutions.keys
+
+    async def failing() -> list[str]:
+        raise OSError("disk gone")
+
+    core.services.kb.store.solutions.keys = failing  # type: ignore[method-assign]
+    body = interaction_body(submit(good))
+    async with spred.http.post(
+        spred.server.make_url("/slack/events"),
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **signed(body)},
+    ) as response:
+        failed = await response.json()
+    core.services.kb.store.solutions.keys = real  # type: ignore[method-assign]
+    assert failed["response_action"] == "errors"  # the modal stays open, nothing typed lost
+    assert "noget gik galt" in failed["errors"]["title"]
     assert (await spred.interaction(submit(good))).status == 200
     [preview] = await spred.slack.wait_for("chat.postMessage")
     assert "Udgiv den?" in rendered(preview.args)

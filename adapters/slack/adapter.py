@@ -181,6 +181,11 @@ class SlackAdapter:
         if refused is not None:  # shown on the fields, the modal stays open
             await ack(response_action="errors", errors=blocks.form_errors(refused))
             return
+        failed = next((r for r in replies if r.failed), None)
+        errors = blocks.failure_errors(failed, body.get("view") or {}) if failed else {}
+        if errors:  # the modal stays open with what was typed, to send again
+            await ack(response_action="errors", errors=errors)
+            return
         await ack()
         for reply in replies:
             await self.poster.direct(message.user_id, reply)

@@ -6,6 +6,7 @@ nothing anyone typed can ping `@channel` (`<!channel>`), mention a user or forge
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -157,6 +158,13 @@ def modal(form: Form, *, metadata: str = "") -> dict[str, Any]:
         "submit": _plain(form.submit, 24),
         "blocks": blocks[:100],
     }
+
+
+def failure_errors(reply: Reply, view: Mapping[str, Any]) -> dict[str, str]:
+    """`response_action: errors` for a submission Spred failed on: said on the modal's first
+    field, as Slack shows errors only on fields."""
+    fields = list((view.get("state") or {}).get("values") or {})
+    return {fields[0]: _cut(reply.text, 2000)} if fields else {}
 
 
 def form_errors(form: Form) -> dict[str, str]:
