@@ -14,7 +14,7 @@ from bot.messages import Notice, Reply
 from bot.outbox import Outbox
 from bot.render_text import quoted
 from knowledge.kb import KnowledgeBase
-from knowledge.records import Demand, DemandStatus, now
+from knowledge.records import Demand, DemandStatus
 from knowledge.text import question_key
 
 
@@ -33,7 +33,10 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
         # sends one twice.
         await kb.store.demand.upsert(
             replace(
-                demand, status=DemandStatus.ANSWERED, answered_by=solution.id, answered_at=now()
+                demand,
+                status=DemandStatus.ANSWERED,
+                answered_by=solution.id,
+                answered_at=outbox.clock(),
             )
         )
         answered += 1

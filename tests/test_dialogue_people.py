@@ -213,6 +213,7 @@ async def test_an_answered_demand_tells_its_asker_once(chat: Chat, admin: Chat, 
     assert inbox.take(to="console:quiet") == []  # did not ask to be told
     demand = await core.services.store.demand.all()
     assert {d.status for d in demand} == {DemandStatus.ANSWERED}
+    assert {d.answered_at for d in demand} == {core.services.clock()}  # the core's clock
     assert await answer_demand(kb=core.services.kb, outbox=core.outbox) == 0
     assert inbox.take(to="console:anna") == []
 
