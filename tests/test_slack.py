@@ -448,13 +448,17 @@ async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spre
             },
         }
 
-    body = interaction_body(submit({"title": "Maskinpulje", "email": "nej"}))
-    async with spred.http.post(
-        spred.server.make_url("/slack/events"),
-        data=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", **signed(body)},
-    ) as response:
-        answer = await response.json()
+    async def submitted(values: dict[str, str]) -> dict[str, Any]:
+        """What Slack gets back at once for the submission: the modal's fate."""
+        body = interaction_body(submit(values))
+        async with spred.http.post(
+            spred.server.make_url("/slack/events"),
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **signed(body)},
+        ) as response:
+            return dict(await response.json())
+
+    answer = await submitted({"title": "Maskinpulje", "email": "nej"})
     assert answer["response_action"] == "errors"
     assert "summary" in answer["errors"]
     assert "e-mail" in answer["errors"]["email"]
@@ -475,13 +479,7 @@ async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spre
         raise OSError("disk gone")
 
     core.services.kb.store.solutions.keys = failing  # type: ignore[method-assign]
-    body = interaction_body(submit(good))
-    async with spred.http.post(
-        spred.server.make_url("/slack/events"),
-        data=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", **signed(body)},
-    ) as response:
-        failed = await response.json()
+    failed = await submitted(good)
     core.services.kb.store.solutions.keys = real  # type: ignore[method-assign]
     assert failed["response_action"] == "errors"  # the modal stays open, nothing typed lost
     assert "noget gik galt" in failed["errors"]["title"]

@@ -482,3 +482,17 @@ def test_a_choice_whose_label_is_the_reply_text_says_it_once() -> None:
     assert shown.decode().count("Mente du") == 1
     other = cards.activity(Reply(text="Vælg:", choice=Choice(label="Hvilken?", options=options)))
     assert "Hvilken?" in orjson.dumps(wire(other)).decode()
+
+
+def test_button_styles_are_the_adaptive_card_ones() -> None:
+    from bot.messages import Action
+
+    actions = [
+        Action(id="a", label="Ja", style="primary"),
+        Action(id="b", label="Fjern", style="danger"),
+        Action(id="c", label="Senere"),
+    ]
+    shown = orjson.dumps(wire(cards.adaptive([], actions))).decode()
+    assert '"style":"positive"' in shown
+    assert '"style":"destructive"' in shown
+    assert shown.count('"style"') == 2

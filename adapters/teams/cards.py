@@ -34,16 +34,18 @@ def _text(text: str, **style: Any) -> Element:
     return {"type": "TextBlock", "text": escape(text), "wrap": True, **style}
 
 
+_STYLES = {"primary": "positive", "danger": "destructive"}  # the core's words → Adaptive Cards'
+
+
 def _submit(action: Action) -> Element:
     element: Element = {
         "type": "Action.Submit",
         "title": action.label[:80],
         "data": {SUBMIT_KEY: action.id, "payload": dict(action.payload)},
     }
-    if action.style in ("positive", "destructive"):
-        element["style"] = action.style
-    elif action.style == "primary":
-        element["style"] = "positive"
+    style = _STYLES.get(action.style)
+    if style:
+        element["style"] = style
     return element
 
 
