@@ -9,6 +9,7 @@ brings every other member of the group along, in either language, so "sick leave
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,11 @@ Phrase = tuple[str, ...]  # index keys of the content words, in order
 Member = tuple[str, Phrase]  # (language, phrase)
 
 SHIPPED = ("synonyms.txt", "glossary.tsv")
+# Words a term can lose to the stop-word list and still mean the same: "de ældre" is
+# "ældre". Any other loss changes the meaning: "it-hjælp" is not "hjælp", nor
+# "ikke-uddannelsesparat" "uddannelsesparat", nor "gå i skole" "skole".
+ARTICLES = frozenset({"de", "den", "det", "en", "et", "the", "a", "an"})
+_CLITIC = re.compile(r"['’´]\w+")  # "sosu'er", "alzheimer's": the word without its ending
 
 
 class LexiconError(ValueError):
@@ -79,8 +85,15 @@ class Lexicon:
 
 
 def _phrase(text: str, language: str) -> Phrase:
-    # The same words are dropped as from a question, or the phrase could never be met.
-    return tuple(key(w, language) for w in words(text) if w not in ANY_STOP_WORDS and len(w) > 1)
+    """The term's index keys, without the words a question loses too, or it could never be
+    met. A term that shrinks to a single word that means something else is left out: it
+    would make that everyday word a synonym of the whole group."""
+    typed = words(_CLITIC.sub("", text))
+    kept = [w for w in typed if w not in ANY_STOP_WORDS and len(w) > 1]
+    lost = [w for w in typed if w not in kept and w not in ARTICLES]
+    if len(kept) == 1 and lost:
+        return ()
+    return tuple(key(w, language) for w in kept)
 
 
 def load_lexicon(extra_dirs: Sequence[Path] = ()) -> Lexicon:

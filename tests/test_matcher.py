@@ -313,6 +313,27 @@ def test_the_shipped_lexicon_loads_and_is_substantial() -> None:
     assert Lexicon().expansions("da", ("ledig",)) == []
 
 
+def test_a_term_that_loses_its_meaning_to_stop_words_is_no_synonym() -> None:
+    """ "it-hjælp" without the stop word "it" is just "hjælp": it must not make every
+    question about help a question about IT support. Articles and endings may go."""
+    lexicon = Lexicon()
+    lexicon.add_group([("da", "it-hjælp"), ("da", "it-support"), ("en", "IT help")])
+    lexicon.add_group([("da", "de ældre"), ("da", "seniorer"), ("da", "sosu'er")])
+    lexicon.add_group([("da", "ikke-uddannelsesparat"), ("da", "langt fra uddannelse")])
+    assert lexicon.expansions("da", (key("hjælp", "da"),)) == []
+    assert ("da", (key("hjælp", "da"),)) not in lexicon.expansions("da", (key("support", "da"),))
+    assert ("da", (key("ældre", "da"),)) in lexicon.expansions("da", (key("seniorer", "da"),))
+    assert lexicon.expansions("da", (key("sosu", "da"),))
+    assert lexicon.expansions("da", (key("uddannelsesparat", "da"),)) == []
+
+
+def test_help_and_unsure_alone_bring_no_group_along() -> None:
+    matcher = Matcher()
+    for word, stranger in [("hjælp", "support"), ("usikre", "digital"), ("skole", "cykl")]:
+        (concept,) = matcher.concepts(word)
+        assert not [p for p in concept.alternatives if stranger in p], word
+
+
 def test_unemployed_and_manager_do_not_share_a_stem() -> None:
     assert key("ledige", "da") == key("ledig", "da") == key("ledighed", "da")
     assert key("leder", "da") == key("ledere", "da") != key("ledige", "da")
