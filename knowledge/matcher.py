@@ -27,7 +27,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from knowledge.common import COMMON_WORDS, common_form
-from knowledge.index import Scores, TermBatch, TermIndex, weigh_documents
+from knowledge.index import Scores, Slots, TermBatch, TermIndex, weigh_documents
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import Solution
 from knowledge.text import ANY_STOP_WORDS, MAX_QUERY_WORDS, fold, key, query_words
@@ -61,7 +61,7 @@ log = logging.getLogger(__name__)
 # The least similarity of a form that names a word: a compound it starts or ends, or its
 # most specific part ("fald" in "faldforebyggelse"), but not a lesser part.
 NAMED = PART_OF_COMPOUND
-Hits = npt.NDArray[np.bool_]  # per solution slot: whether a concept reaches it
+Hits = npt.NDArray[np.bool_]  # per solution: whether a concept reaches it
 MIN_TELLING = 3  # letters; shorter words ("it", "tv") say too little to name as missing
 
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
@@ -161,6 +161,7 @@ def _facets(solution: Solution) -> Iterable[tuple[str, str]]:
     yield ("statuses", solution.status)
 
 
+@lru_cache(maxsize=65_536)
 def _telling(word: str) -> bool:
     """Whether a word of a question says what it is about, so an answer should name it."""
     return (
@@ -247,34 +248,37 @@ class Matcher:
         concepts = self.concepts(question)
         if not concepts or not self._solutions:
             return []
-        scores, covered = self._term_scores(concepts)
+        reached, scores, per_concept = self._term_scores(concepts)
         if filters is not None:
-            scores *= self._mask(filters)
+            scores *= self._mask(filters)[reached]
         count = min(CANDIDATES, len(scores))
+        if not count:
+            return []
         leaders = np.argpartition(-scores, count - 1)[:count]
         leaders = leaders[np.argsort(-scores[leaders])]
+        scores, leaders = scores[leaders], reached[leaders]
         text = " ".join(fold(w) for c in concepts for w in c.words)
         # A short question is much like the title it wants; a long chatty one is not.
         fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
         ranked: list[tuple[float, int]] = []
-        for slot in leaders:
-            term_score = float(scores[slot])
+        for term_score, slot in zip(scores.tolist(), leaders.tolist(), strict=True):
             if term_score <= 0:
                 break
             doc_id = self.index.doc_id(int(slot))
             assert doc_id is not None
             similarity = fuzz.token_set_ratio(text, self._text_of(doc_id)) / 100
-            ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), int(slot)))
+            ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), slot))
         ranked.sort(key=lambda pair: -pair[0])
         shown = [(score, slot) for score, slot in ranked[:top] if score >= self.threshold]
-        return self._matches(concepts, covered, shown) if shown else []
+        return self._matches(concepts, per_concept, shown) if shown else []
 
     def _matches(
-        self, concepts: list[Concept], covered: list[Hits], shown: list[tuple[float, int]]
+        self, concepts: list[Concept], per_concept: Scores, shown: list[tuple[float, int]]
     ) -> list[Match]:
         """The matches shown, each with the words it covers and the telling ones it does not
         name; worked out for these few solutions only."""
         slots = np.array([slot for _, slot in shown], dtype=np.intp)
+        covered = per_concept[:, slots] > 0  # concepts × shown
         telling = [tuple(w for w in c.words if _telling(w)) for c in concepts]
         named = {
             i: self._named(concepts[i], slots, covered[i])
@@ -285,8 +289,8 @@ class Matcher:
         for row, (score, slot) in enumerate(shown):
             words: list[str] = []
             unexplained: list[str] = []
-            for i, (concept, hits) in enumerate(zip(concepts, covered, strict=True)):
-                if hits[slot]:
+            for i, concept in enumerate(concepts):
+                if covered[i, row]:
                     words.extend(concept.words)
                 if i in named and not named[i][row]:
                     unexplained.extend(telling[i])
@@ -298,10 +302,11 @@ class Matcher:
         return matches
 
     def _named(self, concept: Concept, slots: npt.NDArray[np.intp], hits: Hits) -> Hits:
-        """Which of these solutions name the concept in one of its close forms; a lesser
-        part of a compound ("tilladelse" in "byggetilladelser") does not count."""
+        """Which of these solutions (`hits`: those the concept reaches) name the concept in
+        one of its close forms; a lesser part of a compound ("tilladelse" in
+        "byggetilladelser") does not count."""
         named = np.zeros(len(slots), dtype=bool)
-        open_ = hits[slots]  # a solution the concept does not reach names nothing
+        open_ = hits.copy()  # a solution the concept does not reach names nothing
         # Most are named by the first forms (the word's own stems), so this stops early.
         for phrase, similarity in concept.alternatives.items():
             if not open_.any():
@@ -435,51 +440,67 @@ class Matcher:
             return whole, COMPOUND_PARTS
         return one_part, PART_OF_COMPOUND
 
-    def _term_scores(self, concepts: list[Concept]) -> tuple[Scores, list[Hits]]:
-        size = self.index.capacity
-        total = np.zeros(size, dtype=np.float32)
-        covered = []
-        weights = 0.0
-        evidence = np.zeros(size, dtype=np.float32)
-        for concept in concepts:
-            best = np.zeros(size, dtype=np.float32)
-            df = 0
-            for phrase, similarity in concept.alternatives.items():
-                dfs = [self.index.df(t) for t in phrase]
-                if not any(dfs):
-                    continue  # most translations name words only the other language's texts use
-                if similarity >= PART_OF_COMPOUND:  # weak variants do not set the weight
-                    df = max(df, min(dfs))  # a phrase is as specific as its rarest word
-                if len(phrase) == 1:
-                    slots, saturation = self.index.saturation(phrase[0])
-                    best[slots] = np.maximum(best[slots], similarity * saturation)
-                    continue
-                # Each word of a phrase counts by its own specificity: in
-                # "faldforebyggelsesindsats" the fall prevention matters, "indsats" hardly.
-                part_weights = [self.index.idf(d) for d in dfs]
-                joint = np.zeros(size, dtype=np.float32)
-                for term, weight in zip(phrase, part_weights, strict=True):
-                    slots, saturation = self.index.saturation(term)
-                    joint[slots] += weight * saturation
-                best = np.maximum(best, joint * (similarity / sum(part_weights)))
+    def _term_scores(self, concepts: list[Concept]) -> tuple[Slots, Scores, Scores]:
+        """The slots some concept reaches, their term scores, and the concepts' own scores
+        (concepts × slots). One row per concept, so the sums run once over them all."""
+        best = np.zeros((len(concepts), self.index.capacity), dtype=np.float32)
+        idfs = np.empty(len(concepts), dtype=np.float32)
+        for row, concept in enumerate(concepts):
+            df = self._concept_scores(concept, best[row])
             # A word no solution uses counts against every solution, but no more than a
             # fairly specific known word: it may be a name, a misspelling or chat.
-            idf = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
-            weights += idf
-            # In place: these run over every solution for every word of every question.
-            hits = best > 0
-            best *= idf
-            total += best
-            np.add(evidence, idf, out=evidence, where=hits)
-            covered.append(hits)
+            idfs[row] = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
+        total = idfs @ best
+        reached = np.flatnonzero(total)
+        matched = total[reached]
+        evidence = idfs @ (best[:, reached] > 0)
         # Two views of the same sum: the share of the question covered, which long chatty
         # questions lose to words no solution uses, and the absolute evidence (plain BM25),
         # which short questions lack. Their geometric mean needs a fair amount of both.
-        coverage = total / weights
-        strength = 1.0 - np.exp(-total / EVIDENCE_SCALE)
+        coverage = matched / idfs.sum()
+        strength = 1.0 - np.exp(-matched / EVIDENCE_SCALE)
         score = coverage**COVERAGE_SHARE * strength ** (1 - COVERAGE_SHARE)
         score *= np.minimum(1.0, evidence / SPECIFIC_IDF)
-        return score.astype(np.float32), covered
+        return reached, score.astype(np.float32), best
+
+    def _concept_scores(self, concept: Concept, best: Scores) -> int:
+        """Fills in, per solution slot, the concept's best alternative (similarity times
+        BM25's saturation); returns the df that sets the concept's weight."""
+        df = 0
+        empty = True  # nothing written yet: the first alternative is simply copied in
+        for phrase, similarity in concept.alternatives.items():
+            if len(phrase) == 1:
+                slots, saturation = self.index.saturation(phrase[0])
+                if not len(slots):
+                    continue  # most translations name words only the other language's uses
+                if similarity >= PART_OF_COMPOUND:  # weak variants do not set the weight
+                    df = max(df, len(slots))
+                if similarity != 1:
+                    saturation = saturation * np.float32(similarity)
+                if empty:
+                    best[slots] = saturation
+                    empty = False
+                else:
+                    np.maximum.at(best, slots, saturation)
+                continue
+            dfs = [self.index.df(t) for t in phrase]
+            if not any(dfs):
+                continue
+            if similarity >= PART_OF_COMPOUND:
+                df = max(df, min(dfs))  # a phrase is as specific as its rarest word
+            # Each word of a phrase counts by its own specificity: in
+            # "faldforebyggelsesindsats" the fall prevention matters, "indsats" hardly.
+            part_weights = [self.index.idf(d) for d in dfs]
+            scale = similarity / sum(part_weights)
+            reached = [self.index.saturation(term) for term in phrase]
+            slots = np.concatenate([held for held, _ in reached])
+            weighted = [
+                sat * (w * scale) for (_, sat), w in zip(reached, part_weights, strict=True)
+            ]
+            joint = np.bincount(slots, weights=np.concatenate(weighted), minlength=len(best))
+            np.maximum(best, joint, out=best, casting="unsafe")
+            empty = False
+        return df
 
     def _mask(self, filters: Filters) -> Scores:
         mask = np.ones(self.index.capacity, dtype=np.float32)
