@@ -80,6 +80,29 @@ def _exceptions() -> dict[str, str]:
 _DANISH_EXCEPTIONS = _exceptions()
 
 
+def _lemmas() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for _, line in content_lines(shipped_text("lemmas.da.txt")):
+        lemma, _, forms = line.partition(":")
+        found.update((form, lemma.strip()) for form in forms.split())
+    return found
+
+
+# Inflected forms the Snowball stemmer leaves apart from their word: the past tense
+# ("ventede" and "venter"), strong verbs ("udskrevet", "udskrive"), irregular plurals
+# ("børn", "barn"). Made from simplemma by `python -m knowledge.lemmas`.
+_DANISH_LEMMAS = _lemmas()
+
+
+def stem(word: str, language: str) -> str:
+    """A case-folded word's Snowball stem, without the lemma table: the word as it begins
+    or ends compounds ("ældre" in "ældrepleje", where its lemma is "gammel")."""
+    if language == "da":
+        danish = danish_letters(word)
+        return _DANISH_EXCEPTIONS.get(danish) or _stemmers["da"].stemWord(danish)
+    return _stemmers["en"].stemWord(fold(word))
+
+
 def key(word: str, language: str) -> str:
     """The index key of one case-folded word in a language ("da" or "en")."""
     cache = _KEYS[language]
@@ -87,9 +110,9 @@ def key(word: str, language: str) -> str:
     if found is None:
         if language == "da":
             danish = danish_letters(word)
-            found = _DANISH_EXCEPTIONS.get(danish) or _stemmers["da"].stemWord(danish)
+            found = _DANISH_EXCEPTIONS.get(danish) or stem(_DANISH_LEMMAS.get(danish, danish), "da")
         else:
-            found = _stemmers["en"].stemWord(fold(word))
+            found = stem(word, "en")
         if len(cache) >= _MAX_CACHED:
             cache.clear()
         cache[word] = found

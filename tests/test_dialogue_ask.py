@@ -62,7 +62,7 @@ async def test_more_shows_the_next_answers_and_then_says_there_are_no_more(chat:
 
 
 async def test_typing_more_never_shows_an_answer_twice_and_runs_out(chat: Chat) -> None:
-    await chat.send("skole elever unge familie")  # more matches than "more" goes through
+    await chat.send("skole elever unge familie børn")  # more matches than "more" goes through
     seen = [c.solution_id for c in chat.expect("Afprøvede løsninger").cards]
     for _ in range(DEEPEST // PAGE + 1):
         await chat.send("mere")
@@ -317,7 +317,7 @@ async def test_the_note_names_at_most_three_words_in_english_too(chat: Chat) -> 
     await chat.send("english")
     chat.expect("English")
     await chat.send("ventetid i hjemmeplejen ladestandere elbiler vejrdata xylofoner")
-    chat.expect("none of them mention “ladestandere”, “elbiler” or “vejrdata”:")
+    chat.expect("mention “ladestandere”, “elbiler” or “vejrdata”:")
 
 
 async def test_a_failure_inside_spred_is_said_plainly_and_the_next_question_works(
