@@ -16,7 +16,7 @@ import argparse
 from collections import defaultdict
 from pathlib import Path
 
-from knowledge.text import stem
+from knowledge.text import danish_letters, stem
 
 HEADER = (
     "# Danish inflected forms whose lemma the Snowball stemmer misses, made by\n"
@@ -43,8 +43,13 @@ def lemma_table() -> dict[str, list[str]]:
         lemma = dictionary[form].casefold()
         if not (form.isalpha() and form.islower() and lemma.isalpha()):
             continue  # names, abbreviations and numbers are left to the stemmer
-        if (form in known or lemma in known) and stem(form, "da") != stem(lemma, "da"):
-            table[lemma].append(form)
+        if not (form in known or lemma in known) or stem(form, "da") == stem(lemma, "da"):
+            continue
+        # Written as the matcher reads it, with ae/oe/aa as æ/ø/å; a form that this makes
+        # another word ("aedes" read as "ædes", a form of "æde") is left out.
+        spelt = danish_letters(form)
+        if spelt == form or dictionary.get(spelt, lemma).casefold() == lemma:
+            table[lemma].append(spelt)
     return {lemma: sorted(forms) for lemma, forms in sorted(table.items())}
 
 

@@ -4,7 +4,8 @@ and "hjemmeplejens ventetider" typed on an English keyboard all meet.
 A word becomes an index key in three steps: case folding and Unicode normalisation; the
 ASCII spellings ae/oe/aa written back as æ/ø/å (many people type Danish without a Danish
 keyboard, and doing it on both sides keeps documents and questions consistent); then the
-Snowball stemmer of the text's language. A looser key, with æ/ø/å reduced to a/o/a, lets
+Snowball stemmer of the text's language, for Danish after the lemma of the forms it would
+miss ("ventede" → "vente"). A looser key, with æ/ø/å reduced to a/o/a, lets
 "born" find "børn" too.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from importlib import resources
 
 import Stemmer
@@ -80,11 +82,16 @@ def _exceptions() -> dict[str, str]:
 _DANISH_EXCEPTIONS = _exceptions()
 
 
+def loose(term: str) -> str:
+    return term.translate(_LOOSE)
+
+
 def _lemmas() -> dict[str, str]:
     found: dict[str, str] = {}
     for _, line in content_lines(shipped_text("lemmas.da.txt")):
         lemma, _, forms = line.partition(":")
-        found.update((form, lemma.strip()) for form in forms.split())
+        # Looked up as key() sees a word: with ae/oe/aa as æ/ø/å ("risikoers" → "risikøers").
+        found.update((danish_letters(form), lemma.strip()) for form in forms.split())
     return found
 
 
@@ -92,8 +99,14 @@ def _lemmas() -> dict[str, str]:
 # ("ventede" and "venter"), strong verbs ("udskrevet", "udskrive"), irregular plurals
 # ("børn", "barn"). Made from simplemma by `python -m knowledge.lemmas`.
 _DANISH_LEMMAS = _lemmas()
+# The table's forms by their looser spelling, so "born" typed without ø still finds the
+# lemma of "børn" ("barn"), as the index's looser spellings find every other word.
+_LOOSE_FORMS: dict[str, list[str]] = {}
+for _form in _DANISH_LEMMAS:
+    _LOOSE_FORMS.setdefault(loose(_form), []).append(_form)
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str, language: str) -> str:
     """A case-folded word's Snowball stem, without the lemma table: the word as it begins
     or ends compounds ("ældre" in "ældrepleje", where its lemma is "gammel")."""
@@ -119,8 +132,12 @@ def key(word: str, language: str) -> str:
     return found
 
 
-def loose(term: str) -> str:
-    return term.translate(_LOOSE)
+@lru_cache(maxsize=65_536)
+def loose_lemma_keys(word: str) -> frozenset[str]:
+    """The Danish keys of the lemma table's forms spelt like `word` with æ/ø/å as a/o/a:
+    {"barn"} for "born". Empty for most words."""
+    forms = _LOOSE_FORMS.get(loose(danish_letters(word)), ())
+    return frozenset(key(form, "da") for form in forms)
 
 
 def _stop_words(language: str) -> frozenset[str]:
