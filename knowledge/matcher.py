@@ -30,7 +30,15 @@ from knowledge.common import COMMON_WORDS, common_form
 from knowledge.index import Scores, Slots, TermBatch, TermIndex, weigh_documents
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import Solution
-from knowledge.text import ANY_STOP_WORDS, MAX_QUERY_WORDS, fold, key, query_words, stem
+from knowledge.text import (
+    ANY_STOP_WORDS,
+    MAX_QUERY_WORDS,
+    fold,
+    key,
+    loose_lemma_keys,
+    query_words,
+    stem,
+)
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("title", 3.0), ("tags", 2.5), ("summary", 2.0), ("problem", 1.5), ("metrics", 1.5),
@@ -265,7 +273,7 @@ class Matcher:
         for term_score, slot in zip(scores.tolist(), leaders.tolist(), strict=True):
             if term_score <= 0:
                 break
-            doc_id = self.index.doc_id(int(slot))
+            doc_id = self.index.doc_id(slot)
             assert doc_id is not None
             similarity = fuzz.token_set_ratio(text, self._text_of(doc_id)) / 100
             ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), slot))
@@ -357,6 +365,8 @@ class Matcher:
                     concept.offer((stem(typed[i], lang),), 1.0)
                     for other, phrase in self.lexicon.expansions(lang, (keys[i][lang],)):
                         concept.offer(phrase, TRANSLATION if other != lang else SYNONYM)
+                for spelling in loose_lemma_keys(typed[i]):  # "born": "børn", so "barn"
+                    concept.offer((spelling,), LOOSE_SPELLING)
                 self._variants(concept, typed[i], keys[i])
             concepts.append(concept)
             i += len(concept.words)

@@ -57,6 +57,16 @@ def test_forms_the_stemmer_misses_meet_through_their_lemma(forms: tuple[str, ...
     assert len({key(form, "da") for form in forms}) == 1, {f: key(f, "da") for f in forms}
 
 
+def test_a_word_typed_without_its_danish_letter_still_meets_its_lemma() -> None:
+    """ "børn" is "barn" to the index; "born", typed without ø, must still find it."""
+    children = make_solution("boern", title="Børn i skolen", summary="Børn trives.", tags=[])
+    matcher = Matcher(threshold=0.0)
+    matcher.add_all([children, make_solution("andet", title="Noget andet", summary="Andet.")])
+    (match, *_) = matcher.search("born")
+    assert match.solution.id == "boern"
+    assert match.terms == ("born",)
+
+
 def test_the_lemma_table_keeps_apart_what_the_stem_exceptions_keep_apart() -> None:
     assert key("leder", "da") != key("led", "da")  # the table says "leder" is a form of "led"
     assert key("faldt", "da") != key("fald", "da")  # a result that fell is no fall
