@@ -78,7 +78,7 @@ PREFIXES: dict[str, tuple[WithRest, bool]] = {
     "retire": (admin.retire, True),
 }
 
-# Sentences with two parts an admin fills in.
+# Sentences with two parts an admin fills in; from anyone else they are questions.
 Sentence = Callable[[Turn, str, str], Awaitable[list[Reply]]]
 SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
     (re.compile(r"s(?:æ|ae)t (.+?) leder til (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
@@ -186,7 +186,9 @@ class Core:
         handler = COMMANDS.get(command)
         if handler is not None:
             return await handler(turn)
-        for pattern, sentence in SENTENCES:
+        # Only admins' sentences are commands: "sæt en god leder til at styre vagten" from
+        # anyone else is a question.
+        for pattern, sentence in SENTENCES if turn.is_admin else ():
             if matched := pattern.fullmatch(message.text.strip()):
                 return await sentence(turn, *matched.groups())
         prefixed = await self._prefixed(turn)

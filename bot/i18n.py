@@ -83,8 +83,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• What room for learning and adaptation do you give?",
     ),
     "nudge_footer": (
-        "Hvorfor du får denne besked: {reason} Du får højst én om hver løsning pr. 30 dage.",
-        "Why you get this message: {reason} You get at most one per solution per 30 days.",
+        "Hvorfor du får denne besked: {reason} Du får højst én om hver løsning pr. {days} dage.",
+        "Why you get this message: {reason} You get at most one per solution per {days} days.",
     ),
     "follow_up": (
         "For {days} dage siden planlagde I at tilpasse “{title}”: {change}. Hvordan gik det?",
@@ -133,6 +133,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_your_nudge": (
         "Den påmindelse er til en anden leder.",
         "That prompt is for another manager.",
+    ),
+    "nudge_answered": (
+        "Den påmindelse er allerede besvaret – der er ikke mere at gøre ved den.",
+        "That prompt has already been answered – there is nothing more to do with it.",
+    ),
+    "plan_too_long": (
+        "Det var {length} tegn; skriv det kortere, højst {most} tegn.",
+        "That was {length} characters; write it shorter, at most {most}.",
     ),
     "manager_set": (
         "{person} har nu {manager} som leder.",

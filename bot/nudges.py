@@ -25,12 +25,10 @@ from knowledge.solutions import Solution
 
 
 def address_of(person: Person) -> str:
-    """Where a person is told things: their chat platform, else the terminal chat."""
-    if person.slack_id:
-        return f"slack:{person.slack_id}"
-    if person.teams_id:
-        return f"teams:{person.teams_id}"
-    return f"console:{person.id}"
+    """Where a person is told things: their chat platform, else the terminal chat. The
+    letter waits in the outbox until that platform can deliver it."""
+    platform = next(p for p in ("slack", "teams", "console") if person.platform_id(p))
+    return f"{platform}:{person.platform_id(platform)}"
 
 
 def working_time(moment: datetime, rules: NudgeRules) -> datetime:
@@ -100,7 +98,7 @@ class Nudges:
 
     async def on_asked(self, person: Person, solution: Solution) -> Nudge | None:
         """Records that someone was answered with a solution; when enough people of one
-        unit were within the window, their manager is prompted."""
+        unit and manager were within the window, that manager is prompted."""
         store = self.services.store
         now = self._now()
         # One record per person and solution, its time the latest ask: the collection stays
@@ -113,16 +111,22 @@ class Nudges:
         await store.interests.upsert(
             Interest(id=key, person_id=person.id, solution_id=solution.id, at=now)
         )
+        if not person.manager_id:
+            return None  # nobody to prompt
         since = now - timedelta(days=self.rules.window_days)
         askers = {
             i.person_id
             for i in await store.interests.all()
             if i.solution_id == solution.id and i.at >= since
         }
-        colleagues = []
+        colleagues = []  # who asked in the same unit, under the same manager
         for person_id in sorted(askers):
             other = await store.people.get(person_id)
-            if other is not None and unit_of(other) == unit_of(person):
+            if (
+                other is not None
+                and other.manager_id == person.manager_id
+                and unit_of(other) == unit_of(person)
+            ):
                 colleagues.append(other.name)
         if len(colleagues) < self.rules.group:
             return None
@@ -136,18 +140,14 @@ class Nudges:
         """Sends every prompt that is due; returns how many. Safe to run again at any time:
         a prompt's letter has the prompt's id, so a crash between writing the letter and
         recording the prompt as sent sends nothing twice."""
+        now = self._now()
+        if working_time(now, self.rules) > now:
+            return 0  # quiet hours: what is due now goes out when they end
         async with self._running:
-            store = self.services.store
             sent = 0
-            for nudge in sorted(await store.nudges.all(), key=lambda n: n.due_at):
-                if nudge.state is not NudgeState.SCHEDULED or nudge.due_at > self._now():
-                    continue
-                ready = working_time(self._now(), self.rules)
-                if ready > self._now():  # quiet hours: wait for the morning
-                    await store.nudges.upsert(replace(nudge, due_at=ready))
-                    continue
-                if await self._send(nudge):
-                    sent += 1
+            for nudge in sorted(await self.services.store.nudges.all(), key=lambda n: n.due_at):
+                if nudge.state is NudgeState.SCHEDULED and nudge.due_at <= now:
+                    sent += await self._send(nudge)
             return sent
 
     async def _send(self, nudge: Nudge) -> bool:
@@ -172,7 +172,7 @@ class Nudges:
                 "follow_up",
                 title=solution.title,
                 change=str(nudge.plan.get("change", "")),
-                days=self.rules.follow_up_days,
+                days=(self._now() - nudge.created_at).days,  # the plan's age, snoozes too
             )
             actions = (
                 Action(
@@ -207,5 +207,5 @@ class Nudges:
                 Action(id="nudge_snooze", label=say(language, "act_remind"), payload=ref),
                 Action(id="nudge_opt_out", label=say(language, "act_opt_out"), payload=ref),
             )
-        why = say(language, "nudge_footer", reason=nudge.reason)
+        why = say(language, "nudge_footer", reason=nudge.reason, days=self.rules.window_days)
         return Reply(text=f"{text}\n\n{why}", actions=actions, language=language)

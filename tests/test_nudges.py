@@ -328,3 +328,79 @@ async def test_a_managers_own_page_lists_the_prompts_waiting_for_an_answer(
     assert "Løsninger dine medarbejdere har vist interesse for" in page.text
     assert "Opstartsteam sikrer hjemmehjælp inden for et døgn – Anna Holm" in page.text
     assert any(a.id == "nudge_plan" for a in page.actions)
+
+
+async def test_a_prompts_buttons_act_once_and_an_old_prompt_changes_nothing(
+    chat: Chat, core: Core
+) -> None:
+    buttons = await _prompted(chat, core, "Vi prøver den")
+    by_id = {a.id: a for a in buttons}
+    bo = person(chat, "bo", "Bo Leder")
+    await bo.act_with(by_id["nudge_plan"])
+    bo.expect("Hvad ændrer I")
+    await bo.send("x" * 600)
+    bo.expect("Det var 600 tegn", "højst 500")  # said plainly, and the question stays open
+    for answer in ("natteamet", "team Vest", "1. december"):
+        await bo.send(answer)
+        bo.expect()
+    for pressed in ("nudge_plan", "nudge_snooze", "nudge_dismiss"):
+        await bo.act_with(by_id[pressed])
+        bo.expect("allerede besvaret")
+    states = sorted(n.state for n in await core.services.store.nudges.all())
+    assert states == sorted([NudgeState.PLANNED, NudgeState.SCHEDULED])  # one follow-up
+    await bo.send("hvordan får vi ventetiden ned")  # not caught in a flow
+    bo.expect("Opstartsteam")
+
+
+async def test_a_report_moves_on_the_managers_own_unit_only(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await _staffed(core)
+    dora = chat.as_user(user_id="dora", user_name="Dora Dahl", organization="Odense Kommune",
+                        unit="Sygeplejen")  # fmt: skip
+    await dora.send(QUESTION)
+    dora.expect("Opstartsteam")
+    await dora.press("Vi prøver den")
+    dora.expect("står nu som")
+    await core.nudges.run_due()
+    prompt = next(n for n in await core.services.store.nudges.all())
+    bo = person(chat, "bo", "Bo Leder")
+    await bo.act("nudge_plan", {"nudge": prompt.id})
+    bo.expect("Hvad ændrer I")
+    for answer in ("natteamet", "team Vest", "1. december"):
+        await bo.send(answer)
+        bo.expect()
+    clock.advance(days=21)  # snoozed or late: the follow-up tells the plan's real age
+    assert await core.nudges.run_due() == 1
+    follow_up = next(n for n in await core.services.store.nudges.all() if n.kind == "follow-up")
+    letter = next(x for x in await core.services.store.outbox.all() if x.kind == "nudge-follow-up")
+    assert "For 21 dage siden" in reply_from_dict(letter.reply).text
+    await bo.act("nudge_report", {"nudge": follow_up.id})
+    bo.expect("Hvad tilpassede I")
+    await bo.send("natteamet tager første besøg")
+    bo.expect("Tilpasset i Odense Kommune, Hjemmeplejen Vest")
+    stages = {(a.unit, a.stage) for a in await core.services.store.adoptions.all()}
+    assert stages == {("Sygeplejen", Stage.PILOTING), ("Hjemmeplejen Vest", Stage.PILOTING)}
+
+
+async def test_askers_under_different_managers_are_not_counted_together(
+    chat: Chat, core: Core
+) -> None:
+    await core.services.store.people.upsert_many(
+        [Person(id="m1", name="Mia Leder"), Person(id="m2", name="Max Leder"),
+         Person(id="xena", name="Xena", manager_id="m1"),
+         Person(id="yrsa", name="Yrsa", manager_id="m2")]
+    )  # fmt: skip
+    for user_id, name in (("xena", "Xena"), ("yrsa", "Yrsa")):
+        asker = person(chat, user_id, name)
+        await asker.send(QUESTION)
+        asker.expect("Opstartsteam")
+    assert await core.services.store.nudges.count() == 0
+
+
+async def test_sentences_like_an_admin_command_are_questions_from_anyone_else(
+    chat: Chat,
+) -> None:
+    await chat.send("sæt en ny leder til at styre ventetiden i hjemmeplejen")
+    reply = chat.expect()
+    assert "admin" not in reply.text

@@ -57,11 +57,27 @@ async def _organization(turn: Turn) -> tuple[str, str]:
     return str(memory.get("organization", "")), str(memory.get("unit", ""))
 
 
+def adoption_of(
+    turn: Turn, solution_id: str, stage: Stage, organization: str, unit: str
+) -> Adoption:
+    """The sender's adoption of a solution, now: one per person and solution."""
+    return Adoption(
+        id=f"{solution_id}:{turn.message.user}",
+        solution_id=solution_id,
+        user=turn.message.user,
+        organization=organization,
+        unit=unit,
+        user_name=turn.name,
+        stage=stage,
+        updated_at=turn.services.clock(),
+    )
+
+
 async def _record(
     turn: Turn, solution: Solution, stage: Stage, organization: str, unit: str
 ) -> list[Reply]:
-    key = f"{solution.id}:{turn.message.user}"
-    earlier = await turn.store.adoptions.get(key)
+    adoption = adoption_of(turn, solution.id, stage, organization, unit)
+    earlier = await turn.store.adoptions.get(adoption.id)
     if earlier is not None and ORDER[earlier.stage] >= ORDER[stage]:
         text = turn.say(
             "adoption_already",
@@ -70,20 +86,9 @@ async def _record(
             title=solution.title,
         )
         return [Reply(text=text)]
-    await turn.store.adoptions.upsert(
-        Adoption(
-            id=key,
-            solution_id=solution.id,
-            user=turn.message.user,
-            organization=organization,
-            unit=unit,
-            user_name=turn.name,
-            stage=stage,
-            updated_at=turn.services.clock(),
-        )
-    )
+    await turn.store.adoptions.upsert(adoption)
     told = await _tell_originators(turn, solution, stage, organization, unit)
-    language = turn.services.settings.language  # the manager's, not the asker's
+    language = turn.services.settings.language  # the deployment's: the manager's is unknown
     why = say(
         language,
         "nudge_why_stage",

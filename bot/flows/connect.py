@@ -28,7 +28,7 @@ async def contact(turn: Turn) -> list[Reply]:
             contact_email=person.email,
         )
     )
-    language = turn.services.settings.language  # the manager's, not the asker's
+    language = turn.services.settings.language  # the deployment's: the manager's is unknown
     why = say(language, "nudge_why_intro", name=turn.name, title=solution.title)
     await turn.services.tell_manager(me, solution, why=why)
     address = await turn.services.address_of(person, (turn.message.platform,))

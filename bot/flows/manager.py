@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.flows.adopt import adoption_of
 from bot.messages import Reply
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
-from knowledge.records import Adaptation, Adoption, Nudge, NudgeState, OptOut, Stage, new_id
+from knowledge.records import Adaptation, Nudge, NudgeState, OptOut, Person, Stage, new_id
 
 PLAN = ("change", "who", "when")
 MAX_ANSWER = 500
@@ -18,33 +19,58 @@ NEXT_STAGE = {Stage.INTERESTED: Stage.PILOTING, Stage.PILOTING: Stage.ADOPTED}
 SNOOZE = timedelta(days=14)
 
 
-async def _own_nudge(turn: Turn, nudge_id: object) -> Nudge:
-    """The prompt a button names, if it was sent to the person pressing it."""
+async def _own_nudge(
+    turn: Turn, nudge_id: object, *, kind: str | None = None, waiting: bool = True
+) -> tuple[Nudge, Person]:
+    """The prompt a button names, and its manager, if it was sent to the person pressing it
+    and (when `waiting`) still waits for an answer: a second press, or a press on an old
+    prompt, changes nothing."""
     if not isinstance(nudge_id, str) or len(nudge_id) > 64:
         raise Refusal("unknown_action")
     nudge = await turn.store.nudges.get(nudge_id)
-    if nudge is None:
+    if nudge is None or (kind is not None and nudge.kind != kind):
         raise Refusal("unknown_action")
     me = await turn.person()
     if me is None or me.id != nudge.manager_id:
         raise Refusal("not_your_nudge")
-    return nudge
+    if waiting and nudge.state is not NudgeState.SENT:
+        raise Refusal("nudge_answered")
+    return nudge, me
+
+
+async def _flow_nudge(turn: Turn) -> tuple[Nudge, Person]:
+    """The prompt the questions in progress are about; when it is gone or answered
+    elsewhere meanwhile, the questions end too."""
+    try:
+        return await _own_nudge(turn, turn.session.data.get("nudge"))
+    except Refusal:
+        turn.session.end()
+        raise
+
+
+def _answer(turn: Turn) -> tuple[str, list[Reply]]:
+    """What the manager wrote, on one line, or the reply that says what was wrong with it."""
+    text = " ".join(turn.message.text.split())
+    if not text:
+        return text, [Reply(text=turn.say("plan_empty"))]
+    if len(text) > MAX_ANSWER:
+        return text, [Reply(text=turn.say("plan_too_long", length=len(text), most=MAX_ANSWER))]
+    return text, []
 
 
 async def plan(turn: Turn) -> list[Reply]:
-    nudge = await _own_nudge(turn, turn.message.payload.get("nudge"))
+    nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"), kind="prompt")
     solution = await turn.solution_from_payload({"solution": nudge.solution_id})
     turn.session.start(Flow.PLANNING, nudge=nudge.id, answers={})
     return [Reply(text=turn.say("plan_change", title=solution.title))]
 
 
 async def answer_plan(turn: Turn) -> list[Reply]:
-    data = turn.session.data
-    nudge = await _own_nudge(turn, data.get("nudge"))
-    answer = " ".join(turn.message.text.split())
-    if not answer or len(answer) > MAX_ANSWER:
-        return [Reply(text=turn.say("plan_empty"))]
-    answers = data.setdefault("answers", {})
+    nudge, _ = await _flow_nudge(turn)
+    answer, wrong = _answer(turn)
+    if wrong:
+        return wrong
+    answers = turn.session.data.setdefault("answers", {})
     answers[PLAN[len(answers)]] = answer
     if len(answers) < len(PLAN):
         return [Reply(text=turn.say(f"plan_{PLAN[len(answers)]}"))]
@@ -69,18 +95,16 @@ async def answer_plan(turn: Turn) -> list[Reply]:
 
 
 async def report(turn: Turn) -> list[Reply]:
-    nudge = await _own_nudge(turn, turn.message.payload.get("nudge"))
+    nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"), kind="follow-up")
     turn.session.start(Flow.REPORTING, nudge=nudge.id)
     return [Reply(text=turn.say("report_prompt"))]
 
 
 async def answer_report(turn: Turn) -> list[Reply]:
-    nudge = await _own_nudge(turn, turn.session.data.get("nudge"))
-    text = " ".join(turn.message.text.split())
-    if not text or len(text) > MAX_ANSWER:
-        return [Reply(text=turn.say("plan_empty"))]
-    me = await turn.person()
-    assert me is not None  # _own_nudge found the manager
+    nudge, me = await _flow_nudge(turn)
+    text, wrong = _answer(turn)
+    if wrong:
+        return wrong
     organization = me.organization or turn.message.organization or me.name
     await turn.store.adaptations.upsert(
         Adaptation(
@@ -102,39 +126,31 @@ async def answer_report(turn: Turn) -> list[Reply]:
 
 
 async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> None:
-    """The unit's adoption goes one stage on; a unit with none is now piloting."""
+    """The unit's adoptions go one stage on; a unit with none is now piloting."""
+    here = (organization.casefold(), unit.casefold())
     ours = [
         a
         for a in await turn.store.adoptions.all()
-        if a.solution_id == nudge.solution_id and a.organization == organization
+        if a.solution_id == nudge.solution_id
+        and (a.organization.casefold(), a.unit.casefold()) == here
     ]
-    now = turn.services.clock()
     if not ours:
-        await turn.store.adoptions.upsert(
-            Adoption(
-                id=f"{nudge.solution_id}:{turn.message.user}",
-                solution_id=nudge.solution_id,
-                user=turn.message.user,
-                organization=organization,
-                unit=unit,
-                user_name=turn.name,
-                stage=Stage.PILOTING,
-                updated_at=now,
-            )
-        )
+        adoption = adoption_of(turn, nudge.solution_id, Stage.PILOTING, organization, unit)
+        await turn.store.adoptions.upsert(adoption)
+    now = turn.services.clock()
     for adoption in ours:
         stage = NEXT_STAGE.get(adoption.stage, adoption.stage)
         await turn.store.adoptions.upsert(replace(adoption, stage=stage, updated_at=now))
 
 
 async def dismiss(turn: Turn) -> list[Reply]:
-    nudge = await _own_nudge(turn, turn.message.payload.get("nudge"))
+    nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"))
     await turn.store.nudges.upsert(replace(nudge, state=NudgeState.DISMISSED))
     return [Reply(text=turn.say("nudge_dismissed"))]
 
 
 async def snooze(turn: Turn) -> list[Reply]:
-    nudge = await _own_nudge(turn, turn.message.payload.get("nudge"))
+    nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"))
     later = turn.services.clock() + SNOOZE
     await turn.store.nudges.upsert(replace(nudge, state=NudgeState.SCHEDULED, due_at=later))
     await turn.store.outbox.delete(f"nudge-{nudge.id}")  # so the reminder is a new letter
@@ -142,7 +158,8 @@ async def snooze(turn: Turn) -> list[Reply]:
 
 
 async def opt_out(turn: Turn) -> list[Reply]:
-    nudge = await _own_nudge(turn, turn.message.payload.get("nudge"))
+    # Opting out is about the manager, not this prompt: an answered one still serves.
+    nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"), waiting=False)
     await turn.store.opt_outs.upsert(OptOut(manager_id=nudge.manager_id, at=turn.services.clock()))
     for pending in await turn.store.nudges.all():
         if pending.manager_id == nudge.manager_id and pending.state is NudgeState.SCHEDULED:
