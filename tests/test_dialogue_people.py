@@ -21,6 +21,16 @@ async def _contact_mette(chat: Chat) -> None:
     await chat.press("Kontakt Mette")
 
 
+async def _slack_anna_tells_mette(chat: Chat, core: Core) -> None:
+    """Anna on Slack contacts Mette, whom the directory knows on Slack: a letter to Mette."""
+    await core.services.store.people.upsert(
+        Person(id="mette", name="Mette", email=METTE, slack_id="U0METTE")
+    )
+    slack = chat.as_user(platform="slack", user_id="U0ANNA")
+    await _contact_mette(slack)
+    slack.expect("Jeg har fortalt")
+
+
 async def test_contacting_gives_name_role_organisation_email_and_records_it(
     chat: Chat, core: Core
 ) -> None:
@@ -54,12 +64,7 @@ async def test_a_contact_on_the_same_platform_is_told_who_asks_from_where(
 async def test_a_letter_waits_in_the_store_until_a_process_can_deliver_it(
     chat: Chat, core: Core
 ) -> None:
-    await core.services.store.people.upsert(
-        Person(id="mette", name="Mette", email=METTE, slack_id="U0METTE")
-    )
-    slack = chat.as_user(platform="slack", user_id="U0ANNA")
-    await _contact_mette(slack)
-    slack.expect("Jeg har fortalt")
+    await _slack_anna_tells_mette(chat, core)
     [waiting] = await core.outbox.waiting()
     assert waiting.to == "slack:U0METTE"
     inbox = Inbox(core, "slack")  # as `spred serve` with Slack on, later
@@ -221,12 +226,7 @@ async def test_an_answered_demand_tells_its_asker_once(chat: Chat, admin: Chat, 
 async def test_delivered_letters_are_forgotten_after_30_days(
     chat: Chat, core: Core, clock: Clock
 ) -> None:
-    await core.services.store.people.upsert(
-        Person(id="mette", name="Mette", email=METTE, slack_id="U0METTE")
-    )
-    slack = chat.as_user(platform="slack", user_id="U0ANNA")
-    await _contact_mette(slack)
-    slack.expect("Jeg har fortalt")
+    await _slack_anna_tells_mette(chat, core)
     Inbox(core, "slack")
     assert await core.outbox.flush() == 1
     assert await core.outbox.prune() == 0

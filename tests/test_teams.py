@@ -228,16 +228,16 @@ async def test_hostile_text_cannot_inject_markup_links_or_mentions(
     assert not reply.activity.get("entities")
 
 
+async def _with_mette(tmp_path: Path) -> Path:
+    """Data whose solution names Mette, known on Teams, as its contact."""
+    contact = {"name": "Mette Hansen", "email": "m@x.dk", "teams_id": "29:mette"}
+    return await _data(tmp_path / "data", solution_dict("kortere-ventetid", contacts=[contact]))
+
+
 async def test_a_stored_reference_reaches_a_user_proactively_after_a_restart(
     tmp_path: Path, connector: Connector
 ) -> None:
-    data = await _data(
-        tmp_path / "data",
-        solution_dict(
-            "kortere-ventetid",
-            contacts=[{"name": "Mette Hansen", "email": "m@x.dk", "teams_id": "29:mette"}],
-        ),
-    )
+    data = await _with_mette(tmp_path)
     spred = await _running(data, connector)
     await spred.say("hej", user="29:mette", name="Mette Hansen", conversation="a:personal-mette")
     await connector.wait_for()
@@ -259,13 +259,7 @@ async def test_a_stored_reference_reaches_a_user_proactively_after_a_restart(
 async def test_a_contact_spred_never_met_on_teams_is_named_with_their_email(
     tmp_path: Path, connector: Connector
 ) -> None:
-    data = await _data(
-        tmp_path / "data",
-        solution_dict(
-            "kortere-ventetid",
-            contacts=[{"name": "Mette Hansen", "email": "m@x.dk", "teams_id": "29:mette"}],
-        ),
-    )
+    data = await _with_mette(tmp_path)
     spred = await _running(data, connector)
     await spred.submit({"spred": "contact", "payload": {"solution": "kortere-ventetid"}})
     [reply] = await connector.wait_for()
