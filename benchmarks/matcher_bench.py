@@ -279,7 +279,6 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
                 f"| {len(solutions):,} | {system.name} | {build:.2f} s | {memory:.0f} MB | "
                 f"{median_ms(taken):.2f} ms | {quantile_ms(taken, 0.95):.2f} ms |"
             )
-        del systems, built
 
 
 def main(sizes: Sequence[int] = (0, 10_000, 100_000)) -> None:
