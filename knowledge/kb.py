@@ -14,6 +14,10 @@ from knowledge.solutions import Solution, parse_solutions
 from knowledge.store import Store
 from knowledge.transfer import parse_json
 
+# Changed solutions swapped into the live index, on the event loop (under a millisecond
+# each); a larger change is indexed beside it on a thread, so no question waits seconds.
+IN_PLACE = 500
+
 
 class KnowledgeBase:
     def __init__(self, *, store: Store, matcher: Matcher) -> None:
@@ -40,13 +44,13 @@ class KnowledgeBase:
         """Re-indexes what changed if the stored solutions changed behind our back (`spred
         import` while `spred serve` runs); True if anything did. Only the changed solutions
         are tokenised, on a thread, and swapped in at once, so a question never meets a
-        half-changed index; when most changed, a new index is built beside the old one."""
+        half-changed index; when many changed, a new index is built beside the old one."""
         version = await self.store.solutions.version()
         if version == self._version:
             return False
         stored = await self.store.solutions.all()
         changed, gone = self.matcher.differences(stored)
-        if len(changed) + len(gone) > max(len(stored), len(self.matcher)) // 2:
+        if len(changed) + len(gone) > min(IN_PLACE, max(len(stored), len(self.matcher)) // 2):
             matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
             await asyncio.to_thread(matcher.add_all, stored)
             self.matcher = matcher

@@ -102,3 +102,25 @@ async def test_a_change_behind_our_back_reindexes_only_what_changed(
         assert await kb.refresh() is False
     finally:
         await store.close()
+
+
+async def test_a_large_change_behind_our_back_is_indexed_beside_the_live_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "IN_PLACE", 3)  # as 500 of 100,000 would be
+    store = await open_store(tmp_path / "data")
+    try:
+        kb = await KnowledgeBase.load(store)
+        await kb.publish([make_solution(f"s{i}", title=f"Løsning nummer {i}") for i in range(20)])
+        matcher = kb.matcher
+        await store.solutions.upsert_many(
+            [make_solution(f"s{i}", title=f"Snerydning nummer {i}") for i in range(4)]
+        )
+        assert await kb.refresh() is True
+        assert kb.matcher is not matcher  # four of twenty: more than may change in place
+        assert len(kb.matcher) == 20
+        assert kb.ask("snerydning")[0].solution.id.startswith("s")
+    finally:
+        await store.close()
