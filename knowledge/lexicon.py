@@ -9,6 +9,7 @@ brings every other member of the group along, in either language, so "sick leave
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ Phrase = tuple[str, ...]  # index keys of the content words, in order
 Member = tuple[str, Phrase]  # (language, phrase)
 
 SHIPPED = ("synonyms.txt", "glossary.tsv")
+log = logging.getLogger(__name__)
 # Words a term can lose to the stop-word list and still mean the same: "de ældre" is
 # "ældre". Any other loss changes the meaning: "it-hjælp" is not "hjælp", nor
 # "ikke-uddannelsesparat" "uddannelsesparat", nor "gå i skole" "skole".
@@ -38,15 +40,21 @@ class Lexicon:
     longest: int = 1
     _index: dict[Member, list[int]] = field(init=False, default_factory=lambda: defaultdict(list))
 
-    def add_group(self, members: Iterable[tuple[str, str]]) -> None:
-        """Adds a group of (language, text) terms that mean the same."""
-        group = tuple(
-            dict.fromkeys(
-                (language, phrase)
-                for language, text in members
-                if (phrase := _phrase(text, language))
-            )
-        )
+    def add_group(self, members: Iterable[tuple[str, str]], *, where: str = "") -> None:
+        """Adds a group of (language, text) terms that mean the same; `where` (file:line)
+        names a term left out in the log."""
+        found: dict[Member, None] = {}
+        for language, text in members:
+            if _only_a_lesser_word(text):
+                log.warning(
+                    "%s: “%s” is a single everyday word once its stop words are gone, so it "
+                    "is left out; write it without the stop word",
+                    where or "synonyms",
+                    text.strip(),
+                )
+            elif phrase := _phrase(text, language):
+                found[(language, phrase)] = None
+        group = tuple(found)
         if len(group) < 2:
             return
         number = len(self.groups)
@@ -71,7 +79,7 @@ class Lexicon:
                 raise LexiconError(
                     f"{name}:{number}: a group needs two or more terms separated by '|'"
                 )
-            self.add_group(("da", t) for t in terms)
+            self.add_group((("da", t) for t in terms), where=f"{name}:{number}")
 
     def read_glossary(self, text: str, *, name: str) -> None:
         for number, line in content_lines(text):
@@ -81,19 +89,30 @@ class Lexicon:
                     f"{name}:{number}: expected Danish terms, one tab, English terms"
                 )
             danish, english = (side.split("|") for side in sides)
-            self.add_group([("da", t) for t in danish] + [("en", t) for t in english])
+            members = [("da", t) for t in danish] + [("en", t) for t in english]
+            self.add_group(members, where=f"{name}:{number}")
+
+
+def _content_words(text: str) -> tuple[list[str], list[str]]:
+    """The words a question keeps of a term, and those it loses (articles aside)."""
+    typed = words(_CLITIC.sub("", text))
+    kept = [w for w in typed if w not in ANY_STOP_WORDS and len(w) > 1]
+    lost = [w for w in typed if w not in kept and w not in ARTICLES]
+    return kept, lost
+
+
+def _only_a_lesser_word(text: str) -> bool:
+    """Whether a term shrinks to a single word that means something else once a question's
+    stop words are gone ("it-hjælp" to "hjælp"): it would make that everyday word a synonym
+    of the whole group."""
+    kept, lost = _content_words(text)
+    return len(kept) == 1 and bool(lost)
 
 
 def _phrase(text: str, language: str) -> Phrase:
     """The term's index keys, without the words a question loses too, or it could never be
-    met. A term that shrinks to a single word that means something else is left out: it
-    would make that everyday word a synonym of the whole group."""
-    typed = words(_CLITIC.sub("", text))
-    kept = [w for w in typed if w not in ANY_STOP_WORDS and len(w) > 1]
-    lost = [w for w in typed if w not in kept and w not in ARTICLES]
-    if len(kept) == 1 and lost:
-        return ()
-    return tuple(key(w, language) for w in kept)
+    met."""
+    return tuple(key(w, language) for w in _content_words(text)[0])
 
 
 def load_lexicon(extra_dirs: Sequence[Path] = ()) -> Lexicon:

@@ -381,6 +381,19 @@ def test_a_term_that_loses_its_meaning_to_stop_words_is_no_synonym() -> None:
     assert lexicon.expansions("da", (key("uddannelsesparat", "da"),)) == []
 
 
+def test_a_term_left_out_of_an_admin_file_is_named_and_the_shipped_files_have_none(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_lexicon()
+    assert caplog.records == []
+    (tmp_path / "synonyms.txt").write_text("# ours\nit-hjælp | digital support | it-support\n")
+    load_lexicon([tmp_path])
+    hjaelp, support = (r.getMessage() for r in caplog.records)
+    assert "synonyms.txt:2" in hjaelp
+    assert "“it-hjælp”" in hjaelp
+    assert "“it-support”" in support
+
+
 def test_help_and_unsure_alone_bring_no_group_along() -> None:
     matcher = Matcher()
     for word, stranger in [("hjælp", "support"), ("usikre", "digital"), ("skole", "cykl")]:
