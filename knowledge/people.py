@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from knowledge.records import Person
+from knowledge.solutions import PLATFORM_ID
 from knowledge.validation import FieldError, Fields
 
 PERSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}")
-_PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")
 PERSON_FIELDS = frozenset(
     {"id", "name", "email", "organization", "unit", "role", "manager_id", "slack_id", "teams_id"}
 )
@@ -57,8 +57,8 @@ def parse_people(
                 unit=f.text("unit", max_len=200),
                 role=f.text("role", max_len=200),
                 manager_id=f.text("manager_id", max_len=100) or None,
-                slack_id=f.text("slack_id", max_len=200, pattern=_PLATFORM_ID) or None,
-                teams_id=f.text("teams_id", max_len=200, pattern=_PLATFORM_ID) or None,
+                slack_id=f.text("slack_id", max_len=200, pattern=PLATFORM_ID) or None,
+                teams_id=f.text("teams_id", max_len=200, pattern=PLATFORM_ID) or None,
             )
             if person.manager_id and person.manager_id == person.id:
                 f.fail("manager_id", "is the person's own id; leave it empty for a top manager")

@@ -161,7 +161,7 @@ _SOLUTION_FIELDS = frozenset(
         "retired",
     }
 )
-_PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")
+PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")  # a Slack or Teams user id
 
 
 def _result(raw: object, path: str, errors: list[FieldError]) -> Result | None:
@@ -187,8 +187,8 @@ def _contact(raw: object, path: str, errors: list[FieldError]) -> Contact | None
         name=f.text("name", max_len=200, required=True),
         email=f.email("email"),
         role=f.text("role", max_len=200),
-        slack_id=f.text("slack_id", max_len=200, pattern=_PLATFORM_ID),
-        teams_id=f.text("teams_id", max_len=200, pattern=_PLATFORM_ID),
+        slack_id=f.text("slack_id", max_len=200, pattern=PLATFORM_ID),
+        teams_id=f.text("teams_id", max_len=200, pattern=PLATFORM_ID),
         extra=f.extra(_CONTACT_FIELDS),
     )
     reachable = contact.email or contact.slack_id or contact.teams_id

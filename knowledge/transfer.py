@@ -53,16 +53,15 @@ def read_input(
     advice: str = IMPORT_ADVICE,
 ) -> bytes:
     """A file's bytes, or ImportFileError saying in one line why they cannot be had."""
-    limit = MAX_IMPORT_BYTES
     try:
         if path.is_dir():
             raise ImportFileError(f"{path} is a directory; give the path of {what}")
         size = path.stat().st_size
-        if size > limit:
+        if size > MAX_IMPORT_BYTES:
             raise ImportFileError(
                 f"{path} is {math.ceil(size / 2**20 * 10) / 10:.1f} MB; Spred {verb} at most "
-                f"{limit // (1024 * 1024)} MB at a time. Split it into smaller files and "
-                f"{advice}."
+                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB at a time. Split it into smaller "
+                f"files and {advice}."
             )
         return path.read_bytes()
     except FileNotFoundError:
