@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from benchmarks.evalset import load_questions
-from benchmarks.harness import median_ms, quantile_ms
+from benchmarks.harness import median_p95_ms
 from benchmarks.synthetic import scaled_solutions
 from bot.config import Settings
 from bot.core import Core
@@ -21,10 +21,6 @@ from knowledge.records import Adoption, Demand, Stage, new_id
 from knowledge.store import open_store
 
 HISTORY = 2000  # adoptions and open demand already stored
-
-
-def _ms(samples: list[float]) -> tuple[float, float]:
-    return median_ms(samples), quantile_ms(samples, 0.95)
 
 
 async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -59,7 +55,7 @@ async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:
                     start = time.perf_counter()
                     await core.handle(press)
                     pressing.append(time.perf_counter() - start)
-            return _ms(asking), _ms(pressing)
+            return median_p95_ms(asking), median_p95_ms(pressing)
         finally:
             await store.close()
 

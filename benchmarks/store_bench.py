@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 from tinydb import TinyDB
 
-from benchmarks.harness import median_ms, quantile_ms
+from benchmarks.harness import median_p95_ms
 from benchmarks.synthetic import scaled_solutions
 from knowledge.records import Conversation
 from knowledge.store import open_store
@@ -23,10 +23,6 @@ from knowledge.transfer import export_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 60
-
-
-def _ms(samples: list[float]) -> tuple[float, float]:
-    return median_ms(samples), quantile_ms(samples, 0.95)
 
 
 async def _upserts(data: Path, size: int) -> tuple[float, float, float]:
@@ -48,8 +44,8 @@ async def _upserts(data: Path, size: int) -> tuple[float, float, float]:
             small.append(time.perf_counter() - start)
     finally:
         await store.close()
-    median, p95 = _ms(samples)
-    return median, p95, _ms(small)[0]
+    median, p95 = median_p95_ms(samples)
+    return median, p95, median_p95_ms(small)[0]
 
 
 def _stock_tinydb(data: Path, size: int) -> float:
@@ -63,7 +59,7 @@ def _stock_tinydb(data: Path, size: int) -> float:
         db.update({"title": f"Ændret {i}"}, doc_ids=[i + 1])
         samples.append(time.perf_counter() - start)
     db.close()
-    return _ms(samples)[0]
+    return median_p95_ms(samples)[0]
 
 
 def _import(data: Path, size: int) -> float:
