@@ -7,7 +7,6 @@ aiohttp server that only checks the signature."""
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from benchmarks.evalset import load_questions
-from benchmarks.harness import free_port, quantile_ms, serving, stop
+from benchmarks.harness import free_port, median_ms, quantile_ms, serving, stop
 from knowledge.kb import demo_solutions
 from knowledge.store import open_store
 from tests.slack_mock import BOT_USER, SECRET, TOKEN, SlackMock, event_body, signed
@@ -119,12 +118,10 @@ async def _bare() -> tuple[list[float], float]:
 
 def _row(name: str, acks: list[float], throughput: float, answers: list[float] | None) -> str:
     answer = (
-        f"{statistics.median(answers) * 1000:.0f} ms | {quantile_ms(answers, 0.95):.0f} ms"
-        if answers
-        else "– | –"
+        f"{median_ms(answers):.0f} ms | {quantile_ms(answers, 0.95):.0f} ms" if answers else "– | –"
     )
     return (
-        f"| {name} | {statistics.median(acks) * 1000:.1f} ms | {quantile_ms(acks, 0.99):.1f} ms | "
+        f"| {name} | {median_ms(acks):.1f} ms | {quantile_ms(acks, 0.99):.1f} ms | "
         f"{max(acks) * 1000:.0f} ms | {throughput:.0f}/s | {answer} |"
     )
 

@@ -134,6 +134,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Den påmindelse er til en anden leder.",
         "That prompt is for another manager.",
     ),
+    "form_failed": (
+        "Formularen kunne ikke åbnes. Prøv igen om lidt.",
+        "The form could not be opened. Please try again shortly.",
+    ),
     "nudge_answered": (
         "Den påmindelse er allerede besvaret – der er ikke mere at gøre ved den.",
         "That prompt has already been answered – there is nothing more to do with it.",

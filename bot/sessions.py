@@ -1,7 +1,9 @@
 """Where each user is in a conversation, kept in the store so a restart loses nothing.
 
 A session is keyed by (platform, conversation, user): the same person can be adding a
-solution in a DM while asking questions in a channel.
+solution in private while asking questions in a channel. An adapter decides what one
+conversation is: Slack keys all of a user's private exchanges (DM, /spred, forms, App Home
+buttons) to one, so a flow begun in one place goes on in another.
 """
 
 from __future__ import annotations

@@ -4,8 +4,6 @@ and the signed requests Slack sends to /slack/events."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from slack_sdk.signature import SignatureVerifier
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -149,16 +148,24 @@ class SlackMock:
         return socket
 
     async def _respond(self, request: web.Request) -> web.Response:
-        self._record("response_url", await self._arguments(request), request)
+        """A response_url; `fail("response_url", 404)` makes it expired or used up, which
+        Slack answers with a 404 and a plain-text body."""
+        args = await self._arguments(request)
+        queued = self.failures.get("response_url")
+        if queued:
+            status, headers = queued.popleft()
+            self._record(f"response_url!{status}", args, request)
+            return web.Response(status=status, text="no_active_hooks", headers=headers)
+        self._record("response_url", args, request)
         return web.json_response({"ok": True})
 
 
 def signed(body: bytes, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """The headers Slack sends: HMAC-SHA256 v0 over 'v0:{timestamp}:{body}'."""
+    """The headers Slack sends: HMAC-SHA256 v0 over 'v0:{timestamp}:{body}', signed by
+    slack_sdk as Slack signs it."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    base = b"v0:" + ts.encode() + b":" + body
-    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": str(signature)}
 
 
 def event_body(event: dict[str, Any], *, event_id: str) -> bytes:

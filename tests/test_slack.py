@@ -32,6 +32,7 @@ from tests.slack_mock import (
     BOT_USER,
     SECRET,
     TOKEN,
+    Call,
     SlackMock,
     event_body,
     form_body,
@@ -167,6 +168,48 @@ def rendered(call_args: dict[str, Any]) -> str:
 
     walk(call_args.get("blocks"))
     return "\n".join(found)
+
+
+def button(post: Call, label: str) -> dict[str, Any]:
+    """The button a posted message shows with `label` in its text."""
+    return next(
+        e
+        for b in post.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if label in e["text"]["text"]
+    )
+
+
+def pressed(
+    user: str, value: str, *, channel: str = "", ephemeral: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """A block_actions payload as Slack sends it: on a message in `channel` (with the
+    `container` Slack always adds), or on the App Home when `channel` is empty."""
+    body: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "trigger_id": "trig-press",
+        "actions": [{"action_id": "spred-0", "value": value}],
+        **extra,
+    }
+    if channel:
+        body["channel"] = {"id": channel}
+        body["container"] = {
+            "type": "message",
+            "message_ts": "1700000002.000300",
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        }
+    else:
+        body["container"] = {"type": "view", "view_id": "V0HOME"}
+        body["view"] = {"type": "home", "id": "V0HOME"}
+    return body
+
+
+def view_of(call: Call) -> dict[str, Any]:
+    view = call.args["view"]
+    return dict(orjson.loads(view) if isinstance(view, str) else view)
 
 
 async def test_startup_asks_slack_who_the_bot_is_and_healthz_says_slack_is_on(
@@ -486,6 +529,15 @@ async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spre
     assert (await spred.interaction(submit(good))).status == 200
     [preview] = await spred.slack.wait_for("chat.postMessage")
     assert "Udgiv den?" in rendered(preview.args)
+    # Publish, pressed where the preview went: the admin's DM with Spred
+    assert preview.args["channel"] == f"D{ADMIN}"
+    publish = button(preview, "Udgiv")["value"]
+    press = pressed(ADMIN, publish, channel=preview.args["channel"])
+    assert (await spred.interaction(press)).status == 200
+    published = (await spred.slack.wait_for("chat.postMessage", 2))[1]
+    assert "er udgivet" in published.args["text"]
+    stored = await core.services.store.solutions.all()
+    assert [s.title for s in stored if s.title == good["title"]] == [good["title"]]
 
 
 async def test_app_home_shows_recent_questions_and_followed_solutions(spred: Spred) -> None:
@@ -732,3 +784,240 @@ async def test_the_directory_learns_slack_ids_from_profiles_by_email(spred: Spre
     anna = await store.people.get("anna")
     assert anna is not None
     assert anna.slack_id == ANNA
+
+
+FORM = "application/x-www-form-urlencoded"
+GOOD_SOLUTION = {
+    "title": "Maskinpulje til snerydning",
+    "summary": "Deler maskiner.",
+    "organization": "Silkeborg Kommune",
+    "metric": "Timer",
+    "before": "420",
+    "after": "260",
+    "contact": "Jens",
+    "email": "jens@silkeborg.eksempel.dk",
+}
+
+
+def slash(spred: Spred, text: str, *, user: str = ANNA, channel: str = "C0CARE") -> bytes:
+    return form_body(
+        {
+            "command": "/spred",
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": "T0TEAM",
+            "response_url": spred.slack.response_url,
+            "trigger_id": "trig-1",
+        }
+    )
+
+
+async def test_a_solution_added_through_spred_add_in_a_channel_is_published_from_the_dm(
+    spred: Spred,
+) -> None:
+    await spred.post(slash(spred, "add", user=ADMIN, channel="C0CARE"), content_type=FORM)
+    [opened] = await spred.slack.wait_for("views.open")
+    view = view_of(opened)
+    state = {
+        name: {"value": {"type": "plain_text_input", "value": value}}
+        for name, value in GOOD_SOLUTION.items()
+    }
+    submission = {
+        "type": "view_submission",
+        "user": {"id": ADMIN},
+        "view": {**view, "id": "V0FORM", "state": {"values": state}},
+    }
+    assert (await spred.interaction(submission)).status == 200
+    [preview] = await spred.slack.wait_for("chat.postMessage")
+    assert preview.args["channel"] == f"D{ADMIN}"
+    assert "Udgiv den?" in rendered(preview.args)
+    publish = button(preview, "Udgiv")["value"]
+    await spred.interaction(pressed(ADMIN, publish, channel=preview.args["channel"]))
+    published = (await spred.slack.wait_for("chat.postMessage", 2))[1]
+    assert published.args["channel"] == f"D{ADMIN}"
+    assert "er udgivet" in published.args["text"]
+    assert "ingen kladde" not in published.args["text"]
+    store = spred.server.app[CORE].services.store
+    assert GOOD_SOLUTION["title"] in {s.title for s in await store.solutions.all()}
+
+
+async def test_planning_started_on_the_app_home_goes_on_in_the_dm(spred: Spred) -> None:
+    from knowledge.records import Person
+
+    core = spred.server.app[CORE]
+    core.services.clock = Clock()  # a Monday morning: today may be a weekend
+    await core.services.store.people.upsert_many(
+        [
+            Person(id="bo", name="Bo Leder", organization="Odense Kommune", slack_id="U0BO"),
+            Person(
+                id="anna",
+                name="Anna Holm",
+                organization="Odense Kommune",
+                manager_id="bo",
+                slack_id=ANNA,
+            ),
+        ]
+    )
+    adopt = {"a": "adopt", "p": {"solution": "hurtig-opstart-i-hjemmeplejen", "stage": "piloting"}}
+    await spred.interaction(pressed(ANNA, orjson.dumps(adopt).decode(), channel="D0ANNA"))
+    await spred.slack.wait_for("chat.postMessage")
+    assert await core.nudges.run_due() == 1
+    await spred.slack.wait_for("chat.postMessage", 2)  # the prompt, in Bo's DM
+    await spred.event(
+        {"type": "app_home_opened", "user": "U0BO", "tab": "home", "channel": "DU0BO"},
+        event_id="EvHome",
+    )
+    [home] = await spred.slack.wait_for("views.publish")
+    plan = next(
+        e
+        for b in view_of(home)["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if "Planlæg" in e["text"]["text"]
+    )
+    await spred.interaction(pressed("U0BO", plan["value"]))  # on the Home tab: no channel
+    asked = (await spred.slack.wait_for("chat.postMessage", 3))[2]
+    assert asked.args["channel"] == "DU0BO"
+    assert "Hvad ændrer I" in asked.args["text"]
+    await spred.event(
+        dm("Vi starter med ét team om morgenen", user="U0BO", channel="DU0BO"), event_id="EvPlan1"
+    )
+    answered = (await spred.slack.wait_for("chat.postMessage", 4))[3]
+    assert answered.args["channel"] == "DU0BO"
+    assert "Hvem prøver den først?" in answered.args["text"]
+
+
+async def test_a_button_pressed_in_the_dm_is_answered_in_the_dm_to_keep(spred: Spred) -> None:
+    await spred.event(dm("ventetid hjemmepleje opstart"), event_id="EvKeep")
+    [answer] = await spred.slack.wait_for("chat.postMessage")
+    contact = button(answer, "Kontakt")["value"]
+    response_url = {"response_url": spred.slack.response_url}
+    await spred.interaction(pressed(ANNA, contact, channel="D0ANNA", **response_url))
+    told = (await spred.slack.wait_for("chat.postMessage", 2))[1]
+    assert told.args["channel"] == "D0ANNA"
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in told.args["text"]
+    assert not spred.slack.called("response_url")
+    # an ephemeral /spred answer (maybe in a DM between two people) stays ephemeral
+    await spred.interaction(
+        pressed(ANNA, contact, channel="D0OTHERS", ephemeral=True, **response_url)
+    )
+    [ephemeral] = await spred.slack.wait_for("response_url")
+    assert ephemeral.args["response_type"] == "ephemeral"
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in ephemeral.args["text"]
+    assert len(spred.slack.called("chat.postMessage")) == 2
+
+
+async def test_an_expired_response_url_falls_back_to_the_dm_with_a_warning(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    spred.slack.fail("response_url", 404)
+    await spred.post(slash(spred, "ventetid hjemmepleje opstart"), content_type=FORM)
+    [dm_answer] = await spred.slack.wait_for("chat.postMessage")
+    assert spred.slack.called("response_url!404")
+    assert dm_answer.args["channel"] == f"D{ANNA}"
+    assert "Opstartsteam" in rendered(dm_answer.args)
+    assert "response_url answered 404" in caplog.text
+    assert "ventetid" not in caplog.text
+    # a button on an ephemeral answer in a channel, whose response_url is used up
+    spred.slack.fail("response_url", 404)
+    contact = button(dm_answer, "Kontakt")["value"]
+    await spred.interaction(
+        pressed(
+            ANNA,
+            contact,
+            channel="C0CARE",
+            ephemeral=True,
+            response_url=spred.slack.response_url,
+        )
+    )
+    told = (await spred.slack.wait_for("chat.postMessage", 2))[1]
+    assert told.args["channel"] == f"D{ANNA}"
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in told.args["text"]
+
+
+async def test_a_form_slack_will_not_open_is_said_in_the_dm(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    spred.slack.fail("views.open", 200)  # Slack's {"ok": false}, e.g. an expired trigger_id
+    await spred.post(slash(spred, "add", user=ADMIN), content_type=FORM)
+    [told] = await spred.slack.wait_for("chat.postMessage")
+    assert spred.slack.called("views.open!200")
+    assert told.args["channel"] == f"D{ADMIN}"
+    assert "Formularen kunne ikke åbnes" in told.args["text"]
+    assert "views.open failed" in caplog.text
+
+
+async def test_a_timestamp_of_unicode_digits_gets_401_not_500(spred: Spred) -> None:
+    body = event_body(mention("ventetid"), event_id="EvSup")
+    for timestamp in ("²", "１７００", "-²"):
+        headers = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": "v0=00"}
+        assert (await spred.post(body, headers=headers)).status == 401
+    assert not spred.slack.called("chat.postMessage")
+
+
+def test_slack_markup_reaches_the_core_as_people_read_it() -> None:
+    from adapters.slack.events import plain
+
+    assert plain(f"<@{BOT_USER}> spørg i <#C0CARE|hjemmepleje> om ventetid") == (
+        "spørg i #hjemmepleje om ventetid"
+    )
+    assert plain("<!here> <!channel> <!everyone|everyone> hej") == "@here @channel @everyone hej"
+    assert plain("spørg <!subteam^S0TEAM|@plejeteam> om det") == "spørg @plejeteam om det"
+    assert plain("<@U0BOSS> og <@U0MIE|mie> siger ventetid") == "og mie siger ventetid"
+    assert plain(f"<@{BOT_USER}|spred> sygefravær", bot_user_id=BOT_USER) == "sygefravær"
+    assert plain("<#C0CARE> <!subteam^S0TEAM> <!date^1700000000^{date}|18. nov> x") == "18. nov x"
+    assert plain("se <https://x.dk/a?b=1&amp;c=2|siden> og <mailto:a@b.dk>") == (
+        "se siden og mailto:a@b.dk"
+    )
+    assert plain("a &lt;b&gt; &amp; c") == "a <b> & c"
+
+
+async def test_a_failed_profile_is_asked_for_again_after_a_minute(
+    spred: Spred, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.slack import adapter
+
+    newcomer = "U0NEW"
+    await spred.event(dm("sygefravær", user=newcomer, channel="DU0NEW"), event_id="EvP1")
+    await spred.event(dm("sygefravær"), event_id="EvP2")
+    await spred.slack.wait_for("chat.postMessage", 2)
+    spred.slack.add_user(newcomer, "Ny Kollega")  # Slack answers again
+
+    class Later:
+        """The adapter's clock, 61 seconds on."""
+
+        @staticmethod
+        def monotonic() -> float:
+            return time.monotonic() + 61
+
+    monkeypatch.setattr(adapter, "time", Later)
+    await spred.event(dm("sygefravær", user=newcomer, channel="DU0NEW"), event_id="EvP3")
+    await spred.event(dm("sygefravær"), event_id="EvP4")
+    await spred.slack.wait_for("chat.postMessage", 4)
+    asked = [c.args["user"] for c in spred.slack.calls if c.method.startswith("users.info")]
+    assert asked.count(newcomer) == 2  # the failure was not trusted for an hour
+    assert asked.count(ANNA) == 1  # a good answer is
+    slack_adapter = spred.server.app[SLACK]
+    assert (await slack_adapter._person(newcomer)).name == "Ny Kollega"
+
+
+async def test_remembered_channels_and_profiles_stay_within_their_cap(
+    spred: Spred, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.slack import delivery
+
+    monkeypatch.setattr(delivery, "MAX_REMEMBERED", 3)
+    slack_adapter = spred.server.app[SLACK]
+    poster = slack_adapter.poster
+    for i in range(6):
+        user = f"U0P{i}"
+        await spred.event(dm("sygefravær", user=user, channel=f"D{user}"), event_id=f"EvCap{i}")
+        await spred.slack.wait_for("chat.postMessage", i + 1)
+        async with asyncio.timeout(5):  # the post is done: its channel is idle again
+            while any(lock.locked() for lock, _ in poster._channels.values()):
+                await asyncio.sleep(0.01)
+    assert len(slack_adapter._people) <= 3
+    assert len(poster._channels) <= 3
+    assert "U0P5" in slack_adapter._people  # the newest is kept
+    assert "DU0P5" in poster._channels

@@ -22,18 +22,20 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import blocks, events
+from adapters.slack import blocks, delivery, events
 from adapters.slack.config import SlackConfig
 from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
 from bot.core import Core
-from bot.messages import Incoming, Notice, Reply
+from bot.i18n import say
+from bot.messages import Form, Incoming, Notice, Reply
 from knowledge.records import SeenEvent, now
 
 log = logging.getLogger(__name__)
 
 SEEN_FOR = timedelta(days=2)  # Slack retries an event for minutes; keep ids well beyond
 PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
+PROFILE_RETRY = 60.0  # seconds before a users.info that failed is asked again
 FORGET_EVERY = 6 * 3600.0  # seconds between clearing out event ids past SEEN_FOR
 MAX_BODY = 1024 * 1024
 
@@ -59,7 +61,7 @@ class SlackAdapter:
         self.poster = Poster(self.client, interval=post_interval)
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self.bot_user_id = ""
-        self._people: dict[str, tuple[float, Person]] = {}
+        self._people: dict[str, tuple[float, Person]] = {}  # user id → (trusted until, …)
         self._in_flight: set[str] = set()
         self._forgotten_at = time.monotonic()
         self.app = AsyncApp(
@@ -91,7 +93,8 @@ class SlackAdapter:
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         # bolt 1.30 raises on a missing or non-numeric timestamp: answer 401 before it sees one.
-        if not signature or not timestamp.strip().lstrip("-").isdigit():
+        # ASCII digits only: "²".isdigit() is True, but int("²") raises.
+        if not signature or not _TIMESTAMP.fullmatch(timestamp.strip()):
             return _status(401, "missing or malformed Slack signature headers")
         try:
             body = await request.read()
@@ -133,7 +136,7 @@ class SlackAdapter:
             return
         person = await self._person(str(event["user"]))
         message = events.EVENTS[kind](event, person, self.bot_user_id)
-        for reply in await self._handle(message):
+        for reply in await self._handle(message):  # answered where it was asked
             await self.poster.post(str(event["channel"]), reply, thread=message.thread)
 
     async def _on_command(
@@ -154,24 +157,51 @@ class SlackAdapter:
     async def _answer_privately(
         self, message: Incoming, body: dict[str, Any], respond: Respond
     ) -> None:
-        """Replies only the asker sees: forms as modals, the rest ephemeral where Slack
-        gave a response_url, else in a DM (App Home buttons)."""
+        """Replies only the asker sees: forms as modals; in the asker's DM with Spred, posted
+        there to keep; elsewhere ephemeral where Slack gave a response_url; else (App Home
+        buttons, or a response_url Slack no longer takes) in the asker's DM."""
+        dm = events.in_direct_message(body)
         for reply in await self._handle(message):
             if reply.form is not None and body.get("trigger_id"):
-                view = blocks.modal(reply.form, metadata=message.conversation)
-                await _logged(
-                    "views.open", self.client.views_open(trigger_id=body["trigger_id"], view=view)
-                )
+                await self._open_form(message, reply.form, body, language=reply.language)
+            elif dm:
+                await self.poster.post(dm, reply)
             elif body.get("response_url"):
-                text, shown = blocks.message(reply)
-                await _logged(
-                    "response_url",
-                    respond(
-                        text=text, blocks=shown, response_type="ephemeral", replace_original=False
-                    ),
-                )
+                if not await self._respond(respond, reply):
+                    await self.poster.direct(message.user_id, reply)
             else:
                 await self.poster.direct(message.user_id, reply)
+
+    async def _open_form(
+        self, message: Incoming, form: Form, body: dict[str, Any], *, language: str
+    ) -> None:
+        """A form as a modal; if Slack will not open it (the trigger_id lasts 3 seconds),
+        the asker is told so in their DM rather than left waiting."""
+        opened_in = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
+        view = blocks.modal(form, metadata=opened_in)
+        try:
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except Exception as exc:
+            log.error("views.open failed: %s", reason(exc))
+            text = say(language, "form_failed")
+            await self.poster.direct(message.user_id, Reply(text=text, language=language))
+
+    async def _respond(self, respond: Respond, reply: Reply) -> bool:
+        """An ephemeral reply through the response_url; False (logged) if Slack did not
+        take it: bolt returns the 404 of an expired or used-up response_url, not raising."""
+        text, shown = blocks.message(reply)
+        try:
+            response = await respond(
+                text=text, blocks=shown, response_type="ephemeral", replace_original=False
+            )
+        except Exception as exc:
+            log.warning("response_url failed (%s); replying in the DM instead", reason(exc))
+            return False
+        status = getattr(response, "status_code", 200)
+        if not 200 <= status < 300:
+            log.warning("response_url answered %s; replying in the DM instead", status)
+            return False
+        return True
 
     async def _on_view(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         user = str((body.get("user") or {}).get("id", ""))
@@ -243,9 +273,10 @@ class SlackAdapter:
 
     async def _person(self, user_id: str) -> Person:
         cached = self._people.get(user_id)
-        if cached and time.monotonic() - cached[0] < PROFILE_FOR:
+        if cached and time.monotonic() < cached[0]:
             return cached[1]
         person = Person(id=user_id)
+        trusted_for = PROFILE_FOR
         try:
             info = await self.client.users_info(user=user_id)
             user = info.get("user") or {}
@@ -259,7 +290,11 @@ class SlackAdapter:
             )
         except Exception as exc:
             log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-        self._people[user_id] = (time.monotonic(), person)
+            trusted_for = PROFILE_RETRY  # a passing failure must not hide the name for an hour
+        self._people.pop(user_id, None)  # re-added last: the oldest answer is forgotten first
+        while len(self._people) >= delivery.MAX_REMEMBERED:
+            del self._people[next(iter(self._people))]
+        self._people[user_id] = (time.monotonic() + trusted_for, person)
         await self._enrich(person)
         return person
 
@@ -286,6 +321,9 @@ async def _logged(what: str, call: Awaitable[Any]) -> None:
         await call
     except Exception as exc:
         log.error("%s failed: %s", what, reason(exc))
+
+
+_TIMESTAMP = re.compile(r"-?[0-9]+")
 
 
 def _status(status: int, why: str) -> web.Response:

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from adapters.slack.events import FORM_CALLBACK
 from bot.cards import evidence_lines
 from bot.messages import Action, Card, Form, Reply
 
@@ -130,7 +131,9 @@ def message(reply: Reply) -> tuple[str, list[Block]]:
 
 
 def modal(form: Form, *, metadata: str = "") -> dict[str, Any]:
-    """A form as a modal view; `callback_id` brings the submission back to the core."""
+    """A form as a modal view; `callback_id` brings the submission back to the core. The
+    submission is its sender's own (events.private), so `metadata`, the channel the form
+    was opened in, only records where it came from."""
     blocks = []
     for field in form.fields:
         element: Block = {
@@ -152,7 +155,7 @@ def modal(form: Form, *, metadata: str = "") -> dict[str, Any]:
         blocks.append(block)
     return {
         "type": "modal",
-        "callback_id": f"spred-form:{form.id}",
+        "callback_id": f"{FORM_CALLBACK}{form.id}",
         "private_metadata": metadata,
         "title": _plain(form.title, 24),
         "submit": _plain(form.submit, 24),

@@ -64,14 +64,14 @@ def web_client(
     )
 
 
-MAX_REMEMBERED = 10_000  # DM channels kept; more users than that start afresh
+MAX_REMEMBERED = 10_000  # DM channels, paced channels and profiles kept; beyond, the oldest go
 
 
 class Poster:
     def __init__(self, client: AsyncWebClient, *, interval: float = 1.0) -> None:
         self.client = client
         self.interval = interval
-        self._channels: dict[str, tuple[asyncio.Lock, list[float]]] = {}
+        self._channels: dict[str, tuple[asyncio.Lock, list[float]]] = {}  # → (lock, last post)
         self._direct: dict[str, str] = {}  # user id → their DM channel with the bot
 
     async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> bool:
@@ -80,7 +80,7 @@ class Poster:
         arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": shown}
         if thread:
             arguments["thread_ts"] = thread
-        lock, last = self._channels.setdefault(channel, (asyncio.Lock(), [0.0]))
+        lock, last = self._paced(channel)
         async with lock:
             wait = last[0] + self.interval - time.monotonic()
             if wait > 0:
@@ -93,6 +93,20 @@ class Poster:
                 return False
             finally:
                 last[0] = time.monotonic()
+
+    def _paced(self, channel: str) -> tuple[asyncio.Lock, list[float]]:
+        """The channel's lock and last post time. At MAX_REMEMBERED channels, those no post
+        waits on and none went to within the interval are forgotten: they start afresh
+        just as they would have."""
+        paced = self._channels.get(channel)
+        if paced is None:
+            if len(self._channels) >= MAX_REMEMBERED:
+                idle_since = time.monotonic() - self.interval
+                for known, (lock, last) in list(self._channels.items()):
+                    if not lock.locked() and last[0] <= idle_since:
+                        del self._channels[known]
+            paced = self._channels[channel] = (asyncio.Lock(), [0.0])
+        return paced
 
     async def direct(self, user_id: str, reply: Reply) -> bool:
         """Posts to a user's DM with the bot; the channel is opened once and remembered,

@@ -16,10 +16,9 @@ from bot.messages import Incoming
 PLATFORM = "slack"
 FORM_CALLBACK = "spred-form:"
 
-# Never answered: other bots, the bot itself, and edits or deletions of messages.
-IGNORED_SUBTYPES = frozenset(
-    {"bot_message", "message_changed", "message_deleted", "message_replied", "channel_join"}
-)
+# Never answered: other bots, the bot itself, joins, and edits or deletions of messages
+# (every "message_…" subtype, checked by prefix below).
+IGNORED_SUBTYPES = frozenset({"bot_message", "channel_join"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,22 +33,71 @@ class Person:
 def from_a_person(event: Mapping[str, Any], bot_user_id: str) -> bool:
     return not (
         event.get("bot_id")
-        or event.get("subtype") in IGNORED_SUBTYPES
-        or event.get("subtype", "").startswith("message_")
+        or str(event.get("subtype") or "") in IGNORED_SUBTYPES
+        or str(event.get("subtype") or "").startswith("message_")
         or (bot_user_id and event.get("user") == bot_user_id)
         or not event.get("user")
     )
 
 
-_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<((?:https?|mailto):[^>]*)>")
+def private(user_id: str) -> str:
+    """The one conversation all of a user's private exchanges with Spred share: their DM,
+    /spred, the forms it opens, and buttons pressed in the DM or on the App Home. Keyed by
+    the user, not by a channel, so a flow started in one place goes on in another (a draft
+    added through /spred in a channel is published from the DM its preview went to)."""
+    return f"dm:{user_id}"
+
+
+def in_private(body: Mapping[str, Any]) -> bool:
+    """Whether a button was pressed privately: on the App Home (no channel), in a DM, or
+    on a message only the presser sees (an ephemeral /spred answer, also in a channel)."""
+    channel = str((body.get("channel") or {}).get("id", ""))
+    return not channel or channel.startswith("D") or bool(_container(body).get("is_ephemeral"))
+
+
+def in_direct_message(body: Mapping[str, Any]) -> str:
+    """The DM channel a button was pressed in, on a message Spred posted there for all to
+    keep ("" elsewhere, and for an ephemeral message, which may be in someone else's DM)."""
+    channel = str((body.get("channel") or {}).get("id", ""))
+    container = _container(body)
+    if container.get("type") != "message" or container.get("is_ephemeral"):
+        return ""
+    return channel if channel.startswith("D") else ""
+
+
+def _container(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    container = body.get("container")
+    return container if isinstance(container, Mapping) else {}
+
+
+# Slack's markup in a message: links, #channels, @users, and !specials (@here, user groups,
+# dates), each optionally with the label Slack shows, as in <#C123|general>.
+_MARKUP = re.compile(r"<([#@!]?)([^|<>]*)(?:\|([^<>]*))?>")
+_SPECIALS = {"here", "channel", "everyone"}
 
 
 def plain(text: str, *, bot_user_id: str = "") -> str:
     """A message's text as the person wrote it: the bot's mention removed, links shown as
-    their labels, and Slack's escaping of & < > undone."""
-    if bot_user_id:
-        text = text.replace(f"<@{bot_user_id}>", " ")
-    text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    their labels, #channels and @here as they read, a user group as its @handle, another
+    user's mention as the label Slack gave it (else nothing), and Slack's escaping of
+    & < > undone."""
+
+    def shown(match: re.Match[str]) -> str:
+        sigil, target, label = match.group(1), match.group(2), match.group(3)
+        if sigil == "@":
+            return " " if target == bot_user_id or not label else label
+        if sigil == "#":
+            return f"#{label}" if label else ""
+        if sigil == "!":
+            kind = target.partition("^")[0]
+            if kind in _SPECIALS:
+                return f"@{kind}"
+            return label or ""
+        if target.startswith(("http:", "https:", "mailto:")):
+            return label or target
+        return match.group(0)  # not Slack's markup (a person's own < is escaped as &lt;)
+
+    text = _MARKUP.sub(shown, text)
     return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
 
 
@@ -72,7 +120,7 @@ def mention(event: Mapping[str, Any], person: Person, bot_user_id: str) -> Incom
 def direct_message(event: Mapping[str, Any], person: Person, bot_user_id: str) -> Incoming:
     return _base(
         person,
-        conversation=str(event.get("channel", "")),
+        conversation=private(person.id),
         text=plain(str(event.get("text", "")), bot_user_id=bot_user_id),
         direct=True,
     )
@@ -85,7 +133,7 @@ def command(body: Mapping[str, Any], person: Person) -> Incoming:
     action = "help" if not text.strip() else "add_form" if starts_adding(text) else None
     return _base(
         person,
-        conversation=str(body.get("channel_id", "")),
+        conversation=private(person.id),
         text="" if action else text,
         direct=True,
         action=action,
@@ -103,8 +151,9 @@ def action(body: Mapping[str, Any], person: Person) -> Incoming:
     if not (isinstance(value, dict) and isinstance(value.get("a"), str)):
         value = {"a": "invalid", "p": {}}
     payload = value.get("p") if isinstance(value.get("p"), dict) else {}
-    channel = (body.get("channel") or {}).get("id", "") or f"home:{person.id}"
-    return _base(person, conversation=str(channel), direct=True, action=value["a"], payload=payload)
+    channel = str((body.get("channel") or {}).get("id", ""))
+    conversation = private(person.id) if in_private(body) else channel
+    return _base(person, conversation=conversation, direct=True, action=value["a"], payload=payload)
 
 
 def submission(body: Mapping[str, Any], person: Person) -> Incoming:
@@ -116,9 +165,12 @@ def submission(body: Mapping[str, Any], person: Person) -> Incoming:
         for block, inputs in state.items()
         if isinstance(inputs, dict)
     }
-    conversation = str(view.get("private_metadata") or f"home:{person.id}")
     return _base(
-        person, conversation=conversation, direct=True, action=form_id, payload={"values": values}
+        person,
+        conversation=private(person.id),
+        direct=True,
+        action=form_id,
+        payload={"values": values},
     )
 
 
