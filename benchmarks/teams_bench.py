@@ -6,7 +6,6 @@ until each reply reaches the connector."""
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ import aiohttp
 import orjson
 
 from benchmarks.evalset import load_questions
-from benchmarks.harness import free_port, quantile_ms, serving, stop
+from benchmarks.harness import free_port, median_ms, quantile_ms, serving, stop
 from knowledge.kb import demo_solutions
 from knowledge.store import open_store
 from tests.teams_mock import Connector, message
@@ -84,7 +83,7 @@ def main() -> None:
     print("| ack median | ack p99 | reply median | reply p95 | reply max |")
     print("|---:|---:|---:|---:|---:|")
     print(
-        f"| {statistics.median(acks) * 1000:.1f} ms | {quantile_ms(acks, 0.99):.1f} ms | "
-        f"{statistics.median(answers) * 1000:.0f} ms | {quantile_ms(answers, 0.95):.0f} ms | "
+        f"| {median_ms(acks):.1f} ms | {quantile_ms(acks, 0.99):.1f} ms | "
+        f"{median_ms(answers):.0f} ms | {quantile_ms(answers, 0.95):.0f} ms | "
         f"{max(answers) * 1000:.0f} ms |"
     )

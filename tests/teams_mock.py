@@ -36,6 +36,7 @@ class Posted:
 class Connector:
     posted: list[Posted] = field(default_factory=list)
     refused: list[int] = field(default_factory=list)
+    refused_at: list[float] = field(default_factory=list)  # time.monotonic() of each
     failures: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
@@ -72,6 +73,7 @@ class Connector:
         if self.failures:
             status, headers = self.failures.popleft()
             self.refused.append(status)
+            self.refused_at.append(time.monotonic())
             self.changed.set()
             return web.json_response({"error": {"code": "mock"}}, status=status, headers=headers)
         self.posted.append(

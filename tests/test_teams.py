@@ -490,3 +490,254 @@ def test_button_styles_are_the_adaptive_card_ones() -> None:
     assert '"style":"positive"' in shown
     assert '"style":"destructive"' in shown
     assert shown.count('"style"') == 2
+
+
+CHANNEL = "19:team@thread.tacv2"
+METTE = {"user": "29:mette", "name": "Mette Hansen"}
+CONTACT_METTE = {"spred": "contact", "payload": {"solution": "kortere-ventetid"}}
+
+
+def _in_channel(text: str, *, connector: Connector, **kwargs: Any) -> dict[str, Any]:
+    """A channel message that @mentions Spred, as Teams sends it."""
+    activity = message(
+        f"<at>Spred</at> {text}",
+        connector=connector,
+        conversation=CHANNEL,
+        kind="channel",
+        **kwargs,
+    )
+    activity["entities"] = [{"type": "mention", "text": "<at>Spred</at>", "mentioned": BOT}]
+    return activity
+
+
+async def test_letters_go_to_the_personal_chat_never_to_a_channel_the_user_wrote_in(
+    tmp_path: Path, connector: Connector
+) -> None:
+    spred = await _running(await _with_mette(tmp_path), connector)
+    await spred.say("hej", conversation="a:personal-mette", **METTE)
+    await connector.wait_for()
+    await spred.post(_in_channel("sygefravær", connector=connector, activity_id="act-2", **METTE))
+    await connector.wait_for(2)
+    added = message("", connector=connector, conversation=CHANNEL, kind="channel", **METTE)
+    added.update(
+        type="conversationUpdate",
+        id="act-3",
+        membersAdded=[BOT],
+        channelData={"eventType": "teamMemberAdded", "team": {"id": CHANNEL}},
+    )
+    added.pop("text")
+    await spred.post(added)  # Mette adds Spred to a team
+    await connector.wait_for(3)
+    await spred.submit(CONTACT_METTE, activity_id="act-9")
+    posted = await connector.wait_for(5)
+    await _stop(spred)
+    in_channel = [p for p in posted if p.conversation == CHANNEL]
+    # There: the answer and the welcome, nothing else.
+    assert [p.reply_to for p in in_channel] == ["act-2", None]
+    assert "Jeg er Spred" in in_channel[1].text
+    [letter] = [p for p in posted[3:] if p.conversation != "a:personal-anna"]
+    assert letter.conversation == "a:personal-mette"
+    assert "Anna Holm" in letter.text
+
+
+async def test_a_contact_seen_only_in_a_channel_is_named_with_their_email(
+    tmp_path: Path, connector: Connector
+) -> None:
+    from bot.server import STORE
+    from knowledge.records import Address
+
+    spred = await _running(await _with_mette(tmp_path), connector)
+    await spred.post(_in_channel("hej", connector=connector, **METTE))
+    await connector.wait_for()
+    store = spred.server.app[STORE]
+    remembered = await store.addresses.get("teams:29:mette")
+    await spred.submit(CONTACT_METTE, activity_id="act-8")
+    await connector.wait_for(2)
+    # A channel an older Spred stored as Mette's address is not used either.
+    channel = {"conversation": {"id": CHANNEL, "conversationType": "channel"}, "bot": BOT}
+    await store.addresses.upsert(Address(user="teams:29:mette", reference=channel))
+    await spred.submit(CONTACT_METTE, activity_id="act-9")
+    posted = await connector.wait_for(3)
+    await _stop(spred)
+    assert remembered is None
+    assert len(posted) == 3
+    assert [p.conversation for p in posted[1:]] == ["a:personal-anna"] * 2
+    assert all("m@x.dk" in p.text and "skriv en mail" in p.text for p in posted[1:])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"entities": "x"},
+        {"entities": [5]},
+        {"timestamp": "nope"},
+        {"localTimestamp": "nope"},
+        {"attachments": "x"},
+        {"type": "conversationUpdate", "membersAdded": "x"},
+        {"type": "conversationUpdate", "membersAdded": ["x"]},
+        {"from": "x"},
+        {"type": "invoke", "name": "adaptiveCard/action", "value": "x"},
+    ],
+)
+async def test_a_malformed_activity_gets_400_not_a_500(
+    spred: Spred, change: dict[str, Any]
+) -> None:
+    activity = message("sygefravær", connector=spred.connector)
+    response = await spred.post({**activity, **change})
+    assert response.status == 400
+    async with spred.http.get(spred.server.make_url("/healthz")) as health:
+        assert (await health.json())["adapters"]["teams"] is True
+    assert (await spred.say("hjælp", activity_id="act-2")).status in (200, 201)
+    [reply] = await spred.connector.wait_for()
+    assert reply.reply_to == "act-2"  # the malformed one was never answered
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        [{"type": "mention", "text": "<at>Spred</at>", "mentioned": "x"}],
+        [{"type": "mention", "text": "<at>Spred</at>"}],
+        [{"type": "mention", "text": "<at>Spred</at>", "mentioned": {"name": "Spred"}}],
+        [{"type": "mention", "text": 5, "mentioned": BOT}],
+        [{"type": "mention", "text": "<at>(</at>", "mentioned": {"id": BOT["id"], "name": "("}}],
+        [{"text": "<at>Spred</at>", "mentioned": BOT}],
+        [{"type": 5, "mentioned": BOT}],
+        [{"type": "clientInfo", "locale": "da-DK"}],
+    ],
+)
+async def test_a_message_with_an_odd_mention_is_still_answered(
+    spred: Spred, entities: list[Any]
+) -> None:
+    activity = _in_channel("hjælp", connector=spred.connector)
+    activity["entities"] = entities
+    response = await spred.post(activity)
+    assert response.status in (200, 201)
+    [reply] = await spred.connector.wait_for()
+    assert reply.conversation == CHANNEL
+
+
+async def test_a_store_error_in_a_turn_is_logged_not_a_500(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.server import STORE
+    from knowledge.store import StoreError
+
+    async def broken(record: object) -> None:
+        raise StoreError("the disk is full")
+
+    spred.server.app[STORE].addresses.upsert = broken  # type: ignore[method-assign]
+    response = await spred.say("hej")
+    assert response.status in (200, 201)  # a 500 would make Bot Framework send it again
+    assert "the disk is full" in caplog.text
+
+
+async def test_teams_html_reaches_the_core_as_plain_text(connector: Connector) -> None:
+    from adapters.teams import events
+
+    text = (
+        "<p><at>Spred</at> sygefravær &amp; hjemmepleje&nbsp;i Odense</p>"
+        "<p>og&nbsp;<b>Aarhus</b><br>nu &lt;3 a < b</p>"
+    )
+    activity = schema.Activity.deserialize(_in_channel("", connector=connector) | {"text": text})
+    seen = events.incoming(activity)
+    assert seen.text == "sygefravær & hjemmepleje i Odense og Aarhus nu <3 a < b"
+    assert not seen.direct
+    plain = schema.Activity.deserialize(
+        message("Spred: hvad med <at>Spred</at>", connector=connector)
+    )
+    assert events.incoming(plain).text == "Spred: hvad med Spred"  # no mention entity: kept
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_TENANT_ID": "t"},
+         "MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD"),
+        ({"MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_ID": "a",
+          "MICROSOFT_APP_TENANT_ID": "t"}, "MICROSOFT_APP_PASSWORD"),
+        ({"MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_ID": "a",
+          "MICROSOFT_APP_PASSWORD": "p"}, "MICROSOFT_APP_TENANT_ID"),
+        ({"MICROSOFT_APP_TYPE": "UserAssignedMSI", "MICROSOFT_APP_TENANT_ID": "t"},
+         "MICROSOFT_APP_ID"),
+        ({"MICROSOFT_APP_TYPE": "userassignedmsi", "MICROSOFT_APP_ID": "a"},
+         "MICROSOFT_APP_TENANT_ID"),
+    ],
+)  # fmt: skip
+def test_an_incomplete_app_registration_says_what_to_set(env: dict[str, str], missing: str) -> None:
+    from adapters.teams import TeamsConfig
+
+    with pytest.raises(TeamsConfigError, match=f"needs {missing}: set "):
+        TeamsConfig.from_env(env)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_PASSWORD": "p"},
+        {"MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_ID": "a",
+         "MICROSOFT_APP_PASSWORD": "p", "MICROSOFT_APP_TENANT_ID": "t"},
+        {"MICROSOFT_APP_TYPE": "UserAssignedMSI", "MICROSOFT_APP_ID": "a",
+         "MICROSOFT_APP_TENANT_ID": "t"},
+    ],
+)  # fmt: skip
+def test_every_accepted_app_registration_is_one_botbuilder_takes(env: dict[str, str]) -> None:
+    from adapters.teams import TeamsConfig
+    from adapters.teams.connectors import ReusedConnectorsAuthentication
+
+    config = TeamsConfig.from_env(env)
+    assert config is not None
+    ReusedConnectorsAuthentication(config.for_botbuilder())
+
+
+def test_form_labels_are_shown_as_written() -> None:
+    from bot.messages import Form, FormField
+
+    form = Form(
+        id="add",
+        title="Tilføj",
+        fields=(FormField(name="email", label="Kontaktpersonens e-mail (f.eks. a_b@x.dk)"),),
+        submit="Gem",
+    )
+    content = cards.form_card(form).content
+    [field] = [e for e in content["body"] if e["type"] == "Input.Text"]
+    assert field["label"] == "Kontaktpersonens e-mail (f.eks. a_b@x.dk)"
+
+
+async def test_a_429_waits_at_least_the_retry_after(spred: Spred) -> None:
+    from adapters.teams import adapter
+
+    spred.connector.fail(429, {"Retry-After": "2"})
+    await spred.say("sygefravær")
+    [posted] = await spred.connector.wait_for(timeout=15)
+    assert posted.at - spred.connector.refused_at[0] >= 2
+    assert adapter._pause(1, 3600) == adapter.LONGEST_WAIT  # bounded
+    assert adapter._pause(1, None) <= adapter.BACKOFF * 1.5
+
+
+async def test_a_user_who_removed_spred_keeps_their_letter_until_they_write_again(
+    tmp_path: Path, connector: Connector, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.server import CORE, STORE
+
+    spred = await _running(await _with_mette(tmp_path), connector)
+    await spred.say("hej", conversation="a:personal-mette", **METTE)
+    await connector.wait_for()
+    connector.fail(403)  # Mette removed Spred: the introduction is refused
+    await spred.submit(CONTACT_METTE, activity_id="act-9")
+    await connector.wait_for(2)
+    core, store = spred.server.app[CORE], spred.server.app[STORE]
+    assert connector.refused == [403]
+    assert await store.addresses.get("teams:29:mette") is None
+    assert len(await core.outbox.waiting(to="teams:29:mette")) == 1
+    assert await core.outbox.flush() == 0  # and Teams is not asked again
+    assert connector.refused == [403]
+    assert caplog.text.count("they removed Spred") == 1
+    await spred.say("hej igen", conversation="a:personal-mette", activity_id="act-10", **METTE)
+    await connector.wait_for(3)
+    assert await core.outbox.flush() == 1
+    posted = await connector.wait_for(4)
+    await _stop(spred)
+    to_mette = [p for p in posted if p.conversation == "a:personal-mette"]
+    assert "Anna Holm" in to_mette[-1].text
+    assert to_mette[-1].reply_to is None

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from adapters.teams.adapter import TeamsAdapter
-from adapters.teams.config import TeamsConfig, TeamsConfigError, is_loopback
+from adapters.teams.config import TeamsConfig, TeamsConfigError
 from bot.core import Core
 
-__all__ = ["TEAMS", "TeamsAdapter", "TeamsConfig", "TeamsConfigError", "is_loopback", "mount_teams"]
+__all__ = ["TEAMS", "TeamsAdapter", "TeamsConfig", "TeamsConfigError", "mount_teams"]
 
 TEAMS = web.AppKey("teams", TeamsAdapter)
 

@@ -1,8 +1,9 @@
 """Spred on Microsoft Teams: botbuilder's CloudAdapter at POST /api/messages.
 
 Each message is acknowledged at once and answered proactively (Teams gives a request 15
-seconds), through the conversation reference stored on first contact; the same references
-let the core's outbox reach Teams users later, also after a restart.
+seconds), through the conversation reference it came with. The reference of a personal
+(1:1) chat is also stored, so the core's outbox can reach that user later, also after a
+restart; a channel or group chat is never remembered as where a user's letters go.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ChannelAccount, ConversationReference
+from botbuilder.schema import Activity, ChannelAccount, ConversationReference
+from msrest.exceptions import DeserializationError
 
 from adapters.teams import cards, events
 from adapters.teams.config import TeamsConfig
@@ -29,8 +34,10 @@ from knowledge.records import Address, now
 log = logging.getLogger(__name__)
 
 RETRIED = (429, 502, 504)
+GONE = (403, 404)  # the user removed Spred, or the conversation is no more
 ATTEMPTS = 4
 BACKOFF = 0.5  # seconds, doubled each try, with jitter
+LONGEST_WAIT = 30.0  # seconds: a longer Retry-After is not waited out in full
 SENDING_AT_ONCE = 8
 
 
@@ -61,6 +68,7 @@ class TeamsAdapter:
         self.core = core
         self.auth = ReusedConnectorsAuthentication(config.for_botbuilder())
         self.cloud = CloudAdapter(self.auth)
+        self.cloud.on_turn_error = self._turn_failed
         self.bot = SpredBot(self)
         self._answering: set[asyncio.Task[None]] = set()
         # A few replies in flight at once keep connections to the connector reused; a burst
@@ -79,8 +87,9 @@ class TeamsAdapter:
     # --- HTTP
 
     async def handle(self, request: web.Request) -> web.Response:
-        """POST /api/messages. Bad requests get a 4xx here; CloudAdapter alone answers a
-        missing Content-Type or broken JSON with a 500."""
+        """POST /api/messages. The body is read and turned into an Activity here, once, so
+        a request that is not one gets a 400 (CloudAdapter.process would answer it with a
+        500, which Bot Framework retries); a turn that fails is logged (`_turn_failed`)."""
         if "application/json" not in request.headers.get("Content-Type", ""):
             return _status(400, "Content-Type must be application/json")
         try:
@@ -92,19 +101,38 @@ class TeamsAdapter:
         if not all(_has_id(body.get(part)) for part in ("from", "conversation", "recipient")):
             return _status(400, "an activity needs from, conversation and recipient ids")
         try:
-            response = await self.cloud.process(request, self.bot)
-        except web.HTTPUnauthorized:
+            activity = Activity.deserialize(body)
+        except DeserializationError:
+            return _status(400, "not a Bot Framework activity: a field has the wrong type")
+        try:
+            invoked = await self.cloud.process_activity(
+                request.headers.get("Authorization", ""), activity, self.bot.on_turn
+            )
+        except PermissionError:
             return _status(401, "missing or invalid token")
-        return response or web.Response(status=200)
+        if invoked is not None:  # an invoke (Spred's cards send none): botbuilder's answer
+            try:
+                answer = serializer_helper(invoked.body)
+            except Exception:  # botbuilder's error for a malformed one holds an Exception
+                return web.Response(status=invoked.status)
+            return web.json_response(answer, status=invoked.status)
+        return web.Response(status=201)
+
+    async def _turn_failed(self, turn_context: TurnContext, error: Exception) -> None:
+        """An error in a turn (the store, say) is logged, and Teams still gets its 2xx: a
+        500 would only make Bot Framework send the same activity again."""
+        log.error("a Teams %s activity failed", turn_context.activity.type, exc_info=error)
 
     # --- inbound
 
     async def received(self, turn_context: TurnContext, *, action: str | None = None) -> None:
-        """Remembers where the sender can be reached, then answers in the background so
-        the HTTP response goes back to Teams at once."""
+        """Remembers where the sender can be reached (their personal chat only: letters
+        meant for them must never go to a channel), then answers in the background so the
+        HTTP response goes back to Teams at once."""
         activity = turn_context.activity
         reference = TurnContext.get_conversation_reference(activity)
-        await self._remember(events.user_of(activity), reference)
+        if events.is_personal(activity):
+            await self._remember(events.user_of(activity), reference)
         message = events.incoming(activity, action=action)
         task = asyncio.create_task(self._answer(message, reference))
         self._answering.add(task)
@@ -136,41 +164,82 @@ class TeamsAdapter:
     ) -> bool:
         """One reply into a conversation: as an answer to the activity the reference was
         taken from (POST …/activities/{id}), or, `answering=False`, as a new message.
-        429, 502 and 504 are retried with backoff and jitter (the connector client tries
-        once); anything else is logged and given up."""
+        429, 502 and 504 are retried with backoff and jitter, after at least the
+        Retry-After the connector asks for (its client tries once); anything else is
+        logged and given up."""
+        return await self._send(reference, reply, answering=answering) is None
+
+    async def _send(
+        self, reference: ConversationReference, reply: Reply, *, answering: bool
+    ) -> int | None:
+        """`send`, saying why it failed: None when sent, else the connector's status (0
+        when there was none)."""
         outgoing = cards.activity(reply)
+        failed: list[Exception] = []
 
         async def post(turn_context: TurnContext) -> None:
             # The continuation's own id would become the reply-to id: put back the real one.
             turn_context.activity.id = reference.activity_id if answering else None
-            await turn_context.send_activity(outgoing)
+            try:
+                await turn_context.send_activity(outgoing)
+            except Exception as exc:  # kept here: the turn's error handler would swallow it
+                failed.append(exc)
 
         for attempt in range(1, ATTEMPTS + 1):
+            failed.clear()
             try:
                 async with self._sending:
                     await self.cloud.continue_conversation(
                         reference, post, self.config.app_id or None
                     )
-                return True
+                if failed:
+                    raise failed[0]
+                return None
             except Exception as exc:
                 status = _status_of(exc)
                 if status not in RETRIED or attempt == ATTEMPTS:
                     log.error(
                         "sending to Teams conversation failed: %s", status or type(exc).__name__
                     )
-                    return False
-                await asyncio.sleep(BACKOFF * 2 ** (attempt - 1) * (0.5 + random.random()))
-        return False
+                    return status or 0
+                await asyncio.sleep(_pause(attempt, _retry_after(exc)))
+        return 0
+
+    async def _address(self, user: str) -> ConversationReference | None:
+        """Where a user's letters go: their personal chat with Spred, if they have one."""
+        address = await self.core.services.store.addresses.get(user)
+        if address is None:  # never wrote to Spred: Teams lets no bot write first
+            return None
+        conversation = address.reference.get("conversation")
+        if isinstance(conversation, Mapping) and conversation.get("conversationType") not in (
+            None,
+            "personal",
+        ):  # stored by an older Spred, which remembered channels too
+            return None
+        return ConversationReference().deserialize(dict(address.reference))
 
     async def _known(self, user: str) -> bool:
-        return await self.core.services.store.addresses.get(user) is not None
+        return await self._address(user) is not None
 
     async def _deliver(self, notice: Notice) -> bool:
-        address = await self.core.services.store.addresses.get(notice.to)
-        if address is None:  # never wrote to Spred: Teams lets no bot write first
+        """A letter from the outbox. When Teams says the user is gone (they removed Spred,
+        403/404), their address is forgotten: the letter waits in the outbox, costing no
+        further calls, until they write to Spred again, and the core stops offering them
+        as reachable meanwhile."""
+        reference = await self._address(notice.to)
+        if reference is None:
             return False
-        reference = ConversationReference().deserialize(dict(address.reference))
-        return await self.send(reference, notice.reply, answering=False)
+        status = await self._send(reference, notice.reply, answering=False)
+        if status in GONE:
+            await self.core.services.store.addresses.delete(notice.to)
+            log.warning(
+                "Teams refused a %s letter for %s (%s): they removed Spred or left; their "
+                "letters wait until they write to Spred again",
+                notice.kind,
+                notice.to,
+                status,
+            )
+        return status is None
 
 
 def _status_of(exc: Exception) -> int | None:
@@ -180,6 +249,29 @@ def _status_of(exc: Exception) -> int | None:
         if isinstance(value, int):
             return value
     return None
+
+
+def _retry_after(exc: Exception) -> float | None:
+    """The seconds the connector's Retry-After asks for (a number or an HTTP date)."""
+    headers: Any = getattr(getattr(exc, "response", None), "headers", None)
+    value = headers.get("Retry-After") if isinstance(headers, Mapping) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def _pause(attempt: int, retry_after: float | None) -> float:
+    """Seconds before try `attempt + 1`: the backoff with jitter, or the Retry-After if
+    that is longer, never more than LONGEST_WAIT."""
+    backoff = BACKOFF * 2 ** (attempt - 1) * (0.5 + random.random())
+    return min(max(backoff, retry_after or 0.0), LONGEST_WAIT)
 
 
 def _status(status: int, why: str) -> web.Response:

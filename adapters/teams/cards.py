@@ -86,7 +86,7 @@ def form_card(form: Form) -> Attachment:
             {
                 "type": "Input.Text",
                 "id": field.name,
-                "label": escape(field.label),
+                "label": field.label,  # plain text in Adaptive Cards: no markdown to escape
                 "value": field.value,
                 "isMultiline": field.multiline,
                 "isRequired": field.required,

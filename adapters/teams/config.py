@@ -45,9 +45,24 @@ class TeamsConfig:
             tenant_id=env.get("MICROSOFT_APP_TENANT_ID", "").strip(),
             app_type=match,
         )
-        if match == "SingleTenant" and config.app_id and not config.tenant_id:
-            raise TeamsConfigError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
+        config.check_complete()
         return config
+
+    def check_complete(self) -> None:
+        """What botbuilder would otherwise refuse with a traceback when the server starts."""
+        if self.app_type == "MultiTenant":
+            return
+        needed = {"MICROSOFT_APP_ID": self.app_id, "MICROSOFT_APP_TENANT_ID": self.tenant_id}
+        if self.app_type == "SingleTenant":
+            needed["MICROSOFT_APP_PASSWORD"] = self.password  # UserAssignedMSI has none
+        missing = [name for name, value in needed.items() if not value]
+        if missing:
+            raise TeamsConfigError(
+                f"MICROSOFT_APP_TYPE={self.app_type} needs {', '.join(missing)}: set "
+                f"{'them' if len(missing) > 1 else 'it'} from the Azure Bot registration "
+                "(see 'Connect to Teams' in the README), or leave MICROSOFT_APP_TYPE unset "
+                "for the Bot Framework Emulator on this machine"
+            )
 
     def check_bind(self, host: str) -> None:
         """Refuses an unauthenticated bot on anything but this machine: anyone who can reach

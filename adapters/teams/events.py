@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from adapters.teams.cards import SUBMIT_KEY
@@ -13,15 +14,24 @@ from bot.messages import Incoming
 
 PLATFORM = "teams"
 
+_BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag, not a lone "<" someone typed
+
 
 def user_of(activity: Activity) -> str:
     return f"{PLATFORM}:{activity.from_property.id}"
 
 
+def is_personal(activity: Activity) -> bool:
+    """A 1:1 chat with Spred (the Emulator leaves the conversation type out)."""
+    return (activity.conversation.conversation_type or "personal") == "personal"
+
+
 def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
-    """A message or a card submit. The bot's @mention is removed from the text; a submit's
-    data is what the card carried, unless someone forged it, so it only ever names an
-    action the core then checks (rights come from the verified sender, never from data)."""
+    """A message or a card submit. The bot's @mention is removed from the text and Teams'
+    HTML made plain text; a submit's data is what the card carried, unless someone forged
+    it, so it only ever names an action the core then checks (rights come from the verified
+    sender, never from data)."""
     conversation = activity.conversation
     payload: dict[str, Any] = {}
     value = activity.value if isinstance(activity.value, Mapping) else None
@@ -34,15 +44,49 @@ def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
         values = {k: v for k, v in value.items() if k not in (SUBMIT_KEY, "payload")}
         if values:
             payload["values"] = values
-    text = "" if action else (TurnContext.remove_recipient_mention(activity) or "")
+    text = "" if action else plain_text(activity)
+    name = activity.from_property.name
     return Incoming(
         platform=PLATFORM,
         user_id=str(activity.from_property.id),
-        user_name=str(activity.from_property.name or ""),
+        user_name=name if isinstance(name, str) else "",
         conversation=str(conversation.id),
-        thread=activity.reply_to_id,
-        text=" ".join(text.split()),
-        direct=(conversation.conversation_type or "personal") == "personal",
+        thread=activity.reply_to_id if isinstance(activity.reply_to_id, str) else None,
+        text=text,
+        direct=is_personal(activity),
         action=action,
         payload=payload,
     )
+
+
+def plain_text(activity: Activity) -> str:
+    """The message as the person wrote it: without Spred's @mention, without Teams' HTML
+    (`<p>…</p>`, `&amp;`, `&nbsp;`), whitespace collapsed."""
+    text = activity.text if isinstance(activity.text, str) else ""
+    for mention in _own_mentions(activity):
+        text = text.replace(mention, " ")
+    text = html.unescape(_TAG.sub("", _BREAK.sub(" ", text)))
+    return " ".join(text.split())
+
+
+def _own_mentions(activity: Activity) -> list[str]:
+    """How Spred's @mentions appear in the text (`<at>Spred</at>`). The entities come from
+    the client, so anything not shaped like a mention is passed over, never trusted."""
+    bot = activity.recipient.id
+    found = []
+    for entity in activity.entities or []:
+        extra = entity.additional_properties or {}
+        mentioned = extra.get("mentioned")
+        if (
+            not isinstance(entity.type, str)
+            or entity.type.lower() != "mention"
+            or not isinstance(mentioned, Mapping)
+            or mentioned.get("id") != bot
+        ):
+            continue
+        shown = extra.get("text")
+        if isinstance(shown, str) and shown:
+            found.append(shown)
+        elif isinstance(mentioned.get("name"), str) and mentioned["name"]:
+            found.append(f"<at>{mentioned['name']}</at>")
+    return found
