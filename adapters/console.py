@@ -41,12 +41,16 @@ class Renderer:
     def __init__(self) -> None:
         self.actions: list[Action] = []
 
+    def start_turn(self) -> None:
+        """Numbers start at [1] again for what a turn prints: any letter that arrives while
+        it runs, then the answer, counting on so no two buttons on screen share a number."""
+        self.actions = []
+
     def render(self, replies: list[Reply], *, fresh: bool = True) -> str:
-        """`fresh` starts the numbers at [1] again: for the answer to what was just typed.
-        A message that arrives after it goes on counting, so no two buttons on screen
-        share a number."""
+        """`fresh` starts the numbers at [1] again; otherwise they go on counting from what
+        is on screen (a letter arriving after an answer)."""
         if fresh:
-            self.actions = []
+            self.start_turn()
         return "\n\n".join(self._reply(r) for r in replies)
 
     def _number(self, action: Action) -> str:
@@ -147,7 +151,8 @@ class ConsoleChat:
             message = self._message(action=self.renderer.actions[int(text) - 1])
         else:
             message = self._message(text=text)
-        self._print(self.renderer.render(await self.core.handle(message)))
+        self.renderer.start_turn()  # after the number typed was read, before any letter
+        self._print(self.renderer.render(await self.core.handle(message), fresh=False))
         await self._catch_up()
 
     async def _catch_up(self) -> None:
@@ -184,4 +189,6 @@ class ConsoleChat:
         return raw
 
     async def turn_action(self, action: Action) -> None:
-        self._print(self.renderer.render(await self.core.handle(self._message(action=action))))
+        self.renderer.start_turn()
+        replies = await self.core.handle(self._message(action=action))
+        self._print(self.renderer.render(replies, fresh=False))

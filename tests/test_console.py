@@ -9,7 +9,7 @@ from pathlib import Path
 
 from adapters.console import ConsoleChat, Renderer, clean
 from bot.core import Core
-from bot.messages import Action, Card, Reply
+from bot.messages import Action, Card, Incoming, Notice, Reply
 from tests.test_cli import base_env, spred
 from tests.test_dialogue_admin import ANSWERS
 
@@ -135,3 +135,29 @@ def test_a_message_arriving_after_an_answer_goes_on_counting_its_buttons() -> No
     assert "[3] C" in renderer.render([letter], fresh=False)
     assert [a.id for a in renderer.actions] == ["a", "b", "c"]
     assert "[1] C" in renderer.render([letter])  # the next answer starts again
+
+
+async def test_a_letter_arriving_during_a_turn_keeps_its_button_numbers(core: Core) -> None:
+    """A letter for the console user printed while their turn runs (they contacted a
+    solution whose contact is themselves) is numbered first; the answer counts on from it,
+    so every number on screen presses the button shown next to it."""
+    out = io.StringIO()
+    console = ConsoleChat(core=core, user_id="anna", name="Anna Holm", stdout=out)
+    letter = Notice(
+        to=console.address,
+        kind="test",
+        reply=Reply(text="Brev", actions=(Action(id="help", label="Brevets knap"),)),
+    )
+    handle = core.handle
+
+    async def handle_with_a_letter(message: Incoming) -> list[Reply]:
+        replies = await handle(message)
+        await console._deliver(letter)  # as the outbox would, before the answer prints
+        return replies
+
+    core.handle = handle_with_a_letter  # type: ignore[method-assign]
+    await console.turn("ventetid hjemmepleje opstart")
+    shown = out.getvalue()
+    assert "[1] Brevets knap" in shown
+    assert "[1] Kontakt" not in shown  # the answer's buttons count on from the letter's
+    assert console.renderer.actions[0].label == "Brevets knap"
