@@ -37,7 +37,11 @@ class NudgeRules:
                 )
             return int(raw)
 
-        quiet = env.get("SPRED_QUIET_HOURS", "").strip() or "17-8"
+        defaults = cls()
+        quiet = (
+            env.get("SPRED_QUIET_HOURS", "").strip()
+            or f"{defaults.quiet_from}-{defaults.quiet_until}"
+        )
         start, _, end = quiet.partition("-")
         # Quiet hours run over midnight; "8-17" would leave no working hour at all.
         if not (start.isdigit() and end.isdigit() and int(end) < int(start) < 24):
@@ -46,8 +50,8 @@ class NudgeRules:
                 f"morning, the first hour later than the second, not {quiet!r}"
             )
         return cls(
-            group=number("SPRED_NUDGE_GROUP", 2, 1, 100),
-            follow_up_days=number("SPRED_FOLLOW_UP_DAYS", 14, 1, 365),
+            group=number("SPRED_NUDGE_GROUP", defaults.group, 1, 100),
+            follow_up_days=number("SPRED_FOLLOW_UP_DAYS", defaults.follow_up_days, 1, 365),
             quiet_from=int(start),
             quiet_until=int(end),
         )

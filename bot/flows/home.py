@@ -1,5 +1,5 @@
-"""A user's own page (Slack's App Home): their recent questions, the solutions their
-organisation follows, and their questions still waiting for an answer."""
+"""A user's own page (Slack's App Home): their recent questions, the solutions they
+reported using, and their questions still waiting for an answer."""
 
 from __future__ import annotations
 
