@@ -20,10 +20,11 @@ from aiohttp.test_utils import TestServer
 
 from adapters.slack import SLACK
 from bot.config import Settings
+from bot.core import Core
 from bot.messages import Reply
 from bot.server import CORE, build_app
 from knowledge.kb import demo_solutions
-from knowledge.records import SeenEvent
+from knowledge.records import Person, SeenEvent
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import Clock, solution_dict
@@ -724,24 +725,19 @@ async def test_a_signed_interaction_with_broken_json_is_400(spred: Spred) -> Non
     assert response.status == 400
 
 
-async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
-    from bot.server import CORE
-    from knowledge.records import Person
-
-    core = spred.server.app[CORE]
-    core.services.clock = Clock()  # a Monday morning: today may be a weekend
+async def _anna_reports_to_bo(core: Core) -> None:
+    """Anna's manager is Bo, both on Slack; on a Monday morning, so prompts may go out."""
+    core.services.clock = Clock()
     await core.services.store.people.upsert_many(
-        [
-            Person(id="bo", name="Bo Leder", organization="Odense Kommune", slack_id="U0BO"),
-            Person(
-                id="anna",
-                name="Anna Holm",
-                organization="Odense Kommune",
-                manager_id="bo",
-                slack_id=ANNA,
-            ),
-        ]
-    )
+        [Person(id="bo", name="Bo Leder", organization="Odense Kommune", slack_id="U0BO"),
+         Person(id="anna", name="Anna Holm", organization="Odense Kommune", manager_id="bo",
+                slack_id=ANNA)]
+    )  # fmt: skip
+
+
+async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
+    core = spred.server.app[CORE]
+    await _anna_reports_to_bo(core)
     await spred.interaction(
         {
             "type": "block_actions",
@@ -775,7 +771,6 @@ async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
 
 async def test_the_directory_learns_slack_ids_from_profiles_by_email(spred: Spred) -> None:
     from bot.server import STORE
-    from knowledge.records import Person
 
     store = spred.server.app[STORE]
     await store.people.upsert(Person(id="anna", name="Anna Holm", email="ANNA@odense.eksempel.dk"))
@@ -843,22 +838,9 @@ async def test_a_solution_added_through_spred_add_in_a_channel_is_published_from
 
 
 async def test_planning_started_on_the_app_home_goes_on_in_the_dm(spred: Spred) -> None:
-    from knowledge.records import Person
 
     core = spred.server.app[CORE]
-    core.services.clock = Clock()  # a Monday morning: today may be a weekend
-    await core.services.store.people.upsert_many(
-        [
-            Person(id="bo", name="Bo Leder", organization="Odense Kommune", slack_id="U0BO"),
-            Person(
-                id="anna",
-                name="Anna Holm",
-                organization="Odense Kommune",
-                manager_id="bo",
-                slack_id=ANNA,
-            ),
-        ]
-    )
+    await _anna_reports_to_bo(core)
     adopt = {"a": "adopt", "p": {"solution": "hurtig-opstart-i-hjemmeplejen", "stage": "piloting"}}
     await spred.interaction(pressed(ANNA, orjson.dumps(adopt).decode(), channel="D0ANNA"))
     await spred.slack.wait_for("chat.postMessage")
