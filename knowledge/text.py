@@ -134,10 +134,12 @@ def key(word: str, language: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def loose_lemma_keys(word: str) -> frozenset[str]:
-    """The Danish keys of the lemma table's forms spelt like `word` with æ/ø/å as a/o/a:
-    {"barn"} for "born". Empty for most words."""
-    forms = _LOOSE_FORMS.get(loose(danish_letters(word)), ())
-    return frozenset(key(form, "da") for form in forms)
+    """The Danish keys of the lemma table's forms spelt like `word`, typed without æ/ø/å
+    (as a/o/a): {"barn"} for "born". Empty for most words."""
+    danish = danish_letters(word)
+    if danish in _DANISH_LEMMAS or not danish.isascii():
+        return frozenset()  # spelt as the table spells it: key() has found the lemma
+    return frozenset(key(form, "da") for form in _LOOSE_FORMS.get(danish, ()))
 
 
 def _stop_words(language: str) -> frozenset[str]:
