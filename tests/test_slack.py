@@ -694,6 +694,22 @@ async def test_socket_mode_receives_events_over_the_websocket_and_turns_http_off
     assert "Opstartsteam" in post.args["text"]
 
 
+async def test_a_post_slack_may_have_taken_is_not_posted_again(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    spred.slack.fail("chat.postMessage", 500)  # Slack failed, perhaps after posting it
+    await spred.event(dm("ventetid hjemmepleje opstart"), event_id="Ev500")
+    await spred.slack.wait_for("chat.postMessage!500", timeout=10)
+    await spred.event(dm("sygefravær"), event_id="Ev500b")
+    [post] = await spred.slack.wait_for("chat.postMessage", timeout=10)
+    assert "sygefravær" in post.args["text"].lower()
+    assert [c.method for c in spred.slack.calls if c.method.startswith("chat.")] == [
+        "chat.postMessage!500",
+        "chat.postMessage",
+    ]
+    assert "chat.postMessage to D0ANNA failed: 500" in caplog.text
+
+
 async def test_a_post_slack_keeps_refusing_is_logged_and_the_next_one_still_goes(
     spred: Spred, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -29,8 +29,9 @@ TIMEOUT = 10  # seconds for one Web API call
 
 
 class AsyncGatewayErrorRetryHandler(AsyncRetryHandler):
-    """Retries what a proxy in front of Slack answers when Slack was not reached (502, 504)
-    and Slack's own 500/503, and timeouts: slack_sdk's built-in handler knows 500 and 503."""
+    """Retries Slack's 500-504 and timeouts (slack_sdk's built-in handler knows 500 and
+    503). A chat.* call only on 502 and 503, which say Slack did not take it: after a
+    timeout, a 500 or a 504 the message may be posted already, and a retry posts it twice."""
 
     async def _can_retry_async(
         self,
@@ -40,9 +41,11 @@ class AsyncGatewayErrorRetryHandler(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
+        posts = request.url.rstrip("/").rsplit("/", 1)[-1].startswith("chat.")
         if isinstance(error, TimeoutError):
-            return True
-        return response is not None and response.status_code in (500, 502, 503, 504)
+            return not posts
+        status = response.status_code if response is not None else 0
+        return status in ((502, 503) if posts else (500, 502, 503, 504))
 
 
 def web_client(
