@@ -1019,3 +1019,13 @@ async def test_remembered_channels_and_profiles_stay_within_their_cap(
     assert len(poster._channels) <= 3
     assert "U0P5" in slack_adapter._people  # the newest is kept
     assert "DU0P5" in poster._channels
+
+
+def test_a_failure_on_a_modal_is_said_on_its_first_field_as_shown() -> None:
+    from adapters.slack import blocks
+
+    view = {
+        "blocks": [{"type": "input", "block_id": "title"}, {"type": "input", "block_id": "tags"}],
+        "state": {"values": {"tags": {}, "title": {}}},  # Slack's object: any order
+    }
+    assert blocks.failure_errors(Reply(text="Beklager"), view) == {"title": "Beklager"}

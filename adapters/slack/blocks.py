@@ -166,8 +166,10 @@ def modal(form: Form, *, metadata: str = "") -> dict[str, Any]:
 def failure_errors(reply: Reply, view: Mapping[str, Any]) -> dict[str, str]:
     """`response_action: errors` for a submission Spred failed on: said on the modal's first
     field, as Slack shows errors only on fields."""
-    fields = list((view.get("state") or {}).get("values") or {})
-    return {fields[0]: _cut(reply.text, 2000)} if fields else {}
+    # The view's blocks keep the form's order; its state's values need not.
+    fields = [b.get("block_id") for b in view.get("blocks") or [] if isinstance(b, Mapping)]
+    fields = [f for f in fields if f] or list((view.get("state") or {}).get("values") or {})
+    return {str(fields[0]): _cut(reply.text, 2000)} if fields else {}
 
 
 def form_errors(form: Form) -> dict[str, str]:
