@@ -303,12 +303,9 @@ class SlackAdapter:
         for that person reach them on Slack."""
         if not person.email:
             return
-        people = self.core.services.store.people
-        for entry in await people.all():
-            if entry.email.casefold() == person.email.casefold():
-                if not entry.slack_id:
-                    await people.upsert(replace(entry, slack_id=person.id))
-                return
+        entry = await self.core.services.person_for("", "", person.email)
+        if entry is not None and not entry.slack_id:
+            await self.core.services.store.people.upsert(replace(entry, slack_id=person.id))
 
     async def _deliver(self, notice: Notice) -> bool:
         return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
