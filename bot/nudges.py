@@ -134,6 +134,23 @@ class Nudges:
         why = say(language, "nudge_why_group", count=len(colleagues), days=self.rules.window_days)
         return await self.on_interest(person, solution, why=why, members=tuple(colleagues))
 
+    async def prune(self) -> int:
+        """Forgets what can no longer matter, so the collections do not grow for ever:
+        answered prompts and interest older than the window (the rules look no further
+        back). Prompts still waiting, and the follow-ups a plan scheduled, stay."""
+        store = self.services.store
+        since = self._now() - timedelta(days=self.rules.window_days)
+        answered = (NudgeState.PLANNED, NudgeState.DONE, NudgeState.DISMISSED)
+        old_nudges = [
+            n.id for n in await store.nudges.all() if n.state in answered and n.created_at < since
+        ]
+        old_interest = [i.id for i in await store.interests.all() if i.at < since]
+        for nudge_id in old_nudges:
+            await store.nudges.delete(nudge_id)
+        for interest_id in old_interest:
+            await store.interests.delete(interest_id)
+        return len(old_nudges) + len(old_interest)
+
     # --- sending
 
     async def run_due(self) -> int:

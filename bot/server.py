@@ -81,7 +81,9 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 changed = True
             if changed:
                 await answer_demand(kb=kb, outbox=core.outbox)
-                await core.outbox.prune()  # now and then is enough: on start and on change
+                # now and then is enough: on start and on change
+                await core.outbox.prune()
+                await core.nudges.prune()
                 changed = False
             await core.nudges.run_due()  # prompts to managers whose time has come
             await core.outbox.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from bot.messages import Action, reply_from_dict
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.records import Adoption, NudgeState, Person, Stage
+from knowledge.records import Adoption, Nudge, NudgeState, Person, Stage
 from knowledge.store import Store, open_store
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox
@@ -404,3 +404,26 @@ async def test_sentences_like_an_admin_command_are_questions_from_anyone_else(
     await chat.send("sæt en ny leder til at styre ventetiden i hjemmeplejen")
     reply = chat.expect()
     assert "admin" not in reply.text
+
+
+async def test_answered_prompts_and_old_interest_are_forgotten_after_the_window(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    buttons = await _prompted(chat, core, "Vi prøver den")
+    bo = person(chat, "bo", "Bo Leder")
+    await bo.act_with(next(a for a in buttons if a.id == "nudge_dismiss"))
+    bo.expect("lader den ligge")
+    anna = person(chat, "anna", "Anna Holm")
+    await anna.send("sygefravær")  # interest, counted on its own
+    anna.expect()
+    store = core.services.store
+    assert await core.nudges.prune() == 0  # all within the window
+    clock.advance(days=31)
+    waiting = Nudge(id="w", manager_id="bo", solution_id=SOLUTION, state=NudgeState.SENT,
+                    created_at=clock.now - timedelta(days=40))  # fmt: skip
+    await store.nudges.upsert(waiting)
+    interest = await store.interests.count()
+    assert interest >= 2
+    assert await core.nudges.prune() == 1 + interest  # the dismissed prompt and the interest
+    assert [n.id for n in await store.nudges.all()] == ["w"]  # still waiting: kept
+    assert await store.interests.count() == 0
