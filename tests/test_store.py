@@ -110,6 +110,45 @@ async def test_200_concurrent_upserts_lose_nothing(store: Store) -> None:
     assert {s.id for s in await store.solutions.all()} == {s.id for s in solutions}
 
 
+def _count_up(record: Conversation | None) -> Conversation:
+    n = 0 if record is None else int(record.data["n"])
+    return Conversation(conversation_key="tæller", state="idle", data={"n": n + 1})
+
+
+async def test_update_creates_changes_and_removes(store: Store) -> None:
+    assert (await store.conversations.update("tæller", _count_up)).data == {"n": 1}
+    assert (await store.conversations.update("tæller", _count_up)).data == {"n": 2}
+    assert (await store.conversations.get("tæller")).data == {"n": 2}
+    assert await store.conversations.update("tæller", lambda _: None) is None
+    assert await store.conversations.get("tæller") is None
+    with pytest.raises(ValueError, match="may not store"):
+        await store.conversations.update("en-anden", _count_up)
+    assert await store.conversations.get("tæller") is None
+
+
+async def test_200_concurrent_updates_lose_no_change(store: Store) -> None:
+    await asyncio.gather(*(store.conversations.update("tæller", _count_up) for _ in range(200)))
+    assert (await store.conversations.get("tæller")).data == {"n": 200}
+
+
+async def test_updates_by_two_processes_on_one_directory_lose_no_change(reopen) -> None:
+    # Two stores on one directory each have their own thread and lock handle per file, as
+    # two `spred serve` processes would: the file lock and re-read keep every change.
+    first, second = await reopen(), await reopen()
+    try:
+        await asyncio.gather(
+            *(
+                s.conversations.update("tæller", _count_up)
+                for _ in range(50)
+                for s in (first, second)
+            )
+        )
+        assert (await first.conversations.get("tæller")).data == {"n": 100}
+    finally:
+        await first.close()
+        await second.close()
+
+
 async def test_upsert_many_with_a_repeated_key_keeps_the_last(store: Store) -> None:
     await store.solutions.upsert_many([make_solution(title="Første"), make_solution(title="Anden")])
     stored = await store.solutions.get("kortere-ventetid")

@@ -8,7 +8,7 @@ has returned only once it is durable.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar
 
@@ -79,6 +79,13 @@ class Collection(Protocol[R]):
         ...
 
     async def delete(self, key: str) -> bool: ...
+
+    async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
+        """Replaces the record under `key` with `change(current)` (None: none there) as one
+        step no other writer, in this process or another, comes between; `change` returning
+        None removes it. Returns what is stored now. `change` must be quick and touch
+        nothing else: it may run on the backend's own thread or inside its transaction."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store
@@ -49,6 +49,17 @@ class MemoryCollection(Generic[R]):
     async def delete(self, key: str) -> bool:
         self._writes += 1
         return self._docs.pop(key, None) is not None
+
+    async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
+        # No await between the read and the write: nothing else on the loop comes between.
+        changed = change(await self.get(key))
+        if changed is not None and changed.key != key:
+            raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
+        if changed is None:
+            await self.delete(key)
+            return None
+        await self.upsert(changed)
+        return changed
 
 
 class MemoryStore(Store):

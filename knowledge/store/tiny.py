@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, Generic
 
@@ -77,6 +77,11 @@ class TinyCollection(Generic[R]):
     async def delete(self, key: str) -> bool:
         return await self._writer.write(lambda: self._delete(key))
 
+    async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
+        # One write job: it runs on the file's thread under the file lock, after re-reading
+        # a file another process replaced, so no other writer comes between.
+        return await self._writer.write(lambda: self._update(key, change))
+
     def _get(self, key: str) -> R | None:
         doc = self._table.get(doc_id=key)
         return None if doc is None else self._decode(key, doc)
@@ -102,6 +107,16 @@ class TinyCollection(Generic[R]):
         self._table.insert_multiple(Document(doc, doc_id=k) for k, (_, doc) in batch.items())
         for key, (record, _) in batch.items():
             self._decoded[key] = record
+
+    def _update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
+        changed = change(self._get(key))
+        if changed is not None and changed.key != key:
+            raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
+        if changed is None:
+            self._delete(key)
+            return None
+        self._put({changed.key: (changed, changed.to_dict())})
+        return changed
 
     def _delete(self, key: str) -> bool:
         if not self._table.contains(doc_id=key):
