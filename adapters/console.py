@@ -95,6 +95,12 @@ class Renderer:
 
 
 class ConsoleChat:
+    """The terminal chat, and the connector that delivers letters for its user (others'
+    letters wait in the outbox for when they chat)."""
+
+    platform = PLATFORM
+    title = "Spred"
+
     def __init__(
         self,
         *,
@@ -114,7 +120,6 @@ class ConsoleChat:
         self.stdin = stdin or sys.stdin.buffer
         self.stdout = stdout or sys.stdout
         self.renderer = Renderer()
-        core.outbox.register(PLATFORM, self._deliver)
 
     @property
     def address(self) -> str:
@@ -134,11 +139,27 @@ class ConsoleChat:
             payload=action.payload if action else {},
         )
 
-    async def _deliver(self, notice: Notice) -> bool:
+    async def deliver(self, notice: Notice) -> bool:
         if notice.to != self.address:  # someone else's: it waits until they chat
             return False
         self._print(self.renderer.render([notice.reply], fresh=False))
         return True
+
+    async def reachable(self, user: str) -> bool:
+        return True  # letters wait in the outbox until their reader chats
+
+    def mount(self, app: object) -> None:
+        """No HTTP: the terminal is its own way in."""
+
+    async def start(self, core: Core) -> None:
+        """Nothing to start: `run` reads the terminal."""
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+    @property
+    def health(self) -> str:
+        return "ok"
 
     def _print(self, text: str) -> None:
         if text:

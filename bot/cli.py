@@ -19,10 +19,9 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from adapters.console import ConsoleChat
-from adapters.teams import TeamsConfigError
 from bot import __version__
 from bot.config import ConfigError, Settings
+from bot.connectors import TERMINAL, registered
 from bot.core import Core
 from bot.demand import answer_demand, most_asked
 from bot.render_text import match_line, solution_details, solution_row
@@ -128,7 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         ImportFileError,
         StoreError,
         LexiconError,
-        TeamsConfigError,
     ) as exc:
         print(f"spred: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -208,13 +206,14 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         kb = await KnowledgeBase.load(store, data_dir=settings.data_dir)
         core = Core(kb=kb, settings=settings)
         await core.start()
-        chat = ConsoleChat(
+        chat = registered(TERMINAL)["console"](
             core=core,
             user_id=user,
             name=_from_terminal(args.name or user),
             organization=_from_terminal(args.org),
             unit=_from_terminal(args.unit),
         )
+        core.connect(chat)
         await answer_demand(kb=kb, outbox=core.outbox)
         await chat.run()
     return EXIT_OK

@@ -1,8 +1,10 @@
 """The dialogue core: one neutral message in, the replies out.
 
 Adapters call `await core.handle(message)`; messages for other people go through
-`core.outbox`. Text is routed by the command tables below (anything else is a question),
-buttons by the action table, and a user in the middle of a multi-turn flow by that flow.
+`core.outbox`, delivered by the connectors the server registers (`core.connect`). Text is
+routed by the command tables below (anything else is a question), buttons by the action
+table, and a user in one of the multi-turn dialogues (bot/dialogues.py) by that dialogue.
+One turn of a conversation runs at a time (bot/sessions.py).
 """
 
 from __future__ import annotations
@@ -11,25 +13,29 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.addresses import Addresses
 from bot.config import Settings
+from bot.connectors import Connector
+from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.flows import admin, adopt, ask, connect, manager
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
 from bot.nudges import Nudges
 from bot.outbox import Outbox
-from bot.sessions import Flow, Sessions
+from bot.sessions import Sessions
 from bot.turn import Refusal, Services, Turn
 from knowledge.kb import KnowledgeBase
-from knowledge.records import now
+from knowledge.records import SeenEvent, now
+from knowledge.solutions import SLUG
+from knowledge.store import StoreError
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Turn], Awaitable[list[Reply]]]
-WithRest = Callable[[Turn, str], Awaitable[list[Reply]]]
+SEEN_FOR = timedelta(days=2)  # platforms retry an event for minutes; keep ids well beyond
 
 
 async def _help(turn: Turn) -> list[Reply]:
@@ -54,37 +60,24 @@ def _language(language: str) -> Handler:
     return switch
 
 
-# Whole messages that are commands, compared folded (æ→ae…) and without end punctuation.
-COMMANDS: dict[str, Handler] = {
-    **dict.fromkeys(("hjaelp", "help", "?", "hej", "hi", "hello", "start"), _help),
-    **dict.fromkeys(("mere", "flere", "more", "vis flere", "show more"), ask.more),
-    **dict.fromkeys(("english", "engelsk", "in english"), _language("en")),
-    **dict.fromkeys(("dansk", "danish", "paa dansk"), _language("da")),
-    **dict.fromkeys(("tilfoej", "add", "ny loesning", "new solution"), admin.start_adding),
-    **dict.fromkeys(("efterspoergsel", "demand"), admin.demand),
-    **dict.fromkeys(("feedback",), admin.feedback),
-    **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), admin.cancel),
-    **dict.fromkeys(("paamindelser til", "prompts on"), manager.opt_in),
-}
-
-# Commands followed by an argument. "ret"/"fjern" need a solution id after them, so a
-# question that starts with the same word is still a question.
-PREFIXES: dict[str, tuple[WithRest, bool]] = {
-    "hvem bruger": (adopt.who_uses, False),
-    "who uses": (adopt.who_uses, False),
-    "ret": (admin.start_editing, True),
-    "edit": (admin.start_editing, True),
-    "fjern": (admin.retire, True),
-    "retire": (admin.retire, True),
-}
-
-# Sentences with two parts an admin fills in; from anyone else they are questions.
-Sentence = Callable[[Turn, str, str], Awaitable[list[Reply]]]
-SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
-    (re.compile(r"s(?:æ|ae)t (.+?) leder til (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
-    (re.compile(r"set (.+?) manager to (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
+# The multi-turn dialogues; each declares its entry points, states and fallbacks.
+DIALOGUES: tuple[Dialogue, ...] = (
+    admin.ADDING,
+    admin.EDITING,
+    adopt.ADOPTING,
+    manager.PLANNING,
+    manager.REPORTING,
 )
+OWNER = by_state(DIALOGUES)
 
+
+async def _cancel(turn: Turn) -> list[Reply]:
+    # In a dialogue, its fallback ends it; outside one there is nothing to end.
+    return (await cancel(turn)).replies
+
+
+# Everything a button, a form or a command can do, by name. A dialogue's entry points start
+# it; a button that means something only in one of its states is stale anywhere else.
 ACTIONS: dict[str, Handler] = {
     "welcome": _welcome,
     "help": _help,
@@ -95,29 +88,54 @@ ACTIONS: dict[str, Handler] = {
     "notify": ask.notify,
     "feedback": ask.feedback,
     "contact": connect.contact,
-    "adopt": adopt.adopt,
-    "add": admin.start_adding,
     "add_form": admin.open_form,
-    admin.FORM_ID: admin.submit_form,
-    "publish": admin.publish,
-    "cancel": admin.cancel,
-    "nudge_plan": manager.plan,
-    "nudge_report": manager.report,
+    "cancel": _cancel,
+    "retire": admin.retire,
+    "who_uses": adopt.who_uses,
+    "demand": admin.demand,
+    "feedback_list": admin.feedback,
+    "prompts_on": manager.opt_in,
+    "english": _language("en"),
+    "danish": _language("da"),
     "nudge_dismiss": manager.dismiss,
     "nudge_snooze": manager.snooze,
     "nudge_opt_out": manager.opt_out,
+    **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
+    **{name: d.bound(name) for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
 
-FLOWS: dict[Flow, Handler] = {
-    Flow.ADDING: admin.answer_adding,
-    Flow.EDITING: admin.answer_editing,
-    Flow.ADOPTION: adopt.answer_organization,
-    Flow.PLANNING: manager.answer_plan,
-    Flow.REPORTING: manager.answer_report,
+# Whole messages that are commands, compared folded (æ→ae…) and without end punctuation.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("hjaelp", "help", "?", "hej", "hi", "hello", "start"), "help"),
+    **dict.fromkeys(("mere", "flere", "more", "vis flere", "show more"), "more"),
+    **dict.fromkeys(("english", "engelsk", "in english"), "english"),
+    **dict.fromkeys(("dansk", "danish", "paa dansk"), "danish"),
+    **dict.fromkeys(("tilfoej", "add", "ny loesning", "new solution"), "add"),
+    **dict.fromkeys(("efterspoergsel", "demand"), "demand"),
+    **dict.fromkeys(("feedback",), "feedback_list"),
+    **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), "cancel"),
+    **dict.fromkeys(("paamindelser til", "prompts on"), "prompts_on"),
 }
+
+# Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
+# after them, so a question that starts with the same word is still a question.
+PREFIXES: dict[str, tuple[str, bool]] = {
+    "hvem bruger": ("who_uses", False),
+    "who uses": ("who_uses", False),
+    "ret": ("edit", True),
+    "edit": ("edit", True),
+    "fjern": ("retire", True),
+    "retire": ("retire", True),
+}
+
+# Sentences with two parts an admin fills in; from anyone else they are questions.
+Sentence = Callable[[Turn, str, str], Awaitable[list[Reply]]]
+SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
+    (re.compile(r"s(?:æ|ae)t (.+?) leder til (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
+    (re.compile(r"set (.+?) manager to (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
+)
 
 _END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def command_key(text: str) -> str:
@@ -127,7 +145,7 @@ def command_key(text: str) -> str:
 
 def starts_adding(text: str) -> bool:
     """Whether a message asks to add a solution ("tilføj", "Ny løsning!", "add")."""
-    return COMMANDS.get(command_key(text)) is admin.start_adding
+    return COMMANDS.get(command_key(text)) == "add"
 
 
 class Core:
@@ -143,49 +161,110 @@ class Core:
         self.services = Services(kb=kb, settings=settings, outbox=self.outbox, clock=clock)
         self.sessions = Sessions(store=kb.store, clock=clock)
         self.nudges = self.services.nudges = Nudges(self.services)
+        self.addresses = Addresses(store=kb.store, clock=clock)
 
     async def start(self) -> None:
         """Loads what the core learned earlier (askers' choices between near ties)."""
         self.services.picks = await ask.load_picks(self.services.store)
 
+    def connect(self, connector: Connector) -> None:
+        """Letters for the connector's users go out through it from now on."""
+        self.outbox.register(
+            connector.platform,
+            connector.deliver,
+            reachable=connector.reachable,
+            title=connector.title,
+        )
+
+    async def link_person(self, *, platform: str, user_id: str, email: str) -> None:
+        """Links the directory entry with this email to the user's id on a platform, so
+        prompts and introductions for them reach them there."""
+        entry = await self.services.person_for("", "", email) if email else None
+        if entry is not None and not entry.platform_id(platform):
+            await self.services.store.people.upsert(entry.with_platform_id(platform, user_id))
+
     async def home(self, *, user: str) -> Reply:
-        """A user's own page (Slack's App Home) for a platform-qualified user id."""
+        """A user's own page (a platform's home tab) for a platform-qualified user id."""
         return await home_page(self.services, user=user)
 
     async def handle(self, message: Incoming) -> list[Reply]:
-        session = await self.sessions.load(message)
-        turn = Turn(services=self.services, message=message, session=session)
+        """The replies to one message. A platform event delivered again (the same
+        `event_id`) gets none; a failure of Spred itself gets an apology, and the
+        conversation stays as it was before the message."""
+        if message.event_id and not await self._first_time(message):
+            return []
+        language = self.services.settings.language
+        try:
+            async with self.sessions.hold(message) as session:
+                turn = Turn(services=self.services, message=message, session=session)
+                replies = await self._turn(turn)
+                language = turn.language
+        except StoreError as exc:  # a damaged, locked or full data file: the message says
+            log.error("a %s %s failed: %s", message.platform, message.action or "text", exc)
+            return [self._apology(language)]
+        except Exception:
+            log.exception("the core failed on a %s %s", message.platform, message.action or "text")
+            return [self._apology(language)]
+        return [replace(r, language=language) for r in replies]
+
+    async def _turn(self, turn: Turn) -> list[Reply]:
         replies = []
-        if session.expired is not None:
-            flow = say(turn.language, f"flow_{session.expired.value}")
+        if turn.session.expired is not None:
+            flow = say(turn.language, f"flow_{turn.session.expired.value}")
             replies.append(Reply(text=turn.say("expired", flow=flow)))
         try:
             replies += await self._route(turn)
         except Refusal as refusal:
+            if refusal.ends:
+                turn.session.go(END)
             replies.append(Reply(text=turn.say(refusal.key, **refusal.values)))
-        except Exception:
-            # A bug or a failing disk: the asker hears so on every platform alike, and the
-            # dialogue stays as it was before this message (not saved half-changed).
-            log.exception("the core failed on a %s %s", message.platform, message.action or "text")
-            return [Reply(text=turn.say("internal_error"), language=turn.language, failed=True)]
-        await self.sessions.save(session)
-        return [replace(r, language=turn.language) for r in replies]
+        return replies
+
+    @staticmethod
+    def _apology(language: str) -> Reply:
+        return Reply(text=say(language, "internal_error"), language=language, failed=True)
+
+    async def _first_time(self, message: Incoming) -> bool:
+        """True once per platform event, across retries, restarts and server processes."""
+        key = f"{message.platform}:{message.event_id}"
+        seen = self.services.clock()
+        fresh = False
+
+        def mark(current: SeenEvent | None) -> SeenEvent:
+            nonlocal fresh
+            if current is not None:
+                return current
+            fresh = True
+            return SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
+
+        await self.services.store.seen_events.update(key, mark)
+        return fresh
+
+    async def prune(self) -> None:
+        """Forgets what is kept only for a while: delivered letters, answered prompts, and
+        platform events past SEEN_FOR. Now and then is enough (the server: on start and
+        whenever the knowledge base changes)."""
+        await self.outbox.prune()
+        await self.nudges.prune()
+        cutoff = self.services.clock()
+        for seen in await self.services.store.seen_events.all():
+            if seen.expires_at is not None and seen.expires_at < cutoff:
+                await self.services.store.seen_events.delete(seen.key)
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message
+        dialogue = OWNER.get(turn.session.flow)
         if message.action is not None:
-            handler = ACTIONS.get(message.action)
-            if handler is None:
-                raise Refusal("unknown_action")
-            return await handler(turn)
-        command = command_key(message.text)
-        if turn.session.flow is not Flow.IDLE:
-            if COMMANDS.get(command) is admin.cancel:
-                return await admin.cancel(turn)
-            return await FLOWS[turn.session.flow](turn)
-        handler = COMMANDS.get(command)
-        if handler is not None:
-            return await handler(turn)
+            if dialogue is not None:
+                replies = await dialogue.on_action(turn, message.action)
+                if replies is not None:
+                    return replies
+            return await self._act(turn, message.action)
+        command = COMMANDS.get(command_key(message.text))
+        if dialogue is not None:
+            return await dialogue.on_text(turn, command)
+        if command is not None:
+            return await self._act(turn, command)
         # Only admins' sentences are commands: "sæt en god leder til at styre vagten" from
         # anyone else is a question.
         for pattern, sentence in SENTENCES if turn.is_admin else ():
@@ -193,29 +272,38 @@ class Core:
                 return await sentence(turn, *matched.groups())
         prefixed = await self._prefixed(turn)
         if prefixed is not None:
-            return prefixed
+            return await self._act(turn, prefixed)
         return await ask.ask(turn, message.text)
 
-    async def _prefixed(self, turn: Turn) -> list[Reply] | None:
+    @staticmethod
+    async def _act(turn: Turn, name: str) -> list[Reply]:
+        handler = ACTIONS.get(name)
+        if handler is None:
+            raise Refusal("unknown_action")
+        return await handler(turn)
+
+    async def _prefixed(self, turn: Turn) -> str | None:
+        """The action a command word at the start names; its argument goes to the turn."""
         text = turn.message.text.strip()
         for length in (2, 1):
             words = text.split(maxsplit=length)
             action = PREFIXES.get(fold(" ".join(words[:length])))
             if action is None or len(words) <= length:
                 continue
-            handler, needs_id = action
+            name, needs_id = action
             argument = words[length]
             first = argument.split(maxsplit=1)[0]
             # "ret mange ventetider" is a question; "ret hurtig-opstart titel" is a command.
             # An id-like word that names no solution is an admin's typo to point out, but
             # anyone else's question ("fjern e-mail spam").
             if needs_id and not (
-                _ID.fullmatch(first)
+                SLUG.fullmatch(first)
                 and (
                     ("-" in first and turn.is_admin)
                     or await turn.store.solutions.get(first) is not None
                 )
             ):
                 continue
-            return await handler(turn, argument)
+            turn.argument = argument
+            return name
         return None

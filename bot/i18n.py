@@ -54,6 +54,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Start again when you are ready.",
     ),
     "flow_adding": ("tilføj løsning", "add a solution"),
+    "flow_reviewing": ("udgiv løsning", "publish a solution"),
     "flow_editing": ("ret løsning", "edit a solution"),
     "flow_adoption": ("registrér brug", "report use"),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),

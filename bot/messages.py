@@ -17,7 +17,7 @@ Payload = Mapping[str, Any]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Incoming:
-    platform: str  # "slack", "teams", "console"
+    platform: str  # the connector's name: the prefix of a platform-qualified user id
     user_id: str  # as the platform verified it
     user_name: str = ""
     organization: str = ""
@@ -29,6 +29,7 @@ class Incoming:
     direct: bool = True  # a 1:1 chat, not a channel
     action: str | None = None  # set when a button was pressed or a form submitted
     payload: Payload = field(default_factory=dict)  # from the client: never trust it
+    event_id: str = ""  # the platform's id for the event, when it may deliver it again
 
     @property
     def user(self) -> str:

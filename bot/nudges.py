@@ -27,8 +27,8 @@ from knowledge.solutions import Solution
 def address_of(person: Person) -> str:
     """Where a person is told things: their chat platform, else the terminal chat. The
     letter waits in the outbox until that platform can deliver it."""
-    platform = next(p for p in ("slack", "teams", "console") if person.platform_id(p))
-    return f"{platform}:{person.platform_id(platform)}"
+    platform, user_id = next(iter(person.platform_ids().items()))  # the terminal comes last
+    return f"{platform}:{user_id}"
 
 
 def working_time(moment: datetime, rules: NudgeRules) -> datetime:

@@ -34,16 +34,29 @@ class Outbox:
         self.clock = clock
         self._deliverers: dict[str, Deliver] = {}
         self._reachable: dict[str, Reachable] = {}
+        self._titles: dict[str, str] = {}
         self._lock = asyncio.Lock()  # one flush at a time, so no letter goes out twice
 
     def register(
-        self, platform: str, deliver: Deliver, *, reachable: Reachable | None = None
+        self,
+        platform: str,
+        deliver: Deliver,
+        *,
+        reachable: Reachable | None = None,
+        title: str = "",
     ) -> None:
         """`reachable`, for platforms where a bot can only write to people who wrote to it
-        first, says whether a user (platform-qualified) can be written to at all."""
+        first, says whether a user (platform-qualified) can be written to at all; `title`
+        is what people call the platform."""
         self._deliverers[platform] = deliver
+        self._titles[platform] = title or platform
         if reachable is not None:
             self._reachable[platform] = reachable
+
+    @property
+    def platforms(self) -> dict[str, str]:
+        """The platforms this process delivers to, and what people call them."""
+        return dict(self._titles)
 
     async def reachable(self, to: str) -> bool:
         """False only when the platform says so; a letter for a platform this process

@@ -1,4 +1,4 @@
-"""The aiohttp application every adapter mounts on, and `spred serve`."""
+"""The aiohttp application every platform's connector mounts on, and `spred serve`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 
-from adapters.slack import SlackConfig, mount_slack
-from adapters.teams import TeamsConfig, mount_teams
 from bot import __version__
 from bot.config import Settings
+from bot.connectors import Connector, configure_all, registered
 from bot.core import Core
 from bot.demand import answer_demand
 from knowledge.kb import KnowledgeBase
@@ -25,30 +24,26 @@ SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 CORE = web.AppKey("core", Core)
-# Adapters record themselves here as they mount, so /healthz can say which are on.
-ADAPTERS = web.AppKey("adapters", dict[str, bool])
+# The platforms these settings turn on, by name; started after the core, stopped before it.
+CONNECTORS = web.AppKey("connectors", dict[str, Connector])
+PLATFORMS = web.AppKey("platforms", tuple[str, ...])  # every registered one, on or not
 
 
 def build_app(
     settings: Settings, *, environ: Mapping[str, str] = os.environ, host: str | None = None
 ) -> web.Application:
-    """The server; each platform whose settings are in `environ` is mounted on it. With
-    `host` (the address it will listen on), an unsafe set-up is refused before it starts."""
+    """The server; each registered platform whose settings are in `environ` is mounted on
+    it. With `host` (the address it will listen on), an unsafe set-up is refused before it
+    starts."""
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
-    app[ADAPTERS] = {"slack": False, "teams": False}
+    platforms = registered()
+    app[PLATFORMS] = tuple(platforms)
+    app[CONNECTORS] = configure_all(platforms, environ, host=host)
     app.cleanup_ctx.append(_knowledge)
     app.router.add_get("/healthz", healthz)
-    slack = SlackConfig.from_env(environ)
-    if slack is not None:
-        mount_slack(app, slack, core=CORE)
-        app[ADAPTERS]["slack"] = True
-    teams = TeamsConfig.from_env(environ)
-    if teams is not None:
-        if host is not None:
-            teams.check_bind(host)
-        mount_teams(app, teams, core=CORE)
-        app[ADAPTERS]["teams"] = True
+    for connector in app[CONNECTORS].values():
+        connector.mount(app)
     return app
 
 
@@ -59,12 +54,21 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))
     app[CORE] = core = Core(kb=kb, settings=app[SETTINGS])
     await core.start()
-    watcher = asyncio.create_task(_follow_changes(core, every=app[SETTINGS].refresh_seconds))
-    yield
-    watcher.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await watcher
-    await store.close()
+    started: list[Connector] = []
+    try:
+        for connector in app[CONNECTORS].values():
+            await connector.start(core)
+            started.append(connector)
+            core.connect(connector)
+        watcher = asyncio.create_task(_follow_changes(core, every=app[SETTINGS].refresh_seconds))
+        yield
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+    finally:
+        for connector in reversed(started):
+            await connector.stop()
+        await store.close()
 
 
 async def _follow_changes(core: Core, *, every: float) -> None:
@@ -81,9 +85,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 changed = True
             if changed:
                 await answer_demand(kb=kb, outbox=core.outbox)
-                # now and then is enough: on start and on change
-                await core.outbox.prune()
-                await core.nudges.prune()
+                await core.prune()  # now and then is enough: on start and on change
                 changed = False
             await core.nudges.run_due()  # prompts to managers whose time has come
             await core.outbox.flush()
@@ -94,11 +96,14 @@ async def _follow_changes(core: Core, *, every: float) -> None:
 
 async def healthz(request: web.Request) -> web.Response:
     app = request.app
+    connectors = app[CONNECTORS]
     return web.json_response(
         {
             "status": "ok",
             "version": __version__,
-            "adapters": app[ADAPTERS],
+            # which platforms are on, and whether each can reach its platform now
+            "adapters": {name: name in connectors for name in app[PLATFORMS]},
+            "platforms": {name: c.health for name, c in connectors.items()},
             "solutions": len(app[KNOWLEDGE].matcher),
         }
     )

@@ -1,29 +1,46 @@
-"""Where each user is in a conversation, kept in the store so a restart loses nothing.
+"""Where each user is in a conversation, kept in the store so a restart loses nothing, and
+one turn at a time per conversation.
 
 A session is keyed by (platform, conversation, user): the same person can be adding a
 solution in private while asking questions in a channel. An adapter decides what one
 conversation is: Slack keys all of a user's private exchanges (DM, /spred, forms, App Home
 buttons) to one, so a flow begun in one place goes on in another.
+
+Two messages of one conversation (a double click, two devices, a platform's retry racing
+the original) are handled one after the other, the second seeing what the first changed.
+The guarantee is a hold on the conversation's record in the store, taken and given back
+with `Collection.update`, so it holds across server processes sharing one store; a lock in
+this process only keeps its own turns in arrival order without asking the store each time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.messages import Incoming
-from knowledge.records import Conversation
+from knowledge.records import Conversation, new_id
 from knowledge.store import Store
 
-TIMEOUT = timedelta(minutes=30)
+log = logging.getLogger(__name__)
+
+TIMEOUT = timedelta(minutes=30)  # a flow left silent this long is over
+HOLD = timedelta(seconds=60)  # a turn held longer (its process died) lets the next one in
+FIRST_WAIT, LONGEST_WAIT = 0.02, 0.5  # seconds between asking for a conversation held elsewhere
 
 
 class Flow(enum.StrEnum):
+    """The states of the multi-turn dialogues (bot/dialogues.py declares who handles each)."""
+
     IDLE = "idle"
     ADDING = "adding"  # an admin answering the add-a-solution questions
+    REVIEWING = "reviewing"  # an admin looking at the finished draft: publish or not
     EDITING = "editing"  # an admin writing the new value of one field
     ADOPTION = "adoption"  # someone telling which organisation adopts
     PLANNING = "planning"  # a manager answering the adaptation plan's questions
@@ -38,27 +55,82 @@ class Session:
     memory: dict[str, Any] = field(default_factory=dict)  # kept: language, last question, org
     expired: Flow | None = None  # the flow that timed out before this turn
 
-    def start(self, flow: Flow, **data: Any) -> None:
-        self.flow, self.data = flow, dict(data)
-
-    def end(self) -> None:
-        self.flow, self.data = Flow.IDLE, {}
+    def go(self, flow: Flow, data: dict[str, Any] | None = None) -> None:
+        """Moves to `flow`; `data` replaces the flow's data, which ending a flow clears."""
+        self.flow = flow
+        if flow is Flow.IDLE:
+            self.data = {}
+        elif data is not None:
+            self.data = dict(data)
 
 
 class Sessions:
     def __init__(self, *, store: Store, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.clock = clock
+        self._turns = _Queues()
 
     @staticmethod
     def key_of(message: Incoming) -> str:
         return f"{message.platform}:{message.conversation}:{message.user_id}"
 
-    async def load(self, message: Incoming) -> Session:
+    @asynccontextmanager
+    async def hold(self, message: Incoming) -> AsyncIterator[Session]:
+        """The sender's session, theirs alone until the block ends: saved as the block left
+        it, or, if the block raised, left as it was before this message."""
         key = self.key_of(message)
-        record = await self.store.conversations.get(key)
-        if record is None:
-            return Session(key=key)
+        async with self._turns.one_at_a_time(key):
+            token = new_id()
+            record = await self._claim(key, token)
+            session = self._session(key, record)
+            try:
+                yield session
+            except BaseException:
+                await self._release(key, token, None)
+                raise
+            await self._release(key, token, session)
+
+    async def _claim(self, key: str, token: str) -> Conversation:
+        wait = FIRST_WAIT
+        while True:
+            now = self.clock()
+
+            def claim(current: Conversation | None, now: datetime = now) -> Conversation:
+                if current is None:
+                    current = Conversation(conversation_key=key, state=Flow.IDLE, updated_at=now)
+                elif current.held_by and current.held_until and current.held_until > now:
+                    return current  # another turn of this conversation is under way
+                return replace(current, held_by=token, held_until=now + HOLD)
+
+            record = await self.store.conversations.update(key, claim)
+            if record is not None and record.held_by == token:
+                return record
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, LONGEST_WAIT)
+
+    async def _release(self, key: str, token: str, session: Session | None) -> None:
+        now = self.clock()
+        lost = False
+
+        def release(current: Conversation | None) -> Conversation | None:
+            nonlocal lost
+            if current is None or current.held_by != token:
+                lost = True  # held past HOLD, and another turn took over: it wins
+                return current
+            if session is None:
+                return replace(current, held_by="", held_until=None)
+            return Conversation(
+                conversation_key=key,
+                state=session.flow.value,
+                data={"flow": session.data, "memory": session.memory},
+                updated_at=now,
+            )
+
+        await self.store.conversations.update(key, release)
+        if lost:
+            log.warning("a turn took longer than %s; what it changed in its dialogue is lost", HOLD)
+
+    def _session(self, key: str, record: Conversation) -> Session:
         raw = dict(record.data)
         session = Session(
             key=key,
@@ -68,17 +140,8 @@ class Sessions:
         )
         if session.flow is not Flow.IDLE and self.clock() - record.updated_at > TIMEOUT:
             session.expired = session.flow
-            session.end()
+            session.go(Flow.IDLE)
         return session
-
-    async def save(self, session: Session) -> None:
-        record = Conversation(
-            conversation_key=session.key,
-            state=session.flow.value,
-            data={"flow": session.data, "memory": session.memory},
-            updated_at=self.clock(),
-        )
-        await self.store.conversations.upsert(record)
 
 
 def _flow(value: str) -> Flow:
@@ -86,3 +149,25 @@ def _flow(value: str) -> Flow:
         return Flow(value)
     except ValueError:  # written by a newer or older Spred: start afresh rather than fail
         return Flow.IDLE
+
+
+class _Queues:
+    """This process's turns of one conversation, one at a time in arrival order; a key's
+    lock is forgotten once nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def one_at_a_time(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 
 
 class Refusal(Exception):
-    """Ends a turn with one explanatory reply: `key` and `values` for `say`."""
+    """Ends a turn with one explanatory reply: `key` and `values` for `say`. With `ends`,
+    the dialogue the sender was in ends too (their rights, or what it was about, are gone)."""
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, *, ends: bool = False, **values: object) -> None:
         super().__init__(key)
         self.key = key
+        self.ends = ends
         self.values = values
 
 
@@ -50,9 +52,8 @@ class Services:
         if self._directory is None or self._directory[0] != version:
             table: dict[str, Person] = {}
             for person in await self.store.people.all():
-                for name in ("slack", "teams", "console"):
-                    if found := person.platform_id(name):
-                        table.setdefault(f"{name}:{found}", person)
+                for name, found in person.platform_ids().items():
+                    table.setdefault(f"{name}:{found}", person)
                 if person.email:
                     table.setdefault(f"email:{person.email.casefold()}", person)
             self._directory = (version, table)
@@ -86,6 +87,7 @@ class Turn:
     services: Services
     message: Incoming
     session: Session
+    argument: str = ""  # what follows a command word ("ret <id> <felt>": "<id> <felt>")
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, ClassVar, Self
 
+from knowledge.solutions import PLATFORM_ID_FIELDS
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -103,9 +105,18 @@ class Person(Record):
     slack_id: str | None = None
     teams_id: str | None = None
 
+    def platform_ids(self) -> dict[str, str]:
+        """Their user ids by chat platform; on the terminal, their directory id."""
+        ids = {p: getattr(self, name) for p, name in PLATFORM_ID_FIELDS.items()}
+        return {p: found for p, found in (ids | {"console": self.id}).items() if found}
+
     def platform_id(self, platform: str) -> str | None:
-        """Their user id on a chat platform; on the terminal, their directory id."""
-        return {"slack": self.slack_id, "teams": self.teams_id, "console": self.id}.get(platform)
+        return self.platform_ids().get(platform)
+
+    def with_platform_id(self, platform: str, user_id: str) -> Person:
+        """The entry with their id on a platform the directory keeps ids for."""
+        name = PLATFORM_ID_FIELDS.get(platform)
+        return dataclasses.replace(self, **{name: user_id}) if name else self
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,6 +191,9 @@ class Conversation(Record):
     state: str
     data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     updated_at: datetime = dataclasses.field(default_factory=now)
+    # The turn being handled now, by any process: its token, and when it counts as lost.
+    held_by: str = ""
+    held_until: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -59,6 +59,11 @@ class Result:
         }
 
 
+PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")  # a Slack or Teams user id
+# The schema's field for a person's user id on each chat platform (contacts and people).
+PLATFORM_ID_FIELDS = {"slack": "slack_id", "teams": "teams_id"}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Contact:
     name: str
@@ -70,7 +75,8 @@ class Contact:
 
     def platform_id(self, platform: str) -> str:
         """Their user id on a chat platform, "" if none is known."""
-        return {"slack": self.slack_id, "teams": self.teams_id}.get(platform, "")
+        field_name = PLATFORM_ID_FIELDS.get(platform)
+        return str(getattr(self, field_name)) if field_name else ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "email": self.email, "role": self.role}
@@ -161,7 +167,6 @@ _SOLUTION_FIELDS = frozenset(
         "retired",
     }
 )
-PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")  # a Slack or Teams user id
 
 
 def _result(raw: object, path: str, errors: list[FieldError]) -> Result | None:

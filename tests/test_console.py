@@ -152,7 +152,7 @@ async def test_a_letter_arriving_during_a_turn_keeps_its_button_numbers(core: Co
 
     async def handle_with_a_letter(message: Incoming) -> list[Reply]:
         replies = await handle(message)
-        await console._deliver(letter)  # as the outbox would, before the answer prints
+        await console.deliver(letter)  # as the outbox would, before the answer prints
         return replies
 
     core.handle = handle_with_a_letter  # type: ignore[method-assign]

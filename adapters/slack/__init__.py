@@ -1,46 +1,75 @@
 """Slack: slack-bolt mounted on the shared aiohttp server at POST /slack/events, or over
-Socket Mode when SLACK_APP_TOKEN is set (then the HTTP endpoint is off)."""
+Socket Mode when SLACK_APP_TOKEN is set (then the HTTP endpoint is off). Registered with
+server assembly as the `slack` entry point (`configure`)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import Mapping
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.slack.adapter import SlackAdapter, quiet_bolt_logger
 from adapters.slack.config import SlackConfig
+from adapters.slack.events import PLATFORM
 from bot.core import Core
+from bot.messages import Notice
 
-__all__ = ["SLACK", "SlackAdapter", "SlackConfig", "mount_slack"]
-
-SLACK = web.AppKey("slack", SlackAdapter)
+__all__ = ["SLACK", "SlackAdapter", "SlackConfig", "SlackConnector", "configure"]
 
 
-def mount_slack(app: web.Application, config: SlackConfig, *, core: web.AppKey[Core]) -> None:
-    """Adds Slack to the server; the core is started by an earlier cleanup context and
-    found under `core`."""
+class SlackConnector:
+    """Slack behind the one interface every platform has (bot/connectors.py)."""
 
-    async def running(app: web.Application) -> AsyncIterator[None]:
-        adapter = SlackAdapter(config=config, core=app[core])
-        await adapter.start()
-        app[SLACK] = adapter
-        socket = None
-        if config.socket_mode:
-            socket = AsyncSocketModeHandler(
-                adapter.app, config.app_token, logger=quiet_bolt_logger()
+    platform = PLATFORM
+    title = "Slack"
+
+    def __init__(self, config: SlackConfig) -> None:
+        self.config = config
+        self.adapter: SlackAdapter | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def mount(self, app: web.Application) -> None:
+        app[SLACK] = self
+        if not self.config.socket_mode:
+            app.router.add_post("/slack/events", self._events)
+
+    async def start(self, core: Core) -> None:
+        self.adapter = SlackAdapter(config=self.config, core=core)
+        await self.adapter.start()
+        if self.config.socket_mode:
+            self._socket = AsyncSocketModeHandler(
+                self.adapter.app, self.config.app_token, logger=quiet_bolt_logger()
             )
-            await socket.connect_async()
-        yield
-        if socket is not None:
+            await self._socket.connect_async()
+
+    async def stop(self) -> None:
+        if self._socket is not None:
             with contextlib.suppress(Exception):
-                await socket.close_async()
-        await adapter.close()
+                await self._socket.close_async()
+        if self.adapter is not None:
+            await self.adapter.close()
 
-    async def events(request: web.Request) -> web.Response:
-        return await request.app[SLACK].handle(request)
+    async def deliver(self, notice: Notice) -> bool:
+        return self.adapter is not None and await self.adapter.deliver(notice)
 
-    app.cleanup_ctx.append(running)
-    if not config.socket_mode:
-        app.router.add_post("/slack/events", events)
+    async def reachable(self, user: str) -> bool:
+        return True  # a bot may write to anyone in the workspace
+
+    @property
+    def health(self) -> str:
+        return "ok" if self.adapter is not None else "starting"
+
+    async def _events(self, request: web.Request) -> web.Response:
+        if self.adapter is None:
+            return web.json_response({"ok": False, "error": "starting"}, status=503)
+        return await self.adapter.handle(request)
+
+
+SLACK = web.AppKey("slack", SlackConnector)
+
+
+def configure(environ: Mapping[str, str], *, host: str | None = None) -> SlackConnector | None:
+    config = SlackConfig.from_env(environ)
+    return None if config is None else SlackConnector(config)

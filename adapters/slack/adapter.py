@@ -12,7 +12,6 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -29,14 +28,11 @@ from adapters.slack.events import Person
 from bot.core import Core
 from bot.i18n import say
 from bot.messages import Form, Incoming, Notice, Reply
-from knowledge.records import SeenEvent, now
 
 log = logging.getLogger(__name__)
 
-SEEN_FOR = timedelta(days=2)  # Slack retries an event for minutes; keep ids well beyond
 PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
 PROFILE_RETRY = 60.0  # seconds before a users.info that failed is asked again
-FORGET_EVERY = 6 * 3600.0  # seconds between clearing out event ids past SEEN_FOR
 MAX_BODY = 1024 * 1024
 
 Respond = Callable[..., Awaitable[Any]]
@@ -62,8 +58,6 @@ class SlackAdapter:
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self.bot_user_id = ""
         self._people: dict[str, tuple[float, Person]] = {}  # user id → (trusted until, …)
-        self._in_flight: set[str] = set()
-        self._forgotten_at = time.monotonic()
         self.app = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret or None,
@@ -78,8 +72,6 @@ class SlackAdapter:
         the core's letters to Slack users."""
         identity = await self.client.auth_test()
         self.bot_user_id = str(identity.get("user_id", ""))
-        self.core.outbox.register(events.PLATFORM, self._deliver)
-        await self._forget_old_events()
 
     async def close(self) -> None:
         await self.session.close()
@@ -132,10 +124,10 @@ class SlackAdapter:
             return  # channel messages reach Spred as app_mention when they name the bot
         if not events.from_a_person(event, self.bot_user_id):
             return
-        if not await self._first_time(str(body.get("event_id", ""))):
-            return
         person = await self._person(str(event["user"]))
         message = events.EVENTS[kind](event, person, self.bot_user_id)
+        # The core answers an event once, across Slack's retries, restarts and processes.
+        message = replace(message, event_id=str(body.get("event_id", "")))
         for reply in await self._handle(message):  # answered where it was asked
             await self.poster.post(str(event["channel"]), reply, thread=message.thread)
 
@@ -236,40 +228,7 @@ class SlackAdapter:
             log.exception("the core failed on a Slack %s", message.action or "message")
             return []
 
-    # --- bookkeeping
-
-    async def _first_time(self, event_id: str) -> bool:
-        """True once per event id, across retries and restarts."""
-        if not event_id:
-            return True
-        key = f"{events.PLATFORM}:{event_id}"
-        store = self.core.services.store
-        if key in self._in_flight:  # marked before any await: two copies at once get one go
-            return False
-        self._in_flight.add(key)
-        try:
-            if await store.seen_events.get(key) is not None:
-                return False
-            seen = now()
-            await store.seen_events.upsert(
-                SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
-            )
-        finally:
-            self._in_flight.discard(key)
-        if time.monotonic() - self._forgotten_at > FORGET_EVERY:
-            await self._forget_old_events()
-        return True
-
-    async def _forget_old_events(self) -> None:
-        """Drops event ids past keeping, so the record of them stays small on a server
-        that runs for months."""
-        self._forgotten_at = time.monotonic()
-        store = self.core.services.store
-        cutoff = now()
-        prefix = f"{events.PLATFORM}:"
-        for seen in await store.seen_events.all():
-            if seen.event_key.startswith(prefix) and seen.expires_at and seen.expires_at < cutoff:
-                await store.seen_events.delete(seen.key)
+    # --- people
 
     async def _person(self, user_id: str) -> Person:
         cached = self._people.get(user_id)
@@ -301,13 +260,12 @@ class SlackAdapter:
     async def _enrich(self, person: Person) -> None:
         """Links a directory entry to its Slack user by email, so prompts and introductions
         for that person reach them on Slack."""
-        if not person.email:
-            return
-        entry = await self.core.services.person_for("", "", person.email)
-        if entry is not None and not entry.slack_id:
-            await self.core.services.store.people.upsert(replace(entry, slack_id=person.id))
+        if person.email:
+            await self.core.link_person(
+                platform=events.PLATFORM, user_id=person.id, email=person.email
+            )
 
-    async def _deliver(self, notice: Notice) -> bool:
+    async def deliver(self, notice: Notice) -> bool:
         return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
 
 

@@ -29,7 +29,6 @@ from adapters.teams.config import TeamsConfig
 from adapters.teams.connectors import ReusedConnectorsAuthentication
 from bot.core import Core
 from bot.messages import Incoming, Notice, Reply
-from knowledge.records import Address, now
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ class TeamsAdapter:
         self._sending = asyncio.Semaphore(SENDING_AT_ONCE)
 
     async def start(self) -> None:
-        self.core.outbox.register(events.PLATFORM, self._deliver, reachable=self._known)
+        """Nothing to reach before the first activity: Teams calls Spred."""
 
     async def close(self) -> None:
         """Lets answers already under way finish, briefly."""
@@ -143,10 +142,7 @@ class TeamsAdapter:
         letter is a new message, not a reply), so most messages change nothing on disk."""
         stored = reference.serialize()
         stored.pop("activityId", None)
-        addresses = self.core.services.store.addresses
-        known = await addresses.get(user)
-        if known is None or dict(known.reference) != stored:
-            await addresses.upsert(Address(user=user, reference=stored, updated_at=now()))
+        await self.core.addresses.remember(user, stored)
 
     async def _answer(self, message: Incoming, reference: ConversationReference) -> None:
         try:
@@ -207,21 +203,21 @@ class TeamsAdapter:
 
     async def _address(self, user: str) -> ConversationReference | None:
         """Where a user's letters go: their personal chat with Spred, if they have one."""
-        address = await self.core.services.store.addresses.get(user)
+        address = await self.core.addresses.of(user)
         if address is None:  # never wrote to Spred: Teams lets no bot write first
             return None
-        conversation = address.reference.get("conversation")
+        conversation = address.get("conversation")
         if isinstance(conversation, Mapping) and conversation.get("conversationType") not in (
             None,
             "personal",
         ):  # stored by an older Spred, which remembered channels too
             return None
-        return ConversationReference().deserialize(dict(address.reference))
+        return ConversationReference().deserialize(dict(address))
 
-    async def _known(self, user: str) -> bool:
+    async def reachable(self, user: str) -> bool:
         return await self._address(user) is not None
 
-    async def _deliver(self, notice: Notice) -> bool:
+    async def deliver(self, notice: Notice) -> bool:
         """A letter from the outbox. When Teams says the user is gone (they removed Spred,
         403/404), their address is forgotten: the letter waits in the outbox, costing no
         further calls, until they write to Spred again, and the core stops offering them
@@ -231,7 +227,7 @@ class TeamsAdapter:
             return False
         status = await self._send(reference, notice.reply, answering=False)
         if status in GONE:
-            await self.core.services.store.addresses.delete(notice.to)
+            await self.core.addresses.forget(notice.to)
             log.warning(
                 "Teams refused a %s letter for %s (%s): they removed Spred or left; their "
                 "letters wait until they write to Spred again",

@@ -8,10 +8,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.config import ConfigError
+
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
-class TeamsConfigError(Exception):
+class TeamsConfigError(ConfigError):
     """A Teams setting is wrong or unsafe; the message says what to do."""
 
 

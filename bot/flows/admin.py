@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.cards import card
 from bot.demand import answer_demand, most_asked
+from bot.dialogues import END, STAY, Dialogue, State, Step
 from bot.flows.draft import (
     BY_NAME,
     FIELDS,
@@ -39,17 +40,16 @@ LISTED = 20
 # --- adding, one question at a time
 
 
-async def start_adding(turn: Turn) -> list[Reply]:
+async def start_adding(turn: Turn) -> Step:
     turn.require_admin()
-    turn.session.start(Flow.ADDING, step=0, draft={})
-    return [Reply(text=turn.say("add_start")), _ask_field(turn, FIELDS[0])]
+    replies = [Reply(text=turn.say("add_start")), _ask_field(turn, FIELDS[0])]
+    return Step(replies=replies, next=Flow.ADDING, data={"step": 0, "draft": {}})
 
 
 def _still_admin(turn: Turn) -> None:
     """Rights can be withdrawn in the middle of a dialogue; the dialogue ends with them."""
     if not turn.is_admin:
-        turn.session.end()
-        raise Refusal("not_admin")
+        raise Refusal("not_admin", ends=True)
 
 
 def _ask_field(turn: Turn, field: Field) -> Reply:
@@ -57,27 +57,36 @@ def _ask_field(turn: Turn, field: Field) -> Reply:
     return Reply(text=field.question(turn.language) + optional)
 
 
-async def answer_adding(turn: Turn) -> list[Reply]:
+async def answer_adding(turn: Turn) -> Step:
     _still_admin(turn)
     data = turn.session.data
     step, draft = int(data.get("step", 0)), data.setdefault("draft", {})
-    if step >= len(FIELDS):
-        if question_key(turn.message.text) in PUBLISH_WORDS:  # "OK.", "Udgiv!" too
-            return await _publish(turn, draft)
-        return [await _preview(turn, draft)]
+    if step >= len(FIELDS):  # stored before reviewing was a state of its own
+        return await answer_review(turn)
     field = FIELDS[step]
     try:
         value = check(field, draft, turn.message.text)
         put(draft, field.path, value)
         if field.name == "after" and lacks_figure(draft):
             data["step"] = FIELDS.index(BY_NAME["before"])
-            return [Reply(text=turn.say("need_number"))]
+            return Step(replies=[Reply(text=turn.say("need_number"))], next=Flow.ADDING)
     except Problem as problem:
-        return [Reply(text=turn.say(problem.key, **problem.values)), _ask_field(turn, field)]
+        replies = [Reply(text=turn.say(problem.key, **problem.values)), _ask_field(turn, field)]
+        return Step(replies=replies, next=Flow.ADDING)
     data["step"] = step + 1
     if step + 1 < len(FIELDS):
-        return [_ask_field(turn, FIELDS[step + 1])]
-    return [await _preview(turn, draft)]
+        return Step(replies=[_ask_field(turn, FIELDS[step + 1])], next=Flow.ADDING)
+    return Step(replies=[await _preview(turn, draft)], next=Flow.REVIEWING)
+
+
+async def answer_review(turn: Turn) -> Step:
+    """Typed while the finished draft is shown: a word that publishes ("OK.", "Udgiv!"),
+    else the preview again."""
+    _still_admin(turn)
+    draft = turn.session.data.get("draft", {})
+    if question_key(turn.message.text) in PUBLISH_WORDS:
+        return await publish(turn)
+    return Step(replies=[await _preview(turn, draft)], next=Flow.REVIEWING)
 
 
 async def _drafted(turn: Turn, draft: dict[str, Any]) -> Solution:
@@ -96,13 +105,12 @@ def _invalid(exc: ValidationError) -> Refusal:
 
 
 async def _store(turn: Turn, solution: Solution) -> None:
-    """Publishes and ends the dialogue; if the store fails, the dialogue (and the draft or
-    the new value in it) stays for another try."""
+    """Publishes; if the store fails, the refusal keeps the dialogue (and the draft or the
+    new value in it) for another try."""
     try:
         await turn.kb.publish([solution])
     except StoreError as exc:
         raise Refusal("publish_failed", problem=exc) from None
-    turn.session.end()
     await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
 
 
@@ -118,22 +126,12 @@ async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
     )
 
 
-async def publish(turn: Turn) -> list[Reply]:
-    turn.require_admin()
-    if turn.session.flow is not Flow.ADDING or turn.session.data.get("step", 0) < len(FIELDS):
-        raise Refusal("nothing_to_publish")
-    return await _publish(turn, turn.session.data["draft"])
-
-
-async def _publish(turn: Turn, draft: dict[str, Any]) -> list[Reply]:
-    solution = await _drafted(turn, draft)
+async def publish(turn: Turn) -> Step:
+    _still_admin(turn)
+    solution = await _drafted(turn, turn.session.data.get("draft", {}))
     await _store(turn, solution)
-    return [Reply(text=turn.say("published", title=solution.title, id=solution.id))]
-
-
-async def cancel(turn: Turn) -> list[Reply]:
-    turn.session.end()
-    return [Reply(text=turn.say("cancelled"))]
+    text = turn.say("published", title=solution.title, id=solution.id)
+    return Step(replies=[Reply(text=text)], next=END)
 
 
 # --- adding with a form (Slack modal, Teams card)
@@ -163,7 +161,7 @@ def _form(turn: Turn, *, values: dict[str, str], errors: dict[str, str]) -> Form
     )
 
 
-async def submit_form(turn: Turn) -> list[Reply]:
+async def submit_form(turn: Turn) -> Step:
     turn.require_admin()
     raw = turn.message.payload.get("values")
     if not isinstance(raw, dict):
@@ -179,56 +177,81 @@ async def submit_form(turn: Turn) -> list[Reply]:
             errors[field.name] = turn.say(problem.key, **problem.values)
     if "before" not in errors and "after" not in errors and lacks_figure(draft):
         errors["before"] = turn.say("need_number")
-    if errors:
-        return [Reply(form=_form(turn, values=values, errors=errors))]
-    turn.session.start(Flow.ADDING, step=len(FIELDS), draft=draft)
-    return [await _preview(turn, draft)]
+    if errors:  # the form again, with what was wrong: the dialogue is where it was
+        return Step(replies=[Reply(form=_form(turn, values=values, errors=errors))], next=STAY)
+    preview = await _preview(turn, draft)
+    return Step(replies=[preview], next=Flow.REVIEWING, data={"step": len(FIELDS), "draft": draft})
 
 
 # --- editing and retiring
 
 
-async def start_editing(turn: Turn, rest: str) -> list[Reply]:
+async def start_editing(turn: Turn) -> Step:
+    """ "ret <id> <felt>": the field's value now, and the question for the new one."""
     turn.require_admin()
-    solution_id, _, field_name = rest.strip().partition(" ")
+    solution_id, _, field_name = turn.argument.strip().partition(" ")
     solution = await turn.store.solutions.get(solution_id)
     if solution is None:
-        return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
+        text = turn.say("edit_no_solution", id=solution_id[:80])
+        return Step(replies=[Reply(text=text)], next=STAY)
     field = BY_NAME.get(field_name.strip().lower())
     if field is None:
-        return [Reply(text=turn.say("edit_usage", fields=", ".join(f.name for f in FIELDS)))]
-    turn.session.start(Flow.EDITING, solution=solution.id, field=field.name)
+        text = turn.say("edit_usage", fields=", ".join(f.name for f in FIELDS))
+        return Step(replies=[Reply(text=text)], next=STAY)
     current = get(solution.to_dict(), field.path)
     shown = ", ".join(current) if isinstance(current, list) else current
     shown = shown if shown not in (None, "") else "–"
-    return [Reply(text=turn.say("edit_prompt", field=field.name, value=shown))]
+    text = turn.say("edit_prompt", field=field.name, value=shown)
+    data = {"solution": solution.id, "field": field.name}
+    return Step(replies=[Reply(text=text)], next=Flow.EDITING, data=data)
 
 
-async def answer_editing(turn: Turn) -> list[Reply]:
+async def answer_editing(turn: Turn) -> Step:
     _still_admin(turn)
     data = turn.session.data
     solution = await turn.store.solutions.get(str(data.get("solution")))
     field = BY_NAME.get(str(data.get("field")))
     if solution is None or field is None:
-        turn.session.end()
-        raise Refusal("solution_gone")
+        raise Refusal("solution_gone", ends=True)
     raw = solution.to_dict()
     try:
         put(raw, field.path, check(field, raw, turn.message.text))
         edited = Solution.from_dict(raw)
     except Problem as problem:
-        return [Reply(text=turn.say(problem.key, **problem.values))]
+        return Step(
+            replies=[Reply(text=turn.say(problem.key, **problem.values))], next=Flow.EDITING
+        )
     except ValidationError as exc:
         raise _invalid(exc) from None
     await _store(turn, edited)
-    return [Reply(text=turn.say("edited", title=edited.title, field=field.name))]
+    text = turn.say("edited", title=edited.title, field=field.name)
+    return Step(replies=[Reply(text=text)], next=END)
 
 
-async def retire(turn: Turn, solution_id: str) -> list[Reply]:
+ADDING = Dialogue(
+    name="adding",
+    entry_points={"add": start_adding, FORM_ID: submit_form},
+    states={
+        Flow.ADDING: State(on_text=answer_adding),
+        Flow.REVIEWING: State(on_text=answer_review, actions={"publish": publish}),
+    },
+    out_of_state="nothing_to_publish",
+)
+
+EDITING = Dialogue(
+    name="editing",
+    entry_points={"edit": start_editing},
+    states={Flow.EDITING: State(on_text=answer_editing)},
+)
+
+
+async def retire(turn: Turn) -> list[Reply]:
+    """ "fjern <id>": hidden from answers, kept in the store."""
     turn.require_admin()
-    retired = await turn.kb.retire(solution_id.strip())
+    solution_id = turn.argument.strip()
+    retired = await turn.kb.retire(solution_id)
     if retired is None:
-        return [Reply(text=turn.say("edit_no_solution", id=solution_id.strip()[:80]))]
+        return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
     return [Reply(text=turn.say("retired", title=retired.title))]
 
 

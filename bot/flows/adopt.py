@@ -4,6 +4,7 @@ says to recognise; and "who uses X?", those adopters as peers to ask."""
 from __future__ import annotations
 
 from bot.cards import adopters_of
+from bot.dialogues import END, Dialogue, State, Step
 from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.render_text import quoted
@@ -16,7 +17,7 @@ ORDER = {stage: i for i, stage in enumerate(Stage)}
 MAX_ORGANIZATION = 200
 
 
-async def adopt(turn: Turn) -> list[Reply]:
+async def adopt(turn: Turn) -> Step:
     solution = await turn.solution_from_payload()
     try:
         stage = Stage(turn.message.payload.get("stage"))
@@ -24,12 +25,14 @@ async def adopt(turn: Turn) -> list[Reply]:
         raise Refusal("unknown_action") from None
     organization, unit = await _organization(turn)
     if not organization:
-        turn.session.start(Flow.ADOPTION, solution=solution.id, stage=stage.value)
-        return [Reply(text=turn.say("ask_organization"))]
-    return await _record(turn, solution, stage, organization, unit)
+        data = {"solution": solution.id, "stage": stage.value}
+        return Step(
+            replies=[Reply(text=turn.say("ask_organization"))], next=Flow.ADOPTION, data=data
+        )
+    return Step(replies=await _record(turn, solution, stage, organization, unit), next=END)
 
 
-async def answer_organization(turn: Turn) -> list[Reply]:
+async def answer_organization(turn: Turn) -> Step:
     """The answer to "which organisation are you from?": "Aarhus Kommune, Hjemmeplejen"."""
     organization, _, unit = " ".join(turn.message.text.split()).partition(",")
     organization, unit = organization.strip(), unit.strip()
@@ -38,12 +41,16 @@ async def answer_organization(turn: Turn) -> list[Reply]:
         or len(organization) > MAX_ORGANIZATION
         or len(unit) > MAX_ORGANIZATION
     ):
-        return [Reply(text=turn.say("organization_empty"))]
+        return Step(replies=[Reply(text=turn.say("organization_empty"))], next=Flow.ADOPTION)
     turn.session.memory.update(organization=organization, unit=unit)
     data = turn.session.data
-    turn.session.end()
-    solution = await turn.solution_from_payload(data)
-    return await _record(turn, solution, Stage(data["stage"]), organization, unit)
+    try:
+        solution = await turn.solution_from_payload(data)
+    except Refusal as refusal:  # retired or gone meanwhile: nothing left to adopt
+        refusal.ends = True
+        raise
+    replies = await _record(turn, solution, Stage(data["stage"]), organization, unit)
+    return Step(replies=replies, next=END)
 
 
 async def _organization(turn: Turn) -> tuple[str, str]:
@@ -121,7 +128,7 @@ async def _tell_originators(
     told = []
     for contact in solution.contacts:
         # The asker's platform first: the originator may well be a colleague there.
-        platforms = dict.fromkeys((turn.message.platform, "slack", "teams"))
+        platforms = dict.fromkeys((turn.message.platform, *turn.services.outbox.platforms))
         address = await turn.services.address_of(contact, platforms)
         if address:
             reply = Reply(text=text, language=turn.language)
@@ -134,7 +141,9 @@ def _place(organization: str, unit: str) -> str:
     return f"{organization}, {unit}" if unit else organization
 
 
-async def who_uses(turn: Turn, text: str) -> list[Reply]:
+async def who_uses(turn: Turn) -> list[Reply]:
+    """ "hvem bruger <løsning>": the organisations that use it, as peers to ask."""
+    text = turn.argument
     matches = turn.kb.ask(text, top=1) if text.strip() else []
     if not matches:
         return [Reply(text=turn.say("who_uses_unknown", text=quoted(text)))]
@@ -156,3 +165,10 @@ async def who_uses(turn: Turn, text: str) -> list[Reply]:
             )
         )
     return [Reply(text="\n".join(lines))]
+
+
+ADOPTING = Dialogue(
+    name="adopting",
+    entry_points={"adopt": adopt},
+    states={Flow.ADOPTION: State(on_text=answer_organization)},
+)

@@ -8,8 +8,6 @@ from bot.messages import Notice, Reply
 from bot.turn import Turn
 from knowledge.records import Introduction, new_id
 
-PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "console": "Spred"}
-
 
 async def contact(turn: Turn) -> list[Reply]:
     solution = await turn.solution_from_payload()
@@ -43,7 +41,7 @@ async def contact(turn: Turn) -> list[Reply]:
         await turn.services.outbox.send(notice)
         direct = turn.say("introduced_direct", name=person.name, title=solution.title)
     else:
-        platform = PLATFORM_NAMES.get(turn.message.platform, turn.message.platform)
+        platform = turn.services.outbox.platforms.get(turn.message.platform, turn.message.platform)
         direct = turn.say("introduced_email_only", name=person.name, platform=platform)
     text = turn.say(
         "introduced",

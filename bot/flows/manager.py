@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.dialogues import END, Dialogue, State, Step
 from bot.flows.adopt import adoption_of
 from bot.messages import Reply
 from bot.sessions import Flow
@@ -43,8 +44,8 @@ async def _flow_nudge(turn: Turn) -> tuple[Nudge, Person]:
     elsewhere meanwhile, the questions end too."""
     try:
         return await _own_nudge(turn, turn.session.data.get("nudge"))
-    except Refusal:
-        turn.session.end()
+    except Refusal as refusal:
+        refusal.ends = True
         raise
 
 
@@ -58,22 +59,23 @@ def _answer(turn: Turn) -> tuple[str, list[Reply]]:
     return text, []
 
 
-async def plan(turn: Turn) -> list[Reply]:
+async def plan(turn: Turn) -> Step:
     nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"), kind="prompt")
     solution = await turn.solution_from_payload({"solution": nudge.solution_id})
-    turn.session.start(Flow.PLANNING, nudge=nudge.id, answers={})
-    return [Reply(text=turn.say("plan_change", title=solution.title))]
+    reply = Reply(text=turn.say("plan_change", title=solution.title))
+    return Step(replies=[reply], next=Flow.PLANNING, data={"nudge": nudge.id, "answers": {}})
 
 
-async def answer_plan(turn: Turn) -> list[Reply]:
+async def answer_plan(turn: Turn) -> Step:
     nudge, _ = await _flow_nudge(turn)
     answer, wrong = _answer(turn)
     if wrong:
-        return wrong
+        return Step(replies=wrong, next=Flow.PLANNING)
     answers = turn.session.data.setdefault("answers", {})
     answers[PLAN[len(answers)]] = answer
     if len(answers) < len(PLAN):
-        return [Reply(text=turn.say(f"plan_{PLAN[len(answers)]}"))]
+        reply = Reply(text=turn.say(f"plan_{PLAN[len(answers)]}"))
+        return Step(replies=[reply], next=Flow.PLANNING)
     now = turn.services.clock()
     rules = turn.services.settings.nudges
     await turn.store.nudges.upsert(replace(nudge, state=NudgeState.PLANNED, plan=answers))
@@ -90,21 +92,20 @@ async def answer_plan(turn: Turn) -> list[Reply]:
             created_at=now,
         )
     )
-    turn.session.end()
-    return [Reply(text=turn.say("plan_saved", days=rules.follow_up_days))]
+    return Step(replies=[Reply(text=turn.say("plan_saved", days=rules.follow_up_days))], next=END)
 
 
-async def report(turn: Turn) -> list[Reply]:
+async def report(turn: Turn) -> Step:
     nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"), kind="follow-up")
-    turn.session.start(Flow.REPORTING, nudge=nudge.id)
-    return [Reply(text=turn.say("report_prompt"))]
+    reply = Reply(text=turn.say("report_prompt"))
+    return Step(replies=[reply], next=Flow.REPORTING, data={"nudge": nudge.id})
 
 
-async def answer_report(turn: Turn) -> list[Reply]:
+async def answer_report(turn: Turn) -> Step:
     nudge, me = await _flow_nudge(turn)
     text, wrong = _answer(turn)
     if wrong:
-        return wrong
+        return Step(replies=wrong, next=Flow.REPORTING)
     organization = me.organization or turn.message.organization or me.name
     await turn.store.adaptations.upsert(
         Adaptation(
@@ -119,10 +120,9 @@ async def answer_report(turn: Turn) -> list[Reply]:
     )
     await _move_on(turn, nudge, organization, me.unit)
     await turn.store.nudges.upsert(replace(nudge, state=NudgeState.DONE))
-    turn.session.end()
     place = f"{organization}, {me.unit}" if me.unit else organization
     line = turn.say("adaptation_line", place=place, text=text)
-    return [Reply(text=turn.say("adaptation_saved", line=line))]
+    return Step(replies=[Reply(text=turn.say("adaptation_saved", line=line))], next=END)
 
 
 async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> None:
@@ -172,3 +172,16 @@ async def opt_in(turn: Turn) -> list[Reply]:
     if me is not None:
         await turn.store.opt_outs.delete(me.id)
     return [Reply(text=turn.say("opted_in"))]
+
+
+PLANNING = Dialogue(
+    name="planning",
+    entry_points={"nudge_plan": plan},
+    states={Flow.PLANNING: State(on_text=answer_plan)},
+)
+
+REPORTING = Dialogue(
+    name="reporting",
+    entry_points={"nudge_report": report},
+    states={Flow.REPORTING: State(on_text=answer_report)},
+)

@@ -83,8 +83,9 @@ class Collection(Protocol[R]):
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         """Replaces the record under `key` with `change(current)` (None: none there) as one
         step no other writer, in this process or another, comes between; `change` returning
-        None removes it. Returns what is stored now. `change` must be quick and touch
-        nothing else: it may run on the backend's own thread or inside its transaction."""
+        None removes it, returning `current` itself writes nothing. Returns what is stored
+        now. `change` must be quick and touch nothing else: it may run on the backend's own
+        thread or inside its transaction."""
         ...
 
 

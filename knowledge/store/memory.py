@@ -52,7 +52,10 @@ class MemoryCollection(Generic[R]):
 
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         # No await between the read and the write: nothing else on the loop comes between.
-        changed = change(await self.get(key))
+        current = await self.get(key)
+        changed = change(current)
+        if changed is current:  # nothing to change: nothing written
+            return current
         if changed is not None and changed.key != key:
             raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
         if changed is None:

@@ -109,7 +109,10 @@ class TinyCollection(Generic[R]):
             self._decoded[key] = record
 
     def _update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
-        changed = change(self._get(key))
+        current = self._get(key)
+        changed = change(current)
+        if changed is current:  # nothing to change: nothing written
+            return current
         if changed is not None and changed.key != key:
             raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
         if changed is None:

@@ -1,0 +1,81 @@
+"""The one seam between Spred and a chat platform, after opsdroid's connectors.
+
+A platform is a package in adapters/ that registers a `configure` function once, as an
+entry point in the `spred.connectors` group of pyproject.toml. Server assembly asks each
+registered one for a connector from the environment, mounts its routes and starts it after
+the core; the core delivers letters through it. Nothing here or in the core names a
+platform, so adding one is a package and a line in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Protocol
+
+from aiohttp import web
+
+from bot.config import ConfigError
+from bot.messages import Notice
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+GROUP = "spred.connectors"
+TERMINAL = "spred.terminal"  # the terminal chat of `spred chat`, also a connector
+
+
+class Connector(Protocol):
+    platform: str  # the prefix of its users' ids ("slack" in "slack:U123")
+    title: str  # what people call the platform, for texts ("Slack")
+
+    def mount(self, app: web.Application) -> None:
+        """Adds its HTTP routes, if it has any, before the server starts."""
+
+    async def start(self, core: Core) -> None:
+        """Begins taking events to the core. A platform that cannot be reached must not
+        stop the server: it says so in `health` and keeps trying."""
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, notice: Notice) -> bool:
+        """Sends a letter to one of its users; False when they cannot be reached now (it
+        waits in the outbox for the next try)."""
+
+    async def reachable(self, user: str) -> bool:
+        """Whether a platform-qualified user can be written to at all (Teams lets a bot
+        write only to people who wrote to it first)."""
+
+    @property
+    def health(self) -> str:
+        """For /healthz: "ok", or one word saying what is wrong ("unreachable", …)."""
+
+
+# What an entry point names: the connector for these settings, or None when the platform
+# is not configured; ConfigError when it is configured wrongly. `host` is the address the
+# server will listen on (None when unknown), for a platform that is unsafe on some.
+Configure = Callable[..., "Connector | None"]
+
+
+def registered(group: str = GROUP) -> dict[str, Any]:
+    """What is registered in an entry point group (by default every platform's
+    `configure`), by name."""
+    found = entry_points(group=group)
+    if not found:
+        raise ConfigError(
+            f"nothing is registered as {group}: Spred is not installed (run 'make install' "
+            "or 'pip install -e .' in its directory)"
+        )
+    return {entry.name: entry.load() for entry in sorted(found, key=lambda e: e.name)}
+
+
+def configure_all(
+    platforms: Mapping[str, Configure], environ: Mapping[str, str], *, host: str | None
+) -> dict[str, Connector]:
+    """The connectors these settings turn on, by platform name."""
+    connectors = {}
+    for name, configure in platforms.items():
+        connector = configure(environ, host=host)
+        if connector is not None:
+            connectors[name] = connector
+    return connectors
