@@ -9,6 +9,7 @@ import os
 from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot import __version__
 from bot.config import Settings
@@ -35,7 +36,7 @@ def build_app(
     """The server; each registered platform whose settings are in `environ` is mounted on
     it. With `host` (the address it will listen on), an unsafe set-up is refused before it
     starts."""
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[_client_gone])
     app[SETTINGS] = settings
     platforms = registered()
     app[PLATFORMS] = tuple(platforms)
@@ -45,6 +46,19 @@ def build_app(
     for connector in app[CONNECTORS].values():
         connector.mount(app)
     return app
+
+
+@web.middleware
+async def _client_gone(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A client that hangs up before its whole body arrived is no error of Spred's: one
+    line, not aiohttp's traceback at ERROR; nothing of the half request was used."""
+    try:
+        return await handler(request)
+    except ConnectionResetError:
+        log.info(
+            "%s %s: the client left before its request was complete", request.method, request.path
+        )
+        return web.Response(status=400)
 
 
 async def _knowledge(app: web.Application) -> AsyncIterator[None]:

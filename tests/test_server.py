@@ -163,3 +163,40 @@ async def test_the_server_closes_demand_an_import_answers_and_keeps_the_letter(
         [letter] = await app[STORE].outbox.all()
         assert letter.to == "slack:U1"  # waits for the Slack adapter to deliver it
         assert letter.delivered_at is None
+
+
+def _healthy(port: int) -> dict:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                assert r.status == 200
+                return orjson.loads(r.read())
+        except OSError:
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.05)
+
+
+def test_a_client_leaving_mid_body_costs_one_quiet_line(tmp_path: Path) -> None:
+    # `spred serve` itself: aiohttp's test server cancels handlers when a client leaves,
+    # which hides what the real server logs.
+    port = _free_port()
+    proc = _spred("serve", "--port", str(port), "--data", str(tmp_path / "data"))
+    try:
+        _healthy(port)
+        for path in ("/api/messages", "/healthz"):
+            with socket.create_connection(("127.0.0.1", port)) as client:
+                client.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: spred\r\nContent-Type: "
+                    'application/json\r\nContent-Length: 1000\r\n\r\n{"type": "mess'.encode()
+                )
+                time.sleep(0.2)
+        time.sleep(0.3)
+        assert _healthy(port)["status"] == "ok"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "Traceback" not in err
+    assert "ERROR" not in err
+    left = [line for line in err.splitlines() if "left before its request was complete" in line]
+    assert len(left) == 1, err
