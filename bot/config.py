@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LANGUAGES = ("da", "en")
+from knowledge.solutions import LANGUAGES
 
 
 class ConfigError(Exception):

@@ -29,7 +29,7 @@ from bot.sessions import Sessions
 from bot.turn import Refusal, Services, Turn
 from knowledge.kb import KnowledgeBase
 from knowledge.records import SeenEvent, now
-from knowledge.solutions import SLUG
+from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
 from knowledge.text import fold
 
@@ -297,7 +297,7 @@ class Core:
             # An id-like word that names no solution is an admin's typo to point out, but
             # anyone else's question ("fjern e-mail spam").
             if needs_id and not (
-                SLUG.fullmatch(first)
+                is_solution_id(first)
                 and (
                     ("-" in first and turn.is_admin)
                     or await turn.store.solutions.get(first) is not None

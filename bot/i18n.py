@@ -6,8 +6,6 @@ user and knowledge-base text for a platform's markup is the adapter's job.
 
 from __future__ import annotations
 
-LANGUAGES = ("da", "en")
-
 TEXTS: dict[str, tuple[str, str]] = {
     # --- welcome and help
     "welcome": (

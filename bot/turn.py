@@ -14,7 +14,7 @@ from bot.outbox import Outbox
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Person
-from knowledge.solutions import MAX_ID, SLUG, Contact, Solution
+from knowledge.solutions import Contact, Solution, is_solution_id
 from knowledge.store import Store
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class Turn:
         if not isinstance(value, list) or len(value) > most:
             raise Refusal("unknown_action")
         for ref in value:
-            if not isinstance(ref, str) or len(ref) > MAX_ID or not SLUG.fullmatch(ref):
+            if not is_solution_id(ref):
                 raise Refusal("unknown_action")
         return tuple(value)
 
@@ -145,7 +145,7 @@ class Turn:
         """The solution a button names; refuses stale and tampered buttons plainly."""
         payload = self.message.payload if payload is None else payload
         ref = payload.get("solution") if isinstance(payload, Mapping) else None
-        if not isinstance(ref, str) or len(ref) > MAX_ID or not SLUG.fullmatch(ref):
+        if not is_solution_id(ref):
             raise Refusal("unknown_action")
         solution = await self.store.solutions.get(ref)
         if solution is None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from knowledge.solutions import LANGUAGES
 from knowledge.text import content_lines, danish_letters, fold, loose, shipped_text
 
-LANGUAGES = ("da", "en")
 MIN_ZIPF = 4.5
 HEADER = (
     "# Words common in everyday {name}, made by `python -m knowledge.common` from wordfreq\n"

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from knowledge.common import COMMON_WORDS, common_form
 from knowledge.index import Scores, Slots, TermBatch, TermIndex, weigh_documents
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
-from knowledge.solutions import Solution
+from knowledge.solutions import LANGUAGES, Solution
 from knowledge.text import (
     ANY_STOP_WORDS,
     MAX_QUERY_WORDS,
@@ -44,7 +44,6 @@ FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("title", 3.0), ("tags", 2.5), ("summary", 2.0), ("problem", 1.5), ("metrics", 1.5),
     ("domains", 1.5), ("professions", 1.5), ("organization", 1.0), ("description", 1.0),
 )  # fmt: skip
-LANGUAGES = ("da", "en")
 
 # Similarity of each kind of alternative to the word typed.
 SYNONYM = 0.9

@@ -23,6 +23,13 @@ Status = Literal["pilot", "proven", "scaled"]
 
 # Upper bounds keep cards readable and one bad paste from bloating the store.
 MAX_ID = 80
+
+
+def is_solution_id(value: object) -> bool:
+    """Whether a value has the form of a solution's id: what the schema accepts as `id`."""
+    return isinstance(value, str) and len(value) <= MAX_ID and SLUG.fullmatch(value) is not None
+
+
 MAX_TITLE = 200
 MAX_SUMMARY = 500
 MAX_PROBLEM = 2000
