@@ -327,11 +327,21 @@ async def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_demand(settings: Settings, args: argparse.Namespace) -> int:
     async with opened(settings) as store:
         ranked = most_asked(await store.demand.all())
-    for question, count in ranked:
+    for asked in ranked:
         if args.json:
-            print(_json_line({"question": question, "count": count}))
+            print(
+                _json_line(
+                    {
+                        "question": asked.question,
+                        "count": asked.count,
+                        "weight": asked.weight,
+                        "near_miss": asked.near_miss,
+                    }
+                )
+            )
         else:
-            print(f"{count:>4}  {question}")
+            partly = "  (answered only by near misses)" if asked.near_miss else ""
+            print(f"{asked.count:>4}  {asked.question}{partly}")
     if not ranked and not args.json:
         print("No open demand: every question so far found an answer.", file=sys.stderr)
     return EXIT_OK

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.cards import card
 from bot.i18n import say
@@ -14,6 +14,7 @@ from bot.messages import Notice, Reply
 from bot.outbox import Outbox
 from bot.render_text import quoted
 from knowledge.kb import KnowledgeBase
+from knowledge.matcher import unexplained_by_all
 from knowledge.records import Demand, DemandStatus
 from knowledge.text import question_key
 
@@ -26,7 +27,9 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
             continue
         found = kb.ask(demand.question, top=len(demand.rejected) + 1)
         matches = [m for m in found if m.solution.id not in demand.rejected]
-        if not matches:
+        # A near miss waits for a solution that names what was asked about, not another
+        # near miss like those already shown.
+        if not matches or (demand.near_miss and unexplained_by_all(matches[:1])):
             continue
         solution = matches[0].solution
         # Closed before the letter is written: a crash in between loses a message, never
@@ -50,14 +53,40 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
     return answered
 
 
-def most_asked(demand: Iterable[Demand]) -> list[tuple[str, int]]:
-    """Open questions, the same question however typed counted together, most asked first;
-    each in its latest wording."""
+# How much one asking weighs on the demand board: a question only near misses answered
+# shows less need than one nothing answered, but need all the same.
+UNANSWERED, NEAR_MISS = 1.0, 0.5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Asked:
+    question: str  # in its latest wording
+    count: int  # how often it was asked
+    weight: float  # the need it shows: UNANSWERED or NEAR_MISS each time
+    near_miss: bool  # every time, only near misses answered it
+
+
+def most_asked(demand: Iterable[Demand]) -> list[Asked]:
+    """Open questions, the same question however typed counted together, most needed
+    first (by weight, then by how often)."""
     latest: dict[str, str] = {}
     counts: Counter[str] = Counter()
+    weights: Counter[str] = Counter()
+    answered_partly: Counter[str] = Counter()
     for item in sorted(demand, key=lambda d: d.asked_at):
         if item.status is DemandStatus.OPEN:
             key = question_key(item.question)
             latest[key] = item.question
             counts[key] += 1
-    return [(latest[key], count) for key, count in counts.most_common()]
+            weights[key] += NEAR_MISS if item.near_miss else UNANSWERED
+            answered_partly[key] += item.near_miss
+    ranked = sorted(counts, key=lambda k: (-weights[k], -counts[k]))
+    return [
+        Asked(
+            question=latest[key],
+            count=counts[key],
+            weight=weights[key],
+            near_miss=answered_partly[key] == counts[key],
+        )
+        for key in ranked
+    ]

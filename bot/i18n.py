@@ -443,6 +443,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "demand_none": ("Ingen åben efterspørgsel.", "No open demand."),
     "demand_line": ("• {count}× {question}", "• {count}× {question}"),
+    "demand_near_miss": (
+        " (kun besvaret af løsninger, der ikke rammer det)",
+        " (answered only by near misses)",
+    ),
     "feedback_list": (
         "Feedback: {helpful} hjalp, {unhelpful} hjalp ikke. Seneste:",
         "Feedback: {helpful} helped, {unhelpful} did not help. Latest:",

@@ -150,6 +150,9 @@ class Demand(Record):
     language: str = "da"  # the asker's, for that message
     # Solutions the asker was shown and said did not help: never the answer to this demand.
     rejected: tuple[str, ...] = ()
+    # Answered only by near misses (none of the answers named what was asked about): less
+    # telling than a question nothing answered, and `rejected` holds what was shown.
+    near_miss: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -617,6 +617,35 @@ def test_demand_on_an_empty_store(ws: Workspace) -> None:
     assert (as_json.code, as_json.out, as_json.err) == (0, "", "")
 
 
+def test_demand_lists_the_most_needed_first_and_marks_near_misses(ws: Workspace) -> None:
+    import asyncio
+
+    from knowledge.records import Demand
+    from knowledge.store import open_store
+
+    async def seed() -> None:
+        store = await open_store(ws.data)
+        await store.demand.upsert_many(
+            [
+                Demand(id="1", question="ladestandere i hjemmeplejen", asker="a", near_miss=True),
+                Demand(id="2", question="Ladestandere i hjemmeplejen?", asker="b", near_miss=True),
+                Demand(id="3", question="snerydning på kirkegården", asker="c"),
+                Demand(id="4", question="snerydning på kirkegården", asker="d"),
+            ]
+        )
+        await store.close()
+
+    asyncio.run(seed())
+    assert ws("demand", "--json").json_lines == [
+        {"question": "snerydning på kirkegården", "count": 2, "weight": 2.0, "near_miss": False},
+        {"question": "Ladestandere i hjemmeplejen?", "count": 2, "weight": 1.0, "near_miss": True},
+    ]
+    assert ws("demand").out.splitlines() == [
+        "   2  snerydning på kirkegården",
+        "   2  Ladestandere i hjemmeplejen?  (answered only by near misses)",
+    ]
+
+
 # --- data directory --------------------------------------------------------------------------
 
 

@@ -300,6 +300,40 @@ async def test_answers_that_miss_the_point_of_a_question_say_so(chat: Chat) -> N
     chat.expect("efterspørgsel")
 
 
+async def test_a_question_only_near_misses_answer_is_demand_weighted_lower(
+    chat: Chat, core: Core
+) -> None:
+    from bot.demand import NEAR_MISS, UNANSWERED, answer_demand, most_asked
+
+    near = "ventetid i hjemmeplejen på ladestandere"
+    for user in ("a", "b"):
+        asker = chat.as_user(user_id=user)
+        for _ in range(2):  # asking again counts the person once
+            await asker.send(near)
+            asker.expect("ingen af dem nævner “ladestandere”:")
+    await chat.send("snerydning på kirkegårdene")
+    chat.expect("Jeg kender ingen")
+    await chat.send("snerydning på kirkegårdene")
+    chat.expect("Jeg kender ingen")
+    board = most_asked(await core.services.store.demand.all())
+    assert [(a.question, a.count, a.weight, a.near_miss) for a in board] == [
+        ("snerydning på kirkegårdene", 2, 2 * UNANSWERED, False),
+        (near, 2, 2 * NEAR_MISS, True),
+    ]
+    # The answers already shown never close it; only one that names what was asked would.
+    assert await answer_demand(kb=core.services.kb, outbox=core.outbox) == 0
+    # Saying they did not help makes it demand like any other, once.
+    asker = chat.as_user(user_id="a")
+    await asker.send(near)
+    asker.expect("ladestandere")
+    await asker.press("Hjalp ikke")
+    asker.expect("efterspørgsel")
+    board = most_asked(await core.services.store.demand.all())
+    assert [(a.count, a.weight, a.near_miss) for a in board if a.question == near] == [
+        (2, UNANSWERED + NEAR_MISS, False)
+    ]
+
+
 async def test_a_near_tie_on_a_near_miss_says_so_too(chat: Chat) -> None:
     await chat.send("sagsbehandlingstiden på byggetilladelser er alt for lang")
     chat.expect("Ingen af dem nævner “byggetilladelser”. Mente du")

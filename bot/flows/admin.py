@@ -303,8 +303,9 @@ async def demand(turn: Turn) -> list[Reply]:
     if not ranked:
         return [Reply(text=turn.say("demand_none"))]
     lines = [turn.say("demand_list")]
-    for question, count in ranked[:LISTED]:
-        lines.append(turn.say("demand_line", count=count, question=quoted(question)))
+    for asked in ranked[:LISTED]:
+        line = turn.say("demand_line", count=asked.count, question=quoted(asked.question))
+        lines.append(line + (turn.say("demand_near_miss") if asked.near_miss else ""))
     return [Reply(text="\n".join(lines))]
 
 

@@ -3,6 +3,7 @@ two answers are equally good, and unmet demand recorded when none is good enough
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 from bot.cards import cards_for
@@ -36,6 +37,8 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     if offset == 0:
         matches = _learned_first(turn, question, matches)
         if _near_tie(turn, question, matches):
+            if _not_mentioned(turn, matches[:2]):
+                await _near_miss(turn, question, matches[:2])
             return [_which_did_you_mean(turn, question, matches[:2])]
     page = matches[offset : offset + PAGE]
     if not page:
@@ -45,6 +48,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     missing = _not_mentioned(turn, page) if offset == 0 else ""  # said once, on page one
     if missing:
         heading = "answers_unexplained" if len(page) > 1 else "answer_unexplained"
+        await _near_miss(turn, question, page)
     if offset == 0 and turn.services.nudges is not None:
         me = await turn.person()
         if me is not None:
@@ -130,11 +134,13 @@ async def _unmet(
 ) -> Reply:
     """Records a question as open demand and offers to tell the asker when it is met (by a
     solution other than those the asker rejected)."""
+    await turn.store.demand.delete(_near_miss_id(turn, question))  # now met by nothing at all
     demand = Demand(
         id=new_id(),
         question=question,
         asker=turn.message.user,
         asker_name=turn.name,
+        asked_at=turn.services.clock(),
         language=turn.language,
         rejected=rejected,
     )
@@ -143,6 +149,28 @@ async def _unmet(
         text=turn.say(said, question=quoted(question)),
         actions=(Action(id="notify", label=turn.say("notify_me"), payload={"demand": demand.id}),),
     )
+
+
+async def _near_miss(turn: Turn, question: str, shown: list[Match]) -> None:
+    """Records a question only near misses answered as demand: the need is still open, if
+    less plainly than with no answer at all. One record a person and question, so asking
+    again, or then saying the answers did not help, does not count them twice."""
+    demand = Demand(
+        id=_near_miss_id(turn, question),
+        question=question,
+        asker=turn.message.user,
+        asker_name=turn.name,
+        asked_at=turn.services.clock(),
+        language=turn.language,
+        rejected=tuple(m.solution.id for m in shown),
+        near_miss=True,
+    )
+    await turn.store.demand.upsert(demand)
+
+
+def _near_miss_id(turn: Turn, question: str) -> str:
+    asked = f"{turn.message.user}\n{question_key(question)}".encode()
+    return "near-miss-" + hashlib.sha256(asked).hexdigest()[:32]
 
 
 async def more(turn: Turn) -> list[Reply]:
