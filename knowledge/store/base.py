@@ -45,6 +45,20 @@ class Storable(Protocol):
 R = TypeVar("R", bound=Storable)
 
 
+def updated(
+    key: str, current: R | None, change: Callable[[R | None], R | None]
+) -> tuple[bool, R | None]:
+    """What `Collection.update` does with `change(current)`: (False, current) when it
+    returned `current` itself, else (True, the record to store under `key`, or None to
+    remove it)."""
+    changed = change(current)
+    if changed is current:
+        return False, current
+    if changed is not None and changed.key != key:
+        raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
+    return True, changed
+
+
 class StoreError(Exception):
     """A problem with the store an operator must fix; the message says what and where."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic
 
-from knowledge.store.base import Collection, CollectionSpec, R, Store
+from knowledge.store.base import Collection, CollectionSpec, R, Store, updated
 
 
 class MemoryCollection(Generic[R]):
@@ -52,16 +52,11 @@ class MemoryCollection(Generic[R]):
 
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         # No await between the read and the write: nothing else on the loop comes between.
-        current = await self.get(key)
-        changed = change(current)
-        if changed is current:  # nothing to change: nothing written
-            return current
-        if changed is not None and changed.key != key:
-            raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
-        if changed is None:
+        writes, changed = updated(key, await self.get(key), change)
+        if writes and changed is None:
             await self.delete(key)
-            return None
-        await self.upsert(changed)
+        elif writes and changed is not None:
+            await self.upsert(changed)
         return changed
 
 

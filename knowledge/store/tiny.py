@@ -9,7 +9,7 @@ from typing import Any, Generic
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt
+from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt, updated
 from knowledge.store.durable import DurableJSONStorage
 from knowledge.store.writer import SerialWriter
 from knowledge.validation import ValidationError
@@ -109,16 +109,11 @@ class TinyCollection(Generic[R]):
             self._decoded[key] = record
 
     def _update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
-        current = self._get(key)
-        changed = change(current)
-        if changed is current:  # nothing to change: nothing written
-            return current
-        if changed is not None and changed.key != key:
-            raise ValueError(f"an update of {key!r} may not store {changed.key!r}")
-        if changed is None:
+        writes, changed = updated(key, self._get(key), change)
+        if writes and changed is None:
             self._delete(key)
-            return None
-        self._put({changed.key: (changed, changed.to_dict())})
+        elif writes and changed is not None:
+            self._put({key: (changed, changed.to_dict())})
         return changed
 
     def _delete(self, key: str) -> bool:
