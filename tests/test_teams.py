@@ -27,9 +27,16 @@ from botbuilder.schema import (
     ConversationAccount,
     ConversationReference,
 )
+from botframework.connector.auth import (
+    AuthenticationConstants,
+    ChannelValidation,
+    MicrosoftAppCredentials,
+)
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+from cryptography.hazmat.primitives.asymmetric import rsa
 from msrest.serialization import Serializer
 
-from adapters.teams import TeamsConfigError, cards
+from adapters.teams import TeamsConfigError, cards, inbound
 from adapters.teams.connectors import wire
 from bot.config import Settings
 from bot.core import Core
@@ -39,11 +46,13 @@ from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import Clock, solution_dict
-from tests.teams_mock import BOT, Connector, message
+from tests.teams_mock import BOT, Connector, SigningKeys, message
 from tests.test_cli import base_env
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "29:admin"
+APP_ID = "11111111-2222-3333-4444-555555555555"
+AUTHENTICATED = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "secret"}
 
 
 @dataclass
@@ -84,6 +93,25 @@ async def connector() -> AsyncIterator[Connector]:
     await mock.start()
     yield mock
     await mock.close()
+
+
+@pytest.fixture
+async def signing_keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SigningKeys]:
+    """Bot Framework's signing keys on loopback: botframework looks for them nowhere else,
+    and the keys it fetched before are forgotten."""
+    keys = SigningKeys()
+    await keys.start()
+    monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
+    monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", keys.metadata_url)
+    monkeypatch.setattr(
+        AuthenticationConstants, "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL", keys.metadata_url
+    )
+    # Replies carry Spred's own token, which msal would fetch from Microsoft.
+    monkeypatch.setattr(
+        MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "ours"
+    )
+    yield keys
+    await keys.close()
 
 
 async def _running(
@@ -304,6 +332,137 @@ async def test_with_an_app_id_a_request_without_a_token_is_401_and_not_processed
     assert response.status == 401
     assert connector.posted == []
     assert store_conversations == 0
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+
+def _segment(value: object) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
+
+
+def _unsigned(header: object, claims: object) -> str:
+    return f"{_segment(header)}.{_segment(claims)}.c2lnbmF0dXJl"
+
+
+BOT_FRAMEWORK = "https://api.botframework.com"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Bearer not-a-jwt",
+        "Bearer x",
+        "Bearer abc.def.ghi",
+        "Bearer ",
+        "Bearer a.b",
+        "Bearer a.b.c.d",
+        "bearer " + _unsigned({"alg": "RS256", "kid": "k"}, {"iss": BOT_FRAMEWORK}),
+        "Basic dXNlcjpwYXNzd29yZA==",
+        "Bearer " + _unsigned({"alg": "none", "kid": "k"}, {"iss": BOT_FRAMEWORK})[:-12],
+        "Bearer " + _unsigned({"alg": "HS256", "kid": "k"}, {"iss": BOT_FRAMEWORK}),
+        "Bearer " + _unsigned({"alg": "RS256"}, {"iss": BOT_FRAMEWORK}),  # no key id
+        "Bearer " + _unsigned({"alg": "RS256", "kid": "k"}, {"aud": APP_ID}),  # no issuer
+        "Bearer " + _unsigned({"alg": "RS256", "kid": "k"}, [BOT_FRAMEWORK]),
+        "Bearer " + _unsigned("RS256", {"iss": BOT_FRAMEWORK}),
+        "Bearer e30.e30.!!",
+    ],
+)
+async def test_a_malformed_token_is_401_before_any_key_is_fetched(
+    tmp_path: Path,
+    connector: Connector,
+    signing_keys: SigningKeys,
+    authorization: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
+    headers = {"Content-Type": "application/json", "Authorization": authorization}
+    response = await spred.post(message("ventetid", connector=connector), headers=headers)
+    stored = await _conversations(spred)
+    await _stop(spred)
+    assert response.status == 401
+    assert signing_keys.hits == 0  # nothing was fetched, from anywhere
+    assert connector.posted == []
+    assert stored == 0
+    assert "Traceback" not in caplog.text
+
+
+async def test_only_a_token_bot_framework_signed_for_spred_is_answered(
+    tmp_path: Path, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
+    activity = message("ventetid hjemmepleje", connector=connector)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signed = {"app_id": APP_ID, "service_url": connector.url}
+    refused = [
+        signing_keys.token(**signed, key=other_key),  # forged
+        signing_keys.token(**signed, kid="another-key"),  # a key Bot Framework never had
+        signing_keys.token(app_id="someone-else", service_url=connector.url),
+        signing_keys.token(app_id=APP_ID, service_url="https://elsewhere.example/"),
+        signing_keys.token(**signed, exp=1_000_000_000),  # expired long ago
+    ]
+    statuses = [(await spred.post(activity, headers=_bearer(t))).status for t in refused]
+    stored = await _conversations(spred)
+    answered = await spred.post(activity, headers=_bearer(signing_keys.token(**signed)))
+    [reply] = await connector.wait_for()
+    await _stop(spred)
+    assert statuses == [401] * len(refused)
+    assert stored == 0
+    assert signing_keys.hits >= 2  # the keys came from the loopback stand-in
+    assert answered.status in (200, 201)
+    assert reply.reply_to == "act-1"
+
+
+async def test_a_token_is_not_refused_for_good_when_the_signing_keys_are_out_of_reach(
+    tmp_path: Path, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    from adapters.teams import adapter
+
+    signing_keys.failing = True
+    spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
+    token = signing_keys.token(app_id=APP_ID, service_url=connector.url)
+    activity = message("ventetid", connector=connector)
+    response = await spred.post(activity, headers=_bearer(token))
+    stored = await _conversations(spred)
+    signing_keys.failing = False
+    again = await spred.post(activity, headers=_bearer(token))  # Bot Framework's retry
+    await connector.wait_for()
+    await _stop(spred)
+    assert response.status == 503  # Bot Framework sends it again
+    assert response.headers["Retry-After"] == str(adapter.KEYS_RETRY_AFTER)
+    assert stored == 0
+    assert again.status in (200, 201)
+
+
+def _nested(levels: int) -> bytes:
+    """JSON objects nested `levels` deep."""
+    return b'{"a":' * levels + b"1" + b"}" * levels
+
+
+@pytest.mark.parametrize("field", ["channelData", "value", "entities"])
+async def test_a_body_nested_deeper_than_the_bound_is_400_and_one_within_it_is_answered(
+    spred: Spred, field: str
+) -> None:
+    def nested_in(field: str, depth: int, activity_id: str) -> bytes:
+        """An activity whose JSON nests `depth` levels in all, through `field`."""
+        activity = message("hjælp", connector=spred.connector, activity_id=activity_id)
+        activity[field] = "NESTED"
+        inner = b"[" + _nested(depth - 2) + b"]" if field == "entities" else _nested(depth - 1)
+        return orjson.dumps(activity).replace(b'"NESTED"', inner)
+
+    json = {"Content-Type": "application/json"}
+    for depth in (1000, inbound.MAX_DEPTH + 1):
+        deep = nested_in(field, depth, "act-deep")
+        assert (await spred.post(deep, headers=json)).status == 400
+    within = await spred.post(nested_in(field, inbound.MAX_DEPTH, "act-2"), headers=json)
+    [reply] = await spred.connector.wait_for()
+    assert within.status in (200, 201)
+    assert reply.reply_to == "act-2"
+    assert inbound.deeper_than([[1]], 1)
+    assert not inbound.deeper_than([[1]], 2)
 
 
 async def _conversations(spred: Spred) -> int:

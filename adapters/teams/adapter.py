@@ -16,17 +16,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import orjson
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ChannelAccount, ConversationReference
-from msrest.exceptions import DeserializationError
+from botbuilder.schema import ChannelAccount, ConversationReference
 
-from adapters.teams import cards, events
+from adapters.teams import cards, events, inbound
 from adapters.teams.config import TeamsConfig
-from adapters.teams.connectors import ReusedConnectorsAuthentication
+from adapters.teams.connectors import ReusedConnectorsAuthentication, SigningKeysUnavailable
 from bot.core import Core
 from bot.messages import Incoming, Notice, Reply
 from knowledge.records import Address, now
@@ -39,6 +37,7 @@ ATTEMPTS = 4
 BACKOFF = 0.5  # seconds, doubled each try, with jitter
 LONGEST_WAIT = 30.0  # seconds: a longer Retry-After is not waited out in full
 SENDING_AT_ONCE = 8
+KEYS_RETRY_AFTER = 30  # seconds Bot Framework is asked to wait when a token cannot be checked
 
 
 class SpredBot(TeamsActivityHandler):
@@ -89,27 +88,29 @@ class TeamsAdapter:
     async def handle(self, request: web.Request) -> web.Response:
         """POST /api/messages. The body is read and turned into an Activity here, once, so
         a request that is not one gets a 400 (CloudAdapter.process would answer it with a
-        500, which Bot Framework retries); a turn that fails is logged (`_turn_failed`)."""
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            return _status(400, "Content-Type must be application/json")
+        500, which Bot Framework retries); a token that is not valid gets a 401; a turn that
+        fails is logged (`_turn_failed`)."""
         try:
-            body = orjson.loads(await request.read())
-        except orjson.JSONDecodeError:
-            return _status(400, "malformed JSON")
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            return _status(400, "not a Bot Framework activity")
-        if not all(_has_id(body.get(part)) for part in ("from", "conversation", "recipient")):
-            return _status(400, "an activity needs from, conversation and recipient ids")
-        try:
-            activity = Activity.deserialize(body)
-        except DeserializationError:
-            return _status(400, "not a Bot Framework activity: a field has the wrong type")
+            activity = inbound.activity(
+                request.headers.get("Content-Type", ""), await request.read()
+            )
+        except inbound.NotAnActivity as exc:
+            return _status(400, str(exc))
         try:
             invoked = await self.cloud.process_activity(
                 request.headers.get("Authorization", ""), activity, self.bot.on_turn
             )
         except PermissionError:
             return _status(401, "missing or invalid token")
+        except SigningKeysUnavailable:
+            log.warning(
+                "cannot verify a Teams token now: Bot Framework's signing keys are out of reach"
+            )
+            return web.json_response(
+                {"error": "cannot verify the token now; send the activity again"},
+                status=503,
+                headers={"Retry-After": str(KEYS_RETRY_AFTER)},
+            )
         if invoked is not None:  # an invoke (Spred's cards send none): botbuilder's answer
             try:
                 answer = serializer_helper(invoked.body)
@@ -276,7 +277,3 @@ def _pause(attempt: int, retry_after: float | None) -> float:
 
 def _status(status: int, why: str) -> web.Response:
     return web.json_response({"error": why}, status=status)
-
-
-def _has_id(party: object) -> bool:
-    return isinstance(party, dict) and isinstance(party.get("id"), str) and bool(party["id"])
