@@ -699,6 +699,35 @@ async def test_letters_go_to_the_personal_chat_never_to_a_channel_the_user_wrote
     assert "Anna Holm" in letter.text
 
 
+@pytest.mark.parametrize(
+    ("conversation", "channel_data", "personal"),
+    [
+        ({"id": CHANNEL}, {"team": {"id": CHANNEL}, "eventType": "teamMemberAdded"}, False),
+        ({"id": CHANNEL}, {"channel": {"id": CHANNEL}}, False),
+        ({"id": "19:group", "isGroup": True}, {"tenant": {"id": "t"}}, False),
+        ({"id": "a:personal-mette", "conversationType": "groupChat"}, None, False),
+        ({"id": "a:personal-mette"}, {"tenant": {"id": "t"}}, True),  # as the Emulator sends
+        ({"id": "a:personal-mette", "conversationType": "personal"}, {"team": None}, True),
+    ],
+)
+async def test_spred_added_to_a_team_without_a_conversation_type_is_no_ones_address(
+    spred: Spred, conversation: dict[str, Any], channel_data: dict[str, Any] | None, personal: bool
+) -> None:
+    from bot.server import STORE
+
+    added = message("", connector=spred.connector, **METTE)
+    added.pop("text")
+    added.update(type="conversationUpdate", membersAdded=[BOT], conversation=conversation)
+    if channel_data is not None:
+        added["channelData"] = channel_data
+    await spred.post(added)
+    [welcome] = await spred.connector.wait_for()
+    address = await spred.server.app[STORE].addresses.get("teams:29:mette")
+    assert "Jeg er Spred" in welcome.text
+    assert welcome.conversation == conversation["id"]
+    assert (address is not None) is personal
+
+
 async def test_a_contact_seen_only_in_a_channel_is_named_with_their_email(
     tmp_path: Path, connector: Connector
 ) -> None:

@@ -23,8 +23,14 @@ def user_of(activity: Activity) -> str:
 
 
 def is_personal(activity: Activity) -> bool:
-    """A 1:1 chat with Spred (the Emulator leaves the conversation type out)."""
-    return (activity.conversation.conversation_type or "personal") == "personal"
+    """A 1:1 chat with Spred. Teams names the conversation type; the Emulator leaves it
+    out, and so do some events (a conversationUpdate when Spred is added to a team): then
+    a conversation that shows a team, a channel or a group is not a personal chat."""
+    conversation = activity.conversation
+    if conversation.conversation_type is not None:
+        return conversation.conversation_type == "personal"
+    data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+    return not conversation.is_group and not any(data.get(k) for k in ("team", "channel"))
 
 
 def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
