@@ -764,7 +764,6 @@ async def test_a_contact_seen_only_in_a_channel_is_named_with_their_email(
         {"type": "conversationUpdate", "membersAdded": "x"},
         {"type": "conversationUpdate", "membersAdded": ["x"]},
         {"from": "x"},
-        {"type": "invoke", "name": "adaptiveCard/action", "value": "x"},
     ],
 )
 async def test_a_malformed_activity_gets_400_not_a_500(
@@ -929,3 +928,116 @@ async def test_a_user_who_removed_spred_keeps_their_letter_until_they_write_agai
     to_mette = [p for p in posted if p.conversation == "a:personal-mette"]
     assert "Anna Holm" in to_mette[-1].text
     assert to_mette[-1].reply_to is None
+
+
+def _invoke(connector: Connector, name: str | None, value: Any, **kwargs: Any) -> dict[str, Any]:
+    activity = message("", connector=connector, **{"activity_id": "invoke-1", **kwargs})
+    activity.pop("text")
+    activity.update(type="invoke", value=value)
+    if name is not None:
+        activity["name"] = name
+    return activity
+
+
+async def _invoked(spred: Spred, activity: dict[str, Any]) -> tuple[int, Any]:
+    async with spred.http.post(
+        spred.server.make_url("/api/messages"),
+        data=orjson.dumps(activity),
+        headers={"Content-Type": "application/json"},
+    ) as response:
+        return response.status, await response.json()
+
+
+def _execute(data: object, verb: str = "spred") -> dict[str, Any]:
+    return {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}
+
+
+async def test_an_action_execute_naming_a_spred_action_is_taken_like_a_submit(
+    spred: Spred,
+) -> None:
+    await spred.say("ventetid hjemmepleje opstart")
+    [answer] = await spred.connector.wait_for()
+    contact = next(b for b in buttons(answer) if b["title"].startswith("Kontakt"))
+    execute = _execute(contact["data"])
+    status, body = await _invoked(spred, _invoke(spred.connector, "adaptiveCard/action", execute))
+    replies = await spred.connector.wait_for(2)
+    assert status == 200
+    assert body == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "Spred svarer i chatten.",
+    }
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in replies[1].text
+    assert replies[1].reply_to == "invoke-1"
+    english = _invoke(spred.connector, "adaptiveCard/action", execute, activity_id="invoke-2")
+    english["locale"] = "en-GB"
+    status, body = await _invoked(spred, english)
+    await spred.connector.wait_for(3)
+    assert (status, body["value"]) == (200, "Spred answers in the chat.")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "status", "answer"),
+    [
+        ("adaptiveCard/action", _execute({"orderId": 5}, verb="order"), 200,
+         {"statusCode": 400, "type": "application/vnd.microsoft.error"}),
+        ("adaptiveCard/action", {"action": {"type": "Action.Submit", "data": {"spred": "help"}}},
+         200, {"statusCode": 400, "type": "application/vnd.microsoft.error"}),
+        ("adaptiveCard/action", "x", 200, {"statusCode": 400}),
+        ("adaptiveCard/action", None, 200, {"statusCode": 400}),
+        ("task/fetch", {"data": {"spred": "help"}}, 200, {"task": {"type": "message"}}),
+        ("task/submit", {"data": {}}, 200, {"task": {"type": "message"}}),
+        ("composeExtension/fetchTask", {"commandId": "x"}, 200, {"task": {"type": "message"}}),
+        ("composeExtension/query", {"commandId": "x", "parameters": []}, 200,
+         {"composeExtension": {"type": "message"}}),
+        ("composeExtension/submitAction", {"commandId": "x"}, 200,
+         {"composeExtension": {"type": "message"}}),
+        ("signin/tokenExchange", {"id": "x1", "connectionName": "c", "token": "t"}, 412,
+         {"id": "x1", "connectionName": "c"}),
+        ("signin/verifyState", {"state": "123456"}, 400, {"error": {"code": "NotSupported"}}),
+        ("fileConsent/invoke", {"type": "accept", "context": {}}, 200, {}),
+        ("actionableMessage/executeAction", {"body": "x"}, 200, {}),
+        ("tab/fetch", {"tabContext": {}}, 400, {"error": {"code": "NotSupported"}}),
+        ("no/such/invoke", {}, 400, {"error": {"code": "NotSupported"}}),
+        (None, {}, 400, {"error": {"code": "NotSupported"}}),
+    ],
+)  # fmt: skip
+async def test_every_other_invoke_gets_the_documented_answer_and_nothing_is_done(
+    spred: Spred, name: str | None, value: Any, status: int, answer: dict[str, Any]
+) -> None:
+    from bot.server import STORE
+
+    got, body = await _invoked(spred, _invoke(spred.connector, name, value))
+    stored = await spred.server.app[STORE].addresses.count()
+    await spred.say("hjælp", activity_id="act-2")
+    [reply] = await spred.connector.wait_for()
+    assert got == status
+    assert _contains(body, answer)
+    assert stored == 0
+    assert reply.reply_to == "act-2"  # the invoke itself was never answered in the chat
+
+
+def _contains(body: Any, expected: Any) -> bool:
+    if isinstance(expected, dict):
+        return isinstance(body, dict) and all(
+            k in body and _contains(body[k], v) for k, v in expected.items()
+        )
+    return bool(body == expected)
+
+
+async def test_a_failure_on_an_action_execute_is_told_to_teams_not_a_500(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.server import STORE
+    from knowledge.store import StoreError
+
+    async def broken(record: object) -> None:
+        raise StoreError("the disk is full")
+
+    spred.server.app[STORE].addresses.upsert = broken  # type: ignore[method-assign]
+    execute = _execute({"spred": "help", "payload": {}})
+    status, body = await _invoked(spred, _invoke(spred.connector, "adaptiveCard/action", execute))
+    assert status == 200
+    assert body["statusCode"] == 500
+    assert body["type"] == "application/vnd.microsoft.error"
+    assert "the disk is full" in caplog.text

@@ -17,12 +17,12 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationReference
 
-from adapters.teams import cards, events, inbound
+from adapters.teams import cards, events, inbound, invokes
 from adapters.teams.config import TeamsConfig
 from adapters.teams.connectors import ReusedConnectorsAuthentication, SigningKeysUnavailable
 from bot.core import Core
@@ -46,6 +46,19 @@ class SpredBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self.teams.received(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Every invoke gets an answer Teams can show (`invokes`); an Action.Execute that
+        names a Spred action is taken like an Action.Submit."""
+        activity = turn_context.activity
+        if events.submitted(activity) is None:
+            return invokes.unsupported(activity)
+        try:
+            await self.teams.received(turn_context)
+        except Exception:  # the store, say: logged, and Teams is told, not left with a 500
+            log.exception("a Teams %s invoke failed", events.CARD_ACTION)
+            return invokes.failed(activity)
+        return invokes.taken(activity)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # TeamsActivityHandler reads channelData here and fails when a client leaves it out;
@@ -111,12 +124,10 @@ class TeamsAdapter:
                 status=503,
                 headers={"Retry-After": str(KEYS_RETRY_AFTER)},
             )
-        if invoked is not None:  # an invoke (Spred's cards send none): botbuilder's answer
-            try:
-                answer = serializer_helper(invoked.body)
-            except Exception:  # botbuilder's error for a malformed one holds an Exception
-                return web.Response(status=invoked.status)
-            return web.json_response(answer, status=invoked.status)
+        if invoked is not None:  # an invoke: SpredBot's answer
+            if invoked.status >= 500:  # the turn failed before SpredBot answered (logged)
+                invoked = invokes.failed(activity)
+            return web.json_response(invoked.body, status=invoked.status)
         return web.Response(status=201)
 
     async def _turn_failed(self, turn_context: TurnContext, error: Exception) -> None:
