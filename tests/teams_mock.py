@@ -20,6 +20,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 BOT = {"id": "28:spred-bot", "name": "Spred"}
+# What Teams refuses with 413 MessageSizeTooBig, counted in UTF-16: a message over 40 KB
+# (its older documentation; the newer says about 100 KB) or a card over about 28 KB.
+MESSAGE_LIMIT = 40_000
+CARD_LIMIT = 28_000
+
+
+def utf16_size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-16-le"))
 
 
 @dataclass
@@ -82,6 +90,11 @@ class Connector:
             self.refused_at.append(time.monotonic())
             self.changed.set()
             return web.json_response({"error": {"code": "mock"}}, status=status, headers=headers)
+        cards = [a.get("content") for a in body.get("attachments") or []]
+        if utf16_size(body) > MESSAGE_LIMIT or any(utf16_size(c) > CARD_LIMIT for c in cards):
+            self.refused.append(413)
+            self.changed.set()
+            return web.json_response({"error": {"code": "MessageSizeTooBig"}}, status=413)
         self.posted.append(
             Posted(request.match_info["conversation"], request.match_info.get("reply_to"), body)
         )

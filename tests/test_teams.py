@@ -46,7 +46,15 @@ from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import Clock, solution_dict
-from tests.teams_mock import BOT, Connector, SigningKeys, message
+from tests.teams_mock import (
+    BOT,
+    CARD_LIMIT,
+    MESSAGE_LIMIT,
+    Connector,
+    SigningKeys,
+    message,
+    utf16_size,
+)
 from tests.test_cli import base_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,7 +157,11 @@ async def test_a_personal_message_is_answered_as_a_reply_with_adaptive_cards(
     [reply] = await spred.connector.wait_for()
     assert reply.conversation == "a:personal-anna"
     assert reply.reply_to == "act-1"  # POSTed to …/activities/{activity.id}
-    assert "Opstartsteam sikrer hjemmehjælp" in reply.text
+    # The cards name the solutions, the text does not repeat them: each title once.
+    titles = [card["body"][0]["text"] for card in reply.cards if card.get("body")]
+    assert any("Opstartsteam sikrer hjemmehjælp" in title for title in titles)
+    assert orjson.dumps(reply.activity).decode().count("Opstartsteam sikrer hjemmehjælp") == 1
+    assert "ventetiden ned i hjemmeplejen" in reply.text  # what it answers
     card = reply.cards[0]
     assert card["type"] == "AdaptiveCard"
     assert card["version"] == "1.5"
@@ -577,7 +589,8 @@ async def test_replies_are_sent_as_exactly_the_json_msrest_would_send(core: Core
         )
     )
     for reply in replies:
-        outgoing = TurnContext.apply_conversation_reference(cards.activity(reply), reference)
+        [part] = cards.activities(reply)
+        outgoing = TurnContext.apply_conversation_reference(part, reference)
         outgoing.timestamp = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
         # msrest knows only plain dicts (it would send a card given as a dict subclass as
         # its repr), so it gets plain copies: the JSON must be the same.
@@ -630,10 +643,10 @@ def test_a_choice_whose_label_is_the_reply_text_says_it_once() -> None:
     options = (Action(id="pick", label="A", payload={}), Action(id="pick_none", label="Ingen"))
     asked = "Mente du A eller B – eller ingen af dem?"
     shown = orjson.dumps(
-        wire(cards.activity(Reply(text=asked, choice=Choice(label=asked, options=options))))
+        wire(cards.activities(Reply(text=asked, choice=Choice(label=asked, options=options))))
     )
     assert shown.decode().count("Mente du") == 1
-    other = cards.activity(Reply(text="Vælg:", choice=Choice(label="Hvilken?", options=options)))
+    other = cards.activities(Reply(text="Vælg:", choice=Choice(label="Hvilken?", options=options)))
     assert "Hvilken?" in orjson.dumps(wire(other)).decode()
 
 
@@ -1041,3 +1054,111 @@ async def test_a_failure_on_an_action_execute_is_told_to_teams_not_a_500(
     assert body["statusCode"] == 500
     assert body["type"] == "application/vnd.microsoft.error"
     assert "the disk is full" in caplog.text
+
+
+def _filler(length: int, seed: str = "") -> str:
+    """Text of `length` characters, thick with what markdown escaping and JSON lengthen."""
+    return (seed + " Æøå. (x) - [y]! " * (length // 16 + 1))[:length]
+
+
+def _longest(slug: str, word: str) -> dict[str, Any]:
+    """A solution whose every text is as long as the validator allows."""
+    from knowledge import solutions as limits
+
+    result = {
+        "metric": _filler(200),
+        "before": 123456789.5,
+        "after": 2,
+        "unit": _filler(50),
+        "period": _filler(100),
+        "source": _filler(500),
+    }
+    contacts = [
+        {"name": _filler(200, f"Kontakt {i}"), "email": f"k{i}@x.dk", "role": _filler(200)}
+        for i in range(limits.MAX_CONTACTS)
+    ]
+    labels = [_filler(limits.MAX_LABEL, f"{word}{i}") for i in range(limits.MAX_LABELS)]
+    return solution_dict(
+        slug,
+        title=_filler(limits.MAX_TITLE, f"{word} {slug}"),
+        summary=_filler(limits.MAX_SUMMARY),
+        problem=_filler(limits.MAX_PROBLEM),
+        description=_filler(limits.MAX_DESCRIPTION),
+        results=[result] * limits.MAX_RESULTS,
+        organization=_filler(200, "Kommune"),
+        unit=_filler(200),
+        contacts=contacts,
+        sponsors=labels,
+        tags=[word, *labels[1:]],
+        professions=labels,
+        domains=labels,
+    )
+
+
+async def test_replies_with_the_longest_solutions_reach_teams_whole(
+    tmp_path: Path, connector: Connector
+) -> None:
+    word = "snerydningsmaskine"
+    slugs = [f"lang-{i}" for i in range(3)]
+    data = await _data(tmp_path / "data", *[_longest(slug, word) for slug in slugs])
+    spred = await _running(data, connector)
+    await spred.say(word)
+    answer = await connector.wait_for()
+    details = next(b for b in buttons(answer[0]) if b["data"]["spred"] == "details")
+    await spred.submit(details["data"], activity_id="act-2")
+    await _wait_until(lambda: any(p.reply_to == "act-2" for p in connector.posted))
+    await _stop(spred)
+    assert connector.refused == []  # nothing too big for Teams
+    texts = [
+        element.get("text")
+        for p in connector.posted
+        for c in p.cards
+        for element in c.get("body", [])
+    ]
+    for slug in slugs:  # every title whole, once in the answer and once more in its details
+        title = cards.escape(_filler(200, f"{word} {slug}"))
+        assert texts.count(title) == (2 if slug == details_of(details) else 1)
+        assert not any(f"{word} {slug}" in p.text for p in connector.posted)  # nor the text
+    detailed = next(p for p in connector.posted if p.reply_to == "act-2")
+    assert "…" in orjson.dumps(detailed.cards).decode()  # the longest texts were shortened
+    assert all(utf16_size(c) <= CARD_LIMIT for p in connector.posted for c in p.cards)
+
+
+def details_of(button: dict[str, Any]) -> str:
+    return str(button["data"]["payload"]["solution"])
+
+
+async def _wait_until(condition: Any, timeout: float = 5.0) -> None:
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+def test_a_reply_too_big_for_one_message_is_split_in_order_with_nothing_lost() -> None:
+    from bot.cards import card
+    from bot.messages import Action, Choice, Reply
+    from knowledge.solutions import parse_solution
+
+    many = [
+        card(parse_solution(_longest(f"lang-{i}", "ord"), path="s"), language="da", detailed=i < 2)
+        for i in range(12)
+    ]
+    lines = [f"{i}. " + _filler(300) for i in range(400)] + ["x" * 30_000]
+    options = (Action(id="pick", label="A"), Action(id="pick_none", label="Ingen"))
+    reply = Reply(
+        text="\n".join(lines),
+        cards=tuple(many),
+        choice=Choice(label="Hvilken?", options=options),
+        actions=(Action(id="more", label="Flere"),),
+    )
+    parts = [wire(a) for a in cards.activities(reply)]
+    sent = [a for p in parts for a in p.get("attachments") or []]
+    assert len(parts) > 3
+    assert all(utf16_size(p) <= MESSAGE_LIMIT - 2_000 for p in parts)  # room for addresses
+    assert all(utf16_size(a["content"]) <= CARD_LIMIT for a in sent)
+    assert "".join(p.get("text") or "" for p in parts).replace("\n", "") == "".join(lines)
+    titles = [a["content"]["body"][0]["text"] for a in sent[:12]]
+    assert titles == [cards.escape(c.title) for c in many]  # in order, each once, whole
+    assert [a["content"]["actions"][0]["title"] for a in sent[12:]] == ["A", "Flere"]

@@ -20,7 +20,7 @@ from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ChannelAccount, ConversationReference
+from botbuilder.schema import Activity, ChannelAccount, ConversationReference
 
 from adapters.teams import cards, events, inbound, invokes
 from adapters.teams.config import TeamsConfig
@@ -175,7 +175,8 @@ class TeamsAdapter:
         self, reference: ConversationReference, reply: Reply, *, answering: bool = True
     ) -> bool:
         """One reply into a conversation: as an answer to the activity the reference was
-        taken from (POST …/activities/{id}), or, `answering=False`, as a new message.
+        taken from (POST …/activities/{id}), or, `answering=False`, as a new message; a
+        reply too big for one message goes as several, in order (`cards.activities`).
         429, 502 and 504 are retried with backoff and jitter, after at least the
         Retry-After the connector asks for (its client tries once); anything else is
         logged and given up."""
@@ -185,8 +186,16 @@ class TeamsAdapter:
         self, reference: ConversationReference, reply: Reply, *, answering: bool
     ) -> int | None:
         """`send`, saying why it failed: None when sent, else the connector's status (0
-        when there was none)."""
-        outgoing = cards.activity(reply)
+        when there was none). Each message is retried on its own, so none is sent twice."""
+        for outgoing in cards.activities(reply):
+            status = await self._send_one(reference, outgoing, answering=answering)
+            if status is not None:
+                return status
+        return None
+
+    async def _send_one(
+        self, reference: ConversationReference, outgoing: Activity, *, answering: bool
+    ) -> int | None:
         failed: list[Exception] = []
 
         async def post(turn_context: TurnContext) -> None:
