@@ -1162,3 +1162,61 @@ def test_a_reply_too_big_for_one_message_is_split_in_order_with_nothing_lost() -
     titles = [a["content"]["body"][0]["text"] for a in sent[:12]]
     assert titles == [cards.escape(c.title) for c in many]  # in order, each once, whole
     assert [a["content"]["actions"][0]["title"] for a in sent[12:]] == ["A", "Flere"]
+
+
+GOOD_PACKAGE = {"MICROSOFT_APP_ID": APP_ID, "SPRED_PUBLIC_URL": "https://spred.odense.eksempel.dk"}
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"MICROSOFT_APP_ID": "spred-bot"}, "MICROSOFT_APP_ID must be the bot's Microsoft App ID"),
+        ({"MICROSOFT_APP_ID": APP_ID + "0"}, "MICROSOFT_APP_ID must be"),
+        ({"SPRED_PUBLIC_URL": "http://spred.odense.eksempel.dk"},
+         "SPRED_PUBLIC_URL must be an https"),
+        ({"SPRED_PUBLIC_URL": "spred.odense.eksempel.dk"}, "SPRED_PUBLIC_URL must be an https"),
+        ({"SPRED_PUBLIC_URL": "https://[::1"}, "SPRED_PUBLIC_URL must be an https"),
+        ({"SPRED_PUBLIC_URL": "https://x.dk/" + "a" * 2048},
+         "SPRED_PUBLIC_URL must be at most 2048"),
+        ({"SPRED_PRIVACY_URL": "ftp://x.dk/p"}, "SPRED_PRIVACY_URL must be an https"),
+        ({"SPRED_TERMS_URL": "http://x.dk/t"}, "SPRED_TERMS_URL must be an https"),
+        ({"SPRED_PUBLISHER": "Odense Kommunes digitaliseringsafdeling"},
+         "SPRED_PUBLISHER (the developer name Teams shows) must be at most 32 characters: "
+         "'Odense Kommunes digitaliseringsafdeling' is 39"),
+        ({"SPRED_PUBLIC_URL": "https://spred.digitalisering.odense.eksempel.dk"},
+         "SPRED_PUBLISHER (the developer name Teams shows) must be at most 32 characters: "
+         "unset, and the host name"),
+    ],
+)  # fmt: skip
+def test_make_teams_package_refuses_what_teams_would_refuse_at_upload(
+    tmp_path: Path, change: dict[str, str], setting: str
+) -> None:
+    from adapters.teams import package
+
+    target = tmp_path / "spred-teams.zip"
+    with pytest.raises(package.PackageError) as refused:
+        package.build(target, GOOD_PACKAGE | change)
+    assert str(refused.value).startswith(setting)
+    assert "\n" not in str(refused.value)
+    assert not target.exists()
+    built = package.manifest(GOOD_PACKAGE | {"SPRED_PUBLISHER": "Odense Kommune"})
+    assert built["developer"]["name"] == "Odense Kommune"  # type: ignore[index]
+    assert len(package.NAME["short"]) <= 30
+    assert len(package.NAME["full"]) <= 100
+
+
+def test_make_teams_package_names_the_wrong_setting_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.teams.package", str(tmp_path / "p.zip")],
+        cwd=ROOT,
+        env=base_env(**GOOD_PACKAGE | {"SPRED_PUBLIC_URL": "http://spred.odense.eksempel.dk"}),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "teams-package: SPRED_PUBLIC_URL must be an https address, e.g. "
+        "https://spred.kommune.dk, not 'http://spred.odense.eksempel.dk'"
+    ]
+    assert not (tmp_path / "p.zip").exists()
