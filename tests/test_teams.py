@@ -713,24 +713,34 @@ async def test_letters_go_to_the_personal_chat_never_to_a_channel_the_user_wrote
 
 
 @pytest.mark.parametrize(
-    ("conversation", "channel_data", "personal"),
+    ("conversation", "channel_data", "channel", "personal"),
     [
-        ({"id": CHANNEL}, {"team": {"id": CHANNEL}, "eventType": "teamMemberAdded"}, False),
-        ({"id": CHANNEL}, {"channel": {"id": CHANNEL}}, False),
-        ({"id": "19:group", "isGroup": True}, {"tenant": {"id": "t"}}, False),
-        ({"id": "a:personal-mette", "conversationType": "groupChat"}, None, False),
-        ({"id": "a:personal-mette"}, {"tenant": {"id": "t"}}, True),  # as the Emulator sends
-        ({"id": "a:personal-mette", "conversationType": "personal"}, {"team": None}, True),
+        ({"id": CHANNEL}, {"team": {"id": CHANNEL}, "eventType": "teamMemberAdded"}, "msteams",
+         False),
+        ({"id": CHANNEL}, {"channel": {"id": CHANNEL}}, "msteams", False),
+        ({"id": "19:group", "isGroup": True}, {"tenant": {"id": "t"}}, "msteams", False),
+        ({"id": "a:personal-mette", "conversationType": "groupChat"}, None, "msteams", False),
+        ({"id": "a:personal-mette"}, {"tenant": {"id": "t"}}, "msteams", False),
+        ({"id": "a:personal-mette"}, {"team": {"id": CHANNEL}}, "emulator", False),
+        ({"id": "a:personal-mette"}, None, "emulator", True),  # as the Emulator sends
+        ({"id": "a:personal-mette", "conversationType": "personal"}, {"team": None}, "msteams",
+         True),
     ],
-)
+)  # fmt: skip
 async def test_spred_added_to_a_team_without_a_conversation_type_is_no_ones_address(
-    spred: Spred, conversation: dict[str, Any], channel_data: dict[str, Any] | None, personal: bool
+    spred: Spred,
+    conversation: dict[str, Any],
+    channel_data: dict[str, Any] | None,
+    channel: str,
+    personal: bool,
 ) -> None:
     from bot.server import STORE
 
     added = message("", connector=spred.connector, **METTE)
     added.pop("text")
-    added.update(type="conversationUpdate", membersAdded=[BOT], conversation=conversation)
+    added.update(
+        type="conversationUpdate", membersAdded=[BOT], conversation=conversation, channelId=channel
+    )
     if channel_data is not None:
         added["channelData"] = channel_data
     await spred.post(added)

@@ -13,6 +13,7 @@ from adapters.teams.cards import SUBMIT_KEY
 from bot.messages import Incoming
 
 PLATFORM = "teams"
+EMULATOR = "emulator"  # the Bot Framework Emulator's channel id
 CARD_ACTION = "adaptiveCard/action"  # the invoke an Action.Execute sends
 
 _BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
@@ -24,14 +25,19 @@ def user_of(activity: Activity) -> str:
 
 
 def is_personal(activity: Activity) -> bool:
-    """A 1:1 chat with Spred. Teams names the conversation type; the Emulator leaves it
-    out, and so do some events (a conversationUpdate when Spred is added to a team): then
-    a conversation that shows a team, a channel or a group is not a personal chat."""
+    """A 1:1 chat with Spred. Teams names the conversation type of every message; some of
+    its events leave it out (a conversationUpdate when Spred is added to a team), and so
+    does the Bot Framework Emulator: without it, only the Emulator's conversation counts,
+    and only when nothing in it shows a team, a channel or a group."""
     conversation = activity.conversation
     if conversation.conversation_type is not None:
         return conversation.conversation_type == "personal"
     data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
-    return not conversation.is_group and not any(data.get(k) for k in ("team", "channel"))
+    return (
+        activity.channel_id == EMULATOR
+        and not conversation.is_group
+        and not any(data.get(k) for k in ("team", "channel"))
+    )
 
 
 def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
