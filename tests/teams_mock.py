@@ -121,7 +121,7 @@ def message(
         "channelId": "msteams",
         "from": {"id": user, "name": name, "aadObjectId": "aad-" + user},
         "conversation": {"id": conversation, "conversationType": kind, "tenantId": "tenant"},
-        "recipient": BOT,
+        "recipient": dict(BOT),
         "text": text,
         "locale": "da-DK",
     }
