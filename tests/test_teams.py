@@ -27,9 +27,16 @@ from botbuilder.schema import (
     ConversationAccount,
     ConversationReference,
 )
+from botframework.connector.auth import (
+    AuthenticationConstants,
+    ChannelValidation,
+    MicrosoftAppCredentials,
+)
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+from cryptography.hazmat.primitives.asymmetric import rsa
 from msrest.serialization import Serializer
 
-from adapters.teams import TeamsConfigError, cards
+from adapters.teams import TeamsConfigError, cards, inbound
 from adapters.teams.connectors import wire
 from bot.config import Settings
 from bot.core import Core
@@ -39,11 +46,21 @@ from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import Clock, solution_dict
-from tests.teams_mock import BOT, Connector, message
+from tests.teams_mock import (
+    BOT,
+    CARD_LIMIT,
+    MESSAGE_LIMIT,
+    Connector,
+    SigningKeys,
+    message,
+    utf16_size,
+)
 from tests.test_cli import base_env
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "29:admin"
+APP_ID = "11111111-2222-3333-4444-555555555555"
+AUTHENTICATED = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "secret"}
 
 
 @dataclass
@@ -86,6 +103,25 @@ async def connector() -> AsyncIterator[Connector]:
     await mock.close()
 
 
+@pytest.fixture
+async def signing_keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SigningKeys]:
+    """Bot Framework's signing keys on loopback: botframework looks for them nowhere else,
+    and the keys it fetched before are forgotten."""
+    keys = SigningKeys()
+    await keys.start()
+    monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
+    monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", keys.metadata_url)
+    monkeypatch.setattr(
+        AuthenticationConstants, "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL", keys.metadata_url
+    )
+    # Replies carry Spred's own token, which msal would fetch from Microsoft.
+    monkeypatch.setattr(
+        MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "ours"
+    )
+    yield keys
+    await keys.close()
+
+
 async def _running(
     data: Path,
     connector: Connector,
@@ -121,7 +157,11 @@ async def test_a_personal_message_is_answered_as_a_reply_with_adaptive_cards(
     [reply] = await spred.connector.wait_for()
     assert reply.conversation == "a:personal-anna"
     assert reply.reply_to == "act-1"  # POSTed to …/activities/{activity.id}
-    assert "Opstartsteam sikrer hjemmehjælp" in reply.text
+    # The cards name the solutions, the text does not repeat them: each title once.
+    titles = [card["body"][0]["text"] for card in reply.cards if card.get("body")]
+    assert any("Opstartsteam sikrer hjemmehjælp" in title for title in titles)
+    assert orjson.dumps(reply.activity).decode().count("Opstartsteam sikrer hjemmehjælp") == 1
+    assert "ventetiden ned i hjemmeplejen" in reply.text  # what it answers
     card = reply.cards[0]
     assert card["type"] == "AdaptiveCard"
     assert card["version"] == "1.5"
@@ -306,6 +346,137 @@ async def test_with_an_app_id_a_request_without_a_token_is_401_and_not_processed
     assert store_conversations == 0
 
 
+def _bearer(token: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+
+def _segment(value: object) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
+
+
+def _unsigned(header: object, claims: object) -> str:
+    return f"{_segment(header)}.{_segment(claims)}.c2lnbmF0dXJl"
+
+
+BOT_FRAMEWORK = "https://api.botframework.com"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Bearer not-a-jwt",
+        "Bearer x",
+        "Bearer abc.def.ghi",
+        "Bearer ",
+        "Bearer a.b",
+        "Bearer a.b.c.d",
+        "bearer " + _unsigned({"alg": "RS256", "kid": "k"}, {"iss": BOT_FRAMEWORK}),
+        "Basic dXNlcjpwYXNzd29yZA==",
+        "Bearer " + _unsigned({"alg": "none", "kid": "k"}, {"iss": BOT_FRAMEWORK})[:-12],
+        "Bearer " + _unsigned({"alg": "HS256", "kid": "k"}, {"iss": BOT_FRAMEWORK}),
+        "Bearer " + _unsigned({"alg": "RS256"}, {"iss": BOT_FRAMEWORK}),  # no key id
+        "Bearer " + _unsigned({"alg": "RS256", "kid": "k"}, {"aud": APP_ID}),  # no issuer
+        "Bearer " + _unsigned({"alg": "RS256", "kid": "k"}, [BOT_FRAMEWORK]),
+        "Bearer " + _unsigned("RS256", {"iss": BOT_FRAMEWORK}),
+        "Bearer e30.e30.!!",
+    ],
+)
+async def test_a_malformed_token_is_401_before_any_key_is_fetched(
+    tmp_path: Path,
+    connector: Connector,
+    signing_keys: SigningKeys,
+    authorization: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
+    headers = {"Content-Type": "application/json", "Authorization": authorization}
+    response = await spred.post(message("ventetid", connector=connector), headers=headers)
+    stored = await _conversations(spred)
+    await _stop(spred)
+    assert response.status == 401
+    assert signing_keys.hits == 0  # nothing was fetched, from anywhere
+    assert connector.posted == []
+    assert stored == 0
+    assert "Traceback" not in caplog.text
+
+
+async def test_only_a_token_bot_framework_signed_for_spred_is_answered(
+    tmp_path: Path, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
+    activity = message("ventetid hjemmepleje", connector=connector)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signed = {"app_id": APP_ID, "service_url": connector.url}
+    refused = [
+        signing_keys.token(**signed, key=other_key),  # forged
+        signing_keys.token(**signed, kid="another-key"),  # a key Bot Framework never had
+        signing_keys.token(app_id="someone-else", service_url=connector.url),
+        signing_keys.token(app_id=APP_ID, service_url="https://elsewhere.example/"),
+        signing_keys.token(**signed, exp=1_000_000_000),  # expired long ago
+    ]
+    statuses = [(await spred.post(activity, headers=_bearer(t))).status for t in refused]
+    stored = await _conversations(spred)
+    answered = await spred.post(activity, headers=_bearer(signing_keys.token(**signed)))
+    [reply] = await connector.wait_for()
+    await _stop(spred)
+    assert statuses == [401] * len(refused)
+    assert stored == 0
+    assert signing_keys.hits >= 2  # the keys came from the loopback stand-in
+    assert answered.status in (200, 201)
+    assert reply.reply_to == "act-1"
+
+
+async def test_a_token_is_not_refused_for_good_when_the_signing_keys_are_out_of_reach(
+    tmp_path: Path, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    from adapters.teams import adapter
+
+    signing_keys.failing = True
+    spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
+    token = signing_keys.token(app_id=APP_ID, service_url=connector.url)
+    activity = message("ventetid", connector=connector)
+    response = await spred.post(activity, headers=_bearer(token))
+    stored = await _conversations(spred)
+    signing_keys.failing = False
+    again = await spred.post(activity, headers=_bearer(token))  # Bot Framework's retry
+    await connector.wait_for()
+    await _stop(spred)
+    assert response.status == 503  # Bot Framework sends it again
+    assert response.headers["Retry-After"] == str(adapter.KEYS_RETRY_AFTER)
+    assert stored == 0
+    assert again.status in (200, 201)
+
+
+def _nested(levels: int) -> bytes:
+    """JSON objects nested `levels` deep."""
+    return b'{"a":' * levels + b"1" + b"}" * levels
+
+
+@pytest.mark.parametrize("field", ["channelData", "value", "entities"])
+async def test_a_body_nested_deeper_than_the_bound_is_400_and_one_within_it_is_answered(
+    spred: Spred, field: str
+) -> None:
+    def nested_in(field: str, depth: int, activity_id: str) -> bytes:
+        """An activity whose JSON nests `depth` levels in all, through `field`."""
+        activity = message("hjælp", connector=spred.connector, activity_id=activity_id)
+        activity[field] = "NESTED"
+        inner = b"[" + _nested(depth - 2) + b"]" if field == "entities" else _nested(depth - 1)
+        return orjson.dumps(activity).replace(b'"NESTED"', inner)
+
+    json = {"Content-Type": "application/json"}
+    for depth in (1000, inbound.MAX_DEPTH + 1):
+        deep = nested_in(field, depth, "act-deep")
+        assert (await spred.post(deep, headers=json)).status == 400
+    within = await spred.post(nested_in(field, inbound.MAX_DEPTH, "act-2"), headers=json)
+    [reply] = await spred.connector.wait_for()
+    assert within.status in (200, 201)
+    assert reply.reply_to == "act-2"
+    assert inbound.deeper_than([[1]], 1)
+    assert not inbound.deeper_than([[1]], 2)
+
+
 async def _conversations(spred: Spred) -> int:
     from bot.server import STORE
 
@@ -418,7 +589,8 @@ async def test_replies_are_sent_as_exactly_the_json_msrest_would_send(core: Core
         )
     )
     for reply in replies:
-        outgoing = TurnContext.apply_conversation_reference(cards.activity(reply), reference)
+        [part] = cards.activities(reply)
+        outgoing = TurnContext.apply_conversation_reference(part, reference)
         outgoing.timestamp = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
         # msrest knows only plain dicts (it would send a card given as a dict subclass as
         # its repr), so it gets plain copies: the JSON must be the same.
@@ -471,10 +643,10 @@ def test_a_choice_whose_label_is_the_reply_text_says_it_once() -> None:
     options = (Action(id="pick", label="A", payload={}), Action(id="pick_none", label="Ingen"))
     asked = "Mente du A eller B – eller ingen af dem?"
     shown = orjson.dumps(
-        wire(cards.activity(Reply(text=asked, choice=Choice(label=asked, options=options))))
+        wire(cards.activities(Reply(text=asked, choice=Choice(label=asked, options=options))))
     )
     assert shown.decode().count("Mente du") == 1
-    other = cards.activity(Reply(text="Vælg:", choice=Choice(label="Hvilken?", options=options)))
+    other = cards.activities(Reply(text="Vælg:", choice=Choice(label="Hvilken?", options=options)))
     assert "Hvilken?" in orjson.dumps(wire(other)).decode()
 
 
@@ -540,6 +712,45 @@ async def test_letters_go_to_the_personal_chat_never_to_a_channel_the_user_wrote
     assert "Anna Holm" in letter.text
 
 
+@pytest.mark.parametrize(
+    ("conversation", "channel_data", "channel", "personal"),
+    [
+        ({"id": CHANNEL}, {"team": {"id": CHANNEL}, "eventType": "teamMemberAdded"}, "msteams",
+         False),
+        ({"id": CHANNEL}, {"channel": {"id": CHANNEL}}, "msteams", False),
+        ({"id": "19:group", "isGroup": True}, {"tenant": {"id": "t"}}, "msteams", False),
+        ({"id": "a:personal-mette", "conversationType": "groupChat"}, None, "msteams", False),
+        ({"id": "a:personal-mette"}, {"tenant": {"id": "t"}}, "msteams", False),
+        ({"id": "a:personal-mette"}, {"team": {"id": CHANNEL}}, "emulator", False),
+        ({"id": "a:personal-mette"}, None, "emulator", True),  # as the Emulator sends
+        ({"id": "a:personal-mette", "conversationType": "personal"}, {"team": None}, "msteams",
+         True),
+    ],
+)  # fmt: skip
+async def test_spred_added_to_a_team_without_a_conversation_type_is_no_ones_address(
+    spred: Spred,
+    conversation: dict[str, Any],
+    channel_data: dict[str, Any] | None,
+    channel: str,
+    personal: bool,
+) -> None:
+    from bot.server import STORE
+
+    added = message("", connector=spred.connector, **METTE)
+    added.pop("text")
+    added.update(
+        type="conversationUpdate", membersAdded=[BOT], conversation=conversation, channelId=channel
+    )
+    if channel_data is not None:
+        added["channelData"] = channel_data
+    await spred.post(added)
+    [welcome] = await spred.connector.wait_for()
+    address = await spred.server.app[STORE].addresses.get("teams:29:mette")
+    assert "Jeg er Spred" in welcome.text
+    assert welcome.conversation == conversation["id"]
+    assert (address is not None) is personal
+
+
 async def test_a_contact_seen_only_in_a_channel_is_named_with_their_email(
     tmp_path: Path, connector: Connector
 ) -> None:
@@ -576,7 +787,6 @@ async def test_a_contact_seen_only_in_a_channel_is_named_with_their_email(
         {"type": "conversationUpdate", "membersAdded": "x"},
         {"type": "conversationUpdate", "membersAdded": ["x"]},
         {"from": "x"},
-        {"type": "invoke", "name": "adaptiveCard/action", "value": "x"},
     ],
 )
 async def test_a_malformed_activity_gets_400_not_a_500(
@@ -741,3 +951,282 @@ async def test_a_user_who_removed_spred_keeps_their_letter_until_they_write_agai
     to_mette = [p for p in posted if p.conversation == "a:personal-mette"]
     assert "Anna Holm" in to_mette[-1].text
     assert to_mette[-1].reply_to is None
+
+
+def _invoke(connector: Connector, name: str | None, value: Any, **kwargs: Any) -> dict[str, Any]:
+    activity = message("", connector=connector, **{"activity_id": "invoke-1", **kwargs})
+    activity.pop("text")
+    activity.update(type="invoke", value=value)
+    if name is not None:
+        activity["name"] = name
+    return activity
+
+
+async def _invoked(spred: Spred, activity: dict[str, Any]) -> tuple[int, Any]:
+    async with spred.http.post(
+        spred.server.make_url("/api/messages"),
+        data=orjson.dumps(activity),
+        headers={"Content-Type": "application/json"},
+    ) as response:
+        return response.status, await response.json()
+
+
+def _execute(data: object, verb: str = "spred") -> dict[str, Any]:
+    return {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}
+
+
+async def test_an_action_execute_naming_a_spred_action_is_taken_like_a_submit(
+    spred: Spred,
+) -> None:
+    await spred.say("ventetid hjemmepleje opstart")
+    [answer] = await spred.connector.wait_for()
+    contact = next(b for b in buttons(answer) if b["title"].startswith("Kontakt"))
+    execute = _execute(contact["data"])
+    status, body = await _invoked(spred, _invoke(spred.connector, "adaptiveCard/action", execute))
+    replies = await spred.connector.wait_for(2)
+    assert status == 200
+    assert body == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "Spred svarer i chatten.",
+    }
+    assert "mette.kjaergaard@aarhus.eksempel.dk" in replies[1].text
+    assert replies[1].reply_to == "invoke-1"
+    english = _invoke(spred.connector, "adaptiveCard/action", execute, activity_id="invoke-2")
+    english["locale"] = "en-GB"
+    status, body = await _invoked(spred, english)
+    await spred.connector.wait_for(3)
+    assert (status, body["value"]) == (200, "Spred answers in the chat.")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "status", "answer"),
+    [
+        ("adaptiveCard/action", _execute({"orderId": 5}, verb="order"), 200,
+         {"statusCode": 400, "type": "application/vnd.microsoft.error"}),
+        ("adaptiveCard/action", {"action": {"type": "Action.Submit", "data": {"spred": "help"}}},
+         200, {"statusCode": 400, "type": "application/vnd.microsoft.error"}),
+        ("adaptiveCard/action", "x", 200, {"statusCode": 400}),
+        ("adaptiveCard/action", None, 200, {"statusCode": 400}),
+        ("task/fetch", {"data": {"spred": "help"}}, 200, {"task": {"type": "message"}}),
+        ("task/submit", {"data": {}}, 200, {"task": {"type": "message"}}),
+        ("composeExtension/fetchTask", {"commandId": "x"}, 200, {"task": {"type": "message"}}),
+        ("composeExtension/query", {"commandId": "x", "parameters": []}, 200,
+         {"composeExtension": {"type": "message"}}),
+        ("composeExtension/submitAction", {"commandId": "x"}, 200,
+         {"composeExtension": {"type": "message"}}),
+        ("signin/tokenExchange", {"id": "x1", "connectionName": "c", "token": "t"}, 412,
+         {"id": "x1", "connectionName": "c"}),
+        ("signin/verifyState", {"state": "123456"}, 400, {"error": {"code": "NotSupported"}}),
+        ("fileConsent/invoke", {"type": "accept", "context": {}}, 200, {}),
+        ("actionableMessage/executeAction", {"body": "x"}, 200, {}),
+        ("tab/fetch", {"tabContext": {}}, 400, {"error": {"code": "NotSupported"}}),
+        ("no/such/invoke", {}, 400, {"error": {"code": "NotSupported"}}),
+        (None, {}, 400, {"error": {"code": "NotSupported"}}),
+    ],
+)  # fmt: skip
+async def test_every_other_invoke_gets_the_documented_answer_and_nothing_is_done(
+    spred: Spred, name: str | None, value: Any, status: int, answer: dict[str, Any]
+) -> None:
+    from bot.server import STORE
+
+    got, body = await _invoked(spred, _invoke(spred.connector, name, value))
+    stored = await spred.server.app[STORE].addresses.count()
+    await spred.say("hjælp", activity_id="act-2")
+    [reply] = await spred.connector.wait_for()
+    assert got == status
+    assert _contains(body, answer)
+    assert stored == 0
+    assert reply.reply_to == "act-2"  # the invoke itself was never answered in the chat
+
+
+def _contains(body: Any, expected: Any) -> bool:
+    if isinstance(expected, dict):
+        return isinstance(body, dict) and all(
+            k in body and _contains(body[k], v) for k, v in expected.items()
+        )
+    return bool(body == expected)
+
+
+async def test_a_failure_on_an_action_execute_is_told_to_teams_not_a_500(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.server import STORE
+    from knowledge.store import StoreError
+
+    async def broken(record: object) -> None:
+        raise StoreError("the disk is full")
+
+    spred.server.app[STORE].addresses.upsert = broken  # type: ignore[method-assign]
+    execute = _execute({"spred": "help", "payload": {}})
+    status, body = await _invoked(spred, _invoke(spred.connector, "adaptiveCard/action", execute))
+    assert status == 200
+    assert body["statusCode"] == 500
+    assert body["type"] == "application/vnd.microsoft.error"
+    assert "the disk is full" in caplog.text
+
+
+def _filler(length: int, seed: str = "") -> str:
+    """Text of `length` characters, thick with what markdown escaping and JSON lengthen."""
+    return (seed + " Æøå. (x) - [y]! " * (length // 16 + 1))[:length]
+
+
+def _longest(slug: str, word: str) -> dict[str, Any]:
+    """A solution whose every text is as long as the validator allows."""
+    from knowledge import solutions as limits
+
+    result = {
+        "metric": _filler(200),
+        "before": 123456789.5,
+        "after": 2,
+        "unit": _filler(50),
+        "period": _filler(100),
+        "source": _filler(500),
+    }
+    contacts = [
+        {"name": _filler(200, f"Kontakt {i}"), "email": f"k{i}@x.dk", "role": _filler(200)}
+        for i in range(limits.MAX_CONTACTS)
+    ]
+    labels = [_filler(limits.MAX_LABEL, f"{word}{i}") for i in range(limits.MAX_LABELS)]
+    return solution_dict(
+        slug,
+        title=_filler(limits.MAX_TITLE, f"{word} {slug}"),
+        summary=_filler(limits.MAX_SUMMARY),
+        problem=_filler(limits.MAX_PROBLEM),
+        description=_filler(limits.MAX_DESCRIPTION),
+        results=[result] * limits.MAX_RESULTS,
+        organization=_filler(200, "Kommune"),
+        unit=_filler(200),
+        contacts=contacts,
+        sponsors=labels,
+        tags=[word, *labels[1:]],
+        professions=labels,
+        domains=labels,
+    )
+
+
+async def test_replies_with_the_longest_solutions_reach_teams_whole(
+    tmp_path: Path, connector: Connector
+) -> None:
+    word = "snerydningsmaskine"
+    slugs = [f"lang-{i}" for i in range(3)]
+    data = await _data(tmp_path / "data", *[_longest(slug, word) for slug in slugs])
+    spred = await _running(data, connector)
+    await spred.say(word)
+    answer = await connector.wait_for()
+    details = next(b for b in buttons(answer[0]) if b["data"]["spred"] == "details")
+    await spred.submit(details["data"], activity_id="act-2")
+    await _wait_until(lambda: any(p.reply_to == "act-2" for p in connector.posted))
+    await _stop(spred)
+    assert connector.refused == []  # nothing too big for Teams
+    texts = [
+        element.get("text")
+        for p in connector.posted
+        for c in p.cards
+        for element in c.get("body", [])
+    ]
+    for slug in slugs:  # every title whole, once in the answer and once more in its details
+        title = cards.escape(_filler(200, f"{word} {slug}"))
+        assert texts.count(title) == (2 if slug == details_of(details) else 1)
+        assert not any(f"{word} {slug}" in p.text for p in connector.posted)  # nor the text
+    detailed = next(p for p in connector.posted if p.reply_to == "act-2")
+    assert "…" in orjson.dumps(detailed.cards).decode()  # the longest texts were shortened
+    assert all(utf16_size(c) <= CARD_LIMIT for p in connector.posted for c in p.cards)
+
+
+def details_of(button: dict[str, Any]) -> str:
+    return str(button["data"]["payload"]["solution"])
+
+
+async def _wait_until(condition: Any, timeout: float = 5.0) -> None:
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+def test_a_reply_too_big_for_one_message_is_split_in_order_with_nothing_lost() -> None:
+    from bot.cards import card
+    from bot.messages import Action, Choice, Reply
+    from knowledge.solutions import parse_solution
+
+    many = [
+        card(parse_solution(_longest(f"lang-{i}", "ord"), path="s"), language="da", detailed=i < 2)
+        for i in range(12)
+    ]
+    lines = [f"{i}. " + _filler(300) for i in range(400)] + ["x" * 30_000]
+    options = (Action(id="pick", label="A"), Action(id="pick_none", label="Ingen"))
+    reply = Reply(
+        text="\n".join(lines),
+        cards=tuple(many),
+        choice=Choice(label="Hvilken?", options=options),
+        actions=(Action(id="more", label="Flere"),),
+    )
+    parts = [wire(a) for a in cards.activities(reply)]
+    sent = [a for p in parts for a in p.get("attachments") or []]
+    assert len(parts) > 3
+    assert all(utf16_size(p) <= MESSAGE_LIMIT - 2_000 for p in parts)  # room for addresses
+    assert all(utf16_size(a["content"]) <= CARD_LIMIT for a in sent)
+    assert "".join(p.get("text") or "" for p in parts).replace("\n", "") == "".join(lines)
+    titles = [a["content"]["body"][0]["text"] for a in sent[:12]]
+    assert titles == [cards.escape(c.title) for c in many]  # in order, each once, whole
+    assert [a["content"]["actions"][0]["title"] for a in sent[12:]] == ["A", "Flere"]
+
+
+GOOD_PACKAGE = {"MICROSOFT_APP_ID": APP_ID, "SPRED_PUBLIC_URL": "https://spred.odense.eksempel.dk"}
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"MICROSOFT_APP_ID": "spred-bot"}, "MICROSOFT_APP_ID must be the bot's Microsoft App ID"),
+        ({"MICROSOFT_APP_ID": APP_ID + "0"}, "MICROSOFT_APP_ID must be"),
+        ({"SPRED_PUBLIC_URL": "http://spred.odense.eksempel.dk"},
+         "SPRED_PUBLIC_URL must be an https"),
+        ({"SPRED_PUBLIC_URL": "spred.odense.eksempel.dk"}, "SPRED_PUBLIC_URL must be an https"),
+        ({"SPRED_PUBLIC_URL": "https://[::1"}, "SPRED_PUBLIC_URL must be an https"),
+        ({"SPRED_PUBLIC_URL": "https://x.dk/" + "a" * 2048},
+         "SPRED_PUBLIC_URL must be at most 2048"),
+        ({"SPRED_PRIVACY_URL": "ftp://x.dk/p"}, "SPRED_PRIVACY_URL must be an https"),
+        ({"SPRED_TERMS_URL": "http://x.dk/t"}, "SPRED_TERMS_URL must be an https"),
+        ({"SPRED_PUBLISHER": "Odense Kommunes digitaliseringsafdeling"},
+         "SPRED_PUBLISHER (the developer name Teams shows) must be at most 32 characters: "
+         "'Odense Kommunes digitaliseringsafdeling' is 39"),
+        ({"SPRED_PUBLIC_URL": "https://spred.digitalisering.odense.eksempel.dk"},
+         "SPRED_PUBLISHER (the developer name Teams shows) must be at most 32 characters: "
+         "unset, and the host name"),
+    ],
+)  # fmt: skip
+def test_make_teams_package_refuses_what_teams_would_refuse_at_upload(
+    tmp_path: Path, change: dict[str, str], setting: str
+) -> None:
+    from adapters.teams import package
+
+    target = tmp_path / "spred-teams.zip"
+    with pytest.raises(package.PackageError) as refused:
+        package.build(target, GOOD_PACKAGE | change)
+    assert str(refused.value).startswith(setting)
+    assert "\n" not in str(refused.value)
+    assert not target.exists()
+    built = package.manifest(GOOD_PACKAGE | {"SPRED_PUBLISHER": "Odense Kommune"})
+    assert built["developer"]["name"] == "Odense Kommune"  # type: ignore[index]
+    assert len(package.NAME["short"]) <= 30
+    assert len(package.NAME["full"]) <= 100
+
+
+def test_make_teams_package_names_the_wrong_setting_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.teams.package", str(tmp_path / "p.zip")],
+        cwd=ROOT,
+        env=base_env(**GOOD_PACKAGE | {"SPRED_PUBLIC_URL": "http://spred.odense.eksempel.dk"}),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "teams-package: SPRED_PUBLIC_URL must be an https address, e.g. "
+        "https://spred.kommune.dk, not 'http://spred.odense.eksempel.dk'"
+    ]
+    assert not (tmp_path / "p.zip").exists()

@@ -16,17 +16,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import orjson
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationReference
-from msrest.exceptions import DeserializationError
 
-from adapters.teams import cards, events
+from adapters.teams import cards, events, inbound, invokes
 from adapters.teams.config import TeamsConfig
-from adapters.teams.connectors import ReusedConnectorsAuthentication
+from adapters.teams.connectors import ReusedConnectorsAuthentication, SigningKeysUnavailable
 from bot.core import Core
 from bot.messages import Incoming, Notice, Reply
 
@@ -38,6 +36,7 @@ ATTEMPTS = 4
 BACKOFF = 0.5  # seconds, doubled each try, with jitter
 LONGEST_WAIT = 30.0  # seconds: a longer Retry-After is not waited out in full
 SENDING_AT_ONCE = 8
+KEYS_RETRY_AFTER = 30  # seconds Bot Framework is asked to wait when a token cannot be checked
 
 
 class SpredBot(TeamsActivityHandler):
@@ -46,6 +45,19 @@ class SpredBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self.teams.received(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Every invoke gets an answer Teams can show (`invokes`); an Action.Execute that
+        names a Spred action is taken like an Action.Submit."""
+        activity = turn_context.activity
+        if events.submitted(activity) is None:
+            return invokes.unsupported(activity)
+        try:
+            await self.teams.received(turn_context)
+        except Exception:  # the store, say: logged, and Teams is told, not left with a 500
+            log.exception("a Teams %s invoke failed", events.CARD_ACTION)
+            return invokes.failed(activity)
+        return invokes.taken(activity)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # TeamsActivityHandler reads channelData here and fails when a client leaves it out;
@@ -88,33 +100,33 @@ class TeamsAdapter:
     async def handle(self, request: web.Request) -> web.Response:
         """POST /api/messages. The body is read and turned into an Activity here, once, so
         a request that is not one gets a 400 (CloudAdapter.process would answer it with a
-        500, which Bot Framework retries); a turn that fails is logged (`_turn_failed`)."""
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            return _status(400, "Content-Type must be application/json")
+        500, which Bot Framework retries); a token that is not valid gets a 401; a turn that
+        fails is logged (`_turn_failed`)."""
         try:
-            body = orjson.loads(await request.read())
-        except orjson.JSONDecodeError:
-            return _status(400, "malformed JSON")
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            return _status(400, "not a Bot Framework activity")
-        if not all(_has_id(body.get(part)) for part in ("from", "conversation", "recipient")):
-            return _status(400, "an activity needs from, conversation and recipient ids")
-        try:
-            activity = Activity.deserialize(body)
-        except DeserializationError:
-            return _status(400, "not a Bot Framework activity: a field has the wrong type")
+            activity = inbound.activity(
+                request.headers.get("Content-Type", ""), await request.read()
+            )
+        except inbound.NotAnActivity as exc:
+            return _status(400, str(exc))
         try:
             invoked = await self.cloud.process_activity(
                 request.headers.get("Authorization", ""), activity, self.bot.on_turn
             )
         except PermissionError:
             return _status(401, "missing or invalid token")
-        if invoked is not None:  # an invoke (Spred's cards send none): botbuilder's answer
-            try:
-                answer = serializer_helper(invoked.body)
-            except Exception:  # botbuilder's error for a malformed one holds an Exception
-                return web.Response(status=invoked.status)
-            return web.json_response(answer, status=invoked.status)
+        except SigningKeysUnavailable:
+            log.warning(
+                "cannot verify a Teams token now: Bot Framework's signing keys are out of reach"
+            )
+            return web.json_response(
+                {"error": "cannot verify the token now; send the activity again"},
+                status=503,
+                headers={"Retry-After": str(KEYS_RETRY_AFTER)},
+            )
+        if invoked is not None:  # an invoke: SpredBot's answer
+            if invoked.status >= 500:  # the turn failed before SpredBot answered (logged)
+                invoked = invokes.failed(activity)
+            return web.json_response(invoked.body, status=invoked.status)
         return web.Response(status=201)
 
     async def _turn_failed(self, turn_context: TurnContext, error: Exception) -> None:
@@ -159,7 +171,8 @@ class TeamsAdapter:
         self, reference: ConversationReference, reply: Reply, *, answering: bool = True
     ) -> bool:
         """One reply into a conversation: as an answer to the activity the reference was
-        taken from (POST …/activities/{id}), or, `answering=False`, as a new message.
+        taken from (POST …/activities/{id}), or, `answering=False`, as a new message; a
+        reply too big for one message goes as several, in order (`cards.activities`).
         429, 502 and 504 are retried with backoff and jitter, after at least the
         Retry-After the connector asks for (its client tries once); anything else is
         logged and given up."""
@@ -169,8 +182,16 @@ class TeamsAdapter:
         self, reference: ConversationReference, reply: Reply, *, answering: bool
     ) -> int | None:
         """`send`, saying why it failed: None when sent, else the connector's status (0
-        when there was none)."""
-        outgoing = cards.activity(reply)
+        when there was none). Each message is retried on its own, so none is sent twice."""
+        for outgoing in cards.activities(reply):
+            status = await self._send_one(reference, outgoing, answering=answering)
+            if status is not None:
+                return status
+        return None
+
+    async def _send_one(
+        self, reference: ConversationReference, outgoing: Activity, *, answering: bool
+    ) -> int | None:
         failed: list[Exception] = []
 
         async def post(turn_context: TurnContext) -> None:
@@ -272,7 +293,3 @@ def _pause(attempt: int, retry_after: float | None) -> float:
 
 def _status(status: int, why: str) -> web.Response:
     return web.json_response({"error": why}, status=status)
-
-
-def _has_id(party: object) -> bool:
-    return isinstance(party, dict) and isinstance(party.get("id"), str) and bool(party["id"])

@@ -16,6 +16,14 @@ msrest itself could not send cards.py's CardContent, which it does not know as a
 msrest sends through `requests` on worker threads by default, which under load fight the
 event loop for the GIL; the reused clients send with aiohttp on the loop instead, and fetch
 their token (synchronous in botframework) on a thread.
+
+Incoming tokens: botframework fetches the signing keys with `requests` on the event loop,
+without a timeout, and answers a token it cannot verify with whatever exception it hit (a
+DecodeError, an IndexError for an unknown key id, a bare Exception): a 500 either way. Here
+a token is checked for its shape first (`inbound.well_formed_token`: a malformed one costs
+no fetch), the keys are fetched with aiohttp, and every failure is a PermissionError (401),
+except keys that cannot be had right now (`SigningKeysUnavailable`: 503, so Bot Framework
+sends the activity again).
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
 from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline
 from msrest.pipeline.aiohttp import AioHTTPSender
 from msrest.pipeline.universal import RawDeserializer
@@ -43,7 +52,10 @@ from msrest.serialization import Model, Serializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.aiohttp import AioHTTPSender as AioHTTPDriver
 
+from adapters.teams.inbound import well_formed_token
+
 SEND_TIMEOUT = 20  # seconds for one call to the connector
+KEYS_TIMEOUT = 10  # seconds to fetch Bot Framework's signing keys
 KEPT = 64  # services (Teams has a handful per region); the oldest unused goes first
 
 
@@ -166,7 +178,16 @@ class ReusedConnectorsAuthentication(ConfigurationBotFrameworkAuthentication):
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
-        result = await super().authenticate_request(activity, auth_header)
+        """botbuilder's authentication, failing only with PermissionError (the request is
+        refused) or SigningKeysUnavailable (it may be sent again)."""
+        if auth_header and not well_formed_token(auth_header):
+            raise PermissionError("the Authorization header is no Bot Framework token")
+        try:
+            result = await super().authenticate_request(activity, auth_header)
+        except (PermissionError, SigningKeysUnavailable):
+            raise
+        except Exception as exc:  # botframework's ways of saying the token is not valid
+            raise PermissionError("the token is not valid") from exc
         if result.connector_factory is not None:
             app = _app_of(result.claims_identity)
             result.connector_factory = _Reused(result.connector_factory, self._clients, app)
@@ -183,6 +204,48 @@ class ReusedConnectorsAuthentication(ConfigurationBotFrameworkAuthentication):
         if app not in self._token_clients:
             self._token_clients[app] = await super().create_user_token_client(claims_identity)
         return self._token_clients[app]
+
+
+class SigningKeysUnavailable(Exception):
+    """Bot Framework's signing keys could not be fetched: a token cannot be verified now."""
+
+
+class _SigningKeys(_OpenIdMetadata):
+    """botframework's cache of the keys at one OpenID metadata address (refreshed daily,
+    and at most hourly for an unknown key id), fetched with aiohttp instead."""
+
+    async def _refresh(self) -> None:
+        try:
+            async with aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=KEYS_TIMEOUT)
+            ) as session:
+                async with session.get(self.url) as response:
+                    response.raise_for_status()
+                    keys_url = (await response.json(content_type=None))["jwks_uri"]
+                async with session.get(keys_url) as response:
+                    response.raise_for_status()
+                    keys = (await response.json(content_type=None))["keys"]
+        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as exc:
+            raise SigningKeysUnavailable(f"{type(exc).__name__} from {self.url}") from exc
+        if not isinstance(keys, list):
+            raise SigningKeysUnavailable(f"no list of keys at {self.url}")
+        self.keys = [key for key in keys if isinstance(key, dict)]
+        self.last_updated = datetime.now()
+
+    def _find(self, key_id: str) -> Any:
+        # None (botframework's own fails with IndexError) lets `get` refresh the keys for a
+        # key id it does not know yet, as when Microsoft rolls its keys over.
+        if not any(key.get("kid") == key_id for key in self.keys):
+            return None
+        return super()._find(key_id)
+
+
+def _signing_keys(metadata_url: str) -> _OpenIdMetadata:
+    return JwtTokenExtractor.metadataCache.setdefault(metadata_url, _SigningKeys(metadata_url))
+
+
+# Every JwtTokenExtractor botframework makes takes its keys from here.
+JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys)  # type: ignore[method-assign]
 
 
 async def _close(client: ConnectorClient) -> None:

@@ -13,6 +13,8 @@ from adapters.teams.cards import SUBMIT_KEY
 from bot.messages import Incoming
 
 PLATFORM = "teams"
+EMULATOR = "emulator"  # the Bot Framework Emulator's channel id
+CARD_ACTION = "adaptiveCard/action"  # the invoke an Action.Execute sends
 
 _BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag, not a lone "<" someone typed
@@ -23,19 +25,30 @@ def user_of(activity: Activity) -> str:
 
 
 def is_personal(activity: Activity) -> bool:
-    """A 1:1 chat with Spred (the Emulator leaves the conversation type out)."""
-    return (activity.conversation.conversation_type or "personal") == "personal"
+    """A 1:1 chat with Spred. Teams names the conversation type of every message; some of
+    its events leave it out (a conversationUpdate when Spred is added to a team), and so
+    does the Bot Framework Emulator: without it, only the Emulator's conversation counts,
+    and only when nothing in it shows a team, a channel or a group."""
+    conversation = activity.conversation
+    if conversation.conversation_type is not None:
+        return conversation.conversation_type == "personal"
+    data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+    return (
+        activity.channel_id == EMULATOR
+        and not conversation.is_group
+        and not any(data.get(k) for k in ("team", "channel"))
+    )
 
 
 def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
-    """A message or a card submit. The bot's @mention is removed from the text and Teams'
-    HTML made plain text; a submit's data is what the card carried, unless someone forged
-    it, so it only ever names an action the core then checks (rights come from the verified
-    sender, never from data)."""
+    """A message, or a card's Action.Submit or Action.Execute. The bot's @mention is
+    removed from the text and Teams' HTML made plain text; a submit's data is what the card
+    carried, unless someone forged it, so it only ever names an action the core then checks
+    (rights come from the verified sender, never from data)."""
     conversation = activity.conversation
     payload: dict[str, Any] = {}
-    value = activity.value if isinstance(activity.value, Mapping) else None
-    if action is None and value is not None and SUBMIT_KEY in value:
+    value = submitted(activity)
+    if action is None and value is not None:
         named = value.get(SUBMIT_KEY)
         action = named if isinstance(named, str) else "invalid"
         inner = value.get("payload")
@@ -57,6 +70,24 @@ def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
         action=action,
         payload=payload,
     )
+
+
+def submitted(activity: Activity) -> Mapping[str, Any] | None:
+    """The data of an Action.Submit or Action.Execute that names a Spred action, as the
+    card carried it (plus the card's input values), or None."""
+    value = activity.value if isinstance(activity.value, Mapping) else None
+    if value is None:
+        return None
+    if activity.type == "invoke":
+        if activity.name != CARD_ACTION:
+            return None
+        action = value.get("action")
+        if not isinstance(action, Mapping) or action.get("type") != "Action.Execute":
+            return None
+        value = action.get("data")
+        if not isinstance(value, Mapping):
+            return None
+    return value if SUBMIT_KEY in value else None
 
 
 def plain_text(activity: Activity) -> str:

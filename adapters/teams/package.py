@@ -8,6 +8,7 @@ and a 32×32 white outline on transparency.
 from __future__ import annotations
 
 import os
+import re
 import struct
 import sys
 import zipfile
@@ -26,6 +27,13 @@ WHITE = (255, 255, 255, 255)
 CLEAR = (0, 0, 0, 0)
 
 Pixel = tuple[int, int, int, int]
+
+# Teams' limits on the manifest (its schema, v1.17), checked here so a package Teams would
+# refuse at upload is never built.
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+LONGEST_URL = 2048
+LONGEST_DEVELOPER = 32
+NAME = {"short": "Spred", "full": "Spred – afprøvede offentlige løsninger"}  # ≤ 30 and ≤ 100
 
 
 class PackageError(Exception):
@@ -82,13 +90,22 @@ def manifest(env: Mapping[str, str]) -> dict[str, object]:
             "MICROSOFT_APP_ID is not set: register the bot in Azure first (README, "
             "'Connect to Teams') and export its app id"
         )
-    public = env.get("SPRED_PUBLIC_URL", "").strip().rstrip("/")
-    parsed = urlparse(public)
-    if parsed.scheme != "https" or not parsed.hostname:
+    if not GUID.fullmatch(app_id):
         raise PackageError(
-            "SPRED_PUBLIC_URL must be the https address Spred is served at, e.g. "
-            f"https://spred.kommune.dk, not {public!r}"
+            f"MICROSOFT_APP_ID must be the bot's Microsoft App ID, a GUID such as "
+            f"00000000-0000-0000-0000-000000000000, not {app_id!r}"
         )
+    public = _https(env, "SPRED_PUBLIC_URL", example="https://spred.kommune.dk")
+    host = urlparse(public).hostname or ""
+    publisher = env.get("SPRED_PUBLISHER", "").strip()
+    if len(publisher or host) > LONGEST_DEVELOPER:
+        said = f"{publisher!r} is" if publisher else f"unset, and the host name {host!r} is"
+        raise PackageError(
+            f"SPRED_PUBLISHER (the developer name Teams shows) must be at most "
+            f"{LONGEST_DEVELOPER} characters: {said} {len(publisher or host)}"
+        )
+    privacy = _https(env, "SPRED_PRIVACY_URL", example=f"{public}/privatliv", default=public)
+    terms = _https(env, "SPRED_TERMS_URL", example=f"{public}/vilkaar", default=public)
     commands = [
         {"title": "hjælp", "description": "Hvad Spred kan"},
         {"title": "mere", "description": "Flere løsninger på dit sidste spørgsmål"},
@@ -101,12 +118,12 @@ def manifest(env: Mapping[str, str]) -> dict[str, object]:
         "version": __version__,
         "id": app_id,
         "developer": {
-            "name": env.get("SPRED_PUBLISHER", "").strip() or parsed.hostname,
+            "name": publisher or host,
             "websiteUrl": public,
-            "privacyUrl": env.get("SPRED_PRIVACY_URL", "").strip() or public,
-            "termsOfUseUrl": env.get("SPRED_TERMS_URL", "").strip() or public,
+            "privacyUrl": privacy,
+            "termsOfUseUrl": terms,
         },
-        "name": {"short": "Spred", "full": "Spred – afprøvede offentlige løsninger"},
+        "name": NAME,
         "description": {
             "short": "Afprøvede løsninger fra andre offentlige organisationer.",
             "full": (
@@ -129,8 +146,23 @@ def manifest(env: Mapping[str, str]) -> dict[str, object]:
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
-        "validDomains": [parsed.hostname],
+        "validDomains": [host],
     }
+
+
+def _https(env: Mapping[str, str], name: str, *, example: str, default: str = "") -> str:
+    """The https address in setting `name` (`default` when unset), or PackageError."""
+    url = env.get(name, "").strip().rstrip("/") or default
+    try:
+        parsed = urlparse(url)
+        host = parsed.hostname if parsed.scheme == "https" else None
+    except ValueError:  # e.g. an unclosed [ for an IPv6 address
+        host = None
+    if not host:
+        raise PackageError(f"{name} must be an https address, e.g. {example}, not {url!r}")
+    if len(url) > LONGEST_URL:
+        raise PackageError(f"{name} must be at most {LONGEST_URL} characters, not {len(url)}")
+    return url
 
 
 def build(target: Path, env: Mapping[str, str] = os.environ) -> Path:
