@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 
-from adapters.slack import SlackConfig, mount_slack
+from adapters.slack import SLACK, SlackConfig, mount_slack
 from adapters.teams import TeamsConfig, mount_teams
 from bot import __version__
 from bot.config import Settings
@@ -99,6 +99,7 @@ async def healthz(request: web.Request) -> web.Response:
             "status": "ok",
             "version": __version__,
             "adapters": app[ADAPTERS],
+            "platforms": {"slack": app[SLACK].health} if SLACK in app else {},
             "solutions": len(app[KNOWLEDGE].matcher),
         }
     )

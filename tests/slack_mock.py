@@ -74,12 +74,13 @@ class SlackMock:
                 await self.changed.wait()
         return self.called(method)
 
-    async def start(self) -> None:
+    async def start(self, *, port: int | None = None) -> None:
+        """Serves on `port` (a free one if None), as Slack coming up there would."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_get("/socket", self._socket)
-        self.server = TestServer(app, host="127.0.0.1")
+        self.server = TestServer(app, host="127.0.0.1", port=port)
         await self.server.start_server()
 
     async def close(self) -> None:
@@ -113,8 +114,10 @@ class SlackMock:
             assert self.server is not None
             url = str(self.server.make_url("/socket")).replace("http://", "ws://")
             return web.json_response({"ok": True, "url": url})
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return web.json_response({"ok": False, "error": "not_authed"})
+        authorization = request.headers.get("Authorization")
+        if authorization != f"Bearer {TOKEN}":  # as Slack answers a missing or wrong token
+            error = "not_authed" if authorization is None else "invalid_auth"
+            return web.json_response({"ok": False, "error": error})
         return web.json_response({"ok": True, **self._answer(method, args)})
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

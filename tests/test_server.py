@@ -46,6 +46,7 @@ async def test_healthz_reports_status_version_adapters_and_size(tmp_path: Path) 
         "status": "ok",
         "version": __version__,
         "adapters": {"slack": False, "teams": False},
+        "platforms": {},
         "solutions": 1,
     }
 

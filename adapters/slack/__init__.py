@@ -3,13 +3,11 @@ Socket Mode when SLACK_APP_TOKEN is set (then the HTTP endpoint is off)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-from adapters.slack.adapter import SlackAdapter, quiet_bolt_logger
+from adapters.slack.adapter import SlackAdapter
 from adapters.slack.config import SlackConfig
 from bot.core import Core
 
@@ -26,16 +24,7 @@ def mount_slack(app: web.Application, config: SlackConfig, *, core: web.AppKey[C
         adapter = SlackAdapter(config=config, core=app[core])
         await adapter.start()
         app[SLACK] = adapter
-        socket = None
-        if config.socket_mode:
-            socket = AsyncSocketModeHandler(
-                adapter.app, config.app_token, logger=quiet_bolt_logger()
-            )
-            await socket.connect_async()
         yield
-        if socket is not None:
-            with contextlib.suppress(Exception):
-                await socket.close_async()
         await adapter.close()
 
     async def events(request: web.Request) -> web.Response:

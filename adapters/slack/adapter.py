@@ -3,6 +3,7 @@
 Inbound, each Slack payload becomes one `Incoming` (events.py) and goes to the core; the
 replies are rendered as Block Kit (blocks.py) and sent (delivery.py). Requests are checked
 before bolt sees them (payloads.py), so a malformed one gets a 4xx rather than an exception.
+Slack itself is reached in the background (connection.py): the server serves without it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import blocks, delivery, events, payloads
 from adapters.slack.config import SlackConfig
+from adapters.slack.connection import Connection, Health, quiet_bolt_logger
 from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
 from bot.core import Core
@@ -42,19 +44,13 @@ PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
 PROFILE_RETRY = 60.0  # seconds before a users.info that failed is asked again
 FORGET_EVERY = 6 * 3600.0  # seconds between clearing out event ids past SEEN_FOR
 MAX_BODY = 1024 * 1024
+START_WAIT = 3.0  # seconds start() waits for Slack's first answer before serving without it
+IDENTITY_WAIT = 300.0  # seconds an event that came before the bot knew its own ids waits
 ANSWERS_WAIT = 10.0  # seconds close() lets answers in progress finish
 MAX_KINDS = 100  # kinds of unhandled payload remembered, to say each once
 
 Respond = Callable[..., Awaitable[Any]]
 Listener = Callable[..., Awaitable[Any]]
-
-
-def quiet_bolt_logger() -> logging.Logger:
-    """bolt logs the whole body of a badly signed request at INFO and DEBUG: message text
-    and tokens must never reach the logs, so its logger shows warnings only."""
-    logger = logging.getLogger("spred.slack.bolt")
-    logger.setLevel(logging.WARNING)
-    return logger
 
 
 class SlackAdapter:
@@ -67,14 +63,20 @@ class SlackAdapter:
         )
         self.poster = Poster(self.client, interval=post_interval)
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
-        self.bot_user_id = ""
         self._people: dict[str, tuple[float, Person]] = {}  # user id → (trusted until, …)
         self._in_flight: set[str] = set()
         self._forgotten_at = time.monotonic()
         self._answering: set[asyncio.Task[Any]] = set()
         self._unhandled: set[str] = set()
+        once = web_client(
+            token=config.bot_token, api_url=config.api_url, session=self.session, retries=0
+        )
+        self.connection = Connection(config=config, client=once)
+        # bolt is given no token: it is authorized by what the connection learned, never
+        # by asking Slack on a request's way in
         self.app = AsyncApp(
-            client=self.client,
+            client=web_client(token=None, api_url=config.api_url, session=self.session),
+            authorize=self.connection.authorize(),
             signing_secret=config.signing_secret or None,
             logger=quiet_bolt_logger(),
             process_before_response=False,
@@ -84,16 +86,24 @@ class SlackAdapter:
         self.app.error(self._on_error)
         self._listen()
 
+    @property
+    def health(self) -> Health:
+        """How Spred stands with Slack: "ok", "connecting", "unreachable" or "invalid_auth"."""
+        return self.connection.health
+
     async def start(self) -> None:
-        """Learns the bot's own ids (to ignore its own messages) and takes over delivering
-        the core's letters to Slack users."""
-        identity = await self.client.auth_test()
-        self.bot_user_id = str(identity.get("user_id", ""))
+        """Takes over delivering the core's letters to Slack users and starts reaching
+        Slack: learning the bot's own ids (to ignore its own messages) and, in Socket Mode,
+        opening the socket. Never fails because of Slack: after START_WAIT seconds at most
+        it returns, and Slack is tried again in the background until it answers."""
         self.core.outbox.register(events.PLATFORM, self._deliver)
         await self._forget_old_events()
+        await self.connection.open(app=self.app, wait=START_WAIT)
 
     async def close(self) -> None:
-        """Lets the answers in progress be sent, then closes the connections to Slack."""
+        """Stops reaching for Slack (closing the socket), lets the answers in progress be
+        sent, then closes the connections to Slack."""
+        await self.connection.close()
         await self.drain(within=ANSWERS_WAIT)
         await self.session.close()
 
@@ -197,13 +207,14 @@ class SlackAdapter:
         if refused:
             log.debug("a Slack %s was ignored: %s", kind, refused)
             return
-        if not events.from_a_person(event, self.bot_user_id):
+        own = await self.connection.own_id(within=IDENTITY_WAIT)
+        if not events.from_a_person(event, own):
             return
         event_id = body.get("event_id")
         if not await self._first_time(event_id if isinstance(event_id, str) else ""):
             return
         person = await self._person(event["user"])
-        message = events.EVENTS[kind](event, person, self.bot_user_id)
+        message = events.EVENTS[kind](event, person, own or "")
         for reply in await self._handle(message):  # answered where it was asked
             await self.poster.post(event["channel"], reply, thread=message.thread)
 
@@ -396,6 +407,9 @@ class SlackAdapter:
             await self.core.services.store.people.upsert(replace(entry, slack_id=person.id))
 
     async def _deliver(self, notice: Notice) -> bool:
+        """A letter for a Slack user; until Slack has answered, it waits in the outbox."""
+        if self.connection.bot_user_id is None:
+            return False
         return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
 
 
