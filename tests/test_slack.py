@@ -218,7 +218,9 @@ async def test_startup_asks_slack_who_the_bot_is_and_healthz_says_slack_is_on(
 ) -> None:
     assert spred.slack.called("auth.test")
     async with spred.http.get(spred.server.make_url("/healthz")) as response:
-        assert (await response.json())["adapters"]["slack"] is True
+        health = await response.json()
+    assert health["adapters"]["slack"] is True
+    assert health["platforms"]["slack"] == "ok"
 
 
 async def test_url_verification_echoes_the_challenge(spred: Spred) -> None:

@@ -4,13 +4,11 @@ server assembly as the `slack` entry point (`configure`)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-from adapters.slack.adapter import SlackAdapter, quiet_bolt_logger
+from adapters.slack.adapter import SlackAdapter
 from adapters.slack.config import SlackConfig
 from adapters.slack.events import PLATFORM
 from bot.core import Core
@@ -28,7 +26,6 @@ class SlackConnector:
     def __init__(self, config: SlackConfig) -> None:
         self.config = config
         self.adapter: SlackAdapter | None = None
-        self._socket: AsyncSocketModeHandler | None = None
 
     def mount(self, app: web.Application) -> None:
         app[SLACK] = self
@@ -36,18 +33,11 @@ class SlackConnector:
             app.router.add_post("/slack/events", self._events)
 
     async def start(self, core: Core) -> None:
+        """Never fails because of Slack: the adapter keeps trying and says so in `health`."""
         self.adapter = SlackAdapter(config=self.config, core=core)
         await self.adapter.start()
-        if self.config.socket_mode:
-            self._socket = AsyncSocketModeHandler(
-                self.adapter.app, self.config.app_token, logger=quiet_bolt_logger()
-            )
-            await self._socket.connect_async()
 
     async def stop(self) -> None:
-        if self._socket is not None:
-            with contextlib.suppress(Exception):
-                await self._socket.close_async()
         if self.adapter is not None:
             await self.adapter.close()
 
@@ -59,7 +49,7 @@ class SlackConnector:
 
     @property
     def health(self) -> str:
-        return "ok" if self.adapter is not None else "starting"
+        return "starting" if self.adapter is None else self.adapter.health
 
     async def _events(self, request: web.Request) -> web.Response:
         if self.adapter is None:

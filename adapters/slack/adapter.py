@@ -2,27 +2,33 @@
 
 Inbound, each Slack payload becomes one `Incoming` (events.py) and goes to the core; the
 replies are rendered as Block Kit (blocks.py) and sent (delivery.py). Requests are checked
-before bolt sees them, so a malformed one gets a 4xx rather than an exception.
+before bolt sees them (payloads.py), so a malformed one gets a 4xx rather than an exception.
+Slack itself is reached in the background (connection.py): the server serves without it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.request.internals import parse_body
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import build_normalized_headers, extract_content_type
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import blocks, delivery, events
+from adapters.slack import blocks, delivery, events, payloads
 from adapters.slack.config import SlackConfig
+from adapters.slack.connection import Connection, Health, quiet_bolt_logger
 from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
 from bot.core import Core
@@ -34,16 +40,13 @@ log = logging.getLogger(__name__)
 PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
 PROFILE_RETRY = 60.0  # seconds before a users.info that failed is asked again
 MAX_BODY = 1024 * 1024
+START_WAIT = 3.0  # seconds start() waits for Slack's first answer before serving without it
+IDENTITY_WAIT = 300.0  # seconds an event that came before the bot knew its own ids waits
+ANSWERS_WAIT = 10.0  # seconds close() lets answers in progress finish
+MAX_KINDS = 100  # kinds of unhandled payload remembered, to say each once
 
 Respond = Callable[..., Awaitable[Any]]
-
-
-def quiet_bolt_logger() -> logging.Logger:
-    """bolt logs the whole body of a badly signed request at INFO and DEBUG: message text
-    and tokens must never reach the logs, so its logger shows warnings only."""
-    logger = logging.getLogger("spred.slack.bolt")
-    logger.setLevel(logging.WARNING)
-    return logger
+Listener = Callable[..., Awaitable[Any]]
 
 
 class SlackAdapter:
@@ -56,25 +59,51 @@ class SlackAdapter:
         )
         self.poster = Poster(self.client, interval=post_interval)
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
-        self.bot_user_id = ""
         self._people: dict[str, tuple[float, Person]] = {}  # user id → (trusted until, …)
+        self._answering: set[asyncio.Task[Any]] = set()
+        self._unhandled: set[str] = set()
+        once = web_client(
+            token=config.bot_token, api_url=config.api_url, session=self.session, retries=0
+        )
+        self.connection = Connection(config=config, client=once)
+        # bolt is given no token: it is authorized by what the connection learned, never
+        # by asking Slack on a request's way in
         self.app = AsyncApp(
-            client=self.client,
+            client=web_client(token=None, api_url=config.api_url, session=self.session),
+            authorize=self.connection.authorize(),
             signing_secret=config.signing_secret or None,
             logger=quiet_bolt_logger(),
             process_before_response=False,
-            raise_error_for_unhandled_request=False,
+            raise_error_for_unhandled_request=True,  # to _on_error, not a 7-line warning
+            attaching_conversation_kwargs_enabled=False,  # AI-assistant helpers, unused
         )
+        self.app.error(self._on_error)
         self._listen()
 
+    @property
+    def health(self) -> Health:
+        """How Spred stands with Slack: "ok", "connecting", "unreachable" or "invalid_auth"."""
+        return self.connection.health
+
     async def start(self) -> None:
-        """Learns the bot's own ids (to ignore its own messages) and takes over delivering
-        the core's letters to Slack users."""
-        identity = await self.client.auth_test()
-        self.bot_user_id = str(identity.get("user_id", ""))
+        """Starts reaching Slack: learning the bot's own ids (to ignore its own messages)
+        and, in Socket Mode, opening the socket. Never fails because of Slack: after
+        START_WAIT seconds at most it returns, and Slack is tried again in the background
+        until it answers."""
+        await self.connection.open(app=self.app, wait=START_WAIT)
 
     async def close(self) -> None:
+        """Stops reaching for Slack (closing the socket), lets the answers in progress be
+        sent, then closes the connections to Slack."""
+        await self.connection.close()
+        await self.drain(within=ANSWERS_WAIT)
         await self.session.close()
+
+    async def drain(self, *, within: float) -> None:
+        """Waits, up to `within` seconds, for the answers being worked on to be sent."""
+        await asyncio.sleep(0)  # a listener bolt has just scheduled starts first
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=within)
 
     # --- HTTP
 
@@ -82,67 +111,124 @@ class SlackAdapter:
         """POST /slack/events: checked here first, then dispatched to bolt."""
         if (request.content_length or 0) > MAX_BODY:
             return _status(413, "request body over 1 MiB")
-        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        signature = request.headers.get("X-Slack-Signature", "")
-        # bolt 1.30 raises on a missing or non-numeric timestamp: answer 401 before it sees one.
-        # ASCII digits only: "²".isdigit() is True, but int("²") raises.
-        if not signature or not _TIMESTAMP.fullmatch(timestamp.strip()):
+        headers = _first_of_each(request.headers)
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        # slack_sdk raises on a timestamp int() cannot read, and on a signature that is not
+        # ASCII: both are refused here first, as Slack sends neither.
+        if not (_TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature)):
             return _status(401, "missing or malformed Slack signature headers")
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _status(413, "request body over 1 MiB")
-        if self.verifier is None or not self.verifier.is_valid(body, timestamp, signature):
+        try:  # Slack sends and signs UTF-8 text: a body that is not cannot be signed by it
+            text = body.decode()
+        except UnicodeDecodeError:
+            text = None
+        if (
+            text is None
+            or self.verifier is None
+            or not self.verifier.is_valid(text, timestamp, signature)
+        ):
             return _status(401, "invalid Slack signature or stale timestamp")
-        try:  # bolt's own reading of the body, which would otherwise raise inside bolt
-            parse_body(body.decode(), request.content_type)
-        except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-            return _status(400, "malformed request body")
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        content_type = extract_content_type(build_normalized_headers(headers))  # as bolt reads it
+        try:
+            payload = payloads.read(text, content_type=content_type)
+        except payloads.Unreadable as exc:
+            log.debug("a signed Slack request was refused: %s", exc)
+            return _status(400, f"malformed Slack payload: {exc}")
+        try:  # the very text and headers checked above, not aiohttp's second reading of them
+            bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
+            bolt_response = await self.app.async_dispatch(bolt_request)
+        except Exception as exc:  # bolt failed on a shape payloads.py should have refused
+            kind, error = events.kind(payload), type(exc).__name__
+            log.error("bolt failed on a signed Slack %s (%s); refused with 400", kind, error)
+            return _status(400, "malformed Slack payload")
         if bolt_response.status == 404:  # signed but nothing Spred handles: Slack wants a 2xx
             return web.Response(status=200)
-        if bolt_response.status >= 500:  # bolt choked on the payload's shape, not on Spred
-            log.warning("a signed Slack request bolt could not read was refused")
+        if bolt_response.status >= 500:  # bolt failed on it; _on_error has said why
             return _status(400, "malformed Slack payload")
         return await to_aiohttp_response(bolt_response)
 
     # --- inbound
 
     def _listen(self) -> None:
-        app = self.app
-        app.event("app_mention")(self._on_event)
-        app.event("message")(self._on_event)
-        app.event("app_home_opened")(self._on_home)
-        app.command("/spred")(self._on_command)
-        app.action(re.compile(".*"))(self._on_action)  # forged ids too: the core refuses them
+        app, tracked = self.app, self._tracked
+        app.event("app_mention")(tracked(self._on_event))
+        app.event("message")(tracked(self._on_event))
+        app.event("app_home_opened")(tracked(self._on_home))
+        app.command("/spred")(tracked(self._on_command))
+        # every button, forged ids too (the core refuses them); Spred sends no legacy
+        # attachments or dialogs, so their payloads are not button presses
+        app.block_action({"action_id": re.compile(".*")})(tracked(self._on_action))
         form = re.compile(re.escape(events.FORM_CALLBACK) + ".*")
-        app.view({"type": "view_submission", "callback_id": form})(self._on_view)
+        app.view({"type": "view_submission", "callback_id": form})(tracked(self._on_view))
+
+    def _tracked(self, listener: Listener) -> Listener:
+        """The listener, counted among the answers in progress while it runs."""
+
+        @functools.wraps(listener)  # bolt reads the arguments to pass from the listener's
+        async def run(**kwargs: Any) -> Any:
+            task = asyncio.current_task()
+            if task is not None:
+                self._answering.add(task)
+            try:
+                return await listener(**kwargs)
+            finally:
+                self._answering.discard(task)  # type: ignore[arg-type]
+
+        return run
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """bolt's errors. A payload no listener takes is expected (Slack sends events the app
+        does not use): said once per kind, at DEBUG. Anything else is a fault in Spred."""
+        kind = events.kind(body if isinstance(body, Mapping) else {})
+        if isinstance(error, BoltUnhandledRequestError):
+            if kind not in self._unhandled and len(self._unhandled) < MAX_KINDS:
+                self._unhandled.add(kind)
+                log.debug("Slack sent a %s, which Spred does not handle; ignored", kind)
+            return
+        log.error("handling a Slack %s failed", kind, exc_info=error)
 
     async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         kind = str(event.get("type"))
         if kind == "message" and event.get("channel_type") != "im":
             return  # channel messages reach Spred as app_mention when they name the bot
-        if not events.from_a_person(event, self.bot_user_id):
+        refused = events.unanswerable(event)
+        if refused:
+            log.debug("a Slack %s was ignored: %s", kind, refused)
             return
-        person = await self._person(str(event["user"]))
-        message = events.EVENTS[kind](event, person, self.bot_user_id)
+        own = await self.connection.own_id(within=IDENTITY_WAIT)
+        if not events.from_a_person(event, own):
+            return
+        person = await self._person(event["user"])
+        message = events.EVENTS[kind](event, person, own or "")
         # The core answers an event once, across Slack's retries, restarts and processes.
-        message = replace(message, event_id=str(body.get("event_id", "")))
+        event_id = body.get("event_id")
+        message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
         for reply in await self._handle(message):  # answered where it was asked
-            await self.poster.post(str(event["channel"]), reply, thread=message.thread)
+            await self.poster.post(event["channel"], reply, thread=message.thread)
 
     async def _on_command(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
     ) -> None:
         await ack()
-        message = events.command(body, await self._person(str(body.get("user_id", ""))))
+        user = events.sender(body)
+        if not user:
+            log.debug("a Slack command without a sender was ignored")
+            return
+        message = events.command(body, await self._person(user))
         await self._answer_privately(message, body, respond)
 
     async def _on_action(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
     ) -> None:
         await ack()
-        user = str((body.get("user") or {}).get("id", ""))
+        user = events.sender(body)
+        if not user:
+            log.debug("a Slack button press without a sender was ignored")
+            return
         message = events.action(body, await self._person(user))
         await self._answer_privately(message, body, respond)
 
@@ -153,9 +239,12 @@ class SlackAdapter:
         there to keep; elsewhere ephemeral where Slack gave a response_url; else (App Home
         buttons, or a response_url Slack no longer takes) in the asker's DM."""
         dm = events.in_direct_message(body)
+        trigger = body.get("trigger_id")
         for reply in await self._handle(message):
-            if reply.form is not None and body.get("trigger_id"):
-                await self._open_form(message, reply.form, body, language=reply.language)
+            if reply.form is not None and isinstance(trigger, str) and trigger:
+                await self._open_form(
+                    message, reply.form, body, trigger=trigger, language=reply.language
+                )
             elif dm:
                 await self.poster.post(dm, reply)
             elif body.get("response_url"):
@@ -165,14 +254,19 @@ class SlackAdapter:
                 await self.poster.direct(message.user_id, reply)
 
     async def _open_form(
-        self, message: Incoming, form: Form, body: dict[str, Any], *, language: str
+        self,
+        message: Incoming,
+        form: Form,
+        body: dict[str, Any],
+        *,
+        trigger: str,
+        language: str,
     ) -> None:
         """A form as a modal; if Slack will not open it (the trigger_id lasts 3 seconds),
         the asker is told so in their DM rather than left waiting."""
-        opened_in = str((body.get("channel") or {}).get("id") or body.get("channel_id") or "")
-        view = blocks.modal(form, metadata=opened_in)
+        view = blocks.modal(form, metadata=events.channel_of(body))
         try:
-            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+            await self.client.views_open(trigger_id=trigger, view=view)
         except Exception as exc:
             log.error("views.open failed: %s", reason(exc))
             text = say(language, "form_failed")
@@ -196,7 +290,11 @@ class SlackAdapter:
         return True
 
     async def _on_view(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
-        user = str((body.get("user") or {}).get("id", ""))
+        user = events.sender(body)
+        if not user:
+            await ack()  # closes the modal: there is no one to answer
+            log.debug("a Slack form without a sender was ignored")
+            return
         message = events.submission(body, await self._person(user))
         replies = await self._handle(message)
         refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
@@ -204,7 +302,8 @@ class SlackAdapter:
             await ack(response_action="errors", errors=blocks.form_errors(refused))
             return
         failed = next((r for r in replies if r.failed), None)
-        errors = blocks.failure_errors(failed, body.get("view") or {}) if failed else {}
+        view = events.as_mapping(body.get("view"))
+        errors = blocks.failure_errors(failed, view) if failed else {}
         if errors:  # the modal stays open with what was typed, to send again
             await ack(response_action="errors", errors=errors)
             return
@@ -213,7 +312,7 @@ class SlackAdapter:
             await self.poster.direct(message.user_id, reply)
 
     async def _on_home(self, event: dict[str, Any]) -> None:
-        user = str(event.get("user", ""))
+        user = events.id_of(event.get("user"))
         if event.get("tab") not in (None, "home") or not user:
             return
         reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
@@ -266,6 +365,9 @@ class SlackAdapter:
             )
 
     async def deliver(self, notice: Notice) -> bool:
+        """A letter for a Slack user; until Slack has answered, it waits in the outbox."""
+        if self.connection.bot_user_id is None:
+            return False
         return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
 
 
@@ -278,7 +380,18 @@ async def _logged(what: str, call: Awaitable[Any]) -> None:
         log.error("%s failed: %s", what, reason(exc))
 
 
-_TIMESTAMP = re.compile(r"-?[0-9]+")
+# As Slack sends them: seconds since 1970, and "v0=" with an HMAC-SHA256 in hex.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
+def _first_of_each(headers: Mapping[str, str]) -> dict[str, str]:
+    """One value per header (the first, lower-cased name), read alike by the checks here and
+    by bolt, which would otherwise read the last of a repeated header."""
+    first: dict[str, str] = {}
+    for name, value in headers.items():
+        first.setdefault(name.lower(), value)
+    return first
 
 
 def _status(status: int, why: str) -> web.Response:

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from adapters.slack.events import FORM_CALLBACK
+from adapters.slack.events import FORM_CALLBACK, as_mapping
 from bot.cards import evidence_lines
 from bot.messages import Action, Card, Form, Reply
 
@@ -167,8 +167,11 @@ def failure_errors(reply: Reply, view: Mapping[str, Any]) -> dict[str, str]:
     """`response_action: errors` for a submission Spred failed on: said on the modal's first
     field, as Slack shows errors only on fields."""
     # The view's blocks keep the form's order; its state's values need not.
-    fields = [b.get("block_id") for b in view.get("blocks") or [] if isinstance(b, Mapping)]
-    fields = [f for f in fields if f] or list((view.get("state") or {}).get("values") or {})
+    shown = view.get("blocks")
+    fields = [as_mapping(b).get("block_id") for b in shown] if isinstance(shown, list) else []
+    fields = [f for f in fields if isinstance(f, str) and f] or list(
+        as_mapping(as_mapping(view.get("state")).get("values"))
+    )
     return {str(fields[0]): _cut(reply.text, 2000)} if fields else {}
 
 

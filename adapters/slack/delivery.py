@@ -49,21 +49,27 @@ class AsyncGatewayErrorRetryHandler(AsyncRetryHandler):
 
 
 def web_client(
-    *, token: str, api_url: str, session: aiohttp.ClientSession | None = None
+    *,
+    token: str | None,
+    api_url: str,
+    session: aiohttp.ClientSession | None = None,
+    retries: int = RETRIES,
 ) -> AsyncWebClient:
     """slack_sdk's default client tries once; this one rides out 429s (after Retry-After),
-    gateway errors, timeouts and dropped connections. With `session`, connections to Slack
-    are kept open between calls instead of opened for each."""
+    gateway errors, timeouts and dropped connections, `retries` times. With `session`,
+    connections to Slack are kept open between calls instead of opened for each."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
         timeout=TIMEOUT,
         session=session,
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
-            AsyncGatewayErrorRetryHandler(max_retry_count=RETRIES),
-            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
-        ],
+            AsyncRateLimitErrorRetryHandler(max_retry_count=retries),
+            AsyncGatewayErrorRetryHandler(max_retry_count=retries),
+            AsyncConnectionErrorRetryHandler(max_retry_count=retries),
+        ]
+        if retries
+        else [],
     )
 
 

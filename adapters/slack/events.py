@@ -30,14 +30,72 @@ class Person:
     email: str = ""
 
 
-def from_a_person(event: Mapping[str, Any], bot_user_id: str) -> bool:
-    return not (
+def from_a_person(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """Whether a message is a person's own, not a bot's, an app's or Spred's, nor an edit,
+    deletion or join. While the bot's own id is unknown (None: Slack not reached yet), a
+    message counts only if it carries none of the marks Slack puts on what an app posts."""
+    subtype = str(event.get("subtype") or "")
+    if (
         event.get("bot_id")
-        or str(event.get("subtype") or "") in IGNORED_SUBTYPES
-        or str(event.get("subtype") or "").startswith("message_")
-        or (bot_user_id and event.get("user") == bot_user_id)
+        or subtype in IGNORED_SUBTYPES
+        or subtype.startswith("message_")
         or not event.get("user")
-    )
+    ):
+        return False
+    if bot_user_id is None:
+        return not (event.get("app_id") or event.get("bot_profile"))
+    return event.get("user") != bot_user_id
+
+
+def unanswerable(event: Mapping[str, Any]) -> str:
+    """Why a message or mention cannot be answered ("" when it can): Spred needs who wrote
+    it and where, and reads its text and thread as strings."""
+    for key in ("user", "channel"):
+        if not _string(event.get(key)):
+            return f"no {key}"
+    for key in ("text", "ts", "thread_ts"):
+        if event.get(key) is not None and not isinstance(event[key], str):
+            return f"its {key} is not a string"
+    return ""
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a JSON object, else an empty one: the parts of a payload are read
+    without trusting their types."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def id_of(value: Any) -> str:
+    """A user or channel as Slack gives it, its id or an object holding the id; "" if
+    neither."""
+    return value if isinstance(value, str) else _string(as_mapping(value).get("id"))
+
+
+def sender(body: Mapping[str, Any]) -> str:
+    """Who sent a command, a button press or a form: "" when the payload does not say, and
+    then there is no one to answer."""
+    return id_of(body.get("user")) or _string(body.get("user_id"))
+
+
+def channel_of(body: Mapping[str, Any]) -> str:
+    """Where a command was given or a button pressed ("" on the App Home)."""
+    return id_of(body.get("channel")) or _string(body.get("channel_id"))
+
+
+def kind(body: Mapping[str, Any]) -> str:
+    """What a payload is, for a log line: an event's type, a command, or the payload's type."""
+    event = body.get("event")
+    if isinstance(event, Mapping):
+        named = f"{_string(event.get('type')) or 'untyped'} event"
+    elif body.get("command"):
+        named = f"command {_string(body.get('command'))}"
+    else:
+        named = _string(body.get("type")) or "payload without a type"
+    return named[:80]
 
 
 def private(user_id: str) -> str:
@@ -51,14 +109,14 @@ def private(user_id: str) -> str:
 def in_private(body: Mapping[str, Any]) -> bool:
     """Whether a button was pressed privately: on the App Home (no channel), in a DM, or
     on a message only the presser sees (an ephemeral /spred answer, also in a channel)."""
-    channel = str((body.get("channel") or {}).get("id", ""))
+    channel = id_of(body.get("channel"))
     return not channel or channel.startswith("D") or bool(_container(body).get("is_ephemeral"))
 
 
 def in_direct_message(body: Mapping[str, Any]) -> str:
     """The DM channel a button was pressed in, on a message Spred posted there for all to
     keep ("" elsewhere, and for an ephemeral message, which may be in someone else's DM)."""
-    channel = str((body.get("channel") or {}).get("id", ""))
+    channel = id_of(body.get("channel"))
     container = _container(body)
     if container.get("type") != "message" or container.get("is_ephemeral"):
         return ""
@@ -66,8 +124,7 @@ def in_direct_message(body: Mapping[str, Any]) -> str:
 
 
 def _container(body: Mapping[str, Any]) -> Mapping[str, Any]:
-    container = body.get("container")
-    return container if isinstance(container, Mapping) else {}
+    return as_mapping(body.get("container"))
 
 
 # Slack's markup in a message: links, #channels, @users, and !specials (@here, user groups,
@@ -110,18 +167,20 @@ def _base(person: Person, **fields: Any) -> Incoming:
 def mention(event: Mapping[str, Any], person: Person, bot_user_id: str) -> Incoming:
     return _base(
         person,
-        conversation=str(event.get("channel", "")),
-        thread=str(event.get("thread_ts") or event.get("ts") or ""),
-        text=plain(str(event.get("text", "")), bot_user_id=bot_user_id),
+        conversation=_string(event.get("channel")),
+        thread=_string(event.get("thread_ts")) or _string(event.get("ts")),
+        text=plain(_string(event.get("text")), bot_user_id=bot_user_id),
         direct=False,
     )
 
 
 def direct_message(event: Mapping[str, Any], person: Person, bot_user_id: str) -> Incoming:
+    """A DM, answered where it was written: in its thread if it was written in one."""
     return _base(
         person,
         conversation=private(person.id),
-        text=plain(str(event.get("text", "")), bot_user_id=bot_user_id),
+        thread=_string(event.get("thread_ts")) or None,
+        text=plain(_string(event.get("text")), bot_user_id=bot_user_id),
         direct=True,
     )
 
@@ -129,7 +188,7 @@ def direct_message(event: Mapping[str, Any], person: Person, bot_user_id: str) -
 def command(body: Mapping[str, Any], person: Person) -> Incoming:
     """`/spred <question>`; `/spred` alone is help, and the core's words for adding a
     solution open the form (a modal needs Slack's trigger_id, so it is a button here)."""
-    text = plain(str(body.get("text", "")))
+    text = plain(_string(body.get("text")))
     action = "help" if not text.strip() else "add_form" if starts_adding(text) else None
     return _base(
         person,
@@ -143,27 +202,28 @@ def command(body: Mapping[str, Any], person: Person) -> Incoming:
 def action(body: Mapping[str, Any], person: Person) -> Incoming:
     """A button press. Its value is what Spred sent, unless someone forged it: anything but
     {"a": str, "p": object} becomes an action the core does not know, and says so."""
-    pressed = (body.get("actions") or [{}])[0]
+    actions = body.get("actions")
+    pressed = as_mapping(actions[0]) if isinstance(actions, list) and actions else {}
     try:
-        value = orjson.loads(pressed.get("value") or "null")
+        value = orjson.loads(_string(pressed.get("value")) or "null")
     except orjson.JSONDecodeError:
         value = None
     if not (isinstance(value, dict) and isinstance(value.get("a"), str)):
         value = {"a": "invalid", "p": {}}
     payload = value.get("p") if isinstance(value.get("p"), dict) else {}
-    channel = str((body.get("channel") or {}).get("id", ""))
+    channel = id_of(body.get("channel"))
     conversation = private(person.id) if in_private(body) else channel
     return _base(person, conversation=conversation, direct=True, action=value["a"], payload=payload)
 
 
 def submission(body: Mapping[str, Any], person: Person) -> Incoming:
-    view = body.get("view") or {}
-    form_id = str(view.get("callback_id", ""))[len(FORM_CALLBACK) :]
-    state = (view.get("state") or {}).get("values") or {}
+    view = as_mapping(body.get("view"))
+    form_id = _string(view.get("callback_id"))[len(FORM_CALLBACK) :]
+    state = as_mapping(as_mapping(view.get("state")).get("values"))
     values = {
-        block: (inputs.get("value") or {}).get("value") or ""
+        block: _string(as_mapping(inputs.get("value")).get("value"))
         for block, inputs in state.items()
-        if isinstance(inputs, dict)
+        if isinstance(inputs, Mapping)
     }
     return _base(
         person,
