@@ -1,8 +1,9 @@
 """The terminal chat (`spred chat`): the same dialogue core as Slack and Teams, as text.
 
 Every action a reply offers gets a number in square brackets; typing the number performs
-it. Input is read one line per turn in a thread, so the event loop never blocks and piped
-input works as well as a terminal.
+it, and a number beyond those shown is answered here, saying which there are. Input is read
+one line per turn in a thread, so the event loop never blocks and piped input works as well
+as a terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import BinaryIO, TextIO
 
 from bot.cards import evidence_lines
 from bot.core import Core
+from bot.flows.ask import BARE_NUMBER
+from bot.i18n import say
 from bot.messages import Action, Card, Form, Incoming, Notice, Reply
 from knowledge.validation import CONTROL
 
@@ -120,6 +123,10 @@ class ConsoleChat:
         self.stdin = stdin or sys.stdin.buffer
         self.stdout = stdout or sys.stdout
         self.renderer = Renderer()
+        self.language = core.services.settings.language  # of the latest answer
+        # Whether the latest answer offered buttons: a number is then meant for one of them.
+        # Otherwise it goes to the core as typed (it may answer a question, "Tallet før").
+        self.offered = False
 
     @property
     def address(self) -> str:
@@ -168,13 +175,28 @@ class ConsoleChat:
 
     async def turn(self, line: str) -> None:
         text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(self.renderer.actions):
-            message = self._message(action=self.renderer.actions[int(text) - 1])
+        shown = self.renderer.actions
+        typed = BARE_NUMBER.fullmatch(text)
+        number = int(typed.group(1)) if typed else 0
+        if typed and 1 <= number <= len(shown):
+            message = self._message(action=shown[number - 1])
+        elif typed and self.offered:
+            one = len(shown) == 1
+            key = "no_such_button_one" if one else "no_such_button"
+            self._print(say(self.language, key, number=number, last=len(shown)))
+            return
         else:
             message = self._message(text=text)
         self.renderer.start_turn()  # after the number typed was read, before any letter
-        self._print(self.renderer.render(await self.core.handle(message), fresh=False))
+        await self._answer(message)
         await self._catch_up()
+
+    async def _answer(self, message: Incoming) -> None:
+        replies = await self.core.handle(message)
+        if replies:
+            self.language = replies[-1].language
+        self.offered = any(r.all_actions() for r in replies)
+        self._print(self.renderer.render(replies, fresh=False))
 
     async def _catch_up(self) -> None:
         """What the server would have done by now: prompts due, letters for this user."""
@@ -211,5 +233,4 @@ class ConsoleChat:
 
     async def turn_action(self, action: Action) -> None:
         self.renderer.start_turn()
-        replies = await self.core.handle(self._message(action=action))
-        self._print(self.renderer.render(replies, fresh=False))
+        await self._answer(self._message(action=action))

@@ -78,8 +78,7 @@ def evidence_lines(card: Card, language: str) -> list[str]:
     matched, and how others adapted it."""
     lines = []
     if card.adopters:
-        names = ", ".join(card.adopters)
-        lines.append(say(language, "adopters", count=len(card.adopters), names=names))
+        lines.append(say(language, "adopters", names=", ".join(card.adopters)))
     if card.why:
         lines.append(say(language, "why", words=", ".join(card.why)))
     return lines + list(card.adaptations)
@@ -89,19 +88,24 @@ def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.organization for a in adoptions if a.stage in USING))
 
 
-def solution_actions(solution: Solution, language: str) -> tuple[Action, ...]:
+def solution_actions(solution: Solution, language: str, *, detailed: bool) -> tuple[Action, ...]:
+    """A card's buttons. An answer is read on a phone, so its cards carry what matters most,
+    contact and "more about it"; the adoption stages and who uses it are on the details
+    view, one step away (which needs no "more about it")."""
     ref = {"solution": solution.id}
-    contact = solution.contacts[0]
+    contact = Action(
+        id="contact",
+        label=say(language, "act_contact", name=solution.contacts[0].name),
+        payload=ref,
+        style="primary",
+    )
+    if not detailed:
+        return (contact, Action(id="details", label=say(language, "act_details"), payload=ref))
     return (
-        Action(id="details", label=say(language, "act_details"), payload=ref),
-        Action(
-            id="contact",
-            label=say(language, "act_contact", name=contact.name),
-            payload=ref,
-            style="primary",
-        ),
+        contact,
         Action(id="adopt", label=say(language, "act_try"), payload=ref | {"stage": "piloting"}),
         Action(id="adopt", label=say(language, "act_use"), payload=ref | {"stage": "adopted"}),
+        Action(id="who_uses", label=say(language, "act_who_uses"), payload=ref),
     )
 
 
@@ -132,7 +136,7 @@ def card(
         why=tuple(why),
         adaptations=tuple(adaptations),
         details=tuple(details),
-        actions=solution_actions(solution, language) if actions else (),
+        actions=solution_actions(solution, language, detailed=detailed) if actions else (),
     )
 
 
@@ -155,8 +159,9 @@ def _details(
         ("label_problem", solution.problem),
         ("label_how", solution.description),
         ("label_results", results),
-        ("label_contacts", contacts),
+        ("label_contacts" if len(solution.contacts) > 1 else "label_contact", contacts),
         ("label_sponsors", ", ".join(solution.sponsors)),
         ("label_adopters", "\n".join(using)),
+        ("label_id", solution.id),
     ]
-    return [(say(language, label), text) for label, text in rows if text] + [("id", solution.id)]
+    return [(say(language, label), text) for label, text in rows if text]

@@ -39,14 +39,14 @@ SEEN_FOR = timedelta(days=2)  # platforms retry an event for minutes; keep ids w
 
 
 async def _help(turn: Turn) -> list[Reply]:
-    text = turn.say("help")
+    text = turn.say("help") + await manager.staff_note(turn)
     if turn.is_admin:
         text += "\n\n" + turn.say("help_admin")
     return [Reply(text=text)]
 
 
 async def _welcome(turn: Turn) -> list[Reply]:
-    text = turn.say("welcome", name=turn.name)
+    text = turn.say("welcome", name=turn.name) + await manager.staff_note(turn)
     if turn.is_admin:
         text += "\n\n" + turn.say("help_admin")
     return [Reply(text=text)]
@@ -210,8 +210,7 @@ class Core:
     async def _turn(self, turn: Turn) -> list[Reply]:
         replies = []
         if turn.session.expired is not None:
-            flow = say(turn.language, f"flow_{turn.session.expired.value}")
-            replies.append(Reply(text=turn.say("expired", flow=flow)))
+            replies.append(Reply(text=turn.say(f"expired_{turn.session.expired.value}")))
         try:
             replies += await self._route(turn)
         except Refusal as refusal:

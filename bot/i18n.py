@@ -2,131 +2,219 @@
 
 `say(language, key, **values)` formats one text. Values are inserted as they are: escaping
 user and knowledge-base text for a platform's markup is the adapter's job.
+
+Sentences are whole in both languages: where a sentence depends on a stage or a state, each
+has its own key (`adopted_piloting`, `expired_adding`) rather than a label pasted into one
+sentence, which no language can then inflect. Labels (`stage_*`, `status_*`) are for lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 TEXTS: dict[str, tuple[str, str]] = {
     # --- welcome and help
     "welcome": (
-        "Hej {name}! Jeg er Spred. Jeg finder afprøvede løsninger fra andre offentlige "
-        "organisationer – med deres målte resultater og kollegaen, der byggede dem.\n"
-        "Skriv bare dit spørgsmål, fx: hvordan får vi ventetiden ned i hjemmeplejen?",
-        "Hi {name}! I am Spred. I find proven solutions from other public organisations – "
-        "with their measured results and the colleague who built them.\n"
-        "Just type your question, e.g.: how do we cut waiting times in home care?",
+        "Hej {name}! Jeg er Spred. Jeg finder løsninger fra andre offentlige organisationer "
+        "– med målte resultater og kollegaen, der står bag.\n"
+        "Skriv dit spørgsmål med dine egne ord, fx: hvordan får vi ventetiden ned i "
+        "hjemmeplejen?",
+        "Hi {name}! I'm Spred. I find solutions from other public organisations – with "
+        "measured results and the colleague behind them.\n"
+        "Ask your question in your own words, e.g.: how do we cut waiting times in home care?",
     ),
     "help": (
-        "Skriv et spørgsmål med dine egne ord, så viser jeg de bedste afprøvede løsninger.\n"
+        "Skriv et spørgsmål med dine egne ord, så viser jeg de løsninger, der passer bedst.\n"
         "• mere – flere løsninger på dit sidste spørgsmål\n"
-        "• hvem bruger <løsning> – organisationer, der bruger den, som du kan spørge\n"
+        "• hvem bruger <løsning> – se, hvem der prøver eller bruger den, så du kan spørge dem\n"
         "• english – skift til engelsk\n"
-        "Under hvert svar kan du kontakte kollegaen bag løsningen, fortælle at I prøver den, "
-        "og sige om svaret hjalp.",
-        "Ask a question in your own words and I show the best proven solutions.\n"
+        "Under hver løsning kan du kontakte kollegaen bag den eller læse mere om den og derfra "
+        "melde, at I prøver den. Passer ingen af løsningerne, så tryk “Hjalp ikke”.",
+        "Ask a question in your own words, and I'll show you the solutions that fit best.\n"
         "• more – more solutions for your last question\n"
-        "• who uses <solution> – organisations using it, peers you can ask\n"
+        "• who uses <solution> – see who is trying or using it, so you can ask them\n"
         "• dansk – switch to Danish\n"
-        "Under each answer you can contact the colleague behind the solution, tell us you "
-        "are trying it, and say whether the answer helped.",
+        "Under each solution you can contact the colleague behind it, or read more about it "
+        "and report from there that you are trying it. If none of them fits, press “Did not "
+        "help”.",
+    ),
+    # Said to someone whose manager is in the people directory: what reaches the manager.
+    "manager_note": (
+        "Godt at vide: Når du kontakter en kollega eller melder, at I prøver en løsning – "
+        "eller når flere i din enhed læser mere om den samme – kan din leder få en kort "
+        "besked om det. Hvad du spørger om, får din leder ikke at vide.",
+        "Good to know: when you contact a colleague or report that you are trying a solution "
+        "– or when several people in your unit read more about the same one – your manager "
+        "may get a short message about it. What you ask about is not passed on.",
     ),
     "help_admin": (
-        "Som admin kan du også:\n"
-        "• tilføj – tilføj en løsning (jeg spørger om hvert felt)\n"
+        "Som administrator kan du også:\n"
+        "• tilføj – tilføj en løsning (jeg spørger om ét felt ad gangen)\n"
         "• ret <id> <felt> – ret ét felt i en løsning\n"
-        "• fjern <id> – skjul en løsning fra svarene (den bliver i databasen)\n"
-        "• efterspørgsel – spørgsmål uden svar, de hyppigste først\n"
+        "• fjern <id> – skjul en løsning i svarene (den bliver ikke slettet)\n"
+        "• sæt Annas leder til Bo Hansen – registrér, hvem der er leder for hvem\n"
+        "• efterspørgsel – spørgsmål uden en god løsning, de hyppigste først\n"
         "• feedback – hvad brugerne har sagt om svarene",
-        "As an admin you can also:\n"
-        "• add – add a solution (I ask for each field)\n"
+        "As an administrator you can also:\n"
+        "• add – add a solution (I ask for one field at a time)\n"
         "• edit <id> <field> – change one field of a solution\n"
-        "• retire <id> – hide a solution from answers (it stays in the store)\n"
-        "• demand – questions without an answer, most asked first\n"
-        "• feedback – what users said about the answers",
+        "• retire <id> – hide a solution from answers (it is not deleted)\n"
+        "• set Anna's manager to Bo Hansen – record who manages whom\n"
+        "• demand – questions without a good solution, most asked first\n"
+        "• feedback – what people said about the answers",
     ),
     "language_set": ("Jeg skriver dansk til dig fra nu af.", "I will write to you in English."),
-    "expired": (
-        "Det, vi var i gang med ({flow}), er udløbet efter 30 minutters stilhed, så jeg har "
-        "lukket det. Start forfra, når du er klar.",
-        "What we were doing ({flow}) expired after 30 minutes of silence, so I closed it. "
-        "Start again when you are ready.",
+    # A dialogue left silent for 30 minutes (bot/sessions.py), one sentence per state.
+    "expired_adding": (
+        "Du var ved at tilføje en løsning, men der er ikke sket noget i 30 minutter, så jeg "
+        "har lukket den. Intet er gemt. Skriv “tilføj” for at begynde forfra.",
+        "You were adding a solution, but nothing happened for 30 minutes, so I closed it. "
+        "Nothing was saved. Type “add” to start again.",
     ),
-    "flow_adding": ("tilføj løsning", "add a solution"),
-    "flow_reviewing": ("udgiv løsning", "publish a solution"),
-    "flow_editing": ("ret løsning", "edit a solution"),
-    "flow_adoption": ("registrér brug", "report use"),
+    "expired_reviewing": (
+        "Du var ved at tilføje en løsning, men den blev ikke udgivet inden for 30 minutter, så "
+        "jeg har lukket den. Intet er udgivet. Skriv “tilføj” for at begynde forfra.",
+        "You were adding a solution, but it was not published within 30 minutes, so I closed "
+        "it. Nothing was published. Type “add” to start again.",
+    ),
+    "expired_editing": (
+        "Du var ved at rette en løsning, men der er ikke sket noget i 30 minutter, så jeg har "
+        "lukket rettelsen. Intet er ændret.",
+        "You were editing a solution, but nothing happened for 30 minutes, so I closed it. "
+        "Nothing was changed.",
+    ),
+    "expired_adoption": (
+        "Jeg fik ikke svar på, hvor du arbejder, inden for 30 minutter, så jeg har ikke "
+        "noteret noget. Tryk på knappen igen, når du er klar.",
+        "I did not hear where you work within 30 minutes, so I have not recorded anything. "
+        "Press the button again when you are ready.",
+    ),
+    "expired_planning": (
+        "Planen blev ikke færdig inden for 30 minutter, så jeg har lukket den. Intet er gemt. "
+        "Tryk “Planlæg en tilpasning” igen, når du har tid.",
+        "The plan was not finished within 30 minutes, so I closed it. Nothing was saved. "
+        "Press “Plan an adaptation” again when you have time.",
+    ),
+    "expired_reporting": (
+        "Jeg fik ikke dit svar inden for 30 minutter, så jeg har lukket det. Intet er gemt. "
+        "Tryk “Fortæl, hvordan det gik” igen, når du har tid.",
+        "I did not get your answer within 30 minutes, so I closed it. Nothing was saved. "
+        "Press “Tell me how it went” again when you have time.",
+    ),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),
-    # --- managers
-    "nudge_why_stage": (
-        "{name} har meldt, at {unit} {stage} “{title}”.",
-        "{name} reported that {unit} is {stage} “{title}”.",
+    # --- managers: why a prompt was sent, one sentence per thing people did (bot/nudges.py)
+    "nudge_why_details": (
+        "{names} har læst mere om “{title}” i Spred.",
+        "{names} read more about “{title}” in Spred.",
     ),
-    "nudge_why_intro": (
-        "{name} har bedt om at komme i kontakt med dem bag “{title}”.",
-        "{name} asked to be put in touch with the people behind “{title}”.",
+    "nudge_why_contact": (
+        "{names} har bedt om kontakt til kollegaen bag “{title}”.",
+        "{names} asked to be put in touch with the colleague behind “{title}”.",
     ),
-    "nudge_why_group": (
-        "{count} i din enhed har spurgt til løsningen inden for {days} dage.",
-        "{count} people in your unit asked about the solution within {days} days.",
+    "nudge_why_interested": (
+        "{names} har meldt, at {place} er interesseret i “{title}”.",
+        "{names} reported that {place} is interested in “{title}”.",
+    ),
+    "nudge_why_piloting": (
+        "{names} har meldt, at {place} er begyndt at prøve “{title}”.",
+        "{names} reported that {place} has started trying “{title}”.",
+    ),
+    "nudge_why_adopted": (
+        "{names} har meldt, at {place} nu bruger “{title}”.",
+        "{names} reported that {place} now uses “{title}”.",
     ),
     "nudge": (
-        "{members} har vist interesse for “{title}” fra {origin} ({result}; organisationer, "
-        "der allerede bruger den: {using}).\n"
-        "• Hvad skal ændres, for at den virker i jeres hverdag?\n"
+        "{reason}\n\n"
+        "Løsningen kommer fra {origin}.\n"
+        "➜ {result}\n"
+        "{using}\n\n"
+        "Vil I prøve den? Tre spørgsmål at tage stilling til:\n"
+        "• Hvad skal I ændre, for at den passer til jeres hverdag?\n"
         "• Hvem prøver den først?\n"
-        "• Hvilket rum for læring og tilpasning giver I?",
-        "{members} showed interest in “{title}” from {origin} ({result}; organisations "
-        "already using it: {using}).\n"
-        "• What must change for it to work in your daily practice?\n"
-        "• Who tries it first?\n"
-        "• What room for learning and adaptation do you give?",
+        "• Hvor meget tid og plads får de til at prøve sig frem og tilpasse den?",
+        "{reason}\n\n"
+        "The solution comes from {origin}.\n"
+        "➜ {result}\n"
+        "{using}\n\n"
+        "Would you like to try it? Three questions to consider:\n"
+        "• What would you change so that it fits your day-to-day work?\n"
+        "• Who will try it first?\n"
+        "• How much time and room will they get to try it out and adjust it?",
+    ),
+    "nudge_using_none": (
+        "Ingen andre har endnu meldt, at de prøver eller bruger den.",
+        "No other organisation has reported trying or using it yet.",
+    ),
+    "nudge_using_one": (
+        "Én anden organisation har meldt, at den prøver eller bruger den.",
+        "One other organisation has reported trying or using it.",
+    ),
+    "nudge_using_many": (
+        "{count} andre organisationer har meldt, at de prøver eller bruger den.",
+        "{count} other organisations have reported trying or using it.",
     ),
     "nudge_footer": (
-        "Hvorfor du får denne besked: {reason} Du får højst én om hver løsning pr. {days} dage.",
-        "Why you get this message: {reason} You get at most one per solution per {days} days.",
+        "Du får højst én besked om samme løsning inden for {days} dage.",
+        "You get at most one message about the same solution every {days} days.",
     ),
     "follow_up": (
-        "For {days} dage siden planlagde I at tilpasse “{title}”: {change}. Hvordan gik det?",
-        "{days} days ago you planned to adapt “{title}”: {change}. How did it go?",
+        "For {days} dage siden lagde I en plan for “{title}”. I ville ændre:\n{change}\n\n"
+        "Hvordan er det gået?",
+        "{days} days ago you made a plan for “{title}”. You planned to change:\n{change}\n\n"
+        "How has it gone?",
     ),
     "act_plan": ("Planlæg en tilpasning", "Plan an adaptation"),
-    "act_talk": ("Tal med ophavspersonen", "Talk to the originator"),
     "act_not_relevant": ("Ikke relevant nu", "Not relevant now"),
     "act_remind": ("Mind mig om to uger", "Remind me in two weeks"),
     "act_opt_out": ("Ingen flere påmindelser", "No more prompts"),
-    "act_report": ("Fortæl hvordan det gik", "Tell how it went"),
+    "act_report": ("Fortæl, hvordan det gik", "Tell me how it went"),
     "act_not_started": ("Ikke startet endnu", "Not started yet"),
     "act_dropped": ("Vi droppede den", "We dropped it"),
     "plan_change": (
-        "Hvad ændrer I, for at “{title}” passer til jeres hverdag?",
-        "What do you change so that “{title}” fits your daily practice?",
+        "Tre korte spørgsmål, så er planen lagt.\n"
+        "1/3: Hvad vil I ændre, så “{title}” passer til jeres hverdag?",
+        "Three short questions, and your plan is ready.\n"
+        "1/3: What will you change so that “{title}” fits your day-to-day work?",
     ),
-    "plan_who": ("Hvem prøver den først?", "Who tries it first?"),
-    "plan_when": ("Hvornår starter I?", "When do you start?"),
+    "plan_who": ("2/3: Hvem prøver den først?", "2/3: Who will try it first?"),
+    "plan_when": ("3/3: Hvornår går I i gang?", "3/3: When will you start?"),
     "plan_saved": (
-        "Planen er gemt. Jeg spørger, hvordan det gik, om {days} dage.",
-        "The plan is saved. I will ask how it went in {days} days.",
+        "Tak – planen er gemt. Om {days} dage spørger jeg, hvordan det er gået.",
+        "Thank you – your plan is saved. In {days} days I'll ask how it has gone.",
     ),
     "plan_empty": (
         "Skriv et par ord (højst 500 tegn).",
-        "Write a few words (at most 500 characters).",
+        "Please write a few words (at most 500 characters).",
     ),
     "report_prompt": (
-        "Hvad tilpassede I, og hvordan gik det? Tal er velkomne (fx: ventetiden faldt fra 5 "
-        "til 2 dage).",
-        "What did you adapt, and how did it go? Figures are welcome (e.g. waiting time fell "
-        "from 5 to 2 days).",
+        "Hvad tilpassede I, og hvordan gik det? Skriv gerne tal, fx: ventetiden faldt fra 5 "
+        "til 2 dage.\n"
+        "Dit svar bliver vist for andre under løsningen, så skriv ikke navne på borgere eller "
+        "kolleger.",
+        "What did you adapt, and how did it go? Figures are welcome, e.g.: waiting time fell "
+        "from 5 to 2 days.\n"
+        "Your answer will be shown to others under the solution, so please leave out the "
+        "names of service users and colleagues.",
     ),
     "adaptation_saved": (
-        "Tak! Andre ser nu: “{line}”",
-        "Thank you! Others now see: “{line}”",
+        "Tak! Det her står nu under løsningen, så andre kan se det:\n{line}",
+        "Thank you! This now appears under the solution for others to see:\n{line}",
     ),
     "adaptation_line": ("Tilpasset i {place}: {text}", "Adapted in {place}: {text}"),
-    "nudge_dismissed": ("Forstået – jeg lader den ligge.", "Understood – I will leave it."),
-    "nudge_snoozed": ("Jeg minder dig om den om to uger.", "I will remind you in two weeks."),
+    "nudge_dismissed": (
+        "Forstået – jeg lader den ligge for nu.",
+        "Understood – I'll leave it for now.",
+    ),
+    "plan_dropped": (
+        "Tak for svaret. Jeg lukker planen og spørger ikke mere til den.",
+        "Thanks for letting me know. I have closed the plan and will not ask about it again.",
+    ),
+    "nudge_snoozed": ("Fint – jeg spørger igen om to uger.", "Fine – I'll ask again in two weeks."),
     "opted_out": (
-        "Du får ikke flere påmindelser fra Spred. Skriv “påmindelser til” for at få dem igen.",
-        "You will get no more prompts from Spred. Write “prompts on” to get them again.",
+        "Du får ikke flere påmindelser om løsninger. Skriv “påmindelser til”, hvis du vil have "
+        "dem igen.",
+        "You will not get any more prompts about solutions. Type “prompts on” if you want "
+        "them back.",
     ),
     "opted_in": ("Du får påmindelser igen.", "You will get prompts again."),
     "not_your_nudge": (
@@ -138,44 +226,46 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The form could not be opened. Please try again shortly.",
     ),
     "nudge_answered": (
-        "Den påmindelse er allerede besvaret – der er ikke mere at gøre ved den.",
-        "That prompt has already been answered – there is nothing more to do with it.",
+        "Den påmindelse er allerede besvaret.",
+        "That prompt has already been answered.",
     ),
     "plan_too_long": (
-        "Det var {length} tegn; skriv det kortere, højst {most} tegn.",
-        "That was {length} characters; write it shorter, at most {most}.",
+        "Det er {length} tegn – skriv det lidt kortere (højst {most} tegn).",
+        "That is {length} characters – please make it a little shorter (at most {most}).",
     ),
     "manager_set": (
         "{person} har nu {manager} som leder.",
-        "{person} now has {manager} as manager.",
+        "{person}'s manager is now {manager}.",
     ),
     "own_manager": (
         "{person} kan ikke være sin egen leder. Skriv lederens navn.",
-        "{person} cannot be their own manager. Write the manager's name.",
+        "{person} cannot be their own manager. Type the manager's name.",
     ),
     "several_called": (
         "Flere hedder “{name}”: {people}. Skriv det fulde navn eller id'et.",
-        "Several people are called “{name}”: {people}. Write the full name or the id.",
+        "Several people are called “{name}”: {people}. Type the full name or the id.",
     ),
     "nobody_called": (
-        "Ingen i personkartoteket hedder “{name}”. Importér folk med spred import-people.",
-        "Nobody in the people directory is called “{name}”. Import people with spred "
-        "import-people.",
+        "Jeg kan ikke finde “{name}” i personkartoteket. Personer lægges ind med kommandoen "
+        "spred import-people.",
+        "I cannot find “{name}” in the people directory. People are added with the command "
+        "spred import-people.",
     ),
-    "flow_planning": ("planlæg tilpasning", "plan an adaptation"),
-    "flow_reporting": ("fortæl om tilpasning", "report an adaptation"),
     # --- a user's own page
     "home_intro": (
-        "Spørg Spred om afprøvede løsninger fra andre offentlige organisationer: skriv til "
-        "mig her, nævn mig i en kanal, eller brug /spred <spørgsmål>.",
-        "Ask Spred for proven solutions from other public organisations: write to me here, "
-        "mention me in a channel, or use /spred <question>.",
+        "Spørg mig om løsninger fra andre offentlige organisationer: skriv til mig her, nævn "
+        "@Spred i en kanal eller skriv /spred og dit spørgsmål.",
+        "Ask me about solutions from other public organisations: message me here, mention "
+        "@Spred in a channel, or type /spred followed by your question.",
     ),
     "home_recent": ("\nDine seneste spørgsmål:", "\nYour recent questions:"),
-    "home_following": ("\nLøsninger I følger:", "\nSolutions you follow:"),
+    "home_following": (
+        "\nLøsninger, du har meldt, at I prøver eller bruger:",
+        "\nSolutions you reported trying or using:",
+    ),
     "home_prompts": (
-        "\nLøsninger dine medarbejdere har vist interesse for (planlæg en tilpasning):",
-        "\nSolutions your people showed interest in (plan an adaptation):",
+        "\nPåmindelser, der venter på dit svar:",
+        "\nPrompts waiting for your answer:",
     ),
     "home_waiting": (
         "\nDine spørgsmål, der venter på en løsning:",
@@ -183,47 +273,69 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- asking
     "empty": (
-        "Skriv dit spørgsmål med ord, fx: hvordan mindsker vi sygefraværet?",
-        "Type your question in words, e.g.: how do we reduce sick leave?",
+        "Skriv dit spørgsmål, fx: hvordan mindsker vi sygefraværet?",
+        "Type your question, e.g.: how do we reduce sick leave?",
     ),
     "no_words": (
         "Jeg kunne ikke finde nogen ord at søge efter i det. Prøv med et par ord om problemet.",
         "I could not find any words to search for in that. Try a few words about the problem.",
     ),
-    "answers": (
-        "Afprøvede løsninger på “{question}”:",
-        "Proven solutions for “{question}”:",
+    # A number typed alone: buttons are pressed by tapping them (numbers are the terminal's).
+    "bare_number": (
+        "Der er ikke noget at trykke på med tallet {number} – ingen knap har det nummer. "
+        "Skriv dit spørgsmål med ord, fx: hvordan får vi ventetiden ned i hjemmeplejen?",
+        "There is nothing to press with the number {number} – no button has that number. "
+        "Type your question in words, e.g.: how do we cut waiting times in home care?",
     ),
+    # The terminal chat: a number beyond the buttons it shows.
+    "no_such_button": (
+        "Der er ingen knap nummer {number} – knapperne har numrene 1 til {last}. Skriv "
+        "nummeret på en af dem, eller skriv dit spørgsmål med ord.",
+        "There is no button number {number} – the buttons are numbered 1 to {last}. Type the "
+        "number of one of them, or type your question in words.",
+    ),
+    "no_such_button_one": (
+        "Der er ingen knap nummer {number} – der er kun knap nummer 1. Skriv 1 for at trykke "
+        "på den, eller skriv dit spørgsmål med ord.",
+        "There is no button number {number} – there is only button number 1. Type 1 to press "
+        "it, or type your question in words.",
+    ),
+    # Headings say "løsninger", not "afprøvede": pilots are answers too, and each card
+    # shows its own status.
+    "answers": ("Løsninger på “{question}”:", "Solutions for “{question}”:"),
+    "answer": ("En løsning på “{question}”:", "A solution for “{question}”:"),
     # A near miss, or words the knowledge base puts differently: say which words no answer
     # shown covers, rather than let the answers pass for a match on them.
     "answers_unexplained": (
-        "Afprøvede løsninger på “{question}” – ingen af dem nævner {words}:",
-        "Proven solutions for “{question}” – none of them mention {words}:",
+        "Løsninger på “{question}” – men ingen af dem nævner {words}:",
+        "Solutions for “{question}” – but none of them mention {words}:",
     ),
     "answer_unexplained": (
-        "En afprøvet løsning på “{question}” – den nævner ikke {words}:",
-        "A proven solution for “{question}” – it does not mention {words}:",
+        "Jeg fandt én løsning på “{question}”, men den nævner ikke {words}:",
+        "I found one solution for “{question}”, but it does not mention {words}:",
     ),
     "or": ("eller", "or"),
+    "and": ("og", "and"),
     "more_answers": ("Flere løsninger på “{question}”:", "More solutions for “{question}”:"),
     "no_more": (
-        "Der er ikke flere gode match på “{question}”. Prøv at formulere det på en anden måde.",
-        "There are no more good matches for “{question}”. Try putting it another way.",
+        "Jeg har ikke flere løsninger, der passer til “{question}”. Prøv at spørge på en anden "
+        "måde.",
+        "I have no more solutions that fit “{question}”. Try asking in a different way.",
     ),
     "nothing_to_continue": (
-        "Stil et spørgsmål først, så kan jeg vise flere svar på det.",
-        "Ask a question first; then I can show more answers to it.",
+        "Stil et spørgsmål først, så kan jeg vise flere løsninger.",
+        "Ask a question first; then I can show you more solutions.",
     ),
     "no_match": (
-        "Jeg kender ingen afprøvet løsning på “{question}” endnu. Jeg har noteret "
-        "spørgsmålet, så det tæller med som efterspørgsel.",
-        "I know no proven solution for “{question}” yet. I have noted the question, so it "
-        "counts as demand.",
+        "Jeg kender endnu ingen løsning på “{question}”. Jeg har gemt dit spørgsmål, så "
+        "Spreds administratorer kan se, at der mangler en løsning.",
+        "I do not know of a solution for “{question}” yet. I have saved your question so that "
+        "Spred's administrators can see a solution is missing.",
     ),
-    "notify_me": ("Giv mig besked, når der kommer en", "Tell me when one arrives"),
+    "notify_me": ("Giv mig besked, når der kommer en", "Tell me when there is one"),
     "will_notify": (
-        "Det gør jeg. Du hører fra mig, når en løsning matcher dit spørgsmål.",
-        "I will. You will hear from me when a solution matches your question.",
+        "Det gør jeg. Du får én besked, når der kommer en løsning, der passer til dit spørgsmål.",
+        "I will. You'll get one message when a solution that fits your question is added.",
     ),
     "near_tie_unexplained": (
         "Ingen af dem nævner {words}. Mente du “{first}” eller “{second}” – eller ingen af dem?",
@@ -234,88 +346,149 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Did you mean “{first}” or “{second}” – or neither?",
     ),
     "none_of_these": ("Ingen af dem", "Neither"),
-    "why": ("Matchede: {words}", "Matched: {words}"),
-    "adopters": ("Bruges af {count}: {names}", "Used by {count}: {names}"),
+    "why": ("Nævner: {words}", "Mentions: {words}"),
+    "adopters": ("Prøves eller bruges af: {names}", "Tried or used by: {names}"),
     # --- card labels and statuses
     "status_pilot": ("pilot", "pilot"),
     "status_proven": ("afprøvet", "proven"),
-    "status_scaled": ("udbredt", "scaled"),
+    "status_scaled": ("udbredt", "widely used"),
     "label_problem": ("Problem", "Problem"),
     "label_how": ("Sådan virker den", "How it works"),
     "label_results": ("Resultater", "Results"),
-    "label_contacts": ("Kontakt", "Contacts"),
-    "label_sponsors": ("Bakket op af", "Backed by"),
-    "label_adopters": ("Bruges af", "Used by"),
+    "label_contact": ("Kontaktperson", "Contact person"),
+    "label_contacts": ("Kontaktpersoner", "Contact people"),
+    "label_sponsors": ("Støttet af", "Backed by"),
+    "label_adopters": ("Prøves eller bruges af", "Tried or used by"),
+    "label_id": ("Løsningens id", "Solution id"),
     # --- actions
-    "act_details": ("Detaljer", "Details"),
+    "act_details": ("Mere om løsningen", "More about this solution"),
     "act_contact": ("Kontakt {name}", "Contact {name}"),
-    "act_try": ("Vi prøver den", "We will try it"),
-    "act_use": ("Vi bruger den nu", "We use it now"),
+    "act_try": ("Vi prøver den", "We're trying it"),
+    "act_use": ("Vi bruger den nu", "We're using it"),
+    "act_who_uses": ("Hvem bruger den?", "Who uses it?"),
     "act_more": ("Vis flere", "Show more"),
-    "act_helpful": ("Svaret hjalp", "This helped"),
     "act_not_helpful": ("Hjalp ikke", "Did not help"),
     "act_publish": ("Udgiv", "Publish"),
     "act_cancel": ("Annullér", "Cancel"),
     # --- connect
     "introduced": (
-        "Du kan kontakte {name}{role} hos {organization}: {email}.{direct}",
-        "You can contact {name}{role} at {organization}: {email}.{direct}",
+        "Du kan skrive til {name}{role} i {organization} på {email}.{direct}",
+        "You can contact {name}{role} ({organization}) at {email}.{direct}",
+    ),
+    "introduced_no_email": (
+        "{name}{role} i {organization} har ikke oplyst nogen e-mail.{direct}",
+        "{name}{role} ({organization}) has not given an email address.{direct}",
+    ),
+    "introduced_no_way": (
+        "Jeg har ingen e-mail på {name}{role} i {organization} og kan ikke give besked "
+        "herfra. Spørg den, der står for Spred hos jer.",
+        "I have no email address for {name}{role} ({organization}) and cannot message them "
+        "from here. Please ask the person who looks after Spred in your organisation.",
     ),
     "introduced_direct": (
-        " Jeg har fortalt {name}, at du spørger om “{title}”, så du kan også forvente at "
-        "høre fra {name} her.",
-        " I told {name} you are asking about “{title}”, so you may also hear from them here.",
+        " Jeg har også givet {name} besked om, at du gerne vil høre om “{title}”.",
+        " I have also let {name} know that you would like to hear about “{title}”.",
     ),
     "introduced_email_only": (
-        " {name} er ikke på {platform} med Spred, så skriv en mail.",
-        " {name} is not on {platform} with Spred, so send an email.",
+        " Jeg kan ikke give {name} besked herfra, så skriv selv en mail.",
+        " I cannot message {name} from here, so please send an email.",
     ),
     "introduction_notice": (
-        "{asker}{origin} vil gerne høre om jeres løsning “{title}”.{reach}",
-        "{asker}{origin} would like to hear about your solution “{title}”.{reach}",
+        "{asker}{origin} har fundet jeres løsning “{title}” via Spred og vil gerne høre mere "
+        "om den.{reach}",
+        "{asker}{origin} found your solution “{title}” through Spred and would like to hear "
+        "more about it.{reach}",
     ),
     "introduction_reach": (" Skriv til {asker} på {email}.", " Write to {asker} at {email}."),
-    "no_email": ("(ingen e-mail oplyst)", "(no email given)"),
+    # Appended when what the person did scheduled a prompt to their manager.
+    "manager_told": (
+        " Din leder får også en kort besked om løsningen.",
+        " Your manager will also get a short message about the solution.",
+    ),
+    "manager_told_group": (
+        "Flere i din enhed har læst mere om “{title}”, så din leder får en kort besked om den.",
+        "Several people in your unit have read more about “{title}”, so your manager will get "
+        "a short message about it.",
+    ),
     # --- adopt
     "ask_organization": (
-        "Hvilken organisation og enhed er du fra? Skriv fx: Aarhus Kommune, Hjemmeplejen Nord",
-        "Which organisation and unit are you from? Write e.g.: Aarhus Kommune, Home care North",
+        "Hvor arbejder du? Skriv organisation og enhed, fx: Aarhus Kommune, Hjemmeplejen Nord",
+        "Where do you work? Type your organisation and unit, e.g.: Aarhus Municipality, Home "
+        "Care North",
     ),
     "organization_empty": (
-        "Skriv navnet på din organisation (højst 200 tegn), og evt. enheden efter et komma.",
-        "Write the name of your organisation (at most 200 characters), and your unit after a "
-        "comma if you like.",
+        "Skriv din organisation og evt. din enhed efter et komma, fx: Aarhus Kommune, "
+        "Hjemmeplejen Nord (højst 200 tegn).",
+        "Type your organisation, and your unit after a comma if you like, e.g.: Aarhus "
+        "Municipality, Home Care North (at most 200 characters).",
     ),
+    # Labels, for lists only ("• Aarhus Kommune – prøver den (Bo Berg)").
     "stage_interested": ("interesseret", "interested"),
-    "stage_piloting": ("prøver den", "piloting"),
+    "stage_piloting": ("prøver den", "trying it"),
     "stage_adopted": ("bruger den", "using it"),
-    "adopted": (
-        "Noteret: {organization} står nu som “{stage}” for “{title}”. Tak – det hjælper andre "
-        "at se, hvem der bruger en løsning.{told}",
-        "Noted: {organization} is now “{stage}” for “{title}”. Thank you – it helps others "
-        "to see who uses a solution.{told}",
+    # A unit in its organisation, inside a sentence (a list writes "organisation, enhed").
+    "place": ("{unit} i {organization}", "{unit} at {organization}"),
+    "adopted_interested": (
+        "Noteret: {organization} er interesseret i “{title}”. Tak! Nu kan andre se det og "
+        "spørge dig.{told}",
+        "Noted: {organization} is interested in “{title}”. Thank you! Others can now see this "
+        "and ask you about it.{told}",
     ),
-    "adopted_told": (" Jeg har fortalt {names}.", " I told {names}."),
-    "adoption_already": (
-        "{organization} står allerede som “{stage}” for “{title}”.",
-        "{organization} is already recorded as “{stage}” for “{title}”.",
+    "adopted_piloting": (
+        "Noteret: {organization} prøver nu “{title}”. Tak! Nu kan andre se, at I prøver den, "
+        "og spørge dig.{told}",
+        "Noted: {organization} is now trying “{title}”. Thank you! Others can now see that "
+        "you are trying it and ask you about it.{told}",
     ),
-    "adoption_notice": (
-        "{organization} står nu som “{stage}” for jeres løsning “{title}” (meldt af {user}). "
-        "Godt gået – det er sådan, gode løsninger spredes.",
-        "{organization} is now “{stage}” for your solution “{title}” (reported by {user}). "
-        "Well done – this is how good solutions spread.",
+    "adopted_adopted": (
+        "Noteret: {organization} bruger nu “{title}”. Tak! Nu kan andre se, at I bruger den, "
+        "og spørge dig.{told}",
+        "Noted: {organization} now uses “{title}”. Thank you! Others can now see that you use "
+        "it and ask you about it.{told}",
+    ),
+    "adopted_told": (" Jeg har også givet {names} besked.", " I have also let {names} know."),
+    "adoption_already_interested": (
+        "Du har allerede meldt, at {organization} er interesseret i “{title}”.",
+        "You have already reported that {organization} is interested in “{title}”.",
+    ),
+    "adoption_already_piloting": (
+        "Du har allerede meldt, at {organization} prøver “{title}”.",
+        "You have already reported that {organization} is trying “{title}”.",
+    ),
+    "adoption_already_adopted": (
+        "Du har allerede meldt, at {organization} bruger “{title}”.",
+        "You have already reported that {organization} uses “{title}”.",
+    ),
+    "adoption_notice_interested": (
+        "{user} fra {organization} har meldt, at de er interesseret i jeres løsning “{title}”.",
+        "{user} from {organization} reported that they are interested in your solution “{title}”.",
+    ),
+    "adoption_notice_piloting": (
+        "Godt nyt: {user} fra {organization} har meldt, at de er begyndt at prøve jeres "
+        "løsning “{title}”. Sådan spreder gode løsninger sig.",
+        "Good news: {user} from {organization} reported that they have started trying your "
+        "solution “{title}”. This is how good solutions spread.",
+    ),
+    "adoption_notice_adopted": (
+        "Godt nyt: {user} fra {organization} har meldt, at de nu bruger jeres løsning "
+        "“{title}”. Sådan spreder gode løsninger sig.",
+        "Good news: {user} from {organization} reported that they now use your solution "
+        "“{title}”. This is how good solutions spread.",
     ),
     # --- who uses
-    "who_uses": ("Disse bruger “{title}” – spørg dem:", "These use “{title}” – ask them:"),
+    "who_uses": (
+        "Disse har meldt, at de prøver eller bruger “{title}” – spørg dem gerne:",
+        "These have reported trying or using “{title}” – feel free to ask them:",
+    ),
     "who_uses_none": (
-        "Ingen har meldt, at de bruger “{title}” endnu. Kontakt {contact}, der byggede den.",
-        "Nobody has reported using “{title}” yet. Contact {contact}, who built it.",
+        "Ingen har endnu meldt, at de prøver eller bruger “{title}”. Spørg {contact}, der står "
+        "bag den.",
+        "Nobody has reported trying or using “{title}” yet. Ask {contact}, who is behind it.",
     ),
     "who_uses_unknown": (
-        "Jeg kender ingen løsning, der passer til “{text}”. Skriv fx: hvem bruger hurtig "
+        "Jeg kan ikke finde en løsning, der passer til “{text}”. Prøv fx: hvem bruger hurtig "
         "opstart i hjemmeplejen",
-        "I know no solution that fits “{text}”. Write e.g.: who uses quick start in home care",
+        "I cannot find a solution that fits “{text}”. Try e.g.: who uses quick start in home care",
     ),
     "adopter_line": (
         "• {organization}{unit} – {stage} ({user})",
@@ -323,33 +496,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- feedback
     "thanks_feedback": (
-        "Tak! Det hjælper os med at gøre svarene bedre.",
-        "Thank you! That helps us make the answers better.",
+        "Tak! Det hjælper med at gøre svarene bedre.",
+        "Thank you! That helps make the answers better.",
     ),
     "not_helpful": (
-        "Tak. Jeg har noteret “{question}” som et behov, der ikke er dækket endnu, så det "
-        "tæller med som efterspørgsel.",
-        "Thank you. I have noted “{question}” as a need not met yet, so it counts as demand.",
+        "Tak for svaret. Jeg har gemt “{question}” som et spørgsmål, der mangler en god "
+        "løsning, så Spreds administratorer kan se det.",
+        "Thank you for telling me. I have saved “{question}” as a question that still lacks a "
+        "good solution, so that Spred's administrators can see it.",
     ),
     "thanks_choice": (
-        "Tak – det husker jeg til næste gang, nogen spørger sådan.",
-        "Thanks – I will remember that the next time someone asks like that.",
+        "Tak – det husker jeg, næste gang nogen spørger på samme måde.",
+        "Thanks – I'll remember that the next time someone asks the same way.",
     ),
     # --- demand answered
     "demand_answered": (
-        "Du spurgte om “{question}”. Nu er der en afprøvet løsning:",
-        "You asked about “{question}”. There is now a proven solution:",
+        "Du spurgte om “{question}”. Nu er der en løsning, der passer:",
+        "You asked about “{question}”. There is now a solution that fits:",
     ),
     # --- stale or bad buttons
     "internal_error": (
-        "Beklager, noget gik galt hos mig. Prøv igen om lidt; virker det stadig ikke, så "
-        "sig det til den, der driver Spred.",
-        "Sorry, something went wrong on my side. Try again in a moment; if it still fails, "
-        "tell whoever runs Spred.",
+        "Beklager, noget gik galt hos mig. Prøv igen om lidt. Virker det stadig ikke, så sig "
+        "det til den, der står for Spred hos jer.",
+        "Sorry, something went wrong on my side. Please try again in a moment. If it still "
+        "does not work, tell the person who looks after Spred in your organisation.",
     ),
     "unknown_action": (
-        "Den knap forstår jeg ikke (den kan være fra en ældre besked). Stil dit spørgsmål igen.",
-        "I do not understand that button (it may be from an older message). Ask your "
+        "Den knap virker ikke længere (den er måske fra en ældre besked). Stil dit spørgsmål igen.",
+        "That button no longer works (it may be from an older message). Please ask your "
         "question again.",
     ),
     "solution_gone": (
@@ -365,46 +539,82 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- admin
     "not_admin": (
-        "Det kan kun admins. Bed en af Spreds admins om hjælp, eller om at blive admin "
-        "(SPRED_ADMINS).",
-        "Only admins can do that. Ask one of Spred's admins for help, or to be made an "
-        "admin (SPRED_ADMINS).",
+        "Det er kun Spreds administratorer, der kan det. Kender du en løsning, der bør være "
+        "med, så sig det til den, der står for Spred hos jer.",
+        "Only Spred's administrators can do that. If you know a solution that should be "
+        "included, tell the person who looks after Spred in your organisation.",
     ),
     "add_start": (
-        "Lad os tilføje en løsning. Jeg spørger om ét felt ad gangen; skriv “annullér” for at "
-        "stoppe, og “-” for at springe et valgfrit felt over.",
-        "Let us add a solution. I ask for one field at a time; write “cancel” to stop, and "
-        "“-” to skip an optional field.",
+        "Lad os tilføje en løsning. Jeg stiller {count} korte spørgsmål, ét ad gangen. Skriv "
+        "“-” for at springe et valgfrit spørgsmål over og “annullér” for at stoppe.",
+        "Let's add a solution. I'll ask {count} short questions, one at a time. Type “-” to "
+        "skip an optional question, or “cancel” to stop.",
     ),
-    "optional": ("(valgfri – “-” springer over)", "(optional – “-” skips)"),
+    "optional": ("(valgfrit – skriv “-” for at springe over)", "(optional – type “-” to skip)"),
+    # Before and after are each optional, but not both: a solution needs a measured figure.
+    "optional_figure": (
+        "(skriv “-”, hvis det ikke blev målt – men mindst ét af tallene før og efter skal med)",
+        "(type “-” if it was not measured – but at least one of the figures before and after "
+        "is needed)",
+    ),
+    "figure_required": (
+        "(skal udfyldes, da der ikke er et tal før)",
+        "(required, as there is no figure before)",
+    ),
+    "figure_hint": (
+        "Mindst ét af tallene før og efter skal med.",
+        "At least one of the figures before and after is needed.",
+    ),
+    "need_number_form": (
+        "Skriv mindst ét tal – før eller efter.",
+        "Enter at least one figure – before or after.",
+    ),
     "field_required": ("Det felt skal udfyldes.", "This field is required."),
     "field_invalid": ("Det kan jeg ikke bruge: {problem}", "I cannot use that: {problem}"),
     "field_number": (
-        "Skriv et tal, fx 12 eller 12,5 (eller “-” hvis det ikke er målt).",
-        "Write a number, e.g. 12 or 12.5 (or “-” if it was not measured).",
+        "Skriv et tal, fx 12 eller 12,5 – eller “-”, hvis det ikke blev målt.",
+        "Type a number, e.g. 12 or 12.5 – or “-” if it was not measured.",
     ),
+    "field_number_too_big": (
+        "Det tal er for stort. Skriv et mindre tal.",
+        "That number is too large. Please type a smaller one.",
+    ),
+    "field_too_many": (
+        "Der er plads til højst {limit}. Du skrev {count}.",
+        "There is room for at most {limit}. You typed {count}.",
+    ),
+    "field_one_line": (
+        "Skriv det på én linje, uden specialtegn.",
+        "Please write it on one line, without special characters.",
+    ),
+    "field_no_control": (
+        "Teksten indeholder tegn, jeg ikke kan gemme. Skriv den igen uden specialtegn.",
+        "The text contains characters I cannot save. Please type it again without special "
+        "characters.",
+    ),
+    "field_status": ("Skriv pilot, afprøvet eller udbredt.", "Type pilot, proven or widely used."),
     "field_email": (
-        "Skriv en e-mailadresse som navn@kommune.dk.",
-        "Write an email address like name@municipality.dk.",
+        "Skriv en e-mailadresse, fx navn@kommune.dk.",
+        "Type an email address, e.g. name@example.org.",
     ),
     "field_too_long": (
-        "Det er {length} tegn; højst {limit} er tilladt.",
-        "That is {length} characters; at most {limit} are allowed.",
+        "Det er {length} tegn. Der er plads til højst {limit}.",
+        "That is {length} characters; the limit is {limit}.",
     ),
     "need_number": (
-        "Mindst ét af tallene (før eller efter) skal være målt: guiden beder om "
-        "dokumenterede resultater. Hvad var tallet før?",
-        "At least one of the figures (before or after) must be measured: the guide asks for "
-        "documented results. What was the figure before?",
+        "Der skal være mindst ét tal – før eller efter. Spred viser kun løsninger med målte "
+        "resultater. Hvad var tallet før?",
+        "At least one figure is needed – before or after. Spred only shows solutions with "
+        "measured results. What was the figure before?",
     ),
     "preview": (
-        "Sådan kommer løsningen til at se ud. Udgiv den?",
-        "This is how the solution will look. Publish it?",
+        "Sådan kommer løsningen til at se ud. Skal den udgives? Tryk “Udgiv” eller “Annullér”.",
+        "This is how the solution will look. Publish it? Press “Publish” or “Cancel”.",
     ),
     "nothing_to_publish": (
         "Der er ingen kladde at udgive (den er udgivet, annulleret eller udløbet). Skriv "
         "“tilføj” for at begynde forfra.",
-        "There is no draft to publish (it was published, cancelled or expired). Write “add” "
+        "There is no draft to publish (it was published, cancelled or has expired). Type “add” "
         "to start again.",
     ),
     "published": (
@@ -412,36 +622,44 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{title}” is published (id: {id}). The next person who asks can find it.",
     ),
     "publish_failed": (
-        "Løsningen kunne ikke gemmes: {problem}. Intet er udgivet; prøv igen om lidt.",
-        "The solution could not be saved: {problem}. Nothing was published; try again shortly.",
+        "Løsningen kunne ikke gemmes, så intet er udgivet. Prøv igen om lidt. (Teknisk "
+        "årsag: {problem})",
+        "The solution could not be saved, so nothing was published. Please try again shortly. "
+        "(Technical reason: {problem})",
     ),
     "draft_invalid": (
-        "Løsningen er ikke gyldig endnu:\n{problems}",
-        "The solution is not valid yet:\n{problems}",
+        "Løsningen mangler noget, før den kan udgives:\n{problems}",
+        "The solution is missing something before it can be published:\n{problems}",
     ),
     "edit_usage": (
-        "Skriv: ret <id> <felt>. Felter: {fields}",
-        "Write: edit <id> <field>. Fields: {fields}",
+        "Skriv: ret <id> <felt>. Felterne hedder: {fields}",
+        "Type: edit <id> <field>. The fields are: {fields}",
     ),
     "edit_no_solution": (
-        "Der er ingen løsning med id “{id}”. Id'et står under hver løsnings detaljer.",
-        "There is no solution with id “{id}”. The id is shown in each solution's details.",
+        "Der er ingen løsning med id “{id}”. Du finder id'et nederst, når du trykker “Mere om "
+        "løsningen” på en løsning.",
+        "There is no solution with id “{id}”. You will find the id at the bottom when you "
+        "press “More about this solution” on a solution.",
     ),
     "edit_prompt": (
-        "Nuværende {field}: {value}\nSkriv den nye værdi (eller “annullér”).",
-        "Current {field}: {value}\nWrite the new value (or “cancel”).",
+        "Nuværende {field}: {value}\nSkriv den nye tekst, eller skriv “annullér”.",
+        "Current {field}: {value}\nType the new value, or type “cancel”.",
     ),
-    "edited": ("“{title}” er opdateret ({field}).", "“{title}” is updated ({field})."),
+    "edited": ("“{title}” er opdateret ({field}).", "“{title}” has been updated ({field})."),
     "retired": (
-        "“{title}” er trukket tilbage: den vises ikke i svar, men bliver i databasen og i "
-        "eksporten.",
-        "“{title}” is retired: it is not shown in answers, but stays in the store and in exports.",
+        "“{title}” er trukket tilbage. Den vises ikke længere i svar, men er ikke slettet og "
+        "kommer stadig med i eksporten.",
+        "“{title}” has been retired. It is no longer shown in answers, but it is not deleted "
+        "and is still included in exports.",
     ),
     "demand_list": (
-        "Spørgsmål uden svar, hyppigste først:",
-        "Questions without an answer, most asked first:",
+        "Spørgsmål uden en god løsning, de hyppigste først:",
+        "Questions without a good solution, most asked first:",
     ),
-    "demand_none": ("Ingen åben efterspørgsel.", "No open demand."),
+    "demand_none": (
+        "Der er ingen ubesvarede spørgsmål lige nu.",
+        "There are no unanswered questions right now.",
+    ),
     "demand_line": ("• {count}× {question}", "• {count}× {question}"),
     "demand_near_miss": (
         " (kun besvaret af løsninger, der ikke rammer det)",
@@ -462,3 +680,17 @@ def say(language: str, key: str, **values: object) -> str:
     texts = TEXTS[key]
     text = texts[1] if language == "en" else texts[0]
     return text.format(**values) if values else text
+
+
+def listed(language: str, items: Sequence[str], *, joined_by: str = "and") -> str:
+    """Items inside a sentence: "A", "A og B", "A, B og C" (no comma before the last in
+    either language); `joined_by="or"` for alternatives."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {say(language, joined_by)} {items[-1]}"
+
+
+def place(language: str, organization: str, unit: str) -> str:
+    """A unit in its organisation as a sentence names it: "Hjemmeplejen Vest i Odense
+    Kommune" (a list writes "Odense Kommune, Hjemmeplejen Vest")."""
+    return say(language, "place", unit=unit, organization=organization) if unit else organization

@@ -1,5 +1,10 @@
 """Prompts to middle managers, whom the guide calls the crank of spreading: when their people
-show interest in a solution, the manager is asked how it could work in their daily practice.
+do something with a solution, the manager is asked how it could work in their daily practice.
+
+Only what a person did counts, never being answered (an answer may be a wrong match): asking
+for contact or reporting an adoption stage prompts the manager at once; reading more about a
+solution does when `group` people of one unit and manager did something with it within the
+window. The prompt says exactly what each of them did.
 
 Triggers schedule a `Nudge` in the store; `run_due` (a task in `spred serve`, and each turn
 of `spred chat`) sends those due, outside quiet hours, through the outbox. Every rule takes
@@ -15,13 +20,17 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import adopters_of, organizations_using
 from bot.config import NudgeRules
-from bot.i18n import say
+from bot.i18n import listed, place, say
 from bot.messages import Action, Notice, Reply
 from bot.render_text import result_text
 from bot.turn import Services
 from knowledge.people import unit_of
-from knowledge.records import Interest, Nudge, NudgeState, Person, new_id
+from knowledge.records import Interest, Nudge, NudgeState, Person, Stage, new_id
 from knowledge.solutions import Solution
+
+# What a person can do with a solution, from least to most: an Interest keeps the furthest.
+ACTS = ("details", "contact", *Stage)
+ON_ITS_OWN = frozenset(ACTS) - {"details"}  # prompts the manager without a group
 
 
 def address_of(person: Person) -> str:
@@ -96,43 +105,73 @@ class Nudges:
         await store.nudges.upsert(nudge)
         return nudge
 
-    async def on_asked(self, person: Person, solution: Solution) -> Nudge | None:
-        """Records that someone was answered with a solution; when enough people of one
-        unit and manager were within the window, that manager is prompted."""
+    async def on_act(
+        self,
+        person: Person,
+        solution: Solution,
+        *,
+        did: str,
+        organization: str = "",
+        unit: str = "",
+    ) -> Nudge | None:
+        """Records what a person did with a solution (one of ACTS; an adoption stage with
+        the place it was reported for) and schedules the prompt it calls for, if any."""
+        if did not in ACTS:
+            raise ValueError(f"not something a person does with a solution: {did!r}")
         store = self.services.store
         now = self._now()
-        # One record per person and solution, its time the latest ask: the collection stays
-        # as small as the directory allows, and most repeat questions write nothing.
-        key = f"{person.id}:{solution.id}"
-        earlier = await store.interests.get(key)
-        if earlier is not None and now - earlier.at <= timedelta(days=1):
-            # Counted already today; a colleague asking since is counted on their own ask.
-            return None
-        await store.interests.upsert(
-            Interest(id=key, person_id=person.id, solution_id=solution.id, at=now)
+        key = f"{person.id}:{solution.id}"  # one record per person and solution
+        act = Interest(
+            id=key,
+            person_id=person.id,
+            solution_id=solution.id,
+            did=did,
+            organization=organization,
+            unit=unit,
+            at=now,
         )
+
+        def furthest(earlier: Interest | None) -> Interest:
+            if earlier is not None and _rank(earlier.did) > _rank(did):
+                return replace(earlier, at=now)  # read again after adopting: still adopted
+            return act
+
+        await store.interests.update(key, furthest)
         if not person.manager_id:
             return None  # nobody to prompt
-        since = now - timedelta(days=self.rules.window_days)
-        askers = {
-            i.person_id
-            for i in await store.interests.all()
-            if i.solution_id == solution.id and i.at >= since
-        }
-        colleagues = []  # who asked in the same unit, under the same manager
-        for person_id in sorted(askers):
-            other = await store.people.get(person_id)
+        if did in ON_ITS_OWN:  # the prompt says what was done now
+            language = self.services.settings.language
+            why = _what_they_did(language, [(person.name, act)], solution.title)
+            return await self.on_interest(person, solution, why=why)
+        return await self._group(person, solution)
+
+    async def _group(self, person: Person, solution: Solution) -> Nudge | None:
+        """The manager's prompt when enough of one unit did something with the solution."""
+        store = self.services.store
+        since = self._now() - timedelta(days=self.rules.window_days)
+        acts = sorted(
+            (
+                i
+                for i in await store.interests.all()
+                if i.solution_id == solution.id and i.at >= since and i.did in ACTS
+            ),
+            key=lambda i: i.at,
+        )
+        colleagues = []  # who did something in the same unit, under the same manager
+        for interest in acts:
+            other = await store.people.get(interest.person_id)
             if (
                 other is not None
                 and other.manager_id == person.manager_id
                 and unit_of(other) == unit_of(person)
             ):
-                colleagues.append(other.name)
+                colleagues.append((other.name, interest))
         if len(colleagues) < self.rules.group:
             return None
         language = self.services.settings.language
-        why = say(language, "nudge_why_group", count=len(colleagues), days=self.rules.window_days)
-        return await self.on_interest(person, solution, why=why, members=tuple(colleagues))
+        why = _what_they_did(language, colleagues, solution.title)
+        members = tuple(name for name, _ in colleagues)
+        return await self.on_interest(person, solution, why=why, members=members)
 
     async def prune(self) -> int:
         """Forgets what can no longer matter, so the collections do not grow for ever:
@@ -144,7 +183,8 @@ class Nudges:
         old_nudges = [
             n.id for n in await store.nudges.all() if n.state in answered and n.created_at < since
         ]
-        old_interest = [i.id for i in await store.interests.all() if i.at < since]
+        # Records from when being answered counted (no `did`) count for nothing now.
+        old_interest = [i.id for i in await store.interests.all() if i.at < since or not i.did]
         for nudge_id in old_nudges:
             await store.nudges.delete(nudge_id)
         for interest_id in old_interest:
@@ -174,16 +214,16 @@ class Nudges:
         if manager is None or solution is None or solution.retired:
             await store.nudges.upsert(replace(nudge, state=NudgeState.DISMISSED))
             return False
-        reply = await self.prompt(nudge, solution)
+        reply = await self.prompt(nudge, solution, manager=manager)
         notice = Notice(to=address_of(manager), kind=f"nudge-{nudge.kind}", reply=reply)
         await self.services.outbox.send(notice, letter_id=f"nudge-{nudge.id}")
         await store.nudges.upsert(replace(nudge, state=NudgeState.SENT, sent_at=self._now()))
         return True
 
-    async def prompt(self, nudge: Nudge, solution: Solution) -> Reply:
+    async def prompt(self, nudge: Nudge, solution: Solution, *, manager: Person) -> Reply:
         language = self.services.settings.language
         ref = {"nudge": nudge.id}
-        if nudge.kind == "follow-up":
+        if nudge.kind == "follow-up":  # says why it comes: the plan the manager made
             text = say(
                 language,
                 "follow_up",
@@ -201,28 +241,54 @@ class Nudges:
                 Action(id="nudge_snooze", label=say(language, "act_not_started"), payload=ref),
                 Action(id="nudge_dismiss", label=say(language, "act_dropped"), payload=ref),
             )
-        else:
-            adoptions = adopters_of(await self.services.store.adoptions.all())
-            using = len(organizations_using(adoptions.get(solution.id, [])))
-            text = say(
-                language,
-                "nudge",
-                members=", ".join(nudge.members),
-                title=solution.title,
-                result=result_text(solution.key_result, decimal="," if language == "da" else "."),
-                origin=solution.organization,
-                using=using,
-            )
-            actions = (
-                Action(
-                    id="nudge_plan", label=say(language, "act_plan"), payload=ref, style="primary"
-                ),
-                Action(
-                    id="contact", label=say(language, "act_talk"), payload={"solution": solution.id}
-                ),
-                Action(id="nudge_dismiss", label=say(language, "act_not_relevant"), payload=ref),
-                Action(id="nudge_snooze", label=say(language, "act_remind"), payload=ref),
-                Action(id="nudge_opt_out", label=say(language, "act_opt_out"), payload=ref),
-            )
-        why = say(language, "nudge_footer", reason=nudge.reason, days=self.rules.window_days)
-        return Reply(text=f"{text}\n\n{why}", actions=actions, language=language)
+            return Reply(text=text, actions=actions, language=language)
+        text = say(
+            language,
+            "nudge",
+            reason=nudge.reason,
+            result=result_text(solution.key_result, decimal="," if language == "da" else "."),
+            origin=solution.organization,
+            using=await self._others_using(solution, manager, language),
+        )
+        footer = say(language, "nudge_footer", days=self.rules.window_days)
+        contact = solution.contacts[0]
+        actions = (
+            Action(id="nudge_plan", label=say(language, "act_plan"), payload=ref, style="primary"),
+            Action(
+                id="contact",
+                label=say(language, "act_contact", name=contact.name),
+                payload={"solution": solution.id},
+            ),
+            Action(id="nudge_dismiss", label=say(language, "act_not_relevant"), payload=ref),
+            Action(id="nudge_snooze", label=say(language, "act_remind"), payload=ref),
+            Action(id="nudge_opt_out", label=say(language, "act_opt_out"), payload=ref),
+        )
+        return Reply(text=f"{text}\n\n{footer}", actions=actions, language=language)
+
+    async def _others_using(self, solution: Solution, manager: Person, language: str) -> str:
+        """How many organisations besides the manager's own pilot or use the solution."""
+        adoptions = adopters_of(await self.services.store.adoptions.all())
+        own = manager.organization.casefold()
+        others = [
+            o for o in organizations_using(adoptions.get(solution.id, [])) if o.casefold() != own
+        ]
+        if len(others) > 1:
+            return say(language, "nudge_using_many", count=len(others))
+        return say(language, "nudge_using_one" if others else "nudge_using_none")
+
+
+def _rank(did: str) -> int:
+    return ACTS.index(did) if did in ACTS else -1
+
+
+def _what_they_did(language: str, acts: list[tuple[str, Interest]], title: str) -> str:
+    """One sentence per thing done (and place reported), naming who did it, the furthest
+    first: "Anna Holm og Carl Berg har læst mere om “…” i Spred."."""
+    done: dict[tuple[str, str], list[str]] = {}
+    for name, interest in sorted(acts, key=lambda a: -_rank(a[1].did)):
+        where = place(language, interest.organization, interest.unit)
+        done.setdefault((interest.did, where), []).append(name)
+    return " ".join(
+        say(language, f"nudge_why_{did}", names=listed(language, names), title=title, place=where)
+        for (did, where), names in done.items()
+    )

@@ -13,7 +13,7 @@ from bot.messages import Incoming, Payload
 from bot.outbox import Outbox
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
-from knowledge.records import Person
+from knowledge.records import Nudge, Person
 from knowledge.solutions import Contact, Solution, is_solution_id
 from knowledge.store import Store
 
@@ -73,9 +73,23 @@ class Services:
                 return f"{platform}:{found}"
         return None
 
-    async def tell_manager(self, person: Person | None, solution: Solution, *, why: str) -> None:
-        if person is not None and self.nudges is not None:
-            await self.nudges.on_interest(person, solution, why=why)
+    async def tell_manager(
+        self,
+        person: Person | None,
+        solution: Solution,
+        *,
+        did: str,
+        organization: str = "",
+        unit: str = "",
+    ) -> Nudge | None:
+        """Records what a person in the directory did with a solution (`did`: "details",
+        "contact" or an adoption stage, with the place it was reported for); the prompt to
+        their manager it scheduled, if any."""
+        if person is None or self.nudges is None:
+            return None
+        return await self.nudges.on_act(
+            person, solution, did=did, organization=organization, unit=unit
+        )
 
     @property
     def store(self) -> Store:

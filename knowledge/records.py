@@ -275,11 +275,16 @@ class Adaptation(Record):
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Interest(Record):
-    """A person in the directory asked about (was answered with) a solution."""
+    """What a person in the directory last did with a solution, the furthest they went:
+    "details", "contact", or an adoption stage (with the place it was reported for).
+    Records without `did` are from when being answered counted; they count for nothing."""
 
     id: str
     person_id: str
     solution_id: str
+    did: str = ""
+    organization: str = ""
+    unit: str = ""
     at: datetime = dataclasses.field(default_factory=now)
 
 

@@ -64,6 +64,17 @@ class Chat:
         labels = [a.label for r in self.taken for a in r.all_actions()]
         raise AssertionError(f"no button {label!r} on any reply taken; there are {labels}")
 
+    async def press_on(self, title: str, label: str) -> None:
+        """Presses the button whose label contains `label` on the card whose title contains
+        `title`, on the latest reply taken that shows such a card."""
+        for reply in reversed(self.taken):
+            for card in reply.cards:
+                found = [a for a in card.actions if label in a.label]
+                if title in card.title and found:
+                    await self.act_with(found[0])
+                    return
+        raise AssertionError(f"no card {title!r} with a button {label!r} on any reply taken")
+
     async def act_with(self, action: Action) -> None:
         await self.act(action.id, dict(action.payload))
 

@@ -39,10 +39,13 @@ def test_a_newcomer_asks_contacts_adopts_leaves_demand_and_an_admin_adds_an_answ
         tmp_path,
         [
             "hvordan faar vi ventetiden ned i hjemmeplejen",  # no æøå keyboard
-            "2",  # [2] Kontakt … on the first card
+            "1",  # [1] Kontakt … on the first card
             "hvordan faar vi ventetiden ned i hjemmeplejen",
-            "3",  # [3] Vi prøver den
+            "[2]",  # [2] Mere om løsningen, typed as it is shown
+            "2",  # [2] Vi prøver den, on the details
+            "12",  # a number no button has, after a reply without buttons
             "snerydning paa kirkegaarden",
+            "5",  # a number beyond the one button shown
             "1",  # [1] Giv mig besked
             "english",
             "how do we reduce sick leave among care workers",
@@ -55,13 +58,17 @@ def test_a_newcomer_asks_contacts_adopts_leaves_demand_and_an_admin_adds_an_answ
         "Odense Kommune",
     )
     assert "Hej Anna Holm!" in out
-    assert "Afprøvede løsninger" in out
-    assert "[1] Detaljer  [2] Kontakt " in out
-    assert "Du kan kontakte " in out
-    assert "Odense Kommune står nu som “prøver den”" in out
-    assert "Jeg kender ingen afprøvet løsning" in out
+    assert "Løsninger på “hvordan faar vi ventetiden ned i hjemmeplejen”:" in out
+    assert "[1] Kontakt Lone Mikkelsen  [2] Mere om løsningen\n" in out
+    assert "Du kan skrive til Lone Mikkelsen" in out
+    assert " på Spred" not in out  # the terminal's name is no part of a sentence
+    assert "[1] Kontakt Lone Mikkelsen  [2] Vi prøver den  [3] Vi bruger den nu  [4] Hvem " in out
+    assert "Noteret: Odense Kommune prøver nu “Hjemmeplejen justerer selv" in out
+    assert "Der er ikke noget at trykke på med tallet 12 – ingen knap har det nummer." in out
+    assert "Jeg kender endnu ingen løsning på “snerydning paa kirkegaarden”" in out
+    assert "Der er ingen knap nummer 5 – der er kun knap nummer 1. Skriv 1 for at" in out
     assert "Det gør jeg." in out
-    assert "Proven solutions for" in out
+    assert "for “how do we reduce sick leave among care workers”:" in out
     demand = spred("demand", cwd=tmp_path, data=data)
     assert "snerydning paa kirkegaarden" in demand.out
 
@@ -73,7 +80,7 @@ def test_a_newcomer_asks_contacts_adopts_leaves_demand_and_an_admin_adds_an_answ
         "bo",
         admins="console:bo",
     )
-    assert "er udgivet" in admin.split("Udgiv den?")[-1]
+    assert "er udgivet" in admin.split("Skal den udgives?")[-1]
     later = chat(data, tmp_path, [], "--user", "anna")
     assert "Du spurgte om “snerydning paa kirkegaarden”" in later  # waited for her
     assert "Fælles maskinpulje" in later
@@ -84,7 +91,7 @@ def test_a_newcomer_asks_contacts_adopts_leaves_demand_and_an_admin_adds_an_answ
 def test_only_listed_console_users_are_admins(tmp_path: Path) -> None:
     data = tmp_path / "data"
     out = chat(data, tmp_path, ["tilføj"], "--user", "mallory", admins="console:bo")
-    assert "Det kan kun admins" in out
+    assert "Det er kun Spreds administratorer, der kan det." in out
 
 
 def test_a_bad_user_name_is_one_clear_line(tmp_path: Path) -> None:
@@ -124,7 +131,7 @@ async def test_a_latin1_line_and_an_overlong_line_are_read_as_one_turn_each(core
     await console.run()
     text = out.getvalue()
     assert "på øerne" in text
-    assert text.count("Afprøvede løsninger") + text.count("Mente du") == 2
+    assert text.count(" på “ventetid") + text.count("Mente du") == 2
 
 
 def test_a_message_arriving_after_an_answer_goes_on_counting_its_buttons() -> None:
@@ -161,3 +168,17 @@ async def test_a_letter_arriving_during_a_turn_keeps_its_button_numbers(core: Co
     assert "[1] Brevets knap" in shown
     assert "[1] Kontakt" not in shown  # the answer's buttons count on from the letter's
     assert console.renderer.actions[0].label == "Brevets knap"
+
+
+async def test_a_number_beyond_the_buttons_shown_says_which_there_are(core: Core) -> None:
+    out = io.StringIO()
+    console = ConsoleChat(core=core, user_id="anna", name="Anna Holm", stdout=out)
+    await console.turn("ventetid hjemmepleje opstart")
+    shown = len(console.renderer.actions)
+    assert shown > 1
+    await console.turn("99")
+    assert f"Der er ingen knap nummer 99 – knapperne har numrene 1 til {shown}." in out.getvalue()
+    assert len(console.renderer.actions) == shown  # the buttons shown still work
+    assert await core.services.store.demand.count() == 0
+    await console.turn(f"[{shown}]")  # as it is shown: the last button, "Hjalp ikke"
+    assert "Jeg har gemt “ventetid hjemmepleje opstart”" in out.getvalue()

@@ -17,19 +17,14 @@ from tests.dialogue import Chat, Inbox
 
 async def test_a_question_gets_cards_with_result_origin_contact_and_why(chat: Chat) -> None:
     await chat.send("hvordan får vi ventetiden ned i hjemmeplejen?")
-    answer = chat.expect("Afprøvede løsninger", "Opstartsteam sikrer hjemmehjælp")
+    answer = chat.expect("Løsninger på “hvordan får vi", "Opstartsteam sikrer hjemmehjælp")
     card = next(c for c in answer.cards if c.solution_id == "hurtig-opstart-i-hjemmeplejen")
     assert card.result == "Ventetid fra henvendelse til første besøg: 4,8 → 0,9 dage (2022–2023)"
     assert card.origin.startswith("Aarhus Kommune")
     assert card.contact.startswith("Mette Kjærgaard")
     assert "hjemmeplejen" in card.why
-    assert [a.label for a in card.actions] == [
-        "Detaljer",
-        "Kontakt Mette Kjærgaard",
-        "Vi prøver den",
-        "Vi bruger den nu",
-    ]
-    assert [a.id for a in answer.actions][-2:] == ["feedback", "feedback"]
+    assert [a.label for a in card.actions] == ["Kontakt Mette Kjærgaard", "Mere om løsningen"]
+    assert [a.id for a in answer.actions][-1:] == ["feedback"]
     assert len(answer.cards) <= 3
 
 
@@ -37,7 +32,7 @@ async def test_english_is_answered_in_english_after_switching(chat: Chat) -> Non
     await chat.send("english")
     chat.expect("I will write to you in English")
     await chat.send("how do we cut sick leave among care workers")
-    answer = chat.expect("Proven solutions for", "Details")
+    answer = chat.expect("for “how do we cut sick leave among care workers”:", "More about this")
     assert "sygefravaer" in answer.cards[0].solution_id
     assert "." in answer.cards[0].result
     assert "→" in answer.cards[0].result
@@ -47,7 +42,7 @@ async def test_english_is_answered_in_english_after_switching(chat: Chat) -> Non
 
 async def test_more_shows_the_next_answers_and_then_says_there_are_no_more(chat: Chat) -> None:
     await chat.send("ventetid")
-    first = chat.expect("Afprøvede løsninger")
+    first = chat.expect("Løsninger på “ventetid”")
     shown = {c.solution_id for c in first.cards}
     await chat.press("Vis flere")
     second = chat.expect("Flere løsninger")
@@ -55,7 +50,7 @@ async def test_more_shows_the_next_answers_and_then_says_there_are_no_more(chat:
     for _ in range(3):
         await chat.send("mere")
         reply = chat.expect()
-        if "ikke flere" in reply.text:
+        if "ikke flere løsninger" in reply.text:
             break
     else:
         raise AssertionError("'mere' never ran out")
@@ -63,11 +58,11 @@ async def test_more_shows_the_next_answers_and_then_says_there_are_no_more(chat:
 
 async def test_typing_more_never_shows_an_answer_twice_and_runs_out(chat: Chat) -> None:
     await chat.send("skole elever unge familie børn")  # more matches than "more" goes through
-    seen = [c.solution_id for c in chat.expect("Afprøvede løsninger").cards]
+    seen = [c.solution_id for c in chat.expect("Løsninger på").cards]
     for _ in range(DEEPEST // PAGE + 1):
         await chat.send("mere")
         reply = chat.expect()
-        if "ikke flere" in reply.text:
+        if "ikke flere løsninger" in reply.text:
             break
         seen += [c.solution_id for c in reply.cards]
     else:
@@ -83,8 +78,8 @@ async def test_more_without_a_question_says_what_to_do(chat: Chat) -> None:
 async def test_details_show_every_result_the_contacts_and_the_id(chat: Chat) -> None:
     await chat.send("ventetid hjemmepleje opstart")
     chat.expect("Opstartsteam")
-    await chat.press("Detaljer")
-    details = chat.expect("Resultater:", "Kontakt:", "id: ")
+    await chat.press("Mere om løsningen")
+    details = chat.expect("Resultater:", "Kontaktperson:", "Løsningens id: ")
     assert details.cards[0].details
 
 
@@ -92,7 +87,7 @@ async def test_a_question_nothing_answers_becomes_demand_and_the_asker_can_follo
     chat: Chat, core: Core
 ) -> None:
     await chat.send("hvordan organiserer vi snerydning på kirkegårdene")
-    chat.expect("Jeg kender ingen afprøvet løsning", "noteret")
+    chat.expect("Jeg kender endnu ingen løsning", "gemt dit spørgsmål")
     [demand] = await core.services.store.demand.all()
     assert demand.question.startswith("hvordan organiserer")
     assert demand.asker == "console:anna"
@@ -105,10 +100,10 @@ async def test_a_question_nothing_answers_becomes_demand_and_the_asker_can_follo
 
 async def test_nobody_can_follow_someone_elses_demand(chat: Chat, core: Core) -> None:
     await chat.send("snerydning på kirkegårdene")
-    reply = chat.expect("Jeg kender ingen")
+    reply = chat.expect("Jeg kender endnu ingen")
     other = chat.as_user(user_id="mallory")
     await other.act_with(reply.actions[0])
-    other.expect("Den knap forstår jeg ikke")
+    other.expect("Den knap virker ikke længere")
     [demand] = await core.services.store.demand.all()
     assert not demand.notify
 
@@ -140,10 +135,10 @@ async def test_markup_in_a_question_is_kept_as_plain_text_for_the_adapters_to_es
     chat: Chat, core: Core
 ) -> None:
     await chat.send("<!channel> @here <script>alert(1)</script> snerydning kirkegård")
-    reply = chat.expect("Jeg kender ingen")
+    reply = chat.expect("Jeg kender endnu ingen")
     assert "<!channel> @here <script>" in reply.text  # verbatim: escaping is per platform
     await chat.send("<!channel>")
-    chat.expect("Jeg kender ingen")
+    chat.expect("Jeg kender endnu ingen")
 
 
 def _tie(replies: list[Reply]) -> Reply | None:
@@ -164,7 +159,7 @@ async def test_a_near_tie_is_asked_back_and_the_choice_is_learned_for_everyone(
     assert chosen.cards[0].solution_id == second.payload["solution"]
     other = chat.as_user(user_id="bo", user_name="Bo")
     await other.send(question)
-    answer = other.expect("Afprøvede løsninger")
+    answer = other.expect("Løsninger på")
     assert answer.cards[0].solution_id == second.payload["solution"]
     # …and after a restart: the choice is in the store
     again = Core(kb=core.services.kb, settings=core.services.settings, clock=core.services.clock)
@@ -177,23 +172,23 @@ async def test_neither_of_a_near_tie_records_demand(chat: Chat, core: Core) -> N
     await chat.send(question)
     chat.expect("eller ingen af dem")
     await chat.press("Ingen af dem")
-    chat.expect("Jeg kender ingen afprøvet løsning")
+    chat.expect("Jeg kender endnu ingen løsning")
     [demand] = await core.services.store.demand.all()
     assert demand.question == question
 
 
 async def test_answers_the_asker_rejected_never_close_their_demand(chat: Chat, core: Core) -> None:
     await chat.send("sygefravær")
-    shown = {c.solution_id for c in chat.expect("Afprøvede løsninger").cards}
+    shown = {c.solution_id for c in chat.expect("på “sygefravær”:").cards}
     await chat.press("Hjalp ikke")
-    chat.expect("som et behov")
+    chat.expect("mangler en god løsning")
     await chat.press("Giv mig besked")
     chat.expect("Det gør jeg")
     question = await _a_near_tie(core)
     await chat.send(question)
     tied = chat.expect("eller ingen af dem")
     await chat.press("Ingen af dem")
-    chat.expect("Jeg kender ingen afprøvet løsning")
+    chat.expect("Jeg kender endnu ingen løsning")
     demands = {d.question: d for d in await core.services.store.demand.all()}
     assert set(demands["sygefravær"].rejected) == shown
     assert set(demands[question].rejected) == {
@@ -210,11 +205,11 @@ async def test_answers_the_asker_rejected_never_close_their_demand(chat: Chat, c
 
 async def test_a_tampered_list_of_shown_answers_is_refused(chat: Chat) -> None:
     await chat.send("sygefravær")
-    answer = chat.expect("Afprøvede løsninger")
+    answer = chat.expect("på “sygefravær”:")
     unhelpful = next(a for a in answer.actions if a.payload.get("helpful") is False)
     for shown in ("x", ["../etc"], ["a"] * 9, [1]):
         await chat.act_with(replace(unhelpful, payload={**unhelpful.payload, "shown": shown}))
-        chat.expect("Den knap forstår jeg ikke")
+        chat.expect("Den knap virker ikke længere")
 
 
 async def _a_near_tie(core: Core) -> str:
@@ -239,13 +234,16 @@ async def _a_near_tie(core: Core) -> str:
 
 async def test_feedback_is_stored_and_admins_see_it(chat: Chat, admin: Chat, core: Core) -> None:
     await chat.send("ventetid hjemmepleje opstart")
-    chat.expect("Opstartsteam")
-    await chat.press("Svaret hjalp")
-    chat.expect("Tak!")
+    answer = chat.expect("Opstartsteam")
+    assert [a.label for a in answer.actions] == ["Hjalp ikke"]  # nobody is asked for praise
+    # …but a "this helped" button on a message from before still counts
+    helped = {"q": "ventetid hjemmepleje opstart", "solution": answer.cards[0].solution_id}
+    await chat.act("feedback", helped | {"helpful": True})
+    chat.expect("Tak! Det hjælper")
     await chat.send("sygefravær")
     chat.expect()
     await chat.press("Hjalp ikke")
-    chat.expect("Tak. Jeg har noteret “sygefravær” som et behov", "Giv mig besked")
+    chat.expect("Jeg har gemt “sygefravær” som et spørgsmål, der mangler", "Giv mig besked")
     [*items] = await core.services.store.feedback.all()
     assert sorted(f.helpful for f in items) == [False, True]
     [unmet] = await core.services.store.demand.all()  # shown, but not what was needed
@@ -253,7 +251,7 @@ async def test_feedback_is_stored_and_admins_see_it(chat: Chat, admin: Chat, cor
     await admin.send("feedback")
     admin.expect("1 hjalp, 1 hjalp ikke", "ventetid hjemmepleje opstart")
     await chat.send("feedback")
-    chat.expect("Det kan kun admins")
+    chat.expect("Det er kun Spreds administratorer")
 
 
 async def test_a_conversation_is_kept_per_platform_conversation_and_user(
@@ -279,7 +277,7 @@ async def test_spred_language_en_makes_english_the_default(chat: Chat, core: Cor
 
 async def test_each_show_more_button_continues_from_its_own_page(chat: Chat) -> None:
     await chat.send("skole elever fravær")  # eight answers on the demo base: three pages
-    first = chat.expect("Afprøvede løsninger")
+    first = chat.expect("Løsninger på")
     await chat.act_with(next(a for a in first.actions if a.id == "more"))
     second = chat.expect("Flere løsninger")
     await chat.act_with(next(a for a in second.actions if a.id == "more"))
@@ -289,15 +287,15 @@ async def test_each_show_more_button_continues_from_its_own_page(chat: Chat) -> 
         c.solution_id for c in (*first.cards, *second.cards)
     )
     await chat.act("more", {"q": "ventetid", "offset": 10_000})
-    chat.expect("Den knap forstår jeg ikke")
+    chat.expect("Den knap virker ikke længere")
 
 
 async def test_answers_that_miss_the_point_of_a_question_say_so(chat: Chat) -> None:
     await chat.send("ventetid i hjemmeplejen på ladestandere")
-    answer = chat.expect("ingen af dem nævner “ladestandere”:")
+    answer = chat.expect("men ingen af dem nævner “ladestandere”:")
     assert answer.cards  # the nearest are still shown, and "did not help" records demand
     await chat.press("Hjalp ikke")
-    chat.expect("efterspørgsel")
+    chat.expect("mangler en god løsning")
 
 
 async def test_a_question_only_near_misses_answer_is_demand_weighted_lower(
@@ -312,9 +310,9 @@ async def test_a_question_only_near_misses_answer_is_demand_weighted_lower(
             await asker.send(near)
             asker.expect("ingen af dem nævner “ladestandere”:")
     await chat.send("snerydning på kirkegårdene")
-    chat.expect("Jeg kender ingen")
+    chat.expect("Jeg kender endnu ingen løsning")
     await chat.send("snerydning på kirkegårdene")
-    chat.expect("Jeg kender ingen")
+    chat.expect("Jeg kender endnu ingen løsning")
     board = most_asked(await core.services.store.demand.all())
     assert [(a.question, a.count, a.weight, a.near_miss) for a in board] == [
         ("snerydning på kirkegårdene", 2, 2 * UNANSWERED, False),
@@ -327,7 +325,7 @@ async def test_a_question_only_near_misses_answer_is_demand_weighted_lower(
     await asker.send(near)
     asker.expect("ladestandere")
     await asker.press("Hjalp ikke")
-    asker.expect("efterspørgsel")
+    asker.expect("mangler en god løsning")
     board = most_asked(await core.services.store.demand.all())
     assert [(a.count, a.weight, a.near_miss) for a in board if a.question == near] == [
         (2, UNANSWERED + NEAR_MISS, False)
@@ -338,12 +336,12 @@ async def test_a_near_tie_on_a_near_miss_says_so_too(chat: Chat) -> None:
     await chat.send("sagsbehandlingstiden på byggetilladelser er alt for lang")
     chat.expect("Ingen af dem nævner “byggetilladelser”. Mente du")
     await chat.press("Ingen af dem")
-    chat.expect("efterspørgsel")
+    chat.expect("kan se, at der mangler en løsning")
 
 
 async def test_answers_that_cover_the_question_carry_no_such_note(chat: Chat) -> None:
     await chat.send("hvordan får vi ventetiden ned i hjemmeplejen?")
-    answer = chat.expect("Afprøvede løsninger på")
+    answer = chat.expect("Løsninger på")
     assert "nævner" not in answer.text
 
 
@@ -367,3 +365,46 @@ async def test_a_failure_inside_spred_is_said_plainly_and_the_next_question_work
     assert "disk gone" in caplog.text  # for whoever runs Spred, with the traceback
     await chat.send("ventetid hjemmepleje")
     chat.expect("Hjemmeplejen justerer selv hjælpen")
+
+
+MOST_BUTTONS = 8  # on an answer with three cards: the README says so
+
+
+async def test_an_answer_carries_few_buttons_and_the_rest_is_one_step_away(
+    chat: Chat, core: Core
+) -> None:
+    await chat.send("skole elever fravær")  # three cards, and more behind them
+    answer = chat.expect("Løsninger på", "Vis flere")
+    assert len(answer.cards) == 3
+    assert len(answer.all_actions()) <= MOST_BUTTONS
+    for card in answer.cards:
+        assert [a.id for a in card.actions] == ["contact", "details"]
+    assert [a.id for a in answer.actions] == ["more", "feedback"]
+    first = answer.cards[0]
+    await chat.press_on(first.title, "Mere om løsningen")
+    details = chat.expect(first.title)
+    [card] = details.cards
+    labels = [a.label for a in card.actions]
+    assert labels[1:] == ["Vi prøver den", "Vi bruger den nu", "Hvem bruger den?"]
+    assert labels[0].startswith("Kontakt ")  # and no "more about it" on what is that already
+    assert await core.services.store.adoptions.count() == 0  # reading on records no use
+
+
+async def test_a_number_alone_is_not_searched_and_presses_nothing(chat: Chat, core: Core) -> None:
+    await chat.send("ventetid hjemmepleje opstart")
+    chat.expect("Opstartsteam")
+    for typed in ("7", "2", " [1] ", "3."):  # a button's place, as a phone user might guess
+        await chat.send(typed)
+        said = f"Der er ikke noget at trykke på med tallet {typed.strip(' [].')}"
+        chat.expect(said, "Skriv dit spørgsmål med ord")
+    assert await core.services.store.introductions.count() == 0  # nothing was pressed
+    assert await core.services.store.demand.count() == 0  # nor searched
+    await chat.send("mere")  # the question before the numbers is still the one to go on with
+    chat.expect("løsninger, der passer til “ventetid hjemmepleje opstart”")
+    await chat.send("english")
+    chat.expect("English")
+    await chat.send("7")
+    chat.expect("There is nothing to press with the number 7", "Type your question in words")
+    await chat.send("2024 budget")  # a number in a question is part of the question
+    reply = chat.expect()
+    assert "nothing to press" not in reply.text

@@ -21,6 +21,14 @@ async def _contact_mette(chat: Chat) -> None:
     await chat.press("Kontakt Mette")
 
 
+async def _details_of_the_quick_start(chat: Chat) -> None:
+    """Asks, and opens the quick start's details, where the adoption buttons are."""
+    await chat.send(QUESTION)
+    chat.expect("Opstartsteam")
+    await chat.press_on("Opstartsteam", "Mere om løsningen")
+    chat.expect("Løsningens id: hurtig-opstart-i-hjemmeplejen", "Vi prøver den")
+
+
 async def _slack_anna_tells_mette(chat: Chat, core: Core) -> None:
     """Anna on Slack contacts Mette, whom the directory knows on Slack: a letter to Mette."""
     await core.services.store.people.upsert(
@@ -28,16 +36,19 @@ async def _slack_anna_tells_mette(chat: Chat, core: Core) -> None:
     )
     slack = chat.as_user(platform="slack", user_id="U0ANNA")
     await _contact_mette(slack)
-    slack.expect("Jeg har fortalt")
+    slack.expect("Jeg har også givet Mette Kjærgaard besked")
 
 
 async def test_contacting_gives_name_role_organisation_email_and_records_it(
     chat: Chat, core: Core
 ) -> None:
     await _contact_mette(chat)
-    chat.expect(
-        "Mette Kjærgaard, Sygeplejerske og teamleder", "Aarhus Kommune", METTE, "skriv en mail"
+    reply = chat.expect(
+        "Du kan skrive til Mette Kjærgaard, Sygeplejerske og teamleder i Aarhus Kommune på "
+        f"{METTE}.",
+        "Jeg kan ikke give Mette Kjærgaard besked herfra, så skriv selv en mail.",
     )
+    assert " på Spred" not in reply.text  # the platform's name is no part of the sentence
     [intro] = await core.services.store.introductions.all()
     assert intro.solution_id == "hurtig-opstart-i-hjemmeplejen"
     assert (intro.asker, intro.asker_name) == ("console:anna", "Anna Holm")
@@ -54,7 +65,7 @@ async def test_a_contact_on_the_same_platform_is_told_who_asks_from_where(
     inbox = Inbox(core, "slack")
     slack = chat.as_user(platform="slack", user_id="U0ANNA", email="anna@odense.eksempel.dk")
     await _contact_mette(slack)
-    slack.expect("Jeg har fortalt Mette Kjærgaard")
+    slack.expect("Jeg har også givet Mette Kjærgaard besked om, at du gerne vil høre om")
     [told] = inbox.take(to="slack:U0METTE")
     assert "Anna Holm (Odense Kommune)" in told
     assert "Opstartsteam sikrer hjemmehjælp" in told
@@ -81,23 +92,26 @@ async def test_trying_a_solution_records_the_adoption_and_tells_the_originator(
     assert solution is not None
     contact = replace(solution.contacts[0], teams_id="29:mette")
     await core.services.kb.publish([replace(solution, contacts=(contact,))])
-    await chat.send(QUESTION)
-    chat.expect("Opstartsteam")
+    await _details_of_the_quick_start(chat)
     await chat.press("Vi prøver den")
-    chat.expect("Odense Kommune, Hjemmeplejen Vest står nu som “prøver den”", "fortalt Mette")
+    chat.expect(
+        "Noteret: Hjemmeplejen Vest i Odense Kommune prøver nu “Opstartsteam",
+        "Jeg har også givet Mette Kjærgaard besked.",
+    )
     [adoption] = await core.services.store.adoptions.all()
     assert adoption.stage is Stage.PILOTING
     assert (adoption.organization, adoption.unit) == ("Odense Kommune", "Hjemmeplejen Vest")
     [told] = inbox.take(to="teams:29:mette")
-    assert "Odense Kommune" in told
-    assert "meldt af Anna Holm" in told
+    assert (
+        "Anna Holm fra Hjemmeplejen Vest i Odense Kommune har meldt, at de er begyndt at prøve "
+        "jeres løsning “Opstartsteam"
+    ) in told
     # Going back a stage changes nothing; going on does.
-    await chat.send(QUESTION)
-    chat.expect()
+    await _details_of_the_quick_start(chat)
     await chat.press("Vi prøver den")
-    chat.expect("står allerede")
+    chat.expect("Du har allerede meldt, at Hjemmeplejen Vest i Odense Kommune prøver “Opstart")
     await chat.press("Vi bruger den nu")
-    chat.expect("“bruger den”")
+    chat.expect("Hjemmeplejen Vest i Odense Kommune bruger nu “Opstartsteam")
     inbox.take(to="teams:29:mette")
     # Later answers show who uses it.
     other = chat.as_user(user_id="bo")
@@ -118,15 +132,14 @@ async def test_an_originator_found_in_the_directory_is_told_and_an_unreachable_o
     )
     inbox = Inbox(core, "slack")
     slack = chat.as_user(platform="slack", user_id="U0ANNA")
-    await slack.send(QUESTION)
-    slack.expect("Opstartsteam")
+    await _details_of_the_quick_start(slack)
     await slack.press("Vi prøver den")
-    slack.expect("fortalt Mette")  # by email in the directory, though the solution has no id
+    slack.expect("givet Mette Kjærgaard besked")  # by email in the directory, not the solution
     assert len(inbox.take(to="slack:U0METTE")) == 1
     core.outbox.register("slack", inbox._deliver, reachable=_never)  # as Slack says "no"
     await slack.press("Vi bruger den nu")
-    reply = slack.expect("“bruger den”")
-    assert "fortalt" not in reply.text
+    reply = slack.expect("bruger nu “Opstartsteam")
+    assert "besked" not in reply.text
     assert await core.outbox.waiting() == []
 
 
@@ -136,31 +149,34 @@ async def _never(to: str) -> bool:
 
 async def test_someone_without_a_known_organisation_is_asked_for_it_once(chat: Chat) -> None:
     nameless = chat.as_user(user_id="eva", organization="", unit="")
-    await nameless.send(QUESTION)
-    nameless.expect("Opstartsteam")
+    await _details_of_the_quick_start(nameless)
     await nameless.press("Vi bruger den nu")
-    nameless.expect("Hvilken organisation")
+    nameless.expect("Hvor arbejder du?")
     await nameless.send("   ")
-    nameless.expect("Skriv navnet på din organisation")
+    nameless.expect("Skriv din organisation og evt. din enhed efter et komma")
     await nameless.send("Vejle Kommune, Træning og Rehabilitering")
-    nameless.expect("Vejle Kommune, Træning og Rehabilitering står nu som “bruger den”")
+    nameless.expect("Noteret: Træning og Rehabilitering i Vejle Kommune bruger nu “Opstartsteam")
     await nameless.send("sygefravær")
+    answer = nameless.expect()
+    await nameless.press_on(answer.cards[0].title, "Mere om løsningen")
     nameless.expect()
     await nameless.press("Vi prøver den")
-    nameless.expect("Vejle Kommune")  # remembered, not asked again
+    nameless.expect("Træning og Rehabilitering i Vejle Kommune prøver nu")  # not asked again
 
 
 async def test_who_uses_lists_the_adopters_as_peers(chat: Chat) -> None:
     await chat.send("hvem bruger opstartsteam i hjemmeplejen")
-    chat.expect("Ingen har meldt", "Mette Kjærgaard")
-    await chat.send(QUESTION)
-    chat.expect()
+    chat.expect("Ingen har endnu meldt", f"Spørg Mette Kjærgaard (Aarhus Kommune, {METTE})")
+    await _details_of_the_quick_start(chat)
     await chat.press("Vi bruger den nu")
     chat.expect()
     await chat.send("Hvem bruger opstartsteam i hjemmeplejen?")
-    chat.expect("Disse bruger", "Odense Kommune, Hjemmeplejen Vest", "Anna Holm")
+    listing = "Disse har meldt, at de prøver eller bruger “Opstartsteam sikrer hjemmehjælp"
+    chat.expect(listing, "• Odense Kommune, Hjemmeplejen Vest – bruger den (Anna Holm)")
+    await chat.press("Hvem bruger den?")  # the same, from the solution's details
+    chat.expect(listing, "• Odense Kommune, Hjemmeplejen Vest – bruger den (Anna Holm)")
     await chat.send("hvem bruger xyzzy")
-    chat.expect("Jeg kender ingen løsning")
+    chat.expect("Jeg kan ikke finde en løsning, der passer til “xyzzy”")
 
 
 async def test_buttons_for_retired_or_unknown_solutions_and_forged_payloads_are_refused(
@@ -172,7 +188,7 @@ async def test_buttons_for_retired_or_unknown_solutions_and_forged_payloads_are_
     contact = next(a for c in answer.cards for a in c.actions if "Mette" in a.label)
     await chat.act_with(contact)
     chat.expect("er trukket tilbage")
-    unknown, gone = "forstår jeg ikke", "findes ikke længere"
+    unknown, gone = "virker ikke længere", "findes ikke længere"
     for action, payload, refusal in (
         ("contact", {"solution": "findes-ikke"}, gone),
         ("contact", {"solution": "../../etc/passwd"}, unknown),
@@ -184,6 +200,7 @@ async def test_buttons_for_retired_or_unknown_solutions_and_forged_payloads_are_
             unknown,
         ),
         ("details", {"solution": "x" * 10_000}, unknown),
+        ("who_uses", {"solution": "findes-ikke"}, gone),
         ("feedback", {"helpful": "yes", "q": "x"}, unknown),
         ("more", {"q": "x" * 100_000}, unknown),
         ("self-destruct", {"admin": True}, unknown),
@@ -199,12 +216,12 @@ async def test_an_answered_demand_tells_its_asker_once(chat: Chat, admin: Chat, 
     inbox = Inbox(core, "console")
     question = "snerydning på kirkegårdene om vinteren"
     await chat.send(question)
-    chat.expect("Jeg kender ingen")
+    chat.expect("Jeg kender endnu ingen")
     await chat.press("Giv mig besked")
     chat.expect("Det gør jeg")
     quiet = chat.as_user(user_id="quiet")
     await quiet.send(question)
-    quiet.expect("Jeg kender ingen")
+    quiet.expect("Jeg kender endnu ingen")
 
     answer = make_solution(
         "snerydning-paa-kirkegaarde",
@@ -235,3 +252,48 @@ async def test_delivered_letters_are_forgotten_after_30_days(
     clock.advance(days=31)
     assert await core.outbox.prune() == 1
     assert await core.services.store.outbox.count() == 0
+
+
+async def test_a_contact_without_email_is_never_to_be_emailed(chat: Chat, core: Core) -> None:
+    nameless = make_solution(
+        "kortere-ventetid", contacts=[{"name": "Mette Hansen", "slack_id": "U0METTE"}]
+    )
+    await core.services.kb.publish([nameless])
+    Inbox(core, "slack")
+    slack = chat.as_user(platform="slack", user_id="U0ANNA")
+    await slack.act("contact", {"solution": "kortere-ventetid"})
+    told = slack.expect(
+        "Mette Hansen i Odense Kommune har ikke oplyst nogen e-mail. Jeg har også givet "
+        "Mette Hansen besked"
+    )
+    assert "skriv" not in told.text.lower()  # nobody is asked to write a mail
+    await chat.act("contact", {"solution": "kortere-ventetid"})  # the terminal cannot tell her
+    chat.expect(
+        "Jeg har ingen e-mail på Mette Hansen i Odense Kommune og kan ikke give besked herfra. "
+        "Spørg den, der står for Spred hos jer."
+    )
+
+
+async def test_an_adoption_is_told_in_whole_sentences_in_english_too(
+    chat: Chat, core: Core
+) -> None:
+    solution = await core.services.store.solutions.get("tillidsbaseret-visitation-i-hjemmeplejen")
+    assert solution is not None
+    assert len(solution.contacts) == 2
+    contacts = tuple(replace(c, teams_id=f"29:{i}") for i, c in enumerate(solution.contacts))
+    await core.services.kb.publish([replace(solution, contacts=contacts)])
+    inbox = Inbox(core, "teams")
+    await chat.send("english")
+    chat.expect("English")
+    await chat.act("adopt", {"solution": solution.id, "stage": "piloting"})
+    chat.expect(
+        "Noted: Hjemmeplejen Vest at Odense Kommune is now trying “Hjemmeplejen justerer",
+        "I have also let Lone Mikkelsen and Jesper Holm know.",  # names joined with "and"
+    )
+    [told] = inbox.take(to="teams:29:0")
+    assert (
+        "Good news: Anna Holm from Hjemmeplejen Vest at Odense Kommune reported that they have "
+        "started trying your solution"
+    ) in told
+    await chat.act("adopt", {"solution": solution.id, "stage": "piloting"})
+    chat.expect("You have already reported that Hjemmeplejen Vest at Odense Kommune is trying")

@@ -263,7 +263,7 @@ async def test_a_direct_message_is_answered_in_the_dm_and_says_so_when_nothing_m
     await spred.event(dm("snerydning på kirkegårdene"), event_id="Ev3")
     [post] = await spred.slack.wait_for("chat.postMessage")
     assert post.args["channel"] == "D0ANNA"
-    assert "Jeg kender ingen afprøvet løsning" in post.args["text"]
+    assert "Jeg kender endnu ingen løsning" in post.args["text"]
     assert "thread_ts" not in post.args
 
 
@@ -437,7 +437,7 @@ async def test_the_slash_command_answers_privately_helps_and_opens_the_form_for_
     assert "Skriv et spørgsmål" in help_reply.args["text"]
     await spred.post(command("add"), content_type=form)
     refused = (await spred.slack.wait_for("response_url", 3))[2]
-    assert "Det kan kun admins" in refused.args["text"]
+    assert "Det er kun Spreds administratorer" in refused.args["text"]
     await spred.post(command("add", user=ADMIN), content_type=form)
     [opened] = await spred.slack.wait_for("views.open")
     view = (
@@ -479,7 +479,7 @@ async def test_buttons_work_and_a_forged_button_is_refused(spred: Spred) -> None
     await spred.interaction(press("not json"))
     replies = await spred.slack.wait_for("response_url", 3)
     assert "ingen kladde at udgive" in replies[1].args["text"]  # nobody's draft is open
-    assert "forstår jeg ikke" in replies[2].args["text"]
+    assert "Den knap virker ikke længere" in replies[2].args["text"]
 
 
 async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spred) -> None:
@@ -526,7 +526,7 @@ async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spre
     assert "noget gik galt" in failed["errors"]["title"]
     assert (await spred.interaction(submit(good))).status == 200
     [preview] = await spred.slack.wait_for("chat.postMessage")
-    assert "Udgiv den?" in rendered(preview.args)
+    assert "Skal den udgives?" in rendered(preview.args)
     # Publish, pressed where the preview went: the admin's DM with Spred
     assert preview.args["channel"] == f"D{ADMIN}"
     publish = button(preview, "Udgiv")["value"]
@@ -775,7 +775,7 @@ async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
     [opened] = await spred.slack.wait_for("conversations.open")
     [prompt] = await spred.slack.wait_for("chat.postMessage")
     assert opened.args["users"] == "U0BO"
-    assert "Anna Holm har vist interesse" in rendered(prompt.args)
+    assert "Anna Holm har meldt, at Odense Kommune er begyndt at prøve" in rendered(prompt.args)
     assert "Planlæg en tilpasning" in rendered(prompt.args)
     poster = spred.server.app[SLACK].adapter.poster
     assert await poster.direct("U0BO", Reply(text="igen"))  # the DM channel is remembered
@@ -839,7 +839,7 @@ async def test_a_solution_added_through_spred_add_in_a_channel_is_published_from
     assert (await spred.interaction(submission)).status == 200
     [preview] = await spred.slack.wait_for("chat.postMessage")
     assert preview.args["channel"] == f"D{ADMIN}"
-    assert "Udgiv den?" in rendered(preview.args)
+    assert "Skal den udgives?" in rendered(preview.args)
     publish = button(preview, "Udgiv")["value"]
     await spred.interaction(pressed(ADMIN, publish, channel=preview.args["channel"]))
     published = (await spred.slack.wait_for("chat.postMessage", 2))[1]
@@ -874,7 +874,7 @@ async def test_planning_started_on_the_app_home_goes_on_in_the_dm(spred: Spred) 
     await spred.interaction(pressed("U0BO", plan["value"]))  # on the Home tab: no channel
     asked = (await spred.slack.wait_for("chat.postMessage", 3))[2]
     assert asked.args["channel"] == "DU0BO"
-    assert "Hvad ændrer I" in asked.args["text"]
+    assert "Hvad vil I ændre" in asked.args["text"]
     await spred.event(
         dm("Vi starter med ét team om morgenen", user="U0BO", channel="DU0BO"), event_id="EvPlan1"
     )

@@ -203,8 +203,8 @@ async def test_a_card_submit_performs_the_action_and_a_forged_one_grants_nothing
     )
     await spred.submit({"spred": ["x"]}, activity_id="act-4")
     replies = await spred.connector.wait_for(4)
-    assert "Det kan kun admins" in replies[2].text
-    assert "forstår jeg ikke" in replies[3].text
+    assert "Det er kun Spreds administratorer" in replies[2].text
+    assert "Den knap virker ikke længere" in replies[3].text
 
 
 async def test_the_add_form_shows_its_errors_again_on_the_card(spred: Spred) -> None:
@@ -293,7 +293,7 @@ async def test_a_stored_reference_reaches_a_user_proactively_after_a_restart(
     assert len(to_mette) == 2
     assert "Anna Holm" in to_mette[1].text
     to_anna = next(p for p in posted if p.conversation == "a:personal-anna")
-    assert "Jeg har fortalt Mette Hansen" in to_anna.text
+    assert "Jeg har også givet Mette Hansen besked" in to_anna.text
 
 
 async def test_a_contact_spred_never_met_on_teams_is_named_with_their_email(
@@ -305,7 +305,7 @@ async def test_a_contact_spred_never_met_on_teams_is_named_with_their_email(
     [reply] = await connector.wait_for()
     await _stop(spred)
     assert "m@x.dk" in reply.text
-    assert "skriv en mail" in reply.text
+    assert "så skriv selv en mail" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -633,7 +633,7 @@ async def test_a_managers_prompt_reaches_them_proactively(spred: Spred) -> None:
     posted = await spred.connector.wait_for(3)
     prompt = posted[2]
     assert prompt.conversation == "a:personal-bo"
-    assert "Anna Holm har vist interesse" in prompt.text
+    assert "Anna Holm har meldt, at" in prompt.text
     assert any(b["title"] == "Planlæg en tilpasning" for b in buttons(prompt))
 
 
@@ -773,7 +773,7 @@ async def test_a_contact_seen_only_in_a_channel_is_named_with_their_email(
     assert remembered is None
     assert len(posted) == 3
     assert [p.conversation for p in posted[1:]] == ["a:personal-anna"] * 2
-    assert all("m@x.dk" in p.text and "skriv en mail" in p.text for p in posted[1:])
+    assert all("m@x.dk" in p.text and "skriv selv en mail" in p.text for p in posted[1:])
 
 
 @pytest.mark.parametrize(

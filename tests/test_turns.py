@@ -168,7 +168,7 @@ def test_every_state_belongs_to_one_dialogue_and_has_its_texts() -> None:
     assert len(states) == len(set(states))
     assert set(states) == set(Flow) - {Flow.IDLE}
     for _, state in _states():
-        danish, english = TEXTS[f"flow_{state.value}"]  # named when it expires
+        danish, english = TEXTS[f"expired_{state.value}"]  # said when it expires
         assert danish
         assert english
 

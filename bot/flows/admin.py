@@ -21,9 +21,10 @@ from bot.flows.draft import (
     lacks_figure,
     put,
     slug,
+    unfit_fields,
 )
 from bot.messages import Action, Form, FormField, Reply
-from bot.render_text import quoted
+from bot.render_text import number, quoted
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
 from knowledge.records import Person
@@ -42,7 +43,7 @@ LISTED = 20
 
 async def start_adding(turn: Turn) -> Step:
     turn.require_admin()
-    replies = [Reply(text=turn.say("add_start")), _ask_field(turn, FIELDS[0])]
+    replies = [Reply(text=turn.say("add_start", count=len(FIELDS))), _ask_field(turn, FIELDS[0])]
     return Step(replies=replies, next=Flow.ADDING, data={"step": 0, "draft": {}})
 
 
@@ -52,9 +53,18 @@ def _still_admin(turn: Turn) -> None:
         raise Refusal("not_admin", ends=True)
 
 
-def _ask_field(turn: Turn, field: Field) -> Reply:
-    optional = "" if field.required else " " + turn.say("optional")
-    return Reply(text=field.question(turn.language) + optional)
+def _ask_field(turn: Turn, field: Field, draft: dict[str, Any] | None = None) -> Reply:
+    """A field's question, saying whether it may be skipped: before and after each may be,
+    but not both, and the question says so before anyone tries."""
+    if field.required:
+        note = ""
+    elif field.name == "before":
+        note = turn.say("optional_figure")
+    elif field.name == "after" and lacks_figure(draft or {}):
+        note = turn.say("figure_required")
+    else:
+        note = turn.say("optional")
+    return Reply(text=f"{field.question(turn.language)} {note}".rstrip())
 
 
 async def answer_adding(turn: Turn) -> Step:
@@ -71,11 +81,11 @@ async def answer_adding(turn: Turn) -> Step:
             data["step"] = FIELDS.index(BY_NAME["before"])
             return Step(replies=[Reply(text=turn.say("need_number"))], next=Flow.ADDING)
     except Problem as problem:
-        replies = [Reply(text=turn.say(problem.key, **problem.values)), _ask_field(turn, field)]
-        return Step(replies=replies, next=Flow.ADDING)
+        said = Reply(text=turn.say(problem.key, **problem.values))
+        return Step(replies=[said, _ask_field(turn, field, draft)], next=Flow.ADDING)
     data["step"] = step + 1
     if step + 1 < len(FIELDS):
-        return Step(replies=[_ask_field(turn, FIELDS[step + 1])], next=Flow.ADDING)
+        return Step(replies=[_ask_field(turn, FIELDS[step + 1], draft)], next=Flow.ADDING)
     return Step(replies=[await _preview(turn, draft)], next=Flow.REVIEWING)
 
 
@@ -97,11 +107,12 @@ async def _drafted(turn: Turn, draft: dict[str, Any]) -> Solution:
             draft, solution_id=slug(str(draft.get("title", "")), taken), language=turn.language
         )
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise _invalid(turn, exc) from None
 
 
-def _invalid(exc: ValidationError) -> Refusal:
-    return Refusal("draft_invalid", problems="\n".join(f"• {e}" for e in exc.errors))
+def _invalid(turn: Turn, exc: ValidationError) -> Refusal:
+    lines = (f"• {unfit}" for unfit in unfit_fields(exc, turn.language))
+    return Refusal("draft_invalid", problems="\n".join(lines))
 
 
 async def _store(turn: Turn, solution: Solution) -> None:
@@ -151,6 +162,7 @@ def _form(turn: Turn, *, values: dict[str, str], errors: dict[str, str]) -> Form
             FormField(
                 name=f.name,
                 label=f.question(turn.language),
+                hint=turn.say("figure_hint") if f.kind == "number" else "",
                 required=f.required,
                 multiline=f.kind == "long",
                 value=values.get(f.name, ""),
@@ -176,7 +188,7 @@ async def submit_form(turn: Turn) -> Step:
         except Problem as problem:
             errors[field.name] = turn.say(problem.key, **problem.values)
     if "before" not in errors and "after" not in errors and lacks_figure(draft):
-        errors["before"] = turn.say("need_number")
+        errors["before"] = turn.say("need_number_form")
     if errors:  # the form again, with what was wrong: the dialogue is where it was
         return Step(replies=[Reply(form=_form(turn, values=values, errors=errors))], next=STAY)
     preview = await _preview(turn, draft)
@@ -196,12 +208,14 @@ async def start_editing(turn: Turn) -> Step:
         return Step(replies=[Reply(text=text)], next=STAY)
     field = BY_NAME.get(field_name.strip().lower())
     if field is None:
-        text = turn.say("edit_usage", fields=", ".join(f.name for f in FIELDS))
+        text = turn.say("edit_usage", fields=", ".join(f.named(turn.language) for f in FIELDS))
         return Step(replies=[Reply(text=text)], next=STAY)
     current = get(solution.to_dict(), field.path)
+    if isinstance(current, int | float) and not isinstance(current, bool):
+        current = number(current, decimal="." if turn.language == "en" else ",")
     shown = ", ".join(current) if isinstance(current, list) else current
     shown = shown if shown not in (None, "") else "–"
-    text = turn.say("edit_prompt", field=field.name, value=shown)
+    text = turn.say("edit_prompt", field=field.named(turn.language), value=shown)
     data = {"solution": solution.id, "field": field.name}
     return Step(replies=[Reply(text=text)], next=Flow.EDITING, data=data)
 
@@ -222,9 +236,9 @@ async def answer_editing(turn: Turn) -> Step:
             replies=[Reply(text=turn.say(problem.key, **problem.values))], next=Flow.EDITING
         )
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise _invalid(turn, exc) from None
     await _store(turn, edited)
-    text = turn.say("edited", title=edited.title, field=field.name)
+    text = turn.say("edited", title=edited.title, field=field.named(turn.language))
     return Step(replies=[Reply(text=text)], next=END)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.cards import adopters_of
 from bot.dialogues import END, Dialogue, State, Step
-from bot.i18n import say
+from bot.i18n import listed, place
 from bot.messages import Notice, Reply
 from bot.render_text import quoted
 from bot.sessions import Flow
@@ -87,31 +87,25 @@ async def _record(
     earlier = await turn.store.adoptions.get(adoption.id)
     if earlier is not None and ORDER[earlier.stage] >= ORDER[stage]:
         text = turn.say(
-            "adoption_already",
-            organization=earlier.organization,
-            stage=turn.say(f"stage_{earlier.stage}"),
+            f"adoption_already_{earlier.stage}",
+            organization=place(turn.language, earlier.organization, earlier.unit),
             title=solution.title,
         )
         return [Reply(text=text)]
     await turn.store.adoptions.upsert(adoption)
     told = await _tell_originators(turn, solution, stage, organization, unit)
-    language = turn.services.settings.language  # the deployment's: the manager's is unknown
-    why = say(
-        language,
-        "nudge_why_stage",
-        name=turn.name,
-        unit=_place(organization, unit),
-        stage=say(language, f"stage_{stage}"),
-        title=solution.title,
+    prompted = await turn.services.tell_manager(
+        await turn.person(), solution, did=stage, organization=organization, unit=unit
     )
-    await turn.services.tell_manager(await turn.person(), solution, why=why)
+    names = listed(turn.language, told)
     text = turn.say(
-        "adopted",
-        organization=_place(organization, unit),
-        stage=turn.say(f"stage_{stage}"),
+        f"adopted_{stage}",
+        organization=place(turn.language, organization, unit),
         title=solution.title,
-        told=turn.say("adopted_told", names=", ".join(told)) if told else "",
+        told=turn.say("adopted_told", names=names) if told else "",
     )
+    if prompted:
+        text += turn.say("manager_told")
     return [Reply(text=text)]
 
 
@@ -119,9 +113,8 @@ async def _tell_originators(
     turn: Turn, solution: Solution, stage: Stage, organization: str, unit: str
 ) -> list[str]:
     text = turn.say(
-        "adoption_notice",
-        organization=_place(organization, unit),
-        stage=turn.say(f"stage_{stage}"),
+        f"adoption_notice_{stage}",
+        organization=place(turn.language, organization, unit),
         title=solution.title,
         user=turn.name,
     )
@@ -137,21 +130,22 @@ async def _tell_originators(
     return told
 
 
-def _place(organization: str, unit: str) -> str:
-    return f"{organization}, {unit}" if unit else organization
-
-
 async def who_uses(turn: Turn) -> list[Reply]:
-    """ "hvem bruger <løsning>": the organisations that use it, as peers to ask."""
-    text = turn.argument
-    matches = turn.kb.ask(text, top=1) if text.strip() else []
-    if not matches:
-        return [Reply(text=turn.say("who_uses_unknown", text=quoted(text)))]
-    solution = matches[0].solution
+    """ "hvem bruger <løsning>", or the button on a solution's details: the organisations
+    that try or use it, as peers to ask."""
+    if turn.message.action:
+        solution = await turn.solution_from_payload()
+    else:
+        text = turn.argument
+        matches = turn.kb.ask(text, top=1) if text.strip() else []
+        if not matches:
+            return [Reply(text=turn.say("who_uses_unknown", text=quoted(text)))]
+        solution = matches[0].solution
     adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
     if not adoptions:
         contact = solution.contacts[0]
-        name = f"{contact.name} ({solution.organization})"
+        reach = ", ".join(p for p in (solution.organization, contact.email) if p)
+        name = f"{contact.name} ({reach})"
         return [Reply(text=turn.say("who_uses_none", title=solution.title, contact=name))]
     lines = [turn.say("who_uses", title=solution.title)]
     for a in adoptions:

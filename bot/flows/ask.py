@@ -1,12 +1,17 @@
 """Asking: answers as cards with their results, more of them, details, a question back when
-two answers are equally good, and unmet demand recorded when none is good enough."""
+two answers are equally good, and unmet demand recorded when none is good enough.
+
+Being answered tells nobody anything: a manager hears only of what a person did with an
+answer (details, contact, adoption; bot/nudges.py), since an answer may be a wrong match."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 
 from bot.cards import cards_for
+from bot.i18n import listed
 from bot.messages import Action, Choice, Reply
 from bot.render_text import quoted
 from bot.turn import Refusal, Turn
@@ -21,12 +26,16 @@ DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely
 NEAR_TIE = 0.02
 PAYLOAD_QUESTION = 500  # characters of the question a button carries (Slack allows 2,000)
 NAMED_UNEXPLAINED = 3  # words a reply names as covered by none of its answers
+# A number typed alone ("7", "[2]", "3."): meant for a button, not a question to search.
+BARE_NUMBER = re.compile(r"[\[(#]?\s*(\d{1,9})\s*[\])]?[.:)]?")
 
 
 async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     question = question.strip()[:MAX_QUERY_CHARS]
     if not question:
         return [Reply(text=turn.say("empty"))]
+    if number := BARE_NUMBER.fullmatch(question):
+        return [Reply(text=turn.say("bare_number", number=number.group(1)))]
     if not turn.kb.matcher.content_words(question):
         return [Reply(text=turn.say("no_words"))]
     turn.session.memory["question"] = question
@@ -44,15 +53,11 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     if not page:
         return [Reply(text=turn.say("no_more", question=quoted(question)))]
     more = len(matches) > offset + PAGE and offset + PAGE < DEEPEST
-    heading = "answers" if offset == 0 else "more_answers"
+    heading = ("answers" if len(page) > 1 else "answer") if offset == 0 else "more_answers"
     missing = _not_mentioned(turn, page) if offset == 0 else ""  # said once, on page one
     if missing:
         heading = "answers_unexplained" if len(page) > 1 else "answer_unexplained"
         await _near_miss(turn, question, page)
-    if offset == 0 and turn.services.nudges is not None:
-        me = await turn.person()
-        if me is not None:
-            await turn.services.nudges.on_asked(me, page[0].solution)
     cards = await cards_for(
         turn.store,
         [m.solution for m in page],
@@ -72,21 +77,23 @@ def _not_mentioned(turn: Turn, shown: list[Match]) -> str:
     """The question's telling words none of the answers shown mentions, as a reply lists
     them ("“a”, “b” eller “c”"); "" when they cover them all."""
     words = [f"“{w}”" for w in unexplained_by_all(shown)[:NAMED_UNEXPLAINED]]
-    if len(words) < 2:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {turn.say('or')} {words[-1]}"
+    return listed(turn.language, words, joined_by="or")
 
 
 def _answer_actions(
     turn: Turn, question: str, page: list[Match], *, more: bool, offset: int
 ) -> tuple[Action, ...]:
+    """The reply's own buttons, beside the cards': more answers, and "did not help", which
+    records the need as unmet demand. Nobody is asked to say an answer helped: what people
+    do with it (details, contact, adoption) says so better, and the buttons stay few."""
     q = question[:PAYLOAD_QUESTION]
-    verdict = {"q": q, "solution": page[0].solution.id}
-    unhelpful = verdict | {"helpful": False, "shown": [m.solution.id for m in page]}
-    actions = [
-        Action(id="feedback", label=turn.say("act_helpful"), payload=verdict | {"helpful": True}),
-        Action(id="feedback", label=turn.say("act_not_helpful"), payload=unhelpful),
-    ]
+    unhelpful = {
+        "q": q,
+        "solution": page[0].solution.id,
+        "helpful": False,
+        "shown": [m.solution.id for m in page],
+    }
+    actions = [Action(id="feedback", label=turn.say("act_not_helpful"), payload=unhelpful)]
     if more:
         following = {"q": q, "offset": offset + PAGE}
         actions.insert(0, Action(id="more", label=turn.say("act_more"), payload=following))
@@ -190,9 +197,13 @@ async def more(turn: Turn) -> list[Reply]:
 
 
 async def details(turn: Turn) -> list[Reply]:
+    """A solution in full, with what one can do about it; reading on is something a person
+    did, which a manager may hear of when several of their unit do it."""
     solution = await turn.solution_from_payload()
     shown = await cards_for(turn.store, [solution], language=turn.language, detailed=True)
-    return [Reply(cards=shown)]
+    prompted = await turn.services.tell_manager(await turn.person(), solution, did="details")
+    text = turn.say("manager_told_group", title=solution.title) if prompted else ""
+    return [Reply(text=text, cards=shown)]
 
 
 async def pick(turn: Turn) -> list[Reply]:

@@ -3,7 +3,6 @@ colleagues more than bosses, so the direct line is the point."""
 
 from __future__ import annotations
 
-from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.turn import Turn
 from knowledge.records import Introduction, new_id
@@ -26,9 +25,7 @@ async def contact(turn: Turn) -> list[Reply]:
             contact_email=person.email,
         )
     )
-    language = turn.services.settings.language  # the deployment's: the manager's is unknown
-    why = say(language, "nudge_why_intro", name=turn.name, title=solution.title)
-    await turn.services.tell_manager(me, solution, why=why)
+    prompted = await turn.services.tell_manager(me, solution, did="contact")
     address = await turn.services.address_of(person, (turn.message.platform,))
     if address:
         origin = f" ({organization})" if organization else ""
@@ -40,15 +37,21 @@ async def contact(turn: Turn) -> list[Reply]:
         notice = Notice(to=address, kind="introduction", reply=reply)
         await turn.services.outbox.send(notice)
         direct = turn.say("introduced_direct", name=person.name, title=solution.title)
+    elif person.email:
+        direct = turn.say("introduced_email_only", name=person.name)
+    else:  # neither an address to write to nor a way to tell them here
+        direct = ""
+    who = {
+        "name": person.name,
+        "role": f", {person.role}" if person.role else "",
+        "organization": solution.organization,
+    }
+    if person.email:
+        text = turn.say("introduced", email=person.email, direct=direct, **who)
+    elif address:
+        text = turn.say("introduced_no_email", direct=direct, **who)
     else:
-        platform = turn.services.outbox.platforms.get(turn.message.platform, turn.message.platform)
-        direct = turn.say("introduced_email_only", name=person.name, platform=platform)
-    text = turn.say(
-        "introduced",
-        name=person.name,
-        role=f", {person.role}" if person.role else "",
-        organization=solution.organization,
-        email=person.email or turn.say("no_email"),
-        direct=direct,
-    )
+        text = turn.say("introduced_no_way", **who)
+    if prompted:
+        text += turn.say("manager_told")
     return [Reply(text=text)]

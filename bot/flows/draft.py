@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n import say
 from knowledge import solutions as rules
 from knowledge.solutions import Solution, parse_solution
 from knowledge.text import fold
-from knowledge.validation import FieldError, ValidationError
+from knowledge.validation import CONTROL, MAX_NUMBER, FieldError, ValidationError
 
 Path = tuple[str | int, ...]
 
@@ -25,16 +27,22 @@ STATUS_WORDS = {
     "pilot": "pilot",
     "afprøvet": "proven",
     "afproevet": "proven",
+    "afprovet": "proven",  # a keyboard without ø
     "proven": "proven",
     "udbredt": "scaled",
+    "widely used": "scaled",
+    "widely-used": "scaled",
+    "widely": "scaled",
     "scaled": "scaled",
 }
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Field:
     name: str  # in forms and in "edit <id> <field>"
     aliases: tuple[str, ...]  # the Danish names an admin may type
+    shown: tuple[str, str]  # the name an admin reads in "ret <id> <felt>": Danish, English
     label: tuple[str, str]  # Danish, English
     path: Path
     kind: str = "text"  # text, long, number, email, list, status
@@ -44,11 +52,15 @@ class Field:
     def question(self, language: str) -> str:
         return self.label[1] if language == "en" else self.label[0]
 
+    def named(self, language: str) -> str:
+        return self.shown[1] if language == "en" else self.shown[0]
+
 
 FIELDS: tuple[Field, ...] = (
     Field(
         name="title",
         aliases=("titel",),
+        shown=("titel", "title"),
         label=("Titel – hvad hedder løsningen?", "Title – what is the solution called?"),
         path=("title",),
         required=True,
@@ -57,8 +69,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="summary",
         aliases=("resume", "resumé", "opsummering"),
+        shown=("resumé", "summary"),
         label=(
-            "Kort resumé – hvad gør løsningen, i én til to sætninger?",
+            "Kort resumé – hvad gør løsningen? Én til to sætninger.",
             "Summary – what does the solution do, in one or two sentences?",
         ),
         path=("summary",),
@@ -69,6 +82,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="problem",
         aliases=(),
+        shown=("problem", "problem"),
         label=("Hvilket problem løser den?", "Which problem does it solve?"),
         path=("problem",),
         kind="long",
@@ -77,6 +91,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="organization",
         aliases=("organisation",),
+        shown=("organisation", "organisation"),
         label=("Hvilken organisation står bag?", "Which organisation is behind it?"),
         path=("organization",),
         required=True,
@@ -84,12 +99,14 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="unit",
         aliases=("enhed", "afdeling"),
+        shown=("enhed", "unit"),
         label=("Hvilken enhed eller afdeling?", "Which unit or department?"),
         path=("unit",),
     ),
     Field(
         name="metric",
         aliases=("resultat", "maal", "mål"),
+        shown=("mål", "metric"),
         label=(
             "Hvad blev målt? Fx: ventetid på første besøg",
             "What was measured? E.g.: waiting time for the first visit",
@@ -100,27 +117,31 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="before",
         aliases=("foer", "før"),
-        label=("Tallet før (kun tallet)", "The figure before (the number only)"),
+        shown=("før", "before"),
+        label=("Tallet før – kun tallet, fx 4,8", "The figure before – the number only, e.g. 4.8"),
         path=("results", 0, "before"),
         kind="number",
     ),
     Field(
         name="after",
         aliases=("efter",),
-        label=("Tallet efter (kun tallet)", "The figure after (the number only)"),
+        shown=("efter", "after"),
+        label=("Tallet efter – kun tallet, fx 0,9", "The figure after – the number only, e.g. 0.9"),
         path=("results", 0, "after"),
         kind="number",
     ),
     Field(
         name="result_unit",
         aliases=("enhed_resultat", "maaleenhed", "måleenhed"),
-        label=("Måleenhed, fx dage, timer eller %", "Unit, e.g. days, hours or %"),
+        shown=("måleenhed", "result_unit"),
+        label=("Måleenhed, fx dage, timer eller %", "Unit of measurement, e.g. days, hours or %"),
         path=("results", 0, "unit"),
         max_len=50,
     ),
     Field(
         name="period",
         aliases=("periode",),
+        shown=("periode", "period"),
         label=("Over hvilken periode? Fx 2023–2024", "Over which period? E.g. 2023–2024"),
         path=("results", 0, "period"),
         max_len=100,
@@ -128,9 +149,11 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="contact",
         aliases=("kontakt", "kontaktperson"),
+        shown=("kontaktperson", "contact"),
         label=(
-            "Kontaktperson – hvem byggede den og kan fortælle om den?",
-            "Contact – who built it and can tell others about it?",
+            "Kontaktperson – hvem står bag og kan fortælle om den? Skriv det fulde navn.",
+            "Contact person – who is behind it and can tell others about it? Please give the "
+            "full name.",
         ),
         path=("contacts", 0, "name"),
         required=True,
@@ -138,7 +161,8 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="email",
         aliases=("mail", "e-mail"),
-        label=("Kontaktpersonens e-mail", "The contact's email"),
+        shown=("e-mail", "email"),
+        label=("Kontaktpersonens e-mail", "The contact person's email"),
         path=("contacts", 0, "email"),
         kind="email",
         required=True,
@@ -147,20 +171,29 @@ FIELDS: tuple[Field, ...] = (
     Field(
         name="role",
         aliases=("rolle", "stilling"),
-        label=("Kontaktpersonens rolle, fx sygeplejerske", "The contact's role, e.g. nurse"),
+        shown=("rolle", "role"),
+        label=(
+            "Kontaktpersonens stilling, fx sygeplejerske",
+            "The contact person's job title, e.g. nurse",
+        ),
         path=("contacts", 0, "role"),
     ),
     Field(
         name="status",
         aliases=(),
-        label=("Status: pilot, afprøvet eller udbredt?", "Status: pilot, proven or scaled?"),
+        shown=("status", "status"),
+        label=(
+            "Status – pilot, afprøvet eller udbredt? Springer du over, står den som pilot.",
+            "Status – pilot, proven or widely used? If you skip it, it will be listed as pilot.",
+        ),
         path=("status",),
         kind="status",
     ),
     Field(
         name="tags",
         aliases=("emneord", "stikord"),
-        label=("Emneord, adskilt af komma", "Tags, separated by commas"),
+        shown=("emneord", "tags"),
+        label=("Emneord, adskilt med komma", "Tags, separated by commas"),
         path=("tags",),
         kind="list",
         max_len=rules.MAX_LABEL,
@@ -190,7 +223,8 @@ class Problem(Exception):
 
 
 def read(field: Field, answer: str) -> object:
-    """The value an answer gives a field, or Problem saying why it gives none."""
+    """The value an answer gives a field, or Problem saying why it gives none, in the chat's
+    own words (the import rules' messages are written for files, in English)."""
     text = answer.strip()
     if text == "-" and not field.required:
         text = ""
@@ -201,15 +235,28 @@ def read(field: Field, answer: str) -> object:
     if field.kind == "number":
         return _number(text)
     if field.kind == "status":
-        status = STATUS_WORDS.get(text.lower())
+        status = STATUS_WORDS.get(" ".join(text.lower().split()))
         if status is None:
-            raise Problem("field_invalid", problem="pilot / afprøvet / udbredt")
+            raise Problem("field_status")
         return status
     if field.kind == "list":
-        return [part.strip() for part in text.split(",") if part.strip()]
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if len(parts) > rules.MAX_LABELS:
+            raise Problem("field_too_many", limit=rules.MAX_LABELS, count=len(parts))
+        for part in parts:
+            _check_text(field, part)
+        return parts
+    _check_text(field, text)
+    return text
+
+
+def _check_text(field: Field, text: str) -> None:
     if len(text) > field.max_len:
         raise Problem("field_too_long", length=len(text), limit=field.max_len)
-    return text
+    if CONTROL.search(text):
+        raise Problem("field_no_control")
+    if field.kind != "long" and _LINE_BREAK.search(text):
+        raise Problem("field_one_line")
 
 
 def _number(text: str) -> float | int:
@@ -221,6 +268,10 @@ def _number(text: str) -> float | int:
         value = float(cleaned)
     except ValueError:
         raise Problem("field_number") from None
+    if math.isnan(value):
+        raise Problem("field_number")
+    if math.isinf(value) or abs(value) > MAX_NUMBER:
+        raise Problem("field_number_too_big")
     return int(value) if value.is_integer() and "." not in cleaned else value
 
 
@@ -292,6 +343,21 @@ def _path_text(path: Path) -> str:
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else f".{step}"
     return text
+
+
+def unfit_fields(exc: ValidationError, language: str) -> list[str]:
+    """What a whole draft lacks, as the questions of the fields concerned (the import rules
+    name paths in a file, "solution.results[0].after", which mean nothing in a chat)."""
+    named = []
+    for error in exc.errors:
+        field = next((f for f in FIELDS if error.path.startswith(_path_text(f.path))), None)
+        if field is not None:
+            named.append(field.question(language))
+        elif error.path == _path_text(("results",)):  # no result with a figure left
+            named.append(say(language, "need_number_form"))
+        else:
+            named.append(str(error))
+    return list(dict.fromkeys(named))
 
 
 def finish(draft: Mapping[str, Any], *, solution_id: str, language: str) -> Solution:

@@ -4,13 +4,23 @@ reported using, and their questions still waiting for an answer."""
 from __future__ import annotations
 
 from bot.flows.ask import PAYLOAD_QUESTION
-from bot.i18n import say
+from bot.i18n import listed, say
 from bot.messages import Action, Reply
 from bot.render_text import quoted
 from bot.turn import Services
 from knowledge.records import DemandStatus, NudgeState
 
 SHOWN = 5
+LABEL = 75  # characters of a button's label every platform shows whole (Slack's limit)
+
+
+def shortened(label: str, most: int = LABEL) -> str:
+    """A label cut at a word, with "…", when it is too long to show whole."""
+    if len(label) <= most:
+        return label
+    cut = label[: most - 1]
+    whole = label[most - 1] == " "  # the cut falls between words
+    return ((cut if whole else cut.rsplit(" ", 1)[0]).rstrip(" :–-,") or cut) + "…"
 
 
 async def home_page(services: Services, *, user: str) -> Reply:
@@ -40,7 +50,7 @@ async def home_page(services: Services, *, user: str) -> Reply:
             actions.append(
                 Action(
                     id="more",
-                    label=question[:60],
+                    label=shortened(" ".join(question.split()), 60),
                     payload={"q": question[:PAYLOAD_QUESTION], "offset": 0},
                 )
             )
@@ -63,13 +73,10 @@ async def home_page(services: Services, *, user: str) -> Reply:
         for nudge in prompts[:SHOWN]:
             solution = await store.solutions.get(nudge.solution_id)
             if solution is not None:
-                lines.append(f"• {solution.title} – {', '.join(nudge.members)}")
+                lines.append(f"• {solution.title} – {listed(language, nudge.members)}")
+                label = f"{say(language, 'act_plan')}: {solution.title}"
                 actions.append(
-                    Action(
-                        id="nudge_plan",
-                        label=f"{say(language, 'act_plan')}: {solution.title}"[:75],
-                        payload={"nudge": nudge.id},
-                    )
+                    Action(id="nudge_plan", label=shortened(label), payload={"nudge": nudge.id})
                 )
     waiting = [
         d for d in await store.demand.all() if d.asker == user and d.status is DemandStatus.OPEN

@@ -144,9 +144,11 @@ async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> No
 
 
 async def dismiss(turn: Turn) -> list[Reply]:
+    """ "Ikke relevant nu" on a prompt, or "Vi droppede den" on a plan's follow-up."""
     nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"))
     await turn.store.nudges.upsert(replace(nudge, state=NudgeState.DISMISSED))
-    return [Reply(text=turn.say("nudge_dismissed"))]
+    said = "plan_dropped" if nudge.kind == "follow-up" else "nudge_dismissed"
+    return [Reply(text=turn.say(said))]
 
 
 async def snooze(turn: Turn) -> list[Reply]:
@@ -165,6 +167,13 @@ async def opt_out(turn: Turn) -> list[Reply]:
         if pending.manager_id == nudge.manager_id and pending.state is NudgeState.SCHEDULED:
             await turn.store.nudges.upsert(replace(pending, state=NudgeState.DISMISSED))
     return [Reply(text=turn.say("opted_out"))]
+
+
+async def staff_note(turn: Turn) -> str:
+    """What a person whose manager Spred knows should know before using it: what reaches
+    the manager ("" for anyone else: nothing does)."""
+    me = await turn.person()
+    return "\n\n" + turn.say("manager_note") if me is not None and me.manager_id else ""
 
 
 async def opt_in(turn: Turn) -> list[Reply]:
