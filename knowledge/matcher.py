@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -67,9 +67,6 @@ UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a soluti
 DEFAULT_THRESHOLD = 0.22
 log = logging.getLogger(__name__)
 
-# The least similarity of a form that names a word: a compound it starts or ends, or its
-# most specific part ("fald" in "faldforebyggelse"), but not a lesser part.
-NAMED = PART_OF_COMPOUND
 Hits = npt.NDArray[np.bool_]  # per solution: whether a concept reaches it
 MIN_TELLING = 3  # letters; shorter words ("it", "tv") say too little to name as missing
 
@@ -81,7 +78,11 @@ MAX_WORKERS = 8
 class Match:
     solution: Solution
     score: float
-    terms: tuple[str, ...]  # the words of the question the solution covers: why it matched
+    # The words of the question the solution holds, which a card lists as matched: the word
+    # itself, a form or near spelling of it, a synonym, a translation, or a compound it is
+    # the head of. A part of a compound the solution holds alone is listed as that part
+    # ("kunst" of "kunstgræsbanerne"); a compound the word only begins is not listed.
+    terms: tuple[str, ...]
     # Telling words of the question the solution does not cover (not common, not numbers):
     # what a near miss is about ("byggetilladelser" against waiting times for aids), or a
     # word the knowledge base says differently. A reply can name them honestly.
@@ -119,13 +120,50 @@ class Filters:
     statuses: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One indexed part of a compound the question typed, when the solution holds only it."""
+
+    shown: str  # the part as typed, as a card lists it: "kunst" of "kunstgræsbanerne"
+    # Whether the part alone stands for the word: the rest of it says little ("indsats" in
+    # "faldforebyggelsesindsats"), so a solution about the part is about the word.
+    names_word: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A Danish compound of the question cut into the parts the index holds."""
+
+    keys: Phrase  # the indexed parts' keys
+    shown: tuple[str, ...]  # the same parts as typed, without a linking -s- or -e-
+    rest: str = ""  # the part the index does not hold ("græsbanerne"), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What each of a few solutions holds of one concept of the question."""
+
+    shown: list[tuple[str, ...]]  # per solution, the words a card lists as matched
+    named: Hits  # per solution, whether it names the word (the word itself, or its telling part)
+
+
 @dataclass(slots=True)
 class Concept:
     words: tuple[str, ...]
     alternatives: dict[Phrase, float] = field(default_factory=dict)
+    # The alternatives a solution must hold for it to hold the word itself: the word's own
+    # forms and spellings, a near spelling of a typo, its synonyms and translations, all parts
+    # of a compound, and compounds the word is the head of ("vejvedligehold" is upkeep). The
+    # rest only reach it: compounds it begins ("kunstig" from "kunst"), or one part of it.
+    holding: dict[Phrase, None] = field(default_factory=dict)
+    parts: dict[Phrase, Part] = field(default_factory=dict)
 
-    def offer(self, phrase: Phrase, similarity: float) -> None:
-        if phrase and similarity > self.alternatives.get(phrase, 0.0):
+    def offer(self, phrase: Phrase, similarity: float, *, holds: bool = False) -> None:
+        if not phrase:
+            return
+        if holds:
+            self.holding[phrase] = None
+        if similarity > self.alternatives.get(phrase, 0.0):
             self.alternatives[phrase] = similarity
 
 
@@ -284,25 +322,19 @@ class Matcher:
     def _matches(
         self, concepts: list[Concept], per_concept: Scores, shown: list[tuple[float, int]]
     ) -> list[Match]:
-        """The matches shown, each with the words it covers and the telling ones it does not
+        """The matches shown, each with the words it holds and the telling ones it does not
         name; worked out for these few solutions only."""
         slots = np.array([slot for _, slot in shown], dtype=np.intp)
-        covered = per_concept[:, slots] > 0  # concepts × shown
+        held = self._held(concepts, slots, per_concept[:, slots] > 0)
         telling = [tuple(w for w in c.words if _telling(w)) for c in concepts]
-        named = {
-            i: self._named(concepts[i], slots, covered[i])
-            for i, words in enumerate(telling)
-            if words
-        }
         matches = []
         for row, (score, slot) in enumerate(shown):
             words: list[str] = []
             unexplained: list[str] = []
-            for i, concept in enumerate(concepts):
-                if covered[i, row]:
-                    words.extend(concept.words)
-                if i in named and not named[i][row]:
-                    unexplained.extend(telling[i])
+            for of_concept, its_telling in zip(held, telling, strict=True):
+                words.extend(of_concept.shown[row])
+                if not of_concept.named[row]:
+                    unexplained.extend(its_telling)
             doc_id = self.index.doc_id(slot)
             assert doc_id is not None
             matches.append(
@@ -310,18 +342,34 @@ class Matcher:
             )
         return matches
 
-    def _named(self, concept: Concept, slots: npt.NDArray[np.intp], hits: Hits) -> Hits:
-        """Which of these solutions (`hits`: those the concept reaches) name the concept in
-        one of its close forms; a lesser part of a compound ("tilladelse" in
-        "byggetilladelser") does not count."""
-        named = np.zeros(len(slots), dtype=bool)
-        open_ = hits.copy()  # a solution the concept does not reach names nothing
-        # Most are named by the first forms (the word's own stems), so this stops early.
-        for phrase, similarity in concept.alternatives.items():
+    def _held(
+        self, concepts: list[Concept], slots: npt.NDArray[np.intp], reached: Hits
+    ) -> list[Held]:
+        """Per concept, what these solutions (`reached`: concepts × slots, those it reaches)
+        hold of it: the word itself, or only a part of it."""
+        found = []
+        for concept, hits in zip(concepts, reached, strict=True):
+            whole = self._holding(concept.holding, slots, hits)
+            shown: list[tuple[str, ...]] = [concept.words if h else () for h in whole.tolist()]
+            named = whole.copy()
+            for phrase, part in concept.parts.items():
+                inside = self._holding((phrase,), slots, hits & ~whole)
+                for row in np.flatnonzero(inside).tolist():
+                    shown[row] = (*shown[row], part.shown)
+                if part.names_word:
+                    named |= inside
+            found.append(Held(shown, named))
+        return found
+
+    def _holding(self, phrases: Iterable[Phrase], slots: npt.NDArray[np.intp], hits: Hits) -> Hits:
+        """Which of these solutions (`hits`: those worth looking at) hold every word of one
+        of the phrases."""
+        holding = np.zeros(len(slots), dtype=bool)
+        open_ = hits.copy()
+        # Most are held by the first phrases (the word's own forms), so this stops early.
+        for phrase in phrases:
             if not open_.any():
                 break
-            if similarity < NAMED:
-                continue
             inside = open_.copy()
             for term in phrase:
                 held, _ = self.index.saturation(term)  # live slots, ascending
@@ -330,9 +378,9 @@ class Matcher:
                     break
                 at = np.minimum(np.searchsorted(held, slots), len(held) - 1)
                 inside &= held[at] == slots
-            named |= inside
+            holding |= inside
             open_ &= ~inside
-        return named
+        return holding
 
     def _text_of(self, doc_id: str) -> str:
         text = self._similar_text.get(doc_id)
@@ -359,14 +407,15 @@ class Matcher:
             if concept is None:
                 concept = Concept((typed[i],))
                 for lang in LANGUAGES:
-                    concept.offer((keys[i][lang],), 1.0)
+                    concept.offer((keys[i][lang],), 1.0, holds=True)
                     # The stem as well as the lemma's key: "ældre" is "gammel" as a word,
                     # but "ældr…" as the beginning of "ældrepleje".
-                    concept.offer((stem(typed[i], lang),), 1.0)
+                    concept.offer((stem(typed[i], lang),), 1.0, holds=True)
                     for other, phrase in self.lexicon.expansions(lang, (keys[i][lang],)):
-                        concept.offer(phrase, TRANSLATION if other != lang else SYNONYM)
+                        similarity = TRANSLATION if other != lang else SYNONYM
+                        concept.offer(phrase, similarity, holds=True)
                 for spelling in loose_lemma_keys(typed[i]):  # "born": "børn", so "barn"
-                    concept.offer((spelling,), LOOSE_SPELLING)
+                    concept.offer((spelling,), LOOSE_SPELLING, holds=True)
                 self._variants(concept, typed[i], keys[i])
             concepts.append(concept)
             i += len(concept.words)
@@ -379,9 +428,10 @@ class Matcher:
                 expansions = self.lexicon.expansions(lang, phrase)
                 if expansions:
                     concept = Concept(tuple(typed[i : i + length]))
-                    concept.offer(phrase, 1.0)
+                    concept.offer(phrase, 1.0, holds=True)
                     for other, member in expansions:
-                        concept.offer(member, TRANSLATION if other != lang else SYNONYM)
+                        similarity = TRANSLATION if other != lang else SYNONYM
+                        concept.offer(member, similarity, holds=True)
                     return concept
         return None
 
@@ -391,23 +441,34 @@ class Matcher:
         # Synonyms and translations get the same treatment as the word itself: "group" →
         # "gruppe" should still find "gruppebaseret".
         for (term,), similarity in list(self._single_terms(concept)):
+            holds = (term,) in concept.holding
             for spelling in index.same_loosely(term):
-                concept.offer((spelling,), LOOSE_SPELLING * similarity)
-            longer = index.starting_with(term) if len(term) >= MIN_PREFIX else []
+                concept.offer((spelling,), LOOSE_SPELLING * similarity, holds=holds)
+            if len(term) >= MIN_PREFIX:  # a compound it begins: about something else
+                for compound in index.starting_with(term):
+                    concept.offer((compound,), PART_OF_COMPOUND * similarity)
             if len(term) >= MIN_SUFFIX:  # the head of a compound: "plej" in "hjemmeplej"
-                longer += index.ending_with(term)
-            for compound in longer:
-                concept.offer((compound,), PART_OF_COMPOUND * similarity)
+                for compound in index.ending_with(term):
+                    concept.offer((compound,), PART_OF_COMPOUND * similarity, holds=holds)
         if any(index.has(p[0]) for p in concept.alternatives if len(p) == 1):
             return
-        parts, similarity = self._compound_parts(word)
-        if parts:
-            concept.offer(parts, similarity)
+        split = self._compound_parts(word)
+        if split is not None:
+            concept.offer(
+                split.keys,
+                PART_OF_COMPOUND if split.rest else COMPOUND_PARTS,
+                holds=not split.rest,
+            )
             # A solution about one part answers in part, as much as that part is specific:
-            # "fald" in "faldforebyggelsesindsats" carries it, "indsats" hardly.
-            weights = {part: index.idf(index.df(part)) for part in parts}
-            for part, weight in weights.items():
-                concept.offer((part,), PART_OF_COMPOUND * weight / max(weights.values()))
+            # "fald" in "faldforebyggelsesindsats" carries it, "indsats" hardly. The part
+            # stands for the word only if it is the most specific, and a part no solution
+            # uses is more specific than any: "kunst" is not "kunstgræsbanerne".
+            weights = {part: index.idf(index.df(part)) for part in split.keys}
+            most = max(weights.values())
+            for part, shown in zip(split.keys, split.shown, strict=True):
+                concept.offer((part,), PART_OF_COMPOUND * weights[part] / most)
+                names_word = not split.rest and weights[part] >= most
+                concept.parts[(part,)] = Part(shown, names_word=names_word)
             return
         term = keys["da"]
         if len(term) >= MIN_TYPO:
@@ -419,19 +480,19 @@ class Matcher:
                 score_cutoff=cutoff,
                 limit=3,
             ):
-                concept.offer((near,), similarity / 100 * LOOSE_SPELLING)
+                concept.offer((near,), similarity / 100 * LOOSE_SPELLING, holds=True)
 
     @staticmethod
     def _single_terms(concept: Concept) -> list[tuple[Phrase, float]]:
         return [(p, sim) for p, sim in concept.alternatives.items() if len(p) == 1]
 
-    def _compound_parts(self, word: str) -> tuple[Phrase, float]:
+    def _compound_parts(self, word: str) -> Split | None:
         """A Danish compound split into indexed words ("ventetidsgaranti" → ventetid,
         garanti), allowing the linking -s- and -e-; the most even split wins. When only one
-        part is indexed, that part alone stands in, at a lower similarity."""
-        whole: Phrase = ()
+        part is indexed, that part alone, with the rest of the word as typed."""
+        whole: Split | None = None
         balance = 0
-        one_part: Phrase = ()
+        one_part: Split | None = None
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
             right_key = key(right, "da")
@@ -441,18 +502,25 @@ class Matcher:
                 left_known = bool(left_key) and self.index.has(left_key)
                 if left_known and self.index.has(right_key):
                     if min(len(first), len(right)) > balance:
-                        whole, balance = (left_key, right_key), min(len(first), len(right))
+                        whole = Split((left_key, right_key), (first, right))
+                        balance = min(len(first), len(right))
                 elif (
                     left_known
                     and len(first) >= MIN_PREFIX
-                    and len(first) > len(one_part[0] if one_part else "")
+                    and len(first) > len(one_part.keys[0] if one_part else "")
                 ):
-                    one_part = (left_key,)
+                    one_part = Split((left_key,), (first,), rest=right)
             if right_known and not one_part:
-                one_part = (right_key,)
-        if whole:
-            return whole, COMPOUND_PARTS
-        return one_part, PART_OF_COMPOUND
+                one_part = Split((right_key,), (right,), rest=left)
+        found = whole or one_part
+        if found is None:
+            return None
+        # Shown without a linking letter the key does without: "ventetid", not "ventetids".
+        shown = tuple(
+            p[:-1] if p[-1] in "se" and key(p[:-1], "da") == k else p
+            for p, k in zip(found.shown, found.keys, strict=True)
+        )
+        return replace(found, shown=shown)
 
     def _term_scores(self, concepts: list[Concept]) -> tuple[Slots, Scores, Scores]:
         """The slots some concept reaches, their term scores, and the concepts' own scores

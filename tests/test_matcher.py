@@ -11,6 +11,7 @@ import pytest
 from knowledge.kb import demo_solutions
 from knowledge.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.matcher import Filters, Matcher, unexplained_by_all
+from knowledge.solutions import Solution
 from knowledge.text import MAX_QUERY_WORDS, danish_letters, fold, key, weigh_keys
 from tests.conftest import make_solution
 
@@ -170,6 +171,51 @@ def test_each_match_says_which_words_it_covers(demo: Matcher) -> None:
     best = demo.search("ventetid i hjemmeplejen")[0]
     assert set(best.terms) == {"ventetid", "hjemmeplejen"}
     assert 0 < best.score <= 1
+
+
+# The words a card lists as matched: only what the solution holds.
+
+
+def test_a_compound_part_matched_alone_is_listed_as_that_part(demo: Matcher) -> None:
+    """Issue 13: "kunstgræsbanerne" met "kunstig" (the stem "kunst") through one part and
+    was listed as matched on a card about artificial intelligence."""
+    loose = Matcher(threshold=0.0, lexicon=demo.lexicon)
+    loose.add_all(demo_solutions())
+    question = "hvordan vedligeholder I kunstgræsbanerne om vinteren?"
+    found = {m.solution.id: m for m in loose.search(question, top=len(loose))}
+    ai = found["tekstforslag-til-svar-i-borgerservice"]
+    assert ai.terms == ("kunst",)
+    assert "kunstgræsbanerne" in ai.unexplained  # the part is no mention of the word
+    roads = found["kameraer-paa-skraldebiler-finder-vejskader"]
+    assert roads.terms == ("vedligeholder",)  # "vejvedligehold" is upkeep: it holds the word
+    assert not [m for m in found.values() if "kunstgræsbanerne" in m.terms]
+
+
+def _bare(slug: str, title: str, *tags: str) -> Solution:
+    return make_solution(
+        slug, title=title, summary=title, problem="", description="", tags=list(tags),
+        professions=[], domains=[], organization="Kommunen",
+        results=[{"metric": "Tilfredshed", "before": 1, "after": 2, "unit": "point"}],
+    )  # fmt: skip
+
+
+def test_a_card_lists_forms_synonyms_and_typos_not_compounds_the_word_begins() -> None:
+    matcher = Matcher(threshold=0.0)
+    matcher.add_all(
+        [_bare("dispenser", "Medicindispenser for beboere", "medicindispenser"),
+         _bare("ventetid", "Ventetidsgaranti med garanti for ventetid", "ventetid", "garanti"),
+         _bare("ledig", "Job til ledige", "ledige")]
+    )  # fmt: skip
+    (dispenser,) = matcher.search("medicin", top=3)
+    assert dispenser.solution.id == "dispenser"
+    assert dispenser.terms == ()  # "medicindispenser" begins with it but is another thing
+    (guarantee, *_) = matcher.search("ventetidsgarantien")
+    assert guarantee.terms == ("ventetidsgarantien",)  # both parts: the word itself
+    assert guarantee.unexplained == ()
+    (jobs, *_) = matcher.search("arbejdsløse jobsøgende")  # a synonym of "ledig", twice
+    assert jobs.terms == ("arbejdsløse", "jobsøgende")
+    (typo, *_) = matcher.search("ledigee")
+    assert typo.terms == ("ledigee",)
 
 
 # An honest no-match.
