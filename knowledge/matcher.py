@@ -99,8 +99,9 @@ class Match:
 
 
 def unexplained_by_all(matches: Sequence[Match]) -> tuple[str, ...]:
-    """The question's telling words that none of these matches covers, in question order:
-    what a reply should admit it found nothing about."""
+    """The question's telling words that none of these matches names, in question order:
+    what a reply should admit it found nothing about. Not empty means the answers shown are
+    near misses, answering only part of the question, which is then still unmet demand."""
     if not matches:
         return ()
     missing = dict.fromkeys(matches[0].unexplained)
@@ -159,6 +160,12 @@ class Concept:
     holding: dict[Phrase, None] = field(default_factory=dict)
     own: set[Phrase] = field(default_factory=set)  # the word's own forms, as typed or stemmed
     parts: dict[Phrase, str] = field(default_factory=dict)  # a compound's parts, as typed
+    _held_terms: frozenset[str] | None = None  # every term of `holding`, once it is complete
+
+    def held_terms(self) -> frozenset[str]:
+        if self._held_terms is None:
+            self._held_terms = frozenset(term for phrase in self.holding for term in phrase)
+        return self._held_terms
 
     def offer(
         self, phrase: Phrase, similarity: float, *, holds: bool = False, own: bool = False
@@ -228,6 +235,8 @@ def _said(concept: Concept, words: dict[str, str]) -> str:
     """The concept in a solution's own words (`words`: its title, tags and summary by key)
     where they hold it in other words than typed (a translation, a synonym, a corrected
     spelling); "" where they hold the word itself, or not at all."""
+    if words.keys().isdisjoint(concept.held_terms()):  # the most common case, found at once
+        return ""
     for phrase in concept.holding:
         if all(term in words for term in phrase):
             return "" if phrase in concept.own else " ".join(words[term] for term in phrase)
@@ -324,8 +333,9 @@ class Matcher:
         typed = [" ".join(fold(w) for w in c.words) for c in concepts]
         # A short question is much like the title it wants; a long chatty one is not.
         fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
+        reaches = (per_concept[:, leaders] > 0).T.tolist()  # leaders × concepts
         ranked: list[tuple[float, int]] = []
-        for term_score, slot in zip(scores.tolist(), leaders.tolist(), strict=True):
+        for term_score, slot, reach in zip(scores.tolist(), leaders.tolist(), reaches, strict=True):
             if term_score <= 0:
                 break
             doc_id = self.index.doc_id(slot)
@@ -334,23 +344,27 @@ class Matcher:
             # The question as this solution would put it: a concept its title, tags or
             # summary hold in other words (a translation, a synonym) is compared in those, so
             # "sick leave" is as like a title with "sygefravær" as "sygefravær" typed is.
-            said = " ".join(_said(c, words) or t for c, t in zip(concepts, typed, strict=True))
+            said = " ".join(
+                (r and _said(c, words)) or t for c, t, r in zip(concepts, typed, reach, strict=True)
+            )
             similarity = fuzz.token_set_ratio(said, text) / 100
-            ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), slot))
+            score = term_score * (1 - fuzzy_share + fuzzy_share * similarity)
+            if score >= self.threshold:  # what follows only lowers it
+                ranked.append((score, slot))
         if not ranked:
             return []
         slots = np.array([slot for _, slot in ranked], dtype=np.intp)
-        held = self._held(concepts, slots, per_concept[:, slots] > 0)
         # A solution that names only some of the question's telling words answers only
         # part of it ("kameraer til fartkontrol" against cameras on garbage trucks): its
         # score shrinks with the (idf-weighted) share of them it names.
-        telling = np.array([any(map(_telling, c.words)) for c in concepts])
-        if telling.any():
-            named = np.array([h.named for h in held])[telling]  # telling concepts × slots
-            told = weights[telling]
-            shares = (told @ named) / told.sum()
-        else:
-            shares = np.ones(len(ranked))
+        telling = [i for i, c in enumerate(concepts) if any(map(_telling, c.words))]
+        shares = np.ones(len(ranked))
+        if telling:
+            held = self._held(
+                [concepts[i] for i in telling], slots, per_concept[telling][:, slots] > 0
+            )
+            named = np.array([h.named for h in held])  # telling concepts × slots
+            shares = (weights[telling] @ named) / weights[telling].sum()
         factors = (UNNAMED_KEEPS + (1 - UNNAMED_KEEPS) * shares).tolist()
         final = sorted(
             (
@@ -359,28 +373,26 @@ class Matcher:
             ),
             key=lambda pair: -pair[0],
         )
-        shown = [(score, row) for score, row in final[:top] if score >= self.threshold]
-        return self._matches(concepts, held, slots, shown) if shown else []
+        shown = [(score, int(slots[row])) for score, row in final[:top] if score >= self.threshold]
+        return self._matches(concepts, per_concept, shown) if shown else []
 
     def _matches(
-        self,
-        concepts: list[Concept],
-        held: list[Held],
-        slots: npt.NDArray[np.intp],
-        shown: list[tuple[float, int]],
+        self, concepts: list[Concept], per_concept: Scores, shown: list[tuple[float, int]]
     ) -> list[Match]:
-        """The matches shown (score and row into `slots` and `held`), each with the words it
-        holds and the telling ones it does not name."""
+        """The matches shown, each with the words it holds and the telling ones it does not
+        name; worked out for these few solutions only."""
+        slots = np.array([slot for _, slot in shown], dtype=np.intp)
+        held = self._held(concepts, slots, per_concept[:, slots] > 0)
         telling = [tuple(w for w in c.words if _telling(w)) for c in concepts]
         matches = []
-        for score, row in shown:
+        for row, (score, slot) in enumerate(shown):
             words: list[str] = []
             unexplained: list[str] = []
             for of_concept, its_telling in zip(held, telling, strict=True):
                 words.extend(of_concept.shown[row])
                 if not of_concept.named[row]:
                     unexplained.extend(its_telling)
-            doc_id = self.index.doc_id(int(slots[row]))
+            doc_id = self.index.doc_id(slot)
             assert doc_id is not None
             matches.append(
                 Match(self._solutions[doc_id], round(score, 4), tuple(words), tuple(unexplained))
@@ -412,6 +424,8 @@ class Matcher:
         for phrase in phrases:
             if not open_.any():
                 break
+            if not all(map(self.index.has, phrase)):  # most translations: nothing to look up
+                continue
             inside = open_.copy()
             for term in phrase:
                 held, _ = self.index.saturation(term)  # live slots, ascending
