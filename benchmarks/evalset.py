@@ -18,7 +18,17 @@ HOLDOUT2 = Path(__file__).with_name("eval") / "holdout2.jsonl"
 # A third, 140 questions written blind by someone else from the demo solutions alone, 40
 # of them unanswerable (half near misses, half ordinary out-of-scope questions).
 HOLDOUT3 = Path(__file__).with_name("eval") / "holdout3.jsonl"
-HOLDOUTS = {"hold-out set 1": HOLDOUT, "hold-out set 2": HOLDOUT2, "hold-out set 3": HOLDOUT3}
+# A fourth, 100 questions written blind from the demo solutions alone for issue 13: 30 short
+# questions in the other language than the solution's, 25 English questions to Danish
+# solutions, and 45 unanswerable ones (30 near misses sharing a word or a compound part with
+# a solution, 15 out of scope); each unanswerable one has a "note" saying which.
+HOLDOUT4 = Path(__file__).with_name("eval") / "holdout4.jsonl"
+HOLDOUTS = {
+    "hold-out set 1": HOLDOUT,
+    "hold-out set 2": HOLDOUT2,
+    "hold-out set 3": HOLDOUT3,
+    "hold-out set 4": HOLDOUT4,
+}
 TOP = 3
 Ranked = list[tuple[str, float]]  # solution ids with scores, best first
 

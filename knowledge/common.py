@@ -29,15 +29,17 @@ def common_form(word: str) -> str:
     return loose(danish_letters(fold(word)))
 
 
-def load_common_words() -> frozenset[str]:
+def load_common_words(language: str | None = None) -> frozenset[str]:
+    """The common words of one language, or of both, each in its common_form."""
     found: set[str] = set()
-    for language in LANGUAGES:
-        lines = content_lines(shipped_text(f"common.{language}.txt"))
+    for each in LANGUAGES if language is None else (language,):
+        lines = content_lines(shipped_text(f"common.{each}.txt"))
         found.update(common_form(line.strip()) for _, line in lines)
     return frozenset(found)
 
 
-COMMON_WORDS = load_common_words()
+COMMON_BY_LANGUAGE = {language: load_common_words(language) for language in LANGUAGES}
+COMMON_WORDS = COMMON_BY_LANGUAGE["da"] | COMMON_BY_LANGUAGE["en"]
 
 
 def write_lists(directory: Path, *, zipf: float = MIN_ZIPF) -> None:

@@ -63,6 +63,13 @@ class Lexicon:
             self._index[member].append(number)
             self.longest = max(self.longest, len(member[1]))
 
+    def vocabulary(self, language: str) -> frozenset[str]:
+        """The index keys of every word of the terms in one language."""
+        return frozenset(
+            term for group in self.groups for lang, phrase in group if lang == language
+            for term in phrase
+        )  # fmt: skip
+
     def expansions(self, language: str, phrase: Phrase) -> list[Member]:
         """Every other member of the groups `phrase` belongs to."""
         found: dict[Member, None] = {}

@@ -6,9 +6,13 @@ translations, spellings without æøå, compounds it starts or ends, and, for wo
 does not hold, the parts of a compound or a near spelling (rapidfuzz). Per solution, each
 concept scores its best alternative with BM25 (field-weighted, saturated to [0, 1)) and
 counts by its idf. Two views of that sum make the term score: the share of the question
-covered, and the absolute evidence. rapidfuzz's similarity of the question to the title,
-tags and summary then refines the leaders into one score in [0, 1], and a calibrated
-threshold decides between answers and an honest "no match".
+covered, and the absolute evidence. rapidfuzz's similarity to the title, tags and summary of
+the question as the solution would put it (a translated concept in the solution's words)
+then refines the leaders. A solution *holds* a word when it has the word itself, a form, a
+synonym or a translation of it; only those words are listed as matched, and a leader's score
+shrinks with the share of the question's telling words it does not hold. One score in
+[0, 1] comes out, and a calibrated threshold decides between answers and an honest "no
+match".
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -39,6 +43,7 @@ from knowledge.text import (
     query_words,
     stem,
 )
+from knowledge.text import words as words_of
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("title", 3.0), ("tags", 2.5), ("summary", 2.0), ("problem", 1.5), ("metrics", 1.5),
@@ -61,17 +66,18 @@ SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in te
 EVIDENCE_SCALE = 6.0  # BM25 evidence at which a match is about two-thirds convincing
 COVERAGE_SHARE = 0.35  # the exponent of coverage against evidence in the term score
 UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a solution
-# Calibrated on benchmarks/eval: the middle of the range (0.215–0.225) that meets both
-# quality targets.
-DEFAULT_THRESHOLD = 0.22
+# What a solution that names none of the question's telling words keeps of its score; one
+# that names them all keeps it whole, and one that names some is in between.
+UNNAMED_KEEPS = 0.5
+# Calibrated on benchmarks/eval: the highest at which the development set keeps both
+# Recall@3 and the share of answerable questions answered at 0.95 or more.
+DEFAULT_THRESHOLD = 0.183
 log = logging.getLogger(__name__)
 
-# The least similarity of a form that names a word: a compound it starts or ends, or its
-# most specific part ("fald" in "faldforebyggelse"), but not a lesser part.
-NAMED = PART_OF_COMPOUND
 Hits = npt.NDArray[np.bool_]  # per solution: whether a concept reaches it
 MIN_TELLING = 3  # letters; shorter words ("it", "tv") say too little to name as missing
 
+MAX_SIMILAR = 20_000  # solutions whose title, tags and summary are kept ready to compare
 PARALLEL_FROM = 10_000  # solutions; below this, starting worker processes costs more
 MAX_WORKERS = 8
 
@@ -80,7 +86,11 @@ MAX_WORKERS = 8
 class Match:
     solution: Solution
     score: float
-    terms: tuple[str, ...]  # the words of the question the solution covers: why it matched
+    # The words of the question the solution holds, which a card lists as matched: the word
+    # itself, a form or near spelling of it, a synonym, a translation, or a compound it is
+    # the head of. A part of a compound the solution holds alone is listed as that part
+    # ("kunst" of "kunstgræsbanerne"); a compound the word only begins is not listed.
+    terms: tuple[str, ...]
     # Telling words of the question the solution does not cover (not common, not numbers):
     # what a near miss is about ("byggetilladelser" against waiting times for aids), or a
     # word the knowledge base says differently. A reply can name them honestly.
@@ -88,8 +98,9 @@ class Match:
 
 
 def unexplained_by_all(matches: Sequence[Match]) -> tuple[str, ...]:
-    """The question's telling words that none of these matches covers, in question order:
-    what a reply should admit it found nothing about."""
+    """The question's telling words that none of these matches names, in question order:
+    what a reply should admit it found nothing about. Not empty means the answers shown are
+    near misses, answering only part of the question, which is then still unmet demand."""
     if not matches:
         return ()
     missing = dict.fromkeys(matches[0].unexplained)
@@ -118,13 +129,53 @@ class Filters:
     statuses: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A Danish compound of the question cut into the parts the index holds."""
+
+    keys: Phrase  # the indexed parts' keys
+    shown: tuple[str, ...]  # the same parts as typed, without a linking -s- or -e-
+    rest: str = ""  # the part the index does not hold ("græsbanerne"), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What each of a few solutions holds of one concept of the question."""
+
+    shown: list[tuple[str, ...]]  # per solution, the words a card lists as matched
+    # Per solution, whether it holds the word itself, so that it names it; a part of a
+    # compound alone does not ("kunst" is not "kunstgræsbanerne", nor "affald" "byggeaffald").
+    named: Hits
+
+
 @dataclass(slots=True)
 class Concept:
     words: tuple[str, ...]
     alternatives: dict[Phrase, float] = field(default_factory=dict)
+    # The alternatives a solution must hold for it to hold the word itself: the word's own
+    # forms and spellings, a near spelling of a typo, its synonyms and translations, all parts
+    # of a compound, and compounds the word is the head of ("vejvedligehold" is upkeep). The
+    # rest only reach it: compounds it begins ("kunstig" from "kunst"), or one part of it.
+    holding: dict[Phrase, None] = field(default_factory=dict)
+    own: set[Phrase] = field(default_factory=set)  # the word's own forms, as typed or stemmed
+    parts: dict[Phrase, str] = field(default_factory=dict)  # a compound's parts, as typed
+    _held_terms: frozenset[str] | None = None  # every term of `holding`, once it is complete
 
-    def offer(self, phrase: Phrase, similarity: float) -> None:
-        if phrase and similarity > self.alternatives.get(phrase, 0.0):
+    def held_terms(self) -> frozenset[str]:
+        if self._held_terms is None:
+            self._held_terms = frozenset(term for phrase in self.holding for term in phrase)
+        return self._held_terms
+
+    def offer(
+        self, phrase: Phrase, similarity: float, *, holds: bool = False, own: bool = False
+    ) -> None:
+        if not phrase:
+            return
+        if own:
+            self.own.add(phrase)
+        if holds or own:
+            self.holding[phrase] = None
+        if similarity > self.alternatives.get(phrase, 0.0):
             self.alternatives[phrase] = similarity
 
 
@@ -179,6 +230,18 @@ def _telling(word: str) -> bool:
     )
 
 
+def _said(concept: Concept, words: dict[str, str]) -> str:
+    """The concept in a solution's own words (`words`: its title, tags and summary by key)
+    where they hold it in other words than typed (a translation, a synonym, a corrected
+    spelling); "" where they hold the word itself, or not at all."""
+    if words.keys().isdisjoint(concept.held_terms()):  # the most common case, found at once
+        return ""
+    for phrase in concept.holding:
+        if all(term in words for term in phrase):
+            return "" if phrase in concept.own else " ".join(words[term] for term in phrase)
+    return ""
+
+
 @lru_cache(maxsize=4096)
 def _facet_value(value: str) -> str:
     """Filter values compare folded ("aeldrepleje" selects "ældrepleje"); they repeat a lot."""
@@ -191,7 +254,8 @@ class Matcher:
         self.threshold = threshold
         self.index = TermIndex()
         self._solutions: dict[str, Solution] = {}
-        self._similar_text: dict[str, str] = {}  # folded title, tags, summary; made when needed
+        # Folded title, tags and summary, and their words by key; made when first needed.
+        self._similar_text: dict[str, tuple[str, dict[str, str]]] = {}
         self._facets: dict[tuple[str, str], set[str]] = {}
 
     def __len__(self) -> int:
@@ -256,7 +320,7 @@ class Matcher:
         concepts = self.concepts(question)
         if not concepts or not self._solutions:
             return []
-        reached, scores, per_concept = self._term_scores(concepts)
+        reached, scores, per_concept, weights = self._term_scores(concepts)
         if filters is not None:
             scores *= self._mask(filters)[reached]
         count = min(CANDIDATES, len(scores))
@@ -265,43 +329,68 @@ class Matcher:
         leaders = np.argpartition(-scores, count - 1)[:count]
         leaders = leaders[np.argsort(-scores[leaders])]
         scores, leaders = scores[leaders], reached[leaders]
-        text = " ".join(fold(w) for c in concepts for w in c.words)
+        typed = [" ".join(fold(w) for w in c.words) for c in concepts]
         # A short question is much like the title it wants; a long chatty one is not.
         fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
+        reaches = (per_concept[:, leaders] > 0).T.tolist()  # leaders × concepts
         ranked: list[tuple[float, int]] = []
-        for term_score, slot in zip(scores.tolist(), leaders.tolist(), strict=True):
+        for term_score, slot, reach in zip(scores.tolist(), leaders.tolist(), reaches, strict=True):
             if term_score <= 0:
                 break
             doc_id = self.index.doc_id(slot)
             assert doc_id is not None
-            similarity = fuzz.token_set_ratio(text, self._text_of(doc_id)) / 100
-            ranked.append((term_score * (1 - fuzzy_share + fuzzy_share * similarity), slot))
-        ranked.sort(key=lambda pair: -pair[0])
-        shown = [(score, slot) for score, slot in ranked[:top] if score >= self.threshold]
+            text, words = self._similar_of(doc_id)
+            # The question as this solution would put it: a concept its title, tags or
+            # summary hold in other words (a translation, a synonym) is compared in those, so
+            # "sick leave" is as like a title with "sygefravær" as "sygefravær" typed is.
+            said = " ".join(
+                (r and _said(c, words)) or t for c, t, r in zip(concepts, typed, reach, strict=True)
+            )
+            similarity = fuzz.token_set_ratio(said, text) / 100
+            score = term_score * (1 - fuzzy_share + fuzzy_share * similarity)
+            if score >= self.threshold:  # what follows only lowers it
+                ranked.append((score, slot))
+        if not ranked:
+            return []
+        slots = np.array([slot for _, slot in ranked], dtype=np.intp)
+        # A solution that names only some of the question's telling words answers only
+        # part of it ("kameraer til fartkontrol" against cameras on garbage trucks): its
+        # score shrinks with the (idf-weighted) share of them it names.
+        telling = [i for i, c in enumerate(concepts) if any(map(_telling, c.words))]
+        shares = np.ones(len(ranked))
+        if telling:
+            held = self._held(
+                [concepts[i] for i in telling], slots, per_concept[telling][:, slots] > 0
+            )
+            named = np.array([h.named for h in held])  # telling concepts × slots
+            shares = (weights[telling] @ named) / weights[telling].sum()
+        factors = (UNNAMED_KEEPS + (1 - UNNAMED_KEEPS) * shares).tolist()
+        final = sorted(
+            (
+                (score * factor, row)
+                for row, ((score, _), factor) in enumerate(zip(ranked, factors, strict=True))
+            ),
+            key=lambda pair: -pair[0],
+        )
+        shown = [(score, int(slots[row])) for score, row in final[:top] if score >= self.threshold]
         return self._matches(concepts, per_concept, shown) if shown else []
 
     def _matches(
         self, concepts: list[Concept], per_concept: Scores, shown: list[tuple[float, int]]
     ) -> list[Match]:
-        """The matches shown, each with the words it covers and the telling ones it does not
+        """The matches shown, each with the words it holds and the telling ones it does not
         name; worked out for these few solutions only."""
         slots = np.array([slot for _, slot in shown], dtype=np.intp)
-        covered = per_concept[:, slots] > 0  # concepts × shown
+        held = self._held(concepts, slots, per_concept[:, slots] > 0)
         telling = [tuple(w for w in c.words if _telling(w)) for c in concepts]
-        named = {
-            i: self._named(concepts[i], slots, covered[i])
-            for i, words in enumerate(telling)
-            if words
-        }
         matches = []
         for row, (score, slot) in enumerate(shown):
             words: list[str] = []
             unexplained: list[str] = []
-            for i, concept in enumerate(concepts):
-                if covered[i, row]:
-                    words.extend(concept.words)
-                if i in named and not named[i][row]:
-                    unexplained.extend(telling[i])
+            for of_concept, its_telling in zip(held, telling, strict=True):
+                words.extend(of_concept.shown[row])
+                if not of_concept.named[row]:
+                    unexplained.extend(its_telling)
             doc_id = self.index.doc_id(slot)
             assert doc_id is not None
             matches.append(
@@ -309,17 +398,32 @@ class Matcher:
             )
         return matches
 
-    def _named(self, concept: Concept, slots: npt.NDArray[np.intp], hits: Hits) -> Hits:
-        """Which of these solutions (`hits`: those the concept reaches) name the concept in
-        one of its close forms; a lesser part of a compound ("tilladelse" in
-        "byggetilladelser") does not count."""
-        named = np.zeros(len(slots), dtype=bool)
-        open_ = hits.copy()  # a solution the concept does not reach names nothing
-        # Most are named by the first forms (the word's own stems), so this stops early.
-        for phrase, similarity in concept.alternatives.items():
+    def _held(
+        self, concepts: list[Concept], slots: npt.NDArray[np.intp], reached: Hits
+    ) -> list[Held]:
+        """Per concept, what these solutions (`reached`: concepts × slots, those it reaches)
+        hold of it: the word itself, or only a part of it."""
+        found = []
+        for concept, hits in zip(concepts, reached, strict=True):
+            whole = self._holding(concept.holding, slots, hits)
+            shown: list[tuple[str, ...]] = [concept.words if h else () for h in whole.tolist()]
+            for phrase, part in concept.parts.items():
+                inside = self._holding((phrase,), slots, hits & ~whole)
+                for row in np.flatnonzero(inside).tolist():
+                    shown[row] = (*shown[row], part)
+            found.append(Held(shown, whole))
+        return found
+
+    def _holding(self, phrases: Iterable[Phrase], slots: npt.NDArray[np.intp], hits: Hits) -> Hits:
+        """Which of these solutions (`hits`: those worth looking at) hold every word of one
+        of the phrases."""
+        holding = np.zeros(len(slots), dtype=bool)
+        open_ = hits.copy()
+        # Most are held by the first phrases (the word's own forms), so this stops early.
+        for phrase in phrases:
             if not open_.any():
                 break
-            if similarity < NAMED:
+            if not all(map(self.index.has, phrase)):  # most translations: nothing to look up
                 continue
             inside = open_.copy()
             for term in phrase:
@@ -329,16 +433,23 @@ class Matcher:
                     break
                 at = np.minimum(np.searchsorted(held, slots), len(held) - 1)
                 inside &= held[at] == slots
-            named |= inside
+            holding |= inside
             open_ &= ~inside
-        return named
+        return holding
 
-    def _text_of(self, doc_id: str) -> str:
-        text = self._similar_text.get(doc_id)
-        if text is None:
+    def _similar_of(self, doc_id: str) -> tuple[str, dict[str, str]]:
+        """A solution's title, tags and summary folded, and their words by index key."""
+        found = self._similar_text.get(doc_id)
+        if found is None:
             s = self._solutions[doc_id]
-            text = self._similar_text[doc_id] = fold(f"{s.title} {' '.join(s.tags)} {s.summary}")
-        return text
+            raw = f"{s.title} {' '.join(s.tags)} {s.summary}"
+            words: dict[str, str] = {}
+            for word in words_of(raw):
+                words.setdefault(key(word, s.language), fold(word))
+            if len(self._similar_text) >= MAX_SIMILAR:
+                self._similar_text.clear()
+            found = self._similar_text[doc_id] = (fold(raw), words)
+        return found
 
     @staticmethod
     def content_words(question: str) -> list[str]:
@@ -358,14 +469,15 @@ class Matcher:
             if concept is None:
                 concept = Concept((typed[i],))
                 for lang in LANGUAGES:
-                    concept.offer((keys[i][lang],), 1.0)
+                    concept.offer((keys[i][lang],), 1.0, own=True)
                     # The stem as well as the lemma's key: "ældre" is "gammel" as a word,
                     # but "ældr…" as the beginning of "ældrepleje".
-                    concept.offer((stem(typed[i], lang),), 1.0)
+                    concept.offer((stem(typed[i], lang),), 1.0, own=True)
                     for other, phrase in self.lexicon.expansions(lang, (keys[i][lang],)):
-                        concept.offer(phrase, TRANSLATION if other != lang else SYNONYM)
+                        similarity = TRANSLATION if other != lang else SYNONYM
+                        concept.offer(phrase, similarity, holds=True)
                 for spelling in loose_lemma_keys(typed[i]):  # "born": "børn", so "barn"
-                    concept.offer((spelling,), LOOSE_SPELLING)
+                    concept.offer((spelling,), LOOSE_SPELLING, own=True)
                 self._variants(concept, typed[i], keys[i])
             concepts.append(concept)
             i += len(concept.words)
@@ -378,9 +490,10 @@ class Matcher:
                 expansions = self.lexicon.expansions(lang, phrase)
                 if expansions:
                     concept = Concept(tuple(typed[i : i + length]))
-                    concept.offer(phrase, 1.0)
+                    concept.offer(phrase, 1.0, own=True)
                     for other, member in expansions:
-                        concept.offer(member, TRANSLATION if other != lang else SYNONYM)
+                        similarity = TRANSLATION if other != lang else SYNONYM
+                        concept.offer(member, similarity, holds=True)
                     return concept
         return None
 
@@ -390,24 +503,35 @@ class Matcher:
         # Synonyms and translations get the same treatment as the word itself: "group" →
         # "gruppe" should still find "gruppebaseret".
         for (term,), similarity in list(self._single_terms(concept)):
+            holds, own = (term,) in concept.holding, (term,) in concept.own
             for spelling in index.same_loosely(term):
-                concept.offer((spelling,), LOOSE_SPELLING * similarity)
-            longer = index.starting_with(term) if len(term) >= MIN_PREFIX else []
+                concept.offer((spelling,), LOOSE_SPELLING * similarity, holds=holds, own=own)
+            if len(term) >= MIN_PREFIX:  # a compound it begins: about something else
+                for compound in index.starting_with(term):
+                    concept.offer((compound,), PART_OF_COMPOUND * similarity)
             if len(term) >= MIN_SUFFIX:  # the head of a compound: "plej" in "hjemmeplej"
-                longer += index.ending_with(term)
-            for compound in longer:
-                concept.offer((compound,), PART_OF_COMPOUND * similarity)
+                for compound in index.ending_with(term):
+                    concept.offer((compound,), PART_OF_COMPOUND * similarity, holds=holds)
         if any(index.has(p[0]) for p in concept.alternatives if len(p) == 1):
             return
-        parts, similarity = self._compound_parts(word)
-        if parts:
-            concept.offer(parts, similarity)
+        split = self._compound_parts(word)
+        if split is not None:
+            concept.offer(
+                split.keys,
+                PART_OF_COMPOUND if split.rest else COMPOUND_PARTS,
+                holds=not split.rest,
+            )
             # A solution about one part answers in part, as much as that part is specific:
             # "fald" in "faldforebyggelsesindsats" carries it, "indsats" hardly.
-            weights = {part: index.idf(index.df(part)) for part in parts}
-            for part, weight in weights.items():
-                concept.offer((part,), PART_OF_COMPOUND * weight / max(weights.values()))
-            return
+            weights = {part: index.idf(index.df(part)) for part in split.keys}
+            most = max(weights.values())
+            for part, shown in zip(split.keys, split.shown, strict=True):
+                concept.offer((part,), PART_OF_COMPOUND * weights[part] / most)
+                concept.parts[(part,)] = shown
+            if not split.rest:
+                return
+        # A word no solution uses, nor all its parts: perhaps a typo ("vejbelysnig" is no
+        # compound of "vej").
         term = keys["da"]
         if len(term) >= MIN_TYPO:
             cutoff = 80 if len(term) >= 6 else 90  # one letter is a lot of a short word
@@ -418,19 +542,19 @@ class Matcher:
                 score_cutoff=cutoff,
                 limit=3,
             ):
-                concept.offer((near,), similarity / 100 * LOOSE_SPELLING)
+                concept.offer((near,), similarity / 100 * LOOSE_SPELLING, holds=True)
 
     @staticmethod
     def _single_terms(concept: Concept) -> list[tuple[Phrase, float]]:
         return [(p, sim) for p, sim in concept.alternatives.items() if len(p) == 1]
 
-    def _compound_parts(self, word: str) -> tuple[Phrase, float]:
+    def _compound_parts(self, word: str) -> Split | None:
         """A Danish compound split into indexed words ("ventetidsgaranti" → ventetid,
         garanti), allowing the linking -s- and -e-; the most even split wins. When only one
-        part is indexed, that part alone stands in, at a lower similarity."""
-        whole: Phrase = ()
+        part is indexed, that part alone, with the rest of the word as typed."""
+        whole: Split | None = None
         balance = 0
-        one_part: Phrase = ()
+        one_part: Split | None = None
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
             right_key = key(right, "da")
@@ -440,22 +564,30 @@ class Matcher:
                 left_known = bool(left_key) and self.index.has(left_key)
                 if left_known and self.index.has(right_key):
                     if min(len(first), len(right)) > balance:
-                        whole, balance = (left_key, right_key), min(len(first), len(right))
+                        whole = Split((left_key, right_key), (first, right))
+                        balance = min(len(first), len(right))
                 elif (
                     left_known
                     and len(first) >= MIN_PREFIX
-                    and len(first) > len(one_part[0] if one_part else "")
+                    and len(first) > len(one_part.keys[0] if one_part else "")
                 ):
-                    one_part = (left_key,)
+                    one_part = Split((left_key,), (first,), rest=right)
             if right_known and not one_part:
-                one_part = (right_key,)
-        if whole:
-            return whole, COMPOUND_PARTS
-        return one_part, PART_OF_COMPOUND
+                one_part = Split((right_key,), (right,), rest=left)
+        found = whole or one_part
+        if found is None:
+            return None
+        # Shown without a linking -s- the key does without: "ventetid", not "ventetids".
+        shown = tuple(
+            p[:-1] if p[-1] == "s" and key(p[:-1], "da") == k else p
+            for p, k in zip(found.shown, found.keys, strict=True)
+        )
+        return replace(found, shown=shown)
 
-    def _term_scores(self, concepts: list[Concept]) -> tuple[Slots, Scores, Scores]:
-        """The slots some concept reaches, their term scores, and the concepts' own scores
-        (concepts × slots). One row per concept, so the sums run once over them all."""
+    def _term_scores(self, concepts: list[Concept]) -> tuple[Slots, Scores, Scores, Scores]:
+        """The slots some concept reaches, their term scores, the concepts' own scores
+        (concepts × slots) and their weights (idf). One row per concept, so the sums run once
+        over them all."""
         best = np.zeros((len(concepts), self.index.capacity), dtype=np.float32)
         idfs = np.empty(len(concepts), dtype=np.float32)
         for row, concept in enumerate(concepts):
@@ -474,7 +606,7 @@ class Matcher:
         strength = 1.0 - np.exp(-matched / EVIDENCE_SCALE)
         score = coverage**COVERAGE_SHARE * strength ** (1 - COVERAGE_SHARE)
         score *= np.minimum(1.0, evidence / SPECIFIC_IDF)
-        return reached, score.astype(np.float32), best
+        return reached, score.astype(np.float32), best, idfs
 
     def _concept_scores(self, concept: Concept, best: Scores) -> int:
         """Fills in, per solution slot, the concept's best alternative (similarity times

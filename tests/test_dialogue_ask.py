@@ -276,7 +276,7 @@ async def test_spred_language_en_makes_english_the_default(chat: Chat, core: Cor
 
 
 async def test_each_show_more_button_continues_from_its_own_page(chat: Chat) -> None:
-    await chat.send("skole elever fravær")  # eight answers on the demo base: three pages
+    await chat.send("skole elever")  # eight answers on the demo base: three pages
     first = chat.expect("Løsninger på")
     await chat.act_with(next(a for a in first.actions if a.id == "more"))
     second = chat.expect("Flere løsninger")
@@ -333,8 +333,8 @@ async def test_a_question_only_near_misses_answer_is_demand_weighted_lower(
 
 
 async def test_a_near_tie_on_a_near_miss_says_so_too(chat: Chat) -> None:
-    await chat.send("sagsbehandlingstiden på byggetilladelser er alt for lang")
-    chat.expect("Ingen af dem nævner “byggetilladelser”. Mente du")
+    await chat.send("ventetid hjemmepleje droner")
+    chat.expect("Ingen af dem nævner “droner”. Mente du")
     await chat.press("Ingen af dem")
     chat.expect("kan se, at der mangler en løsning")
 
@@ -348,7 +348,9 @@ async def test_answers_that_cover_the_question_carry_no_such_note(chat: Chat) ->
 async def test_the_note_names_at_most_three_words_in_english_too(chat: Chat) -> None:
     await chat.send("english")
     chat.expect("English")
-    await chat.send("ventetid i hjemmeplejen ladestandere elbiler vejrdata xylofoner")
+    await chat.send(
+        "hjemmeplejen ventetid opstart visitation ladestandere elbiler vejrdata xylofoner"
+    )
     chat.expect("mention “ladestandere”, “elbiler” or “vejrdata”:")
 
 

@@ -121,6 +121,6 @@ async def test_a_large_change_behind_our_back_is_indexed_beside_the_live_index(
         assert await kb.refresh() is True
         assert kb.matcher is not matcher  # four of twenty: more than may change in place
         assert len(kb.matcher) == 20
-        assert kb.ask("snerydning")[0].solution.id.startswith("s")
+        assert kb.ask("snerydning")[0].solution.id in {"s0", "s1", "s2", "s3"}  # the renamed
     finally:
         await store.close()

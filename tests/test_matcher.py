@@ -11,6 +11,7 @@ import pytest
 from knowledge.kb import demo_solutions
 from knowledge.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.matcher import Filters, Matcher, unexplained_by_all
+from knowledge.solutions import Solution
 from knowledge.text import MAX_QUERY_WORDS, danish_letters, fold, key, weigh_keys
 from tests.conftest import make_solution
 
@@ -102,7 +103,8 @@ def test_a_word_reaches_compounds_by_its_stem_where_its_lemma_differs() -> None:
 
 def test_english_words_are_stemmed_as_english() -> None:
     assert key("falls", "en") == key("fall", "en") == key("falling", "en")
-    assert key("nursing", "en") == key("nurse", "en") or key("homes", "en") == key("home", "en")
+    assert key("nursing", "en") == key("nurse", "en")
+    assert key("homes", "en") == key("home", "en")
 
 
 def test_stop_words_are_left_out_in_both_languages() -> None:
@@ -172,6 +174,91 @@ def test_each_match_says_which_words_it_covers(demo: Matcher) -> None:
     assert 0 < best.score <= 1
 
 
+# A question in the other language weighs as the solution's own words would (issue 13).
+
+
+def test_sick_leave_finds_sygefravaer_as_sygefravaer_does(demo: Matcher) -> None:
+    """The README's promise, and as strongly as the Danish word: the similarity to the
+    title is taken of the question in the solution's own words."""
+    english, danish = demo.search("sick leave"), demo.search("sygefravær")
+    assert [m.solution.id for m in english[:1]] == ["tidlig-kontakt-ved-sygefravaer-i-hjemmeplejen"]
+    assert english[0].terms == ("sick", "leave")
+    assert english[0].score == pytest.approx(danish[0].score, abs=0.01)
+
+
+def test_a_short_english_question_ranks_the_danish_solutions_it_means_first(demo: Matcher) -> None:
+    """Two English solutions say "home care" literally; the Danish ones are about waiting
+    times in home care."""
+    assert set(top_ids(demo, "waiting time home care")[:2]) == {
+        "hurtig-opstart-i-hjemmeplejen",
+        "tillidsbaseret-visitation-i-hjemmeplejen",
+    }
+
+
+def test_unemployed_young_people_find_the_education_bridge(demo: Matcher) -> None:
+    question = "how do other municipalities get unemployed young people into education?"
+    assert top_ids(demo, question)[:1] == ["uddannelsesbro-for-unge-uden-uddannelse"]
+
+
+# Near misses: a shared word or compound part is no answer.
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hvordan vedligeholder I kunstgræsbanerne om vinteren?", "huller i tænderne hos børn",
+     "sorteringsanlæg til byggeaffald"],
+)  # fmt: skip
+def test_a_near_miss_sharing_a_word_or_a_compound_part_gets_no_match(
+    demo: Matcher, question: str
+) -> None:
+    assert demo.search(question) == []
+
+
+# The words a card lists as matched: only what the solution holds.
+
+
+def test_a_compound_part_matched_alone_is_listed_as_that_part(demo: Matcher) -> None:
+    """Issue 13: "kunstgræsbanerne" met "kunstig" (the stem "kunst") through one part and
+    was listed as matched on a card about artificial intelligence."""
+    loose = Matcher(threshold=0.0, lexicon=demo.lexicon)
+    loose.add_all(demo_solutions())
+    question = "hvordan vedligeholder I kunstgræsbanerne om vinteren?"
+    found = {m.solution.id: m for m in loose.search(question, top=len(loose))}
+    ai = found["tekstforslag-til-svar-i-borgerservice"]
+    assert ai.terms == ("kunst",)
+    assert "kunstgræsbanerne" in ai.unexplained  # the part is no mention of the word
+    roads = found["kameraer-paa-skraldebiler-finder-vejskader"]
+    assert roads.terms == ("vedligeholder",)  # "vejvedligehold" is upkeep: it holds the word
+    assert not [m for m in found.values() if "kunstgræsbanerne" in m.terms]
+
+
+def _bare(slug: str, title: str, *tags: str) -> Solution:
+    return make_solution(
+        slug, title=title, summary=title, problem="", description="", tags=list(tags),
+        professions=[], domains=[], organization="Kommunen",
+        results=[{"metric": "Tilfredshed", "before": 1, "after": 2, "unit": "point"}],
+    )  # fmt: skip
+
+
+def test_a_card_lists_forms_synonyms_and_typos_not_compounds_the_word_begins() -> None:
+    matcher = Matcher(threshold=0.0)
+    matcher.add_all(
+        [_bare("dispenser", "Medicindispenser for beboere", "medicindispenser"),
+         _bare("ventetid", "Ventetidsgaranti med garanti for ventetid", "ventetid", "garanti"),
+         _bare("ledig", "Job til ledige", "ledige")]
+    )  # fmt: skip
+    (dispenser,) = matcher.search("medicin", top=3)
+    assert dispenser.solution.id == "dispenser"
+    assert dispenser.terms == ()  # "medicindispenser" begins with it but is another thing
+    (guarantee, *_) = matcher.search("ventetidsgarantien")
+    assert guarantee.terms == ("ventetidsgarantien",)  # both parts: the word itself
+    assert guarantee.unexplained == ()
+    (jobs, *_) = matcher.search("arbejdsløse jobsøgende")  # a synonym of "ledig", twice
+    assert jobs.terms == ("arbejdsløse", "jobsøgende")
+    (typo, *_) = matcher.search("ledigee")
+    assert typo.terms == ("ledigee",)
+
+
 # An honest no-match.
 
 
@@ -223,11 +310,15 @@ def test_a_question_its_answers_cover_names_nothing(demo: Matcher) -> None:
      "ventetid hjemmepleje over 30 grader 2024"],  # numbers
 )  # fmt: skip
 def test_common_words_and_numbers_are_never_named(demo: Matcher, question: str) -> None:
-    named = {w for m in demo.search(question, top=10) for w in m.unexplained}
+    matches = demo.search(question, top=10)
+    assert matches, question
+    named = {w for m in matches for w in m.unexplained}
     assert not named & {"laenge", "erfaringer", "blandt", "30", "2024", "grader"}
 
 
-def test_only_both_parts_or_the_telling_part_name_a_compound() -> None:
+def test_only_a_solution_with_the_whole_compound_names_it() -> None:
+    """A part alone is listed as that part but names no more than that: building homes
+    faster says nothing about building permits, nor permits for outdoor seating."""
     permits = [
         make_solution(f"tilladelse-{i}", title=f"Tilladelser til udeservering {i}",
                       summary="Tilladelser gives på en dag.", tags=["tilladelse"])
@@ -241,10 +332,13 @@ def test_only_both_parts_or_the_telling_part_name_a_compound() -> None:
          make_solution("begge", title="Bygge med tilladelse",
                        summary="Alt om at bygge med en tilladelse.", tags=["bygge", "tilladelse"])]
     )  # fmt: skip
-    found = {m.solution.id: m.unexplained for m in matcher.search("byggetilladelser", top=10)}
-    assert found["begge"] == ()  # both parts
-    assert found["nybyggeri"] == ()  # the rarer part, which carries the meaning
-    assert found["tilladelse-0"] == ("byggetilladelser",)  # only the common part
+    found = {m.solution.id: m for m in matcher.search("byggetilladelser", top=10)}
+    assert found["begge"].unexplained == ()  # both parts
+    assert found["begge"].terms == ("byggetilladelser",)
+    assert found["nybyggeri"].unexplained == ("byggetilladelser",)
+    assert found["nybyggeri"].terms == ("bygge",)
+    assert found["tilladelse-0"].unexplained == ("byggetilladelser",)
+    assert found["tilladelse-0"].terms == ("tilladelser",)
 
 
 def test_only_words_every_answer_leaves_out_are_admitted(demo: Matcher) -> None:
@@ -273,11 +367,15 @@ def test_filters_keep_only_matching_solutions(demo: Matcher) -> None:
     by_org = Filters(organizations=frozenset({"aarhus kommune"}))
     assert top_ids(demo, question, filters=by_org) == ["hurtig-opstart-i-hjemmeplejen"]
     english = Filters(languages=frozenset({"en"}))
-    assert all(demo.search(question="school route traffic", filters=english))
-    for match in demo.search("skolevej trafik", filters=english):
-        assert match.solution.language == "en"
+    school_run = "traffic-data-and-school-streets-for-safer-school-routes"
+    assert top_ids(demo, "school route traffic", filters=english)[:1] == [school_run]
+    in_english = demo.search("skolevej trafik", top=10, filters=english)
+    assert [m.solution.id for m in in_english][:1] == [school_run]
+    assert {m.solution.language for m in in_english} == {"en"}
     pilots = Filters(statuses=frozenset({"pilot"}))
-    assert all(m.solution.status == "pilot" for m in demo.search("ventetid", filters=pilots))
+    piloted = demo.search("ventetid", top=10, filters=pilots)
+    assert piloted
+    assert {m.solution.status for m in piloted} == {"pilot"}
     nobody = Filters(professions=frozenset({"astronaut"}))
     assert demo.search(question, filters=nobody) == []
 
@@ -313,11 +411,13 @@ def test_an_index_built_step_by_step_equals_one_built_at_once() -> None:
     final = solutions[:10] + solutions[20:]
     at_once = Matcher(lexicon=stepwise.lexicon)
     at_once.add_all(final)
-    for question in ["ventetid hjemmepleje", "skolefravær", "sick leave", "ensomhed ældre",
+    for question in ["ventetid hjemmepleje", "hoftebrud", "sick leave", "ensomhed ældre",
                      "hjemløse unge", "fald på plejecentre", "borgerservice chatbot"]:  # fmt: skip
         a, b = stepwise.search(question, top=5), at_once.search(question, top=5)
+        assert a, question
         assert [m.solution.id for m in a] == [m.solution.id for m in b], question
-        assert [m.score for m in a] == pytest.approx([m.score for m in b]), question
+        # within the saturation cache's tolerance for a drifting average length
+        assert [m.score for m in a] == pytest.approx([m.score for m in b], abs=1e-3), question
     # the sorted vocabulary (typos, compounds) kept in step edit by edit, as sorting anew
     assert stepwise.index.vocabulary() == at_once.index.vocabulary()
     assert stepwise.index.ending_with("pleje") == at_once.index.ending_with("pleje")
@@ -422,4 +522,5 @@ def test_a_large_load_tokenised_in_worker_processes_equals_one_in_process(
     in_workers.add_all(solutions)
     for question in ["ventetid hjemmepleje", "sick leave", "hjemløse unge", "skolefravær"]:
         a, b = in_process.search(question), in_workers.search(question)
+        assert a, question
         assert [(m.solution.id, m.score) for m in a] == [(m.solution.id, m.score) for m in b]
