@@ -28,6 +28,7 @@ from bot.outbox import Outbox
 from bot.sessions import Sessions
 from bot.turn import Refusal, Services, Turn
 from knowledge.kb import KnowledgeBase
+from knowledge.language import language_of
 from knowledge.records import SeenEvent, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
@@ -272,6 +273,11 @@ class Core:
         prefixed = await self._prefixed(turn)
         if prefixed is not None:
             return await self._act(turn, prefixed)
+        # An English question gets an English answer, when its words tell (commands, and
+        # answers inside a dialogue, often names and numbers, do not count).
+        written_in = language_of(message.text)
+        if written_in is not None:
+            turn.session.memory["written_in"] = written_in
         return await ask.ask(turn, message.text)
 
     @staticmethod

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -54,6 +54,12 @@ class Session:
     data: dict[str, Any] = field(default_factory=dict)  # the flow's own, cleared with it
     memory: dict[str, Any] = field(default_factory=dict)  # kept: language, last question, org
     expired: Flow | None = None  # the flow that timed out before this turn
+
+    @staticmethod
+    def language_in(memory: Mapping[str, Any], default: str) -> str:
+        """The language the person chose ("english", "dansk"), else the one they last asked
+        a question in, else `default`."""
+        return str(memory.get("language") or memory.get("written_in") or default)
 
     def go(self, flow: Flow, data: dict[str, Any] | None = None) -> None:
         """Moves to `flow`; `data` replaces the flow's data, which ending a flow clears."""

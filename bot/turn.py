@@ -113,7 +113,7 @@ class Turn:
 
     @property
     def language(self) -> str:
-        return str(self.session.memory.get("language") or self.services.settings.language)
+        return Session.language_in(self.session.memory, self.services.settings.language)
 
     def say(self, key: str, **values: object) -> str:
         return say(self.language, key, **values)

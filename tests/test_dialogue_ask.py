@@ -134,6 +134,8 @@ async def test_a_ten_thousand_character_question_is_answered_and_quoted_short(
 async def test_markup_in_a_question_is_kept_as_plain_text_for_the_adapters_to_escape(
     chat: Chat, core: Core
 ) -> None:
+    await chat.send("dansk")  # chosen: the English words of the markup change nothing
+    chat.expect()
     await chat.send("<!channel> @here <script>alert(1)</script> snerydning kirkegård")
     reply = chat.expect("Jeg kender endnu ingen")
     assert "<!channel> @here <script>" in reply.text  # verbatim: escaping is per platform
@@ -410,3 +412,21 @@ async def test_a_number_alone_is_not_searched_and_presses_nothing(chat: Chat, co
     await chat.send("2024 budget")  # a number in a question is part of the question
     reply = chat.expect()
     assert "nothing to press" not in reply.text
+
+
+async def test_an_english_question_is_answered_in_english_unless_a_language_was_chosen(
+    chat: Chat,
+) -> None:
+    await chat.send("how do we cut sick leave among home care staff?")
+    answer = chat.expect("Solutions for")
+    assert any("Contact" in a.label for a in answer.all_actions())
+    await chat.press("More about")  # a button keeps the language of the question
+    chat.expect("Contact people")
+    await chat.send("hvordan får vi ventetiden ned i hjemmeplejen?")
+    chat.expect("Løsninger på")
+    await chat.send("hjælp")  # a command tells nothing: the last question's language stays
+    chat.expect("Skriv et spørgsmål")
+    await chat.send("dansk")
+    chat.expect()
+    await chat.send("how do we cut sick leave among home care staff?")
+    chat.expect("Løsninger på")  # chosen wins

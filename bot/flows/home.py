@@ -7,6 +7,7 @@ from bot.flows.ask import PAYLOAD_QUESTION
 from bot.i18n import listed, say
 from bot.messages import Action, Reply
 from bot.render_text import quoted
+from bot.sessions import Session
 from bot.turn import Services
 from knowledge.records import DemandStatus, NudgeState
 
@@ -37,9 +38,8 @@ async def home_page(services: Services, *, user: str) -> Reply:
         reverse=True,
     )
     memories = [c.data.get("memory", {}) for c in mine]
-    language = next(
-        (str(m["language"]) for m in memories if m.get("language")), services.settings.language
-    )
+    spoken = (Session.language_in(m, "") for m in memories)  # the latest that tells
+    language = next((found for found in spoken if found), services.settings.language)
     questions = list(dict.fromkeys(str(m["question"]) for m in memories if m.get("question")))
     lines = [say(language, "home_intro")]
     actions = []
