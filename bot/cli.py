@@ -12,9 +12,10 @@ import asyncio
 import getpass
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import orjson
 from aiohttp import web
@@ -440,7 +441,7 @@ class Progress:
             print(file=sys.stderr)
 
 
-_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
     "chat": cmd_chat,
     "import": cmd_import,
     "export": cmd_export,

@@ -71,14 +71,14 @@ def most_asked(demand: Iterable[Demand]) -> list[Asked]:
     first (by weight, then by how often)."""
     latest: dict[str, str] = {}
     counts: Counter[str] = Counter()
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     answered_partly: Counter[str] = Counter()
     for item in sorted(demand, key=lambda d: d.asked_at):
         if item.status is DemandStatus.OPEN:
             key = question_key(item.question)
             latest[key] = item.question
             counts[key] += 1
-            weights[key] += NEAR_MISS if item.near_miss else UNANSWERED
+            weights[key] = weights.get(key, 0.0) + (NEAR_MISS if item.near_miss else UNANSWERED)
             answered_partly[key] += item.near_miss
     ranked = sorted(counts, key=lambda k: (-weights[k], -counts[k]))
     return [

@@ -231,7 +231,7 @@ class Nudges:
                 change=str(nudge.plan.get("change", "")),
                 days=(self._now() - nudge.created_at).days,  # the plan's age, snoozes too
             )
-            actions = (
+            actions: tuple[Action, ...] = (
                 Action(
                     id="nudge_report",
                     label=say(language, "act_report"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from knowledge.validation import FieldError, Fields, ValidationError
 
@@ -25,7 +25,7 @@ Status = Literal["pilot", "proven", "scaled"]
 MAX_ID = 80
 
 
-def is_solution_id(value: object) -> bool:
+def is_solution_id(value: object) -> TypeGuard[str]:
     """Whether a value has the form of a solution's id: what the schema accepts as `id`."""
     return isinstance(value, str) and len(value) <= MAX_ID and SLUG.fullmatch(value) is not None
 

@@ -178,8 +178,8 @@ async def submit_form(turn: Turn) -> Step:
     raw = turn.message.payload.get("values")
     if not isinstance(raw, dict):
         raise Refusal("unknown_action")
-    values = {f.name: raw.get(f.name) for f in FIELDS}
-    values = {k: v if isinstance(v, str) else "" for k, v in values.items()}
+    typed = {f.name: raw.get(f.name) for f in FIELDS}
+    values = {name: value if isinstance(value, str) else "" for name, value in typed.items()}
     draft: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in FIELDS:

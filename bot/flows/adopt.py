@@ -20,7 +20,7 @@ MAX_ORGANIZATION = 200
 async def adopt(turn: Turn) -> Step:
     solution = await turn.solution_from_payload()
     try:
-        stage = Stage(turn.message.payload.get("stage"))
+        stage = Stage(str(turn.message.payload.get("stage")))
     except ValueError:
         raise Refusal("unknown_action") from None
     organization, unit = await _organization(turn)
