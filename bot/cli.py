@@ -34,6 +34,7 @@ from knowledge.solutions import parse_solutions
 from knowledge.store import Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
 from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
+from knowledge.typed import utf8_or_latin1
 
 EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
 
@@ -295,11 +296,7 @@ def _read_questions(path: Path) -> list[str]:
 def _from_terminal(text: str) -> str:
     """Python keeps bytes a non-UTF-8 terminal sent as lone surrogates; Danish legacy
     terminals send Latin-1, so read them as that."""
-    raw = text.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    return utf8_or_latin1(text.encode("utf-8", "surrogateescape"))
 
 
 async def cmd_list(settings: Settings, args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from knowledge.solutions import Solution
+from knowledge.typed import danish_number
 
 # The whole knowledge base lives in memory; one import may not be more than a large one.
 MAX_IMPORT_BYTES = 40 * 1024 * 1024
@@ -24,7 +25,6 @@ MAX_IMPORT_BYTES = 40 * 1024 * 1024
 LIST_COLUMNS = ("professions", "domains", "tags", "sponsors")
 GROUPS = {"result": "results", "contact": "contacts"}
 _GROUP_COLUMN = re.compile(r"(result|contact)(\d*)_(\w+)")
-_DANISH_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?")
 _NUMBER_FIELDS = frozenset({"before", "after"})
 
 
@@ -164,15 +164,9 @@ def _row_entry(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number(value: str) -> Any:
-    """A number if the cell holds one (12, 12.5, 12,5, 1.234,5); else the text, for the
-    validator to name."""
-    if "," in value and _DANISH_NUMBER.fullmatch(value):
-        value = value.replace(".", "").replace(",", ".")
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() and "." not in value else number
+    """A number if the cell holds one; else the text, for the validator to name."""
+    number = danish_number(value)
+    return value if number is None else number
 
 
 def export_bytes(solutions: Iterable[Solution]) -> bytes:

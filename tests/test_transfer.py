@@ -186,6 +186,8 @@ def test_csv_delimiters_and_bom(delimiter: str, bom: bool) -> None:
         ("1.234,5", 1234.5),
         ("1.234.567,25", 1234567.25),
         ("12.5", 12.5),
+        ("1.250", 1250),  # thousands, as in the guided dialogue
+        ("1 250", 1250),
     ],
 )
 def test_csv_danish_numbers(delimiter: str, cell: str, number: float) -> None:

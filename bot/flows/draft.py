@@ -17,6 +17,7 @@ from typing import Any
 from knowledge import solutions as rules
 from knowledge.solutions import Solution, parse_solution
 from knowledge.text import fold
+from knowledge.typed import danish_number
 from knowledge.validation import FieldError, ValidationError
 
 Path = tuple[str | int, ...]
@@ -213,15 +214,10 @@ def read(field: Field, answer: str) -> object:
 
 
 def _number(text: str) -> float | int:
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):  # Danish thousands: 1.250
-        cleaned = cleaned.replace(".", "")
-    cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise Problem("field_number") from None
-    return int(value) if value.is_integer() and "." not in cleaned else value
+    value = danish_number(text)
+    if value is None:
+        raise Problem("field_number")
+    return value
 
 
 def put(raw: dict[str, Any], path: Path, value: object) -> None:
