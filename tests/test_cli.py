@@ -278,6 +278,26 @@ def test_import_wrong_types(ws: Workspace) -> None:
     assert run.err.splitlines()[-1].startswith("spred: 2 of 2 entries are invalid")
 
 
+def test_import_refuses_a_field_nested_too_deep_to_store(ws: Workspace) -> None:
+    # 300 levels: more than the store's JSON writer takes, less than the reader refuses.
+    deep = orjson.dumps(solution_dict("dyb")).replace(
+        b'"id":', b'"x_noter":' + b"[" * 300 + b"]" * 300 + b',"id":', 1
+    )
+    source = ws.cwd / "dyb.json"
+    source.write_bytes(b"[" + orjson.dumps(solution_dict("flad")) + b"," + deep + b"]")
+    refused = ws("import", source)
+    assert refused.code == 1, refused
+    assert refused.err.splitlines()[0] == (
+        "solutions[1].x_noter: has lists or objects nested more than 64 levels deep; Spred "
+        "keeps fields it does not know only up to 64 levels"
+    )
+    assert not (ws.data / "solutions.json").exists()
+    skipped = ws("import", source, "--skip-invalid")
+    assert skipped.code == 1, skipped
+    assert skipped.out == f"Imported 1 solutions (1 new, 0 updated) into {ws.data}.\n"
+    assert [e["id"] for e in orjson.loads(ws("export").stdout_bytes)] == ["flad"]
+
+
 def test_import_duplicate_ids_imports_nothing(ws: Workspace) -> None:
     entries = [solution_dict("a"), solution_dict("b"), solution_dict("a", title="Igen")]
     run = ws("import", write_json(ws.cwd / "dup.json", entries))
