@@ -31,7 +31,7 @@ from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
 from knowledge.people import PERSON_FIELDS, parse_people
 from knowledge.solutions import parse_solutions
-from knowledge.store import Store, StoreError, open_store
+from knowledge.store import LockWait, Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
 from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
 from knowledge.typed import utf8_or_latin1
@@ -163,7 +163,12 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
 
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Store]:
-    store = await open_store(settings.data_dir)
+    def say_waiting(message: str) -> None:
+        print(f"spred: {message}", file=sys.stderr, flush=True)
+
+    store = await open_store(
+        settings.data_dir, lock_wait=LockWait(timeout=settings.lock_timeout, on_wait=say_waiting)
+    )
     try:
         yield store
     finally:

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.demand import answer_demand
 from knowledge.kb import KnowledgeBase
-from knowledge.store import Store, StoreError, open_store
+from knowledge.store import LockWait, Store, StoreError, open_store
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,9 @@ def build_app(
 
 
 async def _knowledge(app: web.Application) -> AsyncIterator[None]:
-    store = await open_store(app[SETTINGS].data_dir)
+    store = await open_store(
+        app[SETTINGS].data_dir, lock_wait=LockWait(timeout=app[SETTINGS].lock_timeout)
+    )
     app[STORE] = store
     app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))

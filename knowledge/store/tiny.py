@@ -11,6 +11,7 @@ from tinydb.table import Document, Table
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt
 from knowledge.store.durable import DurableJSONStorage
+from knowledge.store.lock import DEFAULT_WAIT, LockWait
 from knowledge.store.writer import SerialWriter
 from knowledge.validation import ValidationError
 
@@ -29,7 +30,9 @@ class KeyedTinyDB(TinyDB):
 
 
 class TinyCollection(Generic[R]):
-    def __init__(self, *, name: str, path: Path, record_type: type[R]) -> None:
+    def __init__(
+        self, *, name: str, path: Path, record_type: type[R], lock_wait: LockWait = DEFAULT_WAIT
+    ) -> None:
         self.name = name
         self.path = path
         self._type = record_type
@@ -38,7 +41,7 @@ class TinyCollection(Generic[R]):
         # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
         self._table = self._db.table(name, cache_size=0)
         self._decoded: dict[str, R] = {}
-        self._writer = SerialWriter(storage, on_reload=self._decoded.clear)
+        self._writer = SerialWriter(storage, on_reload=self._decoded.clear, lock_wait=lock_wait)
 
     async def open(self) -> None:
         """Loads the file now, so a corrupt one is reported at start-up, naming it."""
@@ -114,11 +117,15 @@ class TinyCollection(Generic[R]):
 class TinyStore(Store):
     """Each collection in `<data>/<name>.json`."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, lock_wait: LockWait = DEFAULT_WAIT) -> None:
         self.data_dir = data_dir
+        self.lock_wait = lock_wait
         super().__init__()
 
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
         return TinyCollection(
-            name=spec.name, path=self.data_dir / f"{spec.name}.json", record_type=spec.record_type
+            name=spec.name,
+            path=self.data_dir / f"{spec.name}.json",
+            record_type=spec.record_type,
+            lock_wait=self.lock_wait,
         )
