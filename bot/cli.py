@@ -33,7 +33,13 @@ from knowledge.people import PERSON_FIELDS, parse_people
 from knowledge.solutions import parse_solutions
 from knowledge.store import LockWait, Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
-from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
+from knowledge.transfer import (
+    ImportFileError,
+    export_bytes,
+    iter_entries,
+    read_entries,
+    read_input,
+)
 from knowledge.typed import utf8_or_latin1
 
 EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
@@ -176,17 +182,22 @@ async def opened(settings: Settings) -> AsyncIterator[Store]:
 
 
 async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    entries = await asyncio.to_thread(read_entries, args.file)
-    if not entries:
+    # Read and checked one entry at a time: only the valid solutions are held, whatever
+    # the file's size.
+    size = args.file.stat().st_size if args.file.is_file() else 0
+    progress = Progress("KB read", total=size // 1024)
+    entries = iter_entries(args.file, on_progress=lambda done: progress.update(done // 1024))
+    try:
+        batch = await asyncio.to_thread(parse_solutions, entries)
+    finally:
+        progress.done()
+    if not batch.count:
         raise UserError(f"{args.file} holds no solutions; nothing imported")
-    progress = Progress("validating", total=len(entries))
-    batch = await asyncio.to_thread(parse_solutions, entries, on_progress=progress.update)
-    progress.done()
     for error in batch.errors:
         print(error, file=sys.stderr)
     if batch.errors and not args.skip_invalid:
         print(
-            f"spred: {batch.rejected} of {len(entries)} entries are invalid; nothing was "
+            f"spred: {batch.rejected} of {batch.count} entries are invalid; nothing was "
             f"imported. Fix them, or use --skip-invalid to import the "
             f"{len(batch.solutions)} valid ones.",
             file=sys.stderr,
