@@ -25,6 +25,7 @@ from knowledge.json_list import CHUNK, JSONListError
 from knowledge.json_list import entries as json_entries
 from knowledge.solutions import Solution
 from knowledge.typed import danish_number
+from knowledge.validation import printable
 
 # For files read whole (a list of questions), not imports.
 MAX_INPUT_BYTES = 40 * 1024 * 1024
@@ -164,7 +165,7 @@ def _rows(text: io.TextIOWrapper, *, name: str) -> Iterator[dict[str, Any]]:
         if "id" not in (column.strip() for column in header):
             raise ImportFileError(
                 f"{name}: the header row has no 'id' column "
-                f"(found: {', '.join(header[:12]) or 'nothing'})"
+                f"(found: {printable(', '.join(header[:12])) or 'nothing'})"
             )
         for row in rows:
             if None in row:

@@ -239,8 +239,13 @@ def field_path(path: str, name: str) -> str:
     not a plain word: unknown fields may be called anything."""
     if _PLAIN_NAME.fullmatch(name):
         return f"{path}.{name}"
-    quoted = _UNPRINTABLE.sub(_escaped, orjson.dumps(name).decode())
-    return f"{path}[{quoted}]"
+    return f"{path}[{printable(orjson.dumps(name).decode())}]"
+
+
+def printable(text: str) -> str:
+    """Text from a file, safe to print on one line of a terminal: control characters,
+    bidirectional overrides and line separators written as \\uXXXX."""
+    return _UNPRINTABLE.sub(_escaped, text)
 
 
 def _escaped(match: re.Match[str]) -> str:

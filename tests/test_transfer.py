@@ -350,6 +350,18 @@ def test_csv_missing_id_column() -> None:
     assert str(info.value) == "f.csv: the header row has no 'id' column (found: titel, resume)"
 
 
+def test_csv_header_names_are_shown_on_one_printable_line() -> None:
+    payload = "titel\x85ny linje;\u2028resume;\x1b[2J\n".encode()
+    with pytest.raises(ImportFileError) as info:
+        parse_csv(payload, name="f.csv")
+    message = str(info.value)
+    assert message == (
+        "f.csv: the header row has no 'id' column "
+        "(found: titel\\u0085ny linje, \\u2028resume, \\u001b[2J)"
+    )
+    assert len(message.splitlines()) == 1
+
+
 @pytest.mark.parametrize("payload", [b"", b"\r\n\r\n", BOM, BOM + b"  \n"])
 def test_csv_empty_file(payload: bytes) -> None:
     with pytest.raises(ImportFileError, match=r"^f\.csv is empty; expected a header row"):
