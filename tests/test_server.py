@@ -162,3 +162,39 @@ async def test_the_server_closes_demand_an_import_answers_and_keeps_the_letter(
         [letter] = await app[STORE].outbox.all()
         assert letter.to == "slack:U1"  # waits for the Slack adapter to deliver it
         assert letter.delivered_at is None
+
+
+async def test_an_import_is_noticed_while_a_delivery_hangs(tmp_path: Path) -> None:
+    """The knowledge base is looked at on its own schedule: background work that takes long
+    (here a delivery that never returns) does not hold up noticing an import."""
+    import asyncio
+
+    from bot.messages import Notice, Reply
+    from bot.outbox import Outbox
+    from bot.server import CORE, KNOWLEDGE
+    from knowledge.store import open_store
+
+    data = tmp_path / "data"
+    store = await open_store(data)
+    await Outbox(store=store).send(Notice(to="slack:U1", reply=Reply(text="Hej"), kind="test"))
+    await store.close()
+    app = build_app(Settings(data_dir=data, refresh_seconds=0.05), environ={})
+    delivering = asyncio.Event()
+
+    async def hangs(_: Notice) -> bool:
+        delivering.set()
+        await asyncio.Event().wait()  # a platform that never answers
+        return True
+
+    async with TestServer(app, host="127.0.0.1"):
+        app[CORE].outbox.register("slack", hangs)
+        await asyncio.wait_for(delivering.wait(), 10)  # the background round is stuck now
+        other = await open_store(data)  # as `spred import` in another process
+        await other.solutions.upsert(make_solution())
+        await other.close()
+        for _ in range(200):  # bounded: up to about ten seconds
+            if app[KNOWLEDGE].ask("kortere ventetid hjemmeplejen"):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the import was not noticed while a delivery hung")

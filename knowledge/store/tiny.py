@@ -9,7 +9,7 @@ from typing import Any, Generic
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt
+from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt, StoreError
 from knowledge.store.durable import DurableJSONStorage
 from knowledge.store.lock import DEFAULT_WAIT, LockWait
 from knowledge.store.writer import SerialWriter
@@ -40,8 +40,11 @@ class TinyCollection(Generic[R]):
         self._db = KeyedTinyDB(storage=lambda: storage)
         # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
         self._table = self._db.table(name, cache_size=0)
-        self._decoded: dict[str, R] = {}
-        self._writer = SerialWriter(storage, on_reload=self._decoded.clear, lock_wait=lock_wait)
+        # Each record decoded with the stored document it came from. A reload (another
+        # process wrote the file) keeps the records whose documents did not change: decoding
+        # validates, and re-decoding every solution after each import took seconds.
+        self._decoded: dict[str, tuple[Any, R]] = {}
+        self._writer = SerialWriter(storage, on_reload=self._forget_gone, lock_wait=lock_wait)
 
     async def open(self) -> None:
         """Loads the file now, so a corrupt one is reported at start-up, naming it."""
@@ -55,7 +58,7 @@ class TinyCollection(Generic[R]):
 
     async def all(self) -> list[R]:
         return await self._writer.read(
-            lambda: [self._decode(doc.doc_id, doc) for doc in self._table]
+            lambda: [self._decode(key, doc) for key, doc in self._stored().items()]
         )
 
     async def keys(self) -> list[str]:
@@ -80,13 +83,20 @@ class TinyCollection(Generic[R]):
     async def delete(self, key: str) -> bool:
         return await self._writer.write(lambda: self._delete(key))
 
+    def _stored(self) -> dict[str, Any]:
+        """The documents as the storage holds them (TinyDB hands out copies), so that an
+        unchanged one is recognised by identity."""
+        return self._storage.read().get(self.name, {})
+
     def _get(self, key: str) -> R | None:
-        doc = self._table.get(doc_id=key)
+        doc = self._stored().get(key)
         return None if doc is None else self._decode(key, doc)
 
     def _decode(self, key: str, doc: Any) -> R:
-        record = self._decoded.get(key)
-        if record is None:
+        cached = self._decoded.get(key)
+        if cached is not None and (cached[0] is doc or cached[0] == doc):
+            record = cached[1]
+        else:
             try:
                 record = self._type.from_dict(doc)
             except (ValidationError, TypeError, ValueError) as exc:
@@ -95,16 +105,27 @@ class TinyCollection(Generic[R]):
                     f"{self.path}: entry {key!r} cannot be read ({reason}). Fix or remove it "
                     f"in the file, or restore {self.path.name}.bak"
                 ) from exc
-            self._decoded[key] = record
+        self._decoded[key] = (doc, record)  # the document now stored, not a replaced one
         return record
+
+    def _forget_gone(self) -> None:
+        """After a reload: records no longer stored are forgotten; the others are checked
+        against their documents as they are read."""
+        try:
+            stored = self._stored()
+        except StoreError:  # unreadable now: the next read says so; keep nothing
+            self._decoded.clear()
+            return
+        for key in [k for k in self._decoded if k not in stored]:
+            del self._decoded[key]
 
     def _put(self, batch: dict[str, tuple[R, dict[str, Any]]]) -> None:
         existing = [k for k in batch if self._table.contains(doc_id=k)]
         if existing:
             self._table.remove(doc_ids=existing)
         self._table.insert_multiple(Document(doc, doc_id=k) for k, (_, doc) in batch.items())
-        for key, (record, _) in batch.items():
-            self._decoded[key] = record
+        for key, (record, doc) in batch.items():
+            self._decoded[key] = (doc, record)
 
     def _delete(self, key: str) -> bool:
         if not self._table.contains(doc_id=key):
