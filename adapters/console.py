@@ -17,6 +17,7 @@ from bot.core import Core
 from bot.flows.ask import BARE_NUMBER
 from bot.i18n import say
 from bot.messages import Action, Card, Form, Incoming, Notice, Reply
+from knowledge.typed import utf8_or_latin1
 from knowledge.validation import CONTROL
 
 PLATFORM = "console"
@@ -28,14 +29,6 @@ def clean(text: str) -> str:
     """Without terminal escapes and bidi overrides: a question or a solution could
     otherwise rewrite the screen."""
     return CONTROL.sub("", text)
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8, or Latin-1 from an older Danish terminal."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 class Renderer:
@@ -214,7 +207,7 @@ class ConsoleChat:
             raw = await asyncio.to_thread(self._read_line)
             if raw is None:
                 break
-            line = decode(raw)
+            line = utf8_or_latin1(raw)
             if line.strip().lower() in QUIT:
                 break
             if line.strip():

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import dialogue_bench, matcher_bench, slack_bench, store_bench, teams_bench
+from benchmarks import (
+    dialogue_bench,
+    matcher_bench,
+    refresh_bench,
+    slack_bench,
+    store_bench,
+    teams_bench,
+)
 
 BENCHMARKS = {
     "matcher": matcher_bench.main,
     "store": store_bench.main,
     "dialogue": dialogue_bench.main,
+    "refresh": refresh_bench.main,
     "slack": slack_bench.main,
     "teams": teams_bench.main,
 }

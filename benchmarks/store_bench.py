@@ -5,6 +5,7 @@ the same run for comparison."""
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,7 @@ from tinydb import TinyDB
 from benchmarks.harness import median_p95_ms
 from benchmarks.synthetic import scaled_solutions
 from knowledge.records import Conversation
+from knowledge.solutions import parse_solutions
 from knowledge.store import open_store
 from knowledge.transfer import export_bytes
 
@@ -75,10 +77,54 @@ def _import(data: Path, size: int) -> float:
     return time.perf_counter() - start
 
 
+def _peak(*args: str) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one `spred` command in its own process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"spred {' '.join(args)} failed with status {process.returncode}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024  # KB on Linux
+
+
+def _backup_round_trip(work: Path, size: int) -> None:
+    """Memory of restoring a backup: `spred import` of a large export into an empty
+    directory, beside `spred list` and `spred export` of the same knowledge base."""
+    solutions = parse_solutions([s.to_dict() for s in scaled_solutions(size)]).solutions
+    backup = work / "backup.json"
+    backup.write_bytes(export_bytes(solutions))
+    data = str(work / "restored")
+    imported = _peak("import", str(backup), "--data", data)
+    listed = _peak("list", "--data", data)
+    exported = _peak("export", "--data", data, "-o", str(work / "again.json"))
+    same = (work / "again.json").read_bytes() == backup.read_bytes()
+    print(
+        f"Restoring a backup of {size:,} solutions ({backup.stat().st_size / 1e6:.0f} MB; "
+        f"export → import → export {'byte-identical' if same else 'DIFFERS'}), each command "
+        f"in its own process:\n"
+    )
+    print("| command | time | peak RSS |")
+    print("|---|---:|---:|")
+    for name, (seconds, peak) in (
+        ("`spred import` into an empty directory", imported),
+        ("`spred list` of the result", listed),
+        ("`spred export` of the result", exported),
+    ):
+        print(f"| {name} | {seconds:.1f} s | {peak:.0f} MB |")
+    print()
+
+
 def main() -> None:
     print("\n## Store (TinyDB files, atomic and fsynced)\n")
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
         work = Path(tmp)
+        _backup_round_trip(work, 25_000)
         seconds = _import(work, 10_000)
         size = len(orjson.dumps([s.to_dict() for s in scaled_solutions(10_000)]))
         print(

@@ -31,9 +31,16 @@ from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
 from knowledge.people import PERSON_FIELDS, parse_people
 from knowledge.solutions import parse_solutions
-from knowledge.store import Store, StoreError, open_store
+from knowledge.store import LockWait, Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
-from knowledge.transfer import ImportFileError, export_bytes, read_entries, read_input
+from knowledge.transfer import (
+    ImportFileError,
+    export_bytes,
+    iter_entries,
+    read_entries,
+    read_input,
+)
+from knowledge.typed import utf8_or_latin1
 
 EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
 
@@ -161,7 +168,12 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
 
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Store]:
-    store = await open_store(settings.data_dir)
+    def say_waiting(message: str) -> None:
+        print(f"spred: {message}", file=sys.stderr, flush=True)
+
+    store = await open_store(
+        settings.data_dir, lock_wait=LockWait(timeout=settings.lock_timeout, on_wait=say_waiting)
+    )
     try:
         yield store
     finally:
@@ -169,17 +181,22 @@ async def opened(settings: Settings) -> AsyncIterator[Store]:
 
 
 async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    entries = await asyncio.to_thread(read_entries, args.file)
-    if not entries:
+    # Read and checked one entry at a time: only the valid solutions are held, whatever
+    # the file's size.
+    size = args.file.stat().st_size if args.file.is_file() else 0
+    progress = Progress("KB read", total=size // 1024)
+    entries = iter_entries(args.file, on_progress=lambda done: progress.update(done // 1024))
+    try:
+        batch = await asyncio.to_thread(parse_solutions, entries)
+    finally:
+        progress.done()
+    if not batch.count:
         raise UserError(f"{args.file} holds no solutions; nothing imported")
-    progress = Progress("validating", total=len(entries))
-    batch = await asyncio.to_thread(parse_solutions, entries, on_progress=progress.update)
-    progress.done()
     for error in batch.errors:
         print(error, file=sys.stderr)
     if batch.errors and not args.skip_invalid:
         print(
-            f"spred: {batch.rejected} of {len(entries)} entries are invalid; nothing was "
+            f"spred: {batch.rejected} of {batch.count} entries are invalid; nothing was "
             f"imported. Fix them, or use --skip-invalid to import the "
             f"{len(batch.solutions)} valid ones.",
             file=sys.stderr,
@@ -295,11 +312,7 @@ def _read_questions(path: Path) -> list[str]:
 def _from_terminal(text: str) -> str:
     """Python keeps bytes a non-UTF-8 terminal sent as lone surrogates; Danish legacy
     terminals send Latin-1, so read them as that."""
-    raw = text.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    return utf8_or_latin1(text.encode("utf-8", "surrogateescape"))
 
 
 async def cmd_list(settings: Settings, args: argparse.Namespace) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.solutions import LANGUAGES
+from knowledge.store.lock import DEFAULT_TIMEOUT, TIMEOUT_SETTING
 
 
 class ConfigError(Exception):
@@ -63,6 +65,7 @@ class Settings:
     language: str = "da"
     admins: frozenset[str] = frozenset()
     refresh_seconds: float = 5.0  # how often the server looks for solutions changed on disk
+    lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for a file another process holds
     nudges: NudgeRules = field(default_factory=NudgeRules)
 
     @classmethod
@@ -79,5 +82,24 @@ class Settings:
                 )
         data_dir = Path(data or env.get("SPRED_DATA") or "./data").expanduser()
         return cls(
-            data_dir=data_dir, language=language, admins=admins, nudges=NudgeRules.from_env(env)
+            data_dir=data_dir,
+            language=language,
+            admins=admins,
+            lock_timeout=_lock_timeout(env),
+            nudges=NudgeRules.from_env(env),
         )
+
+
+def _lock_timeout(env: Mapping[str, str]) -> float:
+    raw = env.get(TIMEOUT_SETTING, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= 24 * 3600:  # also refuses nan
+        raise ConfigError(
+            f"{TIMEOUT_SETTING} must be a number of seconds above 0, at most a day, not {raw!r}"
+        )
+    return seconds

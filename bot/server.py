@@ -16,8 +16,8 @@ from bot.config import Settings
 from bot.connectors import Connector, configure_all, registered
 from bot.core import Core
 from bot.demand import answer_demand
-from knowledge.kb import KnowledgeBase
-from knowledge.store import Store, StoreError, open_store
+from knowledge.kb import LOOK_EVERY, KnowledgeBase
+from knowledge.store import LockWait, Store, StoreError, open_store
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ async def _client_gone(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 async def _knowledge(app: web.Application) -> AsyncIterator[None]:
-    store = await open_store(app[SETTINGS].data_dir)
+    store = await open_store(
+        app[SETTINGS].data_dir, lock_wait=LockWait(timeout=app[SETTINGS].lock_timeout)
+    )
     app[STORE] = store
     app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))
@@ -91,21 +93,31 @@ async def _follow_changes(core: Core, *, every: float) -> None:
     letters other processes left in the outbox for the platforms this server reaches. The
     first round runs at once: demand answered while the server was down is told now."""
     kb = core.services.kb
-    changed = True
-    while True:
-        try:
-            if await kb.refresh():
-                log.info("knowledge base changed on disk: %d solutions", len(kb.matcher))
-                changed = True
-            if changed:
-                await answer_demand(kb=kb, outbox=core.outbox)
-                await core.prune()  # now and then is enough: on start and on change
-                changed = False
-            await core.nudges.run_due()  # prompts to managers whose time has come
-            await core.outbox.flush()
-        except StoreError as exc:  # keep answering from what was loaded; say why, once a round
-            log.error("cannot reload the knowledge base: %s", exc)
-        await asyncio.sleep(every)
+    changed = asyncio.Event()
+    changed.set()
+    # The knowledge base is looked at on its own schedule: a round here that takes long
+    # (letters to deliver, a platform spacing its posts) must not delay it.
+    watcher = asyncio.create_task(kb.follow(every=min(every, LOOK_EVERY), changed=changed))
+    try:
+        while True:
+            try:
+                if changed.is_set():
+                    changed.clear()
+                    await answer_demand(kb=kb, outbox=core.outbox)
+                    await core.prune()  # now and then is enough: on start and on change
+                await core.nudges.run_due()  # prompts to managers whose time has come
+                await core.outbox.flush()
+            except StoreError as exc:  # say why, once a round, and go on
+                log.error("background work on the store failed: %s", exc)
+            # A change wakes it, so demand is answered at once. (Not wait_for: on 3.11 a
+            # cancel that meets its timeout can leave it waiting for ever.)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(every):
+                    await changed.wait()
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
 
 
 async def healthz(request: web.Request) -> web.Response:

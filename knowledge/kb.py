@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from importlib import resources
@@ -11,12 +12,17 @@ from pathlib import Path
 from knowledge.lexicon import load_lexicon
 from knowledge.matcher import Match, Matcher
 from knowledge.solutions import Solution, parse_solutions
-from knowledge.store import Store
+from knowledge.store import Store, StoreError
 from knowledge.transfer import parse_json
 
 # Changed solutions swapped into the live index, on the event loop (under a millisecond
 # each); a larger change is indexed beside it on a thread, so no question waits seconds.
 IN_PLACE = 500
+# How often a server looks at solutions.json: a stat of the file when nothing changed, so
+# often enough that an import is noticed well within the five seconds the README promises.
+LOOK_EVERY = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class KnowledgeBase:
@@ -61,6 +67,19 @@ class KnowledgeBase:
         # next refresh indexes it again, whichever of the two was applied last.
         self._version = version
         return True
+
+    async def follow(self, *, every: float, changed: asyncio.Event) -> None:
+        """Refreshes every `every` seconds, for as long as it runs, and sets `changed` when
+        something did. It runs on its own schedule: other background work (delivering
+        letters, prompting managers, which can take many seconds) never holds it up."""
+        while True:
+            try:
+                if await self.refresh():
+                    log.info("knowledge base changed on disk: %d solutions", len(self.matcher))
+                    changed.set()
+            except StoreError as exc:  # keep answering from what was loaded; say why
+                log.error("cannot reload the knowledge base: %s", exc)
+            await asyncio.sleep(every)
 
     async def publish(self, solutions: Sequence[Solution]) -> None:
         """Stores (all or nothing), then indexes: a solution is never findable before it is

@@ -8,7 +8,7 @@ result or without a contact person is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard
 
@@ -287,14 +287,20 @@ class Batch:
     errors: list[FieldError] = field(default_factory=list)
     rejected: int = 0
 
+    @property
+    def count(self) -> int:
+        """The entries read, good and bad."""
+        return len(self.solutions) + self.rejected
+
 
 def parse_solutions(
-    raws: Sequence[object],
+    raws: Iterable[object],
     *,
     path: str = "solutions",
     on_progress: Callable[[int], None] | None = None,
 ) -> Batch:
-    """Validates every entry; an id used twice rejects the later entries too."""
+    """Validates every entry, as they come (`raws` may be read from a file meanwhile, so
+    only the valid solutions are held); an id used twice rejects the later entries too."""
     batch = Batch()
     first_seen: dict[str, int] = {}
     for i, raw in enumerate(raws):
@@ -320,5 +326,5 @@ def parse_solutions(
         else:
             batch.solutions.append(solution)
     if on_progress is not None:
-        on_progress(len(raws))
+        on_progress(batch.count)
     return batch

@@ -12,12 +12,20 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import orjson
+
 # C0/C1 control characters (ANSI escapes among them) would reach terminals and chat clients;
 # bidirectional overrides make text display other than it reads.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 MAX_NUMBER = 1e12
+# Lists and objects within one another in a field Spred does not know: far more than any
+# data needs, and far less than the store's JSON writer takes (about 250 levels, counting
+# the file's own), so a kept field can always be written.
+MAX_NESTING = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +154,9 @@ class Fields:
         if value is None or value == "":
             return default
         if value not in options:
-            self.fail(name, f"must be one of {', '.join(options)}, not {str(value)[:40]!r}")
+            # Not str() of any value: a list nested deep enough has no printable form.
+            shown = repr(value[:40]) if isinstance(value, str) else describe(value)
+            self.fail(name, f"must be one of {', '.join(options)}, not {shown}")
             return default
         return str(value)
 
@@ -197,5 +207,46 @@ class Fields:
         return [(self.at(f"{name}[{i}]"), item) for i, item in enumerate(value)]
 
     def extra(self, known: frozenset[str]) -> dict[str, object]:
-        """Fields this version does not know; kept so a round trip loses nothing."""
-        return {k: v for k, v in self.raw.items() if k not in known}
+        """Fields this version does not know; kept so a round trip loses nothing, as long as
+        the store can write them."""
+        out = {}
+        for name, value in self.raw.items():
+            if name in known:
+                continue
+            if nesting(value, limit=MAX_NESTING) > MAX_NESTING:
+                self.errors.append(
+                    FieldError(
+                        field_path(self.path, name),
+                        f"has lists or objects nested more than {MAX_NESTING} levels deep; "
+                        f"Spred keeps fields it does not know only up to {MAX_NESTING} levels",
+                    )
+                )
+                continue
+            out[name] = value
+        return out
+
+
+def nesting(value: object, *, limit: int) -> int:
+    """How many lists and objects deep `value` goes, counted no further than limit + 1."""
+    if limit < 0 or not isinstance(value, Mapping | list):
+        return 0
+    items = value.values() if isinstance(value, Mapping) else value
+    return 1 + max((nesting(item, limit=limit - 1) for item in items), default=0)
+
+
+def field_path(path: str, name: str) -> str:
+    """`path.name`, or `path["name"]` (escaped onto one printable line) for a name that is
+    not a plain word: unknown fields may be called anything."""
+    if _PLAIN_NAME.fullmatch(name):
+        return f"{path}.{name}"
+    return f"{path}[{printable(orjson.dumps(name).decode())}]"
+
+
+def printable(text: str) -> str:
+    """Text from a file, safe to print on one line of a terminal: control characters,
+    bidirectional overrides and line separators written as \\uXXXX."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"

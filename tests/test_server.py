@@ -200,3 +200,39 @@ def test_a_client_leaving_mid_body_costs_one_quiet_line(tmp_path: Path) -> None:
     assert "ERROR" not in err
     left = [line for line in err.splitlines() if "left before its request was complete" in line]
     assert len(left) == 1, err
+
+
+async def test_an_import_is_noticed_while_a_delivery_hangs(tmp_path: Path) -> None:
+    """The knowledge base is looked at on its own schedule: background work that takes long
+    (here a delivery that never returns) does not hold up noticing an import."""
+    import asyncio
+
+    from bot.messages import Notice, Reply
+    from bot.outbox import Outbox
+    from bot.server import CORE, KNOWLEDGE
+    from knowledge.store import open_store
+
+    data = tmp_path / "data"
+    store = await open_store(data)
+    await Outbox(store=store).send(Notice(to="slack:U1", reply=Reply(text="Hej"), kind="test"))
+    await store.close()
+    app = build_app(Settings(data_dir=data, refresh_seconds=0.05), environ={})
+    delivering = asyncio.Event()
+
+    async def hangs(_: Notice) -> bool:
+        delivering.set()
+        await asyncio.Event().wait()  # a platform that never answers
+        return True
+
+    async with TestServer(app, host="127.0.0.1"):
+        app[CORE].outbox.register("slack", hangs)
+        await asyncio.wait_for(delivering.wait(), 10)  # the background round is stuck now
+        other = await open_store(data)  # as `spred import` in another process
+        await other.solutions.upsert(make_solution())
+        await other.close()
+        for _ in range(200):  # bounded: up to about ten seconds
+            if app[KNOWLEDGE].ask("kortere ventetid hjemmeplejen"):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the import was not noticed while a delivery hung")

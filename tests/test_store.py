@@ -388,3 +388,25 @@ async def test_records_are_values(store: Store) -> None:
     got = await store.solutions.get("kortere-ventetid")
     with pytest.raises(dataclasses.FrozenInstanceError):
         got.title = "ændret"  # type: ignore[misc]
+
+
+async def test_a_reload_decodes_only_what_changed(tmp_path: Path, reopen) -> None:
+    """After another process wrote the file, the records it did not change are the ones
+    already decoded (decoding validates: re-decoding a large knowledge base took seconds)."""
+    store = await reopen()
+    try:
+        await store.solutions.upsert_many([make_solution("uroert"), make_solution("aendret")])
+        before = {s.id: s for s in await store.solutions.all()}
+        other = await reopen()  # another process: its own writer, lock and copy
+        await other.solutions.upsert(make_solution("aendret", title="Ny titel"))
+        await other.solutions.upsert(make_solution("ny"))
+        await other.solutions.delete("uroert")
+        await other.solutions.upsert(make_solution("uroert"))  # the same document again
+        await other.close()
+        after = {s.id: s for s in await store.solutions.all()}
+        assert after["uroert"] is before["uroert"]
+        assert after["aendret"].title == "Ny titel"
+        assert sorted(after) == ["aendret", "ny", "uroert"]
+        assert await store.solutions.get("uroert") is before["uroert"]
+    finally:
+        await store.close()

@@ -19,7 +19,7 @@ from knowledge.solutions import (
     parse_solution,
     parse_solutions,
 )
-from knowledge.validation import FieldError, ValidationError
+from knowledge.validation import MAX_NESTING, FieldError, ValidationError
 from tests.conftest import solution_dict
 
 # The contract's schema, in its documented order.
@@ -535,12 +535,12 @@ def test_labels_are_trimmed_and_deduplicated_in_order() -> None:
         ({"language": "fr"}, "s.language: must be one of da, en, not 'fr'"),
         ({"language": "DA"}, "s.language: must be one of da, en, not 'DA'"),
         ({"language": "dansk"}, "s.language: must be one of da, en, not 'dansk'"),
-        ({"language": 1}, "s.language: must be one of da, en, not '1'"),
+        ({"language": 1}, "s.language: must be one of da, en, not a number"),
         ({"status": "done"}, "s.status: must be one of pilot, proven, scaled, not 'done'"),
         ({"status": "Proven"}, "s.status: must be one of pilot, proven, scaled, not 'Proven'"),
         (
             {"status": ["pilot"]},
-            "s.status: must be one of pilot, proven, scaled, not \"['pilot']\"",
+            "s.status: must be one of pilot, proven, scaled, not a list",
         ),
     ],
 )
@@ -718,6 +718,43 @@ def test_unknown_fields_survive_to_dict_at_every_level() -> None:
     assert list(out["contacts"][0])[-1] == "telefon"
     # And a second pass changes nothing.
     assert parse_solution(out, path="s").to_dict() == out
+
+
+def nested(levels: int) -> object:
+    value: object = "bund"
+    for i in range(levels):
+        value = [value] if i % 2 else {"i": value}
+    return value
+
+
+def test_unknown_fields_nested_too_deep_are_refused_by_entry_and_field() -> None:
+    good = solution_dict("ok", x_ok=nested(MAX_NESTING))
+    deep = solution_dict(
+        "dyb",
+        x_dyb=nested(300),
+        results=[{"metric": "Ventetid", "before": 14, "noter": nested(MAX_NESTING + 1)}],
+        contacts=[{"name": "Mette", "email": "m@o.dk", "a b\n\x1b[2J": nested(900)}],
+    )
+    batch = parse_solutions([good, deep])
+    assert [s.id for s in batch.solutions] == ["ok"]
+    too_deep = f"has lists or objects nested more than {MAX_NESTING} levels deep"
+    assert [str(e) for e in batch.errors] == [
+        f"solutions[1].results[0].noter: {too_deep}; Spred keeps fields it does not know "
+        f"only up to {MAX_NESTING} levels",
+        f'solutions[1].contacts[0]["a b\\n\\u001b[2J"]: {too_deep}; Spred keeps fields it '
+        f"does not know only up to {MAX_NESTING} levels",
+        f"solutions[1].x_dyb: {too_deep}; Spred keeps fields it does not know only up to "
+        f"{MAX_NESTING} levels",
+    ]
+    assert batch.solutions[0].to_dict()["x_ok"] == nested(MAX_NESTING)
+
+
+def test_a_choice_given_a_deeply_nested_value_names_its_kind() -> None:
+    batch = parse_solutions([solution_dict(language=nested(2000), status={"a": 1})])
+    assert [str(e) for e in batch.errors] == [
+        "solutions[0].language: must be one of da, en, not a list",
+        "solutions[0].status: must be one of pilot, proven, scaled, not an object",
+    ]
 
 
 def test_to_dict_key_order_is_the_schema_order() -> None:

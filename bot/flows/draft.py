@@ -19,6 +19,7 @@ from bot.i18n import say
 from knowledge import solutions as rules
 from knowledge.solutions import Solution, parse_solution
 from knowledge.text import fold
+from knowledge.typed import danish_number
 from knowledge.validation import CONTROL, MAX_NUMBER, FieldError, ValidationError
 
 Path = tuple[str | int, ...]
@@ -260,19 +261,12 @@ def _check_text(field: Field, text: str) -> None:
 
 
 def _number(text: str) -> float | int:
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):  # Danish thousands: 1.250
-        cleaned = cleaned.replace(".", "")
-    cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise Problem("field_number") from None
-    if math.isnan(value):
+    value = danish_number(text)
+    if value is None or math.isnan(value):
         raise Problem("field_number")
     if math.isinf(value) or abs(value) > MAX_NUMBER:
         raise Problem("field_number_too_big")
-    return int(value) if value.is_integer() and "." not in cleaned else value
+    return value
 
 
 def put(raw: dict[str, Any], path: Path, value: object) -> None:

@@ -13,6 +13,7 @@ from knowledge.store.base import (
     StoreCorrupt,
     StoreError,
 )
+from knowledge.store.lock import DEFAULT_WAIT, LockWait
 from knowledge.store.memory import MemoryStore
 from knowledge.store.schema import prepare
 from knowledge.store.tiny import TinyStore
@@ -21,6 +22,7 @@ __all__ = [
     "COLLECTIONS",
     "SCHEMA_VERSION",
     "Collection",
+    "LockWait",
     "MemoryStore",
     "Store",
     "StoreCorrupt",
@@ -30,9 +32,10 @@ __all__ = [
 ]
 
 
-async def open_store(data_dir: Path) -> Store:
-    """The TinyDB store in `data_dir`, created or upgraded as needed, every file loaded."""
-    await asyncio.to_thread(prepare, data_dir)
-    store = TinyStore(data_dir)
+async def open_store(data_dir: Path, *, lock_wait: LockWait = DEFAULT_WAIT) -> Store:
+    """The TinyDB store in `data_dir`, created or upgraded as needed, every file loaded.
+    `lock_wait` says how long to wait for a file another process holds."""
+    await asyncio.to_thread(prepare, data_dir, lock_wait=lock_wait)
+    store = TinyStore(data_dir, lock_wait=lock_wait)
     await store.open()
     return store

@@ -118,7 +118,9 @@ class DurableJSONStorage(Storage):
             return
         try:
             write_atomically(self.path, orjson.dumps(self._data), backup=True)
-        except (OSError, TypeError) as exc:
+        except OSError as exc:  # a full disk, most likely
+            raise StoreError(f"could not write {self.path}: {exc.strerror or exc}") from exc
+        except TypeError as exc:
             raise StoreError(f"could not write {self.path}: {exc}") from exc
         self.dirty = False
         self._stamp = self._stat()

@@ -8,7 +8,7 @@ idempotent. A directory from a newer Spred is refused rather than misread.
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -17,6 +17,7 @@ import orjson
 
 from knowledge.store.base import SCHEMA_VERSION, StoreCorrupt, StoreError
 from knowledge.store.durable import FILE_MODE, load_json_file, write_atomically
+from knowledge.store.lock import DEFAULT_WAIT, LockWait, acquire
 
 META_FILE = "meta.json"
 
@@ -29,6 +30,7 @@ def prepare(
     *,
     version: int = SCHEMA_VERSION,
     migrations: Mapping[int, Migration] = MIGRATIONS,
+    lock_wait: LockWait = DEFAULT_WAIT,
 ) -> int:
     """Creates or upgrades `data_dir` to `version`; returns the version found before."""
     if data_dir.exists() and not data_dir.is_dir():
@@ -41,10 +43,13 @@ def prepare(
         ) from exc
     if not os.access(data_dir, os.W_OK):
         raise StoreError(f"the data directory {data_dir} is not writable by this user")
-    lock = os.open(data_dir / ".meta.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    meta_path = data_dir / META_FILE
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes starting at once migrate once
-        meta_path = data_dir / META_FILE
+        lock = os.open(data_dir / ".meta.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as exc:
+        raise _unprepared(data_dir, exc) from exc
+    try:
+        acquire(lock, path=meta_path, wait=lock_wait)  # two starting at once migrate once
         meta = load_json_file(meta_path)
         if meta is None:
             _write(meta_path, version)
@@ -71,4 +76,14 @@ def prepare(
 
 
 def _write(path: Path, version: int) -> None:
-    write_atomically(path, orjson.dumps({"schema_version": version}, option=orjson.OPT_INDENT_2))
+    try:
+        write_atomically(
+            path, orjson.dumps({"schema_version": version}, option=orjson.OPT_INDENT_2)
+        )
+    except OSError as exc:  # a full disk, most likely
+        raise _unprepared(path.parent, exc) from exc
+
+
+def _unprepared(data_dir: Path, exc: OSError) -> StoreError:
+    advice = "; free space on its disk" if exc.errno == errno.ENOSPC else ""
+    return StoreError(f"cannot set up the data directory {data_dir}: {exc.strerror or exc}{advice}")

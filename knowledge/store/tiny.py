@@ -9,8 +9,17 @@ from typing import Any, Generic
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from knowledge.store.base import Collection, CollectionSpec, R, Store, StoreCorrupt, updated
+from knowledge.store.base import (
+    Collection,
+    CollectionSpec,
+    R,
+    Store,
+    StoreCorrupt,
+    StoreError,
+    updated,
+)
 from knowledge.store.durable import DurableJSONStorage
+from knowledge.store.lock import DEFAULT_WAIT, LockWait
 from knowledge.store.writer import SerialWriter
 from knowledge.validation import ValidationError
 
@@ -29,7 +38,9 @@ class KeyedTinyDB(TinyDB):
 
 
 class TinyCollection(Generic[R]):
-    def __init__(self, *, name: str, path: Path, record_type: type[R]) -> None:
+    def __init__(
+        self, *, name: str, path: Path, record_type: type[R], lock_wait: LockWait = DEFAULT_WAIT
+    ) -> None:
         self.name = name
         self.path = path
         self._type = record_type
@@ -37,8 +48,11 @@ class TinyCollection(Generic[R]):
         self._db = KeyedTinyDB(storage=lambda: storage)
         # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
         self._table = self._db.table(name, cache_size=0)
-        self._decoded: dict[str, R] = {}
-        self._writer = SerialWriter(storage, on_reload=self._decoded.clear)
+        # Each record decoded with the stored document it came from. A reload (another
+        # process wrote the file) keeps the records whose documents did not change: decoding
+        # validates, and re-decoding every solution after each import took seconds.
+        self._decoded: dict[str, tuple[Any, R]] = {}
+        self._writer = SerialWriter(storage, on_reload=self._forget_gone, lock_wait=lock_wait)
 
     async def open(self) -> None:
         """Loads the file now, so a corrupt one is reported at start-up, naming it."""
@@ -52,7 +66,7 @@ class TinyCollection(Generic[R]):
 
     async def all(self) -> list[R]:
         return await self._writer.read(
-            lambda: [self._decode(doc.doc_id, doc) for doc in self._table]
+            lambda: [self._decode(key, doc) for key, doc in self._stored().items()]
         )
 
     async def keys(self) -> list[str]:
@@ -82,13 +96,20 @@ class TinyCollection(Generic[R]):
         # a file another process replaced, so no other writer comes between.
         return await self._writer.write(lambda: self._update(key, change))
 
+    def _stored(self) -> dict[str, Any]:
+        """The documents as the storage holds them (TinyDB hands out copies), so that an
+        unchanged one is recognised by identity."""
+        return self._storage.read().get(self.name, {})
+
     def _get(self, key: str) -> R | None:
-        doc = self._table.get(doc_id=key)
+        doc = self._stored().get(key)
         return None if doc is None else self._decode(key, doc)
 
     def _decode(self, key: str, doc: Any) -> R:
-        record = self._decoded.get(key)
-        if record is None:
+        cached = self._decoded.get(key)
+        if cached is not None and (cached[0] is doc or cached[0] == doc):
+            record = cached[1]
+        else:
             try:
                 record = self._type.from_dict(doc)
             except (ValidationError, TypeError, ValueError) as exc:
@@ -97,16 +118,27 @@ class TinyCollection(Generic[R]):
                     f"{self.path}: entry {key!r} cannot be read ({reason}). Fix or remove it "
                     f"in the file, or restore {self.path.name}.bak"
                 ) from exc
-            self._decoded[key] = record
+        self._decoded[key] = (doc, record)  # the document now stored, not a replaced one
         return record
+
+    def _forget_gone(self) -> None:
+        """After a reload: records no longer stored are forgotten; the others are checked
+        against their documents as they are read."""
+        try:
+            stored = self._stored()
+        except StoreError:  # unreadable now: the next read says so; keep nothing
+            self._decoded.clear()
+            return
+        for key in [k for k in self._decoded if k not in stored]:
+            del self._decoded[key]
 
     def _put(self, batch: dict[str, tuple[R, dict[str, Any]]]) -> None:
         existing = [k for k in batch if self._table.contains(doc_id=k)]
         if existing:
             self._table.remove(doc_ids=existing)
         self._table.insert_multiple(Document(doc, doc_id=k) for k, (_, doc) in batch.items())
-        for key, (record, _) in batch.items():
-            self._decoded[key] = record
+        for key, (record, doc) in batch.items():
+            self._decoded[key] = (doc, record)
 
     def _update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         writes, changed = updated(key, self._get(key), change)
@@ -127,11 +159,15 @@ class TinyCollection(Generic[R]):
 class TinyStore(Store):
     """Each collection in `<data>/<name>.json`."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, lock_wait: LockWait = DEFAULT_WAIT) -> None:
         self.data_dir = data_dir
+        self.lock_wait = lock_wait
         super().__init__()
 
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
         return TinyCollection(
-            name=spec.name, path=self.data_dir / f"{spec.name}.json", record_type=spec.record_type
+            name=spec.name,
+            path=self.data_dir / f"{spec.name}.json",
+            record_type=spec.record_type,
+            lock_wait=self.lock_wait,
         )

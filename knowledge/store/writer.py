@@ -20,7 +20,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowledge.store.base import StoreError
 from knowledge.store.durable import FILE_MODE, DurableJSONStorage
+from knowledge.store.lock import LockWait, acquire
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,16 @@ class Job:
 
 
 class SerialWriter:
-    def __init__(self, storage: DurableJSONStorage, *, on_reload: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        storage: DurableJSONStorage,
+        *,
+        on_reload: Callable[[], None],
+        lock_wait: LockWait,
+    ) -> None:
         self.storage = storage
         self._on_reload = on_reload
+        self._lock_wait = lock_wait
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._lock_path = storage.path.with_name(f".{storage.path.name}.lock")
         self._thread = threading.Thread(
@@ -65,7 +74,7 @@ class SerialWriter:
         await asyncio.to_thread(self._thread.join)
 
     def _run(self) -> None:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fd: int | None = None
         try:
             while True:
                 batch = self._take_batch()
@@ -73,12 +82,24 @@ class SerialWriter:
                     return
                 batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
                 try:
+                    if fd is None:
+                        fd = self._open_lock()
                     self._run_batch(batch, fd)
+                except StoreError as exc:  # a full disk, a lock held too long: said, not a bug
+                    self._fail(batch, exc)
                 except Exception as exc:  # the thread must outlive any one bad batch
                     log.exception("store batch on %s failed", self.storage.path)
                     self._fail(batch, exc)
         finally:
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
+
+    def _open_lock(self) -> int:
+        """The lock file's descriptor; tried again on the next batch if it cannot be had."""
+        try:
+            return os.open(self._lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            raise StoreError(f"cannot create {self._lock_path}: {exc.strerror or exc}") from exc
 
     def _take_batch(self) -> list[Job] | None:
         first = self._queue.get()
@@ -96,7 +117,7 @@ class SerialWriter:
             batch.append(job)
 
     def _run_batch(self, batch: list[Job], lock_fd: int) -> None:
-        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        acquire(lock_fd, path=self.storage.path, wait=self._lock_wait)
         pending: list[tuple[Job, Any]] = []
         try:
             try:
@@ -138,8 +159,8 @@ class SerialWriter:
             job.future.set_result(result)
 
     def _rollback(self, pending: list[tuple[Job, Any]], exc: BaseException) -> None:
-        """Nothing of a failed group is acknowledged, and memory goes back to the disk's state."""
-        log.error("store write to %s failed: %s", self.storage.path, exc)
+        """Nothing of a failed group is acknowledged, and memory goes back to the disk's state.
+        Each writer gets the error, to say once in its own words (a CLI line, a server log)."""
         try:
             self.storage.discard()
         finally:
