@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.index import TermIndex, weigh_documents
 from knowledge.kb import demo_solutions
 from knowledge.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.matcher import Filters, Matcher, unexplained_by_all
@@ -112,6 +113,32 @@ def test_stop_words_are_left_out_in_both_languages() -> None:
     assert list(danish) == [key("ventetiden", "da"), key("hjemmeplejen", "da")]
     english = weigh_keys([("how do we cut the waiting time", 1.0)], "en")
     assert list(english) == [key(w, "en") for w in ("cut", "waiting", "time")]
+
+
+def test_a_term_of_the_glossary_is_a_term_of_the_index_where_its_words_stand_together() -> None:
+    phrases = {"child": (("child", "care"),)}
+    text = "Child care for the child of a parent in care. Child, care"
+    weighed = weigh_keys([(text, 1.0)], "en", phrases)
+    assert weighed["child care"] == 1.0  # not across "parent in" nor a full stop or a comma
+    assert weighed["child"] == 3.0  # the words are counted as before
+
+
+def test_phrases_in_the_index_change_no_word_nor_any_length() -> None:
+    """A phrase is an extra term: the words' scores, the vocabulary the typo and compound
+    look-ups read, and the document lengths BM25 divides by stay as they were."""
+    documents = [([("Child care in the afternoon", 3.0), ("Care for every child", 1.0)], "en"),
+                 ([("Homework club", 3.0), ("A child and a book", 1.0)], "en")]  # fmt: skip
+    plain, phrased = TermIndex(), TermIndex()
+    plain.add_many(["a", "b"], weigh_documents(documents))
+    phrased.add_many(["a", "b"], weigh_documents(documents, {"child": (("child", "care"),)}))
+    assert phrased.has("child care")
+    assert not plain.has("child care")
+    assert phrased.vocabulary() == plain.vocabulary()
+    assert "child care" not in phrased.ending_with("care")
+    for word in ("child", "care", "homework"):
+        assert phrased.saturation(word)[1] == pytest.approx(plain.saturation(word)[1]), word
+    phrased.remove("a")
+    assert not phrased.has("child care")
 
 
 def test_folding_spells_danish_letters_out() -> None:
