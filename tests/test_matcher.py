@@ -227,6 +227,89 @@ def test_unemployed_young_people_find_the_education_bridge(demo: Matcher) -> Non
     assert top_ids(demo, question)[:1] == ["uddannelsesbro-for-unge-uden-uddannelse"]
 
 
+def _lexicon(glossary: str) -> Lexicon:
+    lexicon = Lexicon()
+    lexicon.read_glossary(glossary, name="test")
+    return lexicon
+
+
+def _english(slug: str, title: str, *tags: str) -> Solution:
+    return replace(_bare(slug, title, *tags), language="en")
+
+
+def test_a_glossary_term_is_found_only_where_its_words_stand_together() -> None:
+    """ "pasning" is child care, not a text with "child" in one place and "care" in
+    another, nor two tags side by side."""
+    matcher = Matcher(threshold=0.0, lexicon=_lexicon("pasning\tchild care\n"))
+    matcher.add_all(
+        [_english("together", "Child care in the afternoon"),
+         _english("apart", "Care for every child at school"),
+         _english("tags", "An afternoon club", "child", "care")]
+    )  # fmt: skip
+    (found,) = matcher.search("pasning", top=3)
+    assert found.solution.id == "together"
+    assert found.terms == ("pasning",)
+
+
+def test_the_words_of_a_term_typed_apart_answer_only_in_part() -> None:
+    matcher = Matcher(threshold=0.0, lexicon=_lexicon("pasning\tchild care\n"))
+    matcher.add_all(
+        [_english("together", "Child care in the afternoon"),
+         _english("apart", "Care for every child at school")]
+    )  # fmt: skip
+    together, apart = matcher.search("child care", top=3)
+    assert (together.solution.id, apart.solution.id) == ("together", "apart")
+    assert together.terms == ("child", "care")
+    assert together.unexplained == ()
+    assert apart.terms == ("child", "care")  # each word, as a word ...
+    assert apart.unexplained == ("child care",)  # ... but not the term
+
+
+def test_overlapping_terms_are_both_read() -> None:
+    """ "night care homes": read greedily, "night care" swallowed the "care" of "care
+    homes", and the solution about night staff in care homes lost half its question."""
+    lexicon = _lexicon("nattevagt\tnight care\nplejecenter\tcare homes\n")
+    matcher = Matcher(threshold=0.0, lexicon=lexicon)
+    matcher.add_all(
+        [_bare("begge", "Nattevagt på plejecenter"), _bare("nat", "Nattevagt i eget hjem")]
+    )
+    assert [c.words for c in matcher.concepts("night care homes")] == [
+        ("night", "care"),
+        ("care", "homes"),
+    ]
+    best, other = matcher.search("night care homes", top=3)
+    assert (best.solution.id, other.solution.id) == ("begge", "nat")
+    assert best.terms == ("night", "care", "homes")
+    assert best.unexplained == ()
+    assert other.unexplained == ("care homes",)
+
+
+def test_a_word_of_a_term_reaches_its_own_translation() -> None:
+    """ "book shifts" is a term of the glossary ("selvbooking"); a solution about "vagter"
+    holds "shifts" but not the term, and is found, in part, for that."""
+    lexicon = _lexicon("vagt | vagter\tshift | shifts\nselvbooking\tbook shifts\n")
+    matcher = Matcher(threshold=0.0, lexicon=lexicon)
+    matcher.add_all([_bare("vagter", "Faste vagter til sygeplejersker"), make_solution()])
+    (found,) = matcher.search("book shifts", top=3)
+    assert found.solution.id == "vagter"
+    assert found.terms == ("shifts",)
+    assert found.unexplained == ("book shifts",)
+
+
+def test_a_term_of_everyday_words_is_named_when_missing() -> None:
+    """ "home" and "help" are everyday words, never named alone; "home help" is a term the
+    glossary knows, and a solution that only says "help" and "home" apart leaves it out."""
+    matcher = Matcher(threshold=0.0, lexicon=_lexicon("hjemmehjælp\thome help\n"))
+    matcher.add_all(
+        [_bare("hjemmehjaelp", "Hverdagsrehabilitering før hjemmehjælp"),
+         _english("help", "Help for everyone who lives at home")]
+    )  # fmt: skip
+    found = {m.solution.id: m for m in matcher.search("home help", top=3)}
+    assert found["hjemmehjaelp"].unexplained == ()
+    assert found["help"].unexplained == ("home help",)
+    assert found["hjemmehjaelp"].score > found["help"].score
+
+
 # Near misses: a shared word or compound part is no answer.
 
 

@@ -35,5 +35,5 @@ def test_recall_and_honest_no_match_meet_the_targets() -> None:
     # The development set's figures when the threshold was last calibrated (issue 13).
     assert measured["R@1"] >= 0.91, measured
     assert measured["R@3"] >= 0.95, measured
-    assert measured["answered"] >= 0.97, measured
-    assert measured["no-answer"] >= 0.67, measured
+    assert measured["answered"] >= 0.96, measured
+    assert measured["no-answer"] >= 0.71, measured
