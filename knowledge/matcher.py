@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.common import COMMON_WORDS, common_form
 from knowledge.index import Scores, Slots, TermBatch, TermIndex, weigh_documents
+from knowledge.language import word_language
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import LANGUAGES, Solution
 from knowledge.text import (
@@ -68,13 +69,17 @@ SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in te
 EVIDENCE_SCALE = 6.0  # BM25 evidence at which a match is about two-thirds convincing
 COVERAGE_SHARE = 0.35  # the exponent of coverage against evidence in the term score
 UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a solution
+# The most an everyday word (knowledge/data/common.*.txt) weighs: about the idf of a word
+# one solution in eight holds. A knowledge base with few solutions in a language makes that
+# language's everyday words look rare.
+COMMON_IDF = 2.0
 APART = 0.7  # what the words of a phrase typed count for where they do not stand together
 # What a solution that names none of the question's telling words keeps of its score; one
 # that names them all keeps it whole, and one that names some is in between.
-UNNAMED_KEEPS = 0.5
+UNNAMED_KEEPS = 0.7
 # Calibrated on benchmarks/eval: the highest at which the development set keeps both
 # Recall@3 and the share of answerable questions answered at 0.95 or more.
-DEFAULT_THRESHOLD = 0.183
+DEFAULT_THRESHOLD = 0.21
 log = logging.getLogger(__name__)
 
 Hits = npt.NDArray[np.bool_]  # per solution: whether a concept reaches it
@@ -163,6 +168,9 @@ class Concept:
     own: set[Phrase] = field(default_factory=set)  # the word's own forms, as typed or stemmed
     parts: dict[Phrase, str] = field(default_factory=dict)  # a compound's parts, as typed
     apart: list[Concept] = field(default_factory=list)  # a phrase's words, each on its own
+    # The languages with no words for it: a word of one language that neither the synonyms
+    # nor the glossary translate ("adjust" has no Danish here).
+    unsaid: frozenset[str] = frozenset()
     _held_terms: frozenset[str] | None = None  # every term of `holding`, once it is complete
 
     def telling(self) -> tuple[str, ...]:
@@ -273,6 +281,8 @@ class Matcher:
         # Folded title, tags and summary, and their words by key; made when first needed.
         self._similar_text: dict[str, tuple[str, dict[str, str]]] = {}
         self._facets: dict[tuple[str, str], set[str]] = {}
+        # Per index slot, the position of its solution's language in LANGUAGES.
+        self._languages = np.zeros(1024, dtype=np.int8)
 
     def __len__(self) -> int:
         return len(self._solutions)
@@ -320,6 +330,13 @@ class Matcher:
 
     def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution
+        slot = self.index.slot(solution.id)
+        assert slot is not None
+        if slot >= len(self._languages):
+            grown = np.zeros(max(slot + 1, 2 * len(self._languages)), dtype=np.int8)
+            grown[: len(self._languages)] = self._languages
+            self._languages = grown
+        self._languages[slot] = LANGUAGES.index(solution.language)
         for name, value in _facets(solution):
             self._facets.setdefault((name, _facet_value(value)), set()).add(solution.id)
 
@@ -505,6 +522,7 @@ class Matcher:
     def _word(self, word: str, keys: dict[str, str]) -> Concept:
         """A word of the question as a concept of its own."""
         concept = Concept((word,))
+        said: set[str] = set()  # the languages its synonyms and translations are in
         for lang in LANGUAGES:
             concept.offer((keys[lang],), 1.0, own=True)
             # The stem as well as the lemma's key: "ældre" is "gammel" as a word, but
@@ -513,8 +531,12 @@ class Matcher:
             for other, phrase in self.lexicon.expansions(lang, (keys[lang],)):
                 similarity = TRANSLATION if other != lang else SYNONYM
                 concept.offer(phrase, similarity, holds=True)
+                said.add(other)
         for spelling in loose_lemma_keys(word):  # "born": "børn", so "barn"
             concept.offer((spelling,), LOOSE_SPELLING, own=True)
+        own = word_language(word)
+        if own is not None:  # a word both languages use, or a name, is said in either
+            concept.unsaid = frozenset(LANGUAGES) - said - {own}
         self._variants(concept, word, keys)
         return concept
 
@@ -525,6 +547,8 @@ class Matcher:
                 expansions = self.lexicon.expansions(lang, phrase)
                 if expansions:
                     concept = Concept(tuple(typed[i : i + length]))
+                    said = {other for other, _ in expansions} | {lang}
+                    concept.unsaid = frozenset(LANGUAGES) - said
                     concept.offer(phrase, 1.0, own=True)
                     for other, member in expansions:
                         similarity = TRANSLATION if other != lang else SYNONYM
@@ -634,11 +658,29 @@ class Matcher:
         # Two views of the same sum: the share of the question covered, which long chatty
         # questions lose to words no solution uses, and the absolute evidence (plain BM25),
         # which short questions lack. Their geometric mean needs a fair amount of both.
-        coverage = matched / idfs.sum()
+        coverage = matched / self._possible(concepts, idfs, best, reached)
         strength = 1.0 - np.exp(-matched / EVIDENCE_SCALE)
         score = coverage**COVERAGE_SHARE * strength ** (1 - COVERAGE_SHARE)
         score *= np.minimum(1.0, evidence / SPECIFIC_IDF)
         return reached, score.astype(np.float32), best, idfs
+
+    def _possible(
+        self, concepts: list[Concept], idfs: Scores, best: Scores, reached: Slots
+    ) -> Scores:
+        """Per reached slot, the weight of the question that solution could hold: all of it,
+        but a word its language has no words for unless it holds the word anyway (English
+        loan words in Danish text). So an English question's everyday words that no glossary
+        translates do not count against the Danish solution it means."""
+        possible = np.full(len(reached), idfs.sum(), dtype=np.float32)
+        languages = self._languages[reached]
+        for code, language in enumerate(LANGUAGES):
+            unsaid = [row for row, c in enumerate(concepts) if language in c.unsaid]
+            inside = np.flatnonzero(languages == code)
+            if not unsaid or not len(inside):
+                continue
+            missing = best[np.ix_(unsaid, reached[inside])] == 0
+            possible[inside] -= idfs[unsaid] @ missing
+        return possible
 
     def _concept_scores(self, concept: Concept, best: Scores) -> int:
         """Fills in, per solution slot, the concept's best alternative (similarity times
@@ -700,8 +742,12 @@ class Matcher:
     def _weight(self, concept: Concept, df: int) -> float:
         """A concept's weight, its idf. A word no solution uses counts against every
         solution, but no more than a fairly specific known word: it may be a name, a
-        misspelling or chat."""
-        return self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
+        misspelling or chat. An everyday word weighs little whatever the knowledge base says:
+        few solutions in English make "help" or "new" look rare."""
+        weight = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
+        if len(concept.words) == 1 and not _telling(concept.words[0]):
+            weight = min(weight, COMMON_IDF)
+        return weight
 
     def _is_term(self, phrase: Phrase) -> bool:
         """Whether a phrase is a term of the synonyms or glossary, which the index holds as

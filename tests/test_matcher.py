@@ -310,6 +310,46 @@ def test_a_term_of_everyday_words_is_named_when_missing() -> None:
     assert found["hjemmehjaelp"].score > found["help"].score
 
 
+def test_everyday_english_words_do_not_outweigh_the_danish_solution_meant(demo: Matcher) -> None:
+    """Six solutions of 52 are English, so "new", "learn" and "manage" look rare; they are
+    everyday words and weigh as such."""
+    loose = Matcher(threshold=0.0, lexicon=demo.lexicon)
+    loose.add_all(demo_solutions())
+    question = "how can new applicants for home help learn to manage by themselves?"
+    assert "hverdagsrehabilitering-foer-hjemmehjaelp" in top_ids(loose, question, top=3)
+
+
+def test_words_no_danish_can_say_do_not_count_against_a_danish_solution() -> None:
+    """No glossary line translates "adjust" or "amount": a Danish solution cannot hold them,
+    and they do not count against it, while the English one is held to them."""
+    lexicon = _lexicon("hjemmepleje\thome care\nhjælp\thelp\n")
+    matcher = Matcher(threshold=0.0, lexicon=lexicon)
+    matcher.add_all(
+        [_bare("tillid", "Hjemmeplejen justerer selv hjælpen", "hjemmepleje"),
+         _english("adjust", "Adjust the amount of help at school")]
+    )  # fmt: skip
+    assert top_ids(matcher, "can home care adjust the amount of help", top=2) == [
+        "tillid",
+        "adjust",
+    ]
+
+
+def test_a_loan_word_a_danish_solution_holds_counts_as_any_word_it_holds() -> None:
+    """ "outreach" has no Danish here, but a Danish solution that uses the English word
+    holds it: the question weighs the same as where the glossary translates it."""
+    solutions = [_bare("outreach", "Outreach til borgere i hjemløshed"),
+                 _bare("hjemloeshed", "Borgere i hjemløshed")]  # fmt: skip
+    scores = []
+    for glossary in ("hjemløshed\thomeless\n", "hjemløshed\thomeless\nopsøgende\toutreach\n"):
+        matcher = Matcher(threshold=0.0, lexicon=_lexicon(glossary))
+        matcher.add_all(solutions)
+        best, other = matcher.search("homeless outreach", top=2)
+        assert (best.solution.id, other.solution.id) == ("outreach", "hjemloeshed")
+        scores.append(best.score)
+    untranslated, translated = scores
+    assert untranslated == pytest.approx(translated, abs=0.005)
+
+
 # Near misses: a shared word or compound part is no answer.
 
 
