@@ -39,7 +39,7 @@ class Lexicon:
     groups: list[tuple[Member, ...]] = field(default_factory=list)
     longest: int = 1
     _index: dict[Member, list[int]] = field(init=False, default_factory=lambda: defaultdict(list))
-    _phrases: dict[str, tuple[Phrase, ...]] | None = field(init=False, default=None)
+    _phrases: dict[str, dict[str, tuple[Phrase, ...]]] | None = field(init=False, default=None)
 
     def add_group(self, members: Iterable[tuple[str, str]], *, where: str = "") -> None:
         """Adds a group of (language, text) terms that mean the same; `where` (file:line)
@@ -72,16 +72,19 @@ class Lexicon:
             for term in phrase
         )  # fmt: skip
 
-    def phrases(self) -> dict[str, tuple[Phrase, ...]]:
-        """The terms of more than one word, in either language, by their first key: what a
-        document holds as one term where the words stand together."""
+    def phrases(self) -> dict[str, dict[str, tuple[Phrase, ...]]]:
+        """The terms of more than one word, in either language, by their first and second
+        key: what a document holds as one term where the words stand together."""
         if self._phrases is None:
-            found: dict[str, dict[Phrase, None]] = defaultdict(dict)
+            found: dict[str, dict[str, dict[Phrase, None]]] = defaultdict(lambda: defaultdict(dict))
             for group in self.groups:
                 for _, phrase in group:
                     if len(phrase) > 1:
-                        found[phrase[0]][phrase] = None
-            self._phrases = {first: tuple(each) for first, each in found.items()}
+                        found[phrase[0]][phrase[1]][phrase] = None
+            self._phrases = {
+                first: {second: tuple(each) for second, each in seconds.items()}
+                for first, seconds in found.items()
+            }
         return self._phrases
 
     def expansions(self, language: str, phrase: Phrase) -> list[Member]:

@@ -752,7 +752,7 @@ class Matcher:
     def _is_term(self, phrase: Phrase) -> bool:
         """Whether a phrase is a term of the synonyms or glossary, which the index holds as
         one where its words stand together (the parts of a compound are not)."""
-        return phrase in self.lexicon.phrases().get(phrase[0], ())
+        return phrase in self.lexicon.phrases().get(phrase[0], {}).get(phrase[1], ())
 
     def _mask(self, filters: Filters) -> Scores:
         mask = np.ones(self.index.capacity, dtype=np.float32)

@@ -155,12 +155,15 @@ ANY_STOP_WORDS = STOP_WORDS["da"] | STOP_WORDS["en"]
 
 
 _DOCUMENT_KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
+# Words a language indexes but a question leaves out ("the" in Danish text): terms, but no
+# part of a phrase.
+_OTHER_STOP_WORDS = {language: ANY_STOP_WORDS - STOP_WORDS[language] for language in STOP_WORDS}
 # Where a phrase of the synonyms or glossary cannot run on: the end of a sentence, a clause,
 # a list item or a tag. "ventetid, hjemmepleje" is two tags, not one term.
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}|\n\u2022\u2013\u2014]+")
-# Phrases by their first key: the synonym and glossary terms of more than one word, as index
-# keys, which a document holds as one term where their words stand together.
-PhraseStarts = Mapping[str, Sequence[tuple[str, ...]]]
+# Phrases by their first and second key: the synonym and glossary terms of more than one
+# word, as index keys, which a document holds as one term where their words stand together.
+PhraseStarts = Mapping[str, Mapping[str, Sequence[tuple[str, ...]]]]
 
 
 def phrase_term(phrase: Sequence[str]) -> str:
@@ -178,10 +181,11 @@ def weigh_keys(
     key, or to "" for a stop word: one look-up per word read."""
     cache = _DOCUMENT_KEYS[language]
     stop = STOP_WORDS[language]
+    skipped = _OTHER_STOP_WORDS[language]
     weighted: dict[str, float] = {}
     for text, weight in fields:
         for segment in _PHRASE_BREAK.split(text.casefold()) if phrases else (text.casefold(),):
-            run: list[str] = []
+            run: list[str] = []  # the segment's keys as a question reads them
             for word in _WORD.findall(segment):
                 term = cache.get(word)
                 if term is None:
@@ -190,25 +194,20 @@ def weigh_keys(
                     term = cache[word] = (
                         "" if len(word) < 2 or word in stop else key(word, language)
                     )
-                if term:
-                    weighted[term] = weighted.get(term, 0.0) + weight
-                    if phrases and word not in ANY_STOP_WORDS:
-                        run.append(term)
-            if len(run) > 1:
-                _weigh_phrases(run, phrases, weighted, weight)
+                if not term:
+                    continue
+                weighted[term] = weighted.get(term, 0.0) + weight
+                if phrases and word not in skipped:
+                    run.append(term)
+            for at in range(len(run) - 1):
+                seconds = phrases.get(run[at])  # type: ignore[union-attr]
+                if seconds is None:
+                    continue
+                for phrase in seconds.get(run[at + 1], ()):
+                    if tuple(run[at : at + len(phrase)]) == phrase:
+                        name = phrase_term(phrase)
+                        weighted[name] = weighted.get(name, 0.0) + weight
     return weighted
-
-
-def _weigh_phrases(
-    run: list[str], phrases: PhraseStarts | None, weighted: dict[str, float], weight: float
-) -> None:
-    if not phrases:
-        return
-    for at, term in enumerate(run):
-        for phrase in phrases.get(term, ()):
-            if tuple(run[at : at + len(phrase)]) == phrase:
-                name = phrase_term(phrase)
-                weighted[name] = weighted.get(name, 0.0) + weight
 
 
 def query_words(question: str) -> list[str]:

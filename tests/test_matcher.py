@@ -116,7 +116,7 @@ def test_stop_words_are_left_out_in_both_languages() -> None:
 
 
 def test_a_term_of_the_glossary_is_a_term_of_the_index_where_its_words_stand_together() -> None:
-    phrases = {"child": (("child", "care"),)}
+    phrases = {"child": {"care": (("child", "care"),)}}
     text = "Child care for the child of a parent in care. Child, care"
     weighed = weigh_keys([(text, 1.0)], "en", phrases)
     assert weighed["child care"] == 1.0  # not across "parent in" nor a full stop or a comma
@@ -130,7 +130,9 @@ def test_phrases_in_the_index_change_no_word_nor_any_length() -> None:
                  ([("Homework club", 3.0), ("A child and a book", 1.0)], "en")]  # fmt: skip
     plain, phrased = TermIndex(), TermIndex()
     plain.add_many(["a", "b"], weigh_documents(documents))
-    phrased.add_many(["a", "b"], weigh_documents(documents, {"child": (("child", "care"),)}))
+    phrased.add_many(
+        ["a", "b"], weigh_documents(documents, {"child": {"care": (("child", "care"),)}})
+    )
     assert phrased.has("child care")
     assert not plain.has("child care")
     assert phrased.vocabulary() == plain.vocabulary()
