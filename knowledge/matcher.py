@@ -1,18 +1,20 @@
 """Finds the solutions that answer a question, or says honestly that none does.
 
-A question becomes *concepts*: a word, or a phrase the synonym list or the glossary knows.
-Each concept brings alternatives: its own stems in Danish and English, synonyms and
-translations, spellings without æøå, compounds it starts or ends, and, for words the index
-does not hold, the parts of a compound or a near spelling (rapidfuzz). Per solution, each
-concept scores its best alternative with BM25 (field-weighted, saturated to [0, 1)) and
-counts by its idf. Two views of that sum make the term score: the share of the question
-covered, and the absolute evidence. rapidfuzz's similarity to the title, tags and summary of
-the question as the solution would put it (a translated concept in the solution's words)
-then refines the leaders. A solution *holds* a word when it has the word itself, a form, a
-synonym or a translation of it; only those words are listed as matched, and a leader's score
-shrinks with the share of the question's telling words it does not hold. One score in
-[0, 1] comes out, and a calibrated threshold decides between answers and an honest "no
-match".
+A question becomes *concepts*: a word, or a phrase the synonym list or the glossary knows
+(overlapping phrases are both read). Each concept brings alternatives: its own stems in
+Danish and English, synonyms and translations, spellings without æøå, compounds it starts
+or ends, and, for words the index does not hold, the parts of a compound or a near spelling
+(rapidfuzz); a phrase of the lexicon counts where its words stand together, and its words
+apart count in part. Per solution, each concept scores its best alternative with BM25
+(field-weighted, saturated to [0, 1)) and counts by its idf, an everyday word little. Two
+views of that sum make the term score: the share of the question covered (of what the
+solution's language can say), and the absolute evidence. rapidfuzz's similarity to the
+title, tags and summary of the question as the solution would put it (a translated concept
+in the solution's words) then refines the leaders. A solution *holds* a word when it has the
+word itself, a form, a synonym or a translation of it; only those words are listed as
+matched, and a leader's score shrinks with the share of the question's telling words it
+does not hold. One score in [0, 1] comes out, and a calibrated threshold decides between
+answers and an honest "no match".
 """
 
 from __future__ import annotations
