@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.text import loose, weigh_keys
+from knowledge.text import PhraseStarts, loose, weigh_keys
 
 K1 = 1.2
 B = 0.75
@@ -76,9 +76,18 @@ class TermBatch:
                    np.frombuffer(weights, dtype=np.float32).copy())  # fmt: skip
 
 
-def weigh_documents(documents: Sequence[tuple[Sequence[tuple[str, float]], str]]) -> TermBatch:
-    """Tokenises (field text, weight) lists in their languages; runs in worker processes."""
-    return TermBatch.of(weigh_keys(fields, language) for fields, language in documents)
+def weigh_documents(
+    documents: Sequence[tuple[Sequence[tuple[str, float]], str]],
+    phrases: PhraseStarts | None = None,
+) -> TermBatch:
+    """Tokenises (field text, weight) lists in their languages, with the `phrases` whose
+    words stand together as terms of their own; runs in worker processes."""
+    return TermBatch.of(weigh_keys(fields, language, phrases) for fields, language in documents)
+
+
+def is_phrase(term: str) -> bool:
+    """Whether an index term is a phrase (see text.phrase_term) rather than a word."""
+    return " " in term
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +143,10 @@ class TermIndex:
         for row, doc_id in enumerate(doc_ids):
             self._slot_of[doc_id] = base + row
         rows = np.repeat(np.arange(count, dtype=np.int32), batch.counts)
-        lengths = np.bincount(rows, weights=batch.weights, minlength=count).astype(np.float32)
+        # A phrase's words are counted already: its term adds nothing to the length.
+        words = np.array([not is_phrase(term) for term in batch.vocab], dtype=bool)
+        in_words = batch.weights * words[batch.term_ids] if len(batch.term_ids) else batch.weights
+        lengths = np.bincount(rows, weights=in_words, minlength=count).astype(np.float32)
         self._length[base : base + count] = lengths
         self._live[base : base + count] = True
         self._total_length += float(lengths.sum())
@@ -158,8 +170,9 @@ class TermIndex:
             posting = self._postings.get(term)
             if posting is None:
                 posting = self._postings[term] = Posting()
-                self._loose.setdefault(loose(term), set()).add(term)
-                new_terms.append(term)
+                if not is_phrase(term):  # the spelling and compound look-ups are of words
+                    self._loose.setdefault(loose(term), set()).add(term)
+                    new_terms.append(term)
             posting.slots.frombytes(slots[start:end].tobytes())
             posting.weights.frombytes(weights[start:end].tobytes())
             posting.alive += end - start
@@ -204,6 +217,8 @@ class TermIndex:
             posting.saturation = None
             if not posting.alive:
                 del self._postings[term]
+                if is_phrase(term):
+                    continue
                 spellings = self._loose[loose(term)]
                 spellings.discard(term)
                 if not spellings:
@@ -229,8 +244,9 @@ class TermIndex:
         return self._loose.get(loose(term), set())
 
     def vocabulary(self) -> list[str]:
+        """The indexed words (not phrases), sorted."""
         if self._sorted is None:
-            self._sorted = sorted(self._postings)
+            self._sorted = sorted(t for t in self._postings if not is_phrase(t))
         return self._sorted
 
     def sharing_first_letter(self, term: str) -> list[str]:
@@ -253,7 +269,7 @@ class TermIndex:
 
     def ending_with(self, suffix: str, *, limit: int = 12) -> list[str]:
         if self._sorted_reversed is None:
-            self._sorted_reversed = sorted(t[::-1] for t in self._postings)
+            self._sorted_reversed = sorted(t[::-1] for t in self._postings if not is_phrase(t))
         backwards = suffix[::-1]
         start = bisect.bisect_left(self._sorted_reversed, backwards)
         found = []

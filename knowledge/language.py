@@ -35,6 +35,12 @@ def language_of(question: str) -> Language | None:
     return "da" if danish > english else "en"
 
 
+def word_language(word: str) -> Language | None:
+    """The language a single case-folded word belongs to alone, by the same signs as
+    language_of; None for a word both use, a name or an unknown word."""
+    return next(iter(_votes((word,))))
+
+
 def _votes(words: Iterable[str]) -> Iterable[Language | None]:
     for word in words:
         if _DANISH_LETTERS.intersection(word):

@@ -39,6 +39,7 @@ class Lexicon:
     groups: list[tuple[Member, ...]] = field(default_factory=list)
     longest: int = 1
     _index: dict[Member, list[int]] = field(init=False, default_factory=lambda: defaultdict(list))
+    _phrases: dict[str, dict[str, tuple[Phrase, ...]]] | None = field(init=False, default=None)
 
     def add_group(self, members: Iterable[tuple[str, str]], *, where: str = "") -> None:
         """Adds a group of (language, text) terms that mean the same; `where` (file:line)
@@ -59,6 +60,7 @@ class Lexicon:
             return
         number = len(self.groups)
         self.groups.append(group)
+        self._phrases = None
         for member in group:
             self._index[member].append(number)
             self.longest = max(self.longest, len(member[1]))
@@ -69,6 +71,21 @@ class Lexicon:
             term for group in self.groups for lang, phrase in group if lang == language
             for term in phrase
         )  # fmt: skip
+
+    def phrases(self) -> dict[str, dict[str, tuple[Phrase, ...]]]:
+        """The terms of more than one word, in either language, by their first and second
+        key: what a document holds as one term where the words stand together."""
+        if self._phrases is None:
+            found: dict[str, dict[str, dict[Phrase, None]]] = defaultdict(lambda: defaultdict(dict))
+            for group in self.groups:
+                for _, phrase in group:
+                    if len(phrase) > 1:
+                        found[phrase[0]][phrase[1]][phrase] = None
+            self._phrases = {
+                first: {second: tuple(each) for second, each in seconds.items()}
+                for first, seconds in found.items()
+            }
+        return self._phrases
 
     def expansions(self, language: str, phrase: Phrase) -> list[Member]:
         """Every other member of the groups `phrase` belongs to."""

@@ -1,18 +1,20 @@
 """Finds the solutions that answer a question, or says honestly that none does.
 
-A question becomes *concepts*: a word, or a phrase the synonym list or the glossary knows.
-Each concept brings alternatives: its own stems in Danish and English, synonyms and
-translations, spellings without æøå, compounds it starts or ends, and, for words the index
-does not hold, the parts of a compound or a near spelling (rapidfuzz). Per solution, each
-concept scores its best alternative with BM25 (field-weighted, saturated to [0, 1)) and
-counts by its idf. Two views of that sum make the term score: the share of the question
-covered, and the absolute evidence. rapidfuzz's similarity to the title, tags and summary of
-the question as the solution would put it (a translated concept in the solution's words)
-then refines the leaders. A solution *holds* a word when it has the word itself, a form, a
-synonym or a translation of it; only those words are listed as matched, and a leader's score
-shrinks with the share of the question's telling words it does not hold. One score in
-[0, 1] comes out, and a calibrated threshold decides between answers and an honest "no
-match".
+A question becomes *concepts*: a word, or a phrase the synonym list or the glossary knows
+(overlapping phrases are both read). Each concept brings alternatives: its own stems in
+Danish and English, synonyms and translations, spellings without æøå, compounds it starts
+or ends, and, for words the index does not hold, the parts of a compound or a near spelling
+(rapidfuzz); a phrase of the lexicon counts where its words stand together, and its words
+apart count in part. Per solution, each concept scores its best alternative with BM25
+(field-weighted, saturated to [0, 1)) and counts by its idf, an everyday word little. Two
+views of that sum make the term score: the share of the question covered (of what the
+solution's language can say), and the absolute evidence. rapidfuzz's similarity to the
+title, tags and summary of the question as the solution would put it (a translated concept
+in the solution's words) then refines the leaders. A solution *holds* a word when it has the
+word itself, a form, a synonym or a translation of it; only those words are listed as
+matched, and a leader's score shrinks with the share of the question's telling words it
+does not hold. One score in [0, 1] comes out, and a calibrated threshold decides between
+answers and an honest "no match".
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import numpy.typing as npt
@@ -32,14 +34,17 @@ from rapidfuzz import fuzz, process
 
 from knowledge.common import COMMON_WORDS, common_form
 from knowledge.index import Scores, Slots, TermBatch, TermIndex, weigh_documents
+from knowledge.language import word_language
 from knowledge.lexicon import Lexicon, Phrase, load_lexicon
 from knowledge.solutions import LANGUAGES, Solution
 from knowledge.text import (
     ANY_STOP_WORDS,
     MAX_QUERY_WORDS,
+    PhraseStarts,
     fold,
     key,
     loose_lemma_keys,
+    phrase_term,
     query_words,
     stem,
 )
@@ -66,12 +71,17 @@ SPECIFIC_IDF = 2.3  # the evidence of one word found in about one solution in te
 EVIDENCE_SCALE = 6.0  # BM25 evidence at which a match is about two-thirds convincing
 COVERAGE_SHARE = 0.35  # the exponent of coverage against evidence in the term score
 UNKNOWN_IDF = 2.5  # the most a word no solution uses can weigh against a solution
+# The most an everyday word (knowledge/data/common.*.txt) weighs: about the idf of a word
+# one solution in eight holds. A knowledge base with few solutions in a language makes that
+# language's everyday words look rare.
+COMMON_IDF = 2.0
+APART = 0.7  # what the words of a phrase typed count for where they do not stand together
 # What a solution that names none of the question's telling words keeps of its score; one
 # that names them all keeps it whole, and one that names some is in between.
-UNNAMED_KEEPS = 0.5
+UNNAMED_KEEPS = 0.7
 # Calibrated on benchmarks/eval: the highest at which the development set keeps both
 # Recall@3 and the share of answerable questions answered at 0.95 or more.
-DEFAULT_THRESHOLD = 0.183
+DEFAULT_THRESHOLD = 0.21
 log = logging.getLogger(__name__)
 
 Hits = npt.NDArray[np.bool_]  # per solution: whether a concept reaches it
@@ -159,7 +169,19 @@ class Concept:
     holding: dict[Phrase, None] = field(default_factory=dict)
     own: set[Phrase] = field(default_factory=set)  # the word's own forms, as typed or stemmed
     parts: dict[Phrase, str] = field(default_factory=dict)  # a compound's parts, as typed
+    apart: list[Concept] = field(default_factory=list)  # a phrase's words, each on its own
+    # The languages with no words for it: a word of one language that neither the synonyms
+    # nor the glossary translate ("adjust" has no Danish here).
+    unsaid: frozenset[str] = frozenset()
     _held_terms: frozenset[str] | None = None  # every term of `holding`, once it is complete
+
+    def telling(self) -> tuple[str, ...]:
+        """What an answer should name of this concept: its telling words, or a term of the
+        synonyms or glossary as a whole, which says what a question is about even when its
+        words are everyday ones ("home help", "older people")."""
+        if len(self.words) > 1:
+            return (" ".join(self.words),)
+        return tuple(w for w in self.words if _telling(w))
 
     def held_terms(self) -> frozenset[str]:
         if self._held_terms is None:
@@ -180,10 +202,11 @@ class Concept:
 
 
 def _fields(solution: Solution) -> dict[str, str]:
+    # Items joined with commas: a phrase never runs from one tag into the next.
     return {
-        "title": solution.title, "tags": " ".join(solution.tags), "summary": solution.summary,
-        "problem": solution.problem, "metrics": " ".join(r.metric for r in solution.results),
-        "domains": " ".join(solution.domains), "professions": " ".join(solution.professions),
+        "title": solution.title, "tags": ", ".join(solution.tags), "summary": solution.summary,
+        "problem": solution.problem, "metrics": ", ".join(r.metric for r in solution.results),
+        "domains": ", ".join(solution.domains), "professions": ", ".join(solution.professions),
         "organization": solution.organization, "description": solution.description,
     }  # fmt: skip
 
@@ -193,22 +216,25 @@ def _weighted_fields(solution: Solution) -> tuple[tuple[str, float], ...]:
     return tuple((fields[name], weight) for name, weight in FIELD_WEIGHTS)
 
 
-def _weigh(documents: list[tuple[tuple[tuple[str, float], ...], str]]) -> Iterator[TermBatch]:
+def _weigh(
+    documents: list[tuple[tuple[tuple[str, float], ...], str]], phrases: PhraseStarts
+) -> Iterator[TermBatch]:
     """Term batches for the documents, in order. Tokenising is most of the cost of loading a
     large knowledge base and splits cleanly, so big loads use a process per core."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    weigh = partial(weigh_documents, phrases=phrases)
     if len(documents) < PARALLEL_FROM or workers < 2:
-        yield weigh_documents(documents)
+        yield weigh(documents)
         return
     size = -(-len(documents) // (workers * 4))
     chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
     context = multiprocessing.get_context("spawn")  # fork is unsafe beside the store's threads
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            batches = list(pool.map(weigh_documents, chunks))
+            batches = list(pool.map(weigh, chunks))
     except (BrokenProcessPool, OSError) as exc:  # a host that cannot spawn: do it here
         log.warning("tokenising in worker processes failed (%s); continuing in-process", exc)
-        batches = [weigh_documents(chunk) for chunk in chunks]
+        batches = [weigh(chunk) for chunk in chunks]
     yield from batches
 
 
@@ -257,6 +283,8 @@ class Matcher:
         # Folded title, tags and summary, and their words by key; made when first needed.
         self._similar_text: dict[str, tuple[str, dict[str, str]]] = {}
         self._facets: dict[tuple[str, str], set[str]] = {}
+        # Per index slot, the position of its solution's language in LANGUAGES.
+        self._languages = np.zeros(1024, dtype=np.int8)
 
     def __len__(self) -> int:
         return len(self._solutions)
@@ -274,7 +302,8 @@ class Matcher:
         a thread while questions are answered from the index as it is."""
         latest = {s.id: s for s in solutions}
         live = [s for s in latest.values() if not s.retired]
-        batches = list(_weigh([(_weighted_fields(s), s.language) for s in live]))
+        documents = [(_weighted_fields(s), s.language) for s in live]
+        batches = list(_weigh(documents, self.lexicon.phrases()))
         return Prepared(ids=tuple(latest), live=live, batches=batches)
 
     def apply(self, prepared: Prepared, *, gone: Iterable[str] = ()) -> None:
@@ -303,6 +332,13 @@ class Matcher:
 
     def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution
+        slot = self.index.slot(solution.id)
+        assert slot is not None
+        if slot >= len(self._languages):
+            grown = np.zeros(max(slot + 1, 2 * len(self._languages)), dtype=np.int8)
+            grown[: len(self._languages)] = self._languages
+            self._languages = grown
+        self._languages[slot] = LANGUAGES.index(solution.language)
         for name, value in _facets(solution):
             self._facets.setdefault((name, _facet_value(value)), set()).add(solution.id)
 
@@ -356,7 +392,7 @@ class Matcher:
         # A solution that names only some of the question's telling words answers only
         # part of it ("kameraer til fartkontrol" against cameras on garbage trucks): its
         # score shrinks with the (idf-weighted) share of them it names.
-        telling = [i for i, c in enumerate(concepts) if any(map(_telling, c.words))]
+        telling = [i for i, c in enumerate(concepts) if c.telling()]
         shares = np.ones(len(ranked))
         if telling:
             held = self._held(
@@ -382,33 +418,38 @@ class Matcher:
         name; worked out for these few solutions only."""
         slots = np.array([slot for _, slot in shown], dtype=np.intp)
         held = self._held(concepts, slots, per_concept[:, slots] > 0)
-        telling = [tuple(w for w in c.words if _telling(w)) for c in concepts]
+        telling = [c.telling() for c in concepts]
         matches = []
         for row, (score, slot) in enumerate(shown):
-            words: list[str] = []
-            unexplained: list[str] = []
+            words: dict[str, None] = {}  # a word of two overlapping phrases is listed once
+            named: set[str] = set()
+            unexplained: dict[str, None] = {}
             for of_concept, its_telling in zip(held, telling, strict=True):
-                words.extend(of_concept.shown[row])
-                if not of_concept.named[row]:
-                    unexplained.extend(its_telling)
+                words.update(dict.fromkeys(of_concept.shown[row]))
+                if of_concept.named[row]:
+                    named.update(its_telling)
+                else:
+                    unexplained.update(dict.fromkeys(its_telling))
             doc_id = self.index.doc_id(slot)
             assert doc_id is not None
-            matches.append(
-                Match(self._solutions[doc_id], round(score, 4), tuple(words), tuple(unexplained))
-            )
+            missing = tuple(w for w in unexplained if w not in named)
+            matches.append(Match(self._solutions[doc_id], round(score, 4), tuple(words), missing))
         return matches
 
     def _held(
         self, concepts: list[Concept], slots: npt.NDArray[np.intp], reached: Hits
     ) -> list[Held]:
         """Per concept, what these solutions (`reached`: concepts × slots, those it reaches)
-        hold of it: the word itself, or only a part of it."""
+        hold of it: the word or phrase itself, or only a part of it (of a compound, or a word
+        of a phrase where the words do not stand together)."""
         found = []
         for concept, hits in zip(concepts, reached, strict=True):
             whole = self._holding(concept.holding, slots, hits)
             shown: list[tuple[str, ...]] = [concept.words if h else () for h in whole.tolist()]
-            for phrase, part in concept.parts.items():
-                inside = self._holding((phrase,), slots, hits & ~whole)
+            rest = hits & ~whole
+            parts = [(self._holding((p,), slots, rest), s) for p, s in concept.parts.items()]
+            parts += [(self._holding(w.holding, slots, rest), w.words[0]) for w in concept.apart]
+            for inside, part in parts:
                 for row in np.flatnonzero(inside).tolist():
                     shown[row] = (*shown[row], part)
             found.append(Held(shown, whole))
@@ -423,10 +464,12 @@ class Matcher:
         for phrase in phrases:
             if not open_.any():
                 break
-            if not all(map(self.index.has, phrase)):  # most translations: nothing to look up
+            # A term of the synonyms or glossary is held where its words stand together.
+            terms = (phrase_term(phrase),) if len(phrase) > 1 and self._is_term(phrase) else phrase
+            if not all(map(self.index.has, terms)):  # most translations: nothing to look up
                 continue
             inside = open_.copy()
-            for term in phrase:
+            for term in terms:
                 held, _ = self.index.saturation(term)  # live slots, ascending
                 if not len(held):
                     inside[:] = False
@@ -459,29 +502,45 @@ class Matcher:
         return list(dict.fromkeys(typed))[:MAX_QUERY_WORDS]
 
     def concepts(self, question: str) -> list[Concept]:
-        """The question's content words grouped into concepts, each with its alternatives."""
+        """The question's content words grouped into concepts, each with its alternatives.
+        A word belongs to the longest term of the synonyms or glossary it begins; where two
+        terms overlap ("night care" and "care homes" in "night care homes"), both are
+        concepts, for the question may mean either."""
         typed = self.content_words(question)
         keys = [{lang: key(w, lang) for lang in LANGUAGES} for w in typed]
         concepts: list[Concept] = []
-        i = 0
-        while i < len(typed):
-            concept = self._phrase_at(typed, keys, i)
-            if concept is None:
-                concept = Concept((typed[i],))
-                for lang in LANGUAGES:
-                    concept.offer((keys[i][lang],), 1.0, own=True)
-                    # The stem as well as the lemma's key: "ældre" is "gammel" as a word,
-                    # but "ældr…" as the beginning of "ældrepleje".
-                    concept.offer((stem(typed[i], lang),), 1.0, own=True)
-                    for other, phrase in self.lexicon.expansions(lang, (keys[i][lang],)):
-                        similarity = TRANSLATION if other != lang else SYNONYM
-                        concept.offer(phrase, similarity, holds=True)
-                for spelling in loose_lemma_keys(typed[i]):  # "born": "børn", so "barn"
-                    concept.offer((spelling,), LOOSE_SPELLING, own=True)
-                self._variants(concept, typed[i], keys[i])
-            concepts.append(concept)
-            i += len(concept.words)
+        covered = 0  # words up to here belong to a phrase already
+        for i, word in enumerate(typed):
+            phrase = self._phrase_at(typed, keys, i)
+            if phrase is not None and i + len(phrase.words) > covered:
+                words = zip(phrase.words, keys[i : i + len(phrase.words)], strict=True)
+                phrase.apart = [self._word(w, k) for w, k in words]
+                concepts.append(phrase)
+                covered = i + len(phrase.words)
+            elif i >= covered:
+                concepts.append(self._word(word, keys[i]))
         return concepts
+
+    def _word(self, word: str, keys: dict[str, str]) -> Concept:
+        """A word of the question as a concept of its own."""
+        concept = Concept((word,))
+        said: set[str] = set()  # the languages its synonyms and translations are in
+        for lang in LANGUAGES:
+            concept.offer((keys[lang],), 1.0, own=True)
+            # The stem as well as the lemma's key: "ældre" is "gammel" as a word, but
+            # "ældr…" as the beginning of "ældrepleje".
+            concept.offer((stem(word, lang),), 1.0, own=True)
+            for other, phrase in self.lexicon.expansions(lang, (keys[lang],)):
+                similarity = TRANSLATION if other != lang else SYNONYM
+                concept.offer(phrase, similarity, holds=True)
+                said.add(other)
+        for spelling in loose_lemma_keys(word):  # "born": "børn", so "barn"
+            concept.offer((spelling,), LOOSE_SPELLING, own=True)
+        own = word_language(word)
+        if own is not None:  # a word both languages use, or a name, is said in either
+            concept.unsaid = frozenset(LANGUAGES) - said - {own}
+        self._variants(concept, word, keys)
+        return concept
 
     def _phrase_at(self, typed: list[str], keys: list[dict[str, str]], i: int) -> Concept | None:
         for length in range(min(self.lexicon.longest, len(typed) - i), 1, -1):
@@ -490,6 +549,8 @@ class Matcher:
                 expansions = self.lexicon.expansions(lang, phrase)
                 if expansions:
                     concept = Concept(tuple(typed[i : i + length]))
+                    said = {other for other, _ in expansions} | {lang}
+                    concept.unsaid = frozenset(LANGUAGES) - said
                     concept.offer(phrase, 1.0, own=True)
                     for other, member in expansions:
                         similarity = TRANSLATION if other != lang else SYNONYM
@@ -591,10 +652,7 @@ class Matcher:
         best = np.zeros((len(concepts), self.index.capacity), dtype=np.float32)
         idfs = np.empty(len(concepts), dtype=np.float32)
         for row, concept in enumerate(concepts):
-            df = self._concept_scores(concept, best[row])
-            # A word no solution uses counts against every solution, but no more than a
-            # fairly specific known word: it may be a name, a misspelling or chat.
-            idfs[row] = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
+            idfs[row] = self._weight(concept, self._concept_scores(concept, best[row]))
         total = idfs @ best
         reached = np.flatnonzero(total)
         matched = total[reached]
@@ -602,11 +660,29 @@ class Matcher:
         # Two views of the same sum: the share of the question covered, which long chatty
         # questions lose to words no solution uses, and the absolute evidence (plain BM25),
         # which short questions lack. Their geometric mean needs a fair amount of both.
-        coverage = matched / idfs.sum()
+        coverage = matched / self._possible(concepts, idfs, best, reached)
         strength = 1.0 - np.exp(-matched / EVIDENCE_SCALE)
         score = coverage**COVERAGE_SHARE * strength ** (1 - COVERAGE_SHARE)
         score *= np.minimum(1.0, evidence / SPECIFIC_IDF)
         return reached, score.astype(np.float32), best, idfs
+
+    def _possible(
+        self, concepts: list[Concept], idfs: Scores, best: Scores, reached: Slots
+    ) -> Scores:
+        """Per reached slot, the weight of the question that solution could hold: all of it,
+        but a word its language has no words for unless it holds the word anyway (English
+        loan words in Danish text). So an English question's everyday words that no glossary
+        translates do not count against the Danish solution it means."""
+        possible = np.full(len(reached), idfs.sum(), dtype=np.float32)
+        languages = self._languages[reached]
+        for code, language in enumerate(LANGUAGES):
+            unsaid = [row for row, c in enumerate(concepts) if language in c.unsaid]
+            inside = np.flatnonzero(languages == code)
+            if not unsaid or not len(inside):
+                continue
+            missing = best[np.ix_(unsaid, reached[inside])] == 0
+            possible[inside] -= idfs[unsaid] @ missing
+        return possible
 
     def _concept_scores(self, concept: Concept, best: Scores) -> int:
         """Fills in, per solution slot, the concept's best alternative (similarity times
@@ -614,27 +690,32 @@ class Matcher:
         df = 0
         empty = True  # nothing written yet: the first alternative is simply copied in
         for phrase, similarity in concept.alternatives.items():
-            if len(phrase) == 1:
-                slots, saturation = self.index.saturation(phrase[0])
-                if not len(slots):
-                    continue  # most translations name words only the other language's uses
-                if similarity >= PART_OF_COMPOUND:  # weak variants do not set the weight
-                    df = max(df, len(slots))
-                if similarity != 1:
-                    saturation = saturation * np.float32(similarity)
-                if empty:
-                    best[slots] = saturation
-                    empty = False
-                else:
-                    np.maximum.at(best, slots, saturation)
+            together = len(phrase) > 1 and self._is_term(phrase)
+            if len(phrase) == 1 or together:
+                # A word, or a term of the synonyms and glossary where its words stand
+                # together: "care homes" is not "home care", nor "night" and "care" apart.
+                slots, saturation = self.index.saturation(
+                    phrase[0] if len(phrase) == 1 else phrase_term(phrase)
+                )
+                if len(slots):
+                    if similarity >= PART_OF_COMPOUND:  # weak variants do not set the weight
+                        df = max(df, len(slots))
+                    if similarity != 1:
+                        saturation = saturation * np.float32(similarity)
+                    if empty:
+                        best[slots] = saturation
+                        empty = False
+                    else:
+                        np.maximum.at(best, slots, saturation)
                 continue
+            # The parts of a compound.
             dfs = [self.index.df(t) for t in phrase]
             if not any(dfs):
                 continue
             if similarity >= PART_OF_COMPOUND:
-                df = max(df, min(dfs))  # a phrase is as specific as its rarest word
-            # Each word of a phrase counts by its own specificity: in
-            # "faldforebyggelsesindsats" the fall prevention matters, "indsats" hardly.
+                df = max(df, min(dfs))  # as specific as the rarest
+            # Each word counts by its own specificity: in "faldforebyggelsesindsats" the fall
+            # prevention matters, "indsats" hardly.
             part_weights = [self.index.idf(d) for d in dfs]
             scale = similarity / sum(part_weights)
             reached = [self.index.saturation(term) for term in phrase]
@@ -645,7 +726,35 @@ class Matcher:
             joint = np.bincount(slots, weights=np.concatenate(weighted), minlength=len(best))
             np.maximum(best, joint, out=best, casting="unsafe")
             empty = False
+        if concept.apart:
+            # A phrase's words where they do not stand together, each with its own forms,
+            # synonyms and translations, answer in part: "book shifts" against "vagter".
+            rows = np.zeros((len(concept.apart), len(best)), dtype=np.float32)
+            weights = np.array(
+                [
+                    self._weight(word, self._concept_scores(word, row))
+                    for word, row in zip(concept.apart, rows, strict=True)
+                ],
+                dtype=np.float32,
+            )
+            joint = (weights @ rows) * np.float32(APART / weights.sum())
+            np.maximum(best, joint, out=best)
         return df
+
+    def _weight(self, concept: Concept, df: int) -> float:
+        """A concept's weight, its idf. A word no solution uses counts against every
+        solution, but no more than a fairly specific known word: it may be a name, a
+        misspelling or chat. An everyday word weighs little whatever the knowledge base says:
+        few solutions in English make "help" or "new" look rare."""
+        weight = self.index.idf(df) if df else min(self.index.idf(0), UNKNOWN_IDF)
+        if len(concept.words) == 1 and not _telling(concept.words[0]):
+            weight = min(weight, COMMON_IDF)
+        return weight
+
+    def _is_term(self, phrase: Phrase) -> bool:
+        """Whether a phrase is a term of the synonyms or glossary, which the index holds as
+        one where its words stand together (the parts of a compound are not)."""
+        return phrase in self.lexicon.phrases().get(phrase[0], {}).get(phrase[1], ())
 
     def _mask(self, filters: Filters) -> Scores:
         mask = np.ones(self.index.capacity, dtype=np.float32)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -155,24 +155,58 @@ ANY_STOP_WORDS = STOP_WORDS["da"] | STOP_WORDS["en"]
 
 
 _DOCUMENT_KEYS: dict[str, dict[str, str]] = {"da": {}, "en": {}}
+# Words a language indexes but a question leaves out ("the" in Danish text): terms, but no
+# part of a phrase.
+_OTHER_STOP_WORDS = {language: ANY_STOP_WORDS - STOP_WORDS[language] for language in STOP_WORDS}
+# Where a phrase of the synonyms or glossary cannot run on: the end of a sentence, a clause,
+# a list item or a tag. "ventetid, hjemmepleje" is two tags, not one term.
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}|\n\u2022\u2013\u2014]+")
+# Phrases by their first and second key: the synonym and glossary terms of more than one
+# word, as index keys, which a document holds as one term where their words stand together.
+PhraseStarts = Mapping[str, Mapping[str, Sequence[tuple[str, ...]]]]
 
 
-def weigh_keys(fields: Iterable[tuple[str, float]], language: str) -> dict[str, float]:
+def phrase_term(phrase: Sequence[str]) -> str:
+    """The index term of a phrase whose words stand together; a key never holds a space."""
+    return " ".join(phrase)
+
+
+def weigh_keys(
+    fields: Iterable[tuple[str, float]], language: str, phrases: PhraseStarts | None = None
+) -> dict[str, float]:
     """Index keys with the summed weights of the fields they occur in (BM25F's term
-    frequency). Solution text is already NFC, so only case is folded here. One cache maps a
-    word straight to its key, or to "" for a stop word: one look-up per word read."""
+    frequency), and the `phrases` whose words stand together, as one term each (a phrase
+    reads its words as a question does: without either language's stop words). Solution
+    text is already NFC, so only case is folded here. One cache maps a word straight to its
+    key, or to "" for a stop word: one look-up per word read."""
     cache = _DOCUMENT_KEYS[language]
     stop = STOP_WORDS[language]
+    skipped = _OTHER_STOP_WORDS[language]
     weighted: dict[str, float] = {}
     for text, weight in fields:
-        for word in _WORD.findall(text.casefold()):
-            term = cache.get(word)
-            if term is None:
-                if len(cache) >= _MAX_CACHED:
-                    cache.clear()
-                term = cache[word] = "" if len(word) < 2 or word in stop else key(word, language)
-            if term:
+        for segment in _PHRASE_BREAK.split(text.casefold()) if phrases else (text.casefold(),):
+            run: list[str] = []  # the segment's keys as a question reads them
+            for word in _WORD.findall(segment):
+                term = cache.get(word)
+                if term is None:
+                    if len(cache) >= _MAX_CACHED:
+                        cache.clear()
+                    term = cache[word] = (
+                        "" if len(word) < 2 or word in stop else key(word, language)
+                    )
+                if not term:
+                    continue
                 weighted[term] = weighted.get(term, 0.0) + weight
+                if phrases and word not in skipped:
+                    run.append(term)
+            for at in range(len(run) - 1):
+                seconds = phrases.get(run[at])  # type: ignore[union-attr]
+                if seconds is None:
+                    continue
+                for phrase in seconds.get(run[at + 1], ()):
+                    if tuple(run[at : at + len(phrase)]) == phrase:
+                        name = phrase_term(phrase)
+                        weighted[name] = weighted.get(name, 0.0) + weight
     return weighted
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks.evalset import EVAL, HOLDOUTS
 from knowledge.kb import demo_solutions
-from knowledge.language import language_of
+from knowledge.language import language_of, word_language
 
 # The kinds of evaluation question whose language the kind itself says.
 LANGUAGE_OF_KIND = {
@@ -33,6 +33,17 @@ def test_a_question_is_danish_or_english(question: str, language: str) -> None:
 )
 def test_words_both_languages_use_tell_nothing(question: str) -> None:
     assert language_of(question) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [("hjemmeplejen", "da"), ("borgere", "da"), ("hoftebrud", "da"), ("adjust", "en"),
+     ("outreach", "en"), ("team", None), ("chatbot", None), ("hanne", None)],
+)  # fmt: skip
+def test_a_single_word_belongs_to_one_language_or_to_neither(
+    word: str, language: str | None
+) -> None:
+    assert word_language(word) == language
 
 
 def _known_language(row: dict[str, object], solution_language: dict[str, str]) -> str | None:

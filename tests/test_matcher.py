@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.index import TermIndex, weigh_documents
 from knowledge.kb import demo_solutions
 from knowledge.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.matcher import Filters, Matcher, unexplained_by_all
@@ -114,6 +115,34 @@ def test_stop_words_are_left_out_in_both_languages() -> None:
     assert list(english) == [key(w, "en") for w in ("cut", "waiting", "time")]
 
 
+def test_a_term_of_the_glossary_is_a_term_of_the_index_where_its_words_stand_together() -> None:
+    phrases = {"child": {"care": (("child", "care"),)}}
+    text = "Child care for the child of a parent in care. Child, care"
+    weighed = weigh_keys([(text, 1.0)], "en", phrases)
+    assert weighed["child care"] == 1.0  # not across "parent in" nor a full stop or a comma
+    assert weighed["child"] == 3.0  # the words are counted as before
+
+
+def test_phrases_in_the_index_change_no_word_nor_any_length() -> None:
+    """A phrase is an extra term: the words' scores, the vocabulary the typo and compound
+    look-ups read, and the document lengths BM25 divides by stay as they were."""
+    documents = [([("Child care in the afternoon", 3.0), ("Care for every child", 1.0)], "en"),
+                 ([("Homework club", 3.0), ("A child and a book", 1.0)], "en")]  # fmt: skip
+    plain, phrased = TermIndex(), TermIndex()
+    plain.add_many(["a", "b"], weigh_documents(documents))
+    phrased.add_many(
+        ["a", "b"], weigh_documents(documents, {"child": {"care": (("child", "care"),)}})
+    )
+    assert phrased.has("child care")
+    assert not plain.has("child care")
+    assert phrased.vocabulary() == plain.vocabulary()
+    assert "child care" not in phrased.ending_with("care")
+    for word in ("child", "care", "homework"):
+        assert phrased.saturation(word)[1] == pytest.approx(plain.saturation(word)[1]), word
+    phrased.remove("a")
+    assert not phrased.has("child care")
+
+
 def test_folding_spells_danish_letters_out() -> None:
     assert fold("Færre fald på Ærø") == "faerre fald paa aeroe"
 
@@ -198,6 +227,129 @@ def test_a_short_english_question_ranks_the_danish_solutions_it_means_first(demo
 def test_unemployed_young_people_find_the_education_bridge(demo: Matcher) -> None:
     question = "how do other municipalities get unemployed young people into education?"
     assert top_ids(demo, question)[:1] == ["uddannelsesbro-for-unge-uden-uddannelse"]
+
+
+def _lexicon(glossary: str) -> Lexicon:
+    lexicon = Lexicon()
+    lexicon.read_glossary(glossary, name="test")
+    return lexicon
+
+
+def _english(slug: str, title: str, *tags: str) -> Solution:
+    return replace(_bare(slug, title, *tags), language="en")
+
+
+def test_a_glossary_term_is_found_only_where_its_words_stand_together() -> None:
+    """ "pasning" is child care, not a text with "child" in one place and "care" in
+    another, nor two tags side by side."""
+    matcher = Matcher(threshold=0.0, lexicon=_lexicon("pasning\tchild care\n"))
+    matcher.add_all(
+        [_english("together", "Child care in the afternoon"),
+         _english("apart", "Care for every child at school"),
+         _english("tags", "An afternoon club", "child", "care")]
+    )  # fmt: skip
+    (found,) = matcher.search("pasning", top=3)
+    assert found.solution.id == "together"
+    assert found.terms == ("pasning",)
+
+
+def test_the_words_of_a_term_typed_apart_answer_only_in_part() -> None:
+    matcher = Matcher(threshold=0.0, lexicon=_lexicon("pasning\tchild care\n"))
+    matcher.add_all(
+        [_english("together", "Child care in the afternoon"),
+         _english("apart", "Care for every child at school")]
+    )  # fmt: skip
+    together, apart = matcher.search("child care", top=3)
+    assert (together.solution.id, apart.solution.id) == ("together", "apart")
+    assert together.terms == ("child", "care")
+    assert together.unexplained == ()
+    assert apart.terms == ("child", "care")  # each word, as a word ...
+    assert apart.unexplained == ("child care",)  # ... but not the term
+
+
+def test_overlapping_terms_are_both_read() -> None:
+    """ "night care homes": read greedily, "night care" swallowed the "care" of "care
+    homes", and the solution about night staff in care homes lost half its question."""
+    lexicon = _lexicon("nattevagt\tnight care\nplejecenter\tcare homes\n")
+    matcher = Matcher(threshold=0.0, lexicon=lexicon)
+    matcher.add_all(
+        [_bare("begge", "Nattevagt på plejecenter"), _bare("nat", "Nattevagt i eget hjem")]
+    )
+    assert [c.words for c in matcher.concepts("night care homes")] == [
+        ("night", "care"),
+        ("care", "homes"),
+    ]
+    best, other = matcher.search("night care homes", top=3)
+    assert (best.solution.id, other.solution.id) == ("begge", "nat")
+    assert best.terms == ("night", "care", "homes")
+    assert best.unexplained == ()
+    assert other.unexplained == ("care homes",)
+
+
+def test_a_word_of_a_term_reaches_its_own_translation() -> None:
+    """ "book shifts" is a term of the glossary ("selvbooking"); a solution about "vagter"
+    holds "shifts" but not the term, and is found, in part, for that."""
+    lexicon = _lexicon("vagt | vagter\tshift | shifts\nselvbooking\tbook shifts\n")
+    matcher = Matcher(threshold=0.0, lexicon=lexicon)
+    matcher.add_all([_bare("vagter", "Faste vagter til sygeplejersker"), make_solution()])
+    (found,) = matcher.search("book shifts", top=3)
+    assert found.solution.id == "vagter"
+    assert found.terms == ("shifts",)
+    assert found.unexplained == ("book shifts",)
+
+
+def test_a_term_of_everyday_words_is_named_when_missing() -> None:
+    """ "home" and "help" are everyday words, never named alone; "home help" is a term the
+    glossary knows, and a solution that only says "help" and "home" apart leaves it out."""
+    matcher = Matcher(threshold=0.0, lexicon=_lexicon("hjemmehjælp\thome help\n"))
+    matcher.add_all(
+        [_bare("hjemmehjaelp", "Hverdagsrehabilitering før hjemmehjælp"),
+         _english("help", "Help for everyone who lives at home")]
+    )  # fmt: skip
+    found = {m.solution.id: m for m in matcher.search("home help", top=3)}
+    assert found["hjemmehjaelp"].unexplained == ()
+    assert found["help"].unexplained == ("home help",)
+    assert found["hjemmehjaelp"].score > found["help"].score
+
+
+def test_everyday_english_words_do_not_outweigh_the_danish_solution_meant(demo: Matcher) -> None:
+    """Six solutions of 52 are English, so "new", "learn" and "manage" look rare; they are
+    everyday words and weigh as such."""
+    loose = Matcher(threshold=0.0, lexicon=demo.lexicon)
+    loose.add_all(demo_solutions())
+    question = "how can new applicants for home help learn to manage by themselves?"
+    assert "hverdagsrehabilitering-foer-hjemmehjaelp" in top_ids(loose, question, top=3)
+
+
+def test_words_no_danish_can_say_do_not_count_against_a_danish_solution() -> None:
+    """No glossary line translates "adjust" or "amount": a Danish solution cannot hold them,
+    and they do not count against it, while the English one is held to them."""
+    lexicon = _lexicon("hjemmepleje\thome care\nhjælp\thelp\n")
+    matcher = Matcher(threshold=0.0, lexicon=lexicon)
+    matcher.add_all(
+        [_bare("tillid", "Hjemmeplejen justerer selv hjælpen", "hjemmepleje"),
+         _english("adjust", "Adjust the amount of help at school")]
+    )  # fmt: skip
+    assert top_ids(matcher, "can home care adjust the amount of help", top=2) == [
+        "tillid",
+        "adjust",
+    ]
+
+
+def test_a_loan_word_a_danish_solution_holds_counts_as_any_word_it_holds() -> None:
+    """ "outreach" has no Danish here, but a Danish solution that uses the English word
+    holds it: the question weighs the same as where the glossary translates it."""
+    solutions = [_bare("outreach", "Outreach til borgere i hjemløshed"),
+                 _bare("hjemloeshed", "Borgere i hjemløshed")]  # fmt: skip
+    scores = []
+    for glossary in ("hjemløshed\thomeless\n", "hjemløshed\thomeless\nopsøgende\toutreach\n"):
+        matcher = Matcher(threshold=0.0, lexicon=_lexicon(glossary))
+        matcher.add_all(solutions)
+        best, other = matcher.search("homeless outreach", top=2)
+        assert (best.solution.id, other.solution.id) == ("outreach", "hjemloeshed")
+        scores.append(best.score)
+    untranslated, translated = scores
+    assert untranslated == pytest.approx(translated, abs=0.005)
 
 
 # Near misses: a shared word or compound part is no answer.

@@ -33,7 +33,7 @@ def test_recall_and_honest_no_match_meet_the_targets() -> None:
     shown = [(q, [m.solution.id for m in matcher.search(q.q, top=3)]) for q in load_questions()]
     measured = quality(shown)
     # The development set's figures when the threshold was last calibrated (issue 13).
-    assert measured["R@1"] >= 0.91, measured
+    assert measured["R@1"] >= 0.92, measured
     assert measured["R@3"] >= 0.95, measured
-    assert measured["answered"] >= 0.97, measured
-    assert measured["no-answer"] >= 0.67, measured
+    assert measured["answered"] >= 0.96, measured
+    assert measured["no-answer"] >= 0.70, measured
