@@ -144,7 +144,7 @@ def reply_from_dict(raw: Mapping[str, Any]) -> Reply:
             adopters=tuple(c.get("adopters", ())),
             why=tuple(c.get("why", ())),
             adaptations=tuple(c.get("adaptations", ())),
-            details=tuple(tuple(d) for d in c.get("details", ())),  # type: ignore[misc]
+            details=tuple(tuple(d) for d in c.get("details", ())),
             actions=tuple(action(a) for a in c.get("actions", ())),
         )
 

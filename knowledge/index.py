@@ -15,6 +15,7 @@ import math
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,7 @@ LENGTH_DRIFT = 0.02
 SORTED_IN_PLACE = 200  # new or vanished terms a write keeps the sorted vocabulary up with
 
 Scores = npt.NDArray[np.float32]
-Slots = npt.NDArray[np.int32]
+Slots = npt.NDArray[np.integer[Any]]  # positions in the index, of whatever width numpy gives
 
 
 class Posting:

@@ -217,7 +217,7 @@ def _weighted_fields(solution: Solution) -> tuple[tuple[str, float], ...]:
 
 
 def _weigh(
-    documents: list[tuple[tuple[tuple[str, float], ...], str]], phrases: PhraseStarts
+    documents: Sequence[tuple[tuple[tuple[str, float], ...], str]], phrases: PhraseStarts
 ) -> Iterator[TermBatch]:
     """Term batches for the documents, in order. Tokenising is most of the cost of loading a
     large knowledge base and splits cleanly, so big loads use a process per core."""
@@ -362,9 +362,9 @@ class Matcher:
         count = min(CANDIDATES, len(scores))
         if not count:
             return []
-        leaders = np.argpartition(-scores, count - 1)[:count]
-        leaders = leaders[np.argsort(-scores[leaders])]
-        scores, leaders = scores[leaders], reached[leaders]
+        order = np.argpartition(-scores, count - 1)[:count]
+        order = order[np.argsort(-scores[order])]
+        scores, leaders = scores[order], reached[order]
         typed = [" ".join(fold(w) for w in c.words) for c in concepts]
         # A short question is much like the title it wants; a long chatty one is not.
         fuzzy_share = (1 - TERM_WEIGHT) * min(1.0, SHORT_QUESTION / len(concepts))
@@ -680,7 +680,7 @@ class Matcher:
             inside = np.flatnonzero(languages == code)
             if not unsaid or not len(inside):
                 continue
-            missing = best[np.ix_(unsaid, reached[inside])] == 0
+            missing = best[np.ix_(np.array(unsaid, dtype=np.intp), reached[inside])] == 0
             possible[inside] -= idfs[unsaid] @ missing
         return possible
 
@@ -737,8 +737,8 @@ class Matcher:
                 ],
                 dtype=np.float32,
             )
-            joint = (weights @ rows) * np.float32(APART / weights.sum())
-            np.maximum(best, joint, out=best)
+            in_part = (weights @ rows) * np.float32(APART / weights.sum())
+            np.maximum(best, in_part, out=best)
         return df
 
     def _weight(self, concept: Concept, df: int) -> float:

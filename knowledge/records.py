@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 from knowledge.solutions import PLATFORM_ID_FIELDS
 
@@ -57,7 +57,7 @@ class Record:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Self:
-        hints = _hints(cls)
+        hints = _hints(cast(type, cls))  # a class is hashable; mypy's cache typing misses it
         names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         return cls(**{k: _decode(hints[k], v) for k, v in raw.items() if k in names})
 

@@ -223,7 +223,7 @@ def _parse(raw: object, path: str, errors: list[FieldError]) -> Solution | None:
         return None
     start = len(errors)
     # Read in the schema's order, so errors are listed in the order of the file's fields.
-    head = {
+    head: dict[str, Any] = {
         "id": f.text(
             "id",
             max_len=MAX_ID,
@@ -248,7 +248,7 @@ def _parse(raw: object, path: str, errors: list[FieldError]) -> Solution | None:
         for p, item in f.objects("contacts", max_items=MAX_CONTACTS)
         if (c := _contact(item, p, errors)) is not None
     ]
-    labels = {
+    labels: dict[str, Any] = {
         name: f.texts(name, max_items=MAX_LABELS, max_len=MAX_LABEL)
         for name in ("professions", "domains", "tags", "sponsors")
     }

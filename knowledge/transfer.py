@@ -135,7 +135,7 @@ def _csv_entries(
     column groups `result_metric`, `result_before`, … and `result2_metric`, … (likewise
     `contact_name`, `contact2_name`). Danish decimal commas ("12,5") are read as numbers."""
     counted = _Counted(stream, on_progress)
-    text = io.TextIOWrapper(counted, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(io.BufferedReader(counted), encoding="utf-8-sig", newline="")
     try:
         yield from _rows(text, name=name)
     except UnicodeDecodeError:

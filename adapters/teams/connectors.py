@@ -74,7 +74,7 @@ class _Reused(ConnectorFactory):
         key = (self.app_id, service_url, audience or "")
         client = self.clients.get(key)
         if client is None:
-            client = _faster(await self.inner.create(service_url, audience))  # type: ignore[arg-type]
+            client = _faster(await self.inner.create(service_url, audience))
             self.clients[key] = client
             while len(self.clients) > KEPT:
                 _, oldest = self.clients.popitem(last=False)
@@ -141,6 +141,8 @@ class _Bearer(AsyncHTTPPolicy):
         if credentials is not None and credentials._should_set_token(None):
             token = await asyncio.to_thread(credentials.get_access_token)
             request.http_request.headers["Authorization"] = f"Bearer {token}"
+        if self.next is None:  # msrest always chains a sender after a policy
+            raise RuntimeError("a Bot Framework request policy with nothing to send to")
         return await self.next.send(request, **kwargs)
 
 
@@ -245,7 +247,7 @@ def _signing_keys(metadata_url: str) -> _OpenIdMetadata:
 
 
 # Every JwtTokenExtractor botframework makes takes its keys from here.
-JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys)  # type: ignore[method-assign]
+JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys)
 
 
 async def _close(client: ConnectorClient) -> None:

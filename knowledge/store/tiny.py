@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any, Generic
+from typing import Any, Generic, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -27,10 +27,15 @@ from knowledge.validation import ValidationError
 class KeyedTable(Table):
     """Documents are addressed by the record's own key (a solution's slug), not a counter."""
 
-    document_id_class = str
+    document_id_class = cast(type[int], str)  # TinyDB's types assume counters
 
     def _get_next_id(self) -> str:
         raise TypeError("every Spred document is inserted with its own key")
+
+
+def _id(key: str) -> int:
+    """A record's key as TinyDB's types name a document id (KeyedTable's ids are keys)."""
+    return cast(int, key)
 
 
 class KeyedTinyDB(TinyDB):
@@ -133,10 +138,10 @@ class TinyCollection(Generic[R]):
             del self._decoded[key]
 
     def _put(self, batch: dict[str, tuple[R, dict[str, Any]]]) -> None:
-        existing = [k for k in batch if self._table.contains(doc_id=k)]
+        existing = [_id(k) for k in batch if self._table.contains(doc_id=_id(k))]
         if existing:
             self._table.remove(doc_ids=existing)
-        self._table.insert_multiple(Document(doc, doc_id=k) for k, (_, doc) in batch.items())
+        self._table.insert_multiple(Document(doc, doc_id=_id(k)) for k, (_, doc) in batch.items())
         for key, (record, doc) in batch.items():
             self._decoded[key] = (doc, record)
 
@@ -149,9 +154,9 @@ class TinyCollection(Generic[R]):
         return changed
 
     def _delete(self, key: str) -> bool:
-        if not self._table.contains(doc_id=key):
+        if not self._table.contains(doc_id=_id(key)):
             return False
-        self._table.remove(doc_ids=[key])
+        self._table.remove(doc_ids=[_id(key)])
         self._decoded.pop(key, None)
         return True
 
