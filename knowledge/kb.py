@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Sequence
+import functools
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from knowledge.lexicon import load_lexicon
 from knowledge.matcher import Match, Matcher
@@ -14,9 +17,11 @@ from knowledge.solutions import Solution, parse_solutions
 from knowledge.store import Store
 from knowledge.transfer import parse_json
 
-# Changed solutions swapped into the live index, on the event loop (under a millisecond
-# each); a larger change is indexed beside it on a thread, so no question waits seconds.
+# Changed solutions swapped into the live index in place (under a millisecond each); a
+# larger change is indexed beside it on another thread, so no question waits seconds.
 IN_PLACE = 500
+
+T = TypeVar("T")
 
 
 class KnowledgeBase:
@@ -24,6 +29,11 @@ class KnowledgeBase:
         self.store = store
         self.matcher = matcher
         self._version: Hashable = None  # of the solutions the matcher holds
+        # The live index is read and changed on this one thread, in turn: matching (a few
+        # milliseconds a question, tens at 100,000 solutions) never holds up the event loop
+        # and what it serves, such as Slack's acknowledgements, and a question never meets
+        # a half-changed index.
+        self._index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spred-index")
 
     @classmethod
     async def load(
@@ -49,14 +59,14 @@ class KnowledgeBase:
         if version == self._version:
             return False
         stored = await self.store.solutions.all()
-        changed, gone = self.matcher.differences(stored)
+        changed, gone = await self._in_turn(self.matcher.differences, stored)
         if len(changed) + len(gone) > min(IN_PLACE, max(len(stored), len(self.matcher)) // 2):
             matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
             await asyncio.to_thread(matcher.add_all, stored)
             self.matcher = matcher
         else:
             prepared = await asyncio.to_thread(self.matcher.prepare, changed)
-            self.matcher.apply(prepared, gone=gone)
+            await self._in_turn(functools.partial(self.matcher.apply, prepared, gone=gone))
         # The version read first: a publish while this ran leaves the store newer, so the
         # next refresh indexes it again, whichever of the two was applied last.
         self._version = version
@@ -67,7 +77,7 @@ class KnowledgeBase:
         durable."""
         before = await self.store.solutions.version()
         await self.store.solutions.upsert_many(solutions)
-        self.matcher.add_all(solutions)
+        await self._in_turn(self.matcher.add_all, solutions)
         if before == self._version:  # nobody else wrote meanwhile: the index is current
             self._version = await self.store.solutions.version()
 
@@ -80,8 +90,18 @@ class KnowledgeBase:
         await self.publish([retired])
         return retired
 
+    async def search(self, question: str, *, top: int = 3) -> list[Match]:
+        """The best matches for a question, best first, worked out off the event loop."""
+        return await self._in_turn(functools.partial(self.matcher.search, question, top=top))
+
     def ask(self, question: str, *, top: int = 3) -> list[Match]:
+        """`search` on the calling thread, for callers with no event loop to keep free (the
+        command line, tests); the server's flows use `search`."""
         return self.matcher.search(question, top=top)
+
+    async def _in_turn(self, work: Callable[..., T], *args: Any) -> T:
+        """`work` on the index's thread, after what was asked of it before."""
+        return await asyncio.get_running_loop().run_in_executor(self._index_thread, work, *args)
 
 
 def demo_solutions() -> list[Solution]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -124,3 +126,50 @@ async def test_a_large_change_behind_our_back_is_indexed_beside_the_live_index(
         assert kb.ask("snerydning")[0].solution.id.startswith("s")
     finally:
         await store.close()
+
+
+async def test_questions_are_matched_off_the_event_loop(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = await KnowledgeBase.load(store)
+    await kb.publish([make_solution()])
+    threads: list[int] = []
+    real = kb.matcher.search
+
+    def seen(question: str, *, top: int = 3) -> list[object]:
+        threads.append(threading.get_ident())
+        return real(question, top=top)  # type: ignore[return-value]
+
+    monkeypatch.setattr(kb.matcher, "search", seen)
+    found = await kb.search("ventetid visitation")
+    assert [m.solution.id for m in found] == ["kortere-ventetid"]
+    assert len(threads) == 1
+    assert threads[0] != threading.get_ident()  # not the event loop's
+
+
+async def test_a_change_to_the_index_waits_for_the_question_being_matched(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = await KnowledgeBase.load(store)
+    matching, go_on = threading.Event(), threading.Event()
+    real = kb.matcher.search
+
+    def held(question: str, *, top: int = 3) -> list[object]:
+        matching.set()
+        go_on.wait(10)
+        return real(question, top=top)  # type: ignore[return-value]
+
+    monkeypatch.setattr(kb.matcher, "search", held)
+    asking = asyncio.create_task(kb.search("ventetid visitation"))
+    assert await asyncio.to_thread(matching.wait, 10)
+    publishing = asyncio.create_task(kb.publish([make_solution()]))
+    await asyncio.wait({publishing}, timeout=0.5)  # long enough to store and index it
+    try:
+        assert await store.solutions.get("kortere-ventetid") is not None  # stored,
+        assert not publishing.done()  # but not indexed while a question is being matched
+        assert len(kb.matcher) == 0
+    finally:
+        go_on.set()
+    assert await asking == []  # the question met the index as it was when it came
+    await publishing
+    assert len(kb.matcher) == 1
