@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
 
 from knowledge.lexicon import load_lexicon
 from knowledge.matcher import Match, Matcher
@@ -17,11 +14,14 @@ from knowledge.solutions import Solution, parse_solutions
 from knowledge.store import Store
 from knowledge.transfer import parse_json
 
-# Changed solutions swapped into the live index in place (under a millisecond each); a
-# larger change is indexed beside it on another thread, so no question waits seconds.
+# Changed solutions swapped into the live index, on the event loop (under a millisecond
+# each); a larger change is indexed beside it on a thread, so no question waits seconds.
 IN_PLACE = 500
-
-T = TypeVar("T")
+# Seconds of a turn of the event loop that matching may take: questions asked together are
+# matched in one turn until this much is used, the rest in the turns after, so the loop's
+# other work (Slack's acknowledgements) waits for at most this much matching, or one
+# question's, at a time.
+MATCHING_PER_TURN = 0.005
 
 
 class KnowledgeBase:
@@ -29,11 +29,7 @@ class KnowledgeBase:
         self.store = store
         self.matcher = matcher
         self._version: Hashable = None  # of the solutions the matcher holds
-        # The live index is read and changed on this one thread, in turn: matching (a few
-        # milliseconds a question, tens at 100,000 solutions) never holds up the event loop
-        # and what it serves, such as Slack's acknowledgements, and a question never meets
-        # a half-changed index.
-        self._index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spred-index")
+        self._turns = _Turns()
 
     @classmethod
     async def load(
@@ -59,14 +55,14 @@ class KnowledgeBase:
         if version == self._version:
             return False
         stored = await self.store.solutions.all()
-        changed, gone = await self._in_turn(self.matcher.differences, stored)
+        changed, gone = self.matcher.differences(stored)
         if len(changed) + len(gone) > min(IN_PLACE, max(len(stored), len(self.matcher)) // 2):
             matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
             await asyncio.to_thread(matcher.add_all, stored)
             self.matcher = matcher
         else:
             prepared = await asyncio.to_thread(self.matcher.prepare, changed)
-            await self._in_turn(functools.partial(self.matcher.apply, prepared, gone=gone))
+            self.matcher.apply(prepared, gone=gone)
         # The version read first: a publish while this ran leaves the store newer, so the
         # next refresh indexes it again, whichever of the two was applied last.
         self._version = version
@@ -77,7 +73,7 @@ class KnowledgeBase:
         durable."""
         before = await self.store.solutions.version()
         await self.store.solutions.upsert_many(solutions)
-        await self._in_turn(self.matcher.add_all, solutions)
+        self.matcher.add_all(solutions)
         if before == self._version:  # nobody else wrote meanwhile: the index is current
             self._version = await self.store.solutions.version()
 
@@ -91,17 +87,43 @@ class KnowledgeBase:
         return retired
 
     async def search(self, question: str, *, top: int = 3) -> list[Match]:
-        """The best matches for a question, best first, worked out off the event loop."""
-        return await self._in_turn(functools.partial(self.matcher.search, question, top=top))
-
-    def ask(self, question: str, *, top: int = 3) -> list[Match]:
-        """`search` on the calling thread, for callers with no event loop to keep free (the
-        command line, tests); the server's flows use `search`."""
+        """The best matches for a question, best first, once matching has its turn
+        (MATCHING_PER_TURN)."""
+        await self._turns.wait()
         return self.matcher.search(question, top=top)
 
-    async def _in_turn(self, work: Callable[..., T], *args: Any) -> T:
-        """`work` on the index's thread, after what was asked of it before."""
-        return await asyncio.get_running_loop().run_in_executor(self._index_thread, work, *args)
+    def ask(self, question: str, *, top: int = 3) -> list[Match]:
+        """`search` at once, for callers with no event loop to share (the command line,
+        tests); the server's flows use `search`."""
+        return self.matcher.search(question, top=top)
+
+
+class _Turns:
+    """Matching's share of the event loop's turns. The first question in a turn always
+    runs, so every question is matched; a question that finds the turn's share used waits
+    for the next turn. One that waits may be passed by questions asked as the next turn
+    begins; as each question is matched once, only by those being answered meanwhile. It
+    orders this process's use of its own index: nothing across processes rests on it."""
+
+    def __init__(self) -> None:
+        self._began: float | None = None  # when matching began in this turn
+        self._next: asyncio.Future[None] | None = None  # set as the next turn begins
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._began is not None and loop.time() - self._began >= MATCHING_PER_TURN:
+            if self._next is None:
+                self._next = loop.create_future()
+            await asyncio.shield(self._next)  # one waiter cancelled cancels no other
+        if self._began is None:
+            self._began = loop.time()
+            loop.call_soon(self._turn_ends)  # runs as the loop's next turn begins
+
+    def _turn_ends(self) -> None:
+        self._began = None
+        waiting, self._next = self._next, None
+        if waiting is not None:
+            waiting.set_result(None)
 
 
 def demo_solutions() -> list[Solution]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -128,48 +127,53 @@ async def test_a_large_change_behind_our_back_is_indexed_beside_the_live_index(
         await store.close()
 
 
-async def test_questions_are_matched_off_the_event_loop(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("per_turn", "turns"), [(0.0, 3), (60.0, 1)], ids=["share used up", "share to spare"]
+)
+async def test_questions_asked_together_are_matched_in_the_loops_turns_as_their_share_allows(
+    store: Store, monkeypatch: pytest.MonkeyPatch, per_turn: float, turns: int
 ) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "MATCHING_PER_TURN", per_turn)
     kb = await KnowledgeBase.load(store)
     await kb.publish([make_solution()])
-    threads: list[int] = []
+    happened: list[str] = []
     real = kb.matcher.search
 
-    def seen(question: str, *, top: int = 3) -> list[object]:
-        threads.append(threading.get_ident())
+    def matched(question: str, *, top: int = 3) -> list[object]:
+        happened.append("matched")
         return real(question, top=top)  # type: ignore[return-value]
 
-    monkeypatch.setattr(kb.matcher, "search", seen)
-    found = await kb.search("ventetid visitation")
-    assert [m.solution.id for m in found] == ["kortere-ventetid"]
-    assert len(threads) == 1
-    assert threads[0] != threading.get_ident()  # not the event loop's
+    async def the_rest_of_the_loop() -> None:  # as acknowledgements waiting their turn
+        while True:
+            happened.append("other work")
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(kb.matcher, "search", matched)
+    other = asyncio.create_task(the_rest_of_the_loop())
+    try:
+        found = await asyncio.gather(*(kb.search("ventetid visitation") for _ in range(3)))
+    finally:
+        other.cancel()
+    assert [[m.solution.id for m in f] for f in found] == [["kortere-ventetid"]] * 3
+    runs = "".join("m" if what == "matched" else " " for what in happened).split()
+    assert len(runs) == turns  # runs of matching with no other work between
 
 
-async def test_a_change_to_the_index_waits_for_the_question_being_matched(
+async def test_a_question_given_up_while_it_waits_for_its_turn_holds_up_no_other(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "MATCHING_PER_TURN", 0.0)  # one question a turn
     kb = await KnowledgeBase.load(store)
-    matching, go_on = threading.Event(), threading.Event()
-    real = kb.matcher.search
-
-    def held(question: str, *, top: int = 3) -> list[object]:
-        matching.set()
-        go_on.wait(10)
-        return real(question, top=top)  # type: ignore[return-value]
-
-    monkeypatch.setattr(kb.matcher, "search", held)
-    asking = asyncio.create_task(kb.search("ventetid visitation"))
-    assert await asyncio.to_thread(matching.wait, 10)
-    publishing = asyncio.create_task(kb.publish([make_solution()]))
-    await asyncio.wait({publishing}, timeout=0.5)  # long enough to store and index it
-    try:
-        assert await store.solutions.get("kortere-ventetid") is not None  # stored,
-        assert not publishing.done()  # but not indexed while a question is being matched
-        assert len(kb.matcher) == 0
-    finally:
-        go_on.set()
-    assert await asking == []  # the question met the index as it was when it came
-    await publishing
-    assert len(kb.matcher) == 1
+    await kb.publish([make_solution()])
+    first, given_up, third = (
+        asyncio.create_task(kb.search("ventetid visitation")) for _ in range(3)
+    )
+    await asyncio.sleep(0)  # all three asked: the first matched, the others wait
+    given_up.cancel()
+    assert [m.solution.id for m in await first] == ["kortere-ventetid"]
+    assert [m.solution.id for m in await third] == ["kortere-ventetid"]
+    assert given_up.cancelled()
