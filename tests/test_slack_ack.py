@@ -15,7 +15,7 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestServer
 
-from adapters.slack import SLACK
+from adapters.slack import SLACK, answers
 from bot.config import Settings
 from bot.messages import Incoming, Reply
 from bot.server import CORE, build_app
@@ -182,3 +182,38 @@ async def test_over_the_socket_the_acknowledgement_is_sent_before_spred_asks_sla
         await server.app[SLACK].adapter.drain(within=10)
         [answer] = slack.called("response_url")
     assert "Opstartsteam" in rendered(answer.args)
+
+
+async def test_answers_beyond_those_worked_on_at_once_wait_their_turn_and_are_all_given(
+    tmp_path: Path, slack: SlackMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "AT_ONCE", 2)
+    for i in range(5):
+        slack.add_user(f"U0P{i}", f"Person {i}")
+    server, http = await _running(await _data(tmp_path / "data"), slack)
+    core = server.app[CORE]
+    answer = core.handle
+    taken_up, go_on = asyncio.Queue[str](), asyncio.Event()
+
+    async def held(message: Incoming) -> list[Reply]:
+        taken_up.put_nowait(message.conversation)
+        await go_on.wait()
+        return await answer(message)
+
+    monkeypatch.setattr(core, "handle", held)
+    spred = Spred(server, http, slack)
+    try:
+        for i in range(5):  # all acknowledged at once, whatever waits
+            event = mention("ventetid hjemmepleje", user=f"U0P{i}", channel=f"C0P{i}")
+            assert (await spred.event(event, event_id=f"EvTurn{i}")).status == 200
+        first = {await asyncio.wait_for(taken_up.get(), 10) for _ in range(2)}
+        with pytest.raises(TimeoutError):  # a third is not taken up while two are worked on
+            await asyncio.wait_for(taken_up.get(), 0.5)
+        go_on.set()
+        await server.app[SLACK].adapter.drain(within=10)
+    finally:
+        await http.close()
+        await server.close()
+    assert first < {f"C0P{i}" for i in range(5)}
+    answered = sorted(str(p.args["channel"]) for p in slack.called("chat.postMessage"))
+    assert answered == [f"C0P{i}" for i in range(5)]  # each once

@@ -200,13 +200,14 @@ class SlackAdapter:
         own = await self.connection.own_id(within=IDENTITY_WAIT)
         if not events.from_a_person(event, own):
             return
-        person = await self._person(event["user"])
-        message = events.EVENTS[kind](event, person, own or "")
-        # The core answers an event once, across Slack's retries, restarts and processes.
-        event_id = body.get("event_id")
-        message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
-        for reply in await self._handle(message):  # answered where it was asked
-            await self.poster.post(event["channel"], reply, thread=message.thread)
+        async with self.answers.turn():
+            person = await self._person(event["user"])
+            message = events.EVENTS[kind](event, person, own or "")
+            # The core answers an event once, across Slack's retries, restarts and processes.
+            event_id = body.get("event_id")
+            message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
+            for reply in await self._handle(message):  # answered where it was asked
+                await self.poster.post(event["channel"], reply, thread=message.thread)
 
     async def _on_command(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
@@ -216,8 +217,9 @@ class SlackAdapter:
         if not user:
             log.debug("a Slack command without a sender was ignored")
             return
-        message = events.command(body, await self._person(user))
-        await self._answer_privately(message, body, respond)
+        async with self.answers.turn():
+            message = events.command(body, await self._person(user))
+            await self._answer_privately(message, body, respond)
 
     async def _on_action(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
@@ -227,8 +229,9 @@ class SlackAdapter:
         if not user:
             log.debug("a Slack button press without a sender was ignored")
             return
-        message = events.action(body, await self._person(user))
-        await self._answer_privately(message, body, respond)
+        async with self.answers.turn():
+            message = events.action(body, await self._person(user))
+            await self._answer_privately(message, body, respond)
 
     async def _answer_privately(
         self, message: Incoming, body: dict[str, Any], respond: Respond
@@ -313,10 +316,11 @@ class SlackAdapter:
         user = events.id_of(event.get("user"))
         if event.get("tab") not in (None, "home") or not user:
             return
-        reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
-        _, shown = blocks.message(reply)
-        view = {"type": "home", "blocks": shown}
-        await _logged("views.publish", self.client.views_publish(user_id=user, view=view))
+        async with self.answers.turn():
+            reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
+            _, shown = blocks.message(reply)
+            view = {"type": "home", "blocks": shown}
+            await _logged("views.publish", self.client.views_publish(user_id=user, view=view))
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         try:

@@ -20,11 +20,19 @@ log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[Any]]
 
+# Answers worked on at once in this process; the rest wait their turn, in order. Under a
+# sustained burst, hundreds of answers each doing a little in every turn of the event loop
+# would make each turn long, and every acknowledgement wait for it; a few dozen keep the
+# store's group commits full. A limit on this process's own work: whether an event is
+# answered once rests on the store, across processes, not on this.
+AT_ONCE = 32
+
 
 class Answers:
     def __init__(self, app: AsyncApp) -> None:
         self.app = app
         self._working: set[asyncio.Task[Any]] = set()
+        self._turns = asyncio.Semaphore(AT_ONCE)
 
     def dispatch(self, request: Callable[[], AsyncBoltRequest], payload: Mapping[str, Any]) -> None:
         """Hands a payload Slack has had its acknowledgement for to bolt, in the background:
@@ -45,6 +53,12 @@ class Answers:
         task = asyncio.create_task(work)
         self._working.add(task)
         task.add_done_callback(self._working.discard)
+
+    def turn(self) -> asyncio.Semaphore:
+        """`async with` it: waits for a place among the answers worked on at once. Taken
+        after the acknowledgement, never before it (a form's listener, whose
+        acknowledgement waits for the core, takes none)."""
+        return self._turns
 
     def tracked(self, listener: Listener) -> Listener:
         """The listener, counted while it runs: bolt runs it in a task of its own."""
