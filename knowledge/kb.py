@@ -21,7 +21,7 @@ IN_PLACE = 500
 # matched in one turn until this much is used, the rest in the turns after, so the loop's
 # other work (Slack's acknowledgements) waits for at most this much matching, or one
 # question's, at a time.
-MATCHING_PER_TURN = 0.005
+MATCHING_PER_TURN = 0.010
 
 
 class KnowledgeBase:

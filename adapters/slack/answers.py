@@ -25,7 +25,7 @@ Listener = Callable[..., Awaitable[Any]]
 # would make each turn long, and every acknowledgement wait for it; a few dozen keep the
 # store's group commits full. A limit on this process's own work: whether an event is
 # answered once rests on the store, across processes, not on this.
-AT_ONCE = 32
+AT_ONCE = 64
 
 
 class Answers:
