@@ -71,7 +71,7 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     await core.start()
     # What was loaded lives as long as the server: kept out of the garbage collector's full
     # collections, which would otherwise walk the whole index (40-50 ms with the event loop
-    # stopped, a few times a minute under load: Slack's acknowledgements wait meanwhile).
+    # stopped, a few times a minute under load: the platforms' acknowledgements wait).
     gc.collect()
     gc.freeze()
     started: list[Connector] = []

@@ -19,8 +19,8 @@ from knowledge.transfer import parse_json
 IN_PLACE = 500
 # Seconds of a turn of the event loop that matching may take: questions asked together are
 # matched in one turn until this much is used, the rest in the turns after, so the loop's
-# other work (Slack's acknowledgements) waits for at most this much matching, or one
-# question's, at a time.
+# other work (a chat platform's acknowledgements) waits for at most this much matching, or
+# one question's, at a time.
 MATCHING_PER_TURN = 0.010
 
 
