@@ -217,3 +217,25 @@ async def test_answers_beyond_those_worked_on_at_once_wait_their_turn_and_are_al
     assert first < {f"C0P{i}" for i in range(5)}
     answered = sorted(str(p.args["channel"]) for p in slack.called("chat.postMessage"))
     assert answered == [f"C0P{i}" for i in range(5)]  # each once
+
+
+async def test_an_event_delivered_to_two_servers_on_one_directory_is_answered_once(
+    tmp_path: Path, slack: SlackMock
+) -> None:
+    # Two servers on one data directory, as two `spred serve` processes behind one Request
+    # URL: each acknowledges the event at once, and only the store decides who answers it.
+    data = await _data(tmp_path / "data")
+    servers = [await _running(data, slack) for _ in range(2)]
+    try:
+        same = event_body(mention("ventetid hjemmepleje opstart"), event_id="EvBoth")
+        acknowledged = await asyncio.gather(
+            *(Spred(server, http, slack).post(same) for server, http in servers)
+        )
+        assert [a.status for a in acknowledged] == [200, 200]
+        for server, _ in servers:
+            await server.app[SLACK].adapter.drain(within=10)
+    finally:
+        for server, http in servers:
+            await http.close()
+            await server.close()
+    assert len(slack.called("chat.postMessage")) == 1
