@@ -106,11 +106,14 @@ class _Turns:
     orders this process's use of its own index: nothing across processes rests on it."""
 
     def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._began: float | None = None  # when matching began in this turn
         self._next: asyncio.Future[None] | None = None  # set as the next turn begins
 
     async def wait(self) -> None:
         loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # on another loop (tests, the command line): afresh
+            self._loop, self._began, self._next = loop, None, None
         while self._began is not None and loop.time() - self._began >= MATCHING_PER_TURN:
             if self._next is None:
                 self._next = loop.create_future()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.kb import KnowledgeBase
-from knowledge.store import Store, open_store
+from knowledge.store import MemoryStore, Store, open_store
 from tests.conftest import make_solution
 
 
@@ -177,3 +177,28 @@ async def test_a_question_given_up_while_it_waits_for_its_turn_holds_up_no_other
     assert [m.solution.id for m in await first] == ["kortere-ventetid"]
     assert [m.solution.id for m in await third] == ["kortere-ventetid"]
     assert given_up.cancelled()
+
+
+def test_a_knowledge_base_searched_on_an_interrupted_event_loop_is_searched_on_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "MATCHING_PER_TURN", 0.0)
+    first = asyncio.new_event_loop()
+    try:
+        store = MemoryStore()
+        first.run_until_complete(store.open())
+        kb = first.run_until_complete(KnowledgeBase.load(store))
+        first.run_until_complete(kb.publish([make_solution()]))
+
+        async def interrupted() -> None:  # as Ctrl+C in `spred chat`: the turn never ends
+            await kb.search("ventetid visitation")
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            first.run_until_complete(interrupted())
+    finally:
+        first.close()
+    found = asyncio.run(asyncio.wait_for(kb.search("ventetid visitation"), 10))
+    assert [m.solution.id for m in found] == ["kortere-ventetid"]
