@@ -25,7 +25,7 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
     for demand in await kb.store.demand.all():
         if demand.status is not DemandStatus.OPEN:
             continue
-        found = kb.ask(demand.question, top=len(demand.rejected) + 1)
+        found = await kb.search(demand.question, top=len(demand.rejected) + 1)
         matches = [m for m in found if m.solution.id not in demand.rejected]
         # A near miss waits for a solution that names what was asked about, not another
         # near miss like those already shown.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping
@@ -70,6 +71,11 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))
     app[CORE] = core = Core(kb=kb, settings=app[SETTINGS])
     await core.start()
+    # What was loaded lives as long as the server: kept out of the garbage collector's full
+    # collections, which would otherwise walk the whole index (40-50 ms with the event loop
+    # stopped, a few times a minute under load: the platforms' acknowledgements wait).
+    gc.collect()
+    gc.freeze()
     started: list[Connector] = []
     try:
         for connector in app[CONNECTORS].values():

@@ -24,12 +24,19 @@ LOOK_EVERY = 1.0
 
 log = logging.getLogger(__name__)
 
+# Seconds of a turn of the event loop that matching may take: questions asked together are
+# matched in one turn until this much is used, the rest in the turns after, so the loop's
+# other work (a chat platform's acknowledgements) waits for at most this much matching, or
+# one question's, at a time.
+MATCHING_PER_TURN = 0.010
+
 
 class KnowledgeBase:
     def __init__(self, *, store: Store, matcher: Matcher) -> None:
         self.store = store
         self.matcher = matcher
         self._version: Hashable = None  # of the solutions the matcher holds
+        self._turns = _Turns()
 
     @classmethod
     async def load(
@@ -99,8 +106,47 @@ class KnowledgeBase:
         await self.publish([retired])
         return retired
 
-    def ask(self, question: str, *, top: int = 3) -> list[Match]:
+    async def search(self, question: str, *, top: int = 3) -> list[Match]:
+        """The best matches for a question, best first, once matching has its turn
+        (MATCHING_PER_TURN)."""
+        await self._turns.wait()
         return self.matcher.search(question, top=top)
+
+    def ask(self, question: str, *, top: int = 3) -> list[Match]:
+        """`search` at once, for callers with no event loop to share (the command line,
+        tests); the server's flows use `search`."""
+        return self.matcher.search(question, top=top)
+
+
+class _Turns:
+    """Matching's share of the event loop's turns. The first question in a turn always
+    runs, so every question is matched; a question that finds the turn's share used waits
+    for the next turn. One that waits may be passed by questions asked as the next turn
+    begins; as each question is matched once, only by those being answered meanwhile. It
+    orders this process's use of its own index: nothing across processes rests on it."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._began: float | None = None  # when matching began in this turn
+        self._next: asyncio.Future[None] | None = None  # set as the next turn begins
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # on another loop (tests, the command line): afresh
+            self._loop, self._began, self._next = loop, None, None
+        while self._began is not None and loop.time() - self._began >= MATCHING_PER_TURN:
+            if self._next is None:
+                self._next = loop.create_future()
+            await asyncio.shield(self._next)  # one waiter cancelled cancels no other
+        if self._began is None:
+            self._began = loop.time()
+            loop.call_soon(self._turn_ends)  # runs as the loop's next turn begins
+
+    def _turn_ends(self) -> None:
+        self._began = None
+        waiting, self._next = self._next, None
+        if waiting is not None:
+            waiting.set_result(None)
 
 
 def demo_solutions() -> list[Solution]:

@@ -34,11 +34,13 @@ class Call:
 @dataclass
 class SlackMock:
     """Answers Web API methods like Slack; `fail(method, status, …)` makes the next call to
-    a method fail once, e.g. with a 429 and Retry-After."""
+    a method fail once, e.g. with a 429 and Retry-After; `hold(method)` keeps calls to a
+    method waiting."""
 
     calls: list[Call] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, deque[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    holds: dict[str, asyncio.Event] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
@@ -53,6 +55,12 @@ class SlackMock:
 
     def fail(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
         self.failures.setdefault(method, deque()).append((status, headers or {}))
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls to `method` are recorded as they come, then wait unanswered until the
+        event returned is set."""
+        released = self.holds[method] = asyncio.Event()
+        return released
 
     @property
     def api_url(self) -> str:
@@ -108,6 +116,9 @@ class SlackMock:
             self._record(f"{method}!{status}", args, request)
             return web.json_response({"ok": False, "error": "mock"}, status=status, headers=headers)
         self._record(method, args, request)
+        held = self.holds.get(method)
+        if held is not None:
+            await held.wait()
         if method == "apps.connections.open":
             if request.headers.get("Authorization") != f"Bearer {APP_TOKEN}":
                 return web.json_response({"ok": False, "error": "invalid_auth"})

@@ -359,11 +359,11 @@ async def test_the_note_names_at_most_three_words_in_english_too(chat: Chat) -> 
 async def test_a_failure_inside_spred_is_said_plainly_and_the_next_question_works(
     chat: Chat, core: Core, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(question: str, *, top: int = 3) -> list[object]:
+    async def broken(question: str, *, top: int = 3) -> list[object]:
         raise OSError("disk gone")
 
     with monkeypatch.context() as patch:
-        patch.setattr(core.services.kb, "ask", broken)
+        patch.setattr(core.services.kb, "search", broken)
         await chat.send("ventetid hjemmepleje")
         chat.expect("Beklager, noget gik galt hos mig")
     assert "disk gone" in caplog.text  # for whoever runs Spred, with the traceback

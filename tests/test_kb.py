@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from knowledge.kb import KnowledgeBase
-from knowledge.store import Store, open_store
+from knowledge.store import MemoryStore, Store, open_store
 from tests.conftest import make_solution
 
 
@@ -124,3 +125,80 @@ async def test_a_large_change_behind_our_back_is_indexed_beside_the_live_index(
         assert kb.ask("snerydning")[0].solution.id in {"s0", "s1", "s2", "s3"}  # the renamed
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    ("per_turn", "turns"), [(0.0, 3), (60.0, 1)], ids=["share used up", "share to spare"]
+)
+async def test_questions_asked_together_are_matched_in_the_loops_turns_as_their_share_allows(
+    store: Store, monkeypatch: pytest.MonkeyPatch, per_turn: float, turns: int
+) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "MATCHING_PER_TURN", per_turn)
+    kb = await KnowledgeBase.load(store)
+    await kb.publish([make_solution()])
+    happened: list[str] = []
+    real = kb.matcher.search
+
+    def matched(question: str, *, top: int = 3) -> list[object]:
+        happened.append("matched")
+        return real(question, top=top)  # type: ignore[return-value]
+
+    async def the_rest_of_the_loop() -> None:  # as acknowledgements waiting their turn
+        while True:
+            happened.append("other work")
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(kb.matcher, "search", matched)
+    other = asyncio.create_task(the_rest_of_the_loop())
+    try:
+        found = await asyncio.gather(*(kb.search("ventetid visitation") for _ in range(3)))
+    finally:
+        other.cancel()
+    assert [[m.solution.id for m in f] for f in found] == [["kortere-ventetid"]] * 3
+    runs = "".join("m" if what == "matched" else " " for what in happened).split()
+    assert len(runs) == turns  # runs of matching with no other work between
+
+
+async def test_a_question_given_up_while_it_waits_for_its_turn_holds_up_no_other(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "MATCHING_PER_TURN", 0.0)  # one question a turn
+    kb = await KnowledgeBase.load(store)
+    await kb.publish([make_solution()])
+    first, given_up, third = (
+        asyncio.create_task(kb.search("ventetid visitation")) for _ in range(3)
+    )
+    await asyncio.sleep(0)  # all three asked: the first matched, the others wait
+    given_up.cancel()
+    assert [m.solution.id for m in await first] == ["kortere-ventetid"]
+    assert [m.solution.id for m in await third] == ["kortere-ventetid"]
+    assert given_up.cancelled()
+
+
+def test_a_knowledge_base_searched_on_an_interrupted_event_loop_is_searched_on_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import knowledge.kb as kb_module
+
+    monkeypatch.setattr(kb_module, "MATCHING_PER_TURN", 0.0)
+    first = asyncio.new_event_loop()
+    try:
+        store = MemoryStore()
+        first.run_until_complete(store.open())
+        kb = first.run_until_complete(KnowledgeBase.load(store))
+        first.run_until_complete(kb.publish([make_solution()]))
+
+        async def interrupted() -> None:  # as Ctrl+C in `spred chat`: the turn never ends
+            await kb.search("ventetid visitation")
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            first.run_until_complete(interrupted())
+    finally:
+        first.close()
+    found = asyncio.run(asyncio.wait_for(kb.search("ventetid visitation"), 10))
+    assert [m.solution.id for m in found] == ["kortere-ventetid"]

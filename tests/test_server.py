@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -16,7 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from bot import __version__
 from bot.config import Settings
-from bot.server import STORE, build_app
+from bot.server import KNOWLEDGE, STORE, build_app
 from tests.conftest import make_solution, solution_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,3 +237,13 @@ async def test_an_import_is_noticed_while_a_delivery_hangs(tmp_path: Path) -> No
             await asyncio.sleep(0.05)
         else:
             raise AssertionError("the import was not noticed while a delivery hung")
+
+
+async def test_what_the_server_loaded_is_left_out_of_full_garbage_collections(
+    tmp_path: Path,
+) -> None:
+    app = build_app(Settings(data_dir=tmp_path / "data"), environ={"SPRED_TEAMS": "off"})
+    async with TestServer(app, host="127.0.0.1"):
+        index = app[KNOWLEDGE].matcher.index
+        assert gc.is_tracked(index)  # an object the collector would walk, but for this
+        assert not any(o is index for o in gc.get_objects())  # in no generation of it

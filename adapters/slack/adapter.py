@@ -3,17 +3,19 @@
 Inbound, each Slack payload becomes one `Incoming` (events.py) and goes to the core; the
 replies are rendered as Block Kit (blocks.py) and sent (delivery.py). Requests are checked
 before bolt sees them (payloads.py), so a malformed one gets a 4xx rather than an exception.
-Slack itself is reached in the background (connection.py): the server serves without it.
+A payload whose acknowledgement says nothing (events, buttons, /spred) is acknowledged
+before bolt or the core sees it, and answered after (answers.py): Slack's 3 seconds never
+wait for a profile, the store or the matcher. Slack itself is reached in the background
+(connection.py): the server serves without it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +29,7 @@ from slack_bolt.request.internals import build_normalized_headers, extract_conte
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import blocks, delivery, events, payloads
+from adapters.slack.answers import Answers
 from adapters.slack.config import SlackConfig
 from adapters.slack.connection import Connection, Health, quiet_bolt_logger
 from adapters.slack.delivery import Poster, reason, web_client
@@ -46,7 +49,6 @@ ANSWERS_WAIT = 10.0  # seconds close() lets answers in progress finish
 MAX_KINDS = 100  # kinds of unhandled payload remembered, to say each once
 
 Respond = Callable[..., Awaitable[Any]]
-Listener = Callable[..., Awaitable[Any]]
 
 
 class SlackAdapter:
@@ -60,7 +62,6 @@ class SlackAdapter:
         self.poster = Poster(self.client, interval=post_interval)
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         self._people: dict[str, tuple[float, Person]] = {}  # user id → (trusted until, …)
-        self._answering: set[asyncio.Task[Any]] = set()
         self._unhandled: set[str] = set()
         once = web_client(
             token=config.bot_token, api_url=config.api_url, session=self.session, retries=0
@@ -70,7 +71,8 @@ class SlackAdapter:
         # by asking Slack on a request's way in
         self.app = AsyncApp(
             client=web_client(token=None, api_url=config.api_url, session=self.session),
-            authorize=self.connection.authorize(),
+            # bolt takes an AsyncAuthorize as it is (an isinstance check); its hint omits it
+            authorize=self.connection.authorize(),  # type: ignore[arg-type]
             signing_secret=config.signing_secret or None,
             logger=quiet_bolt_logger(),
             process_before_response=False,
@@ -78,6 +80,7 @@ class SlackAdapter:
             attaching_conversation_kwargs_enabled=False,  # AI-assistant helpers, unused
         )
         self.app.error(self._on_error)
+        self.answers = Answers(self.app)
         self._listen()
 
     @property
@@ -90,7 +93,7 @@ class SlackAdapter:
         and, in Socket Mode, opening the socket. Never fails because of Slack: after
         START_WAIT seconds at most it returns, and Slack is tried again in the background
         until it answers."""
-        await self.connection.open(app=self.app, wait=START_WAIT)
+        await self.connection.open(app=self.app, answers=self.answers, wait=START_WAIT)
 
     async def close(self) -> None:
         """Stops reaching for Slack (closing the socket), lets the answers in progress be
@@ -101,17 +104,18 @@ class SlackAdapter:
 
     async def drain(self, *, within: float) -> None:
         """Waits, up to `within` seconds, for the answers being worked on to be sent."""
-        await asyncio.sleep(0)  # a listener bolt has just scheduled starts first
-        if self._answering:
-            await asyncio.wait(set(self._answering), timeout=within)
+        await self.answers.drain(within=within)
 
     # --- HTTP
 
     async def handle(self, request: web.Request) -> web.Response:
-        """POST /slack/events: checked here first, then dispatched to bolt."""
+        """POST /slack/events: checked here first. A payload whose acknowledgement says
+        nothing is acknowledged at once and handed to bolt after; for any other, bolt's
+        response is the acknowledgement."""
         if (request.content_length or 0) > MAX_BODY:
             return _status(413, "request body over 1 MiB")
         headers = _first_of_each(request.headers)
+        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)  # as bolt types them
         timestamp = headers.get("x-slack-request-timestamp", "")
         signature = headers.get("x-slack-signature", "")
         # slack_sdk raises on a timestamp int() cannot read, and on a signature that is not
@@ -132,14 +136,29 @@ class SlackAdapter:
             or not self.verifier.is_valid(text, timestamp, signature)
         ):
             return _status(401, "invalid Slack signature or stale timestamp")
-        content_type = extract_content_type(build_normalized_headers(headers))  # as bolt reads it
+        content_type = extract_content_type(
+            build_normalized_headers(bolt_headers)
+        )  # as bolt reads it
         try:
             payload = payloads.read(text, content_type=content_type)
         except payloads.Unreadable as exc:
             log.debug("a signed Slack request was refused: %s", exc)
             return _status(400, f"malformed Slack payload: {exc}")
-        try:  # the very text and headers checked above, not aiohttp's second reading of them
-            bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
+        # bolt gets the very text and headers checked above, not aiohttp's second reading
+        if events.acknowledged_at_once(payload):
+            acknowledgement = web.Response(status=200)
+            await acknowledgement.prepare(request)
+            await acknowledgement.write_eof()  # on its way to Slack before any work starts
+            query = request.query_string
+            self.answers.dispatch(
+                functools.partial(AsyncBoltRequest, body=text, query=query, headers=bolt_headers),
+                payload,
+            )
+            return acknowledgement
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=text, query=request.query_string, headers=bolt_headers
+            )
             bolt_response = await self.app.async_dispatch(bolt_request)
         except Exception as exc:  # bolt failed on a shape payloads.py should have refused
             kind, error = events.kind(payload), type(exc).__name__
@@ -154,7 +173,7 @@ class SlackAdapter:
     # --- inbound
 
     def _listen(self) -> None:
-        app, tracked = self.app, self._tracked
+        app, tracked = self.app, self.answers.tracked
         app.event("app_mention")(tracked(self._on_event))
         app.event("message")(tracked(self._on_event))
         app.event("app_home_opened")(tracked(self._on_home))
@@ -164,21 +183,6 @@ class SlackAdapter:
         app.block_action({"action_id": re.compile(".*")})(tracked(self._on_action))
         form = re.compile(re.escape(events.FORM_CALLBACK) + ".*")
         app.view({"type": "view_submission", "callback_id": form})(tracked(self._on_view))
-
-    def _tracked(self, listener: Listener) -> Listener:
-        """The listener, counted among the answers in progress while it runs."""
-
-        @functools.wraps(listener)  # bolt reads the arguments to pass from the listener's
-        async def run(**kwargs: Any) -> Any:
-            task = asyncio.current_task()
-            if task is not None:
-                self._answering.add(task)
-            try:
-                return await listener(**kwargs)
-            finally:
-                self._answering.discard(task)  # type: ignore[arg-type]
-
-        return run
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """bolt's errors. A payload no listener takes is expected (Slack sends events the app
@@ -202,13 +206,14 @@ class SlackAdapter:
         own = await self.connection.own_id(within=IDENTITY_WAIT)
         if not events.from_a_person(event, own):
             return
-        person = await self._person(event["user"])
-        message = events.EVENTS[kind](event, person, own or "")
-        # The core answers an event once, across Slack's retries, restarts and processes.
-        event_id = body.get("event_id")
-        message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
-        for reply in await self._handle(message):  # answered where it was asked
-            await self.poster.post(event["channel"], reply, thread=message.thread)
+        async with self.answers.turn():
+            person = await self._person(event["user"])
+            message = events.EVENTS[kind](event, person, own or "")
+            # The core answers an event once, across Slack's retries, restarts and processes.
+            event_id = body.get("event_id")
+            message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
+            for reply in await self._handle(message):  # answered where it was asked
+                await self.poster.post(event["channel"], reply, thread=message.thread)
 
     async def _on_command(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
@@ -218,8 +223,9 @@ class SlackAdapter:
         if not user:
             log.debug("a Slack command without a sender was ignored")
             return
-        message = events.command(body, await self._person(user))
-        await self._answer_privately(message, body, respond)
+        async with self.answers.turn():
+            message = events.command(body, await self._person(user))
+            await self._answer_privately(message, body, respond)
 
     async def _on_action(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
@@ -229,8 +235,9 @@ class SlackAdapter:
         if not user:
             log.debug("a Slack button press without a sender was ignored")
             return
-        message = events.action(body, await self._person(user))
-        await self._answer_privately(message, body, respond)
+        async with self.answers.turn():
+            message = events.action(body, await self._person(user))
+            await self._answer_privately(message, body, respond)
 
     async def _answer_privately(
         self, message: Incoming, body: dict[str, Any], respond: Respond
@@ -315,10 +322,11 @@ class SlackAdapter:
         user = events.id_of(event.get("user"))
         if event.get("tab") not in (None, "home") or not user:
             return
-        reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
-        _, shown = blocks.message(reply)
-        view = {"type": "home", "blocks": shown}
-        await _logged("views.publish", self.client.views_publish(user_id=user, view=view))
+        async with self.answers.turn():
+            reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
+            _, shown = blocks.message(reply)
+            view = {"type": "home", "blocks": shown}
+            await _logged("views.publish", self.client.views_publish(user_id=user, view=view))
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         try:

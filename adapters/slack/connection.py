@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import events
+from adapters.slack.answers import Answers
 from adapters.slack.config import SlackConfig
 from adapters.slack.delivery import TIMEOUT
 
@@ -85,11 +93,12 @@ class Connection:
         waits on Slack, or fails because Slack cannot be reached."""
         return _KnownIdentity(self)
 
-    async def open(self, *, app: AsyncApp, wait: float) -> None:
+    async def open(self, *, app: AsyncApp, answers: Answers, wait: float) -> None:
         """Starts trying Slack in the background (in Socket Mode, the socket brings Slack's
-        requests to `app`); waits up to `wait` seconds for Slack's first answer, so a server
+        requests to `app`, and what needs nothing in its acknowledgement to `answers` once
+        acknowledged); waits up to `wait` seconds for Slack's first answer, so a server
         whose Slack is well starts knowing who it is."""
-        self._trying = asyncio.create_task(self._keep_trying(app))
+        self._trying = asyncio.create_task(self._keep_trying(app, answers))
         await self.until(lambda: self._health != "connecting", within=wait)
 
     async def close(self) -> None:
@@ -122,17 +131,17 @@ class Connection:
         )
         return self.bot_user_id
 
-    async def _keep_trying(self, app: AsyncApp) -> None:
+    async def _keep_trying(self, app: AsyncApp, answers: Answers) -> None:
         delay = RETRY_FIRST
         while True:
-            health, why = await self._try(app)
+            health, why = await self._try(app, answers)
             await self._become(health, why=why)
             if health == "ok":
                 return
             await asyncio.sleep(delay)
             delay = min(delay * 2, RETRY_MAX)
 
-    async def _try(self, app: AsyncApp) -> tuple[Health, str]:
+    async def _try(self, app: AsyncApp, answers: Answers) -> tuple[Health, str]:
         """One attempt: who the bot is, then (Socket Mode) the socket. The health it gives,
         and why in words for the log."""
         token = "SLACK_BOT_TOKEN"
@@ -143,7 +152,7 @@ class Connection:
                 self.bot_user_id = str(identity.get("user_id") or "")
             if self.config.socket_mode and self._socket is None:
                 token = "SLACK_APP_TOKEN"
-                self._socket = await self._open_socket(app)
+                self._socket = await self._open_socket(app, answers)
         except SlackApiError as exc:
             code = str(exc.response.get("error", "") or exc.response.status_code)
             if code in TOKEN_REFUSED:
@@ -153,11 +162,13 @@ class Connection:
             return "unreachable", f"cannot reach Slack at {self.config.api_url} ({_named(exc)})"
         return "ok", ""
 
-    async def _open_socket(self, app: AsyncApp) -> AsyncSocketModeHandler:
+    async def _open_socket(self, app: AsyncApp, answers: Answers) -> AsyncSocketModeHandler:
         """The socket's address from Slack (which checks the app token here, where a refusal
         is told apart from an outage), then the socket itself."""
         opened = await self.client.apps_connections_open(app_token=self.config.app_token)
-        socket = AsyncSocketModeHandler(app, self.config.app_token, logger=quiet_bolt_logger())
+        socket = _AcknowledgingFirst(
+            app, self.config.app_token, logger=quiet_bolt_logger(), answers=answers
+        )
         socket.client.wss_uri = str(opened["url"])
         try:
             async with asyncio.timeout(TIMEOUT):  # slack_sdk itself would retry for ever
@@ -184,6 +195,29 @@ class Connection:
         async with self._changed:
             self._health = health
             self._changed.notify_all()
+
+
+class _AcknowledgingFirst(AsyncSocketModeHandler):
+    """bolt's Socket Mode handler, but a payload that needs nothing in its acknowledgement
+    is acknowledged before bolt sees it and answered after, as over HTTP."""
+
+    def __init__(
+        self, app: AsyncApp, app_token: str, *, logger: logging.Logger, answers: Answers
+    ) -> None:
+        super().__init__(app, app_token, logger=logger)
+        self.answers = answers
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        payload = req.payload if isinstance(req.payload, dict) else {}
+        if not events.acknowledged_at_once(payload):
+            await super().handle(client, req)
+            return
+        await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+        headers = build_headers(req)
+        self.answers.dispatch(
+            functools.partial(AsyncBoltRequest, mode="socket_mode", body=payload, headers=headers),
+            payload,
+        )
 
 
 class _KnownIdentity(AsyncAuthorize):

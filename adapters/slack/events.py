@@ -86,6 +86,17 @@ def channel_of(body: Mapping[str, Any]) -> str:
     return id_of(body.get("channel")) or _string(body.get("channel_id"))
 
 
+def acknowledged_at_once(body: Mapping[str, Any]) -> bool:
+    """Whether Slack needs nothing in a payload's acknowledgement, so that it goes back
+    before anything is done about the payload: an event, a button press or a slash command,
+    which Spred answers through the Web API or the response_url. A form's submission is
+    acknowledged with what is wrong in it, once the core has looked; anything else (the
+    url_verification challenge, payloads Spred does not handle) is bolt's to answer."""
+    return body.get("type") in ("event_callback", "block_actions") or isinstance(
+        body.get("command"), str
+    )
+
+
 def kind(body: Mapping[str, Any]) -> str:
     """What a payload is, for a log line: an event's type, a command, or the payload's type."""
     event = body.get("event")

@@ -137,7 +137,7 @@ async def who_uses(turn: Turn) -> list[Reply]:
         solution = await turn.solution_from_payload()
     else:
         text = turn.argument
-        matches = turn.kb.ask(text, top=1) if text.strip() else []
+        matches = await turn.kb.search(text, top=1) if text.strip() else []
         if not matches:
             return [Reply(text=turn.say("who_uses_unknown", text=quoted(text)))]
         solution = matches[0].solution

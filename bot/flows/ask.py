@@ -39,7 +39,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     if not turn.kb.matcher.content_words(question):
         return [Reply(text=turn.say("no_words"))]
     turn.session.memory["question"] = question
-    matches = turn.kb.ask(question, top=min(DEEPEST, offset + PAGE) + 1)
+    matches = await turn.kb.search(question, top=min(DEEPEST, offset + PAGE) + 1)
     turn.session.memory["offset"] = offset
     if not matches and offset == 0:
         return [await _unmet(turn, question)]
