@@ -22,9 +22,10 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 MAX_NUMBER = 1e12
-# Lists and objects within one another in a field Spred does not know: far more than any
-# data needs, and far less than the store's JSON writer takes (about 250 levels, counting
-# the file's own), so a kept field can always be written.
+# Lists and objects within one another, in a field Spred does not know or in a request a
+# platform sends (Slack's nest about a dozen levels): far more than any data needs, and far
+# less than Python's recursion or the store's JSON writer takes (about 250 levels, counting
+# the file's own), so what is accepted can always be read and written.
 MAX_NESTING = 64
 
 
@@ -213,7 +214,7 @@ class Fields:
         for name, value in self.raw.items():
             if name in known:
                 continue
-            if nesting(value, limit=MAX_NESTING) > MAX_NESTING:
+            if nested_deeper_than(value):
                 self.errors.append(
                     FieldError(
                         field_path(self.path, name),
@@ -226,12 +227,17 @@ class Fields:
         return out
 
 
-def nesting(value: object, *, limit: int) -> int:
-    """How many lists and objects deep `value` goes, counted no further than limit + 1."""
-    if limit < 0 or not isinstance(value, Mapping | list):
-        return 0
-    items = value.values() if isinstance(value, Mapping) else value
-    return 1 + max((nesting(item, limit=limit - 1) for item in items), default=0)
+def nested_deeper_than(value: object, limit: int = MAX_NESTING) -> bool:
+    """Whether lists and objects nest more than `limit` levels in `value` (walked without
+    recursion, so any depth can be measured)."""
+    pending = [(value, 1)] if isinstance(value, Mapping | list) else []
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, Mapping) else item
+        pending.extend((c, depth + 1) for c in children if isinstance(c, Mapping | list))
+    return False
 
 
 def field_path(path: str, name: str) -> str:

@@ -36,7 +36,7 @@ from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 from msrest.serialization import Serializer
 
-from adapters.teams import TeamsConfigError, cards, inbound
+from adapters.teams import TeamsConfigError, cards
 from adapters.teams.connectors import wire
 from bot.config import Settings
 from bot.core import Core
@@ -45,6 +45,7 @@ from bot.server import build_app
 from knowledge.kb import demo_solutions
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
+from knowledge.validation import MAX_NESTING, nested_deeper_than
 from tests.conftest import Clock, solution_dict
 from tests.teams_mock import (
     BOT,
@@ -466,15 +467,15 @@ async def test_a_body_nested_deeper_than_the_bound_is_400_and_one_within_it_is_a
         return orjson.dumps(activity).replace(b'"NESTED"', inner)
 
     json = {"Content-Type": "application/json"}
-    for depth in (1000, inbound.MAX_DEPTH + 1):
+    for depth in (1000, MAX_NESTING + 1):
         deep = nested_in(field, depth, "act-deep")
         assert (await spred.post(deep, headers=json)).status == 400
-    within = await spred.post(nested_in(field, inbound.MAX_DEPTH, "act-2"), headers=json)
+    within = await spred.post(nested_in(field, MAX_NESTING, "act-2"), headers=json)
     [reply] = await spred.connector.wait_for()
     assert within.status in (200, 201)
     assert reply.reply_to == "act-2"
-    assert inbound.deeper_than([[1]], 1)
-    assert not inbound.deeper_than([[1]], 2)
+    assert nested_deeper_than([[1]], 1)
+    assert not nested_deeper_than([[1]], 2)
 
 
 async def _conversations(spred: Spred) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_bolt.request.internals import parse_body
 
-MAX_DEPTH = 64  # Slack's payloads nest about a dozen levels (a modal's blocks)
+from knowledge.validation import MAX_NESTING, nested_deeper_than
 
 # Read as an id or as an object holding one, in the payload and in the objects bolt treats
 # like one (its event, authorizations and messages).
@@ -38,24 +38,12 @@ def read(text: str, *, content_type: str | None) -> dict[str, Any]:
         raise Unreadable("malformed JSON or form body") from exc
     if not isinstance(payload, dict):
         raise Unreadable("the payload is not a JSON object")
-    if _deeper_than(payload, MAX_DEPTH):
-        raise Unreadable(f"the payload nests deeper than {MAX_DEPTH} levels")
+    if nested_deeper_than(payload):
+        raise Unreadable(f"the payload nests deeper than {MAX_NESTING} levels")
     problem = _problem(payload)
     if problem:
         raise Unreadable(problem)
     return payload
-
-
-def _deeper_than(payload: Any, limit: int) -> bool:
-    """Without recursion, so no depth can overflow the stack while it is measured."""
-    stack = [(payload, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
 
 
 def _problem(payload: dict[str, Any]) -> str:

@@ -18,9 +18,10 @@ from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticationConstants
 from msrest.exceptions import DeserializationError
 
+from knowledge.validation import MAX_NESTING, nested_deeper_than
+
 # Real activities nest a dozen levels at most (an Adaptive Card inside an attachment);
 # msrest reads them recursively and fails near Python's recursion limit of 1000.
-MAX_DEPTH = 64
 # Bot Framework's tokens are 1–2 KB; aiohttp already refuses headers over 8 KB.
 MAX_TOKEN = 8192
 
@@ -41,27 +42,14 @@ def activity(content_type: str, raw: bytes) -> Activity:
         raise NotAnActivity("malformed JSON") from exc
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         raise NotAnActivity("not a Bot Framework activity")
-    if deeper_than(body, MAX_DEPTH):
-        raise NotAnActivity(f"JSON nested more than {MAX_DEPTH} levels deep")
+    if nested_deeper_than(body):
+        raise NotAnActivity(f"JSON nested more than {MAX_NESTING} levels deep")
     if not all(_has_id(body.get(part)) for part in ("from", "conversation", "recipient")):
         raise NotAnActivity("an activity needs from, conversation and recipient ids")
     try:
         return Activity.deserialize(body)
     except DeserializationError as exc:
         raise NotAnActivity("not a Bot Framework activity: a field has the wrong type") from exc
-
-
-def deeper_than(value: Any, limit: int) -> bool:
-    """Whether lists and objects nest more than `limit` levels (walked without recursion,
-    so any depth can be measured)."""
-    pending: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
-    while pending:
-        item, depth = pending.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
 
 
 def well_formed_token(authorization: str) -> bool:
