@@ -9,9 +9,10 @@ platform, so adding one is a package and a line in pyproject.toml.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from aiohttp import web
 
@@ -49,6 +50,72 @@ class Connector(Protocol):
     @property
     def health(self) -> str:
         """For /healthz: "ok", or one word saying what is wrong ("unreachable", …)."""
+
+
+class Adapter(Protocol):
+    """What a platform's adapter does once the core has started (it needs the core)."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def handle(self, request: web.Request) -> web.Response: ...
+
+    async def deliver(self, notice: Notice) -> bool: ...
+
+    async def reachable(self, user: str) -> bool: ...
+
+    @property
+    def health(self) -> str: ...
+
+
+A = TypeVar("A", bound=Adapter)
+
+
+class Hosted(ABC, Generic[A]):
+    """A Connector whose adapter is made when the core starts: what every platform served
+    over HTTP shares. Until then its route answers 503 and its health is "starting"."""
+
+    platform: ClassVar[str]
+    title: ClassVar[str]
+    path: ClassVar[str]  # the route the platform POSTs to
+
+    def __init__(self) -> None:
+        self.adapter: A | None = None
+
+    @abstractmethod
+    def make(self, core: Core) -> A:
+        """The adapter for this core."""
+
+    def serves_http(self) -> bool:
+        return True
+
+    def mount(self, app: web.Application) -> None:
+        if self.serves_http():
+            app.router.add_post(self.path, self._requests)
+
+    async def start(self, core: Core) -> None:
+        self.adapter = self.make(core)
+        await self.adapter.start()
+
+    async def stop(self) -> None:
+        if self.adapter is not None:
+            await self.adapter.close()
+
+    async def deliver(self, notice: Notice) -> bool:
+        return self.adapter is not None and await self.adapter.deliver(notice)
+
+    async def reachable(self, user: str) -> bool:
+        return self.adapter is not None and await self.adapter.reachable(user)
+
+    @property
+    def health(self) -> str:
+        return "starting" if self.adapter is None else self.adapter.health
+
+    async def _requests(self, request: web.Request) -> web.Response:
+        if self.adapter is None:
+            return web.json_response({"error": "starting"}, status=503)
+        return await self.adapter.handle(request)
 
 
 # What an entry point names: the connector for these settings, or None when the platform

@@ -11,50 +11,33 @@ from aiohttp import web
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.config import SlackConfig
 from adapters.slack.events import PLATFORM
+from bot.connectors import Hosted
 from bot.core import Core
-from bot.messages import Notice
 
 __all__ = ["SLACK", "SlackAdapter", "SlackConfig", "SlackConnector", "configure"]
 
 
-class SlackConnector:
-    """Slack behind the one interface every platform has (bot/connectors.py)."""
+class SlackConnector(Hosted[SlackAdapter]):
+    """Slack behind the one interface every platform has (bot/connectors.py). Its start
+    never fails because of Slack: the adapter keeps trying and says so in `health`."""
 
     platform = PLATFORM
     title = "Slack"
+    path = "/slack/events"
 
     def __init__(self, config: SlackConfig) -> None:
+        super().__init__()
         self.config = config
-        self.adapter: SlackAdapter | None = None
+
+    def make(self, core: Core) -> SlackAdapter:
+        return SlackAdapter(config=self.config, core=core)
+
+    def serves_http(self) -> bool:
+        return not self.config.socket_mode
 
     def mount(self, app: web.Application) -> None:
         app[SLACK] = self
-        if not self.config.socket_mode:
-            app.router.add_post("/slack/events", self._events)
-
-    async def start(self, core: Core) -> None:
-        """Never fails because of Slack: the adapter keeps trying and says so in `health`."""
-        self.adapter = SlackAdapter(config=self.config, core=core)
-        await self.adapter.start()
-
-    async def stop(self) -> None:
-        if self.adapter is not None:
-            await self.adapter.close()
-
-    async def deliver(self, notice: Notice) -> bool:
-        return self.adapter is not None and await self.adapter.deliver(notice)
-
-    async def reachable(self, user: str) -> bool:
-        return True  # a bot may write to anyone in the workspace
-
-    @property
-    def health(self) -> str:
-        return "starting" if self.adapter is None else self.adapter.health
-
-    async def _events(self, request: web.Request) -> web.Response:
-        if self.adapter is None:
-            return web.json_response({"ok": False, "error": "starting"}, status=503)
-        return await self.adapter.handle(request)
+        super().mount(app)
 
 
 SLACK = web.AppKey("slack", SlackConnector)

@@ -372,6 +372,9 @@ class SlackAdapter:
                 platform=events.PLATFORM, user_id=person.id, email=person.email
             )
 
+    async def reachable(self, user: str) -> bool:
+        return True  # a bot may write to anyone in the workspace
+
     async def deliver(self, notice: Notice) -> bool:
         """A letter for a Slack user; until Slack has answered, it waits in the outbox."""
         if self.connection.bot_user_id is None:

@@ -12,8 +12,8 @@ from aiohttp import web
 from adapters.teams.adapter import TeamsAdapter
 from adapters.teams.config import TeamsConfig, TeamsConfigError
 from adapters.teams.events import PLATFORM
+from bot.connectors import Hosted
 from bot.core import Core
-from bot.messages import Notice
 
 __all__ = [
     "TEAMS",
@@ -25,42 +25,23 @@ __all__ = [
 ]
 
 
-class TeamsConnector:
+class TeamsConnector(Hosted[TeamsAdapter]):
     """Teams behind the one interface every platform has (bot/connectors.py)."""
 
     platform = PLATFORM
     title = "Teams"
+    path = "/api/messages"
 
     def __init__(self, config: TeamsConfig) -> None:
+        super().__init__()
         self.config = config
-        self.adapter: TeamsAdapter | None = None
+
+    def make(self, core: Core) -> TeamsAdapter:
+        return TeamsAdapter(config=self.config, core=core)
 
     def mount(self, app: web.Application) -> None:
         app[TEAMS] = self
-        app.router.add_post("/api/messages", self._messages)
-
-    async def start(self, core: Core) -> None:
-        self.adapter = TeamsAdapter(config=self.config, core=core)
-        await self.adapter.start()
-
-    async def stop(self) -> None:
-        if self.adapter is not None:
-            await self.adapter.close()
-
-    async def deliver(self, notice: Notice) -> bool:
-        return self.adapter is not None and await self.adapter.deliver(notice)
-
-    async def reachable(self, user: str) -> bool:
-        return self.adapter is not None and await self.adapter.reachable(user)
-
-    @property
-    def health(self) -> str:
-        return "ok" if self.adapter is not None else "starting"
-
-    async def _messages(self, request: web.Request) -> web.Response:
-        if self.adapter is None:
-            return web.json_response({"error": "starting"}, status=503)
-        return await self.adapter.handle(request)
+        super().mount(app)
 
 
 TEAMS = web.AppKey("teams", TeamsConnector)

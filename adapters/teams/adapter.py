@@ -235,6 +235,10 @@ class TeamsAdapter:
             return None
         return ConversationReference().deserialize(dict(address))
 
+    @property
+    def health(self) -> str:
+        return "ok"  # Teams calls Spred; there is nothing to reach before it does
+
     async def reachable(self, user: str) -> bool:
         return await self._address(user) is not None
 
