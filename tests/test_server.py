@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -19,6 +18,7 @@ from bot import __version__
 from bot.config import Settings
 from bot.server import KNOWLEDGE, STORE, build_app
 from tests.conftest import make_solution, solution_dict
+from tests.serving import health
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,16 +76,7 @@ def test_spred_serve_starts_answers_and_stops(tmp_path: Path) -> None:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert f"http://127.0.0.1:{port}" in first
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    status, body = r.status, orjson.loads(r.read())
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.05)
-        assert status == 200
+        body = health(port, proc=proc, within=10)
         assert body["status"] == "ok"
     finally:
         proc.terminate()
@@ -166,25 +157,13 @@ async def test_the_server_closes_demand_an_import_answers_and_keeps_the_letter(
         assert letter.delivered_at is None
 
 
-def _healthy(port: int) -> dict:
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                assert r.status == 200
-                return orjson.loads(r.read())
-        except OSError:
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.05)
-
-
 def test_a_client_leaving_mid_body_costs_one_quiet_line(tmp_path: Path) -> None:
     # `spred serve` itself: aiohttp's test server cancels handlers when a client leaves,
     # which hides what the real server logs.
     port = _free_port()
     proc = _spred("serve", "--port", str(port), "--data", str(tmp_path / "data"))
     try:
-        _healthy(port)
+        health(port, proc=proc)
         for path in ("/api/messages", "/healthz"):
             with socket.create_connection(("127.0.0.1", port)) as client:
                 client.sendall(
@@ -193,7 +172,7 @@ def test_a_client_leaving_mid_body_costs_one_quiet_line(tmp_path: Path) -> None:
                 )
                 time.sleep(0.2)
         time.sleep(0.3)
-        assert _healthy(port)["status"] == "ok"
+        assert health(port, proc=proc)["status"] == "ok"
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)

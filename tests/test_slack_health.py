@@ -10,8 +10,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -24,6 +22,7 @@ from bot.config import Settings
 from bot.messages import Notice, Reply
 from bot.server import CORE, build_app
 from tests import test_slack
+from tests.serving import health
 from tests.slack_mock import APP_TOKEN, BOT_USER, SECRET, TOKEN, SlackMock, signed
 from tests.test_slack import ANNA, Spred, _data, dm
 
@@ -206,20 +205,10 @@ def test_spred_serve_starts_with_slack_unreachable_and_answers_healthz(tmp_path:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    status, body = r.status, orjson.loads(r.read())
-                break
-            except OSError:
-                assert proc.poll() is None, "spred serve exited"
-                assert time.monotonic() < deadline, "spred serve did not come up"
-                time.sleep(0.05)
+        body = health(port, proc=proc)
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
-    assert status == 200
     assert body["platforms"] == {"slack": "unreachable"}
     assert "Traceback" not in err
     [said] = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]

@@ -827,9 +827,8 @@ async def test_a_message_with_an_odd_mention_is_still_answered(
     assert reply.conversation == CHANNEL
 
 
-async def test_a_store_error_in_a_turn_is_logged_not_a_500(
-    spred: Spred, caplog: pytest.LogCaptureFixture
-) -> None:
+def _fill_the_disk(spred: Spred) -> None:
+    """Every write of an address fails from now on, as on a full disk."""
     from bot.server import STORE
     from knowledge.store import StoreError
 
@@ -837,6 +836,12 @@ async def test_a_store_error_in_a_turn_is_logged_not_a_500(
         raise StoreError("the disk is full")
 
     spred.server.app[STORE].addresses.upsert = broken  # type: ignore[method-assign]
+
+
+async def test_a_store_error_in_a_turn_is_logged_not_a_500(
+    spred: Spred, caplog: pytest.LogCaptureFixture
+) -> None:
+    _fill_the_disk(spred)
     response = await spred.say("hej")
     assert response.status in (200, 201)  # a 500 would make Bot Framework send it again
     assert "the disk is full" in caplog.text
@@ -1052,13 +1057,7 @@ def _contains(body: Any, expected: Any) -> bool:
 async def test_a_failure_on_an_action_execute_is_told_to_teams_not_a_500(
     spred: Spred, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.server import STORE
-    from knowledge.store import StoreError
-
-    async def broken(record: object) -> None:
-        raise StoreError("the disk is full")
-
-    spred.server.app[STORE].addresses.upsert = broken  # type: ignore[method-assign]
+    _fill_the_disk(spred)
     execute = _execute({"spred": "help", "payload": {}})
     status, body = await _invoked(spred, _invoke(spred.connector, "adaptiveCard/action", execute))
     assert status == 200
