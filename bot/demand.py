@@ -67,8 +67,8 @@ class Asked:
 
 
 def most_asked(demand: Iterable[Demand]) -> list[Asked]:
-    """Open questions, the same question however typed counted together, most needed
-    first (by weight, then by how often)."""
+    """Open questions, the same question however typed counted together, most asked first
+    (the contract's order); of two asked as often, the one that shows more need (weight)."""
     latest: dict[str, str] = {}
     counts: Counter[str] = Counter()
     weights: dict[str, float] = {}
@@ -80,7 +80,7 @@ def most_asked(demand: Iterable[Demand]) -> list[Asked]:
             counts[key] += 1
             weights[key] = weights.get(key, 0.0) + (NEAR_MISS if item.near_miss else UNANSWERED)
             answered_partly[key] += item.near_miss
-    ranked = sorted(counts, key=lambda k: (-weights[k], -counts[k]))
+    ranked = sorted(counts, key=lambda k: (-counts[k], -weights[k]))
     return [
         Asked(
             question=latest[key],
