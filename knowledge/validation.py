@@ -250,7 +250,7 @@ def field_path(path: str, name: str) -> str:
 
 def printable(text: str) -> str:
     """Text from a file, safe to print on one line of a terminal: control characters,
-    bidirectional overrides and line separators written as \\uXXXX."""
+    bidirectional overrides and line separators written as escapes (U+2028 as \\u2028)."""
     return _UNPRINTABLE.sub(_escaped, text)
 
 
