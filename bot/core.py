@@ -102,7 +102,7 @@ ACTIONS: dict[str, Handler] = {
     "nudge_snooze": manager.snooze,
     "nudge_opt_out": manager.opt_out,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
-    **{name: d.bound(name) for d in DIALOGUES for s in d.states.values() for name in s.actions},
+    **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
 
 # Whole messages that are commands, compared folded (æ→ae…) and without end punctuation.

@@ -62,14 +62,10 @@ class Dialogue:
 
         return enter
 
-    def bound(self, name: str) -> Handler:
+    async def stale(self, turn: Turn) -> list[Reply]:
         """A state's button as the core's tables hold it: pressed in that state, the core
         runs the state's handler before looking here; pressed anywhere else, it is stale."""
-
-        async def stale(turn: Turn) -> list[Reply]:
-            raise Refusal(self.out_of_state)
-
-        return stale
+        raise Refusal(self.out_of_state)
 
     async def step(self, turn: Turn, handler: StepHandler) -> list[Reply]:
         step = await handler(turn)

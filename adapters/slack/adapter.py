@@ -219,24 +219,29 @@ class SlackAdapter:
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
     ) -> None:
         await ack()
-        user = events.sender(body)
-        if not user:
-            log.debug("a Slack command without a sender was ignored")
-            return
-        async with self.answers.turn():
-            message = events.command(body, await self._person(user))
-            await self._answer_privately(message, body, respond)
+        await self._privately(body, respond, events.command, what="command")
 
     async def _on_action(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
     ) -> None:
         await ack()
+        await self._privately(body, respond, events.action, what="button press")
+
+    async def _privately(
+        self,
+        body: dict[str, Any],
+        respond: Respond,
+        translate: Callable[[Mapping[str, Any], Person], Incoming],
+        *,
+        what: str,
+    ) -> None:
+        """A command or a button press, from its sender, answered only to them."""
         user = events.sender(body)
         if not user:
-            log.debug("a Slack button press without a sender was ignored")
+            log.debug("a Slack %s without a sender was ignored", what)
             return
         async with self.answers.turn():
-            message = events.action(body, await self._person(user))
+            message = translate(body, await self._person(user))
             await self._answer_privately(message, body, respond)
 
     async def _answer_privately(
