@@ -1,11 +1,13 @@
-"""Slack at 50 concurrent signed `app_mention` events against the demo knowledge base,
-through the real server and slack-bolt to the loopback mock of Slack's Web API in tests/,
-in two shapes: bursts (50 at once, five times, each burst's answers awaited before the
-next) and a sustained load (50 senders, each sending its next mention as soon as the last
-is acknowledged, 500 events in all), where acknowledgements meet the answers still being
-worked on. Measures the acknowledgement and the time until the answer's chat.postMessage
-reaches "Slack", counts the events answered other than once, and compares the
-acknowledgements with a bare aiohttp server that only checks the signature."""
+"""Slack at 50 concurrent signed `app_mention` events against the demo knowledge base, through
+the real server and slack-bolt to the loopback mock of Slack's Web API in tests/, in three
+shapes: bursts (50 at once, five times, each burst's answers awaited before the next); 50
+people who each ask again once their answer is posted (500 events, 50 unanswered at any
+moment); and a flood (50 senders, each sending its next mention as soon as the last is
+acknowledged, 500 events in all), where acknowledgements meet the answers still being worked
+on and mentions arrive faster than one process answers them. Measures the acknowledgement
+and the time until the answer's chat.postMessage reaches "Slack", counts the events answered
+other than once, and compares the acknowledgements with a bare aiohttp server that only
+checks the signature."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from tests.slack_mock import BOT_USER, SECRET, TOKEN, Call, SlackMock, event_bod
 
 CONCURRENT = 50
 ROUNDS = 5  # bursts
-EACH = 10  # mentions each sender sends in the sustained load
+EACH = 10  # mentions each sender sends in the shapes after the bursts
 ACK_P99_TARGET = 100.0  # ms
 ANSWER_P95_TARGET = 500.0  # ms
 ANSWERS_WAIT = 30.0  # seconds answers may take before the missing count as lost
@@ -89,24 +91,72 @@ async def _bursts(send: Send, seen: Seen, answered: Callable[[int], Awaitable[ob
         await answered((round_no + 1) * CONCURRENT)
 
 
-async def _sustained(send: Send, seen: Seen) -> None:
+class Threads:
+    """Tells a sender when the answer in its mention's thread is posted. One watcher reads
+    each new call once, so that 50 waiting senders do not each rescan them all."""
+
+    def __init__(self, slack: SlackMock) -> None:
+        self.slack = slack
+        self._posted: dict[str, asyncio.Event] = {}
+        self._read = 0
+
+    def _event(self, ts: str) -> asyncio.Event:
+        return self._posted.setdefault(ts, asyncio.Event())
+
+    async def watch(self) -> None:
+        while True:
+            for call in self.slack.calls[self._read :]:
+                if call.method == "chat.postMessage" and call.args.get("thread_ts"):
+                    self._event(str(call.args["thread_ts"])).set()
+            self._read = len(self.slack.calls)
+            self.slack.changed.clear()
+            await self.slack.changed.wait()
+
+    async def answered(self, ts: str) -> None:
+        with contextlib.suppress(TimeoutError):  # a lost answer is counted by _tally
+            async with asyncio.timeout(ANSWERS_WAIT):
+                await self._event(ts).wait()
+
+
+async def _people(send: Send, seen: Seen, slack: SlackMock) -> None:
+    """Every sender asks its next question once the last one's answer is posted: at most
+    CONCURRENT mentions are unanswered at any moment."""
+
+    threads = Threads(slack)
+    watcher = asyncio.create_task(threads.watch())
+
+    async def one_sender(i: int) -> None:
+        for k in range(EACH):
+            round_no = ROUNDS + k  # rounds after the bursts': ts and ids of their own
+            await send(round_no, i)
+            await threads.answered(f"{round_no}.{i:06d}")
+
+    began = time.monotonic()
+    try:
+        await asyncio.gather(*(one_sender(i) for i in range(CONCURRENT)))
+    finally:
+        watcher.cancel()
+    seen.sending += time.monotonic() - began
+
+
+async def _flood(send: Send, seen: Seen) -> None:
     """Every sender sends its next mention as soon as its last one is acknowledged."""
 
     async def one_sender(i: int) -> None:
         for k in range(EACH):
-            await send(ROUNDS + k, i)  # rounds after the bursts': ts and ids of their own
+            await send(ROUNDS + EACH + k, i)  # rounds after the people's
 
     began = time.monotonic()
     await asyncio.gather(*(one_sender(i) for i in range(CONCURRENT)))
     seen.sending += time.monotonic() - began
 
 
-async def _spred(questions: list[str]) -> tuple[Seen, Seen]:
+async def _spred(questions: list[str]) -> tuple[Seen, Seen, Seen]:
     slack = SlackMock()
     for i in range(CONCURRENT):
         slack.add_user(f"U{i:04d}", f"Person {i}", f"p{i}@kommune.eksempel.dk")
     await slack.start()
-    bursts, sustained = Seen(), Seen()
+    bursts, people, flood = Seen(), Seen(), Seen()
 
     async def answered(count: int) -> None:
         """Waits for `count` answers in all, or ANSWERS_WAIT seconds: the missing are lost."""
@@ -129,15 +179,16 @@ async def _spred(questions: list[str]) -> tuple[Seen, Seen]:
             async with aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{port}/slack/events"
                 await _bursts(_sender(url, http, questions, bursts), bursts, answered)
-                await _sustained(_sender(url, http, questions, sustained), sustained)
-                await answered((ROUNDS + EACH) * CONCURRENT)
+                await _people(_sender(url, http, questions, people), people, slack)
+                await _flood(_sender(url, http, questions, flood), flood)
+                await answered((ROUNDS + 2 * EACH) * CONCURRENT)
                 await asyncio.sleep(LATE)
         finally:
             await stop(server)
             await slack.close()
-    for seen in (bursts, sustained):
+    for seen in (bursts, people, flood):
         _tally(seen, posts=slack.called("chat.postMessage"))
-    return bursts, sustained
+    return bursts, people, flood
 
 
 def _tally(seen: Seen, *, posts: list[Call]) -> None:
@@ -157,10 +208,10 @@ def _tally(seen: Seen, *, posts: list[Call]) -> None:
     seen.doubled = sum(answers[ts] - 1 for ts in seen.starts if answers[ts] > 1)
 
 
-async def _bare() -> tuple[Seen, Seen]:
+async def _bare() -> tuple[Seen, Seen, Seen]:
     port = free_port()
     server = await serving(["-m", "benchmarks.bare_slack", str(port)], {}, port)
-    bursts, sustained = Seen(), Seen()
+    bursts, people, flood = Seen(), Seen(), Seen()
 
     async def nothing_to_wait_for(_: int) -> None:
         return None
@@ -169,10 +220,12 @@ async def _bare() -> tuple[Seen, Seen]:
         async with aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{port}/slack/events"
             await _bursts(_sender(url, http, ["x"], bursts), bursts, nothing_to_wait_for)
-            await _sustained(_sender(url, http, ["x"], sustained), sustained)
+            # No answers to wait for: each sender sends on its acknowledgement, as in a flood.
+            await _flood(_sender(url, http, ["x"], people), people)
+            await _flood(_sender(url, http, ["x"], flood), flood)
     finally:
         await stop(server)
-    return bursts, sustained
+    return bursts, people, flood
 
 
 def _row(load: str, name: str, seen: Seen, *, answered: bool) -> str:
@@ -198,7 +251,12 @@ def _verdict(load: str, spred: Seen, bare: Seen) -> str:
         bare_ack = quantile_ms(bare.acks, 0.99)
         missed.append(f"ack p99 {ack:.0f} ms > {ACK_P99_TARGET:.0f} ms (bare: {bare_ack:.0f} ms)")
     if answer > ANSWER_P95_TARGET:
-        missed.append(f"answer p95 {answer:.0f} ms > {ANSWER_P95_TARGET:.0f} ms")
+        # Over capacity, the answers queue: say so beside the figure, not instead of it.
+        arriving, answering = len(spred.acks) / spred.sending, len(spred.answers) / spred.answering
+        missed.append(
+            f"answer p95 {answer:.0f} ms > {ANSWER_P95_TARGET:.0f} ms (mentions arrived at "
+            f"{arriving:.0f}/s, answered at {answering:.0f}/s)"
+        )
     if spred.lost or spred.doubled:
         missed.append(f"{spred.lost} events not answered, {spred.doubled} answered twice")
     return f"- {load}: " + ("met." if not missed else "missed: " + "; ".join(missed))
@@ -210,7 +268,8 @@ def main() -> None:
     bare = asyncio.run(_bare())
     loads = (
         f"{ROUNDS} bursts of {CONCURRENT}",
-        f"{CONCURRENT} senders × {EACH}, sustained",
+        f"{CONCURRENT} people × {EACH}, asking again once answered",
+        f"{CONCURRENT} senders × {EACH}, a flood",
     )
     print(f"\n## Slack: {CONCURRENT} concurrent signed app_mention events, demo base\n")
     print(
