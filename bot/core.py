@@ -24,6 +24,7 @@ from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
 from bot.nudges import Nudges
+from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.sessions import Sessions
 from bot.turn import Refusal, Services, Turn
@@ -159,7 +160,14 @@ class Core:
         clock: Callable[[], datetime] = now,
     ) -> None:
         self.outbox = outbox or Outbox(store=kb.store, clock=clock)
-        self.services = Services(kb=kb, settings=settings, outbox=self.outbox, clock=clock)
+        self.organisations = Organisations(store=kb.store, clock=clock)
+        self.services = Services(
+            kb=kb,
+            settings=settings,
+            outbox=self.outbox,
+            organisations=self.organisations,
+            clock=clock,
+        )
         self.sessions = Sessions(store=kb.store, clock=clock)
         self.nudges = self.services.nudges = Nudges(self.services)
         self.addresses = Addresses(store=kb.store, clock=clock)
@@ -196,6 +204,7 @@ class Core:
             return []
         language = self.services.settings.language
         try:
+            await self.organisations.seen(message.org_id)
             async with self.sessions.hold(message) as session:
                 turn = Turn(services=self.services, message=message, session=session)
                 replies = await self._turn(turn)

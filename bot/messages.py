@@ -20,6 +20,9 @@ class Incoming:
     platform: str  # the connector's name: the prefix of a platform-qualified user id
     user_id: str  # as the platform verified it
     user_name: str = ""
+    # The organisation the platform verified the message came from ("slack:T123",
+    # "teams:<tenant id>"); empty on a terminal. `organization` is a name a user gave.
+    org_id: str = ""
     organization: str = ""
     unit: str = ""
     email: str = ""

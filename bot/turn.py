@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 from bot.i18n import say
 from bot.messages import Incoming, Payload
+from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
@@ -37,6 +38,7 @@ class Services:
     kb: KnowledgeBase
     settings: Settings
     outbox: Outbox
+    organisations: Organisations
     clock: Callable[[], datetime]
     # What askers picked between near-tied answers: folded question → solution id.
     picks: dict[str, str] = field(default_factory=dict)

@@ -224,6 +224,20 @@ class Letter(Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Organisation(Record):
+    """What installed Spred, or first wrote to it: a Slack workspace ("slack:T123") or a
+    Teams tenant ("teams:<tenant id>"). Its name is matched to solutions' `organization`,
+    folded; its admins are its local admins, platform-qualified user ids."""
+
+    id: str
+    platform: str
+    name: str = ""
+    installed_at: datetime = dataclasses.field(default_factory=now)
+    installer: str = ""  # platform-qualified; empty when Spred only saw it write
+    admins: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Address(Record):
     """How to reach a user on a platform that only lets a bot write to people who wrote to it
     first (Teams): what the platform gave on first contact, kept as it came."""

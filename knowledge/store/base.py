@@ -24,6 +24,7 @@ from knowledge.records import (
     Letter,
     Nudge,
     OptOut,
+    Organisation,
     Person,
     SeenEvent,
 )
@@ -125,6 +126,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("adaptations", Adaptation),
     CollectionSpec("interests", Interest),
     CollectionSpec("opt_outs", OptOut),
+    CollectionSpec("organisations", Organisation),
 )
 
 
@@ -145,6 +147,7 @@ class Store(ABC):
     adaptations: Collection[Adaptation]
     interests: Collection[Interest]
     opt_outs: Collection[OptOut]
+    organisations: Collection[Organisation]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
