@@ -48,9 +48,11 @@ async def test_a_rename_stands_against_the_platforms_name(store: Store, clock: C
     orgs = Organisations(store=store, clock=clock)
     await orgs.seen("slack:T9", name="aarhus-ws")
     renamed = await orgs.rename("slack:T9", "Aarhus Kommune")
-    assert renamed is not None and renamed.name == "Aarhus Kommune"
+    assert renamed is not None
+    assert renamed.name == "Aarhus Kommune"
     seen = await orgs.seen("slack:T9", name="aarhus-ws")
-    assert seen is not None and seen.name == "Aarhus Kommune"
+    assert seen is not None
+    assert seen.name == "Aarhus Kommune"
     assert await orgs.rename("slack:T404", "Nobody") is None
     assert await store.organisations.get("slack:T404") is None
 
