@@ -67,6 +67,7 @@ class Settings:
     refresh_seconds: float = 5.0  # how often the server looks for solutions changed on disk
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for a file another process holds
     nudges: NudgeRules = field(default_factory=NudgeRules)
+    retention_days: int = 365  # what people wrote is deleted after this (bot/retention.py)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, *, data: str | None = None) -> Settings:
@@ -87,6 +88,7 @@ class Settings:
             admins=admins,
             lock_timeout=_lock_timeout(env),
             nudges=NudgeRules.from_env(env),
+            retention_days=_retention_days(env),
         )
 
 
@@ -103,3 +105,15 @@ def _lock_timeout(env: Mapping[str, str]) -> float:
             f"{TIMEOUT_SETTING} must be a number of seconds above 0, at most a day, not {raw!r}"
         )
     return seconds
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    raw = env.get("SPRED_RETENTION_DAYS", "").strip()
+    if not raw:
+        return 365
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 3650:
+        raise ConfigError(
+            "SPRED_RETENTION_DAYS must be a whole number of days from 1 to 3650 (how long "
+            f"conversations, questions and relayed messages are kept), not {raw!r}"
+        )
+    return int(raw)

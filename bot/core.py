@@ -19,13 +19,14 @@ from bot.addresses import Addresses
 from bot.config import Settings
 from bot.connectors import Connector
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager
+from bot.flows import admin, adopt, ask, connect, manager, privacy
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
 from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
+from bot.retention import Retention
 from bot.sessions import Sessions
 from bot.turn import Refusal, Services, Turn
 from knowledge.kb import KnowledgeBase
@@ -102,6 +103,12 @@ ACTIONS: dict[str, Handler] = {
     "nudge_dismiss": manager.dismiss,
     "nudge_snooze": manager.snooze,
     "nudge_opt_out": manager.opt_out,
+    # a person's own data (bot/flows/privacy.py)
+    "forget": privacy.ask_forget,
+    "forget_yes": privacy.confirm_forget,
+    "forget_no": privacy.keep,
+    "name_ok": privacy.name_ok,
+    "name_no": privacy.name_no,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -117,6 +124,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("feedback",), "feedback_list"),
     **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), "cancel"),
     **dict.fromkeys(("paamindelser til", "prompts on"), "prompts_on"),
+    **dict.fromkeys(("glem mig", "forget me", "slet mine data", "delete my data"), "forget"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -171,6 +179,7 @@ class Core:
         self.sessions = Sessions(store=kb.store, clock=clock)
         self.nudges = self.services.nudges = Nudges(self.services)
         self.addresses = Addresses(store=kb.store, clock=clock)
+        self.retention = Retention(store=kb.store, clock=clock, days=settings.retention_days)
 
     async def start(self) -> None:
         """Loads what the core learned earlier (askers' choices between near ties)."""

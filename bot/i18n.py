@@ -673,6 +673,84 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feedback_line": ("• {mark} {question} → {title}", "• {mark} {question} → {title}"),
     "form_add_title": ("Tilføj en løsning", "Add a solution"),
     "form_submit": ("Se forhåndsvisning", "Preview"),
+    # --- a person's own data (bot/flows/privacy.py, bot/consent.py)
+    "someone_in_unit": ("en i din enhed", "someone in your unit"),
+    "people_in_unit": ("{count} personer i din enhed", "{count} people in your unit"),
+    "ask_name_ok": (
+        "Må din leder se dit navn i den slags beskeder? Hvis du siger nej eller ikke svarer, "
+        "står der bare “en i din enhed”. Handler løsningen om sygefravær eller stress, "
+        "nævner jeg aldrig dit navn.",
+        "May your manager see your name in messages like this? If you say no, or do not "
+        "answer, it just says “someone in your unit”. If the solution is about sick leave "
+        "or stress, I never give your name.",
+    ),
+    "act_name_ok": ("Ja, gerne mit navn", "Yes, use my name"),
+    "act_name_no": ("Nej, hold mig anonym", "No, keep me anonymous"),
+    "name_ok_saved": (
+        "Tak. Din leder kan se dit navn i beskeder om løsninger, du har brugt. Tryk “Nej, "
+        "hold mig anonym”, hvis du fortryder.",
+        "Thanks. Your manager can see your name in messages about solutions you used. Press "
+        "“No, keep me anonymous” if you change your mind.",
+    ),
+    "name_no_saved": (
+        "Tak. Din leder ser ikke dit navn – der står “en i din enhed”.",
+        "Thanks. Your manager will not see your name – it says “someone in your unit”.",
+    ),
+    "forget_ask": (
+        "Skal jeg glemme dig? Så sletter jeg dine spørgsmål, samtaler, kontakter og beskeder "
+        "og fjerner dit navn alle andre steder. Det kan ikke fortrydes.",
+        "Shall I forget you? I will delete your questions, conversations, introductions and "
+        "messages, and remove your name everywhere else. This cannot be undone.",
+    ),
+    "act_forget_yes": ("Ja, glem mig", "Yes, forget me"),
+    "act_forget_no": ("Nej, behold mine data", "No, keep my data"),
+    "forget_kept_all": ("Fint. Jeg har ikke slettet noget.", "Fine. I have not deleted anything."),
+    "forget_stale": (
+        "Den knap hører til et ældre spørgsmål, så jeg har ikke slettet noget. Skriv “glem "
+        "mig”, hvis du vil have mig til at glemme dig.",
+        "That button belongs to an earlier question, so I have not deleted anything. Type "
+        "“forget me” if you want me to forget you.",
+    ),
+    "forget_done": (
+        "Nu har jeg glemt dig. Jeg har slettet eller fjernet dit navn fra:\n{lines}",
+        "I have forgotten you. I deleted, or removed your name from:\n{lines}",
+    ),
+    "forget_nothing": (
+        "Jeg havde ikke noget gemt om dig, så der var intet at slette.",
+        "I held nothing about you, so there was nothing to delete.",
+    ),
+    "forget_kept_solutions": (
+        "Du står stadig som kontaktperson på {count} udgivne løsning(er). Bed din "
+        "organisation om at sætte en anden på.",
+        "You are still the contact person of {count} published solution(s). Ask your "
+        "organisation to name someone else.",
+    ),
+    "held_people": ("Personkartoteket: {count}", "People directory: {count}"),
+    "held_adoptions": (
+        "Meldinger om brug af løsninger: {count}",
+        "Reports of using solutions: {count}",
+    ),
+    "held_demand": ("Spørgsmål: {count}", "Questions: {count}"),
+    "held_introductions": ("Kontakter til kolleger: {count}", "Introductions: {count}"),
+    "held_feedback": ("Feedback på svar: {count}", "Feedback on answers: {count}"),
+    "held_conversations": ("Samtaler: {count}", "Conversations: {count}"),
+    "held_outbox": ("Beskeder: {count}", "Messages: {count}"),
+    "held_addresses": ("Adresser til at skrive til dig: {count}", "Addresses: {count}"),
+    "held_nudges": ("Beskeder til ledere: {count}", "Prompts to managers: {count}"),
+    "held_adaptations": ("Tilpasninger: {count}", "Adaptations: {count}"),
+    "held_interests": (
+        "Hvad du har gjort med løsninger: {count}",
+        "What you did with solutions: {count}",
+    ),
+    "held_opt_outs": ("Fravalg af beskeder: {count}", "Opt-outs from prompts: {count}"),
+    "held_organisations": (
+        "Administratorer af organisationer: {count}",
+        "Organisations' administrators: {count}",
+    ),
+    "held_consents": (
+        "Dit svar om dit navn til din leder: {count}",
+        "Your answer about your name to your manager: {count}",
+    ),
 }
 
 

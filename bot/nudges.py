@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import adopters_of, organizations_using
 from bot.config import NudgeRules
+from bot.consent import may_name
 from bot.i18n import listed, place, say
 from bot.messages import Action, Notice, Reply
 from bot.render_text import result_text
@@ -76,7 +77,7 @@ class Nudges:
     # --- triggers
 
     async def on_interest(
-        self, person: Person, solution: Solution, *, why: str, members: tuple[str, ...] = ()
+        self, person: Person, solution: Solution, *, why: str, member_ids: tuple[str, ...] = ()
     ) -> Nudge | None:
         """Schedules a prompt to the person's manager, unless the manager opted out or had
         one about this solution within the window."""
@@ -97,8 +98,8 @@ class Nudges:
             id=new_id(),
             manager_id=manager.id,
             solution_id=solution.id,
-            reason=why,
-            members=members or (person.name,),
+            reason=why,  # naming nobody: who agreed to be named is known when it is sent
+            member_ids=member_ids or (person.id,),
             due_at=working_time(self._now(), self.rules),
             created_at=self._now(),
         )
@@ -141,7 +142,7 @@ class Nudges:
             return None  # nobody to prompt
         if did in ON_ITS_OWN:  # the prompt says what was done now
             language = self.services.settings.language
-            why = _what_they_did(language, [(person.name, act)], solution.title)
+            why = _what_they_did(language, [(None, act)], solution.title)
             return await self.on_interest(person, solution, why=why)
         return await self._group(person, solution)
 
@@ -165,13 +166,13 @@ class Nudges:
                 and other.manager_id == person.manager_id
                 and unit_of(other) == unit_of(person)
             ):
-                colleagues.append((other.name, interest))
+                colleagues.append((other.id, interest))
         if len(colleagues) < self.rules.group:
             return None
         language = self.services.settings.language
-        why = _what_they_did(language, colleagues, solution.title)
-        members = tuple(name for name, _ in colleagues)
-        return await self.on_interest(person, solution, why=why, members=members)
+        why = _what_they_did(language, [(None, i) for _, i in colleagues], solution.title)
+        member_ids = tuple(person_id for person_id, _ in colleagues)
+        return await self.on_interest(person, solution, why=why, member_ids=member_ids)
 
     async def prune(self) -> int:
         """Forgets what can no longer matter, so the collections do not grow for ever:
@@ -214,11 +215,36 @@ class Nudges:
         if manager is None or solution is None or solution.retired:
             await store.nudges.upsert(replace(nudge, state=NudgeState.DISMISSED))
             return False
+        reason, members = await self._shown(nudge, solution)
+        nudge = replace(nudge, reason=reason, members=members)
         reply = await self.prompt(nudge, solution, manager=manager)
         notice = Notice(to=address_of(manager), kind=f"nudge-{nudge.kind}", reply=reply)
         await self.services.outbox.send(notice, letter_id=f"nudge-{nudge.id}")
+        # What the manager was shown stays with the prompt (their home page lists it).
         await store.nudges.upsert(replace(nudge, state=NudgeState.SENT, sent_at=self._now()))
         return True
+
+    async def _shown(self, nudge: Nudge, solution: Solution) -> tuple[str, tuple[str, ...]]:
+        """Why the prompt is sent, and who it names: each of the unit by name only if they
+        agreed (bot/consent.py), as they answer now; the others as "someone in your unit"."""
+        store = self.services.store
+        language = self.services.settings.language
+        acts: list[tuple[str | None, Interest]] = []
+        for person_id in nudge.member_ids:
+            interest = await store.interests.get(f"{person_id}:{nudge.solution_id}")
+            person = await store.people.get(person_id)
+            if interest is None or person is None:
+                continue  # forgotten meanwhile
+            named = await may_name(store, person_id, solution)
+            acts.append((person.name if named else None, interest))
+        if not acts:  # a follow-up, or everyone gone: as it was written
+            return nudge.reason, nudge.members
+        names = [name for name, _ in acts if name is not None]
+        unnamed = len(acts) - len(names)
+        return _what_they_did(language, acts, solution.title), (
+            *names,
+            *([_someone(language, unnamed)] if unnamed else []),
+        )
 
     async def prompt(self, nudge: Nudge, solution: Solution, *, manager: Person) -> Reply:
         language = self.services.settings.language
@@ -281,14 +307,27 @@ def _rank(did: str) -> int:
     return ACTS.index(did) if did in ACTS else -1
 
 
-def _what_they_did(language: str, acts: list[tuple[str, Interest]], title: str) -> str:
-    """One sentence per thing done (and place reported), naming who did it, the furthest
-    first: "Anna Holm og Carl Berg har læst mere om “…” i Spred."."""
-    done: dict[tuple[str, str], list[str]] = {}
+def _someone(language: str, count: int) -> str:
+    return (
+        say(language, "someone_in_unit")
+        if count == 1
+        else say(language, "people_in_unit", count=count)
+    )
+
+
+def _what_they_did(language: str, acts: list[tuple[str | None, Interest]], title: str) -> str:
+    """One sentence per thing done (and place reported), naming who did it (None: one who
+    did not agree to be named), the furthest first: "Anna Holm og en i din enhed har læst
+    mere om “…” i Spred."."""
+    done: dict[tuple[str, str], list[str | None]] = {}
     for name, interest in sorted(acts, key=lambda a: -_rank(a[1].did)):
         where = place(language, interest.organization, interest.unit)
         done.setdefault((interest.did, where), []).append(name)
-    return " ".join(
-        say(language, f"nudge_why_{did}", names=listed(language, names), title=title, place=where)
-        for (did, where), names in done.items()
-    )
+    sentences = []
+    for (did, where), names in done.items():
+        named = [n for n in names if n is not None]
+        unnamed = len(names) - len(named)
+        who = listed(language, [*named, *([_someone(language, unnamed)] if unnamed else [])])
+        sentence = say(language, f"nudge_why_{did}", names=who, title=title, place=where)
+        sentences.append(sentence[:1].upper() + sentence[1:])
+    return " ".join(sentences)

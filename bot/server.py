@@ -112,6 +112,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                     await answer_demand(kb=kb, outbox=core.outbox)
                     await core.prune()  # now and then is enough: on start and on change
                 await core.nudges.run_due()  # prompts to managers whose time has come
+                await core.retention.sweep_if_due()  # what people wrote, kept no longer
                 await core.outbox.flush()
             except StoreError as exc:  # say why, once a round, and go on
                 log.error("background work on the store failed: %s", exc)

@@ -54,6 +54,7 @@ class Session:
     data: dict[str, Any] = field(default_factory=dict)  # the flow's own, cleared with it
     memory: dict[str, Any] = field(default_factory=dict)  # kept: language, last question, org
     expired: Flow | None = None  # the flow that timed out before this turn
+    discard: bool = False  # the person asked to be forgotten: no record kept after the turn
 
     @staticmethod
     def language_in(memory: Mapping[str, Any], default: str) -> str:
@@ -120,6 +121,8 @@ class Sessions:
 
         def release(current: Conversation | None) -> Conversation | None:
             nonlocal lost
+            if session is not None and session.discard:
+                return None  # erased with everything else of theirs (bot/privacy.py)
             if current is None or current.held_by != token:
                 lost = True  # held past HOLD, and another turn took over: it wins
                 return current

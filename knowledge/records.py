@@ -267,6 +267,9 @@ class Nudge(Record):
     kind: str = "prompt"  # or "follow-up"
     reason: str = ""  # why it was sent, in words, shown with it
     members: tuple[str, ...] = ()  # names of the people in the unit who showed interest
+    # Their directory ids: the prompt names each only if they agreed (bot/consent.py), as
+    # they answer at the time it is sent; `reason` and `members` are then what was shown.
+    member_ids: tuple[str, ...] = ()
     due_at: datetime = dataclasses.field(default_factory=now)
     state: NudgeState = NudgeState.SCHEDULED
     sent_at: datetime | None = None
@@ -310,3 +313,15 @@ class OptOut(Record):
 
     manager_id: str
     at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Consent(Record):
+    """Whether a person in the directory lets their manager's prompts name them: asked once,
+    the first time a prompt would; None while they have not answered (not named)."""
+
+    key_field: ClassVar[str] = "person_id"
+
+    person_id: str
+    named: bool | None = None
+    asked_at: datetime = dataclasses.field(default_factory=now)

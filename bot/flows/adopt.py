@@ -4,6 +4,7 @@ says to recognise; and "who uses X?", those adopters as peers to ask."""
 from __future__ import annotations
 
 from bot.cards import adopters_of
+from bot.consent import ask_once
 from bot.dialogues import END, Dialogue, State, Step
 from bot.i18n import listed, place
 from bot.messages import Notice, Reply
@@ -94,8 +95,9 @@ async def _record(
         return [Reply(text=text)]
     await turn.store.adoptions.upsert(adoption)
     told = await _tell_originators(turn, solution, stage, organization, unit)
+    me = await turn.person()
     prompted = await turn.services.tell_manager(
-        await turn.person(), solution, did=stage, organization=organization, unit=unit
+        me, solution, did=stage, organization=organization, unit=unit
     )
     names = listed(turn.language, told)
     text = turn.say(
@@ -106,7 +108,8 @@ async def _record(
     )
     if prompted:
         text += turn.say("manager_told")
-    return [Reply(text=text)]
+    question, buttons = await ask_once(turn, me, prompted)
+    return [Reply(text=text + question, actions=buttons)]
 
 
 async def _tell_originators(

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from bot.cards import cards_for
+from bot.consent import ask_once
 from bot.i18n import listed
 from bot.messages import Action, Choice, Reply
 from bot.render_text import quoted
@@ -201,9 +202,11 @@ async def details(turn: Turn) -> list[Reply]:
     did, which a manager may hear of when several of their unit do it."""
     solution = await turn.solution_from_payload()
     shown = await cards_for(turn.store, [solution], language=turn.language, detailed=True)
-    prompted = await turn.services.tell_manager(await turn.person(), solution, did="details")
+    me = await turn.person()
+    prompted = await turn.services.tell_manager(me, solution, did="details")
     text = turn.say("manager_told_group", title=solution.title) if prompted else ""
-    return [Reply(text=text, cards=shown)]
+    question, buttons = await ask_once(turn, me, prompted)
+    return [Reply(text=text + question, cards=shown, actions=buttons)]
 
 
 async def pick(turn: Turn) -> list[Reply]:

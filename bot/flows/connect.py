@@ -3,6 +3,7 @@ colleagues more than bosses, so the direct line is the point."""
 
 from __future__ import annotations
 
+from bot.consent import ask_once
 from bot.messages import Notice, Reply
 from bot.turn import Turn
 from knowledge.records import Introduction, new_id
@@ -54,4 +55,5 @@ async def contact(turn: Turn) -> list[Reply]:
         text = turn.say("introduced_no_way", **who)
     if prompted:
         text += turn.say("manager_told")
-    return [Reply(text=text)]
+    question, buttons = await ask_once(turn, me, prompted)
+    return [Reply(text=text + question, actions=buttons)]

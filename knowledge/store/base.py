@@ -16,6 +16,7 @@ from knowledge.records import (
     Adaptation,
     Address,
     Adoption,
+    Consent,
     Conversation,
     Demand,
     Feedback,
@@ -127,6 +128,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("interests", Interest),
     CollectionSpec("opt_outs", OptOut),
     CollectionSpec("organisations", Organisation),
+    CollectionSpec("consents", Consent),
 )
 
 
@@ -148,6 +150,7 @@ class Store(ABC):
     interests: Collection[Interest]
     opt_outs: Collection[OptOut]
     organisations: Collection[Organisation]
+    consents: Collection[Consent]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

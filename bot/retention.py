@@ -1,0 +1,64 @@
+"""Retention: what people wrote is not kept for ever. Conversation state, questions (open
+demand, feedback with its text), introductions and letters (the messages Spred relayed)
+older than `SPRED_RETENTION_DAYS` are deleted by the server's background rounds.
+
+A sweep reads whole collections: it is periodic work, at most once per SWEEP_EVERY, never on
+a request's path. Each deletion is one `Collection.update` that looks at the record again,
+so a record another process just renewed (a conversation going on) stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from knowledge.store import Store
+
+SWEEP_EVERY = timedelta(hours=1)
+
+# The collections retention applies to, and when each record was written or last used.
+WRITTEN_AT: dict[str, Callable[[Any], datetime]] = {
+    "conversations": lambda r: r.updated_at,
+    "demand": lambda r: r.asked_at,
+    "feedback": lambda r: r.created_at,
+    "introductions": lambda r: r.created_at,
+    "outbox": lambda r: r.created_at,
+    "nudges": lambda r: r.created_at,  # a manager's prompt names the people of a unit
+}
+
+
+class Retention:
+    def __init__(self, *, store: Store, clock: Callable[[], datetime], days: int) -> None:
+        self.store = store
+        self.clock = clock
+        self.kept = timedelta(days=days)
+        self._swept_at: datetime | None = None  # this process's schedule only: sweeps repeat
+
+    async def sweep_if_due(self) -> dict[str, int]:
+        """Sweeps if this process has not within SWEEP_EVERY (several processes sweeping
+        the same store delete nothing twice)."""
+        now = self.clock()
+        if self._swept_at is not None and now - self._swept_at < SWEEP_EVERY:
+            return {}
+        self._swept_at = now
+        return await self.sweep()
+
+    async def sweep(self) -> dict[str, int]:
+        """Deletes what is older than the retention period; how many, per collection."""
+        now = self.clock()
+        cutoff = now - self.kept
+        deleted: dict[str, int] = {}
+        for name, written_at in WRITTEN_AT.items():
+            collection = self.store.collections[name]
+
+            def old(current: Any, written_at: Callable[[Any], datetime] = written_at) -> Any:
+                if current is None or written_at(current) >= cutoff:
+                    return current
+                held = getattr(current, "held_until", None)  # a conversation's turn under way
+                return current if held is not None and held > now else None
+
+            for record in await collection.all():
+                if written_at(record) < cutoff and await collection.update(record.key, old) is None:
+                    deleted[name] = deleted.get(name, 0) + 1
+        return deleted
