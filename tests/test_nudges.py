@@ -18,7 +18,7 @@ from bot.messages import Action, reply_from_dict
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.records import Adoption, Interest, Nudge, NudgeState, OptOut, Person, Stage
+from knowledge.records import Adoption, Consent, Interest, Nudge, NudgeState, OptOut, Person, Stage
 from knowledge.store import Store, open_store
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox
@@ -109,7 +109,10 @@ async def test_an_adoption_prompts_the_manager_saying_what_was_done(
     anna.expect("Opstartsteam")
     await _details(anna)
     await anna.press("Vi prøver den")
-    anna.expect("Hjemmeplejen Vest i Odense Kommune prøver nu", "Din leder får også en kort")
+    anna.expect("Hjemmeplejen Vest i Odense Kommune prøver nu", "Din leder får også en kort",
+                "Må din leder se dit navn")  # fmt: skip
+    await anna.press("Ja, gerne mit navn")  # before it is sent: the prompt names her
+    anna.expect("Din leder kan se dit navn")
     assert await core.nudges.run_due() == 1
     await core.outbox.flush()
     [prompt] = inbox.take(to="console:bo")
@@ -144,8 +147,9 @@ async def test_an_introduction_prompts_the_manager_too(chat: Chat, core: Core) -
     anna.expect("Du kan skrive til Mette", "Din leder får også en kort besked om løsningen.")
     [nudge] = await core.services.store.nudges.all()
     assert nudge.manager_id == "bo"
-    assert nudge.reason == (
-        "Anna Holm har bedt om kontakt til kollegaen bag "
+    assert nudge.member_ids == ("anna",)
+    assert nudge.reason == (  # as it would be sent if she does not agree to be named
+        "En i din enhed har bedt om kontakt til kollegaen bag "
         "“Opstartsteam sikrer hjemmehjælp inden for et døgn”."
     )
 
@@ -179,9 +183,9 @@ async def test_two_in_a_unit_reading_more_about_one_solution_prompt_their_manage
     await carl.press_on("Opstartsteam", "Mere om løsningen")
     carl.expect("Flere i din enhed har læst mere om “Opstartsteam", "Vi prøver den")
     [nudge] = await core.services.store.nudges.all()
-    assert nudge.members == ("Anna Holm", "Carl Berg")
-    assert nudge.reason == (
-        "Anna Holm og Carl Berg har læst mere om "
+    assert nudge.member_ids == ("anna", "carl")
+    assert nudge.reason == (  # as it is sent unless they agree to be named
+        "2 personer i din enhed har læst mere om "
         "“Opstartsteam sikrer hjemmehjælp inden for et døgn” i Spred."
     )
 
@@ -202,7 +206,12 @@ async def test_a_group_prompt_says_what_each_of_them_did(core: Core) -> None:
     assert await core.nudges.on_act(anna, solution, did="details") is None  # alone: no group
     nudge = await core.nudges.on_act(carl, solution, did="details")
     assert nudge is not None
-    assert nudge.reason == (
+    await core.services.store.consents.upsert_many(
+        [Consent(person_id="anna", named=True), Consent(person_id="carl", named=True)]
+    )
+    assert await core.nudges.run_due() == 1
+    [letter] = await core.services.store.outbox.all()
+    assert reply_from_dict(letter.reply).text.startswith(
         "Anna Holm har meldt, at Hjemmeplejen Vest i Odense Kommune nu bruger "
         "“Opstartsteam sikrer hjemmehjælp inden for et døgn”. "
         "Carl Berg har læst mere om “Opstartsteam sikrer hjemmehjælp inden for et døgn” i Spred."
@@ -389,7 +398,8 @@ async def test_a_managers_own_page_lists_the_prompts_waiting_for_an_answer(
     await _prompted(chat, core, "Vi bruger den nu")
     page = await core.home(user="console:bo")
     assert "Påmindelser, der venter på dit svar:" in page.text
-    assert "Opstartsteam sikrer hjemmehjælp inden for et døgn – Anna Holm" in page.text
+    # she was asked, and did not answer: the prompt, and the page, do not name her
+    assert "Opstartsteam sikrer hjemmehjælp inden for et døgn – en i din enhed" in page.text
     assert any(a.id == "nudge_plan" for a in page.actions)
 
 
