@@ -775,7 +775,10 @@ async def test_a_managers_prompt_reaches_them_by_dm(spred: Spred) -> None:
     [opened] = await spred.slack.wait_for("conversations.open")
     [prompt] = await spred.slack.wait_for("chat.postMessage")
     assert opened.args["users"] == "U0BO"
-    assert "Anna Holm har meldt, at Odense Kommune er begyndt at prøve" in rendered(prompt.args)
+    # she was asked whether it may name her, and has not answered: it does not
+    assert "En i din enhed har meldt, at Odense Kommune er begyndt at prøve" in rendered(
+        prompt.args
+    )
     assert "Planlæg en tilpasning" in rendered(prompt.args)
     poster = spred.server.app[SLACK].adapter.poster
     assert await poster.direct("U0BO", Reply(text="igen"))  # the DM channel is remembered
