@@ -15,6 +15,7 @@ changed meanwhile by another process is judged as it is now.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -53,8 +54,12 @@ class Identity:
         return self.users | self.names | self.emails
 
     def named_in(self, text: str) -> bool:
+        """Whether `text` names them, as a whole word ("Anna" is not in "Johanna")."""
         folded = text.casefold()
-        return any(word.casefold() in folded for word in self.words())
+        return any(
+            re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", folded)
+            for word in self.words()
+        )
 
     def has_email(self, email: str) -> bool:
         return bool(email) and email.casefold() in self.emails
