@@ -28,12 +28,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• mere – flere løsninger på dit sidste spørgsmål\n"
         "• hvem bruger <løsning> – se, hvem der prøver eller bruger den, så du kan spørge dem\n"
         "• english – skift til engelsk\n"
+        "• glem mig – jeg sletter alt, hvad jeg ved om dig\n"
         "Under hver løsning kan du kontakte kollegaen bag den eller læse mere om den og derfra "
         "melde, at I prøver den. Passer ingen af løsningerne, så tryk “Hjalp ikke”.",
         "Ask a question in your own words, and I'll show you the solutions that fit best.\n"
         "• more – more solutions for your last question\n"
         "• who uses <solution> – see who is trying or using it, so you can ask them\n"
         "• dansk – switch to Danish\n"
+        "• forget me – I delete everything I know about you\n"
         "Under each solution you can contact the colleague behind it, or read more about it "
         "and report from there that you are trying it. If none of them fits, press “Did not "
         "help”.",

@@ -95,8 +95,9 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
 
 async def _follow_changes(core: Core, *, every: float) -> None:
     """Picks up solutions another process stored (`spred import` while the server runs),
-    closes the demand they answer, sends the managers' prompts that are due, and delivers
-    letters other processes left in the outbox for the platforms this server reaches. The
+    closes the demand they answer, sends the managers' prompts that are due, deletes what
+    people wrote once it is older than the retention period (hourly), and delivers letters
+    other processes left in the outbox for the platforms this server reaches. The
     first round runs at once: demand answered while the server was down is told now."""
     kb = core.services.kb
     changed = asyncio.Event()
