@@ -44,10 +44,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "manager_note": (
         "Godt at vide: Når du kontakter en kollega eller melder, at I prøver en løsning – "
         "eller når flere i din enhed læser mere om den samme – kan din leder få en kort "
-        "besked om det. Hvad du spørger om, får din leder ikke at vide.",
+        "besked om det. Hvad du spørger om, får din leder ikke at vide, og dit navn kun, hvis "
+        "du siger ja til det.",
         "Good to know: when you contact a colleague or report that you are trying a solution "
         "– or when several people in your unit read more about the same one – your manager "
-        "may get a short message about it. What you ask about is not passed on.",
+        "may get a short message about it. What you ask about is not passed on, and your name "
+        "only if you say yes to that.",
     ),
     "help_admin": (
         "Som administrator kan du også:\n"

@@ -543,7 +543,7 @@ async def test_people_whose_manager_spred_knows_are_told_what_reaches_the_manage
         await anna.act(act)
         anna.expect("Godt at vide:", "kan din leder få en kort besked om det")
     await anna.send("hjælp")
-    anna.expect("Hvad du spørger om, får din leder ikke at vide.")
+    anna.expect("Hvad du spørger om, får din leder ikke at vide, og dit navn kun, hvis du siger ja")
     for other in (
         person(chat, "bo", "Bo Leder"),
         person(chat, "eve", "Eve"),
