@@ -78,6 +78,28 @@ class Organisations:
 
         return await self.store.organisations.update(org_id, renamed)
 
+    async def name_admin(self, org_id: str, user: str) -> Organisation | None:
+        """`user` (platform-qualified) is now one of the organisation's local admins; None
+        if no such organisation is known."""
+
+        def named(current: Organisation | None) -> Organisation | None:
+            if current is None or user in current.admins:
+                return current
+            return replace(current, admins=(*current.admins, user))
+
+        return await self.store.organisations.update(org_id, named)
+
+    async def remove_admin(self, org_id: str, user: str) -> Organisation | None:
+        """`user` is no longer a local admin, unless they are the last: an organisation
+        keeps one who can name others. What is stored now (None: no such organisation)."""
+
+        def removed(current: Organisation | None) -> Organisation | None:
+            if current is None or current.admins == (user,) or user not in current.admins:
+                return current
+            return replace(current, admins=tuple(a for a in current.admins if a != user))
+
+        return await self.store.organisations.update(org_id, removed)
+
     async def is_local_admin(self, user: str, org_id: str) -> bool:
         organisation = await self.get(org_id)
         return organisation is not None and user in organisation.admins
