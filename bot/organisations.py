@@ -108,5 +108,19 @@ class Organisations:
     def names(organisation: Organisation, solution_organization: str) -> bool:
         """Whether a solution's `organization` is this organisation, case- and accent-
         folded ("Aarhus Kommune" = "aarhus kommune")."""
-        folded = " ".join(fold(solution_organization).split())
-        return bool(organisation.name) and " ".join(fold(organisation.name).split()) == folded
+        return bool(organisation.name) and _folded(organisation.name) == _folded(
+            solution_organization
+        )
+
+    @staticmethod
+    def apart(organization: str, other: str) -> bool:
+        """Whether two organisation names (a person's and their manager's in the people
+        directory, an adoption's) are of different organisations: both given, and not the
+        same folded. A name left out says nothing either way."""
+        return bool(organization.strip() and other.strip()) and _folded(organization) != _folded(
+            other
+        )
+
+
+def _folded(name: str) -> str:
+    return " ".join(fold(name).split())

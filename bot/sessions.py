@@ -94,7 +94,7 @@ class Sessions:
             except BaseException:
                 await self._release(key, token, None)
                 raise
-            await self._release(key, token, session, org_id=message.org_id)
+            await self._release(key, token, session, message)
 
     async def _claim(self, key: str, token: str) -> Conversation:
         wait = FIRST_WAIT
@@ -115,7 +115,7 @@ class Sessions:
             wait = min(wait * 2, LONGEST_WAIT)
 
     async def _release(
-        self, key: str, token: str, session: Session | None, *, org_id: str = ""
+        self, key: str, token: str, session: Session | None, message: Incoming | None = None
     ) -> None:
         now = self.clock()
         lost = False
@@ -132,7 +132,8 @@ class Sessions:
                 state=session.flow.value,
                 data={"flow": session.data, "memory": session.memory},
                 updated_at=now,
-                org_id=org_id,
+                user=message.user if message else "",
+                org_id=message.org_id if message else "",
             )
 
         await self.store.conversations.update(key, release)

@@ -199,7 +199,9 @@ class Conversation(Record):
     # The turn being handled now, by any process: its token, and when it counts as lost.
     held_by: str = ""
     held_until: datetime | None = None
-    org_id: str = ""  # the organisation its last message came from: who is active where
+    # Who wrote last, and from which organisation: who is active where (`spred orgs`).
+    user: str = ""  # platform-qualified
+    org_id: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
