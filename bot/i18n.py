@@ -764,13 +764,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Slack it is under Profile → ⋮ → Copy member ID.",
     ),
     "local_admin_other_platform": (
-        "{who} er et id fra en anden platform end jeres. Skriv kollegaens id her.",
-        "{who} is an id from another platform than yours. Type your colleague's id here.",
+        "“{who}” er et id fra en anden platform end jeres. Skriv kollegaens id her.",
+        "“{who}” is an id from another platform than yours. Type your colleague's id here.",
     ),
     "local_admin_unknown": (
-        "Jeg kender ikke {who}. Skriv kollegaens id (i Slack: Profil → ⋮ → Kopiér medlems-id) "
+        "Jeg kender ikke “{who}”. Skriv kollegaens id (i Slack: Profil → ⋮ → Kopiér medlems-id) "
         "eller navnet, som det står i jeres personkartotek.",
-        "I do not know {who}. Type your colleague's id (in Slack: Profile → ⋮ → Copy member "
+        "I do not know “{who}”. Type your colleague's id (in Slack: Profile → ⋮ → Copy member "
         "ID) or their name as your people directory has it.",
     ),
     "prompts_list": (

@@ -16,8 +16,13 @@ from bot.render_text import quoted
 from bot.turn import Refusal, Turn
 from knowledge.records import NudgeState, Organisation
 
-# One word with a digit in it, as platform ids are ("U0123ABCD", "29:1abc-…"); a name has none.
-_PLATFORM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}")
+# What a user id looks like on each platform, so a typed name is never taken for one:
+# Slack's member ids ("U0123ABCD", "W…"), Teams' ("29:1abc…"); elsewhere a word with a digit.
+_ID_SHAPES = {
+    "slack": re.compile(r"[UW][A-Z0-9]{2,30}"),
+    "teams": re.compile(r"\d{1,3}:[A-Za-z0-9._:@-]{1,200}"),
+}
+_ANY_ID = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}")
 LISTED = 20
 
 
@@ -85,7 +90,7 @@ async def _user(turn: Turn, organisation: Organisation, who: str) -> str:
         if given != platform:
             raise Refusal("local_admin_other_platform", who=quoted(who[:80]))
         who = rest
-    if not _PLATFORM_ID.fullmatch(who) or not any(c.isdigit() for c in who):
+    if not _ID_SHAPES.get(platform, _ANY_ID).fullmatch(who):
         raise Refusal("local_admin_unknown", who=quoted(who[:80]))
     return f"{platform}:{who}"
 
