@@ -12,6 +12,7 @@ import re
 
 from bot.flows.admin import named
 from bot.messages import Reply
+from bot.organisations import Organisations
 from bot.render_text import quoted
 from bot.turn import Refusal, Turn
 from knowledge.records import NudgeState, Organisation
@@ -75,8 +76,12 @@ async def _user(turn: Turn, organisation: Organisation, who: str) -> str:
     its own directory by name, else an id as typed (with or without the platform)."""
     who = who.removeprefix("@").strip()
     platform = organisation.platform
-    people = [p for p in await turn.store.people.all() if turn.role.owns(p.organization)]
-    found = named(people, who) if organisation.name else []
+    people = [
+        p
+        for p in await turn.store.people.all()
+        if Organisations.names(organisation, p.organization)
+    ]
+    found = named(people, who)
     if len(found) == 1:
         user_id = found[0].platform_id(platform)
         if not user_id:
