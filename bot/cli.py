@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot import __version__, cli_person
+from bot import __version__, cli_orgs, cli_person
 from bot.config import ConfigError, Settings
 from bot.connectors import TERMINAL, registered
 from bot.core import Core
@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     nudges.add_argument("--json", action="store_true")
 
+    cli_orgs.add_parser(sub, data)
     cli_person.add_parser(sub, data)
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
@@ -467,5 +468,6 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "load-demo": cmd_load_demo,
     "import-people": cmd_import_people,
     "nudges": cmd_nudges,
+    "orgs": cli_orgs.cmd_orgs,
     "person": cli_person.run,
 }
