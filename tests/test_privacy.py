@@ -272,6 +272,7 @@ async def test_spred_person_export_and_forget(tmp_path: Path) -> None:
     assert "demand: 1 deleted" in lines
     assert "people: 1 deleted, 1 anonymised" in lines  # hers; Carl's no longer names her
     assert "seen_events: nothing held" in lines
+    assert ".bak copies" in forgotten.stderr  # said plainly: the safety copies lag one write
 
     store = await open_store(data)
     try:
