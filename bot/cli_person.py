@@ -51,12 +51,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  kept: {HOLDINGS[name].kept_because}")
     if not done.total:
         print(f"spred: nothing held about {args.id}", file=sys.stderr)
-    else:  # the store's own safety copy, which only the next write of each file replaces
-        print(
-            f"spred: the changed files' .bak copies in {settings.data_dir} still hold the "
-            "previous version until each file is next written",
-            file=sys.stderr,
-        )
     return EXIT_OK
 
 

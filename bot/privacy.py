@@ -296,6 +296,7 @@ async def forget(store: Store, who: Identity, *, language: str) -> Forgotten:
                 fate = await _erase(collection, record, rule, who, language)
                 if fate is not None:
                     result.add(spec.name, fate)
+    await store.drop_copies(name for name, _ in result.changed())
     return result
 
 

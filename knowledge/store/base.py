@@ -175,3 +175,9 @@ class Store(ABC):
     async def close(self) -> None:
         for collection in self.collections.values():
             await collection.close()
+
+    @abstractmethod
+    async def drop_copies(self, names: Iterable[str]) -> None:
+        """Makes the named collections' safety copies (a file backend's previous version)
+        hold what is stored now, so that what was just erased is nowhere on disk. A backend
+        without such copies has nothing to do."""

@@ -61,5 +61,8 @@ class MemoryCollection(Generic[R]):
 
 
 class MemoryStore(Store):
+    async def drop_copies(self, names: Iterable[str]) -> None:
+        """Nothing to do: no copies are kept."""
+
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
         return MemoryCollection(name=spec.name, record_type=spec.record_type)

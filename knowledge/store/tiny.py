@@ -101,6 +101,11 @@ class TinyCollection(Generic[R]):
         # a file another process replaced, so no other writer comes between.
         return await self._writer.write(lambda: self._update(key, change))
 
+    async def rewrite(self) -> None:
+        """Writes the file again as it is, so its `.bak` holds the current version: after
+        an erasure, the erased records are in neither."""
+        await self._writer.write(lambda: self._storage.write(self._storage.read()))
+
     def _stored(self) -> dict[str, Any]:
         """The documents as the storage holds them (TinyDB hands out copies), so that an
         unchanged one is recognised by identity."""
@@ -168,6 +173,12 @@ class TinyStore(Store):
         self.data_dir = data_dir
         self.lock_wait = lock_wait
         super().__init__()
+
+    async def drop_copies(self, names: Iterable[str]) -> None:
+        for name in names:
+            collection = self.collections[name]
+            assert isinstance(collection, TinyCollection)
+            await collection.rewrite()
 
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
         return TinyCollection(
