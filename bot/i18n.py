@@ -673,6 +673,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feedback_line": ("• {mark} {question} → {title}", "• {mark} {question} → {title}"),
     "form_add_title": ("Tilføj en løsning", "Add a solution"),
     "form_submit": ("Se forhåndsvisning", "Preview"),
+    # --- Teams: a tenant SPRED_TEAMS_TENANTS does not list
+    "teams_tenant_refused": (
+        "Denne Spred er ikke sat op til jeres organisation, så jeg kan ikke svare her. "
+        "Spørg jeres it-afdeling: de kan bede dem, der driver Spred, om at åbne for jer.",
+        "This Spred is not set up for your organisation, so I cannot answer here. Ask your "
+        "IT department: they can ask the people who run Spred to open it to you.",
+    ),
 }
 
 

@@ -42,6 +42,14 @@ class Posted:
         return str(self.activity.get("text") or "")
 
     @property
+    def tenant(self) -> str | None:
+        """The tenant the activity names in its conversation. botbuilder-python writes it
+        as "tenantID", Teams as "tenantId": Bot Framework reads JSON names in any case."""
+        conversation = self.activity.get("conversation") or {}
+        named = {k.lower(): v for k, v in conversation.items()}
+        return named.get("tenantid")
+
+    @property
     def cards(self) -> list[dict[str, Any]]:
         return [a["content"] for a in self.activity.get("attachments") or []]
 
@@ -112,6 +120,7 @@ def message(
     kind: str = "personal",
     value: dict[str, Any] | None = None,
     activity_id: str = "act-1",
+    tenant: str | None = "tenant",
 ) -> dict[str, Any]:
     activity: dict[str, Any] = {
         "type": "message",
@@ -120,11 +129,13 @@ def message(
         "serviceUrl": connector.url,
         "channelId": "msteams",
         "from": {"id": user, "name": name, "aadObjectId": "aad-" + user},
-        "conversation": {"id": conversation, "conversationType": kind, "tenantId": "tenant"},
+        "conversation": {"id": conversation, "conversationType": kind},
         "recipient": dict(BOT),
         "text": text,
         "locale": "da-DK",
     }
+    if tenant is not None:
+        activity["conversation"]["tenantId"] = tenant
     if value is not None:
         activity["value"] = value
         activity.pop("text")
