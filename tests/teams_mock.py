@@ -36,6 +36,7 @@ class Posted:
     reply_to: str | None
     activity: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    authorization: str = ""  # the header the bot sent it with
 
     @property
     def text(self) -> str:
@@ -104,7 +105,12 @@ class Connector:
             self.changed.set()
             return web.json_response({"error": {"code": "MessageSizeTooBig"}}, status=413)
         self.posted.append(
-            Posted(request.match_info["conversation"], request.match_info.get("reply_to"), body)
+            Posted(
+                request.match_info["conversation"],
+                request.match_info.get("reply_to"),
+                body,
+                authorization=request.headers.get("Authorization", ""),
+            )
         )
         self.changed.set()
         return web.json_response({"id": f"activity-{next(self._ids)}"})

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from botbuilder.schema import Activity
+from botframework.connector.auth import MicrosoftAppCredentials
 
 from adapters.teams import TeamsConfig, TeamsConfigError, events
 from bot.server import STORE
@@ -239,6 +240,38 @@ async def test_a_letter_reaches_a_person_in_their_own_tenant_also_after_a_restar
     assert letter.activity["channelData"] == {"tenant": {"id": BORNHOLM}}
     assert answer.tenant == AARHUS
     assert "Jeg har også givet Mette Hansen besked" in answer.text
+
+
+async def test_a_multitenant_app_writes_to_every_tenant_with_its_one_bot_framework_token(
+    tmp_path: Path,
+    connector: Connector,
+    signing_keys: SigningKeys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botbuilder asks Microsoft for a MultiTenant app's token in the botframework.com
+    tenant for Bot Framework's audience, whichever tenant the message is for: a letter into
+    another tenant needs that tenant only in the conversation it is sent to."""
+
+    def token(self: MicrosoftAppCredentials, force_refresh: bool = False) -> str:
+        return f"from {self.oauth_endpoint} for {self.oauth_scope}"
+
+    monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", token)
+    environ = {**AUTHENTICATED, "MICROSOFT_APP_TYPE": "MultiTenant"}
+    spred = await _running(await _with_mette(tmp_path), connector, environ)
+    signed = _bearer(signing_keys.token(app_id=APP_ID, service_url=connector.url))
+    await spred.post(message("hej", connector=connector, tenant=BORNHOLM, **METTE), headers=signed)
+    await connector.wait_for()
+    contact = message("", connector=connector, value=CONTACT_METTE, tenant=AARHUS, **ANNA)
+    await spred.post(contact, headers=signed)
+    posted = await connector.wait_for(3)
+    await _stop(spred)
+    letter = _only(p for p in posted[1:] if p.conversation == "a:personal-mette")
+    assert letter.tenant == BORNHOLM
+    assert "Anna Holm" in letter.text
+    assert {p.authorization for p in posted} == {
+        "Bearer from https://login.microsoftonline.com/botframework.com for "
+        "https://api.botframework.com"
+    }
 
 
 def _only(posted: Any) -> Posted:
