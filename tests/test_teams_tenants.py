@@ -15,9 +15,11 @@ from botbuilder.schema import Activity
 from botframework.connector.auth import MicrosoftAppCredentials
 
 from adapters.teams import TeamsConfig, TeamsConfigError, events
+from bot.organisations import Organisations
 from bot.server import STORE
+from knowledge.store import Store
 from tests import test_teams
-from tests.conftest import solution_dict
+from tests.conftest import Clock, solution_dict
 from tests.teams_mock import BOT, Connector, Posted, SigningKeys, message
 from tests.test_cli import base_env
 from tests.test_teams import (
@@ -199,6 +201,19 @@ async def test_the_first_to_add_spred_in_a_tenant_becomes_its_local_admin(
     assert aarhus.platform == "teams"
     assert bornholm is not None
     assert bornholm.admins == ("teams:29:bo",)
+
+
+async def test_only_the_first_installation_in_a_tenant_names_an_admin_on_every_store(
+    store: Store, clock: Clock
+) -> None:
+    orgs = Organisations(store=store, clock=clock)
+    await orgs.seen(f"teams:{AARHUS}")  # someone wrote before anyone added Spred
+    first = await orgs.installed(f"teams:{AARHUS}", installer="teams:29:anna", first_only=True)
+    clock.advance(days=1)
+    later = await orgs.installed(f"teams:{AARHUS}", installer="teams:29:bo", first_only=True)
+    assert first.admins == ("teams:29:anna",)
+    assert later == first  # not even the time changed
+    assert not await orgs.is_local_admin("teams:29:bo", f"teams:{AARHUS}")
 
 
 async def test_spred_added_to_a_team_installs_it_but_the_team_is_no_ones_address(
