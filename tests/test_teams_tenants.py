@@ -126,10 +126,17 @@ async def test_every_incoming_names_its_tenants_organisation(
     assert events.incoming(Activity().deserialize(raw)).org_id == ""
 
 
-async def test_a_multitenant_app_serves_signed_activities_from_any_tenant(
-    tmp_path: Path, connector: Connector, signing_keys: SigningKeys
+@pytest.mark.parametrize(
+    "registration",
+    [
+        {"MICROSOFT_APP_TYPE": "MultiTenant"},
+        {"MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_TENANT_ID": AARHUS},  # as before
+    ],
+)
+async def test_signed_activities_from_each_tenant_are_served_as_its_organisation(
+    tmp_path: Path, connector: Connector, signing_keys: SigningKeys, registration: dict[str, str]
 ) -> None:
-    environ = {**AUTHENTICATED, "MICROSOFT_APP_TYPE": "MultiTenant"}
+    environ = {**AUTHENTICATED, **registration}
     spred = await _running(await _data(tmp_path / "data"), connector, environ)
     token = signing_keys.token(app_id=APP_ID, service_url=connector.url)
     for tenant, who in ((AARHUS, ANNA), (BORNHOLM, METTE)):
