@@ -206,7 +206,7 @@ class TeamsAdapter:
         conversation = stored.get("conversation")
         if isinstance(conversation, dict) and conversation.get("tenantID"):
             # botbuilder-python reads back its own spelling, "tenantID"; the Teams one is
-            # kept beside it for anyone reading the store (spred person export, say).
+            # kept beside it for anyone who reads the store.
             conversation["tenantId"] = conversation["tenantID"]
         await self.core.addresses.remember(user, stored)
 
