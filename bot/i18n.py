@@ -789,6 +789,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "prompt_waiting": ("venter på at blive sendt", "waiting to be sent"),
     "prompt_sent": ("sendt, ikke besvaret", "sent, not answered"),
     "prompt_answered": ("besvaret", "answered"),
+    # --- Teams: a tenant SPRED_TEAMS_TENANTS does not list
+    "teams_tenant_refused": (
+        "Denne Spred er ikke sat op til jeres organisation, så jeg kan ikke svare her. "
+        "Spørg jeres it-afdeling: de kan bede dem, der driver Spred, om at åbne for jer.",
+        "This Spred is not set up for your organisation, so I cannot answer here. Ask your "
+        "IT department: they can ask the people who run Spred to open it to you.",
+    ),
     # --- a person's own data (bot/flows/privacy.py, bot/consent.py)
     "someone_in_unit": ("en i din enhed", "someone in your unit"),
     "people_in_unit": ("{count} personer i din enhed", "{count} people in your unit"),

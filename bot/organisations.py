@@ -49,11 +49,17 @@ class Organisations:
 
         return await self.store.organisations.update(org_id, first)
 
-    async def installed(self, org_id: str, *, name: str = "", installer: str = "") -> Organisation:
+    async def installed(
+        self, org_id: str, *, name: str = "", installer: str = "", first_only: bool = False
+    ) -> Organisation:
         """Spred was installed in `org_id` by `installer` (platform-qualified), who becomes
-        one of its local admins. Installing again keeps the admins already named."""
+        one of its local admins. Installing again keeps the admins already named.
+        `first_only`: only the first installer counts (on Teams everyone who adds Spred for
+        themselves installs it), decided in the one atomic update."""
 
         def install(current: Organisation | None) -> Organisation:
+            if first_only and current is not None and current.installer:
+                return current
             base = current or Organisation(id=org_id, platform=platform_of(org_id))
             admins = base.admins
             if installer and installer not in admins:
