@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from bot.addresses import Addresses
 from bot.config import Settings
-from bot.connectors import Connector
+from bot.connectors import Connector, Finder
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager
+from bot.flows import admin, adopt, ask, connect, manager, relay
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
@@ -69,6 +69,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     adopt.ADOPTING,
     manager.PLANNING,
     manager.REPORTING,
+    relay.RELAYING,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -102,6 +103,8 @@ ACTIONS: dict[str, Handler] = {
     "nudge_dismiss": manager.dismiss,
     "nudge_snooze": manager.snooze,
     "nudge_opt_out": manager.opt_out,
+    "relay_decline": relay.decline,
+    "relay_end": relay.end_outside,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -117,6 +120,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("feedback",), "feedback_list"),
     **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), "cancel"),
     **dict.fromkeys(("paamindelser til", "prompts on"), "prompts_on"),
+    **dict.fromkeys(("afslut", "end", "afslut samtalen", "end the conversation"), "relay_end"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -183,6 +187,7 @@ class Core:
             connector.deliver,
             reachable=connector.reachable,
             title=connector.title,
+            find=connector.find if isinstance(connector, Finder) else None,
         )
 
     async def link_person(self, *, platform: str, user_id: str, email: str) -> None:

@@ -69,7 +69,11 @@ async def test_a_contact_on_the_same_platform_is_told_who_asks_from_where(
     [told] = inbox.take(to="slack:U0METTE")
     assert "Anna Holm (Odense Kommune)" in told
     assert "Opstartsteam sikrer hjemmehjælp" in told
-    assert "anna@odense.eksempel.dk" in told
+    assert f"Spørgsmålet var: “{QUESTION}”." in told
+    # Across organisations only name, role, organisation and what she chose to send cross:
+    # Mette answers through Spred (Svar), not to an address Anna never gave her.
+    assert "anna@odense.eksempel.dk" not in told
+    assert told.endswith("Svar\nIkke nu")
 
 
 async def test_a_letter_waits_in_the_store_until_a_process_can_deliver_it(
