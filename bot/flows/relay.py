@@ -138,7 +138,7 @@ async def pass_on(turn: Turn) -> Step:
     shortened = len(text) > MAX_PASSED_ON
     key = "relay_message_shortened" if shortened else "relay_message"
     head = say(language, key, who=_shown(introduction, asker))
-    await _tell(turn, to, language, f"{head}\n{text[:MAX_PASSED_ON]}", introduction.id)
+    await _tell(turn, to, language, f"{head}\n{text[:MAX_PASSED_ON].rstrip()}", introduction.id)
     if shortened:
         sent = turn.say("relay_sent_shortened", name=name, limit=MAX_PASSED_ON)
     else:
