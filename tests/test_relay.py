@@ -295,3 +295,29 @@ async def test_a_contact_in_an_organisation_spred_does_not_serve_gets_the_email(
     await pair.anna.press("Kontakt Mette")
     reply = pair.anna.expect(f"på {METTE}.", "Jeg kan ikke give Mette Kjærgaard besked herfra")
     assert "gennem Spred" not in reply.text
+
+
+async def test_each_side_is_written_to_in_their_own_language(pair: Pair) -> None:
+    await pair.anna.send("english")
+    pair.anna.expect("English")
+    introduction = await _introduced_in_english(pair)
+    assert introduction.text.startswith("Anna Holm (Odense Kommune) har fundet")  # Danish
+    await pair.mette.act_with(button(introduction, "Svar"))
+    pair.mette.expect("Skriv din besked her")
+    told = pair.slack.letter(to="slack:U0ANNA", kind="relay")
+    assert told.text == (
+        "Mette Kjærgaard (Aarhus Kommune) would like to write with you. Press Reply and write "
+        "your message: I'll pass it on."
+    )
+    assert [a.label for a in told.actions] == ["Reply", "End the conversation"]
+    await pair.anna.act_with(button(told, "End the conversation"))
+    pair.anna.expect("The conversation with Mette Kjærgaard has ended.")
+    pair.teams.letter(to="teams:29:mette", kind="relay")
+
+
+async def _introduced_in_english(pair: Pair) -> Reply:
+    await pair.anna.send("waiting time home care start")
+    pair.anna.expect("Opstartsteam")
+    await pair.anna.press("Contact Mette")
+    pair.anna.expect("If Mette Kjærgaard replies, the two of you can talk here through Spred.")
+    return pair.teams.letter(to="teams:29:mette", kind="introduction")

@@ -247,9 +247,11 @@ class TeamsAdapter:
         bot write only to people who wrote to it, and gives it no e-mail, so it is someone
         the people directory knows on Teams who has written to Spred, from that tenant."""
         platform, _, tenant = org_id.partition(":")
+        if platform != events.PLATFORM:
+            return None
         person = await self.core.services.person_for("", "", email)
         teams_id = person.platform_id(events.PLATFORM) if person else None
-        if platform != events.PLATFORM or not teams_id:
+        if not teams_id:
             return None
         user = f"{events.PLATFORM}:{teams_id}"
         address = await self.core.addresses.of(user)

@@ -80,21 +80,21 @@ def _shown(introduction: Introduction, asker: bool) -> str:
     return f"{name} ({organization})" if organization else name
 
 
-async def _change(turn: Turn, introduction_id: str, to: Relay, *, when: set[Relay]) -> bool:
+async def _change(turn: Turn, introduction_id: str, to: Relay, *, when: set[Relay]) -> Relay | None:
     """Moves the relay to `to` if it stands at one of `when`, as one step of the store;
-    whether it did."""
-    moved = False
+    where it stood before, or None when it did not move."""
+    before: Relay | None = None
     at = turn.services.clock()
 
     def change(current: Introduction | None) -> Introduction | None:
-        nonlocal moved
+        nonlocal before
         if current is None or current.relay not in when:
             return current
-        moved = True
+        before = current.relay
         return replace(current, relay=to, relay_changed_at=at)
 
     await turn.store.introductions.update(introduction_id, change)
-    return moved
+    return before
 
 
 async def _tell(turn: Turn, to: str, language: str, text: str, introduction_id: str) -> None:
@@ -111,7 +111,7 @@ async def join(turn: Turn) -> Step:
         opened = await _change(
             turn, introduction.id, Relay.OPEN, when={Relay.ASKED, Relay.DECLINED}
         )
-        if opened:
+        if opened is not None:
             text = say(language, "relay_accepted", who=_shown(introduction, asker=False))
             await _tell(turn, to, language, text, introduction.id)
         introduction = await turn.store.introductions.get(introduction.id) or introduction
@@ -160,9 +160,9 @@ async def end(turn: Turn) -> Step:
         turn, introduction.id, Relay.ENDED, when={Relay.ASKED, Relay.DECLINED, Relay.OPEN}
     )
     to, language, name = _other(introduction, asker)
-    if not ended:  # a stale button, or the other side ended it first
+    if ended is None:  # a stale button, or the other side ended it first
         return Step(replies=[Reply(text=turn.say("relay_over"))], next=leaves)
-    if introduction.relay is Relay.OPEN:  # the other side was told it began: tell them it ended
+    if ended is Relay.OPEN:  # the other side was told it began: tell them it ended
         reply = Reply(
             text=say(language, "relay_ended_notice", who=_shown(introduction, asker)),
             language=language,
@@ -177,7 +177,7 @@ async def decline(turn: Turn) -> list[Reply]:
     introduction, asker = await _introduction(turn, turn.message.payload.get("introduction"))
     if asker:
         raise Refusal("unknown_action")
-    if not await _change(turn, introduction.id, Relay.DECLINED, when={Relay.ASKED}):
+    if await _change(turn, introduction.id, Relay.DECLINED, when={Relay.ASKED}) is None:
         now = await turn.store.introductions.get(introduction.id)
         key: dict[Relay | None, str] = {
             Relay.OPEN: "relay_already_open",
@@ -195,7 +195,7 @@ async def decline(turn: Turn) -> list[Reply]:
 
 
 async def end_outside(turn: Turn) -> list[Reply]:
-    """*Afslut* pressed outside the conversation's state (or "afslut" typed there)."""
+    """*Afslut* pressed, or "afslut" typed, by someone not in the conversation's state."""
     step = await end(turn)
     return step.replies
 
