@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from adapters.slack import SLACK
+from adapters.teams import TEAMS
 from bot.config import Settings
 from bot.server import CORE, build_app
 from knowledge.kb import demo_solutions
+from knowledge.records import Person
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import solution_dict
@@ -217,3 +219,25 @@ async def test_slack_finds_a_colleague_by_email_in_her_own_workspace_only(
     [lookup] = spred.slack.called("users.lookupByEmail")
     assert lookup.args["email"] == "mette@aarhus.eksempel.dk"
     assert lookup.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+async def test_teams_finds_a_colleague_who_wrote_to_spred_from_that_tenant_only(
+    spred: Spred,
+) -> None:
+    core = spred.server.app[CORE]
+    mette = Person(id="mette", name="Mette Hansen", email="mette@aarhus.eksempel.dk")
+    await core.services.store.people.upsert(replace(mette, teams_id=METTE))
+    teams = spred.server.app[TEAMS]
+    email = "mette@aarhus.eksempel.dk"
+    assert await teams.find(email=email, org_id="teams:tenant-b") is None  # never wrote
+    await spred.teams_message("hej")
+    await spred.teams.wait_for(1)
+    assert await teams.find(email=email, org_id="teams:tenant-b") == f"teams:{METTE}"
+    # A reference that names its tenant (conversation.tenantId) is only found in that one.
+    stored = await core.addresses.of(f"teams:{METTE}")
+    conversation = {**stored["conversation"], "tenantId": "tenant-b"}
+    await core.addresses.remember(f"teams:{METTE}", {**stored, "conversation": conversation})
+    assert await teams.find(email=email, org_id="teams:tenant-b") == f"teams:{METTE}"
+    assert await teams.find(email=email, org_id="teams:tenant-c") is None
+    assert await teams.find(email="bo@aarhus.eksempel.dk", org_id="teams:tenant-b") is None
+    assert await teams.find(email=email, org_id="slack:T0TEAM") is None
