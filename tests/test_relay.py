@@ -22,6 +22,7 @@ QUESTION = "ventetid hjemmepleje opstart"
 METTE = "mette.kjaergaard@aarhus.eksempel.dk"
 SOLUTION = "hurtig-opstart-i-hjemmeplejen"
 AARHUS = "teams:tenant-b"
+ANNA_EMAIL = "anna.holm@odense.eksempel.dk"
 
 
 @dataclass
@@ -95,6 +96,7 @@ async def pair(core: Core, clock: Clock) -> AsyncIterator[Pair]:
             user_name="Anna Holm",
             org_id="slack:T1",
             organization="Odense Kommune",
+            email=ANNA_EMAIL,
             conversation="D0ANNA",
         ),
     )
@@ -156,6 +158,7 @@ async def test_the_contact_in_another_organisation_is_introduced_with_svar_and_i
         "det ikke passer."
     )
     assert [a.label for a in introduction.actions] == ["Svar", "Ikke nu"]
+    assert ANNA_EMAIL not in flat(introduction)  # name, organisation, what she sent: no more
     [record] = await core.services.store.introductions.all()
     assert (record.asker, record.contact) == ("slack:U0ANNA", "teams:29:mette")
     assert record.relay is Relay.ASKED
