@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from aiohttp import web
 
@@ -50,6 +50,17 @@ class Connector(Protocol):
     @property
     def health(self) -> str:
         """For /healthz: "ok", or one word saying what is wrong ("unreachable", …)."""
+
+
+@runtime_checkable
+class Finder(Protocol):
+    """What a connector may also do: find a colleague by e-mail in one organisation that
+    installed Spred (`org_id`: "slack:T123", "teams:<tenant id>"), so an introduction from
+    another organisation reaches them. The core asks only connectors that have it."""
+
+    async def find(self, *, email: str, org_id: str) -> str | None:
+        """Their platform-qualified user id, or None when the organisation's installation
+        does not know the address (or cannot be asked now)."""
 
 
 class Adapter(Protocol):
@@ -107,6 +118,12 @@ class Hosted(ABC, Generic[A]):
 
     async def reachable(self, user: str) -> bool:
         return self.adapter is not None and await self.adapter.reachable(user)
+
+    async def find(self, *, email: str, org_id: str) -> str | None:
+        # Finder, when the adapter can: a platform without a directory to ask finds no one.
+        if not isinstance(self.adapter, Finder):
+            return None
+        return await self.adapter.find(email=email, org_id=org_id)
 
     @property
     def health(self) -> str:

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from bot.addresses import Addresses
 from bot.config import Settings
-from bot.connectors import Connector
+from bot.connectors import Connector, Finder
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager, org_admin, privacy
+from bot.flows import admin, adopt, ask, connect, manager, org_admin, privacy, relay
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.messages import Incoming, Reply
@@ -70,6 +70,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     adopt.ADOPTING,
     manager.PLANNING,
     manager.REPORTING,
+    relay.RELAYING,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -103,6 +104,8 @@ ACTIONS: dict[str, Handler] = {
     "nudge_dismiss": manager.dismiss,
     "nudge_snooze": manager.snooze,
     "nudge_opt_out": manager.opt_out,
+    "relay_decline": relay.decline,
+    "relay_end": relay.end_outside,
     # a person's own data (bot/flows/privacy.py)
     "forget": privacy.ask_forget,
     "forget_yes": privacy.confirm_forget,
@@ -126,6 +129,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("feedback",), "feedback_list"),
     **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), "cancel"),
     **dict.fromkeys(("paamindelser til", "prompts on"), "prompts_on"),
+    **dict.fromkeys(("afslut", "end", "afslut samtalen", "end the conversation"), "relay_end"),
     **dict.fromkeys(("glem mig", "forget me", "slet mine data", "delete my data"), "forget"),
     **dict.fromkeys(("lokale admins", "local admins"), "local_admins"),
     **dict.fromkeys(("paamindelser til ledere", "manager prompts"), "prompts_list"),
@@ -200,6 +204,7 @@ class Core:
             connector.deliver,
             reachable=connector.reachable,
             title=connector.title,
+            find=connector.find if isinstance(connector, Finder) else None,
         )
 
     async def link_person(self, *, platform: str, user_id: str, email: str) -> None:

@@ -399,11 +399,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "introduction_notice": (
         "{asker}{origin} har fundet jeres løsning “{title}” via Spred og vil gerne høre mere "
-        "om den.{reach}",
+        "om den.",
         "{asker}{origin} found your solution “{title}” through Spred and would like to hear "
-        "more about it.{reach}",
+        "more about it.",
     ),
-    "introduction_reach": (" Skriv til {asker} på {email}.", " Write to {asker} at {email}."),
     # Appended when what the person did scheduled a prompt to their manager.
     "manager_told": (
         " Din leder får også en kort besked om løsningen.",
@@ -677,6 +676,97 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feedback_line": ("• {mark} {question} → {title}", "• {mark} {question} → {title}"),
     "form_add_title": ("Tilføj en løsning", "Add a solution"),
     "form_submit": ("Se forhåndsvisning", "Preview"),
+    # --- colleagues across organisations: the introduction and talking through Spred
+    "act_relay_reply": ("Svar", "Reply"),
+    "act_relay_decline": ("Ikke nu", "Not now"),
+    "act_relay_end": ("Afslut samtalen", "End the conversation"),
+    "expired_relaying": (
+        "Du har ikke skrevet i samtalen i en halv time, så jeg sender ikke længere det, du "
+        "skriver, videre. Tryk Svar på den seneste besked for at skrive igen.",
+        "You haven't written in the conversation for half an hour, so I no longer pass on "
+        "what you write. Press Reply on the latest message to write again.",
+    ),
+    "introduced_relay": (
+        " Svarer {name}, kan I få en snak her gennem Spred.",
+        " If {name} replies, the two of you can talk here through Spred.",
+    ),
+    "introduced_question": (
+        " Dit seneste spørgsmål stod i beskeden.",
+        " Your latest question was in the message.",
+    ),
+    "introduction_question": (
+        " Spørgsmålet var: “{question}”.",
+        " The question was: “{question}”.",
+    ),
+    "introduction_relay": (
+        "\nTryk Svar for at skrive sammen her gennem Spred, eller Ikke nu, hvis det ikke passer.",
+        "\nPress Reply to write to each other here through Spred, or Not now if it doesn't "
+        "suit you.",
+    ),
+    "relay_accepted": (
+        "{who} vil gerne skrive med dig. Tryk Svar, og skriv din besked: jeg sender den videre.",
+        "{who} would like to write with you. Press Reply and write your message: I'll pass it on.",
+    ),
+    "relay_joined": (
+        "Skriv din besked her, så sender jeg den til {name}. Skriv afslut, når I er færdige.",
+        "Write your message here and I'll send it to {name}. Write end when you're done.",
+    ),
+    "relay_not_yet": (
+        "{name} har ikke svaret endnu. Du får besked, når det sker.",
+        "{name} hasn't replied yet. You'll hear from me when they do.",
+    ),
+    "relay_message": ("{who} skriver:", "{who} writes:"),
+    "relay_message_shortened": (
+        "{who} skriver (beskeden var for lang, så kun begyndelsen er med):",
+        "{who} writes (the message was too long, so only the beginning is included):",
+    ),
+    "relay_sent": ("Sendt til {name}.", "Sent to {name}."),
+    "relay_sent_shortened": (
+        "Beskeden var for lang, så kun de første {limit} tegn er sendt til {name}.",
+        "The message was too long, so only the first {limit} characters were sent to {name}.",
+    ),
+    "relay_empty": ("Der var ingen tekst at sende videre.", "There was no text to pass on."),
+    "relay_over": (
+        "Samtalen er afsluttet, så der sker ikke mere her.",
+        "The conversation has ended, so nothing more happens here.",
+    ),
+    "relay_over_not_sent": (
+        "Samtalen er afsluttet, så din besked er ikke sendt videre.",
+        "The conversation has ended, so your message was not passed on.",
+    ),
+    "relay_gone": ("Den samtale findes ikke længere.", "That conversation no longer exists."),
+    "relay_none": (
+        "Du er ikke i gang med en samtale gennem Spred.",
+        "You're not in a conversation through Spred.",
+    ),
+    "relay_ended": (
+        "Samtalen med {name} er afsluttet. Der bliver ikke sendt flere beskeder videre.",
+        "The conversation with {name} has ended. No more messages will be passed on.",
+    ),
+    "relay_ended_notice": (
+        "{who} har afsluttet samtalen. Der bliver ikke sendt flere beskeder videre.",
+        "{who} has ended the conversation. No more messages will be passed on.",
+    ),
+    "relay_declined": (
+        "Det er helt i orden. Jeg har sagt til {name}, at det ikke passer lige nu.",
+        "That's fine. I've told {name} it doesn't suit you right now.",
+    ),
+    "relay_declined_before": (
+        "Du har allerede svaret Ikke nu, og det har jeg sagt videre.",
+        "You have already answered Not now, and I've passed that on.",
+    ),
+    "relay_declined_notice": (
+        "{name} har ikke mulighed for at skrive lige nu.",
+        "{name} can't write right now.",
+    ),
+    "relay_declined_email": (
+        " Du kan skrive til {name} på {email}.",
+        " You can write to {name} at {email}.",
+    ),
+    "relay_already_open": (
+        "I er allerede i gang med at skrive sammen. Skriv afslut, når I er færdige.",
+        "You're already writing to each other. Write end when you're done.",
+    ),
     # --- an organisation's own admins (bot/roles.py, bot/flows/org_admin.py)
     "help_local_admin": (
         "Du er lokal administrator for {organisation}. Du kan tilføje, rette og fjerne "

@@ -26,6 +26,7 @@ KEPT = timedelta(days=30)  # delivered letters are kept this long, for admins to
 
 Deliver = Callable[[Notice], Awaitable[bool]]
 Reachable = Callable[[str], Awaitable[bool]]
+Find = Callable[..., Awaitable["str | None"]]  # find(email=, org_id=): bot.connectors.Finder
 
 
 class Outbox:
@@ -35,6 +36,7 @@ class Outbox:
         self._deliverers: dict[str, Deliver] = {}
         self._reachable: dict[str, Reachable] = {}
         self._titles: dict[str, str] = {}
+        self._finders: dict[str, Find] = {}
         self._lock = asyncio.Lock()  # one flush at a time, so no letter goes out twice
 
     def register(
@@ -44,14 +46,32 @@ class Outbox:
         *,
         reachable: Reachable | None = None,
         title: str = "",
+        find: Find | None = None,
     ) -> None:
         """`reachable`, for platforms where a bot can only write to people who wrote to it
         first, says whether a user (platform-qualified) can be written to at all; `title`
-        is what people call the platform."""
+        is what people call the platform; `find` looks a colleague up by e-mail in one of
+        its organisations (bot.connectors.Finder)."""
         self._deliverers[platform] = deliver
         self._titles[platform] = title or platform
         if reachable is not None:
             self._reachable[platform] = reachable
+        if find is not None:
+            self._finders[platform] = find
+
+    async def find(self, *, email: str, org_id: str) -> str | None:
+        """A colleague's platform-qualified id, found by e-mail in the organisation
+        `org_id` by the platform it is on; None when that platform cannot look people up
+        (or failed to: someone not found is told by e-mail instead)."""
+        check = self._finders.get(org_id.partition(":")[0])
+        if check is None or not email:
+            return None
+        try:
+            found = await check(email=email, org_id=org_id)
+        except Exception:
+            log.exception("looking a colleague up in %s failed", org_id)
+            return None
+        return found if isinstance(found, str) and found else None
 
     @property
     def platforms(self) -> dict[str, str]:

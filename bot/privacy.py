@@ -31,6 +31,7 @@ from knowledge.records import (
     Nudge,
     Organisation,
     Person,
+    Relay,
     new_id,
 )
 from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
@@ -107,6 +108,7 @@ def _person_erase(record: Person, who: Identity, language: str) -> Person | None
 def _introduction_finds(record: Introduction, who: Identity) -> bool:
     return (
         record.asker in who.users
+        or record.contact in who.users
         or record.contact_name in who.names
         or who.has_email(record.contact_email)
     )
@@ -115,7 +117,10 @@ def _introduction_finds(record: Introduction, who: Identity) -> bool:
 def _introduction_erase(record: Introduction, who: Identity, language: str) -> Any:
     if record.asker in who.users:
         return None
-    return replace(record, contact_name="", contact_email="")  # they were the contact
+    # They were the contact: the asker's record stays, and a conversation through Spred
+    # with them ends (nothing is passed on to an address that is gone).
+    ended = Relay.ENDED if record.relay is not None else None
+    return replace(record, contact="", contact_name="", contact_email="", relay=ended)
 
 
 def _adoption_erase(record: Adoption, who: Identity, language: str) -> Adoption:

@@ -45,6 +45,7 @@ class Flow(enum.StrEnum):
     ADOPTION = "adoption"  # someone telling which organisation adopts
     PLANNING = "planning"  # a manager answering the adaptation plan's questions
     REPORTING = "reporting"  # a manager telling how an adaptation went
+    RELAYING = "relaying"  # writing to a colleague through Spred (bot/flows/relay.py)
 
 
 @dataclass(slots=True, kw_only=True)

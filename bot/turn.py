@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.colleagues import Colleagues
 from bot.config import Settings
 from bot.i18n import say
 from bot.messages import Incoming, Payload
@@ -44,6 +45,7 @@ class Services:
     # What askers picked between near-tied answers: folded question → solution id.
     picks: dict[str, str] = field(default_factory=dict)
     nudges: Nudges | None = None  # prompts to managers; the core sets it
+    colleagues: Colleagues = field(default_factory=Colleagues)
     _directory: tuple[Hashable, dict[str, Person]] | None = field(
         default=None, init=False, repr=False
     )
@@ -65,16 +67,14 @@ class Services:
             table.get(f"email:{email.casefold()}") if email else None
         )
 
-    async def address_of(self, contact: Contact, platforms: Iterable[str]) -> str | None:
+    async def address_of(
+        self, contact: Contact, platforms: Iterable[str], *, organization: str = ""
+    ) -> str | None:
         """Where a solution's contact can be told: on the first of these platforms where
         their id is known (from the solution, or the people directory by email) and the
-        platform can reach them."""
-        listed = await self.person_for("", "", contact.email) if contact.email else None
-        for platform in platforms:
-            found = contact.platform_id(platform) or (listed and listed.platform_id(platform))
-            if found and await self.outbox.reachable(f"{platform}:{found}"):
-                return f"{platform}:{found}"
-        return None
+        platform can reach them, else found by e-mail in their organisation (that of the
+        solution, `organization`) on any platform (bot/colleagues.py)."""
+        return await self.colleagues.address_of(self, contact, platforms, organization=organization)
 
     async def tell_manager(
         self,

@@ -156,9 +156,20 @@ class Demand(Record):
     org_id: str = ""  # the organisation the question came from ("" from the terminal)
 
 
+class Relay(enum.StrEnum):
+    """Where the conversation through Spred that an introduction offers stands."""
+
+    ASKED = "asked"  # the contact was told, with Svar and Ikke nu
+    DECLINED = "declined"  # the contact pressed Ikke nu (Svar later still opens it)
+    OPEN = "open"  # the contact pressed Svar: messages are passed on both ways
+    ENDED = "ended"  # one of them ended it: nothing is passed on any more
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Introduction(Record):
-    """An asker put in touch with a solution's contact person."""
+    """An asker put in touch with a solution's contact person. When Spred could write to
+    the contact (`contact`, platform-qualified), `relay` says whether the two may talk
+    through Spred; each side's language is for the messages Spred writes them."""
 
     id: str
     solution_id: str
@@ -168,6 +179,12 @@ class Introduction(Record):
     asker_organization: str = ""
     contact_email: str = ""
     created_at: datetime = dataclasses.field(default_factory=now)
+    contact: str = ""
+    contact_organization: str = ""
+    asker_language: str = "da"
+    contact_language: str = "da"
+    relay: Relay | None = None  # None: the contact was given only by e-mail
+    relay_changed_at: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -69,6 +69,8 @@ class Result:
 PLATFORM_ID = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")  # a Slack or Teams user id
 # The schema's field for a person's user id on each chat platform (contacts and people).
 PLATFORM_ID_FIELDS = {"slack": "slack_id", "teams": "teams_id"}
+# A contact's organisation on each platform: their Slack workspace, their Teams tenant.
+ORG_ID_FIELDS = {"slack": "slack_team_id", "teams": "teams_tenant_id"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +80,8 @@ class Contact:
     role: str = ""
     slack_id: str = ""
     teams_id: str = ""
+    slack_team_id: str = ""
+    teams_tenant_id: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def platform_id(self, platform: str) -> str:
@@ -85,12 +89,17 @@ class Contact:
         field_name = PLATFORM_ID_FIELDS.get(platform)
         return str(getattr(self, field_name)) if field_name else ""
 
+    def org_ids(self) -> tuple[str, ...]:
+        """The organisations they said they are in, as Spred names them ("slack:T123",
+        "teams:<tenant id>")."""
+        given = ((p, getattr(self, name)) for p, name in ORG_ID_FIELDS.items())
+        return tuple(f"{platform}:{found}" for platform, found in given if found)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "email": self.email, "role": self.role}
-        if self.slack_id:
-            out["slack_id"] = self.slack_id
-        if self.teams_id:
-            out["teams_id"] = self.teams_id
+        for name in (*PLATFORM_ID_FIELDS.values(), *ORG_ID_FIELDS.values()):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         return out | dict(self.extra)
 
 
@@ -153,7 +162,9 @@ class Solution:
 
 
 _RESULT_FIELDS = frozenset({"metric", "before", "after", "unit", "period", "source"})
-_CONTACT_FIELDS = frozenset({"name", "email", "role", "slack_id", "teams_id"})
+_CONTACT_FIELDS = frozenset(
+    {"name", "email", "role", *PLATFORM_ID_FIELDS.values(), *ORG_ID_FIELDS.values()}
+)
 _SOLUTION_FIELDS = frozenset(
     {
         "id",
@@ -201,6 +212,8 @@ def _contact(raw: object, path: str, errors: list[FieldError]) -> Contact | None
         role=f.text("role", max_len=200),
         slack_id=f.text("slack_id", max_len=200, pattern=PLATFORM_ID),
         teams_id=f.text("teams_id", max_len=200, pattern=PLATFORM_ID),
+        slack_team_id=f.text("slack_team_id", max_len=200, pattern=PLATFORM_ID),
+        teams_tenant_id=f.text("teams_tenant_id", max_len=200, pattern=PLATFORM_ID),
         extra=f.extra(_CONTACT_FIELDS),
     )
     reachable = contact.email or contact.slack_id or contact.teams_id

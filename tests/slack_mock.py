@@ -137,6 +137,12 @@ class SlackMock:
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "users.lookupByEmail":
+            email = args.get("email")
+            found = [u for u in self.users.values() if u["profile"]["email"] == email]
+            if not found:
+                return {"ok": False, "error": "users_not_found"}
+            return {"user": {**found[0], "team_id": TEAM}}
         if method == "conversations.open":
             return {"channel": {"id": f"D{args.get('users')}"}}
         if method == "chat.postMessage":

@@ -30,6 +30,7 @@ from knowledge.records import (
     OptOut,
     Organisation,
     Person,
+    Relay,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -117,7 +118,8 @@ async def _everywhere(core: Core, chat: Chat) -> None:
     await store.opt_outs.upsert(OptOut(manager_id="ann4x"))
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
-                     contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk")
+                     contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",
+                     contact="slack:UZYX1", relay=Relay.OPEN)
     )  # fmt: skip
 
 
@@ -161,7 +163,9 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     assert carl.manager_id is None
     assert await store.people.get("bo") == BO
     [intro] = await store.introductions.all()  # Bo's question to her, without her
-    assert (intro.asker, intro.contact_name, intro.contact_email) == ("slack:UBO", "", "")
+    assert (intro.asker, intro.contact, intro.contact_name, intro.contact_email) == (
+        "slack:UBO", "", "", "")  # fmt: skip
+    assert intro.relay is Relay.ENDED  # nothing is passed on to her any more
     # the letter to Bo that named her went with her; nothing else of his was touched
     assert [x.to for x in await store.outbox.all()] == []
 

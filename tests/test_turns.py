@@ -201,8 +201,10 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         record = await core.services.store.conversations.get("console:terminal:admin")
         walked[state] = record.state if record else None
     assert walked == {state: state.value for state in WALKS}
-    # Planning and reporting start from a manager's prompt: tests/test_nudges.py walks them.
-    assert set(WALKS) | {Flow.PLANNING, Flow.REPORTING} == set(Flow) - {Flow.IDLE}
+    # Planning and reporting start from a manager's prompt: tests/test_nudges.py walks them;
+    # relaying from a colleague's Svar: tests/test_relay.py.
+    prompted = {Flow.PLANNING, Flow.REPORTING, Flow.RELAYING}
+    assert set(WALKS) | prompted == set(Flow) - {Flow.IDLE}
 
 
 def _form_values() -> dict[str, str]:

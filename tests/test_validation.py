@@ -393,7 +393,7 @@ def test_malformed_email(email: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("field", ["slack_id", "teams_id"])
+@pytest.mark.parametrize("field", ["slack_id", "teams_id", "slack_team_id", "teams_tenant_id"])
 @pytest.mark.parametrize(
     ("value", "message"),
     [
@@ -787,6 +787,26 @@ def test_to_dict_key_order_is_the_schema_order() -> None:
     assert list(out) == SCHEMA_ORDER
     assert list(out["results"][0]) == RESULT_ORDER
     assert list(out["contacts"][0]) == ["name", "email", "role", "slack_id", "teams_id"]
+
+
+def test_a_contacts_workspace_and_tenant_are_kept_and_name_their_organisations() -> None:
+    contact = {
+        "name": "Mette",
+        "email": "m@o.dk",
+        "slack_id": "U1",
+        "teams_id": "29:abc",
+        "slack_team_id": "T1",
+        "teams_tenant_id": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    }
+    solution = parse_solution(solution_dict(contacts=[contact]), path="s")
+    assert solution.contacts[0].org_ids() == (
+        "slack:T1",
+        "teams:72f988bf-86f1-41af-91ab-2d7cd011db47",
+    )
+    out = solution.to_dict()
+    assert out["contacts"] == [{"role": "", **contact}]
+    assert list(out["contacts"][0])[-2:] == ["slack_team_id", "teams_tenant_id"]
+    assert parse_solution(out, path="s").to_dict() == out
 
 
 def test_retired_is_kept_after_the_schema_fields() -> None:

@@ -380,6 +380,26 @@ class SlackAdapter:
     async def reachable(self, user: str) -> bool:
         return True  # a bot may write to anyone in the workspace
 
+    async def find(self, *, email: str, org_id: str) -> str | None:
+        """A colleague in the workspace `org_id` ("slack:T123") by e-mail, with
+        users.lookupByEmail (scope users:read.email); None for another workspace, a bot or
+        a deactivated account, or when Slack cannot be asked (logged without the address)."""
+        platform, _, team = org_id.partition(":")
+        if platform != events.PLATFORM or self.connection.bot_user_id is None:
+            return None
+        try:
+            found = await self.client.users_lookupByEmail(email=email)
+        except Exception as exc:  # users_not_found among them: the asker gets the e-mail
+            log.info("users.lookupByEmail in %s found no one: %s", org_id, reason(exc))
+            return None
+        user = found.get("user") or {}
+        user_id, in_team = user.get("id"), user.get("team_id")
+        if not isinstance(user_id, str) or user.get("deleted") or user.get("is_bot"):
+            return None
+        if team and in_team and in_team != team:  # this token's workspace is not theirs
+            return None
+        return f"{events.PLATFORM}:{user_id}"
+
     async def deliver(self, notice: Notice) -> bool:
         """A letter for a Slack user; until Slack has answered, it waits in the outbox."""
         if self.connection.bot_user_id is None:

@@ -301,6 +301,27 @@ class TeamsAdapter:
     async def reachable(self, user: str) -> bool:
         return await self._address(user) is not None
 
+    async def find(self, *, email: str, org_id: str) -> str | None:
+        """A colleague in the tenant `org_id` ("teams:<tenant id>") by e-mail: Teams lets a
+        bot write only to people who wrote to it, and gives it no e-mail, so it is someone
+        the people directory knows on Teams who has written to Spred, from that tenant."""
+        platform, _, tenant = org_id.partition(":")
+        if platform != events.PLATFORM:
+            return None
+        person = await self.core.services.person_for("", "", email)
+        teams_id = person.platform_id(events.PLATFORM) if person else None
+        if not teams_id:
+            return None
+        user = f"{events.PLATFORM}:{teams_id}"
+        address = await self.core.addresses.of(user)
+        conversation = address.get("conversation") if address else None
+        if not isinstance(conversation, Mapping):  # never wrote to Spred
+            return None
+        known = conversation.get("tenantId")
+        if tenant and known and known != tenant:
+            return None
+        return user
+
     async def deliver(self, notice: Notice) -> bool:
         """A letter from the outbox. When Teams says the user is gone (they removed Spred,
         403/404), their address is forgotten: the letter waits in the outbox, costing no

@@ -125,7 +125,9 @@ async def _tell_originators(
     for contact in solution.contacts:
         # The asker's platform first: the originator may well be a colleague there.
         platforms = dict.fromkeys((turn.message.platform, *turn.services.outbox.platforms))
-        address = await turn.services.address_of(contact, platforms)
+        address = await turn.services.address_of(
+            contact, platforms, organization=solution.organization
+        )
         if address:
             reply = Reply(text=text, language=turn.language)
             await turn.services.outbox.send(Notice(to=address, kind="adoption", reply=reply))
