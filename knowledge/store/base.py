@@ -23,10 +23,12 @@ from knowledge.records import (
     Introduction,
     Letter,
     Nudge,
+    OAuthState,
     OptOut,
     Organisation,
     Person,
     SeenEvent,
+    SlackInstallation,
 )
 from knowledge.solutions import Solution
 
@@ -127,6 +129,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("interests", Interest),
     CollectionSpec("opt_outs", OptOut),
     CollectionSpec("organisations", Organisation),
+    CollectionSpec("slack_installations", SlackInstallation),
+    CollectionSpec("oauth_states", OAuthState),
 )
 
 
@@ -148,6 +152,8 @@ class Store(ABC):
     interests: Collection[Interest]
     opt_outs: Collection[OptOut]
     organisations: Collection[Organisation]
+    slack_installations: Collection[SlackInstallation]
+    oauth_states: Collection[OAuthState]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
