@@ -73,7 +73,14 @@ class SlackAdapter:
         self.connection = Connection(config=config, client=once)
         self.workspaces: Workspaces | None = None
         self.oauth: oauth.AsyncOAuthFlow | None = None
-        bolt_client = web_client(token=None, api_url=config.api_url, session=self.session)
+        # A distributable app's bolt client exchanges codes and rotates tokens: Slack's
+        # answers then hold tokens, which slack_sdk's own logger shows whole at DEBUG.
+        bolt_client = web_client(
+            token=None,
+            api_url=config.api_url,
+            session=self.session,
+            logger=oauth.oauth_logger() if config.distributable else None,
+        )
         if config.distributable:
             self.app = self._distributed(bolt_client, post_interval)
         else:
