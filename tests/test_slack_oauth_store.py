@@ -166,3 +166,14 @@ async def test_expiry_is_measured_by_the_injected_clock(store: Store, clock: Clo
     kept = await store.oauth_states.get(state)
     assert kept is not None
     assert kept.expires_at == clock.now + timedelta(seconds=60)
+
+
+async def test_states_left_unused_are_pruned_once_expired(store: Store, clock: Clock) -> None:
+    states = States(store=store, clock=clock, expires=600)
+    old = await states.async_issue()
+    clock.advance(seconds=300)
+    fresh = await states.async_issue()
+    clock.advance(seconds=301)
+    assert await states.prune() == 1
+    assert await store.oauth_states.get(old) is None
+    assert await states.async_consume(fresh) is True

@@ -72,6 +72,7 @@ class SlackAdapter:
         )
         self.connection = Connection(config=config, client=once)
         self.workspaces: Workspaces | None = None
+        self.states: States | None = None
         self.oauth: oauth.AsyncOAuthFlow | None = None
         # A distributable app's bolt client exchanges codes and rotates tokens: Slack's
         # answers then hold tokens, which slack_sdk's own logger shows whole at DEBUG.
@@ -118,11 +119,12 @@ class SlackAdapter:
             api_url=self.config.api_url,
             interval=post_interval,
         )
+        self.states = States(store=store, clock=clock)
         self.oauth = oauth.flow(
             config=self.config,
             client=bolt_client,
             installations=installations,
-            states=States(store=store, clock=clock),
+            states=self.states,
             organisations=self.core.organisations,
         )
         authorize = AsyncInstallationStoreAuthorize(
@@ -161,7 +163,9 @@ class SlackAdapter:
         """Starts reaching Slack: learning the bot's own ids (to ignore its own messages)
         and, in Socket Mode, opening the socket. Never fails because of Slack: after
         START_WAIT seconds at most it returns, and Slack is tried again in the background
-        until it answers."""
+        until it answers. The distributable app first forgets install links left unused."""
+        if self.states is not None:
+            await self.states.prune()
         await self.connection.open(app=self.app, answers=self.answers, wait=START_WAIT)
 
     async def close(self) -> None:

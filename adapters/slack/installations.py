@@ -205,6 +205,22 @@ class States(AsyncOAuthStateStore):
         found = taken[0] if taken else None
         return found is not None and self.clock() < found.expires_at
 
+    async def prune(self) -> int:
+        """Removes the states never used that have expired (a browser that opened the
+        install page and left); how many. A whole-collection read: at start, never on a
+        request's way."""
+        now = self.clock()
+
+        def expired(current: OAuthState | None) -> OAuthState | None:
+            return None if current is not None and current.expires_at <= now else current
+
+        gone = 0
+        for state in await self.store.oauth_states.all():
+            if state.expires_at <= now:
+                await self.store.oauth_states.update(state.key, expired)
+                gone += 1
+        return gone
+
 
 def installer_of(installation: Installation) -> str:
     return f"slack:{installation.user_id}" if installation.user_id else ""
