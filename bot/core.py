@@ -22,6 +22,7 @@ from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.flows import admin, adopt, ask, connect, manager
 from bot.flows.home import home_page
 from bot.i18n import say
+from bot.installations import Installations, InstallStates
 from bot.messages import Incoming, Reply
 from bot.nudges import Nudges
 from bot.organisations import Organisations
@@ -171,6 +172,9 @@ class Core:
         self.sessions = Sessions(store=kb.store, clock=clock)
         self.nudges = self.services.nudges = Nudges(self.services)
         self.addresses = Addresses(store=kb.store, clock=clock)
+        # a distributable app's installations and install states, for its adapter
+        self.installations = Installations(store=kb.store, clock=clock)
+        self.install_states = InstallStates(store=kb.store, clock=clock)
 
     async def start(self) -> None:
         """Loads what the core learned earlier (askers' choices between near ties)."""

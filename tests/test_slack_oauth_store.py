@@ -10,6 +10,7 @@ from slack_sdk.oauth.installation_store import Installation
 
 from adapters.slack.config import SlackConfig
 from adapters.slack.installations import Installations, States
+from bot import installations as core_side
 from bot.config import ConfigError
 from knowledge.store import Store
 from tests.conftest import Clock
@@ -32,7 +33,7 @@ def _installation(team: str = "T1", token: str = "xoxb-1", **extra: object) -> I
 
 
 async def test_an_installation_is_kept_and_found_as_bolt_asks(store: Store, clock: Clock) -> None:
-    installations = Installations(store=store, clock=clock)
+    installations = Installations(core_side.Installations(store=store, clock=clock))
     assert await installations.async_find_bot(enterprise_id=None, team_id="T1") is None
     await installations.async_save(_installation(bot_token_expires_in=3600))
     bot = await installations.async_find_bot(enterprise_id=None, team_id="T1")
@@ -54,7 +55,7 @@ async def test_an_installation_is_kept_and_found_as_bolt_asks(store: Store, cloc
 async def test_an_org_wide_install_serves_every_workspace_of_its_enterprise(
     store: Store, clock: Clock
 ) -> None:
-    installations = Installations(store=store, clock=clock)
+    installations = Installations(core_side.Installations(store=store, clock=clock))
     org_wide = _installation(
         team=None, enterprise_id="E1", is_enterprise_install=True, token="xoxb-grid"
     )
@@ -73,7 +74,7 @@ async def test_an_org_wide_install_serves_every_workspace_of_its_enterprise(
 
 
 async def test_a_rotated_bot_token_replaces_the_old_one(store: Store, clock: Clock) -> None:
-    installations = Installations(store=store, clock=clock)
+    installations = Installations(core_side.Installations(store=store, clock=clock))
     await installations.async_save(_installation(bot_refresh_token="xoxe-1"))
     bot = await installations.async_find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None
@@ -90,8 +91,10 @@ async def test_a_rotated_bot_token_replaces_the_old_one(store: Store, clock: Clo
 async def test_an_uninstall_in_another_process_is_seen_at_the_next_look_up(
     store: Store, clock: Clock
 ) -> None:
-    here = Installations(store=store, clock=clock)
-    there = Installations(store=store, clock=clock)  # another process on the same store
+    here = Installations(core_side.Installations(store=store, clock=clock))
+    there = Installations(
+        core_side.Installations(store=store, clock=clock)
+    )  # another process on the same store
     await here.async_save(_installation())
     assert await here.async_find_bot(enterprise_id=None, team_id="T1") is not None
     await there.async_delete_all(enterprise_id=None, team_id="T1")
@@ -103,7 +106,7 @@ async def test_an_uninstall_in_another_process_is_seen_at_the_next_look_up(
 
 
 async def test_a_revoked_user_token_is_dropped_and_the_bot_kept(store: Store, clock: Clock) -> None:
-    installations = Installations(store=store, clock=clock)
+    installations = Installations(core_side.Installations(store=store, clock=clock))
     await installations.async_save(_installation(user_token="xoxp-1", user_scopes="search:read"))
     await installations.async_delete_installation(enterprise_id=None, team_id="T1", user_id="U1")
     kept = await store.slack_installations.get("T1")
@@ -113,7 +116,7 @@ async def test_a_revoked_user_token_is_dropped_and_the_bot_kept(store: Store, cl
 
 
 async def test_a_state_is_good_once_and_only_while_fresh(store: Store, clock: Clock) -> None:
-    states = States(store=store, clock=clock, expires=600)
+    states = States(core_side.InstallStates(store=store, clock=clock), expires=600)
     state = await states.async_issue()
     assert await states.async_consume(state) is True
     assert await states.async_consume(state) is False  # used
@@ -129,7 +132,7 @@ async def test_a_state_is_good_once_and_only_while_fresh(store: Store, clock: Cl
 
 
 async def test_a_state_just_before_it_expires_is_good(store: Store, clock: Clock) -> None:
-    states = States(store=store, clock=clock, expires=600)
+    states = States(core_side.InstallStates(store=store, clock=clock), expires=600)
     state = await states.async_issue()
     clock.advance(seconds=599)
     assert await states.async_consume(state) is True
@@ -161,7 +164,7 @@ def test_the_distributable_app_is_on_with_client_credentials_and_no_bot_token() 
 
 
 async def test_expiry_is_measured_by_the_injected_clock(store: Store, clock: Clock) -> None:
-    states = States(store=store, clock=clock, expires=60)
+    states = States(core_side.InstallStates(store=store, clock=clock), expires=60)
     state = await states.async_issue()
     kept = await store.oauth_states.get(state)
     assert kept is not None
@@ -169,11 +172,11 @@ async def test_expiry_is_measured_by_the_injected_clock(store: Store, clock: Clo
 
 
 async def test_states_left_unused_are_pruned_once_expired(store: Store, clock: Clock) -> None:
-    states = States(store=store, clock=clock, expires=600)
+    states = States(core_side.InstallStates(store=store, clock=clock), expires=600)
     old = await states.async_issue()
     clock.advance(seconds=300)
     fresh = await states.async_issue()
     clock.advance(seconds=301)
-    assert await states.prune() == 1
+    assert await states.kept.prune() == 1
     assert await store.oauth_states.get(old) is None
     assert await states.async_consume(fresh) is True

@@ -110,8 +110,7 @@ class SlackAdapter:
         """bolt for a distributable app: its OAuth flow, and each request authorized with
         its workspace's installation (bolt's own authorize; the identity it asks Slack for,
         once per token, is remembered, so a request costs a cached look-up)."""
-        store, clock = self.core.services.store, self.core.services.clock
-        installations = Installations(store=store, clock=clock)
+        installations = Installations(self.core.installations)
         self.workspaces = Workspaces(
             installations=installations,
             addresses=self.core.addresses,
@@ -119,7 +118,7 @@ class SlackAdapter:
             api_url=self.config.api_url,
             interval=post_interval,
         )
-        self.states = States(store=store, clock=clock)
+        self.states = States(self.core.install_states)
         self.oauth = oauth.flow(
             config=self.config,
             client=bolt_client,
@@ -165,7 +164,7 @@ class SlackAdapter:
         START_WAIT seconds at most it returns, and Slack is tried again in the background
         until it answers. The distributable app first forgets install links left unused."""
         if self.states is not None:
-            await self.states.prune()
+            await self.states.kept.prune()
         await self.connection.open(app=self.app, answers=self.answers, wait=START_WAIT)
 
     async def close(self) -> None:
