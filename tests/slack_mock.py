@@ -62,6 +62,8 @@ class SlackMock:
         }
     )
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → oauth.v2.access
+    # refresh token → (bot token it replaces, seconds each new token lasts): token rotation
+    refreshes: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def install(
         self,
@@ -72,9 +74,12 @@ class SlackMock:
         installer: str,
         enterprise: str | None = None,
         org_wide: bool = False,
+        expires_in: int | None = None,
     ) -> str:
         """A code Slack would hand the browser after `installer` approved the install in
-        workspace `team`; oauth.v2.access exchanges it once. Returns the bot token."""
+        workspace `team`; oauth.v2.access exchanges it once. Returns the bot token. With
+        `expires_in`, the app rotates tokens: each lasts that many seconds, and its refresh
+        token gets the next (whose name is this one's with "-r" added)."""
         token = f"xoxb-{team}-{code}"
         bot_user = f"U0BOT{team}"
         self.tokens[token] = {
@@ -95,6 +100,9 @@ class SlackMock:
             "is_enterprise_install": org_wide,
             "authed_user": {"id": installer},
         }
+        if expires_in is not None:
+            self.codes[code] |= {"refresh_token": f"xoxe-{token}", "expires_in": expires_in}
+            self.refreshes[f"xoxe-{token}"] = (token, expires_in)
         return token
 
     def revoke(self, token: str) -> None:
@@ -195,10 +203,29 @@ class SlackMock:
         expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
         if authorization != f"Basic {expected}":
             return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            return self._refresh(str(args.get("refresh_token")))
         answer = self.codes.pop(str(args.get("code")), None)
         if answer is None:
             return {"ok": False, "error": "invalid_code"}
         return {"ok": True, **answer}
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """A rotation: the next token (the old one stays good until it expires)."""
+        known = self.refreshes.pop(refresh_token, None)
+        if known is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        old, expires_in = known
+        token = f"{old}-r"
+        self.tokens[token] = self.tokens[old]
+        self.refreshes[f"xoxe-{token}"] = (token, expires_in)
+        return {
+            "ok": True,
+            "token_type": "bot",
+            "access_token": token,
+            "refresh_token": f"xoxe-{token}",
+            "expires_in": expires_in,
+        }
 
     def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         if method == "auth.test":

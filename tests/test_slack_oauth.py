@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import orjson
@@ -87,9 +87,9 @@ class Spred:
         assert status == 200, page
         return token
 
-    async def event(self, event: dict[str, Any], *, team: str, event_id: str) -> int:
-        body = event_body(event, event_id=event_id, team=team, bot_user=f"U0BOT{team}")
-        headers = {"Content-Type": "application/json", **signed(body)}
+    async def post(self, body: bytes, *, content_type: str = "application/json") -> int:
+        """A signed request to /slack/events; its status once what it started is done."""
+        headers = {"Content-Type": content_type, **signed(body)}
         async with self.http.post(
             self.server.make_url("/slack/events"), data=body, headers=headers
         ) as response:
@@ -97,6 +97,10 @@ class Spred:
             status = response.status
         await self.adapter.drain(within=5)
         return status
+
+    async def event(self, event: dict[str, Any], *, team: str, event_id: str) -> int:
+        body = event_body(event, event_id=event_id, team=team, bot_user=f"U0BOT{team}")
+        return await self.post(body)
 
     async def dm(self, user: str, team: str, text: str, *, event_id: str) -> int:
         event = {
@@ -398,3 +402,56 @@ async def test_a_workspace_that_never_installed_gets_no_answer(
     calls = len(slack.calls)
     assert await spred.dm(ANNA, ODENSE, "hej", event_id="Ev1") == 200
     assert slack.calls[calls:] == []
+
+
+async def test_a_button_and_a_command_are_answered_with_their_workspaces_token(
+    spred: Spred, slack: SlackMock
+) -> None:
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    value = orjson.dumps({"a": "help", "p": {}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    assert spred.posted(f"D{ANNA}") == [odense]
+    command = {
+        "command": "/spred",
+        "text": "hjælp",
+        "user_id": METTE,
+        "team_id": AARHUS,
+        "channel_id": f"D{METTE}",
+        "trigger_id": "trig-2",
+    }
+    await spred.post(urlencode(command).encode(), content_type="application/x-www-form-urlencoded")
+    assert spred.posted(f"D{METTE}") == [aarhus]  # no response_url: in the DM
+    assert {c.args["user"]: c.token for c in slack.called("users.info")} == {
+        ANNA: odense,
+        METTE: aarhus,
+    }
+
+
+async def test_a_rotating_token_is_renewed_for_answers_and_for_letters(
+    spred: Spred, slack: SlackMock
+) -> None:
+    _, query, cookie = await spred.start_install()
+    first = slack.install(
+        "code-r", team=ODENSE, name="Odense Kommune", installer=ANNA, expires_in=60
+    )
+    redirect = f"/slack/oauth_redirect?code=code-r&state={query['state'][0]}"
+    assert (await spred.get(redirect, cookie=cookie.split(";")[0]))[0] == 200
+    await spred.dm(ANNA, ODENSE, "hej", event_id="Ev1")  # bolt renews it: an hour is too short
+    assert spred.posted(f"D{ANNA}") == [f"{first}-r"]
+    await spred.core.outbox.send(Notice(to=f"slack:{ANNA}", kind="test", reply=Reply(text="x")))
+    assert spred.posted(f"D{ANNA}") == [f"{first}-r", f"{first}-r-r"]  # and so does a letter
+    kept = await spred.core.services.store.slack_installations.get(ODENSE)
+    assert kept is not None
+    assert kept.installation["bot_token"] == f"{first}-r-r"
+    assert kept.installation["bot_refresh_token"] == f"xoxe-{first}-r-r"

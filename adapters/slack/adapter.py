@@ -27,6 +27,7 @@ from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAutho
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import build_normalized_headers, extract_content_type
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -117,6 +118,11 @@ class SlackAdapter:
             session=self.session,
             api_url=self.config.api_url,
             interval=post_interval,
+            rotator=AsyncTokenRotator(
+                client_id=self.config.client_id,
+                client_secret=self.config.client_secret,
+                client=bolt_client,
+            ),
         )
         self.states = States(self.core.install_states)
         self.oauth = oauth.flow(

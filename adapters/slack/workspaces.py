@@ -9,14 +9,21 @@ installations.py) at each delivery, so an uninstalled workspace's token is never
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
-from adapters.slack.delivery import MAX_REMEMBERED, Poster, web_client
+from adapters.slack.delivery import MAX_REMEMBERED, Poster, reason, web_client
 from adapters.slack.installations import Installations
 from bot.addresses import Addresses
+
+log = logging.getLogger(__name__)
+
+ROTATE_BEFORE = 120  # minutes before a rotating token expires that it is renewed (bolt's)
 
 
 def address(*, team_id: str | None, enterprise_id: str | None) -> dict[str, str]:
@@ -34,8 +41,10 @@ class Workspaces:
         session: aiohttp.ClientSession,
         api_url: str,
         interval: float,
+        rotator: AsyncTokenRotator,
     ) -> None:
         self.installations = installations
+        self.rotator = rotator
         self.addresses = addresses
         self.session = session
         self.api_url = api_url
@@ -72,4 +81,17 @@ class Workspaces:
         )
         if installation is None or not installation.bot_token:
             return None
-        return self.poster(installation.bot_token)
+        bot, token = installation.to_bot(), installation.bot_token
+        if bot.bot_refresh_token:  # the app rotates tokens: renewed when about to expire
+            try:
+                rotated = await self.rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=ROTATE_BEFORE
+                )
+            except SlackTokenRotationError as exc:
+                why = reason(exc.api_error)
+                log.error("renewing the token of Slack workspace %s failed: %s", bot.team_id, why)
+                return None
+            if rotated is not None:
+                await self.installations.async_save_bot(rotated)
+                token = rotated.bot_token
+        return self.poster(token)
