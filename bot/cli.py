@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot import __version__
+from bot import __version__, cli_orgs
 from bot.config import ConfigError, Settings
 from bot.connectors import TERMINAL, registered
 from bot.core import Core
@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
         "nudges", parents=[data], help="prompts to managers, scheduled and sent"
     )
     nudges.add_argument("--json", action="store_true")
+
+    cli_orgs.add_parser(sub, data)
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -465,4 +467,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "load-demo": cmd_load_demo,
     "import-people": cmd_import_people,
     "nudges": cmd_nudges,
+    "orgs": cli_orgs.cmd_orgs,
 }

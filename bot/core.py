@@ -19,7 +19,7 @@ from bot.addresses import Addresses
 from bot.config import Settings
 from bot.connectors import Connector
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager
+from bot.flows import admin, adopt, ask, connect, manager, org_admin
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
@@ -44,14 +44,14 @@ SEEN_FOR = timedelta(days=2)  # platforms retry an event for minutes; keep ids w
 async def _help(turn: Turn) -> list[Reply]:
     text = turn.say("help") + await manager.staff_note(turn)
     if turn.is_admin:
-        text += "\n\n" + turn.say("help_admin")
+        text += "\n\n" + org_admin.help_text(turn)
     return [Reply(text=text)]
 
 
 async def _welcome(turn: Turn) -> list[Reply]:
     text = turn.say("welcome", name=turn.name) + await manager.staff_note(turn)
     if turn.is_admin:
-        text += "\n\n" + turn.say("help_admin")
+        text += "\n\n" + org_admin.help_text(turn)
     return [Reply(text=text)]
 
 
@@ -103,6 +103,8 @@ ACTIONS: dict[str, Handler] = {
     "nudge_dismiss": manager.dismiss,
     "nudge_snooze": manager.snooze,
     "nudge_opt_out": manager.opt_out,
+    "local_admins": org_admin.local_admins,
+    "prompts_list": org_admin.prompts,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -118,6 +120,8 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("feedback",), "feedback_list"),
     **dict.fromkeys(("annuller", "cancel", "afbryd", "stop"), "cancel"),
     **dict.fromkeys(("paamindelser til", "prompts on"), "prompts_on"),
+    **dict.fromkeys(("lokale admins", "local admins"), "local_admins"),
+    **dict.fromkeys(("paamindelser til ledere", "manager prompts"), "prompts_list"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -136,6 +140,10 @@ Sentence = Callable[[Turn, str, str], Awaitable[list[Reply]]]
 SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
     (re.compile(r"s(?:æ|ae)t (.+?) leder til (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
     (re.compile(r"set (.+?) manager to (.+?)[.!]?", re.IGNORECASE), admin.set_manager),
+    (
+        re.compile(r"(fjern |remove |)(?:lokal|local) admin (.+?)[.!]?", re.IGNORECASE),
+        org_admin.local_admin,
+    ),
 )
 
 _END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
@@ -208,9 +216,14 @@ class Core:
             return []
         language = self.services.settings.language
         try:
-            await self.organisations.seen(message.org_id)
+            organisation = await self.organisations.seen(message.org_id)
             async with self.sessions.hold(message) as session:
-                turn = Turn(services=self.services, message=message, session=session)
+                turn = Turn(
+                    services=self.services,
+                    message=message,
+                    session=session,
+                    organisation=organisation,
+                )
                 replies = await self._turn(turn)
                 language = turn.language
         except StoreError as exc:  # a damaged, locked or full data file: the message says

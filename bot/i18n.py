@@ -718,6 +718,125 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Spred could not save the installation just now. Please try again shortly.",
     ),
     "slack_install_again": ("Start forfra", "Start again"),
+    # --- an organisation's own admins (bot/roles.py, bot/flows/org_admin.py)
+    "help_local_admin": (
+        "Du er lokal administrator for {organisation}. Du kan tilføje, rette og fjerne "
+        "jeres egne løsninger, sætte ledere for jeres egne folk og se jeres egne spørgsmål "
+        "og feedback.\n"
+        "• påmindelser til ledere – hvad jeres ledere har fået påmindelser om\n"
+        "• lokale admins – hvem der er lokale administratorer hos jer\n"
+        "• lokal admin <id eller navn> – gør en kollega til lokal administrator\n"
+        "• fjern lokal admin <id eller navn> – fjern en lokal administrator",
+        "You are a local administrator for {organisation}. You can add, edit and retire your "
+        "own organisation's solutions, set managers for your own people, and see your own "
+        "questions and feedback.\n"
+        "• manager prompts – what your managers were prompted about\n"
+        "• local admins – who the local administrators are here\n"
+        "• local admin <id or name> – make a colleague a local administrator\n"
+        "• remove local admin <id or name> – remove a local administrator",
+    ),
+    "help_global_admin_here": (
+        "• påmindelser til ledere – hvad lederne har fået påmindelser om\n"
+        "• lokale admins, lokal admin <id eller navn>, fjern lokal admin <id eller navn> – "
+        "lokale administratorer for den organisation, du skriver fra",
+        "• manager prompts – what managers were prompted about\n"
+        "• local admins, local admin <id or name>, remove local admin <id or name> – local "
+        "administrators of the organisation you are writing from",
+    ),
+    "organisation_unnamed": (
+        "Jeres organisation har ikke fået et navn i Spred endnu, så jeg kan ikke se, hvilke "
+        "løsninger og personer der er jeres. Bed den, der driver Spred, om at give den et "
+        "navn (spred orgs rename).",
+        "Your organisation has no name in Spred yet, so I cannot tell which solutions and "
+        "people are yours. Ask whoever runs Spred to give it one (spred orgs rename).",
+    ),
+    "not_your_solution": (
+        "“{title}” er fra {organization}. Du kan kun ændre løsninger fra {own}.",
+        "“{title}” is from {organization}. You can only change solutions from {own}.",
+    ),
+    "keeps_organisation": (
+        "Løsningen skal blive hos {own}: du kan ikke give den til en anden organisation. "
+        "Skriv en ny værdi, eller skriv “annullér”.",
+        "The solution has to stay with {own}: you cannot hand it to another organisation. "
+        "Type another value, or type “cancel”.",
+    ),
+    "not_your_person": (
+        "Jeg kan ikke finde “{name}” blandt folkene i {own}. Du kan kun sætte ledere for "
+        "jeres egne folk.",
+        "I cannot find “{name}” among the people of {own}. You can only set managers for "
+        "your own people.",
+    ),
+    "local_admin_no_organisation": (
+        "Lokale administratorer hører til et Slack-arbejdsområde eller en Teams-organisation. "
+        "Skriv til mig derfra.",
+        "Local administrators belong to a Slack workspace or a Teams organisation. Write to "
+        "me from there.",
+    ),
+    "local_admins_none": (
+        "Der er ingen lokale administratorer her endnu.",
+        "There are no local administrators here yet.",
+    ),
+    "local_admins_list": (
+        "Lokale administratorer for {organisation}:",
+        "Local administrators for {organisation}:",
+    ),
+    "local_admin_named": (
+        "{who} er nu lokal administrator. Skriv “fjern lokal admin” og id'et for at fortryde.",
+        "{who} is now a local administrator. Type “remove local admin” and the id to undo it.",
+    ),
+    "local_admin_already": (
+        "{who} er allerede lokal administrator.",
+        "{who} is already a local administrator.",
+    ),
+    "local_admin_removed": (
+        "{who} er ikke længere lokal administrator.",
+        "{who} is no longer a local administrator.",
+    ),
+    "local_admin_not_one": (
+        "{who} er ikke lokal administrator her.",
+        "{who} is not a local administrator here.",
+    ),
+    "local_admin_last": (
+        "{who} er den sidste lokale administrator, så jeg lader vedkommende blive. Gør en "
+        "anden til lokal administrator først.",
+        "{who} is the last local administrator, so I am keeping them. Make someone else a "
+        "local administrator first.",
+    ),
+    "local_admin_no_id": (
+        "{who} står i personkartoteket, men uden et id her. Skriv id'et i stedet – i Slack "
+        "finder du det under Profil → ⋮ → Kopiér medlems-id.",
+        "{who} is in the people directory, but without an id here. Type the id instead – in "
+        "Slack it is under Profile → ⋮ → Copy member ID.",
+    ),
+    "local_admin_other_platform": (
+        "“{who}” er et id fra en anden platform end jeres. Skriv kollegaens id her.",
+        "“{who}” is an id from another platform than yours. Type your colleague's id here.",
+    ),
+    "local_admin_unknown": (
+        "Jeg kender ikke “{who}”. Skriv kollegaens id (i Slack: Profil → ⋮ → Kopiér medlems-id) "
+        "eller navnet, som det står i jeres personkartotek.",
+        "I do not know “{who}”. Type your colleague's id (in Slack: Profile → ⋮ → Copy member "
+        "ID) or their name as your people directory has it.",
+    ),
+    "prompts_list": (
+        "Påmindelser til ledere, de nyeste først:",
+        "Prompts to managers, latest first:",
+    ),
+    "prompts_none": (
+        "Ingen ledere har fået påmindelser endnu.",
+        "No manager has been prompted yet.",
+    ),
+    "prompt_line": ("• {manager}: “{title}” ({state})", "• {manager}: “{title}” ({state})"),
+    "prompt_waiting": ("venter på at blive sendt", "waiting to be sent"),
+    "prompt_sent": ("sendt, ikke besvaret", "sent, not answered"),
+    "prompt_answered": ("besvaret", "answered"),
+    # --- Teams: a tenant SPRED_TEAMS_TENANTS does not list
+    "teams_tenant_refused": (
+        "Denne Spred er ikke sat op til jeres organisation, så jeg kan ikke svare her. "
+        "Spørg jeres it-afdeling: de kan bede dem, der driver Spred, om at åbne for jer.",
+        "This Spred is not set up for your organisation, so I cannot answer here. Ask your "
+        "IT department: they can ask the people who run Spred to open it to you.",
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from bot.cards import adopters_of, organizations_using
 from bot.config import NudgeRules
 from bot.i18n import listed, place, say
 from bot.messages import Action, Notice, Reply
+from bot.organisations import Organisations
 from bot.render_text import result_text
 from bot.turn import Services
 from knowledge.people import unit_of
@@ -78,11 +79,15 @@ class Nudges:
     async def on_interest(
         self, person: Person, solution: Solution, *, why: str, members: tuple[str, ...] = ()
     ) -> Nudge | None:
-        """Schedules a prompt to the person's manager, unless the manager opted out or had
-        one about this solution within the window."""
+        """Schedules a prompt to the person's manager, unless the manager is of another
+        organisation (the directory is per organisation: a manager hears only of their own
+        organisation's people), opted out, or had one about this solution within the
+        window."""
         store = self.services.store
         manager = await self.manager_of(person)
-        if manager is None or await store.opt_outs.get(manager.id) is not None:
+        if manager is None or Organisations.apart(person.organization, manager.organization):
+            return None
+        if await store.opt_outs.get(manager.id) is not None:
             return None
         since = self._now() - timedelta(days=self.rules.window_days)
         for earlier in await store.nudges.all():
@@ -164,6 +169,7 @@ class Nudges:
                 other is not None
                 and other.manager_id == person.manager_id
                 and unit_of(other) == unit_of(person)
+                and not Organisations.apart(other.organization, person.organization)
             ):
                 colleagues.append((other.name, interest))
         if len(colleagues) < self.rules.group:
@@ -268,10 +274,9 @@ class Nudges:
     async def _others_using(self, solution: Solution, manager: Person, language: str) -> str:
         """How many organisations besides the manager's own pilot or use the solution."""
         adoptions = adopters_of(await self.services.store.adoptions.all())
-        own = manager.organization.casefold()
-        others = [
-            o for o in organizations_using(adoptions.get(solution.id, [])) if o.casefold() != own
-        ]
+        using = organizations_using(adoptions.get(solution.id, []))
+        own = manager.organization
+        others = [o for o in using if not own.strip() or Organisations.apart(o, own)]
         if len(others) > 1:
             return say(language, "nudge_using_many", count=len(others))
         return say(language, "nudge_using_one" if others else "nudge_using_none")

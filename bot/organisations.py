@@ -49,11 +49,17 @@ class Organisations:
 
         return await self.store.organisations.update(org_id, first)
 
-    async def installed(self, org_id: str, *, name: str = "", installer: str = "") -> Organisation:
+    async def installed(
+        self, org_id: str, *, name: str = "", installer: str = "", first_only: bool = False
+    ) -> Organisation:
         """Spred was installed in `org_id` by `installer` (platform-qualified), who becomes
-        one of its local admins. Installing again keeps the admins already named."""
+        one of its local admins. Installing again keeps the admins already named.
+        `first_only`: only the first installer counts (on Teams everyone who adds Spred for
+        themselves installs it), decided in the one atomic update."""
 
         def install(current: Organisation | None) -> Organisation:
+            if first_only and current is not None and current.installer:
+                return current
             base = current or Organisation(id=org_id, platform=platform_of(org_id))
             admins = base.admins
             if installer and installer not in admins:
@@ -78,6 +84,28 @@ class Organisations:
 
         return await self.store.organisations.update(org_id, renamed)
 
+    async def name_admin(self, org_id: str, user: str) -> Organisation | None:
+        """`user` (platform-qualified) is now one of the organisation's local admins; None
+        if no such organisation is known."""
+
+        def named(current: Organisation | None) -> Organisation | None:
+            if current is None or user in current.admins:
+                return current
+            return replace(current, admins=(*current.admins, user))
+
+        return await self.store.organisations.update(org_id, named)
+
+    async def remove_admin(self, org_id: str, user: str) -> Organisation | None:
+        """`user` is no longer a local admin, unless they are the last: an organisation
+        keeps one who can name others. What is stored now (None: no such organisation)."""
+
+        def removed(current: Organisation | None) -> Organisation | None:
+            if current is None or current.admins == (user,) or user not in current.admins:
+                return current
+            return replace(current, admins=tuple(a for a in current.admins if a != user))
+
+        return await self.store.organisations.update(org_id, removed)
+
     async def is_local_admin(self, user: str, org_id: str) -> bool:
         organisation = await self.get(org_id)
         return organisation is not None and user in organisation.admins
@@ -86,5 +114,19 @@ class Organisations:
     def names(organisation: Organisation, solution_organization: str) -> bool:
         """Whether a solution's `organization` is this organisation, case- and accent-
         folded ("Aarhus Kommune" = "aarhus kommune")."""
-        folded = " ".join(fold(solution_organization).split())
-        return bool(organisation.name) and " ".join(fold(organisation.name).split()) == folded
+        return bool(organisation.name) and _folded(organisation.name) == _folded(
+            solution_organization
+        )
+
+    @staticmethod
+    def apart(organization: str, other: str) -> bool:
+        """Whether two organisation names (a person's and their manager's in the people
+        directory, an adoption's) are of different organisations: both given, and not the
+        same folded. A name left out says nothing either way."""
+        return bool(organization.strip() and other.strip()) and _folded(organization) != _folded(
+            other
+        )
+
+
+def _folded(name: str) -> str:
+    return " ".join(fold(name).split())

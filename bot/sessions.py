@@ -94,7 +94,7 @@ class Sessions:
             except BaseException:
                 await self._release(key, token, None)
                 raise
-            await self._release(key, token, session)
+            await self._release(key, token, session, message)
 
     async def _claim(self, key: str, token: str) -> Conversation:
         wait = FIRST_WAIT
@@ -114,7 +114,9 @@ class Sessions:
             await asyncio.sleep(wait)
             wait = min(wait * 2, LONGEST_WAIT)
 
-    async def _release(self, key: str, token: str, session: Session | None) -> None:
+    async def _release(
+        self, key: str, token: str, session: Session | None, message: Incoming | None = None
+    ) -> None:
         now = self.clock()
         lost = False
 
@@ -130,6 +132,8 @@ class Sessions:
                 state=session.flow.value,
                 data={"flow": session.data, "memory": session.memory},
                 updated_at=now,
+                user=message.user if message else "",
+                org_id=message.org_id if message else "",
             )
 
         await self.store.conversations.update(key, release)

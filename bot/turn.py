@@ -12,9 +12,10 @@ from bot.i18n import say
 from bot.messages import Incoming, Payload
 from bot.organisations import Organisations
 from bot.outbox import Outbox
+from bot.roles import Role
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
-from knowledge.records import Nudge, Person
+from knowledge.records import Nudge, Organisation, Person
 from knowledge.solutions import Contact, Solution, is_solution_id
 from knowledge.store import Store
 
@@ -104,6 +105,7 @@ class Turn:
     message: Incoming
     session: Session
     argument: str = ""  # what follows a command word ("ret <id> <felt>": "<id> <felt>")
+    organisation: Organisation | None = None  # the one the platform said the message is from
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -121,22 +123,57 @@ class Turn:
         return say(self.language, key, **values)
 
     @property
-    def is_admin(self) -> bool:
-        # From the identity the adapter verified, never from anything the client sent.
-        return self.message.user in self.services.settings.admins
+    def role(self) -> Role:
+        # From the identity and organisation the adapter verified, never from the client.
+        return Role(
+            user=self.message.user,
+            global_admin=self.message.user in self.services.settings.admins,
+            organisation=self.organisation,
+        )
 
-    def require_admin(self) -> None:
-        if not self.is_admin:
-            raise Refusal("not_admin")
+    @property
+    def is_admin(self) -> bool:
+        return self.role.admin
+
+    def require_admin(self, *, ends: bool = False) -> Role:
+        role = self.role
+        if not role.admin:
+            raise Refusal("not_admin", ends=ends)
+        return role
+
+    def require_reach(self, *, ends: bool = False) -> Role:
+        """An admin with something to look after: a local admin's organisation needs a name
+        first, since its name is what makes a solution or a person its own."""
+        role = self.require_admin(ends=ends)
+        if role.local_admin and not role.own_name:
+            raise Refusal("organisation_unnamed", ends=ends)
+        return role
+
+    def require_own(
+        self, owner: str, *, refusal: str, ends: bool = False, **values: object
+    ) -> Role:
+        """An admin whose reach (bot/roles.py) holds `owner`, a solution's or a person's
+        `organization`; anything of another organisation is refused plainly (`refusal`,
+        given `own`, the admin's organisation, and `values`)."""
+        role = self.require_reach(ends=ends)
+        if not role.owns(owner):
+            raise Refusal(refusal, ends=ends, own=role.own_name, **values)
+        return role
 
     @property
     def name(self) -> str:
         return self.message.user_name or self.message.user_id
 
     async def person(self) -> Person | None:
-        """The sender's entry in the people directory, if any."""
+        """The sender's entry in the people directory, if any. The directory is per
+        organisation: from a named organisation, only an entry of that organisation is
+        theirs (an unnamed one cannot be told apart, so any entry with their id counts)."""
         m = self.message
-        return await self.services.person_for(m.platform, m.user_id, m.email)
+        found = await self.services.person_for(m.platform, m.user_id, m.email)
+        org = self.organisation
+        if found is None or org is None or not org.name:
+            return found
+        return found if Organisations.names(org, found.organization) else None
 
     def payload_text(self, name: str, *, limit: int = 1000) -> str:
         payload = self.message.payload

@@ -153,6 +153,7 @@ class Demand(Record):
     # Answered only by near misses (none of the answers named what was asked about): less
     # telling than a question nothing answered, and `rejected` holds what was shown.
     near_miss: bool = False
+    org_id: str = ""  # the organisation the question came from ("" from the terminal)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,6 +183,7 @@ class Feedback(Record):
     solution_id: str | None = None
     comment: str = ""
     created_at: datetime = dataclasses.field(default_factory=now)
+    org_id: str = ""  # the organisation the verdict came from ("" from the terminal)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,6 +199,9 @@ class Conversation(Record):
     # The turn being handled now, by any process: its token, and when it counts as lost.
     held_by: str = ""
     held_until: datetime | None = None
+    # Who wrote last, and from which organisation: who is active where (`spred orgs`).
+    user: str = ""  # platform-qualified
+    org_id: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

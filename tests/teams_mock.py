@@ -36,10 +36,19 @@ class Posted:
     reply_to: str | None
     activity: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    authorization: str = ""  # the header the bot sent it with
 
     @property
     def text(self) -> str:
         return str(self.activity.get("text") or "")
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant the activity names in its conversation. botbuilder-python writes it
+        as "tenantID", Teams as "tenantId": Bot Framework reads JSON names in any case."""
+        conversation = self.activity.get("conversation") or {}
+        named = {k.lower(): v for k, v in conversation.items()}
+        return named.get("tenantid")
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -96,7 +105,12 @@ class Connector:
             self.changed.set()
             return web.json_response({"error": {"code": "MessageSizeTooBig"}}, status=413)
         self.posted.append(
-            Posted(request.match_info["conversation"], request.match_info.get("reply_to"), body)
+            Posted(
+                request.match_info["conversation"],
+                request.match_info.get("reply_to"),
+                body,
+                authorization=request.headers.get("Authorization", ""),
+            )
         )
         self.changed.set()
         return web.json_response({"id": f"activity-{next(self._ids)}"})
@@ -112,6 +126,7 @@ def message(
     kind: str = "personal",
     value: dict[str, Any] | None = None,
     activity_id: str = "act-1",
+    tenant: str | None = "tenant",
 ) -> dict[str, Any]:
     activity: dict[str, Any] = {
         "type": "message",
@@ -120,11 +135,13 @@ def message(
         "serviceUrl": connector.url,
         "channelId": "msteams",
         "from": {"id": user, "name": name, "aadObjectId": "aad-" + user},
-        "conversation": {"id": conversation, "conversationType": kind, "tenantId": "tenant"},
+        "conversation": {"id": conversation, "conversationType": kind},
         "recipient": dict(BOT),
         "text": text,
         "locale": "da-DK",
     }
+    if tenant is not None:
+        activity["conversation"]["tenantId"] = tenant
     if value is not None:
         activity["value"] = value
         activity.pop("text")

@@ -4,6 +4,11 @@ Each message is acknowledged at once and answered proactively (Teams gives a req
 seconds), through the conversation reference it came with. The reference of a personal
 (1:1) chat is also stored, so the core's outbox can reach that user later, also after a
 restart; a channel or group chat is never remembered as where a user's letters go.
+
+Every tenant is served (`MICROSOFT_APP_TYPE=MultiTenant`), or only those SPRED_TEAMS_TENANTS
+lists (`tenants.Gate`). Each activity's tenant is the organisation it comes from
+(`Incoming.org_id`); the tenant is kept in the stored reference and named in every activity
+Spred sends, so a letter reaches each person in their own tenant.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -20,12 +25,14 @@ from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ChannelAccount, ConversationReference
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationReference
 
 from adapters.teams import cards, events, inbound, invokes
 from adapters.teams.config import TeamsConfig
 from adapters.teams.connectors import ReusedConnectorsAuthentication, SigningKeysUnavailable
+from adapters.teams.tenants import Gate
 from bot.core import Core
+from bot.i18n import say
 from bot.messages import Incoming, Notice, Reply
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,21 @@ KEYS_RETRY_AFTER = 30  # seconds Bot Framework is asked to wait when a token can
 class SpredBot(TeamsActivityHandler):
     def __init__(self, teams: TeamsAdapter) -> None:
         self.teams = teams
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """A tenant this Spred does not serve is turned away before anything else: nothing
+        of the activity is processed or stored, and the sender is told, once per message,
+        invoke or installation (other activities are only dropped)."""
+        activity = turn_context.activity
+        if self.teams.gate.admits(events.tenant_of(activity)):
+            await super().on_turn(turn_context)
+        elif activity.type == ActivityTypes.invoke:
+            refused = invokes.refused(activity, self.teams.refusal(activity))
+            await turn_context.send_activity(
+                Activity(type=ActivityTypes.invoke_response, value=refused)
+            )
+        elif activity.type == ActivityTypes.message or events.adds_spred(activity):
+            self.teams.refuse(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self.teams.received(turn_context)
@@ -68,8 +90,8 @@ class SpredBot(TeamsActivityHandler):
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
-        bot = turn_context.activity.recipient.id
-        if any(member.id == bot for member in members_added):  # Spred itself was installed
+        if events.adds_spred(turn_context.activity):  # Spred itself was installed
+            await self.teams.installed(turn_context.activity)
             await self.teams.received(turn_context, action="welcome")
 
 
@@ -81,7 +103,8 @@ class TeamsAdapter:
         self.cloud = CloudAdapter(self.auth)
         self.cloud.on_turn_error = self._turn_failed
         self.bot = SpredBot(self)
-        self._answering: set[asyncio.Task[None]] = set()
+        self.gate = Gate(config.tenants)
+        self._answering: set[asyncio.Task[object]] = set()
         # A few replies in flight at once keep connections to the connector reused; a burst
         # of fifty at once only opens more of them (measured: the p95 gets worse).
         self._sending = asyncio.Semaphore(SENDING_AT_ONCE)
@@ -141,11 +164,37 @@ class TeamsAdapter:
         meant for them must never go to a channel), then answers in the background so the
         HTTP response goes back to Teams at once."""
         activity = turn_context.activity
-        reference = TurnContext.get_conversation_reference(activity)
+        reference = _reference(activity)
         if events.is_personal(activity):
             await self._remember(events.user_of(activity), reference)
         message = events.incoming(activity, action=action)
-        task = asyncio.create_task(self._answer(message, reference))
+        self._background(self._answer(message, reference))
+
+    async def installed(self, activity: Activity) -> None:
+        """Spred was added in a tenant. The first to add it there becomes the tenant's
+        local admin; everyone after (each person who adds Spred for themselves sends the
+        same activity) is not made one by it: local admins name others."""
+        org_id = events.org_of(events.tenant_of(activity))
+        if org_id:
+            await self.core.organisations.installed(
+                org_id, installer=events.user_of(activity), first_only=True
+            )
+
+    def refusal(self, activity: Activity) -> str:
+        """What someone in a tenant this Spred does not serve is told."""
+        locale = activity.locale if isinstance(activity.locale, str) else ""
+        language = "en" if locale.lower().startswith("en") else "da"
+        return say(language, "teams_tenant_refused")
+
+    def refuse(self, turn_context: TurnContext) -> None:
+        """Tells the sender, as an answer to their activity, that this Spred is not set up
+        for their organisation; nothing is remembered."""
+        activity = turn_context.activity
+        reply = Reply(text=self.refusal(activity))
+        self._background(self.send(_reference(activity), reply))
+
+    def _background(self, work: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.create_task(work)
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
@@ -154,6 +203,11 @@ class TeamsAdapter:
         letter is a new message, not a reply), so most messages change nothing on disk."""
         stored = reference.serialize()
         stored.pop("activityId", None)
+        conversation = stored.get("conversation")
+        if isinstance(conversation, dict) and conversation.get("tenantID"):
+            # botbuilder-python reads back its own spelling, "tenantID"; the Teams one is
+            # kept beside it for anyone who reads the store.
+            conversation["tenantId"] = conversation["tenantID"]
         await self.core.addresses.remember(user, stored)
 
     async def _answer(self, message: Incoming, reference: ConversationReference) -> None:
@@ -193,6 +247,11 @@ class TeamsAdapter:
         self, reference: ConversationReference, outgoing: Activity, *, answering: bool
     ) -> int | None:
         failed: list[Exception] = []
+
+        tenant = reference.conversation.tenant_id if reference.conversation else None
+        if tenant and outgoing.channel_data is None:
+            # Teams asks for the tenant here too in a message a bot starts (a letter).
+            outgoing.channel_data = {"tenant": {"id": tenant}}
 
         async def post(turn_context: TurnContext) -> None:
             # The continuation's own id would become the reply-to id: put back the real one.
@@ -261,6 +320,16 @@ class TeamsAdapter:
                 status,
             )
         return status is None
+
+
+def _reference(activity: Activity) -> ConversationReference:
+    """Where to answer an activity, naming its tenant in the conversation (where botbuilder
+    and Teams look for it) also when only its channelData did."""
+    reference = TurnContext.get_conversation_reference(activity)
+    tenant = events.tenant_of(activity)
+    if tenant and reference.conversation is not None and not reference.conversation.tenant_id:
+        reference.conversation.tenant_id = tenant
+    return reference
 
 
 def _status_of(exc: Exception) -> int | None:

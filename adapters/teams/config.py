@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.config import ConfigError
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+TENANTS_SETTING = "SPRED_TEAMS_TENANTS"
+# A Microsoft Entra tenant id is a GUID; its domain name ("aarhus.onmicrosoft.com") is
+# the usual mistake, and would never match an activity's tenant.
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class TeamsConfigError(ConfigError):
@@ -23,6 +28,8 @@ class TeamsConfig:
     password: str = field(default="", repr=False)  # never in a log or a traceback
     tenant_id: str = ""
     app_type: str = "MultiTenant"
+    # The tenants served (lower case), from SPRED_TEAMS_TENANTS; empty: every tenant.
+    tenants: frozenset[str] = frozenset()
 
     @property
     def anonymous(self) -> bool:
@@ -46,6 +53,7 @@ class TeamsConfig:
             password=env.get("MICROSOFT_APP_PASSWORD", "").strip(),
             tenant_id=env.get("MICROSOFT_APP_TENANT_ID", "").strip(),
             app_type=match,
+            tenants=tenants_from(env.get(TENANTS_SETTING, "")),
         )
         config.check_complete()
         return config
@@ -93,6 +101,27 @@ class _BotbuilderConfiguration:
     APP_PASSWORD: str | None = field(repr=False)
     APP_TENANTID: str | None
     APP_TYPE: str
+
+
+def tenants_from(raw: str) -> frozenset[str]:
+    """SPRED_TEAMS_TENANTS: tenant ids separated by commas, compared in lower case (a GUID
+    is the same in either). Set but naming none is refused too: it would restrict nothing."""
+    if not raw.strip():
+        return frozenset()
+    tenants = [t.strip() for t in raw.split(",") if t.strip()]
+    if not tenants:
+        raise TeamsConfigError(
+            f"{TENANTS_SETTING} names no tenant: give Microsoft 365 tenant ids separated by "
+            "commas, or leave it unset to serve every tenant"
+        )
+    for tenant in tenants:
+        if not _GUID.fullmatch(tenant.lower()):
+            raise TeamsConfigError(
+                f"{TENANTS_SETTING}: {tenant!r} is not a tenant id: give Microsoft 365 tenant "
+                "ids (GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47, shown in the Entra "
+                "admin center under Overview), separated by commas"
+            )
+    return frozenset(t.lower() for t in tenants)
 
 
 def is_loopback(host: str) -> bool:

@@ -18,10 +18,46 @@ CARD_ACTION = "adaptiveCard/action"  # the invoke an Action.Execute sends
 
 _BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag, not a lone "<" someone typed
+# A tenant id is a GUID; anything else that is not a short plain id counts as no tenant.
+_TENANT = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 
 
 def user_of(activity: Activity) -> str:
     return f"{PLATFORM}:{activity.from_property.id}"
+
+
+def tenant_of(activity: Activity) -> str:
+    """The tenant an activity came from, in lower case (a GUID is the same in either):
+    `conversation.tenantId`, else `channelData.tenant.id` (the contract); "" when there is
+    none, or it is not a plain id."""
+    conversation = activity.conversation
+    # botbuilder-python reads and writes the conversation's tenant as "tenantID"; Teams
+    # sends "tenantId", which msrest keeps aside among the unknown properties.
+    unknown = getattr(conversation, "additional_properties", None) or {}
+    data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+    tenant = data.get("tenant")
+    for given in (
+        conversation.tenant_id if conversation is not None else None,
+        unknown.get("tenantId") if isinstance(unknown, Mapping) else None,
+        tenant.get("id") if isinstance(tenant, Mapping) else None,
+    ):
+        if isinstance(given, str) and given.strip():
+            given = given.strip().lower()
+            return given if _TENANT.fullmatch(given) else ""
+    return ""
+
+
+def org_of(tenant: str) -> str:
+    """The organisation a tenant is (`Incoming.org_id`); "" for no tenant."""
+    return f"{PLATFORM}:{tenant}" if tenant else ""
+
+
+def adds_spred(activity: Activity) -> bool:
+    """A conversationUpdate that adds Spred itself: it was installed in a chat or team."""
+    bot = activity.recipient.id if activity.recipient is not None else None
+    return activity.type == "conversationUpdate" and any(
+        member.id == bot for member in activity.members_added or []
+    )
 
 
 def is_personal(activity: Activity) -> bool:
@@ -63,6 +99,7 @@ def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
         platform=PLATFORM,
         user_id=str(activity.from_property.id),
         user_name=name if isinstance(name, str) else "",
+        org_id=org_of(tenant_of(activity)),
         conversation=str(conversation.id),
         thread=activity.reply_to_id if isinstance(activity.reply_to_id, str) else None,
         text=text,

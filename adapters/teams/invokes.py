@@ -65,6 +65,13 @@ def unsupported(activity: Activity) -> InvokeResponse:
     return _unsupported_or(activity, text)
 
 
+def refused(activity: Activity, text: str) -> InvokeResponse:
+    """The answer to an invoke from a tenant this Spred does not serve; `text` says so."""
+    if activity.name == events.CARD_ACTION:
+        return _card_action(400, ERROR, {"code": "NotSupported", "message": text})
+    return _unsupported_or(activity, text)
+
+
 def _unsupported_or(activity: Activity, text: str) -> InvokeResponse:
     name = activity.name if isinstance(activity.name, str) else ""
     if name in DIALOGS:

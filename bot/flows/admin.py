@@ -1,6 +1,8 @@
 """Admins maintain the knowledge base by chat: add (a guided dialogue or a form), edit one
-field, retire; and they see open demand and feedback. Rights come from `SPRED_ADMINS` and
-the verified sender only."""
+field, retire; and they see open demand and feedback. Rights come from `SPRED_ADMINS`, or
+the organisation's local admins, and the verified sender only (bot/roles.py): a local
+admin's new solutions are their organisation's, and another organisation's solutions,
+people, questions and verdicts are out of their reach."""
 
 from __future__ import annotations
 
@@ -42,15 +44,27 @@ LISTED = 20
 
 
 async def start_adding(turn: Turn) -> Step:
-    turn.require_admin()
-    replies = [Reply(text=turn.say("add_start", count=len(FIELDS))), _ask_field(turn, FIELDS[0])]
+    turn.require_reach()
+    asked = _asked(turn)
+    replies = [Reply(text=turn.say("add_start", count=len(asked))), _ask_field(turn, asked[0])]
     return Step(replies=replies, next=Flow.ADDING, data={"step": 0, "draft": {}})
+
+
+def _asked(turn: Turn) -> tuple[Field, ...]:
+    """The fields an admin is asked: a local admin's solution is their organisation's, so
+    they are not asked which organisation is behind it."""
+    return tuple(f for f in FIELDS if not (f.name == "organization" and turn.role.own_name))
+
+
+def _fixed(turn: Turn, draft: dict[str, Any]) -> None:
+    """Fills in what the admin is not asked (their organisation's name)."""
+    if own := turn.role.own_name:
+        put(draft, BY_NAME["organization"].path, own)
 
 
 def _still_admin(turn: Turn) -> None:
     """Rights can be withdrawn in the middle of a dialogue; the dialogue ends with them."""
-    if not turn.is_admin:
-        raise Refusal("not_admin", ends=True)
+    turn.require_reach(ends=True)
 
 
 def _ask_field(turn: Turn, field: Field, draft: dict[str, Any] | None = None) -> Reply:
@@ -83,9 +97,13 @@ async def answer_adding(turn: Turn) -> Step:
     except Problem as problem:
         said = Reply(text=turn.say(problem.key, **problem.values))
         return Step(replies=[said, _ask_field(turn, field, draft)], next=Flow.ADDING)
-    data["step"] = step + 1
-    if step + 1 < len(FIELDS):
-        return Step(replies=[_ask_field(turn, FIELDS[step + 1], draft)], next=Flow.ADDING)
+    step += 1
+    while step < len(FIELDS) and FIELDS[step] not in _asked(turn):
+        _fixed(turn, draft)
+        step += 1
+    data["step"] = step
+    if step < len(FIELDS):
+        return Step(replies=[_ask_field(turn, FIELDS[step], draft)], next=Flow.ADDING)
     return Step(replies=[await _preview(turn, draft)], next=Flow.REVIEWING)
 
 
@@ -140,6 +158,7 @@ async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
 async def publish(turn: Turn) -> Step:
     _still_admin(turn)
     solution = await _drafted(turn, turn.session.data.get("draft", {}))
+    _require_own(turn, solution, ends=True)
     await _store(turn, solution)
     text = turn.say("published", title=solution.title, id=solution.id)
     return Step(replies=[Reply(text=text)], next=END)
@@ -148,8 +167,19 @@ async def publish(turn: Turn) -> Step:
 # --- adding with a form (Slack modal, Teams card)
 
 
+def _require_own(turn: Turn, solution: Solution, *, ends: bool = False) -> None:
+    """Refuses plainly a solution of another organisation than a local admin's own."""
+    turn.require_own(
+        solution.organization,
+        refusal="not_your_solution",
+        ends=ends,
+        title=solution.title,
+        organization=solution.organization,
+    )
+
+
 async def open_form(turn: Turn) -> list[Reply]:
-    turn.require_admin()
+    turn.require_reach()
     return [Reply(form=_form(turn, values={}, errors={}))]
 
 
@@ -168,21 +198,23 @@ def _form(turn: Turn, *, values: dict[str, str], errors: dict[str, str]) -> Form
                 value=values.get(f.name, ""),
                 error=errors.get(f.name, ""),
             )
-            for f in FIELDS
+            for f in _asked(turn)
         ),
     )
 
 
 async def submit_form(turn: Turn) -> Step:
-    turn.require_admin()
+    turn.require_reach()
     raw = turn.message.payload.get("values")
     if not isinstance(raw, dict):
         raise Refusal("unknown_action")
-    typed = {f.name: raw.get(f.name) for f in FIELDS}
+    asked = _asked(turn)  # a value sent for a field not asked is not taken
+    typed = {f.name: raw.get(f.name) for f in asked}
     values = {name: value if isinstance(value, str) else "" for name, value in typed.items()}
     draft: dict[str, Any] = {}
+    _fixed(turn, draft)
     errors: dict[str, str] = {}
-    for field in FIELDS:
+    for field in asked:
         try:
             put(draft, field.path, check(field, draft, values[field.name]))
         except Problem as problem:
@@ -200,12 +232,13 @@ async def submit_form(turn: Turn) -> Step:
 
 async def start_editing(turn: Turn) -> Step:
     """ "ret <id> <felt>": the field's value now, and the question for the new one."""
-    turn.require_admin()
+    turn.require_reach()
     solution_id, _, field_name = turn.argument.strip().partition(" ")
     solution = await turn.store.solutions.get(solution_id)
     if solution is None:
         text = turn.say("edit_no_solution", id=solution_id[:80])
         return Step(replies=[Reply(text=text)], next=STAY)
+    _require_own(turn, solution)
     field = BY_NAME.get(field_name.strip().lower())
     if field is None:
         text = turn.say("edit_usage", fields=", ".join(f.named(turn.language) for f in FIELDS))
@@ -227,6 +260,7 @@ async def answer_editing(turn: Turn) -> Step:
     field = BY_NAME.get(str(data.get("field")))
     if solution is None or field is None:
         raise Refusal("solution_gone", ends=True)
+    _require_own(turn, solution, ends=True)
     raw = solution.to_dict()
     try:
         put(raw, field.path, check(field, raw, turn.message.text))
@@ -237,6 +271,8 @@ async def answer_editing(turn: Turn) -> Step:
         )
     except ValidationError as exc:
         raise _invalid(turn, exc) from None
+    if not turn.role.owns(edited.organization):  # the dialogue stays for another value
+        raise Refusal("keeps_organisation", own=turn.role.own_name)
     await _store(turn, edited)
     text = turn.say("edited", title=edited.title, field=field.named(turn.language))
     return Step(replies=[Reply(text=text)], next=END)
@@ -261,9 +297,12 @@ EDITING = Dialogue(
 
 async def retire(turn: Turn) -> list[Reply]:
     """ "fjern <id>": hidden from answers, kept in the store."""
-    turn.require_admin()
+    turn.require_reach()
     solution_id = turn.argument.strip()
-    retired = await turn.kb.retire(solution_id)
+    solution = await turn.store.solutions.get(solution_id)
+    if solution is not None:
+        _require_own(turn, solution)
+    retired = await turn.kb.retire(solution_id) if solution is not None else None
     if retired is None:
         return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
     return [Reply(text=turn.say("retired", title=retired.title))]
@@ -273,28 +312,32 @@ async def retire(turn: Turn) -> list[Reply]:
 
 
 async def set_manager(turn: Turn, who: str, boss: str) -> list[Reply]:
-    """ "sæt Annas leder til Bo" / "set Anna's manager to Bo", checked as an import is."""
-    turn.require_admin()
-    people = await turn.store.people.all()
-    person = _the_one(people, who)
-    manager = _the_one(people, boss)
+    """ "sæt Annas leder til Bo" / "set Anna's manager to Bo", checked as an import is. A
+    local admin finds only their own organisation's people: anyone else is "not one of
+    yours", whether or not the directory holds them elsewhere."""
+    role = turn.require_reach()
+    people = [p for p in await turn.store.people.all() if role.owns(p.organization)]
+    person = _the_one(people, who, role.own_name)
+    manager = _the_one(people, boss, role.own_name)
     if person.id == manager.id:
         return [Reply(text=turn.say("own_manager", person=person.name))]
     await turn.store.people.upsert(replace(person, manager_id=manager.id))
     return [Reply(text=turn.say("manager_set", person=person.name, manager=manager.name))]
 
 
-def _the_one(people: list[Person], name: str) -> Person:
-    found = _named(people, name)
+def _the_one(people: list[Person], name: str, own: str = "") -> Person:
+    found = named(people, name)
     if len(found) == 1:
         return found[0]
     if not found:
-        raise Refusal("nobody_called", name=name.strip()[:80])
+        raise Refusal(
+            "not_your_person" if own else "nobody_called", name=name.strip()[:80], own=own
+        )
     listed = ", ".join(f"{p.name} ({p.id})" for p in found[:5])
     raise Refusal("several_called", name=name.strip()[:80], people=listed)
 
 
-def _named(people: list[Person], name: str) -> list[Person]:
+def named(people: list[Person], name: str) -> list[Person]:
     """Who a name (or a possessive "Annas", "Anna's", or a first name, or an id) means:
     the first reading that finds anyone."""
     wanted = name.strip().casefold()
@@ -312,8 +355,8 @@ def _named(people: list[Person], name: str) -> list[Person]:
 
 
 async def demand(turn: Turn) -> list[Reply]:
-    turn.require_admin()
-    ranked = most_asked(await turn.store.demand.all())
+    role = turn.require_admin()
+    ranked = most_asked(d for d in await turn.store.demand.all() if role.sees(d.org_id))
     if not ranked:
         return [Reply(text=turn.say("demand_none"))]
     lines = [turn.say("demand_list")]
@@ -324,9 +367,9 @@ async def demand(turn: Turn) -> list[Reply]:
 
 
 async def feedback(turn: Turn) -> list[Reply]:
-    turn.require_admin()
+    role = turn.require_admin()
     items = sorted(await turn.store.feedback.all(), key=lambda f: f.created_at, reverse=True)
-    items = [f for f in items if f.kind == "answer"]
+    items = [f for f in items if f.kind == "answer" and role.sees(f.org_id)]
     if not items:
         return [Reply(text=turn.say("feedback_none"))]
     helpful = sum(f.helpful for f in items)

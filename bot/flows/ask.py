@@ -148,6 +148,7 @@ async def _unmet(
         asker=turn.message.user,
         asker_name=turn.name,
         asked_at=turn.services.clock(),
+        org_id=turn.message.org_id,
         language=turn.language,
         rejected=rejected,
     )
@@ -168,6 +169,7 @@ async def _near_miss(turn: Turn, question: str, shown: list[Match]) -> None:
         asker=turn.message.user,
         asker_name=turn.name,
         asked_at=turn.services.clock(),
+        org_id=turn.message.org_id,
         language=turn.language,
         rejected=tuple(m.solution.id for m in shown),
         near_miss=True,
@@ -214,6 +216,7 @@ async def pick(turn: Turn) -> list[Reply]:
         Feedback(
             id=new_id(),
             user=turn.message.user,
+            org_id=turn.message.org_id,
             helpful=True,
             kind="choice",
             question=question,
@@ -253,6 +256,7 @@ async def feedback(turn: Turn) -> list[Reply]:
         Feedback(
             id=new_id(),
             user=turn.message.user,
+            org_id=turn.message.org_id,
             helpful=helpful,
             question=question,
             solution_id=solution if isinstance(solution, str) and len(solution) <= 80 else None,
