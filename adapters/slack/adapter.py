@@ -296,9 +296,10 @@ class SlackAdapter:
             # The core answers an event once, across Slack's retries, restarts and processes.
             event_id = body.get("event_id")
             message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
-            message = await self._verified(message, context)
+            message = self._verified(message, context)
             for reply in await self._handle(message):  # answered where it was asked
                 await poster.post(event["channel"], reply, thread=message.thread)
+            await self._place(message.user_id, context)
 
     async def _on_command(
         self,
@@ -337,8 +338,9 @@ class SlackAdapter:
         poster = self._poster(context)
         async with self.answers.turn():
             message = translate(body, await self._person(user, poster.client))
-            message = await self._verified(message, context)
+            message = self._verified(message, context)
             await self._answer_privately(message, body, respond, poster)
+            await self._place(message.user_id, context)
 
     async def _answer_privately(
         self, message: Incoming, body: dict[str, Any], respond: Respond, poster: Poster
@@ -411,7 +413,7 @@ class SlackAdapter:
             return
         poster = self._poster(context)
         message = events.submission(body, await self._person(user, poster.client))
-        replies = await self._handle(await self._verified(message, context))
+        replies = await self._handle(self._verified(message, context))
         refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
         if refused is not None:  # shown on the fields, the modal stays open
             await ack(response_action="errors", errors=blocks.form_errors(refused))
@@ -425,6 +427,7 @@ class SlackAdapter:
         await ack()
         for reply in replies:
             await poster.direct(message.user_id, reply)
+        await self._place(message.user_id, context)
 
     async def _on_home(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         user = events.id_of(event.get("user"))
@@ -444,13 +447,18 @@ class SlackAdapter:
             return self.poster
         return self.workspaces.poster(context.bot_token)
 
-    async def _verified(self, message: Incoming, context: AsyncBoltContext) -> Incoming:
-        """The message with the organisation Slack's signed payload says it came from; in
-        the distributable app the sender's workspace is remembered, for letters to them."""
+    @staticmethod
+    def _verified(message: Incoming, context: AsyncBoltContext) -> Incoming:
+        """The message with the organisation Slack's signed payload says it came from."""
         where = {"team_id": context.team_id, "enterprise_id": context.enterprise_id}
-        if self.workspaces is not None:
-            await self.workspaces.remember(f"{events.PLATFORM}:{message.user_id}", address(**where))
         return replace(message, org_id=org_of(where))
+
+    async def _place(self, user_id: str, context: AsyncBoltContext) -> None:
+        """In the distributable app, keeps which workspace the sender wrote from, for
+        letters to them; after they have their answer, so a first write never delays it."""
+        if self.workspaces is not None:
+            where = address(team_id=context.team_id, enterprise_id=context.enterprise_id)
+            await self.workspaces.remember(f"{events.PLATFORM}:{user_id}", where)
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         try:

@@ -10,6 +10,7 @@ installations.py) at each delivery, so an uninstalled workspace's token is never
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from bot.addresses import Addresses
 log = logging.getLogger(__name__)
 
 ROTATE_BEFORE = 120  # minutes before a rotating token expires that it is renewed (bolt's)
+PLACED_FOR = 3600.0  # seconds a workspace this process kept for a person is not kept again
 
 
 def address(*, team_id: str | None, enterprise_id: str | None) -> dict[str, str]:
@@ -50,6 +52,7 @@ class Workspaces:
         self.api_url = api_url
         self.interval = interval  # seconds between posts to one channel (0 in tests)
         self._posters: dict[str, Poster] = {}  # bot token → its poster
+        self._placed: dict[str, tuple[Mapping[str, Any], float]] = {}  # user → (where, until)
 
     def poster(self, token: str) -> Poster:
         """The poster for a bot token (made once: it remembers DM channels and pacing)."""
@@ -64,9 +67,20 @@ class Workspaces:
 
     async def remember(self, user: str, where: Mapping[str, Any]) -> None:
         """Keeps which workspace a platform-qualified user wrote from (a keyed read; a write
-        only when it changed)."""
-        if where:
-            await self.addresses.remember(user, where)
+        only when it changed). Once kept by this process, the same place is not checked
+        again for an hour: a message costs no store read. What is in the store stays right
+        meanwhile, whichever process wrote it: a person's user id is in one workspace (or
+        one Enterprise Grid organisation, whose installations all reach them)."""
+        if not where:
+            return
+        placed = self._placed.get(user)
+        if placed is not None and placed[0] == where and time.monotonic() < placed[1]:
+            return
+        await self.addresses.remember(user, where)
+        self._placed.pop(user, None)  # re-added last: the oldest is forgotten first
+        while len(self._placed) >= MAX_REMEMBERED:
+            del self._placed[next(iter(self._placed))]
+        self._placed[user] = (dict(where), time.monotonic() + PLACED_FOR)
 
     async def poster_for(self, user: str) -> Poster | None:
         """The poster of the workspace `user` ("slack:U…") is in; None when Spred does not
