@@ -10,6 +10,7 @@ from benchmarks import (
     matcher_bench,
     refresh_bench,
     slack_bench,
+    slack_oauth_bench,
     store_bench,
     teams_bench,
 )
@@ -20,6 +21,7 @@ BENCHMARKS = {
     "dialogue": dialogue_bench.main,
     "refresh": refresh_bench.main,
     "slack": slack_bench.main,
+    "slack-oauth": slack_oauth_bench.main,
     "teams": teams_bench.main,
 }
 PARTS = {"matcher-quality": matcher_bench.report_quality}  # named only, never run by default

@@ -22,6 +22,7 @@ from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.flows import admin, adopt, ask, connect, manager, org_admin, privacy, relay
 from bot.flows.home import home_page
 from bot.i18n import say
+from bot.installations import Installations, InstallStates
 from bot.messages import Incoming, Reply
 from bot.nudges import Nudges
 from bot.organisations import Organisations
@@ -192,6 +193,9 @@ class Core:
         self.nudges = self.services.nudges = Nudges(self.services)
         self.addresses = Addresses(store=kb.store, clock=clock)
         self.retention = Retention(store=kb.store, clock=clock, days=settings.retention_days)
+        # a distributable app's installations and install states, for its adapter
+        self.installations = Installations(store=kb.store, clock=clock)
+        self.install_states = InstallStates(store=kb.store, clock=clock)
 
     async def start(self) -> None:
         """Loads what the core learned earlier (askers' choices between near ties)."""

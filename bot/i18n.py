@@ -767,6 +767,51 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I er allerede i gang med at skrive sammen. Skriv afslut, når I er færdige.",
         "You're already writing to each other. Write end when you're done.",
     ),
+    # --- Slack: the pages of an install (adapters/slack/oauth.py)
+    "slack_install_title": ("Føj Spred til jeres Slack", "Add Spred to your Slack"),
+    "slack_install_intro": (
+        "Spred finder afprøvede løsninger fra andre offentlige organisationer – med målte "
+        "resultater og kollegaen, der står bag. Når Spred er føjet til jeres Slack, kan alle "
+        "i arbejdsområdet spørge i en direkte besked eller med /spred.",
+        "Spred finds proven solutions from other public organisations – with measured "
+        "results and the colleague behind them. Once Spred is in your Slack, everyone in the "
+        "workspace can ask in a direct message or with /spred.",
+    ),
+    "slack_install_button": ("Føj til Slack", "Add to Slack"),
+    "slack_installed_title": ("Spred er nu i {team}", "Spred is now in {team}"),
+    "slack_installed_next": (
+        "Sådan kommer I i gang: Skriv til Spred i en direkte besked, eller skriv /spred og "
+        "dit spørgsmål. Du, der føjede Spred til, er administrator for jeres organisation i "
+        "Spred. Du kan lukke denne side.",
+        "How to start: write to Spred in a direct message, or type /spred and your "
+        "question. You added Spred, so you are your organisation's administrator in Spred. "
+        "You can close this page.",
+    ),
+    "slack_install_failed_title": (
+        "Spred blev ikke føjet til Slack",
+        "Spred was not added to Slack",
+    ),
+    "slack_install_failed_state": (
+        "Linket er for gammelt, allerede brugt eller åbnet i en anden browser end den, du "
+        "startede i. Start forfra herfra.",
+        "The link is too old, already used, or opened in another browser than the one you "
+        "started in. Start again from here.",
+    ),
+    "slack_install_failed_refused": (
+        "Slack godkendte ikke installationen. Start forfra. Sker det igen, så kontakt dem, "
+        "der driver Spred.",
+        "Slack did not approve the installation. Start again; if this keeps happening, "
+        "contact the people who run Spred.",
+    ),
+    "slack_install_failed_cancelled": (
+        "Installationen blev afbrudt i Slack. Du kan starte forfra, når du vil.",
+        "The installation was cancelled in Slack. You can start again whenever you like.",
+    ),
+    "slack_install_failed_stored": (
+        "Spred kunne ikke gemme installationen lige nu. Prøv igen om lidt.",
+        "Spred could not save the installation just now. Please try again shortly.",
+    ),
+    "slack_install_again": ("Start forfra", "Start again"),
     # --- an organisation's own admins (bot/roles.py, bot/flows/org_admin.py)
     "help_local_admin": (
         "Du er lokal administrator for {organisation}. Du kan tilføje, rette og fjerne "
@@ -964,6 +1009,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dit svar om dit navn til din leder: {count}",
         "Your answer about your name to your manager: {count}",
     ),
+    "held_slack_installations": (
+        "Slack-arbejdsområder, du har installeret Spred i: {count}",
+        "Slack workspaces you installed Spred in: {count}",
+    ),
+    "held_oauth_states": ("Installationslinks: {count}", "Install links: {count}"),
 }
 
 

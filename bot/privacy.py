@@ -31,6 +31,7 @@ from knowledge.records import (
     Nudge,
     Organisation,
     Person,
+    SlackInstallation,
     Relay,
     new_id,
 )
@@ -172,6 +173,23 @@ def _solution_finds(record: Solution, who: Identity) -> bool:
     return False
 
 
+# A Slack installation's user fields: who installed it, and a user token if one was kept.
+_INSTALLER_FIELDS = ("user_token", "user_refresh_token", "user_token_expires_at", "user_scopes")
+
+
+def _installation_finds(record: SlackInstallation, who: Identity) -> bool:
+    return f"slack:{record.installation.get('user_id', '')}" in who.users
+
+
+def _installation_erase(
+    record: SlackInstallation, who: Identity, language: str
+) -> SlackInstallation:
+    # The workspace keeps its installation (its bot token serves everyone there); only the
+    # installer's id and any token of theirs go.
+    kept = {k: v for k, v in record.installation.items() if k not in _INSTALLER_FIELDS}
+    return replace(record, installation={**kept, "user_id": ""})
+
+
 # How each collection of the store holds a person. One entry per collection (tested).
 HOLDINGS: Mapping[str, Holding] = {
     "solutions": Holding(
@@ -197,6 +215,8 @@ HOLDINGS: Mapping[str, Holding] = {
     "opt_outs": Holding(finds=lambda r, who: r.manager_id in who.person_ids),
     "organisations": Holding(finds=_organisation_finds, erase=_organisation_erase),
     "consents": Holding(finds=lambda r, who: r.person_id in who.person_ids),
+    "slack_installations": Holding(finds=_installation_finds, erase=_installation_erase),
+    "oauth_states": Holding(finds=_nobody),  # a random state and its expiry: nobody's
 }
 
 # The records that name a person by user id and carry the name others saw.

@@ -347,3 +347,28 @@ class Consent(Record):
     person_id: str
     named: bool | None = None
     asked_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SlackInstallation(Record):
+    """A Slack workspace (or, for an org-wide install, an Enterprise Grid organisation) that
+    installed Spred: slack_sdk's installation record kept as the dict it gives (bot token,
+    bot user id, team, enterprise, installer, scopes, token expiry). Keyed by the team id,
+    or the enterprise id for an org-wide install. Holds tokens: never logged or shown."""
+
+    key_field: ClassVar[str] = "workspace"
+
+    workspace: str  # "T123", or "E123" for an org-wide install
+    installation: Mapping[str, Any]
+    updated_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class OAuthState(Record):
+    """An OAuth `state` handed to a browser starting an install: used once, before
+    `expires_at`, then removed."""
+
+    key_field: ClassVar[str] = "state"
+
+    state: str
+    expires_at: datetime

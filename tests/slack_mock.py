@@ -1,9 +1,13 @@
-"""A loopback stand-in for Slack: the Web API the bot calls (recording each real HTTP call)
-and the signed requests Slack sends to /slack/events."""
+"""A loopback stand-in for Slack: the Web API the bot calls (recording each real HTTP call,
+with the token it carried) and the signed requests Slack sends to /slack/events. For the
+distributable app it also plays Slack's side of an install: `install(code, team, …)` makes
+a code that oauth.v2.access exchanges once for that workspace's bot token, which the mock
+then takes (and auth.test answers for) until the workspace is uninstalled."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import time
@@ -21,6 +25,8 @@ TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 BOT_USER = "U0SPRED"
 TEAM = "T0TEAM"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret"
 
 
 @dataclass
@@ -29,6 +35,11 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+
+    @property
+    def token(self) -> str:
+        """The bearer token the call carried ("" without one)."""
+        return self.headers.get("Authorization", "").removeprefix("Bearer ")
 
 
 @dataclass
@@ -44,6 +55,59 @@ class SlackMock:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    # bot token → what auth.test says of it; the one workspace's token to begin with
+    tokens: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {
+            TOKEN: {"user_id": BOT_USER, "bot_id": "B0SPRED", "team_id": TEAM, "user": "spred"}
+        }
+    )
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → oauth.v2.access
+    # refresh token → (bot token it replaces, seconds each new token lasts): token rotation
+    refreshes: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def install(
+        self,
+        code: str,
+        *,
+        team: str,
+        name: str,
+        installer: str,
+        enterprise: str | None = None,
+        org_wide: bool = False,
+        expires_in: int | None = None,
+    ) -> str:
+        """A code Slack would hand the browser after `installer` approved the install in
+        workspace `team`; oauth.v2.access exchanges it once. Returns the bot token. With
+        `expires_in`, the app rotates tokens: each lasts that many seconds, and its refresh
+        token gets the next (whose name is this one's with "-r" added)."""
+        token = f"xoxb-{team}-{code}"
+        bot_user = f"U0BOT{team}"
+        self.tokens[token] = {
+            "user_id": bot_user,
+            "bot_id": f"B0{team}",
+            "team_id": team,
+            "team": name,
+            "user": "spred",
+        }
+        self.codes[code] = {
+            "app_id": "A0SPRED",
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "chat:write,commands",
+            "bot_user_id": bot_user,
+            "team": None if org_wide else {"id": team, "name": name},
+            "enterprise": {"id": enterprise, "name": "Grid"} if enterprise else None,
+            "is_enterprise_install": org_wide,
+            "authed_user": {"id": installer},
+        }
+        if expires_in is not None:
+            self.codes[code] |= {"refresh_token": f"xoxe-{token}", "expires_in": expires_in}
+            self.refreshes[f"xoxe-{token}"] = (token, expires_in)
+        return token
+
+    def revoke(self, token: str) -> None:
+        """Slack no longer takes the token (the app was uninstalled there)."""
+        self.tokens.pop(token, None)
 
     def add_user(self, user_id: str, name: str, email: str = "") -> None:
         self.users[user_id] = {
@@ -126,14 +190,46 @@ class SlackMock:
             url = str(self.server.make_url("/socket")).replace("http://", "ws://")
             return web.json_response({"ok": True, "url": url})
         authorization = request.headers.get("Authorization")
-        if authorization != f"Bearer {TOKEN}":  # as Slack answers a missing or wrong token
+        if method == "oauth.v2.access":
+            return web.json_response(self._exchange(authorization, args))
+        token = (authorization or "").removeprefix("Bearer ")
+        if token not in self.tokens:  # as Slack answers a missing or wrong token
             error = "not_authed" if authorization is None else "invalid_auth"
             return web.json_response({"ok": False, "error": error})
-        return web.json_response({"ok": True, **self._answer(method, args)})
+        return web.json_response({"ok": True, **self._answer(method, args, token)})
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _exchange(self, authorization: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: the app's own credentials (HTTP Basic) and a code not used yet."""
+        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        if authorization != f"Basic {expected}":
+            return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            return self._refresh(str(args.get("refresh_token")))
+        answer = self.codes.pop(str(args.get("code")), None)
+        if answer is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {"ok": True, **answer}
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """A rotation: the next token (the old one stays good until it expires)."""
+        known = self.refreshes.pop(refresh_token, None)
+        if known is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        old, expires_in = known
+        token = f"{old}-r"
+        self.tokens[token] = self.tokens[old]
+        self.refreshes[f"xoxe-{token}"] = (token, expires_in)
+        return {
+            "ok": True,
+            "token_type": "bot",
+            "access_token": token,
+            "refresh_token": f"xoxe-{token}",
+            "expires_in": expires_in,
+        }
+
+    def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         if method == "auth.test":
-            return {"user_id": BOT_USER, "bot_id": "B0SPRED", "team_id": TEAM, "user": "spred"}
+            return dict(self.tokens[token])
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -189,17 +285,19 @@ def signed(body: bytes, *, secret: str = SECRET, timestamp: int | None = None) -
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest.hexdigest()}"}
 
 
-def event_body(event: dict[str, Any], *, event_id: str) -> bytes:
+def event_body(
+    event: dict[str, Any], *, event_id: str, team: str = TEAM, bot_user: str = BOT_USER
+) -> bytes:
     return orjson.dumps(
         {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": team,
             "api_app_id": "A0SPRED",
             "type": "event_callback",
             "event_id": event_id,
             "event_time": int(time.time()),
             "event": event,
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": bot_user, "is_bot": True}],
         }
     )
 

@@ -1029,3 +1029,22 @@ def test_a_failure_on_a_modal_is_said_on_its_first_field_as_shown() -> None:
         "state": {"values": {"tags": {}, "title": {}}},  # Slack's object: any order
     }
     assert blocks.failure_errors(Reply(text="Beklager"), view) == {"title": "Beklager"}
+
+
+async def test_each_kind_of_message_carries_the_workspace_slack_verified(spred: Spred) -> None:
+    """Incoming.org_id from the signed payload: the organisation is remembered from a DM,
+    a /spred command and a button press alike (removed between them to see each)."""
+    store = spred.server.app[CORE].services.store
+    team = "slack:T0TEAM"
+    await spred.event(dm("hej"), event_id="EvOrg")
+    await spred.slack.wait_for("chat.postMessage")
+    assert await store.organisations.get(team) is not None
+    await store.organisations.delete(team)
+    await spred.post(slash(spred, "hjælp"), content_type=FORM)
+    await spred.slack.wait_for("response_url")
+    assert await store.organisations.get(team) is not None
+    await store.organisations.delete(team)
+    value = orjson.dumps({"a": "help", "p": {}}).decode()
+    await spred.interaction(pressed(ANNA, value, channel="D0ANNA", team={"id": "T0TEAM"}))
+    await spred.slack.wait_for("chat.postMessage", 2)
+    assert await store.organisations.get(team) is not None

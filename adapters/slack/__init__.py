@@ -1,6 +1,7 @@
 """Slack: slack-bolt mounted on the shared aiohttp server at POST /slack/events, or over
 Socket Mode when SLACK_APP_TOKEN is set (then the HTTP endpoint is off). Registered with
-server assembly as the `slack` entry point (`configure`)."""
+server assembly as the `slack` entry point (`configure`). As a distributable app it also
+serves GET /slack/install and /slack/oauth_redirect (oauth.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aiohttp import web
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.config import SlackConfig
 from adapters.slack.events import PLATFORM
+from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.connectors import Hosted
 from bot.core import Core
 
@@ -38,6 +40,14 @@ class SlackConnector(Hosted[SlackAdapter]):
     def mount(self, app: web.Application) -> None:
         app[SLACK] = self
         super().mount(app)
+        if self.config.distributable:  # the install pages of the distributable app
+            app.router.add_get(INSTALL_PATH, self._install)
+            app.router.add_get(REDIRECT_PATH, self._install)
+
+    async def _install(self, request: web.Request) -> web.Response:
+        if self.adapter is None:
+            return web.json_response({"error": "starting"}, status=503)
+        return await self.adapter.install(request)
 
 
 SLACK = web.AppKey("slack", SlackConnector)

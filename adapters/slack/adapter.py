@@ -22,18 +22,23 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import build_normalized_headers, extract_content_type
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, delivery, events, payloads
+from adapters.slack import blocks, delivery, events, oauth, payloads
 from adapters.slack.answers import Answers
 from adapters.slack.config import SlackConfig
 from adapters.slack.connection import Connection, Health, quiet_bolt_logger
 from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
+from adapters.slack.installations import Installations, States, org_of
+from adapters.slack.workspaces import Workspaces, address
 from bot.core import Core
 from bot.i18n import say
 from bot.messages import Form, Incoming, Notice, Reply
@@ -67,21 +72,92 @@ class SlackAdapter:
             token=config.bot_token, api_url=config.api_url, session=self.session, retries=0
         )
         self.connection = Connection(config=config, client=once)
-        # bolt is given no token: it is authorized by what the connection learned, never
-        # by asking Slack on a request's way in
-        self.app = AsyncApp(
-            client=web_client(token=None, api_url=config.api_url, session=self.session),
-            # bolt takes an AsyncAuthorize as it is (an isinstance check); its hint omits it
-            authorize=self.connection.authorize(),  # type: ignore[arg-type]
-            signing_secret=config.signing_secret or None,
-            logger=quiet_bolt_logger(),
-            process_before_response=False,
-            raise_error_for_unhandled_request=True,  # to _on_error, not a 7-line warning
-            attaching_conversation_kwargs_enabled=False,  # AI-assistant helpers, unused
+        self.workspaces: Workspaces | None = None
+        self.states: States | None = None
+        self.oauth: oauth.AsyncOAuthFlow | None = None
+        # A distributable app's bolt client exchanges codes and rotates tokens: Slack's
+        # answers then hold tokens, which slack_sdk's own logger shows whole at DEBUG.
+        bolt_client = web_client(
+            token=None,
+            api_url=config.api_url,
+            session=self.session,
+            logger=oauth.oauth_logger() if config.distributable else None,
         )
+        if config.distributable:
+            self.app = self._distributed(bolt_client, post_interval)
+        else:
+            # bolt is given no token: it is authorized by what the connection learned, never
+            # by asking Slack on a request's way in
+            self.app = AsyncApp(
+                client=bolt_client,
+                # bolt takes an AsyncAuthorize as it is (an isinstance check); its hint omits it
+                authorize=self.connection.authorize(),  # type: ignore[arg-type]
+                **self._bolt_settings(),
+            )
         self.app.error(self._on_error)
         self.answers = Answers(self.app)
         self._listen()
+
+    def _bolt_settings(self) -> dict[str, Any]:
+        return {
+            "signing_secret": self.config.signing_secret or None,
+            "logger": quiet_bolt_logger(),
+            "process_before_response": False,
+            "raise_error_for_unhandled_request": True,  # to _on_error, not a 7-line warning
+            "attaching_conversation_kwargs_enabled": False,  # AI-assistant helpers, unused
+        }
+
+    def _distributed(self, bolt_client: AsyncWebClient, post_interval: float) -> AsyncApp:
+        """bolt for a distributable app: its OAuth flow, and each request authorized with
+        its workspace's installation (bolt's own authorize; the identity it asks Slack for,
+        once per token, is remembered, so a request costs a cached look-up)."""
+        installations = Installations(self.core.installations)
+        self.workspaces = Workspaces(
+            installations=installations,
+            addresses=self.core.addresses,
+            session=self.session,
+            api_url=self.config.api_url,
+            interval=post_interval,
+            rotator=AsyncTokenRotator(
+                client_id=self.config.client_id,
+                client_secret=self.config.client_secret,
+                client=bolt_client,
+            ),
+        )
+        self.states = States(self.core.install_states)
+        self.oauth = oauth.flow(
+            config=self.config,
+            client=bolt_client,
+            installations=installations,
+            states=self.states,
+            organisations=self.core.organisations,
+        )
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=quiet_bolt_logger(),
+            installation_store=installations,
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret,
+            bot_only=True,
+            cache_enabled=True,  # by token: a revoked one is never found to be looked up
+            client=bolt_client,
+        )
+        app = AsyncApp(
+            client=bolt_client,
+            authorize=authorize,  # type: ignore[arg-type]  # (as above)
+            oauth_flow=self.oauth,
+            installation_store=installations,
+            installation_store_bot_only=True,
+            **self._bolt_settings(),
+        )
+        # app_uninstalled and tokens_revoked remove the installation (bolt's listeners)
+        app.enable_token_revocation_listeners()
+        return app
+
+    async def install(self, request: web.Request) -> web.Response:
+        """GET /slack/install and /slack/oauth_redirect (the distributable app only)."""
+        if self.oauth is None:
+            return _status(404, "Spred is not a distributable Slack app here")
+        return await oauth.serve(self.oauth, request)
 
     @property
     def health(self) -> Health:
@@ -92,7 +168,9 @@ class SlackAdapter:
         """Starts reaching Slack: learning the bot's own ids (to ignore its own messages)
         and, in Socket Mode, opening the socket. Never fails because of Slack: after
         START_WAIT seconds at most it returns, and Slack is tried again in the background
-        until it answers."""
+        until it answers. The distributable app first forgets install links left unused."""
+        if self.states is not None:
+            await self.states.kept.prune()
         await self.connection.open(app=self.app, answers=self.answers, wait=START_WAIT)
 
     async def close(self) -> None:
@@ -195,7 +273,9 @@ class SlackAdapter:
             return
         log.error("handling a Slack %s failed", kind, exc_info=error)
 
-    async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _on_event(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         kind = str(event.get("type"))
         if kind == "message" and event.get("channel_type") != "im":
             return  # channel messages reach Spred as app_mention when they name the bot
@@ -203,34 +283,49 @@ class SlackAdapter:
         if refused:
             log.debug("a Slack %s was ignored: %s", kind, refused)
             return
-        own = await self.connection.own_id(within=IDENTITY_WAIT)
+        if self.workspaces is None:
+            own = await self.connection.own_id(within=IDENTITY_WAIT)
+        else:  # the installation's, as bolt's authorize found it
+            own = context.bot_user_id
         if not events.from_a_person(event, own):
             return
+        poster = self._poster(context)
         async with self.answers.turn():
-            person = await self._person(event["user"])
+            person = await self._person(event["user"], poster.client)
             message = events.EVENTS[kind](event, person, own or "")
             # The core answers an event once, across Slack's retries, restarts and processes.
             event_id = body.get("event_id")
             message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
+            message = self._verified(message, context)
             for reply in await self._handle(message):  # answered where it was asked
-                await self.poster.post(event["channel"], reply, thread=message.thread)
+                await poster.post(event["channel"], reply, thread=message.thread)
+            await self._place(message.user_id, context)
 
     async def _on_command(
-        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        respond: Respond,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
-        await self._privately(body, respond, events.command, what="command")
+        await self._privately(body, respond, context, events.command, what="command")
 
     async def _on_action(
-        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], respond: Respond
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        respond: Respond,
+        context: AsyncBoltContext,
     ) -> None:
         await ack()
-        await self._privately(body, respond, events.action, what="button press")
+        await self._privately(body, respond, context, events.action, what="button press")
 
     async def _privately(
         self,
         body: dict[str, Any],
         respond: Respond,
+        context: AsyncBoltContext,
         translate: Callable[[Mapping[str, Any], Person], Incoming],
         *,
         what: str,
@@ -240,12 +335,15 @@ class SlackAdapter:
         if not user:
             log.debug("a Slack %s without a sender was ignored", what)
             return
+        poster = self._poster(context)
         async with self.answers.turn():
-            message = translate(body, await self._person(user))
-            await self._answer_privately(message, body, respond)
+            message = translate(body, await self._person(user, poster.client))
+            message = self._verified(message, context)
+            await self._answer_privately(message, body, respond, poster)
+            await self._place(message.user_id, context)
 
     async def _answer_privately(
-        self, message: Incoming, body: dict[str, Any], respond: Respond
+        self, message: Incoming, body: dict[str, Any], respond: Respond, poster: Poster
     ) -> None:
         """Replies only the asker sees: forms as modals; in the asker's DM with Spred, posted
         there to keep; elsewhere ephemeral where Slack gave a response_url; else (App Home
@@ -255,21 +353,22 @@ class SlackAdapter:
         for reply in await self._handle(message):
             if reply.form is not None and isinstance(trigger, str) and trigger:
                 await self._open_form(
-                    message, reply.form, body, trigger=trigger, language=reply.language
+                    message, reply.form, body, poster, trigger=trigger, language=reply.language
                 )
             elif dm:
-                await self.poster.post(dm, reply)
+                await poster.post(dm, reply)
             elif body.get("response_url"):
                 if not await self._respond(respond, reply):
-                    await self.poster.direct(message.user_id, reply)
+                    await poster.direct(message.user_id, reply)
             else:
-                await self.poster.direct(message.user_id, reply)
+                await poster.direct(message.user_id, reply)
 
     async def _open_form(
         self,
         message: Incoming,
         form: Form,
         body: dict[str, Any],
+        poster: Poster,
         *,
         trigger: str,
         language: str,
@@ -278,11 +377,11 @@ class SlackAdapter:
         the asker is told so in their DM rather than left waiting."""
         view = blocks.modal(form, metadata=events.channel_of(body))
         try:
-            await self.client.views_open(trigger_id=trigger, view=view)
+            await poster.client.views_open(trigger_id=trigger, view=view)
         except Exception as exc:
             log.error("views.open failed: %s", reason(exc))
             text = say(language, "form_failed")
-            await self.poster.direct(message.user_id, Reply(text=text, language=language))
+            await poster.direct(message.user_id, Reply(text=text, language=language))
 
     async def _respond(self, respond: Respond, reply: Reply) -> bool:
         """An ephemeral reply through the response_url; False (logged) if Slack did not
@@ -301,14 +400,20 @@ class SlackAdapter:
             return False
         return True
 
-    async def _on_view(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+    async def _on_view(
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+    ) -> None:
         user = events.sender(body)
         if not user:
             await ack()  # closes the modal: there is no one to answer
             log.debug("a Slack form without a sender was ignored")
             return
-        message = events.submission(body, await self._person(user))
-        replies = await self._handle(message)
+        poster = self._poster(context)
+        message = events.submission(body, await self._person(user, poster.client))
+        replies = await self._handle(self._verified(message, context))
         refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
         if refused is not None:  # shown on the fields, the modal stays open
             await ack(response_action="errors", errors=blocks.form_errors(refused))
@@ -321,17 +426,39 @@ class SlackAdapter:
             return
         await ack()
         for reply in replies:
-            await self.poster.direct(message.user_id, reply)
+            await poster.direct(message.user_id, reply)
+        await self._place(message.user_id, context)
 
-    async def _on_home(self, event: dict[str, Any]) -> None:
+    async def _on_home(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         user = events.id_of(event.get("user"))
         if event.get("tab") not in (None, "home") or not user:
             return
+        client = self._poster(context).client
         async with self.answers.turn():
             reply = await self.core.home(user=f"{events.PLATFORM}:{user}")
             _, shown = blocks.message(reply)
             view = {"type": "home", "blocks": shown}
-            await _logged("views.publish", self.client.views_publish(user_id=user, view=view))
+            await _logged("views.publish", client.views_publish(user_id=user, view=view))
+
+    def _poster(self, context: AsyncBoltContext) -> Poster:
+        """How to answer a request: with its workspace's token, as bolt's authorize found
+        it (one workspace: the one poster)."""
+        if self.workspaces is None or not context.bot_token:
+            return self.poster
+        return self.workspaces.poster(context.bot_token)
+
+    @staticmethod
+    def _verified(message: Incoming, context: AsyncBoltContext) -> Incoming:
+        """The message with the organisation Slack's signed payload says it came from."""
+        where = {"team_id": context.team_id, "enterprise_id": context.enterprise_id}
+        return replace(message, org_id=org_of(where))
+
+    async def _place(self, user_id: str, context: AsyncBoltContext) -> None:
+        """In the distributable app, keeps which workspace the sender wrote from, for
+        letters to them; after they have their answer, so a first write never delays it."""
+        if self.workspaces is not None:
+            where = address(team_id=context.team_id, enterprise_id=context.enterprise_id)
+            await self.workspaces.remember(f"{events.PLATFORM}:{user_id}", where)
 
     async def _handle(self, message: Incoming) -> list[Reply]:
         try:
@@ -342,14 +469,16 @@ class SlackAdapter:
 
     # --- people
 
-    async def _person(self, user_id: str) -> Person:
+    async def _person(self, user_id: str, client: AsyncWebClient | None = None) -> Person:
+        """A user's name and e-mail from their profile, asked with `client` (their
+        workspace's; by default the one workspace's)."""
         cached = self._people.get(user_id)
         if cached and time.monotonic() < cached[0]:
             return cached[1]
         person = Person(id=user_id)
         trusted_for = PROFILE_FOR
         try:
-            info = await self.client.users_info(user=user_id)
+            info = await (client or self.client).users_info(user=user_id)
             user = info.get("user") or {}
             profile = user.get("profile") or {}
             person = Person(
@@ -378,7 +507,9 @@ class SlackAdapter:
             )
 
     async def reachable(self, user: str) -> bool:
-        return True  # a bot may write to anyone in the workspace
+        """One workspace: a bot may write to anyone in it. Distributed: to those whose
+        workspace Spred is installed in now (the others are reached by e-mail)."""
+        return self.workspaces is None or await self.workspaces.poster_for(user) is not None
 
     async def find(self, *, email: str, org_id: str) -> str | None:
         """A colleague in the workspace `org_id` ("slack:T123") by e-mail, with
@@ -401,10 +532,17 @@ class SlackAdapter:
         return f"{events.PLATFORM}:{user_id}"
 
     async def deliver(self, notice: Notice) -> bool:
-        """A letter for a Slack user; until Slack has answered, it waits in the outbox."""
-        if self.connection.bot_user_id is None:
+        """A letter for a Slack user, through their workspace's installation; until Slack
+        has answered (one workspace), it waits in the outbox."""
+        if self.workspaces is not None:
+            poster = await self.workspaces.poster_for(notice.to)
+            if poster is None:
+                return False
+        elif self.connection.bot_user_id is None:
             return False
-        return await self.poster.direct(notice.to.partition(":")[2], notice.reply)
+        else:
+            poster = self.poster
+        return await poster.direct(notice.to.partition(":")[2], notice.reply)
 
 
 async def _logged(what: str, call: Awaitable[Any]) -> None:

@@ -97,7 +97,11 @@ class Connection:
         """Starts trying Slack in the background (in Socket Mode, the socket brings Slack's
         requests to `app`, and what needs nothing in its acknowledgement to `answers` once
         acknowledged); waits up to `wait` seconds for Slack's first answer, so a server
-        whose Slack is well starts knowing who it is."""
+        whose Slack is well starts knowing who it is. A distributable app has no token of
+        its own to try: each workspace's is tried as its requests come."""
+        if self.config.distributable:
+            await self._become("ok", why="")
+            return
         self._trying = asyncio.create_task(self._keep_trying(app, answers))
         await self.until(lambda: self._health != "connecting", within=wait)
 

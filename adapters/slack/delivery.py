@@ -54,15 +54,18 @@ def web_client(
     api_url: str,
     session: aiohttp.ClientSession | None = None,
     retries: int = RETRIES,
+    logger: logging.Logger | None = None,
 ) -> AsyncWebClient:
     """slack_sdk's default client tries once; this one rides out 429s (after Retry-After),
     gateway errors, timeouts and dropped connections, `retries` times. With `session`,
-    connections to Slack are kept open between calls instead of opened for each."""
+    connections to Slack are kept open between calls instead of opened for each. `logger`:
+    slack_sdk's own by default, which at DEBUG logs each answer whole."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
         timeout=TIMEOUT,
         session=session,
+        logger=logger,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=retries),
             AsyncGatewayErrorRetryHandler(max_retry_count=retries),

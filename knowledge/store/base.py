@@ -24,10 +24,12 @@ from knowledge.records import (
     Introduction,
     Letter,
     Nudge,
+    OAuthState,
     OptOut,
     Organisation,
     Person,
     SeenEvent,
+    SlackInstallation,
 )
 from knowledge.solutions import Solution
 
@@ -129,6 +131,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("opt_outs", OptOut),
     CollectionSpec("organisations", Organisation),
     CollectionSpec("consents", Consent),
+    CollectionSpec("slack_installations", SlackInstallation),
+    CollectionSpec("oauth_states", OAuthState),
 )
 
 
@@ -151,6 +155,8 @@ class Store(ABC):
     opt_outs: Collection[OptOut]
     organisations: Collection[Organisation]
     consents: Collection[Consent]
+    slack_installations: Collection[SlackInstallation]
+    oauth_states: Collection[OAuthState]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
