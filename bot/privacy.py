@@ -31,8 +31,8 @@ from knowledge.records import (
     Nudge,
     Organisation,
     Person,
-    SlackInstallation,
     Relay,
+    SlackInstallation,
     new_id,
 )
 from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
