@@ -1013,7 +1013,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Slack-arbejdsområder, du har installeret Spred i: {count}",
         "Slack workspaces you installed Spred in: {count}",
     ),
-    "held_oauth_states": ("Installationslinks: {count}", "Install links: {count}"),
 }
 
 

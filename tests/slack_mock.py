@@ -109,9 +109,10 @@ class SlackMock:
         """Slack no longer takes the token (the app was uninstalled there)."""
         self.tokens.pop(token, None)
 
-    def add_user(self, user_id: str, name: str, email: str = "") -> None:
+    def add_user(self, user_id: str, name: str, email: str = "", *, team: str = TEAM) -> None:
         self.users[user_id] = {
             "id": user_id,
+            "team_id": team,
             "name": name.split()[0].lower(),
             "real_name": name,
             "profile": {"real_name": name, "email": email, "title": ""},
@@ -234,11 +235,16 @@ class SlackMock:
             user = self.users.get(str(args.get("user")))
             return {"user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "users.lookupByEmail":
-            email = args.get("email")
-            found = [u for u in self.users.values() if u["profile"]["email"] == email]
+            # as Slack: only people in the token's own workspace are found
+            email, team = args.get("email"), self.tokens[token]["team_id"]
+            found = [
+                u
+                for u in self.users.values()
+                if u["profile"]["email"] == email and u["team_id"] == team
+            ]
             if not found:
                 return {"ok": False, "error": "users_not_found"}
-            return {"user": {**found[0], "team_id": TEAM}}
+            return {"user": found[0]}
         if method == "conversations.open":
             return {"channel": {"id": f"D{args.get('users')}"}}
         if method == "chat.postMessage":

@@ -31,6 +31,7 @@ from knowledge.records import (
     Organisation,
     Person,
     Relay,
+    SlackInstallation,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -61,6 +62,7 @@ CARL = Person(
     manager_id="ann4x",  # she manages him too
 )
 ANNA_IS = ("ann4x", "UZYX1", "Annika", "Zyxholm", "annika.zyx")
+NOBODYS = ("seen_events", "oauth_states")  # collections whose records name nobody
 
 
 async def left_of_anna(store: Store) -> dict[str, list[str]]:
@@ -115,6 +117,11 @@ async def _everywhere(core: Core, chat: Chat) -> None:
                    manager_id="ann4x")
     )  # fmt: skip
     await store.nudges.upsert(Nudge(id="n1", manager_id="ann4x", solution_id=SOLUTION))
+    await store.slack_installations.upsert(  # she installed the distributable Slack app
+        SlackInstallation(workspace="T1", installation={
+            "team_id": "T1", "bot_token": "xoxb-odense", "user_id": "UZYX1",
+            "user_token": "xoxp-hers", "user_scopes": ["identify"]})
+    )  # fmt: skip
     await store.opt_outs.upsert(OptOut(manager_id="ann4x"))
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
@@ -127,7 +134,7 @@ def test_every_collection_says_how_it_holds_a_person() -> None:
     assert set(HOLDINGS) == {spec.name for spec in COLLECTIONS}
     # and each one forgetting can change has a line for the person's answer
     told = {name for name in HOLDINGS if f"held_{name}" in TEXTS}
-    assert told == {spec.name for spec in COLLECTIONS} - {"solutions", "seen_events"}
+    assert told == {spec.name for spec in COLLECTIONS} - {"solutions", *NOBODYS}
 
 
 async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
@@ -140,7 +147,7 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     assert who.users == {"slack:UZYX1", "console:ann4x"}
     found = await export(store, who)
     held = {name for name, records in found.items() if records}
-    assert held == set(HOLDINGS) - {"solutions", "seen_events"}
+    assert held == set(HOLDINGS) - {"solutions", *NOBODYS}
     assert next(d["question"] for d in found["demand"] if not d["near_miss"]) == UNANSWERED
     assert set(await left_of_anna(store)) == held  # what the export missed, the test finds
 
@@ -158,6 +165,9 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     organisation = await store.organisations.get("slack:T1")
     assert organisation is not None
     assert (organisation.installer, organisation.admins) == ("", ("slack:UBO",))
+    installation = await store.slack_installations.get("T1")  # the workspace keeps its bot
+    assert installation is not None
+    assert installation.installation == {"team_id": "T1", "bot_token": "xoxb-odense", "user_id": ""}
     carl = await store.people.get("carl")
     assert carl is not None
     assert carl.manager_id is None

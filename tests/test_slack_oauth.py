@@ -27,7 +27,9 @@ from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.server import CORE, build_app
 from knowledge.kb import demo_solutions
+from knowledge.solutions import parse_solution
 from knowledge.store import open_store
+from tests.conftest import solution_dict
 from tests.slack_mock import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -455,3 +457,35 @@ async def test_a_rotating_token_is_renewed_for_answers_and_for_letters(
     assert kept is not None
     assert kept.installation["bot_token"] == f"{first}-r-r"
     assert kept.installation["bot_refresh_token"] == f"xoxe-{first}-r-r"
+
+
+async def test_a_colleague_in_another_workspace_is_found_and_told_there_with_its_token(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Kontakt from Odense on an Aarhus solution whose contact gives only an e-mail: Spred
+    asks Aarhus' workspace (users.lookupByEmail with Aarhus' token), writes to her there,
+    and keeps her workspace, so later letters reach her too."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    contact = {"name": "Kirsten Berg", "email": "kirsten@aarhus.eksempel.dk", "role": "Leder"}
+    entry = solution_dict("kortere-ventetid", organization="Aarhus Kommune", contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    [lookup] = slack.called("users.lookupByEmail")
+    assert lookup.token == aarhus
+    assert spred.posted("DU0KIRSTEN") == [aarhus]  # the introduction, in her workspace
+    assert spred.posted(f"D{ANNA}") == [odense]  # the asker told, in hers
+    assert await spred.core.addresses.of("slack:U0KIRSTEN") == {"team_id": AARHUS}
+    assert await spred.core.outbox.reachable("slack:U0KIRSTEN") is True

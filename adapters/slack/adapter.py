@@ -516,10 +516,18 @@ class SlackAdapter:
         users.lookupByEmail (scope users:read.email); None for another workspace, a bot or
         a deactivated account, or when Slack cannot be asked (logged without the address)."""
         platform, _, team = org_id.partition(":")
-        if platform != events.PLATFORM or self.connection.bot_user_id is None:
+        if platform != events.PLATFORM:
+            return None
+        client = self.client
+        if self.workspaces is not None:  # distributed: asked with that workspace's token
+            poster = await self.workspaces.poster_in(team_id=team or None, enterprise_id=None)
+            if poster is None:
+                return None
+            client = poster.client
+        elif self.connection.bot_user_id is None:
             return None
         try:
-            found = await self.client.users_lookupByEmail(email=email)
+            found = await client.users_lookupByEmail(email=email)
         except Exception as exc:  # users_not_found among them: the asker gets the e-mail
             log.info("users.lookupByEmail in %s found no one: %s", org_id, reason(exc))
             return None
@@ -529,6 +537,10 @@ class SlackAdapter:
             return None
         if team and in_team and in_team != team:  # this token's workspace is not theirs
             return None
+        if self.workspaces is not None:  # so that a letter to them finds their workspace
+            grid = (user.get("enterprise_user") or {}).get("enterprise_id")
+            place = address(team_id=in_team or team or None, enterprise_id=grid or None)
+            await self.workspaces.remember(f"{events.PLATFORM}:{user_id}", place)
         return f"{events.PLATFORM}:{user_id}"
 
     async def deliver(self, notice: Notice) -> bool:

@@ -88,10 +88,16 @@ class Workspaces:
         where = await self.addresses.of(user)
         if not where:
             return None
-        installation = await self.installations.find(
-            enterprise_id=str(where.get("enterprise_id") or "") or None,
+        return await self.poster_in(
             team_id=str(where.get("team_id") or "") or None,
-            org_wide=False,
+            enterprise_id=str(where.get("enterprise_id") or "") or None,
+        )
+
+    async def poster_in(self, *, team_id: str | None, enterprise_id: str | None) -> Poster | None:
+        """The poster of a workspace Spred is installed in now, its token renewed if it
+        rotates and is about to expire; None when it is not installed there."""
+        installation = await self.installations.find(
+            enterprise_id=enterprise_id, team_id=team_id, org_wide=False
         )
         if installation is None or not installation.bot_token:
             return None
