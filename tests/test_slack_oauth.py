@@ -100,6 +100,20 @@ class Spred:
         await self.adapter.drain(within=5)
         return status
 
+    async def press(self, user: str, team: str, value: dict[str, Any]) -> int:
+        """`user` of workspace `team` presses a button in their DM with Spred."""
+        press = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": team},
+            "team": {"id": team, "domain": team.casefold()},
+            "trigger_id": "trig-1",
+            "channel": {"id": f"D{user}"},
+            "container": {"type": "message", "channel_id": f"D{user}", "message_ts": "1.2"},
+            "actions": [{"action_id": "spred-0", "value": orjson.dumps(value).decode()}],
+        }
+        body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+        return await self.post(body, content_type="application/x-www-form-urlencoded")
+
     async def event(self, event: dict[str, Any], *, team: str, event_id: str) -> int:
         body = event_body(event, event_id=event_id, team=team, bot_user=f"U0BOT{team}")
         return await self.post(body)
@@ -411,18 +425,7 @@ async def test_a_button_and_a_command_are_answered_with_their_workspaces_token(
 ) -> None:
     aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
     odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
-    value = orjson.dumps({"a": "help", "p": {}}).decode()
-    press = {
-        "type": "block_actions",
-        "user": {"id": ANNA, "team_id": ODENSE},
-        "team": {"id": ODENSE, "domain": "odense"},
-        "trigger_id": "trig-1",
-        "channel": {"id": f"D{ANNA}"},
-        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
-        "actions": [{"action_id": "spred-0", "value": value}],
-    }
-    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
-    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    await spred.press(ANNA, ODENSE, {"a": "help", "p": {}})
     assert spred.posted(f"D{ANNA}") == [odense]
     command = {
         "command": "/spred",
@@ -471,18 +474,7 @@ async def test_a_colleague_in_another_workspace_is_found_and_told_there_with_its
     contact = {"name": "Kirsten Berg", "email": "kirsten@aarhus.eksempel.dk", "role": "Leder"}
     entry = solution_dict("kortere-ventetid", organization="Aarhus Kommune", contacts=[contact])
     await spred.core.services.kb.publish([parse_solution(entry, path="s")])
-    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
-    press = {
-        "type": "block_actions",
-        "user": {"id": ANNA, "team_id": ODENSE},
-        "team": {"id": ODENSE, "domain": "odense"},
-        "trigger_id": "trig-1",
-        "channel": {"id": f"D{ANNA}"},
-        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
-        "actions": [{"action_id": "spred-0", "value": value}],
-    }
-    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
-    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    await spred.press(ANNA, ODENSE, {"a": "contact", "p": {"solution": "kortere-ventetid"}})
     [lookup] = slack.called("users.lookupByEmail")
     assert lookup.token == aarhus
     assert spred.posted("DU0KIRSTEN") == [aarhus]  # the introduction, in her workspace
