@@ -182,3 +182,17 @@ async def test_the_errors_stay_in_the_form_to_fix_and_send_again(sofie: Chat, co
     await paste(sofie, HEADER, "anna,Anna Holm,anna@odense.dk,,,,")
     sofie.expect("Færdig: 1 nye og 0 opdaterede")
     assert (await people(core))["anna"].email == "anna@odense.dk"
+
+
+async def test_a_form_sent_after_the_admin_was_removed_is_refused(sofie: Chat, core: Core) -> None:
+    await sofie.send("importér folk")
+    sofie.expect("Folk som CSV")
+    await sofie.send("lokal admin UULLA1")
+    sofie.expect("er nu lokal administrator")
+    ulla = in_org(sofie, ODENSE, "UULLA1", "Ulla")
+    await ulla.send("fjern lokal admin USOFIE")
+    ulla.expect("slack:USOFIE er ikke længere lokal administrator")
+    before = await people(core)
+    await paste(sofie, HEADER, "anna,Anna Holm,,,,,")
+    sofie.expect("Det er kun Spreds administratorer")
+    assert await people(core) == before
