@@ -19,7 +19,7 @@ from bot.addresses import Addresses
 from bot.config import Settings
 from bot.connectors import Connector, Finder
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager, org_admin, privacy, relay
+from bot.flows import admin, adopt, ask, connect, manager, org_admin, people_import, privacy, relay
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
@@ -115,6 +115,8 @@ ACTIONS: dict[str, Handler] = {
     "name_no": privacy.name_no,
     "local_admins": org_admin.local_admins,
     "prompts_list": org_admin.prompts,
+    "import_people": people_import.open_form,
+    people_import.FORM_ID: people_import.submit_form,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -134,6 +136,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("glem mig", "forget me", "slet mine data", "delete my data"), "forget"),
     **dict.fromkeys(("lokale admins", "local admins"), "local_admins"),
     **dict.fromkeys(("paamindelser til ledere", "manager prompts"), "prompts_list"),
+    **dict.fromkeys(("importer folk", "import people", "importer personer"), "import_people"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id

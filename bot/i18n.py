@@ -57,6 +57,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• ret <id> <felt> – ret ét felt i en løsning\n"
         "• fjern <id> – skjul en løsning i svarene (den bliver ikke slettet)\n"
         "• sæt Annas leder til Bo Hansen – registrér, hvem der er leder for hvem\n"
+        "• importér folk – indsæt folk til personkartoteket som CSV\n"
         "• efterspørgsel – spørgsmål uden en god løsning, de hyppigste først\n"
         "• feedback – hvad brugerne har sagt om svarene",
         "As an administrator you can also:\n"
@@ -64,6 +65,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• edit <id> <field> – change one field of a solution\n"
         "• retire <id> – hide a solution from answers (it is not deleted)\n"
         "• set Anna's manager to Bo Hansen – record who manages whom\n"
+        "• import people – paste people for the people directory as CSV\n"
         "• demand – questions without a good solution, most asked first\n"
         "• feedback – what people said about the answers",
     ),
@@ -1013,6 +1015,71 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Slack-arbejdsområder, du har installeret Spred i: {count}",
         "Slack workspaces you installed Spred in: {count}",
     ),
+    # --- importing people by chat (bot/flows/people_import.py)
+    "people_form_title": ("Importér folk", "Import people"),
+    "people_form_submit": ("Importér", "Import"),
+    "people_form_label": (
+        "Folk som CSV: først en linje med kolonnerne, så én person pr. linje",
+        "People as CSV: first a line with the columns, then one person a line",
+    ),
+    "people_form_hint": (
+        "Kolonner som i spred import-people: {columns} (også {others}). id og name skal "
+        "udfyldes. Adskil med komma eller semikolon.",
+        "Columns as in spred import-people: {columns} (also {others}). id and name are "
+        "required. Separate them with commas or semicolons.",
+    ),
+    "people_too_big": (
+        "Det er for meget på én gang: højst {lines} personer og {kb} KB ad gangen. Del "
+        "listen op, og importér en del ad gangen.",
+        "That is too much at once: at most {lines} people and {kb} KB at a time. Split the "
+        "list and import one part at a time.",
+    ),
+    "people_empty": (
+        "Indsæt en linje med kolonnerne og derefter mindst én person.",
+        "Paste a line with the columns and then at least one person.",
+    ),
+    "people_unreadable": (
+        "Jeg kan ikke læse det som CSV, så intet er importeret: {problem}",
+        "I cannot read that as CSV, so nothing was imported: {problem}",
+    ),
+    "people_not_saved": (
+        "Folkene kunne ikke gemmes lige nu, så intet er ændret. Prøv igen om lidt. ({problem})",
+        "The people could not be saved just now, so nothing changed. Try again shortly. "
+        "({problem})",
+    ),
+    "people_refused": (
+        "Intet er importeret. Ret linjerne herunder, og send igen:",
+        "Nothing was imported. Fix the lines below and send again:",
+    ),
+    "people_line": ("Linje {line} ({column}): {problem}", "Line {line} ({column}): {problem}"),
+    "people_more": ("… og {count} problemer mere.", "… and {count} more problems."),
+    "people_ignored": (
+        "Kolonnerne {fields} kender jeg ikke. Ret eller fjern dem.",
+        "I do not know the columns {fields}. Correct or remove them.",
+    ),
+    "people_other_org": (
+        "Linje {line}: “{organization}” er en anden organisation. Du kan kun importere folk "
+        "fra {own}; lad organization stå tom, så kommer de med hos jer.",
+        "Line {line}: “{organization}” is another organisation. You can only import people "
+        "of {own}; leave organization empty and they are yours.",
+    ),
+    "people_someone_elses": (
+        "Linje {line}: id'et eller e-mailadressen hører til en person i en anden "
+        "organisation. Du kan kun importere og rette folk fra {own}.",
+        "Line {line}: the id or e-mail address belongs to a person of another organisation. "
+        "You can only import and change people of {own}.",
+    ),
+    "people_manager_elsewhere": (
+        "Linje {line}: lederen “{manager}” er ikke blandt folkene i {own}. Lederen skal stå "
+        "i listen eller allerede være i Spred hos jer.",
+        "Line {line}: the manager “{manager}” is not among the people of {own}. The manager "
+        "must be in the list or already in Spred with you.",
+    ),
+    "people_imported": (
+        "Færdig: {added} nye og {updated} opdaterede personer i {where}.",
+        "Done: {added} added and {updated} updated people in {where}.",
+    ),
+    "people_everywhere": ("personkartoteket", "the people directory"),
 }
 
 

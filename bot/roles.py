@@ -53,6 +53,19 @@ class Role:
             and Organisations.names(self.organisation, organization)
         )
 
+    def placed(self, organization: str) -> str | None:
+        """The organisation an entry an admin brings in (a person pasted in an import) is
+        kept under, or None when it is out of their reach: a local admin's entry without
+        one is their own organisation's, one naming another organisation is refused; a
+        global admin's stays as given; anyone else places nothing."""
+        if self.global_admin:
+            return organization
+        if not self.local_admin:
+            return None
+        if not organization.strip():
+            return self.own_name
+        return organization if self.owns(organization) else None
+
     def sees(self, org_id: str) -> bool:
         """Whether this admin may see a record made in a message from `org_id` (a question,
         a verdict): global admins all, local admins their own organisation's."""
