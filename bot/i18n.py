@@ -767,6 +767,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I er allerede i gang med at skrive sammen. Skriv afslut, når I er færdige.",
         "You're already writing to each other. Write end when you're done.",
     ),
+    "relay_unreachable": (
+        "Jeg kan ikke længere nå {name} gennem Spred, så din besked er ikke sendt videre, og "
+        "samtalen er afsluttet.",
+        "I can no longer reach {name} through Spred, so your message was not passed on, and "
+        "the conversation has ended.",
+    ),
     # --- Slack: the pages of an install (adapters/slack/oauth.py)
     "slack_install_title": ("Føj Spred til jeres Slack", "Add Spred to your Slack"),
     "slack_install_intro": (
