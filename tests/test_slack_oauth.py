@@ -489,3 +489,42 @@ async def test_a_colleague_in_another_workspace_is_found_and_told_there_with_its
     assert spred.posted(f"D{ANNA}") == [odense]  # the asker told, in hers
     assert await spred.core.addresses.of("slack:U0KIRSTEN") == {"team_id": AARHUS}
     assert await spred.core.outbox.reachable("slack:U0KIRSTEN") is True
+
+
+async def test_after_an_uninstall_kontakt_gives_the_email_and_nothing_uses_the_old_token(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Kirsten was reached in Aarhus' workspace before; Aarhus uninstalls Spred. A letter
+    already waiting for her is not posted, and a new Kontakt from Odense falls back to
+    her e-mail, told so plainly, with nothing sent with Aarhus' old token."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    contact = {"name": "Kirsten Berg", "email": "kirsten@aarhus.eksempel.dk", "role": "Leder"}
+    entry = solution_dict("kortere-ventetid", organization="Aarhus Kommune", contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    await spred.core.addresses.remember("slack:U0KIRSTEN", {"team_id": AARHUS})
+    await spred.event({"type": "app_uninstalled"}, team=AARHUS, event_id="Ev1")
+    slack.revoke(aarhus)
+    calls = len(slack.calls)
+    waiting = Notice(to="slack:U0KIRSTEN", kind="adoption", reply=Reply(text="x"))
+    await spred.core.outbox.send(waiting)
+    assert await spred.core.outbox.flush() == 0
+    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    assert {c.token for c in slack.calls[calls:]} == {odense}  # Anna's answer only
+    [answer] = [c for c in slack.calls[calls:] if c.method == "chat.postMessage"]
+    assert "kirsten@aarhus.eksempel.dk" in str(answer.args)
+    assert "Jeg har også givet" not in str(answer.args)  # not told Kirsten was notified
+    [record] = await spred.core.services.store.introductions.all()
+    assert (record.contact, record.relay) == ("", None)
