@@ -494,8 +494,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I cannot find a solution that fits “{text}”. Try e.g.: who uses quick start in home care",
     ),
     "adopter_line": (
-        "• {organization}{unit} – {stage} ({user})",
-        "• {organization}{unit} – {stage} ({user})",
+        "• {organization}{unit} – {stage}{user}",
+        "• {organization}{unit} – {stage}{user}",
     ),
     # --- feedback
     "thanks_feedback": (
