@@ -23,6 +23,7 @@ from adapters.slack import SLACK, SlackAdapter
 from adapters.slack.config import SCOPES
 from bot.config import Settings
 from bot.core import Core
+from bot.demand import answer_demand
 from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.server import CORE, build_app
@@ -528,3 +529,40 @@ async def test_after_an_uninstall_kontakt_gives_the_email_and_nothing_uses_the_o
     assert "Jeg har også givet" not in str(answer.args)  # not told Kirsten was notified
     [record] = await spred.core.services.store.introductions.all()
     assert (record.contact, record.relay) == ("", None)
+
+
+async def test_demand_answered_reaches_the_asker_in_her_own_workspace(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Anna (Odense) asks what nothing answers and asks to be told; a solution from Aarhus
+    answers it later: the letter goes to her with Odense's token, never Aarhus'."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    question = "snerydning med droner på kirkegården"
+    await spred.dm(ANNA, ODENSE, question, event_id="Ev1")
+    [demand] = await spred.core.services.store.demand.all()
+    assert demand.org_id == f"slack:{ODENSE}"
+    value = orjson.dumps({"a": "notify", "p": {"demand": demand.id}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    before = len(spred.posted(f"D{ANNA}"))
+    entry = solution_dict(
+        "droner-til-snerydning",
+        title="Droner til snerydning på kirkegården",
+        summary="Snerydning med droner på kirkegården.",
+        organization="Aarhus Kommune",
+        tags=["snerydning", "droner", "kirkegård"],
+    )
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    assert await answer_demand(kb=spred.core.services.kb, outbox=spred.core.outbox) == 1
+    assert spred.posted(f"D{ANNA}")[before:] == [odense]
+    assert aarhus not in spred.posted(f"D{ANNA}")
