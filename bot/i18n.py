@@ -768,10 +768,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You're already writing to each other. Write end when you're done.",
     ),
     "relay_unreachable": (
-        "Jeg kan ikke længere nå {name} gennem Spred, så din besked er ikke sendt videre, og "
-        "samtalen er afsluttet.",
-        "I can no longer reach {name} through Spred, so your message was not passed on, and "
-        "the conversation has ended.",
+        "Jeg kan ikke længere nå {name} gennem Spred, så samtalen er afsluttet, og intet er "
+        "sendt videre.",
+        "I can no longer reach {name} through Spred, so the conversation has ended and "
+        "nothing was passed on.",
     ),
     # --- Slack: the pages of an install (adapters/slack/oauth.py)
     "slack_install_title": ("Føj Spred til jeres Slack", "Add Spred to your Slack"),

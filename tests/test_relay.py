@@ -210,8 +210,8 @@ async def test_a_side_spred_can_no_longer_reach_ends_it_and_the_asker_gets_the_e
     pair.teams.gone.add("teams:29:mette")
     await pair.anna.send("Hvordan kom I i gang?")
     pair.anna.expect(
-        "Jeg kan ikke længere nå Mette Kjærgaard gennem Spred, så din besked er ikke sendt "
-        f"videre, og samtalen er afsluttet. Du kan skrive til Mette Kjærgaard på {METTE}."
+        "Jeg kan ikke længere nå Mette Kjærgaard gennem Spred, så samtalen er afsluttet, og "
+        f"intet er sendt videre. Du kan skrive til Mette Kjærgaard på {METTE}."
     )
     assert await core.outbox.waiting() == []
     [record] = await core.services.store.introductions.all()
@@ -227,10 +227,23 @@ async def test_an_asker_spred_can_no_longer_reach_is_not_written_to(pair: Pair, 
     pair.slack.gone.add("slack:U0ANNA")
     await pair.mette.send("Vi startede med to visitatorer.")
     pair.mette.expect(
-        "Jeg kan ikke længere nå Anna Holm gennem Spred, så din besked er ikke sendt videre, "
-        "og samtalen er afsluttet."
+        "Jeg kan ikke længere nå Anna Holm gennem Spred, så samtalen er afsluttet, og intet "
+        "er sendt videre."
     )
     assert await core.outbox.waiting() == []
+
+
+async def test_svar_to_an_asker_spred_can_no_longer_reach_says_so(pair: Pair, core: Core) -> None:
+    introduction = await _introduced(pair)
+    pair.slack.gone.add("slack:U0ANNA")
+    await pair.mette.act_with(button(introduction, "Svar"))
+    pair.mette.expect(
+        "Jeg kan ikke længere nå Anna Holm gennem Spred, så samtalen er afsluttet, og intet "
+        "er sendt videre."
+    )
+    assert await core.outbox.waiting() == []
+    [record] = await core.services.store.introductions.all()
+    assert record.relay is Relay.ENDED
 
 
 async def test_ikke_nu_tells_the_asker_plainly_with_the_email(pair: Pair) -> None:

@@ -107,6 +107,8 @@ async def join(turn: Turn) -> Step:
     back to one that is open; what they write next is passed on."""
     introduction, asker = await _introduction(turn, turn.message.payload.get("introduction"))
     to, language, name = _other(introduction, asker)
+    if not await turn.services.outbox.reachable(to):
+        return Step(replies=[Reply(text=await _unreachable(turn, introduction, asker))], next=STAY)
     if not asker:
         opened = await _change(
             turn, introduction.id, Relay.OPEN, when={Relay.ASKED, Relay.DECLINED}
@@ -152,7 +154,9 @@ async def _unreachable(turn: Turn, introduction: Introduction, asker: bool) -> s
     """The other side's workspace or tenant removed Spred (or they left it): a letter would
     wait for ever, so the conversation ends and the writer is told; the asker gets the
     contact's e-mail, never the other way round."""
-    await _change(turn, introduction.id, Relay.ENDED, when={Relay.OPEN})
+    await _change(
+        turn, introduction.id, Relay.ENDED, when={Relay.ASKED, Relay.DECLINED, Relay.OPEN}
+    )
     _, _, name = _other(introduction, asker)
     text = turn.say("relay_unreachable", name=name)
     if asker and introduction.contact_email:
