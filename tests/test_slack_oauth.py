@@ -566,3 +566,52 @@ async def test_demand_answered_reaches_the_asker_in_her_own_workspace(
     assert await answer_demand(kb=spred.core.services.kb, outbox=spred.core.outbox) == 1
     assert spred.posted(f"D{ANNA}")[before:] == [odense]
     assert aarhus not in spred.posted(f"D{ANNA}")
+
+
+async def test_two_installed_workspaces_talk_through_spred_each_with_its_own_token(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Anna (Odense) contacts Kirsten (Aarhus, found by e-mail); Kirsten presses Svar, Anna
+    too, and a message goes each way: every post to Kirsten carries Aarhus' token, every
+    post to Anna Odense's."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    slack.add_user(ANNA, "Anna Holm", "anna@odense.eksempel.dk", team=ODENSE)
+    contact = {"name": "Kirsten Berg", "email": "kirsten@aarhus.eksempel.dk", "role": "Leder"}
+    entry = solution_dict("kortere-ventetid", organization="Aarhus Kommune", contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+
+    async def press(user: str, team: str, action: str, payload: dict[str, Any]) -> None:
+        value = orjson.dumps({"a": action, "p": payload}).decode()
+        body = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": team},
+            "team": {"id": team, "domain": team.lower()},
+            "trigger_id": "trig-1",
+            "channel": {"id": f"D{user}"},
+            "container": {"type": "message", "channel_id": f"D{user}", "message_ts": "1.2"},
+            "actions": [{"action_id": "spred-0", "value": value}],
+        }
+        form = urlencode({"payload": orjson.dumps(body).decode()}).encode()
+        assert await spred.post(form, content_type="application/x-www-form-urlencoded") == 200
+
+    def posts_to(user: str) -> list[tuple[str, str]]:
+        return [
+            (c.token, str(c.args))
+            for c in slack.calls
+            if c.method == "chat.postMessage" and c.args.get("channel") == f"D{user}"
+        ]
+
+    await press(ANNA, ODENSE, "contact", {"solution": "kortere-ventetid"})
+    [introduction] = await spred.core.services.store.introductions.all()
+    await press("U0KIRSTEN", AARHUS, "relay_reply", {"introduction": introduction.id})
+    await press(ANNA, ODENSE, "relay_reply", {"introduction": introduction.id})
+    await spred.dm(ANNA, ODENSE, "Hvordan kom I i gang?", event_id="Ev1")
+    await spred.dm("U0KIRSTEN", AARHUS, "Med to visitatorer.", event_id="Ev2")
+    to_kirsten, to_anna = posts_to("U0KIRSTEN"), posts_to(ANNA)
+    assert {token for token, _ in to_kirsten} == {aarhus}
+    assert {token for token, _ in to_anna} == {odense}
+    assert any("Hvordan kom I i gang?" in text for _, text in to_kirsten)
+    assert any("Med to visitatorer." in text for _, text in to_anna)
+    assert not any("anna@odense.eksempel.dk" in text for _, text in to_kirsten)
