@@ -28,6 +28,7 @@ from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.server import CORE, build_app
 from knowledge.kb import demo_solutions
+from knowledge.records import Person
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import solution_dict
@@ -615,3 +616,30 @@ async def test_two_installed_workspaces_talk_through_spred_each_with_its_own_tok
     assert any("Hvordan kom I i gang?" in text for _, text in to_kirsten)
     assert any("Med to visitatorer." in text for _, text in to_anna)
     assert not any("anna@odense.eksempel.dk" in text for _, text in to_kirsten)
+
+
+async def test_a_profile_email_links_a_directory_entry_only_of_its_own_organisation(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Someone in Aarhus' workspace whose Slack profile gives the e-mail of a person in
+    Odense's directory is not made that person: prompts and introductions for Bo must never
+    go to another organisation's workspace. Kirsten, in Aarhus' own directory, is linked."""
+    await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    store = spred.core.services.store
+    await store.people.upsert_many(
+        [
+            Person(id="bo", name="Bo Leder", email="bo@odense.eksempel.dk",
+                   organization="Odense Kommune"),
+            Person(id="kirsten", name="Kirsten Berg", email="kirsten@aarhus.eksempel.dk",
+                   organization="Aarhus Kommune"),
+        ]
+    )  # fmt: skip
+    slack.add_user("U0FAKE", "Bo Leder", "bo@odense.eksempel.dk", team=AARHUS)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    await spred.dm("U0FAKE", AARHUS, "hej", event_id="Ev1")
+    await spred.dm("U0KIRSTEN", AARHUS, "hej", event_id="Ev2")
+    bo, kirsten = await store.people.get("bo"), await store.people.get("kirsten")
+    assert bo is not None
+    assert kirsten is not None
+    assert (bo.slack_id, kirsten.slack_id) == (None, "U0KIRSTEN")
