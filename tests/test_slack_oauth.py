@@ -643,3 +643,40 @@ async def test_a_profile_email_links_a_directory_entry_only_of_its_own_organisat
     assert bo is not None
     assert kirsten is not None
     assert (bo.slack_id, kirsten.slack_id) == (None, "U0KIRSTEN")
+
+
+async def test_an_org_wide_install_is_one_organisation_whose_installer_is_its_admin(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """An Enterprise Grid admin installs Spred for the whole grid: messages from any of its
+    workspaces are of that one organisation, where the installer is a local admin."""
+    _, query, cookie = await spred.start_install()
+    token = slack.install(
+        "code-grid", team="T0GRIDA", name="Region", installer=METTE, enterprise="E0GRID",
+        org_wide=True,
+    )  # fmt: skip
+    status, page, _ = await spred.get(
+        f"/slack/oauth_redirect?code=code-grid&state={query['state'][0]}",
+        cookie=cookie.split(";")[0],
+    )
+    assert status == 200, page
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{METTE}",
+        "user": METTE,
+        "text": "lokale admins",
+        "ts": "1700000001.000200",
+    }
+    body = orjson.loads(event_body(event, event_id="Ev1", team="T0GRIDA", bot_user="U0BOTT0GRIDA"))
+    body |= {"enterprise_id": "E0GRID", "is_ext_shared_channel": False}
+    body["authorizations"] = [
+        {"enterprise_id": "E0GRID", "team_id": None, "user_id": "U0BOTT0GRIDA",
+         "is_bot": True, "is_enterprise_install": True}
+    ]  # fmt: skip
+    assert await spred.post(orjson.dumps(body)) == 200
+    [answer] = [c for c in slack.calls if c.method == "chat.postMessage"]
+    assert answer.token == token
+    assert f"slack:{METTE}" in str(answer.args)  # she is listed: a local admin here
+    [conversation] = await spred.core.services.store.conversations.all()
+    assert conversation.org_id == "slack:E0GRID"
