@@ -680,3 +680,46 @@ async def test_an_org_wide_install_is_one_organisation_whose_installer_is_its_ad
     assert f"slack:{METTE}" in str(answer.args)  # she is listed: a local admin here
     [conversation] = await spred.core.services.store.conversations.all()
     assert conversation.org_id == "slack:E0GRID"
+
+
+async def test_a_colleague_in_an_org_wide_grid_is_found_in_any_of_its_workspaces(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Kontakt from Odense on a solution of a grid installed org-wide: Kirsten, in another
+    workspace of the grid than the installer's, is found with the grid's token, and the
+    introduction reaches her with it."""
+    _, query, cookie = await spred.start_install()
+    grid = slack.install(
+        "code-grid", team="T0GRIDA", name="Region", installer=METTE, enterprise="E0GRID",
+        org_wide=True,
+    )  # fmt: skip
+    status, _, _ = await spred.get(
+        f"/slack/oauth_redirect?code=code-grid&state={query['state'][0]}",
+        cookie=cookie.split(";")[0],
+    )
+    assert status == 200
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    organisation = await spred.core.organisations.get("slack:E0GRID")
+    assert organisation is not None
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@grid.eksempel.dk", team="T0GRIDB",
+                   grid="E0GRID")  # fmt: skip
+    contact = {"name": "Kirsten Berg", "email": "kirsten@grid.eksempel.dk"}
+    entry = solution_dict("kortere-ventetid", organization=organisation.name, contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    [lookup] = slack.called("users.lookupByEmail")
+    assert lookup.token == grid
+    assert spred.posted("DU0KIRSTEN") == [grid]
+    assert spred.posted(f"D{ANNA}") == [odense]
+    assert await spred.core.outbox.reachable("slack:U0KIRSTEN") is True

@@ -523,9 +523,14 @@ class SlackAdapter:
         platform, _, team = org_id.partition(":")
         if platform != events.PLATFORM:
             return None
+        # An org-wide install's organisation is its Enterprise Grid ("slack:E…"): anyone in
+        # any workspace of the grid is in it.
+        grid, team = (team, "") if team.startswith("E") else ("", team)
         client = self.client
         if self.workspaces is not None:  # distributed: asked with that workspace's token
-            poster = await self.workspaces.poster_in(team_id=team or None, enterprise_id=None)
+            poster = await self.workspaces.poster_in(
+                team_id=team or None, enterprise_id=grid or None
+            )
             if poster is None:
                 return None
             client = poster.client
@@ -540,11 +545,13 @@ class SlackAdapter:
         user_id, in_team = user.get("id"), user.get("team_id")
         if not isinstance(user_id, str) or user.get("deleted") or user.get("is_bot"):
             return None
+        in_grid = (user.get("enterprise_user") or {}).get("enterprise_id")
         if team and in_team and in_team != team:  # this token's workspace is not theirs
             return None
+        if grid and in_grid != grid:  # nor its grid
+            return None
         if self.workspaces is not None:  # so that a letter to them finds their workspace
-            grid = (user.get("enterprise_user") or {}).get("enterprise_id")
-            place = address(team_id=in_team or team or None, enterprise_id=grid or None)
+            place = address(team_id=in_team or team or None, enterprise_id=in_grid or None)
             await self.workspaces.remember(f"{events.PLATFORM}:{user_id}", place)
         return f"{events.PLATFORM}:{user_id}"
 
