@@ -214,10 +214,17 @@ class Core:
             find=connector.find if isinstance(connector, Finder) else None,
         )
 
-    async def link_person(self, *, platform: str, user_id: str, email: str) -> None:
+    async def link_person(
+        self, *, platform: str, user_id: str, email: str, org_id: str = ""
+    ) -> None:
         """Links the directory entry with this email to the user's id on a platform, so
-        prompts and introductions for them reach them there."""
+        prompts and introductions for them reach them there; from a named organisation
+        (`org_id`, as the platform verified it) only an entry of that organisation, so no
+        other workspace's profile can take over someone's prompts and introductions."""
         entry = await self.services.person_for("", "", email) if email else None
+        organisation = await self.organisations.get(org_id)
+        if entry is not None and organisation is not None and organisation.name:
+            entry = entry if Organisations.names(organisation, entry.organization) else None
         if entry is not None and not entry.platform_id(platform):
             await self.services.store.people.upsert(entry.with_platform_id(platform, user_id))
 

@@ -496,8 +496,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I cannot find a solution that fits “{text}”. Try e.g.: who uses quick start in home care",
     ),
     "adopter_line": (
-        "• {organization}{unit} – {stage} ({user})",
-        "• {organization}{unit} – {stage} ({user})",
+        "• {organization}{unit} – {stage}{user}",
+        "• {organization}{unit} – {stage}{user}",
     ),
     # --- feedback
     "thanks_feedback": (
@@ -768,6 +768,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "relay_already_open": (
         "I er allerede i gang med at skrive sammen. Skriv afslut, når I er færdige.",
         "You're already writing to each other. Write end when you're done.",
+    ),
+    "relay_unreachable": (
+        "Jeg kan ikke længere nå {name} gennem Spred, så samtalen er afsluttet, og intet er "
+        "sendt videre.",
+        "I can no longer reach {name} through Spred, so the conversation has ended and "
+        "nothing was passed on.",
     ),
     # --- Slack: the pages of an install (adapters/slack/oauth.py)
     "slack_install_title": ("Føj Spred til jeres Slack", "Add Spred to your Slack"),

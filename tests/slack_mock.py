@@ -88,6 +88,7 @@ class SlackMock:
             "team_id": team,
             "team": name,
             "user": "spred",
+            **({"enterprise_id": enterprise} if org_wide and enterprise else {}),
         }
         self.codes[code] = {
             "app_id": "A0SPRED",
@@ -109,13 +110,17 @@ class SlackMock:
         """Slack no longer takes the token (the app was uninstalled there)."""
         self.tokens.pop(token, None)
 
-    def add_user(self, user_id: str, name: str, email: str = "", *, team: str = TEAM) -> None:
+    def add_user(
+        self, user_id: str, name: str, email: str = "", *, team: str = TEAM, grid: str = ""
+    ) -> None:
+        """`grid`: the Enterprise Grid organisation the user's workspace is in."""
         self.users[user_id] = {
             "id": user_id,
             "team_id": team,
             "name": name.split()[0].lower(),
             "real_name": name,
             "profile": {"real_name": name, "email": email, "title": ""},
+            **({"enterprise_user": {"enterprise_id": grid}} if grid else {}),
         }
 
     def fail(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
@@ -235,12 +240,18 @@ class SlackMock:
             user = self.users.get(str(args.get("user")))
             return {"user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "users.lookupByEmail":
-            # as Slack: only people in the token's own workspace are found
+            # as Slack: only people in the token's own workspace are found (in its whole
+            # Enterprise Grid organisation, for an org-wide install's token)
             email, team = args.get("email"), self.tokens[token]["team_id"]
+            grid = self.tokens[token].get("enterprise_id")
             found = [
                 u
                 for u in self.users.values()
-                if u["profile"]["email"] == email and u["team_id"] == team
+                if u["profile"]["email"] == email
+                and (
+                    u["team_id"] == team
+                    or (grid and (u.get("enterprise_user") or {}).get("enterprise_id") == grid)
+                )
             ]
             if not found:
                 return {"ok": False, "error": "users_not_found"}

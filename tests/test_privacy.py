@@ -225,6 +225,27 @@ async def test_forget_me_in_chat_is_confirmed_with_her_own_button(chat: Chat, co
     await store.conversations.delete("console:terminal:ann4x")
 
 
+async def test_an_adoption_kept_without_her_names_nobody_under_who_uses_it(
+    chat: Chat, core: Core
+) -> None:
+    await core.services.store.people.upsert_many([ANNA, BO])
+    anna = anna_in(chat)
+    await anna.send(QUESTION)
+    anna.expect("Opstartsteam")
+    await anna.press_on("Opstartsteam", "Mere om løsningen")
+    anna.expect("Vi prøver den")
+    await anna.press("Vi prøver den")
+    anna.expect("prøver nu")
+    anna.expect_nothing()
+    who = await identify(core.services.store, "console:ann4x")
+    assert who is not None
+    await forget(core.services.store, who, language="da")
+    other = chat.as_user(user_id="carl", user_name="Carl Berg", organization="", unit="")
+    await other.send(f"hvem bruger {QUESTION}")
+    line = other.expect("Odense Kommune, Hjemmeplejen Vest").text.splitlines()[-1]
+    assert line == "• Odense Kommune, Hjemmeplejen Vest – prøver den"
+
+
 async def test_forget_me_from_someone_spred_knows_nothing_of(chat: Chat) -> None:
     stranger = chat.as_user(user_id="zed", user_name="Zed")
     await stranger.send("glem mig")

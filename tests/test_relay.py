@@ -35,6 +35,7 @@ class Desk:
     title: str
     people: dict[tuple[str, str], str] = field(default_factory=dict)  # (org, email) → id
     delivered: list[Notice] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)  # users it cannot write to any more
 
     def mount(self, app: web.Application) -> None:
         """Nothing to serve: the test hands the core its messages."""
@@ -50,7 +51,7 @@ class Desk:
         return True
 
     async def reachable(self, user: str) -> bool:
-        return True
+        return user not in self.gone
 
     async def find(self, *, email: str, org_id: str) -> str | None:
         found = self.people.get((org_id, email))
@@ -198,6 +199,51 @@ async def test_svar_lets_them_write_both_ways_until_one_ends_it(pair: Pair, core
     # Out of the conversation, what Mette writes is a question to Spred again.
     await pair.mette.send(QUESTION)
     pair.mette.expect("Opstartsteam")
+
+
+async def test_a_side_spred_can_no_longer_reach_ends_it_and_the_asker_gets_the_email(
+    pair: Pair, core: Core
+) -> None:
+    """Mette's tenant removes Spred (or her Slack workspace uninstalls it) while they talk:
+    nothing waits in the outbox for a letter that cannot go, and Anna is told the truth."""
+    await _talking(pair)
+    pair.teams.gone.add("teams:29:mette")
+    await pair.anna.send("Hvordan kom I i gang?")
+    pair.anna.expect(
+        "Jeg kan ikke længere nå Mette Kjærgaard gennem Spred, så samtalen er afsluttet, og "
+        f"intet er sendt videre. Du kan skrive til Mette Kjærgaard på {METTE}."
+    )
+    assert await core.outbox.waiting() == []
+    [record] = await core.services.store.introductions.all()
+    assert record.relay is Relay.ENDED
+    # Mette, back in reach, is told it ended when she writes; Anna's e-mail never reaches her.
+    pair.teams.gone.clear()
+    await pair.mette.send("Hallo?")
+    pair.mette.expect("Samtalen er afsluttet, så din besked er ikke sendt videre.")
+
+
+async def test_an_asker_spred_can_no_longer_reach_is_not_written_to(pair: Pair, core: Core) -> None:
+    await _talking(pair)
+    pair.slack.gone.add("slack:U0ANNA")
+    await pair.mette.send("Vi startede med to visitatorer.")
+    pair.mette.expect(
+        "Jeg kan ikke længere nå Anna Holm gennem Spred, så samtalen er afsluttet, og intet "
+        "er sendt videre."
+    )
+    assert await core.outbox.waiting() == []
+
+
+async def test_svar_to_an_asker_spred_can_no_longer_reach_says_so(pair: Pair, core: Core) -> None:
+    introduction = await _introduced(pair)
+    pair.slack.gone.add("slack:U0ANNA")
+    await pair.mette.act_with(button(introduction, "Svar"))
+    pair.mette.expect(
+        "Jeg kan ikke længere nå Anna Holm gennem Spred, så samtalen er afsluttet, og intet "
+        "er sendt videre."
+    )
+    assert await core.outbox.waiting() == []
+    [record] = await core.services.store.introductions.all()
+    assert record.relay is Relay.ENDED
 
 
 async def test_ikke_nu_tells_the_asker_plainly_with_the_email(pair: Pair) -> None:

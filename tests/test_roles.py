@@ -162,6 +162,46 @@ async def test_rights_hold_only_where_the_platform_says_the_message_came_from(
             elsewhere.expect("Det er kun Spreds administratorer")
 
 
+async def test_elsewhere_no_button_form_or_admin_sentence_of_a_local_admin_works(
+    mette: Chat, chat: Chat, core: Core
+) -> None:
+    """Mette's id from the other workspace, or with no workspace (as the terminal and a
+    payload without a team are): every admin command, button and form is refused, and her
+    sentences that name admins or managers are questions there, changing nothing."""
+    store = core.services.store
+    before = (
+        await store.organisations.all(),
+        await store.solutions.get(OWN),
+        await store.people.all(),
+    )
+    for elsewhere in (
+        in_org(chat, ODENSE, "UMETTE", "Mette Admin"),
+        chat.as_user(platform="slack", user_id="UMETTE", conversation="D-x"),
+    ):
+        for command in ("feedback", "lokale admins", f"ret {OWN} titel", "add"):
+            await elsewhere.send(command)
+            elsewhere.expect("Det er kun Spreds administratorer")
+        for action, payload in (
+            ("add_form", {}),
+            ("demand", {}),
+            ("feedback_list", {}),
+            ("local_admins", {}),
+            ("prompts_list", {}),
+            ("add_solution", {"values": {"title": "Smuglet løsning"}}),
+        ):
+            await elsewhere.act(action, payload)
+            elsewhere.expect("Det er kun Spreds administratorer")
+        for sentence in ("lokal admin UEVIL1", "sæt Karens leder til Lars"):
+            await elsewhere.send(sentence)
+            assert "Det er kun" not in elsewhere.expect().text  # a question there
+    after = (
+        await store.organisations.all(),
+        await store.solutions.get(OWN),
+        await store.people.all(),
+    )
+    assert after == before
+
+
 async def test_a_local_admin_sees_only_their_own_organisations_questions_and_feedback(
     mette: Chat, chat: Chat, admin: Chat
 ) -> None:

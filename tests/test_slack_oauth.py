@@ -23,10 +23,12 @@ from adapters.slack import SLACK, SlackAdapter
 from adapters.slack.config import SCOPES
 from bot.config import Settings
 from bot.core import Core
+from bot.demand import answer_demand
 from bot.i18n import say
 from bot.messages import Notice, Reply
 from bot.server import CORE, build_app
 from knowledge.kb import demo_solutions
+from knowledge.records import Person
 from knowledge.solutions import parse_solution
 from knowledge.store import open_store
 from tests.conftest import solution_dict
@@ -480,4 +482,236 @@ async def test_a_colleague_in_another_workspace_is_found_and_told_there_with_its
     assert spred.posted("DU0KIRSTEN") == [aarhus]  # the introduction, in her workspace
     assert spred.posted(f"D{ANNA}") == [odense]  # the asker told, in hers
     assert await spred.core.addresses.of("slack:U0KIRSTEN") == {"team_id": AARHUS}
+    assert await spred.core.outbox.reachable("slack:U0KIRSTEN") is True
+
+
+async def test_after_an_uninstall_kontakt_gives_the_email_and_nothing_uses_the_old_token(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Kirsten was reached in Aarhus' workspace before; Aarhus uninstalls Spred. A letter
+    already waiting for her is not posted, and a new Kontakt from Odense falls back to
+    her e-mail, told so plainly, with nothing sent with Aarhus' old token."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    contact = {"name": "Kirsten Berg", "email": "kirsten@aarhus.eksempel.dk", "role": "Leder"}
+    entry = solution_dict("kortere-ventetid", organization="Aarhus Kommune", contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    await spred.core.addresses.remember("slack:U0KIRSTEN", {"team_id": AARHUS})
+    await spred.event({"type": "app_uninstalled"}, team=AARHUS, event_id="Ev1")
+    slack.revoke(aarhus)
+    calls = len(slack.calls)
+    waiting = Notice(to="slack:U0KIRSTEN", kind="adoption", reply=Reply(text="x"))
+    await spred.core.outbox.send(waiting)
+    assert await spred.core.outbox.flush() == 0
+    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    assert {c.token for c in slack.calls[calls:]} == {odense}  # Anna's answer only
+    [answer] = [c for c in slack.calls[calls:] if c.method == "chat.postMessage"]
+    assert "kirsten@aarhus.eksempel.dk" in str(answer.args)
+    assert "Jeg har også givet" not in str(answer.args)  # not told Kirsten was notified
+    [record] = await spred.core.services.store.introductions.all()
+    assert (record.contact, record.relay) == ("", None)
+
+
+async def test_demand_answered_reaches_the_asker_in_her_own_workspace(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Anna (Odense) asks what nothing answers and asks to be told; a solution from Aarhus
+    answers it later: the letter goes to her with Odense's token, never Aarhus'."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    question = "snerydning med droner på kirkegården"
+    await spred.dm(ANNA, ODENSE, question, event_id="Ev1")
+    [demand] = await spred.core.services.store.demand.all()
+    assert demand.org_id == f"slack:{ODENSE}"
+    value = orjson.dumps({"a": "notify", "p": {"demand": demand.id}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    before = len(spred.posted(f"D{ANNA}"))
+    entry = solution_dict(
+        "droner-til-snerydning",
+        title="Droner til snerydning på kirkegården",
+        summary="Snerydning med droner på kirkegården.",
+        organization="Aarhus Kommune",
+        tags=["snerydning", "droner", "kirkegård"],
+    )
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    assert await answer_demand(kb=spred.core.services.kb, outbox=spred.core.outbox) == 1
+    assert spred.posted(f"D{ANNA}")[before:] == [odense]
+    assert aarhus not in spred.posted(f"D{ANNA}")
+
+
+async def test_two_installed_workspaces_talk_through_spred_each_with_its_own_token(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Anna (Odense) contacts Kirsten (Aarhus, found by e-mail); Kirsten presses Svar, Anna
+    too, and a message goes each way: every post to Kirsten carries Aarhus' token, every
+    post to Anna Odense's."""
+    aarhus = await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    slack.add_user(ANNA, "Anna Holm", "anna@odense.eksempel.dk", team=ODENSE)
+    contact = {"name": "Kirsten Berg", "email": "kirsten@aarhus.eksempel.dk", "role": "Leder"}
+    entry = solution_dict("kortere-ventetid", organization="Aarhus Kommune", contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+
+    async def press(user: str, team: str, action: str, payload: dict[str, Any]) -> None:
+        value = orjson.dumps({"a": action, "p": payload}).decode()
+        body = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": team},
+            "team": {"id": team, "domain": team.lower()},
+            "trigger_id": "trig-1",
+            "channel": {"id": f"D{user}"},
+            "container": {"type": "message", "channel_id": f"D{user}", "message_ts": "1.2"},
+            "actions": [{"action_id": "spred-0", "value": value}],
+        }
+        form = urlencode({"payload": orjson.dumps(body).decode()}).encode()
+        assert await spred.post(form, content_type="application/x-www-form-urlencoded") == 200
+
+    def posts_to(user: str) -> list[tuple[str, str]]:
+        return [
+            (c.token, str(c.args))
+            for c in slack.calls
+            if c.method == "chat.postMessage" and c.args.get("channel") == f"D{user}"
+        ]
+
+    await press(ANNA, ODENSE, "contact", {"solution": "kortere-ventetid"})
+    [introduction] = await spred.core.services.store.introductions.all()
+    await press("U0KIRSTEN", AARHUS, "relay_reply", {"introduction": introduction.id})
+    await press(ANNA, ODENSE, "relay_reply", {"introduction": introduction.id})
+    await spred.dm(ANNA, ODENSE, "Hvordan kom I i gang?", event_id="Ev1")
+    await spred.dm("U0KIRSTEN", AARHUS, "Med to visitatorer.", event_id="Ev2")
+    to_kirsten, to_anna = posts_to("U0KIRSTEN"), posts_to(ANNA)
+    assert {token for token, _ in to_kirsten} == {aarhus}
+    assert {token for token, _ in to_anna} == {odense}
+    assert any("Hvordan kom I i gang?" in text for _, text in to_kirsten)
+    assert any("Med to visitatorer." in text for _, text in to_anna)
+    assert not any("anna@odense.eksempel.dk" in text for _, text in to_kirsten)
+
+
+async def test_a_profile_email_links_a_directory_entry_only_of_its_own_organisation(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Someone in Aarhus' workspace whose Slack profile gives the e-mail of a person in
+    Odense's directory is not made that person: prompts and introductions for Bo must never
+    go to another organisation's workspace. Kirsten, in Aarhus' own directory, is linked."""
+    await spred.install(AARHUS, "Aarhus Kommune", installer=METTE)
+    await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    store = spred.core.services.store
+    await store.people.upsert_many(
+        [
+            Person(id="bo", name="Bo Leder", email="bo@odense.eksempel.dk",
+                   organization="Odense Kommune"),
+            Person(id="kirsten", name="Kirsten Berg", email="kirsten@aarhus.eksempel.dk",
+                   organization="Aarhus Kommune"),
+        ]
+    )  # fmt: skip
+    slack.add_user("U0FAKE", "Bo Leder", "bo@odense.eksempel.dk", team=AARHUS)
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@aarhus.eksempel.dk", team=AARHUS)
+    await spred.dm("U0FAKE", AARHUS, "hej", event_id="Ev1")
+    await spred.dm("U0KIRSTEN", AARHUS, "hej", event_id="Ev2")
+    bo, kirsten = await store.people.get("bo"), await store.people.get("kirsten")
+    assert bo is not None
+    assert kirsten is not None
+    assert (bo.slack_id, kirsten.slack_id) == (None, "U0KIRSTEN")
+
+
+async def test_an_org_wide_install_is_one_organisation_whose_installer_is_its_admin(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """An Enterprise Grid admin installs Spred for the whole grid: messages from any of its
+    workspaces are of that one organisation, where the installer is a local admin."""
+    _, query, cookie = await spred.start_install()
+    token = slack.install(
+        "code-grid", team="T0GRIDA", name="Region", installer=METTE, enterprise="E0GRID",
+        org_wide=True,
+    )  # fmt: skip
+    status, page, _ = await spred.get(
+        f"/slack/oauth_redirect?code=code-grid&state={query['state'][0]}",
+        cookie=cookie.split(";")[0],
+    )
+    assert status == 200, page
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{METTE}",
+        "user": METTE,
+        "text": "lokale admins",
+        "ts": "1700000001.000200",
+    }
+    body = orjson.loads(event_body(event, event_id="Ev1", team="T0GRIDA", bot_user="U0BOTT0GRIDA"))
+    body |= {"enterprise_id": "E0GRID", "is_ext_shared_channel": False}
+    body["authorizations"] = [
+        {"enterprise_id": "E0GRID", "team_id": None, "user_id": "U0BOTT0GRIDA",
+         "is_bot": True, "is_enterprise_install": True}
+    ]  # fmt: skip
+    assert await spred.post(orjson.dumps(body)) == 200
+    [answer] = [c for c in slack.calls if c.method == "chat.postMessage"]
+    assert answer.token == token
+    assert f"slack:{METTE}" in str(answer.args)  # she is listed: a local admin here
+    [conversation] = await spred.core.services.store.conversations.all()
+    assert conversation.org_id == "slack:E0GRID"
+
+
+async def test_a_colleague_in_an_org_wide_grid_is_found_in_any_of_its_workspaces(
+    spred: Spred, slack: SlackMock
+) -> None:
+    """Kontakt from Odense on a solution of a grid installed org-wide: Kirsten, in another
+    workspace of the grid than the installer's, is found with the grid's token, and the
+    introduction reaches her with it."""
+    _, query, cookie = await spred.start_install()
+    grid = slack.install(
+        "code-grid", team="T0GRIDA", name="Region", installer=METTE, enterprise="E0GRID",
+        org_wide=True,
+    )  # fmt: skip
+    status, _, _ = await spred.get(
+        f"/slack/oauth_redirect?code=code-grid&state={query['state'][0]}",
+        cookie=cookie.split(";")[0],
+    )
+    assert status == 200
+    odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
+    organisation = await spred.core.organisations.get("slack:E0GRID")
+    assert organisation is not None
+    slack.add_user("U0KIRSTEN", "Kirsten Berg", "kirsten@grid.eksempel.dk", team="T0GRIDB",
+                   grid="E0GRID")  # fmt: skip
+    contact = {"name": "Kirsten Berg", "email": "kirsten@grid.eksempel.dk"}
+    entry = solution_dict("kortere-ventetid", organization=organisation.name, contacts=[contact])
+    await spred.core.services.kb.publish([parse_solution(entry, path="s")])
+    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
+    press = {
+        "type": "block_actions",
+        "user": {"id": ANNA, "team_id": ODENSE},
+        "team": {"id": ODENSE, "domain": "odense"},
+        "trigger_id": "trig-1",
+        "channel": {"id": f"D{ANNA}"},
+        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
+        "actions": [{"action_id": "spred-0", "value": value}],
+    }
+    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
+    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    [lookup] = slack.called("users.lookupByEmail")
+    assert lookup.token == grid
+    assert spred.posted("DU0KIRSTEN") == [grid]
+    assert spred.posted(f"D{ANNA}") == [odense]
     assert await spred.core.outbox.reachable("slack:U0KIRSTEN") is True

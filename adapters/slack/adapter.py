@@ -291,7 +291,7 @@ class SlackAdapter:
             return
         poster = self._poster(context)
         async with self.answers.turn():
-            person = await self._person(event["user"], poster.client)
+            person = await self._person(event["user"], poster.client, org_of_context(context))
             message = events.EVENTS[kind](event, person, own or "")
             # The core answers an event once, across Slack's retries, restarts and processes.
             event_id = body.get("event_id")
@@ -337,7 +337,9 @@ class SlackAdapter:
             return
         poster = self._poster(context)
         async with self.answers.turn():
-            message = translate(body, await self._person(user, poster.client))
+            message = translate(
+                body, await self._person(user, poster.client, org_of_context(context))
+            )
             message = self._verified(message, context)
             await self._answer_privately(message, body, respond, poster)
             await self._place(message.user_id, context)
@@ -412,7 +414,9 @@ class SlackAdapter:
             log.debug("a Slack form without a sender was ignored")
             return
         poster = self._poster(context)
-        message = events.submission(body, await self._person(user, poster.client))
+        message = events.submission(
+            body, await self._person(user, poster.client, org_of_context(context))
+        )
         replies = await self._handle(self._verified(message, context))
         refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
         if refused is not None:  # shown on the fields, the modal stays open
@@ -450,8 +454,7 @@ class SlackAdapter:
     @staticmethod
     def _verified(message: Incoming, context: AsyncBoltContext) -> Incoming:
         """The message with the organisation Slack's signed payload says it came from."""
-        where = {"team_id": context.team_id, "enterprise_id": context.enterprise_id}
-        return replace(message, org_id=org_of(where))
+        return replace(message, org_id=org_of_context(context))
 
     async def _place(self, user_id: str, context: AsyncBoltContext) -> None:
         """In the distributable app, keeps which workspace the sender wrote from, for
@@ -469,9 +472,11 @@ class SlackAdapter:
 
     # --- people
 
-    async def _person(self, user_id: str, client: AsyncWebClient | None = None) -> Person:
+    async def _person(
+        self, user_id: str, client: AsyncWebClient | None = None, org_id: str = ""
+    ) -> Person:
         """A user's name and e-mail from their profile, asked with `client` (their
-        workspace's; by default the one workspace's)."""
+        workspace's; by default the one workspace's), in the organisation `org_id`."""
         cached = self._people.get(user_id)
         if cached and time.monotonic() < cached[0]:
             return cached[1]
@@ -495,15 +500,15 @@ class SlackAdapter:
         while len(self._people) >= delivery.MAX_REMEMBERED:
             del self._people[next(iter(self._people))]
         self._people[user_id] = (time.monotonic() + trusted_for, person)
-        await self._enrich(person)
+        await self._enrich(person, org_id)
         return person
 
-    async def _enrich(self, person: Person) -> None:
-        """Links a directory entry to its Slack user by email, so prompts and introductions
-        for that person reach them on Slack."""
+    async def _enrich(self, person: Person, org_id: str) -> None:
+        """Links a directory entry (of the user's own organisation) to its Slack user by
+        email, so prompts and introductions for that person reach them on Slack."""
         if person.email:
             await self.core.link_person(
-                platform=events.PLATFORM, user_id=person.id, email=person.email
+                platform=events.PLATFORM, user_id=person.id, email=person.email, org_id=org_id
             )
 
     async def reachable(self, user: str) -> bool:
@@ -518,9 +523,14 @@ class SlackAdapter:
         platform, _, team = org_id.partition(":")
         if platform != events.PLATFORM:
             return None
+        # An org-wide install's organisation is its Enterprise Grid ("slack:E…"): anyone in
+        # any workspace of the grid is in it.
+        grid, team = (team, "") if team.startswith("E") else ("", team)
         client = self.client
         if self.workspaces is not None:  # distributed: asked with that workspace's token
-            poster = await self.workspaces.poster_in(team_id=team or None, enterprise_id=None)
+            poster = await self.workspaces.poster_in(
+                team_id=team or None, enterprise_id=grid or None
+            )
             if poster is None:
                 return None
             client = poster.client
@@ -535,11 +545,13 @@ class SlackAdapter:
         user_id, in_team = user.get("id"), user.get("team_id")
         if not isinstance(user_id, str) or user.get("deleted") or user.get("is_bot"):
             return None
+        in_grid = (user.get("enterprise_user") or {}).get("enterprise_id")
         if team and in_team and in_team != team:  # this token's workspace is not theirs
             return None
+        if grid and in_grid != grid:  # nor its grid
+            return None
         if self.workspaces is not None:  # so that a letter to them finds their workspace
-            grid = (user.get("enterprise_user") or {}).get("enterprise_id")
-            place = address(team_id=in_team or team or None, enterprise_id=grid or None)
+            place = address(team_id=in_team or team or None, enterprise_id=in_grid or None)
             await self.workspaces.remember(f"{events.PLATFORM}:{user_id}", place)
         return f"{events.PLATFORM}:{user_id}"
 
@@ -555,6 +567,11 @@ class SlackAdapter:
         else:
             poster = self.poster
         return await poster.direct(notice.to.partition(":")[2], notice.reply)
+
+
+def org_of_context(context: AsyncBoltContext) -> str:
+    """The organisation Slack's signed payload says a request came from."""
+    return org_of({"team_id": context.team_id, "enterprise_id": context.enterprise_id})
 
 
 async def _logged(what: str, call: Awaitable[Any]) -> None:

@@ -160,7 +160,8 @@ async def who_uses(turn: Turn) -> list[Reply]:
                 organization=a.organization,
                 unit=f", {a.unit}" if a.unit else "",
                 stage=turn.say(f"stage_{a.stage}"),
-                user=a.user_name or a.user,
+                # an adoption kept without its person (forgotten) names nobody
+                user=f" ({a.user_name or a.user})" if a.user_name or a.user else "",
             )
         )
     return [Reply(text="\n".join(lines))]

@@ -107,6 +107,8 @@ async def join(turn: Turn) -> Step:
     back to one that is open; what they write next is passed on."""
     introduction, asker = await _introduction(turn, turn.message.payload.get("introduction"))
     to, language, name = _other(introduction, asker)
+    if not await turn.services.outbox.reachable(to):
+        return Step(replies=[Reply(text=await _unreachable(turn, introduction, asker))], next=STAY)
     if not asker:
         opened = await _change(
             turn, introduction.id, Relay.OPEN, when={Relay.ASKED, Relay.DECLINED}
@@ -135,6 +137,8 @@ async def pass_on(turn: Turn) -> Step:
     if not text:
         return Step(replies=[Reply(text=turn.say("relay_empty"))], next=STAY)
     to, language, name = _other(introduction, asker)
+    if not await turn.services.outbox.reachable(to):
+        return Step(replies=[Reply(text=await _unreachable(turn, introduction, asker))], next=END)
     shortened = len(text) > MAX_PASSED_ON
     key = "relay_message_shortened" if shortened else "relay_message"
     head = say(language, key, who=_shown(introduction, asker))
@@ -144,6 +148,20 @@ async def pass_on(turn: Turn) -> Step:
     else:
         sent = turn.say("relay_sent", name=name)
     return Step(replies=[Reply(text=sent)], next=STAY)
+
+
+async def _unreachable(turn: Turn, introduction: Introduction, asker: bool) -> str:
+    """The other side's workspace or tenant removed Spred (or they left it): a letter would
+    wait for ever, so the conversation ends and the writer is told; the asker gets the
+    contact's e-mail, never the other way round."""
+    await _change(
+        turn, introduction.id, Relay.ENDED, when={Relay.ASKED, Relay.DECLINED, Relay.OPEN}
+    )
+    _, _, name = _other(introduction, asker)
+    text = turn.say("relay_unreachable", name=name)
+    if asker and introduction.contact_email:
+        text += turn.say("relay_declined_email", name=name, email=introduction.contact_email)
+    return text
 
 
 async def end(turn: Turn) -> Step:
