@@ -23,7 +23,6 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
-from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import build_normalized_headers, extract_content_type
@@ -38,7 +37,7 @@ from adapters.slack.connection import Connection, Health, quiet_bolt_logger
 from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
 from adapters.slack.installations import Installations, States, org_of
-from adapters.slack.workspaces import Workspaces, address
+from adapters.slack.workspaces import Installed, Workspaces, address
 from bot.core import Core
 from bot.i18n import say
 from bot.messages import Form, Incoming, Notice, Reply
@@ -109,8 +108,7 @@ class SlackAdapter:
 
     def _distributed(self, bolt_client: AsyncWebClient, post_interval: float) -> AsyncApp:
         """bolt for a distributable app: its OAuth flow, and each request authorized with
-        its workspace's installation (bolt's own authorize; the identity it asks Slack for,
-        once per token, is remembered, so a request costs a cached look-up)."""
+        its workspace's installation as kept (a cached look-up; no call to Slack)."""
         installations = Installations(self.core.installations)
         self.workspaces = Workspaces(
             installations=installations,
@@ -132,15 +130,7 @@ class SlackAdapter:
             states=self.states,
             organisations=self.core.organisations,
         )
-        authorize = AsyncInstallationStoreAuthorize(
-            logger=quiet_bolt_logger(),
-            installation_store=installations,
-            client_id=self.config.client_id,
-            client_secret=self.config.client_secret,
-            bot_only=True,
-            cache_enabled=True,  # by token: a revoked one is never found to be looked up
-            client=bolt_client,
-        )
+        authorize = Installed(self.workspaces)
         app = AsyncApp(
             client=bolt_client,
             authorize=authorize,  # type: ignore[arg-type]  # (as above)

@@ -4,7 +4,8 @@ with the token of that user's workspace.
 
 Which workspace a user is in is kept as their address (bot/addresses.py), from the verified
 payload of each message they send; the token is looked up in the installations (cached, see
-installations.py) at each delivery, so an uninstalled workspace's token is never used.
+installations.py) at each delivery and each request, so an uninstalled workspace's token
+is never used.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.delivery import MAX_REMEMBERED, Poster, reason, web_client
@@ -94,14 +98,19 @@ class Workspaces:
         )
 
     async def poster_in(self, *, team_id: str | None, enterprise_id: str | None) -> Poster | None:
-        """The poster of a workspace Spred is installed in now, its token renewed if it
-        rotates and is about to expire; None when it is not installed there."""
+        """The poster of a workspace Spred is installed in now; None when it is not."""
+        bot = await self.bot_in(team_id=team_id, enterprise_id=enterprise_id)
+        return None if bot is None or not bot.bot_token else self.poster(bot.bot_token)
+
+    async def bot_in(self, *, team_id: str | None, enterprise_id: str | None) -> Bot | None:
+        """Spred's bot in a workspace it is installed in now, its token renewed if it rotates
+        and is about to expire; None when it is not installed there."""
         installation = await self.installations.find(
             enterprise_id=enterprise_id, team_id=team_id, org_wide=False
         )
         if installation is None or not installation.bot_token:
             return None
-        bot, token = installation.to_bot(), installation.bot_token
+        bot = installation.to_bot()
         if bot.bot_refresh_token:  # the app rotates tokens: renewed when about to expire
             try:
                 rotated = await self.rotator.perform_bot_token_rotation(
@@ -113,5 +122,36 @@ class Workspaces:
                 return None
             if rotated is not None:
                 await self.installations.async_save_bot(rotated)
-                token = rotated.bot_token
-        return self.poster(token)
+                return rotated
+        return bot
+
+
+class Installed(AsyncAuthorize):
+    """bolt's authorization of a request by its workspace's installation as Spred keeps it.
+    The bot's ids were given at the install (oauth.v2.access), so no request waits on
+    Slack's auth.test, as bolt's own authorize makes the first request of each workspace
+    in each process do; a workspace without an installation is refused by bolt."""
+
+    def __init__(self, workspaces: Workspaces) -> None:
+        self.workspaces = workspaces
+
+    async def __call__(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        **_: Any,
+    ) -> AuthorizeResult | None:
+        bot = await self.workspaces.bot_in(team_id=team_id, enterprise_id=enterprise_id)
+        if bot is None:
+            return None
+        return AuthorizeResult(
+            enterprise_id=enterprise_id or bot.enterprise_id,
+            team_id=team_id or bot.team_id,
+            bot_user_id=bot.bot_user_id,
+            bot_id=bot.bot_id,
+            bot_token=bot.bot_token,
+            bot_scopes=bot.bot_scopes,
+            user_id=user_id,
+        )
