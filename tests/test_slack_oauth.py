@@ -79,11 +79,12 @@ class Spred:
         split = urlsplit(link)
         return f"{split.scheme}://{split.netloc}{split.path}", parse_qs(split.query), cookie
 
-    async def install(self, team: str, name: str, installer: str) -> str:
-        """Installs Spred in `team` through the whole flow; returns its bot token."""
+    async def install(self, team: str, name: str, installer: str, **grid: Any) -> str:
+        """Installs Spred in `team` through the whole flow; returns its bot token. `grid`:
+        the mock's `enterprise` and `org_wide`, for an Enterprise Grid install."""
         _, query, cookie = await self.start_install()
         code = f"code-{team}"
-        token = self.slack.install(code, team=team, name=name, installer=installer)
+        token = self.slack.install(code, team=team, name=name, installer=installer, **grid)
         status, page, _ = await self.get(
             f"/slack/oauth_redirect?code={code}&state={query['state'][0]}",
             cookie=cookie.split(";")[0],
@@ -505,18 +506,7 @@ async def test_after_an_uninstall_kontakt_gives_the_email_and_nothing_uses_the_o
     waiting = Notice(to="slack:U0KIRSTEN", kind="adoption", reply=Reply(text="x"))
     await spred.core.outbox.send(waiting)
     assert await spred.core.outbox.flush() == 0
-    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
-    press = {
-        "type": "block_actions",
-        "user": {"id": ANNA, "team_id": ODENSE},
-        "team": {"id": ODENSE, "domain": "odense"},
-        "trigger_id": "trig-1",
-        "channel": {"id": f"D{ANNA}"},
-        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
-        "actions": [{"action_id": "spred-0", "value": value}],
-    }
-    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
-    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    await spred.press(ANNA, ODENSE, {"a": "contact", "p": {"solution": "kortere-ventetid"}})
     assert {c.token for c in slack.calls[calls:]} == {odense}  # Anna's answer only
     [answer] = [c for c in slack.calls[calls:] if c.method == "chat.postMessage"]
     assert "kirsten@aarhus.eksempel.dk" in str(answer.args)
@@ -536,18 +526,7 @@ async def test_demand_answered_reaches_the_asker_in_her_own_workspace(
     await spred.dm(ANNA, ODENSE, question, event_id="Ev1")
     [demand] = await spred.core.services.store.demand.all()
     assert demand.org_id == f"slack:{ODENSE}"
-    value = orjson.dumps({"a": "notify", "p": {"demand": demand.id}}).decode()
-    press = {
-        "type": "block_actions",
-        "user": {"id": ANNA, "team_id": ODENSE},
-        "team": {"id": ODENSE, "domain": "odense"},
-        "trigger_id": "trig-1",
-        "channel": {"id": f"D{ANNA}"},
-        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
-        "actions": [{"action_id": "spred-0", "value": value}],
-    }
-    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
-    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    await spred.press(ANNA, ODENSE, {"a": "notify", "p": {"demand": demand.id}})
     before = len(spred.posted(f"D{ANNA}"))
     entry = solution_dict(
         "droner-til-snerydning",
@@ -577,18 +556,7 @@ async def test_two_installed_workspaces_talk_through_spred_each_with_its_own_tok
     await spred.core.services.kb.publish([parse_solution(entry, path="s")])
 
     async def press(user: str, team: str, action: str, payload: dict[str, Any]) -> None:
-        value = orjson.dumps({"a": action, "p": payload}).decode()
-        body = {
-            "type": "block_actions",
-            "user": {"id": user, "team_id": team},
-            "team": {"id": team, "domain": team.lower()},
-            "trigger_id": "trig-1",
-            "channel": {"id": f"D{user}"},
-            "container": {"type": "message", "channel_id": f"D{user}", "message_ts": "1.2"},
-            "actions": [{"action_id": "spred-0", "value": value}],
-        }
-        form = urlencode({"payload": orjson.dumps(body).decode()}).encode()
-        assert await spred.post(form, content_type="application/x-www-form-urlencoded") == 200
+        assert await spred.press(user, team, {"a": action, "p": payload}) == 200
 
     def posts_to(user: str) -> list[tuple[str, str]]:
         return [
@@ -643,16 +611,9 @@ async def test_an_org_wide_install_is_one_organisation_whose_installer_is_its_ad
 ) -> None:
     """An Enterprise Grid admin installs Spred for the whole grid: messages from any of its
     workspaces are of that one organisation, where the installer is a local admin."""
-    _, query, cookie = await spred.start_install()
-    token = slack.install(
-        "code-grid", team="T0GRIDA", name="Region", installer=METTE, enterprise="E0GRID",
-        org_wide=True,
-    )  # fmt: skip
-    status, page, _ = await spred.get(
-        f"/slack/oauth_redirect?code=code-grid&state={query['state'][0]}",
-        cookie=cookie.split(";")[0],
+    token = await spred.install(
+        "T0GRIDA", "Region", installer=METTE, enterprise="E0GRID", org_wide=True
     )
-    assert status == 200, page
     event = {
         "type": "message",
         "channel_type": "im",
@@ -681,16 +642,9 @@ async def test_a_colleague_in_an_org_wide_grid_is_found_in_any_of_its_workspaces
     """Kontakt from Odense on a solution of a grid installed org-wide: Kirsten, in another
     workspace of the grid than the installer's, is found with the grid's token, and the
     introduction reaches her with it."""
-    _, query, cookie = await spred.start_install()
-    grid = slack.install(
-        "code-grid", team="T0GRIDA", name="Region", installer=METTE, enterprise="E0GRID",
-        org_wide=True,
-    )  # fmt: skip
-    status, _, _ = await spred.get(
-        f"/slack/oauth_redirect?code=code-grid&state={query['state'][0]}",
-        cookie=cookie.split(";")[0],
+    grid = await spred.install(
+        "T0GRIDA", "Region", installer=METTE, enterprise="E0GRID", org_wide=True
     )
-    assert status == 200
     odense = await spred.install(ODENSE, "Odense Kommune", installer=ANNA)
     organisation = await spred.core.organisations.get("slack:E0GRID")
     assert organisation is not None
@@ -699,18 +653,7 @@ async def test_a_colleague_in_an_org_wide_grid_is_found_in_any_of_its_workspaces
     contact = {"name": "Kirsten Berg", "email": "kirsten@grid.eksempel.dk"}
     entry = solution_dict("kortere-ventetid", organization=organisation.name, contacts=[contact])
     await spred.core.services.kb.publish([parse_solution(entry, path="s")])
-    value = orjson.dumps({"a": "contact", "p": {"solution": "kortere-ventetid"}}).decode()
-    press = {
-        "type": "block_actions",
-        "user": {"id": ANNA, "team_id": ODENSE},
-        "team": {"id": ODENSE, "domain": "odense"},
-        "trigger_id": "trig-1",
-        "channel": {"id": f"D{ANNA}"},
-        "container": {"type": "message", "channel_id": f"D{ANNA}", "message_ts": "1.2"},
-        "actions": [{"action_id": "spred-0", "value": value}],
-    }
-    body = urlencode({"payload": orjson.dumps(press).decode()}).encode()
-    await spred.post(body, content_type="application/x-www-form-urlencoded")
+    await spred.press(ANNA, ODENSE, {"a": "contact", "p": {"solution": "kortere-ventetid"}})
     [lookup] = slack.called("users.lookupByEmail")
     assert lookup.token == grid
     assert spred.posted("DU0KIRSTEN") == [grid]
