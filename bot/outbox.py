@@ -23,6 +23,9 @@ from knowledge.store import Store
 log = logging.getLogger(__name__)
 
 KEPT = timedelta(days=30)  # delivered letters are kept this long, for admins to look into
+# A letter nobody could deliver this long is stale news (a workspace that uninstalled Spred,
+# a Teams user who never wrote to it): forgotten, not posted months late.
+UNDELIVERED_KEPT = timedelta(days=30)
 
 Deliver = Callable[[Notice], Awaitable[bool]]
 Reachable = Callable[[str], Awaitable[bool]]
@@ -95,6 +98,7 @@ class Outbox:
             to=notice.to,
             kind=notice.kind,
             reply=reply_to_dict(notice.reply),
+            created_at=self.clock(),
         )
         await self.store.outbox.upsert(letter)
         await self.flush(to=notice.to)
@@ -121,13 +125,14 @@ class Outbox:
             return sent
 
     async def prune(self) -> int:
-        """Forgets letters delivered more than KEPT ago, so the outbox does not grow for
-        ever; returns how many."""
-        cutoff = self.clock() - KEPT
+        """Forgets letters delivered more than KEPT ago, and those nobody could deliver for
+        UNDELIVERED_KEPT, so the outbox does not grow for ever; returns how many."""
+        delivered_before, written_before = self.clock() - KEPT, self.clock() - UNDELIVERED_KEPT
         old = [
             letter.id
             for letter in await self.store.outbox.all()
-            if letter.delivered_at is not None and letter.delivered_at < cutoff
+            if (letter.delivered_at is not None and letter.delivered_at < delivered_before)
+            or (letter.delivered_at is None and letter.created_at < written_before)
         ]
         for letter_id in old:
             await self.store.outbox.delete(letter_id)

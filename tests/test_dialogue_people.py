@@ -258,6 +258,20 @@ async def test_delivered_letters_are_forgotten_after_30_days(
     assert await core.services.store.outbox.count() == 0
 
 
+async def test_a_letter_nobody_could_deliver_for_30_days_is_forgotten_not_sent_late(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    await _slack_anna_tells_mette(chat, core)  # no Slack here: the letter waits
+    clock.advance(days=29)
+    assert await core.outbox.prune() == 0
+    assert len(await core.outbox.waiting(to="slack:U0METTE")) == 1
+    clock.advance(days=2)
+    assert await core.outbox.prune() == 1
+    inbox = Inbox(core, "slack")  # Slack comes back, a month on: nothing stale goes out
+    assert await core.outbox.flush() == 0
+    assert inbox.take(to="slack:U0METTE") == []
+
+
 async def test_a_contact_without_email_is_never_to_be_emailed(chat: Chat, core: Core) -> None:
     nameless = make_solution(
         "kortere-ventetid", contacts=[{"name": "Mette Hansen", "slack_id": "U0METTE"}]
