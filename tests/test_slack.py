@@ -974,7 +974,7 @@ def test_slack_markup_reaches_the_core_as_people_read_it() -> None:
 async def test_a_failed_profile_is_asked_for_again_after_a_minute(
     spred: Spred, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from adapters.slack import adapter
+    from adapters.slack import people as slack_people
 
     newcomer = "U0NEW"
     await spred.event(dm("sygefravær", user=newcomer, channel="DU0NEW"), event_id="EvP1")
@@ -989,7 +989,7 @@ async def test_a_failed_profile_is_asked_for_again_after_a_minute(
         def monotonic() -> float:
             return time.monotonic() + 61
 
-    monkeypatch.setattr(adapter, "time", Later)
+    monkeypatch.setattr(slack_people, "time", Later)
     await spred.event(dm("sygefravær", user=newcomer, channel="DU0NEW"), event_id="EvP3")
     await spred.event(dm("sygefravær"), event_id="EvP4")
     await spred.slack.wait_for("chat.postMessage", 4)
@@ -997,7 +997,7 @@ async def test_a_failed_profile_is_asked_for_again_after_a_minute(
     assert asked.count(newcomer) == 2  # the failure was not trusted for an hour
     assert asked.count(ANNA) == 1  # a good answer is
     slack_adapter = spred.server.app[SLACK].adapter
-    assert (await slack_adapter._person(newcomer)).name == "Ny Kollega"
+    assert (await slack_adapter.people.profile(newcomer)).name == "Ny Kollega"
 
 
 async def test_remembered_channels_and_profiles_stay_within_their_cap(
@@ -1015,9 +1015,9 @@ async def test_remembered_channels_and_profiles_stay_within_their_cap(
         async with asyncio.timeout(5):  # the post is done: its channel is idle again
             while any(lock.locked() for lock, _ in poster._channels.values()):
                 await asyncio.sleep(0.01)
-    assert len(slack_adapter._people) <= 3
+    assert len(slack_adapter.people.profiles) <= 3
     assert len(poster._channels) <= 3
-    assert "U0P5" in slack_adapter._people  # the newest is kept
+    assert "U0P5" in slack_adapter.people.profiles  # the newest is kept
     assert "DU0P5" in poster._channels
 
 

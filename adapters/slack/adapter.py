@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -30,13 +29,14 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, delivery, events, oauth, payloads
+from adapters.slack import blocks, events, oauth, payloads
 from adapters.slack.answers import Answers
 from adapters.slack.config import SlackConfig
 from adapters.slack.connection import Connection, Health, quiet_bolt_logger
 from adapters.slack.delivery import Poster, reason, web_client
 from adapters.slack.events import Person
 from adapters.slack.installations import Installations, States, org_of
+from adapters.slack.people import People
 from adapters.slack.workspaces import Installed, Workspaces, address
 from bot.core import Core
 from bot.i18n import say
@@ -44,8 +44,6 @@ from bot.messages import Form, Incoming, Notice, Reply
 
 log = logging.getLogger(__name__)
 
-PROFILE_FOR = 3600.0  # seconds a users.info answer is trusted
-PROFILE_RETRY = 60.0  # seconds before a users.info that failed is asked again
 MAX_BODY = 1024 * 1024
 START_WAIT = 3.0  # seconds start() waits for Slack's first answer before serving without it
 IDENTITY_WAIT = 300.0  # seconds an event that came before the bot knew its own ids waits
@@ -65,7 +63,6 @@ class SlackAdapter:
         )
         self.poster = Poster(self.client, interval=post_interval)
         self.verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
-        self._people: dict[str, tuple[float, Person]] = {}  # user id → (trusted until, …)
         self._unhandled: set[str] = set()
         once = web_client(
             token=config.bot_token, api_url=config.api_url, session=self.session, retries=0
@@ -93,6 +90,13 @@ class SlackAdapter:
                 authorize=self.connection.authorize(),  # type: ignore[arg-type]
                 **self._bolt_settings(),
             )
+        self.people = People(
+            core=core,
+            client=self.client,
+            poster=self.poster,
+            connection=self.connection,
+            workspaces=self.workspaces,
+        )
         self.app.error(self._on_error)
         self.answers = Answers(self.app)
         self._listen()
@@ -281,7 +285,9 @@ class SlackAdapter:
             return
         poster = self._poster(context)
         async with self.answers.turn():
-            person = await self._person(event["user"], poster.client, org_of_context(context))
+            person = await self.people.profile(
+                event["user"], poster.client, org_of_context(context)
+            )
             message = events.EVENTS[kind](event, person, own or "")
             # The core answers an event once, across Slack's retries, restarts and processes.
             event_id = body.get("event_id")
@@ -328,7 +334,7 @@ class SlackAdapter:
         poster = self._poster(context)
         async with self.answers.turn():
             message = translate(
-                body, await self._person(user, poster.client, org_of_context(context))
+                body, await self.people.profile(user, poster.client, org_of_context(context))
             )
             message = self._verified(message, context)
             await self._answer_privately(message, body, respond, poster)
@@ -405,7 +411,7 @@ class SlackAdapter:
             return
         poster = self._poster(context)
         message = events.submission(
-            body, await self._person(user, poster.client, org_of_context(context))
+            body, await self.people.profile(user, poster.client, org_of_context(context))
         )
         replies = await self._handle(self._verified(message, context))
         refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
@@ -460,103 +466,16 @@ class SlackAdapter:
             log.exception("the core failed on a Slack %s", message.action or "message")
             return []
 
-    # --- people
-
-    async def _person(
-        self, user_id: str, client: AsyncWebClient | None = None, org_id: str = ""
-    ) -> Person:
-        """A user's name and e-mail from their profile, asked with `client` (their
-        workspace's; by default the one workspace's), in the organisation `org_id`."""
-        cached = self._people.get(user_id)
-        if cached and time.monotonic() < cached[0]:
-            return cached[1]
-        person = Person(id=user_id)
-        trusted_for = PROFILE_FOR
-        try:
-            info = await (client or self.client).users_info(user=user_id)
-            user = info.get("user") or {}
-            profile = user.get("profile") or {}
-            person = Person(
-                id=user_id,
-                name=str(
-                    profile.get("real_name") or user.get("real_name") or user.get("name") or ""
-                ),
-                email=str(profile.get("email") or ""),
-            )
-        except Exception as exc:
-            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-            trusted_for = PROFILE_RETRY  # a passing failure must not hide the name for an hour
-        self._people.pop(user_id, None)  # re-added last: the oldest answer is forgotten first
-        while len(self._people) >= delivery.MAX_REMEMBERED:
-            del self._people[next(iter(self._people))]
-        self._people[user_id] = (time.monotonic() + trusted_for, person)
-        await self._enrich(person, org_id)
-        return person
-
-    async def _enrich(self, person: Person, org_id: str) -> None:
-        """Links a directory entry (of the user's own organisation) to its Slack user by
-        email, so prompts and introductions for that person reach them on Slack."""
-        if person.email:
-            await self.core.link_person(
-                platform=events.PLATFORM, user_id=person.id, email=person.email, org_id=org_id
-            )
+    # --- the connector's side: reaching people (people.py)
 
     async def reachable(self, user: str) -> bool:
-        """One workspace: a bot may write to anyone in it. Distributed: to those whose
-        workspace Spred is installed in now (the others are reached by e-mail)."""
-        return self.workspaces is None or await self.workspaces.poster_for(user) is not None
+        return await self.people.reachable(user)
 
     async def find(self, *, email: str, org_id: str) -> str | None:
-        """A colleague in the workspace `org_id` ("slack:T123") by e-mail, with
-        users.lookupByEmail (scope users:read.email); None for another workspace, a bot or
-        a deactivated account, or when Slack cannot be asked (logged without the address)."""
-        platform, _, team = org_id.partition(":")
-        if platform != events.PLATFORM:
-            return None
-        # An org-wide install's organisation is its Enterprise Grid ("slack:E…"): anyone in
-        # any workspace of the grid is in it.
-        grid, team = (team, "") if team.startswith("E") else ("", team)
-        client = self.client
-        if self.workspaces is not None:  # distributed: asked with that workspace's token
-            poster = await self.workspaces.poster_in(
-                team_id=team or None, enterprise_id=grid or None
-            )
-            if poster is None:
-                return None
-            client = poster.client
-        elif self.connection.bot_user_id is None:
-            return None
-        try:
-            found = await client.users_lookupByEmail(email=email)
-        except Exception as exc:  # users_not_found among them: the asker gets the e-mail
-            log.info("users.lookupByEmail in %s found no one: %s", org_id, reason(exc))
-            return None
-        user = found.get("user") or {}
-        user_id, in_team = user.get("id"), user.get("team_id")
-        if not isinstance(user_id, str) or user.get("deleted") or user.get("is_bot"):
-            return None
-        in_grid = (user.get("enterprise_user") or {}).get("enterprise_id")
-        if team and in_team and in_team != team:  # this token's workspace is not theirs
-            return None
-        if grid and in_grid != grid:  # nor its grid
-            return None
-        if self.workspaces is not None:  # so that a letter to them finds their workspace
-            place = address(team_id=in_team or team or None, enterprise_id=in_grid or None)
-            await self.workspaces.remember(f"{events.PLATFORM}:{user_id}", place)
-        return f"{events.PLATFORM}:{user_id}"
+        return await self.people.find(email=email, org_id=org_id)
 
     async def deliver(self, notice: Notice) -> bool:
-        """A letter for a Slack user, through their workspace's installation; until Slack
-        has answered (one workspace), it waits in the outbox."""
-        if self.workspaces is not None:
-            poster = await self.workspaces.poster_for(notice.to)
-            if poster is None:
-                return False
-        elif self.connection.bot_user_id is None:
-            return False
-        else:
-            poster = self.poster
-        return await poster.direct(notice.to.partition(":")[2], notice.reply)
+        return await self.people.deliver(notice)
 
 
 def org_of_context(context: AsyncBoltContext) -> str:
