@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -24,12 +24,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.request.internals import build_normalized_headers, extract_content_type
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, events, oauth, payloads
+from adapters.slack import blocks, events, oauth, requests
 from adapters.slack.answers import Answers
 from adapters.slack.config import SlackConfig
 from adapters.slack.connection import Connection, Health, quiet_bolt_logger
@@ -44,7 +43,6 @@ from bot.messages import Form, Incoming, Notice, Reply
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 1024 * 1024
 START_WAIT = 3.0  # seconds start() waits for Slack's first answer before serving without it
 IDENTITY_WAIT = 300.0  # seconds an event that came before the bot knew its own ids waits
 ANSWERS_WAIT = 10.0  # seconds close() lets answers in progress finish
@@ -150,7 +148,7 @@ class SlackAdapter:
     async def install(self, request: web.Request) -> web.Response:
         """GET /slack/install and /slack/oauth_redirect (the distributable app only)."""
         if self.oauth is None:
-            return _status(404, "Spred is not a distributable Slack app here")
+            return requests.refused(404, "Spred is not a distributable Slack app here")
         return await oauth.serve(self.oauth, request)
 
     @property
@@ -184,38 +182,10 @@ class SlackAdapter:
         """POST /slack/events: checked here first. A payload whose acknowledgement says
         nothing is acknowledged at once and handed to bolt after; for any other, bolt's
         response is the acknowledgement."""
-        if (request.content_length or 0) > MAX_BODY:
-            return _status(413, "request body over 1 MiB")
-        headers = _first_of_each(request.headers)
-        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)  # as bolt types them
-        timestamp = headers.get("x-slack-request-timestamp", "")
-        signature = headers.get("x-slack-signature", "")
-        # slack_sdk raises on a timestamp int() cannot read, and on a signature that is not
-        # ASCII: both are refused here first, as Slack sends neither.
-        if not (_TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature)):
-            return _status(401, "missing or malformed Slack signature headers")
-        try:
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return _status(413, "request body over 1 MiB")
-        try:  # Slack sends and signs UTF-8 text: a body that is not cannot be signed by it
-            text = body.decode()
-        except UnicodeDecodeError:
-            text = None
-        if (
-            text is None
-            or self.verifier is None
-            or not self.verifier.is_valid(text, timestamp, signature)
-        ):
-            return _status(401, "invalid Slack signature or stale timestamp")
-        content_type = extract_content_type(
-            build_normalized_headers(bolt_headers)
-        )  # as bolt reads it
-        try:
-            payload = payloads.read(text, content_type=content_type)
-        except payloads.Unreadable as exc:
-            log.debug("a signed Slack request was refused: %s", exc)
-            return _status(400, f"malformed Slack payload: {exc}")
+        checked = await requests.check(request, verifier=self.verifier)
+        if isinstance(checked, web.Response):
+            return checked
+        text, payload, bolt_headers = checked.text, checked.payload, checked.headers
         # bolt gets the very text and headers checked above, not aiohttp's second reading
         if events.acknowledged_at_once(payload):
             acknowledgement = web.Response(status=200)
@@ -235,11 +205,11 @@ class SlackAdapter:
         except Exception as exc:  # bolt failed on a shape payloads.py should have refused
             kind, error = events.kind(payload), type(exc).__name__
             log.error("bolt failed on a signed Slack %s (%s); refused with 400", kind, error)
-            return _status(400, "malformed Slack payload")
+            return requests.refused(400, "malformed Slack payload")
         if bolt_response.status == 404:  # signed but nothing Spred handles: Slack wants a 2xx
             return web.Response(status=200)
         if bolt_response.status >= 500:  # bolt failed on it; _on_error has said why
-            return _status(400, "malformed Slack payload")
+            return requests.refused(400, "malformed Slack payload")
         return await to_aiohttp_response(bolt_response)
 
     # --- inbound
@@ -490,21 +460,3 @@ async def _logged(what: str, call: Awaitable[Any]) -> None:
         await call
     except Exception as exc:
         log.error("%s failed: %s", what, reason(exc))
-
-
-# As Slack sends them: seconds since 1970, and "v0=" with an HMAC-SHA256 in hex.
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
-_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
-
-
-def _first_of_each(headers: Mapping[str, str]) -> dict[str, str]:
-    """One value per header (the first, lower-cased name), read alike by the checks here and
-    by bolt, which would otherwise read the last of a repeated header."""
-    first: dict[str, str] = {}
-    for name, value in headers.items():
-        first.setdefault(name.lower(), value)
-    return first
-
-
-def _status(status: int, why: str) -> web.Response:
-    return web.json_response({"ok": False, "error": why}, status=status)
