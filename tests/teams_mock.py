@@ -9,6 +9,7 @@ import asyncio
 import itertools
 import json
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,12 +126,12 @@ def message(
     conversation: str = "a:personal-anna",
     kind: str = "personal",
     value: dict[str, Any] | None = None,
-    activity_id: str = "act-1",
+    activity_id: str | None = None,  # a new one each time, as Teams gives
     tenant: str | None = "tenant",
 ) -> dict[str, Any]:
     activity: dict[str, Any] = {
         "type": "message",
-        "id": activity_id,
+        "id": activity_id or f"act-{uuid.uuid4().hex}",
         "timestamp": "2026-11-28T10:00:00.000Z",
         "serviceUrl": connector.url,
         "channelId": "msteams",

@@ -153,7 +153,7 @@ def buttons(posted: Any) -> list[dict[str, Any]]:
 async def test_a_personal_message_is_answered_as_a_reply_with_adaptive_cards(
     spred: Spred,
 ) -> None:
-    response = await spred.say("hvordan får vi ventetiden ned i hjemmeplejen?")
+    response = await spred.say("hvordan får vi ventetiden ned i hjemmeplejen?", activity_id="act-1")
     assert response.status in (200, 201)
     [reply] = await spred.connector.wait_for()
     assert reply.conversation == "a:personal-anna"
@@ -407,7 +407,7 @@ async def test_only_a_token_bot_framework_signed_for_spred_is_answered(
     tmp_path: Path, connector: Connector, signing_keys: SigningKeys
 ) -> None:
     spred = await _running(await _data(tmp_path / "data"), connector, AUTHENTICATED)
-    activity = message("ventetid hjemmepleje", connector=connector)
+    activity = message("ventetid hjemmepleje", connector=connector, activity_id="act-1")
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     signed = {"app_id": APP_ID, "service_url": connector.url}
     refused = [
@@ -1230,3 +1230,16 @@ def test_make_teams_package_names_the_wrong_setting_in_one_line(tmp_path: Path) 
         "https://spred.kommune.dk, not 'http://spred.odense.eksempel.dk'"
     ]
     assert not (tmp_path / "p.zip").exists()
+
+
+async def test_an_activity_bot_framework_delivers_again_is_answered_once(spred: Spred) -> None:
+    """A retry of the same activity (same id in the same conversation) gets no second
+    answer; a new activity with the same text does."""
+    await spred.say("hjælp", activity_id="act-7")
+    await spred.connector.wait_for(1)
+    retried = await spred.say("hjælp", activity_id="act-7")
+    assert retried.status in (200, 201)  # acknowledged, so Bot Framework stops retrying
+    await spred.say("hjælp", activity_id="act-8")
+    replies = await spred.connector.wait_for(2)
+    # the retry's answer, had there been one, would have come before act-8's
+    assert [r.reply_to for r in replies] == ["act-7", "act-8"]

@@ -157,7 +157,7 @@ async def test_a_tenant_the_allow_list_leaves_out_is_told_plainly_and_nothing_is
 ) -> None:
     environ = {"SPRED_TEAMS_TENANTS": f" {AARHUS.upper()} ,{CHRISTIANSO}"}
     spred = await _running(await _data(tmp_path / "data"), connector, environ)
-    await spred.say("sygefravær", tenant=BORNHOLM, **METTE)
+    await spred.say("sygefravær", tenant=BORNHOLM, activity_id="act-1", **METTE)
     await spred.say("hjælp", tenant=BORNHOLM, activity_id="act-2", **METTE)
     await spred.say("hjælp", tenant=None, activity_id="act-3", **METTE)  # no tenant at all
     await spred.post(_added(connector, BORNHOLM, **METTE))
