@@ -1,0 +1,233 @@
+"""The PostgreSQL backend: the same `Store` interface, one table per collection.
+
+Each table holds the record's key (PRIMARY KEY), the record as JSONB (`data`) and when it
+was last written. The interface asks by key only today; query columns and their indexes come
+with the query methods (issue 15). `spred_versions` keeps one counter per collection, bumped
+in the same transaction as each write, so `version()` is one keyed read that any process's
+write changes. The counter is taken last in every write, and `upsert_many` writes its rows
+in key order, so two writers never wait for each other in a circle.
+
+The schema is created or upgraded at `open`, under a session advisory lock, so several
+instances starting at once migrate once; `spred_meta` lists the schema versions applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Generic
+
+import orjson
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from knowledge.store.base import (
+    COLLECTIONS,
+    SCHEMA_VERSION,
+    Collection,
+    CollectionSpec,
+    R,
+    Store,
+    StoreError,
+    updated,
+)
+from knowledge.store.schema import newer_refused
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT = 10.0  # seconds to wait for the database at start-up
+POOL_SIZE = 10
+
+# Statements that bring schema n-1 to n; 1 is the first. Each must be idempotent.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE IF NOT EXISTS spred_versions"
+        " (collection text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)",
+        *(
+            f"CREATE TABLE IF NOT EXISTS {spec.name} (key text PRIMARY KEY, data jsonb NOT NULL,"
+            " updated_at timestamptz NOT NULL DEFAULT now())"
+            for spec in COLLECTIONS
+        ),
+        "INSERT INTO spred_versions (collection) SELECT unnest(%(names)s::text[])"
+        " ON CONFLICT DO NOTHING",
+    ],
+}
+
+
+def is_database_url(location: str) -> bool:
+    return location.startswith(URL_SCHEMES)
+
+
+def describe(conninfo: str) -> str:
+    """Where the database is, for messages: host, port and database, never the password."""
+    try:
+        parts = conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError:
+        return "the database (its URL cannot be read: postgresql://USER@HOST:PORT/DATABASE)"
+    host = parts.get("host") or "localhost"
+    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or parts.get('user') or ''}"
+
+
+class PostgresCollection(Generic[R]):
+    def __init__(self, *, name: str, record_type: type[R], pool: AsyncConnectionPool) -> None:
+        self.name = name
+        self._type = record_type
+        self._pool = pool
+        self._table = sql.Identifier(name)
+
+    async def open(self) -> None:
+        return None  # the store opens the pool and the schema once for all collections
+
+    async def close(self) -> None:
+        return None
+
+    async def _rows(self, query: sql.SQL | sql.Composed, *params: Any) -> list[tuple[Any, ...]]:
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(query, params)
+            return await cursor.fetchall()
+
+    async def get(self, key: str) -> R | None:
+        query = sql.SQL("SELECT data FROM {} WHERE key = %s").format(self._table)
+        rows = await self._rows(query, key)
+        return self._type.from_dict(rows[0][0]) if rows else None
+
+    async def all(self) -> list[R]:
+        rows = await self._rows(sql.SQL("SELECT data FROM {} ORDER BY key").format(self._table))
+        return [self._type.from_dict(row[0]) for row in rows]
+
+    async def keys(self) -> list[str]:
+        rows = await self._rows(sql.SQL("SELECT key FROM {} ORDER BY key").format(self._table))
+        return [row[0] for row in rows]
+
+    async def count(self) -> int:
+        rows = await self._rows(sql.SQL("SELECT count(*) FROM {}").format(self._table))
+        return int(rows[0][0])
+
+    async def version(self) -> Hashable:
+        query = sql.SQL("SELECT version FROM spred_versions WHERE collection = %s")
+        rows = await self._rows(query, self.name)
+        return int(rows[0][0])
+
+    async def upsert(self, record: R) -> None:
+        await self.upsert_many([record])
+
+    async def upsert_many(self, records: Iterable[R]) -> None:
+        encoded = {r.key: orjson.dumps(r.to_dict()).decode() for r in records}
+        if not encoded:
+            return
+        async with self._pool.connection() as conn, conn.transaction():
+            async with conn.cursor() as cursor:
+                await cursor.executemany(self._write_sql(), sorted(encoded.items()))
+            await self._bump(conn)
+
+    async def delete(self, key: str) -> bool:
+        async with self._pool.connection() as conn, conn.transaction():
+            query = sql.SQL("DELETE FROM {} WHERE key = %s RETURNING key").format(self._table)
+            deleted = (await conn.execute(query, (key,))).rowcount > 0
+            if deleted:
+                await self._bump(conn)
+            return deleted
+
+    async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
+        async with self._pool.connection() as conn, conn.transaction():
+            # The advisory lock also covers a key with no row yet, which FOR UPDATE cannot;
+            # it is released at commit.
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (self.name, key)
+            )
+            query = sql.SQL("SELECT data FROM {} WHERE key = %s FOR UPDATE").format(self._table)
+            row = await (await conn.execute(query, (key,))).fetchone()
+            current = None if row is None else self._type.from_dict(row[0])
+            writes, changed = updated(key, current, change)
+            if not writes:
+                return changed
+            if changed is None:
+                delete = sql.SQL("DELETE FROM {} WHERE key = %s").format(self._table)
+                await conn.execute(delete, (key,))
+            else:
+                data = orjson.dumps(changed.to_dict()).decode()
+                await conn.execute(self._write_sql(), (key, data))
+            await self._bump(conn)
+            return changed
+
+    def _write_sql(self) -> sql.Composed:
+        return sql.SQL(
+            "INSERT INTO {} (key, data) VALUES (%s, %s::jsonb) ON CONFLICT (key)"
+            " DO UPDATE SET data = excluded.data, updated_at = now()"
+        ).format(self._table)
+
+    async def _bump(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        await conn.execute(
+            "UPDATE spred_versions SET version = version + 1 WHERE collection = %s", (self.name,)
+        )
+
+
+class PostgresStore(Store):
+    """Every collection in the database `conninfo` names (a postgresql:// URL)."""
+
+    def __init__(self, conninfo: str, *, pool_size: int = POOL_SIZE) -> None:
+        self.conninfo = conninfo
+        self.where = describe(conninfo)
+        self.pool: AsyncConnectionPool = AsyncConnectionPool(
+            conninfo, min_size=1, max_size=pool_size, open=False, kwargs={"autocommit": True}
+        )
+        super().__init__()
+
+    def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
+        return PostgresCollection(name=spec.name, record_type=spec.record_type, pool=self.pool)
+
+    async def open(self) -> None:
+        """Connects, then creates or upgrades the schema; refuses a newer one."""
+        await migrate(self.conninfo)
+        try:
+            await self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        except PoolTimeout as exc:
+            await self.pool.close()
+            raise StoreError(
+                f"cannot connect to PostgreSQL at {self.where} within {CONNECT_TIMEOUT:g} s: "
+                "check that it is running and DATABASE_URL is right"
+            ) from exc
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def drop_copies(self, names: Iterable[str]) -> None:
+        """Nothing to do: PostgreSQL keeps no copies of its own that Spred could reach."""
+
+
+async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
+    """Brings the database to schema `version`; returns the version found before (0: new)."""
+    where = describe(conninfo)
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            conninfo, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)
+        )
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            f"cannot connect to PostgreSQL at {where} ({reason}): check that it is running "
+            "and that DATABASE_URL names the right host, port, database and user"
+        ) from exc
+    try:
+        # One instance migrates; the others wait here and then find nothing left to do.
+        lock = "SELECT pg_advisory_lock(hashtext('spred-migrate:' || current_schema()))"
+        await conn.execute(lock)
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        row = await (await conn.execute("SELECT max(schema_version) FROM spred_meta")).fetchone()
+        found = int(row[0]) if row and row[0] is not None else 0
+        if found > version:
+            raise newer_refused(f"the database at {where}", found, version, "DATABASE_URL")
+        for step in range(found + 1, version + 1):
+            async with conn.transaction():
+                for statement in MIGRATIONS[step]:
+                    params = {"names": [s.name for s in COLLECTIONS]} if "%(" in statement else None
+                    await conn.execute(statement, params)
+                await conn.execute("INSERT INTO spred_meta (schema_version) VALUES (%s)", (step,))
+        return found
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot set up the schema in PostgreSQL at {where}: {exc}") from exc
+    finally:
+        await conn.close()  # also releases the advisory lock
