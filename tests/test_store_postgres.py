@@ -1,0 +1,163 @@
+"""What only the PostgreSQL backend has: several processes on one database, its schema, its
+messages, and `spred transfer` between a data directory and a database. The store contract
+itself runs on PostgreSQL through the `store` fixture (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from knowledge.records import Conversation, Person
+from knowledge.store import SCHEMA_VERSION, PostgresStore, Store, StoreError, open_store
+from tests.conftest import make_solution
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _count_up(record: Conversation | None) -> Conversation:
+    n = 0 if record is None else int(record.data["n"])
+    return Conversation(conversation_key="tæller", state="idle", data={"n": n + 1})
+
+
+async def _opened(url: str) -> Store:
+    return await open_store(Path("unused"), database=url)
+
+
+async def test_two_processes_updating_one_key_lose_no_change(database_url: str) -> None:
+    # Two stores, each with its own pool of connections, as two `spred serve` processes.
+    first, second = PostgresStore(database_url), PostgresStore(database_url)
+    await first.open()
+    await second.open()
+    try:
+        await asyncio.gather(
+            *(
+                s.conversations.update("tæller", _count_up)
+                for _ in range(50)
+                for s in (first, second)
+            )
+        )
+        stored = await second.conversations.get("tæller")
+        assert stored is not None
+        assert stored.data == {"n": 100}
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_version_changes_with_a_write_by_another_process(database_url: str) -> None:
+    first, second = await _opened(database_url), await _opened(database_url)
+    try:
+        before = await first.solutions.version()
+        await second.solutions.upsert(make_solution())
+        after_upsert = await first.solutions.version()
+        assert after_upsert != before
+        await second.solutions.delete("kortere-ventetid")
+        assert await first.solutions.version() != after_upsert
+        assert await first.people.version() == 0  # another collection's writes do not count
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_upsert_many_writes_all_or_nothing(database_url: str) -> None:
+    store = await _opened(database_url)
+    try:
+        await store.solutions.upsert(make_solution(title="Før"))
+        # PostgreSQL refuses the second record's NUL character, after the first row is written.
+        broken = make_solution("andet-tiltag", title="Andet", **{"x-note": "a\x00b"})
+        with pytest.raises(psycopg.Error):
+            await store.solutions.upsert_many([make_solution(title="Efter"), broken])
+        kept = await store.solutions.get("kortere-ventetid")
+        assert kept is not None
+        assert kept.title == "Før"
+        assert await store.solutions.count() == 1
+    finally:
+        await store.close()
+
+
+async def test_two_stores_opening_at_once_migrate_once(database_url: str) -> None:
+    stores = await asyncio.gather(_opened(database_url), _opened(database_url))
+    for store in stores:
+        await store.close()
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        cursor = await conn.execute("SELECT schema_version FROM spred_meta")
+        assert await cursor.fetchall() == [(SCHEMA_VERSION,)]
+
+
+async def test_a_database_from_a_newer_spred_is_refused(database_url: str) -> None:
+    await (await _opened(database_url)).close()
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute("INSERT INTO spred_meta VALUES (%s)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreError, match="newer Spred") as refused:
+        await _opened(database_url)
+    assert "DATABASE_URL" in str(refused.value)
+
+
+async def test_an_unreachable_database_is_named_without_its_password() -> None:
+    url = "postgresql://spred:hemmeligt-ord@127.0.0.1:1/spred"
+    with pytest.raises(StoreError) as refused:
+        await _opened(url)
+    message = str(refused.value)
+    assert "127.0.0.1:1/spred" in message
+    assert "hemmeligt-ord" not in message
+
+
+def _spred(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_transfer_to_a_database_and_back_keeps_every_record(
+    tmp_path: Path, database_url: str
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _spred("load-demo", "--data", first).returncode == 0
+    store = await open_store(first)
+    await store.people.upsert(Person(id="slack:U1", name="Mette Hansen", unit="Hjemmeplejen"))
+    await store.close()
+
+    there = _spred("transfer", "--from", first, "--to", database_url)
+    assert there.returncode == 0, there.stderr
+    assert "solutions: 52\n" in there.stdout
+    assert "people: 1\n" in there.stdout
+    back = _spred("transfer", "--from", database_url, "--to", second)
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.splitlines()[:-1] == there.stdout.splitlines()[:-1]
+
+    exports = [_spred("export", "--data", d) for d in (first, second)]
+    assert exports[0].returncode == 0
+    assert exports[0].stdout == exports[1].stdout
+    assert (first / "people.json").read_bytes() == (second / "people.json").read_bytes()
+
+
+async def test_transfer_into_a_target_holding_other_records_names_the_collection(
+    tmp_path: Path, database_url: str
+) -> None:
+    source = tmp_path / "source"
+    assert _spred("load-demo", "--data", source).returncode == 0
+    target = await _opened(database_url)
+    await target.solutions.upsert(make_solution("kun-i-maalet"))
+    await target.close()
+    refused = _spred("transfer", "--from", source, "--to", database_url)
+    assert refused.returncode != 0
+    assert "solutions: 52 copied" in refused.stderr
+    assert "holds 53" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_migrate_prints_the_schema_version(database_url: str) -> None:
+    done = _spred("migrate", "--database", database_url)
+    assert done.returncode == 0, done.stderr
+    assert f"schema version {SCHEMA_VERSION}" in done.stdout
+    assert "search_path" not in done.stdout  # where it is, not the whole URL
