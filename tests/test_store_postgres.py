@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from knowledge.records import Conversation, Person
-from knowledge.store import SCHEMA_VERSION, PostgresStore, Store, StoreError, open_store
+from knowledge.store import SCHEMA_VERSION, PostgresStore, Store, StoreError, open_store, postgres
 from tests.conftest import make_solution
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,3 +161,18 @@ def test_migrate_prints_the_schema_version(database_url: str) -> None:
     assert done.returncode == 0, done.stderr
     assert f"schema version {SCHEMA_VERSION}" in done.stdout
     assert "search_path" not in done.stdout  # where it is, not the whole URL
+
+
+async def test_an_older_database_is_upgraded_one_step_at_a_time(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await (await _opened(database_url)).close()
+    step = "ALTER TABLE solutions ADD COLUMN IF NOT EXISTS title text"
+    monkeypatch.setitem(postgres.MIGRATIONS, SCHEMA_VERSION, [step])
+    assert await postgres.migrate(database_url, version=SCHEMA_VERSION + 1) == SCHEMA_VERSION
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        versions = await (await conn.execute("SELECT schema_version FROM spred_meta")).fetchall()
+        assert sorted(versions) == [(SCHEMA_VERSION,), (SCHEMA_VERSION + 1,)]
+        await conn.execute("SELECT title FROM solutions")  # the step ran
+    with pytest.raises(StoreError, match="no migration from schema"):
+        await postgres.migrate(database_url, version=SCHEMA_VERSION + 3)

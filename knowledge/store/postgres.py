@@ -38,20 +38,22 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the database at start-up
 POOL_SIZE = 10
 
-# Statements that bring schema n-1 to n; 1 is the first. Each must be idempotent.
-MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        "CREATE TABLE IF NOT EXISTS spred_versions"
-        " (collection text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)",
-        *(
-            f"CREATE TABLE IF NOT EXISTS {spec.name} (key text PRIMARY KEY, data jsonb NOT NULL,"
-            " updated_at timestamptz NOT NULL DEFAULT now())"
-            for spec in COLLECTIONS
-        ),
-        "INSERT INTO spred_versions (collection) SELECT unnest(%(names)s::text[])"
-        " ON CONFLICT DO NOTHING",
-    ],
-}
+# Every collection's table and version counter, created at each open if missing: a collection
+# added to COLLECTIONS gets its table as it gets its file in a data directory, no step needed.
+TABLES: list[str] = [
+    "CREATE TABLE IF NOT EXISTS spred_versions"
+    " (collection text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)",
+    *(
+        f"CREATE TABLE IF NOT EXISTS {spec.name} (key text PRIMARY KEY, data jsonb NOT NULL,"
+        " updated_at timestamptz NOT NULL DEFAULT now())"
+        for spec in COLLECTIONS
+    ),
+    "INSERT INTO spred_versions (collection) SELECT unnest(%(names)s::text[])"
+    " ON CONFLICT DO NOTHING",
+]
+# Statements that bring schema n to n+1 (none yet: schema 1 is the tables above). Each must
+# be idempotent, like the data directory's steps (knowledge/store/schema.py).
+MIGRATIONS: dict[int, list[str]] = {}
 
 
 def is_database_url(location: str) -> bool:
@@ -220,12 +222,21 @@ async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
         found = int(row[0]) if row and row[0] is not None else 0
         if found > version:
             raise newer_refused(f"the database at {where}", found, version, "DATABASE_URL")
-        for step in range(found + 1, version + 1):
-            async with conn.transaction():
+        # A new database gets the current tables; an older one each step since its version.
+        steps = range(found, version) if found else range(0)
+        if any(step not in MIGRATIONS for step in steps):
+            raise StoreError(f"no migration from schema {found} to {version} in this Spred")
+        names = {"names": [spec.name for spec in COLLECTIONS]}
+        async with conn.transaction():
+            for statement in TABLES:
+                await conn.execute(statement, names if "%(" in statement else None)
+            for step in steps:
                 for statement in MIGRATIONS[step]:
-                    params = {"names": [s.name for s in COLLECTIONS]} if "%(" in statement else None
-                    await conn.execute(statement, params)
-                await conn.execute("INSERT INTO spred_meta (schema_version) VALUES (%s)", (step,))
+                    await conn.execute(statement)
+            for applied in [step + 1 for step in steps] or [version]:
+                await conn.execute(
+                    "INSERT INTO spred_meta VALUES (%s) ON CONFLICT DO NOTHING", (applied,)
+                )
         return found
     except psycopg.Error as exc:
         raise StoreError(f"cannot set up the schema in PostgreSQL at {where}: {exc}") from exc
