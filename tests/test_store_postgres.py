@@ -5,6 +5,7 @@ itself runs on PostgreSQL through the `store` fixture (tests/conftest.py)."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from knowledge.records import Conversation, Person
 from knowledge.store import SCHEMA_VERSION, PostgresStore, Store, StoreError, open_store, postgres
 from tests.conftest import make_solution
+from tests.dialogue import Chat
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,17 +69,38 @@ async def test_version_changes_with_a_write_by_another_process(database_url: str
 async def test_upsert_many_writes_all_or_nothing(database_url: str) -> None:
     store = await _opened(database_url)
     try:
-        await store.solutions.upsert(make_solution(title="Før"))
-        # PostgreSQL refuses the second record's NUL character, after the first row is written.
-        broken = make_solution("andet-tiltag", title="Andet", **{"x-note": "a\x00b"})
+        await store.conversations.upsert(Conversation(conversation_key="a", state="før"))
+        # PostgreSQL refuses the second record's key, too long for its index, after the
+        # first row is written.
+        too_long = Conversation(conversation_key=secrets.token_hex(5000), state="x")
         with pytest.raises(psycopg.Error):
-            await store.solutions.upsert_many([make_solution(title="Efter"), broken])
-        kept = await store.solutions.get("kortere-ventetid")
+            await store.conversations.upsert_many(
+                [Conversation(conversation_key="a", state="efter"), too_long]
+            )
+        kept = await store.conversations.get("a")
         assert kept is not None
-        assert kept.title == "Før"
-        assert await store.solutions.count() == 1
+        assert kept.state == "før"
+        assert await store.conversations.count() == 1
     finally:
         await store.close()
+
+
+async def test_a_nul_character_is_kept_as_the_replacement_character(database_url: str) -> None:
+    store = await _opened(database_url)
+    try:
+        data = {"question": "vente\x00tiden", "literal": "\\u0000", "k\x00": "v"}
+        await store.conversations.upsert(Conversation(conversation_key="a", state="s", data=data))
+        stored = await store.conversations.get("a")
+        assert stored is not None
+        assert stored.data == {"question": "vente\ufffdtiden", "literal": "\\u0000", "k\ufffd": "v"}
+    finally:
+        await store.close()
+
+
+async def test_a_question_with_a_nul_character_is_answered(chat: Chat) -> None:
+    # On every backend: PostgreSQL's JSONB cannot hold the NUL the question is kept with.
+    await chat.send("hvordan får vi vente\x00tiden ned i hjemmeplejen?")
+    chat.expect("Løsninger på")
 
 
 async def test_two_stores_opening_at_once_migrate_once(database_url: str) -> None:

@@ -13,6 +13,7 @@ instances starting at once migrate once; `spred_meta` lists the schema versions 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic
 
@@ -28,6 +29,7 @@ from knowledge.store.base import (
     Collection,
     CollectionSpec,
     R,
+    Storable,
     Store,
     StoreError,
     updated,
@@ -54,6 +56,16 @@ TABLES: list[str] = [
 # Statements that bring schema n to n+1 (none yet: schema 1 is the tables above). Each must
 # be idempotent, like the data directory's steps (knowledge/store/schema.py).
 MIGRATIONS: dict[int, list[str]] = {}
+
+
+# JSONB cannot hold U+0000; a NUL someone typed is stored as U+FFFD, the character that
+# stands for one that cannot be shown, rather than failing the write. Only an escape that is
+# not itself an escaped backslash followed by "u0000" is a NUL.
+_NUL = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _encoded(record: Storable) -> str:
+    return _NUL.sub(rb"\1\\ufffd", orjson.dumps(record.to_dict())).decode()
 
 
 def is_database_url(location: str) -> bool:
@@ -114,7 +126,7 @@ class PostgresCollection(Generic[R]):
         await self.upsert_many([record])
 
     async def upsert_many(self, records: Iterable[R]) -> None:
-        encoded = {r.key: orjson.dumps(r.to_dict()).decode() for r in records}
+        encoded = {r.key: _encoded(r) for r in records}
         if not encoded:
             return
         async with self._pool.connection() as conn, conn.transaction():
@@ -147,8 +159,7 @@ class PostgresCollection(Generic[R]):
                 delete = sql.SQL("DELETE FROM {} WHERE key = %s").format(self._table)
                 await conn.execute(delete, (key,))
             else:
-                data = orjson.dumps(changed.to_dict()).decode()
-                await conn.execute(self._write_sql(), (key, data))
+                await conn.execute(self._write_sql(), (key, _encoded(changed)))
             await self._bump(conn)
             return changed
 
