@@ -9,6 +9,7 @@ each collection: a target that held other records is a mismatch, named, not a si
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,12 +43,18 @@ async def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _open(location: str) -> Store:
+async def _open(location: str, *, source: bool = False) -> Store:
     if is_database_url(location):
         return await open_store(Path(), database=location)
     if "://" in location:
         raise ConfigError(
-            "spred transfer: SOURCE and TARGET are each a data directory or a postgresql:// URL"
+            "transfer: SOURCE and TARGET are each a data directory or a postgresql:// URL"
+        )
+    if source and not await asyncio.to_thread(Path(location).is_dir):
+        # Not a new, empty one: a mistyped SOURCE would copy nothing and look done.
+        raise StoreError(
+            f"transfer: {location} is not a data directory; give the one to copy from, "
+            "or a postgresql:// URL"
         )
     return await open_store(Path(location))
 
@@ -57,7 +64,7 @@ def _name(location: str) -> str:
 
 
 async def cmd_transfer(settings: Settings, args: argparse.Namespace) -> int:
-    source = await _open(args.source)
+    source = await _open(args.source, source=True)
     try:
         target = await _open(args.target)
         try:

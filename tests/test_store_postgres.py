@@ -199,3 +199,12 @@ async def test_an_older_database_is_upgraded_one_step_at_a_time(
         await conn.execute("SELECT title FROM solutions")  # the step ran
     with pytest.raises(StoreError, match="no migration from schema"):
         await postgres.migrate(database_url, version=SCHEMA_VERSION + 3)
+
+
+def test_transfer_from_a_missing_directory_copies_nothing(tmp_path: Path) -> None:
+    refused = _spred("transfer", "--from", tmp_path / "stavefejl", "--to", tmp_path / "target")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"spred: transfer: {tmp_path / 'stavefejl'} is not a data")
+    assert refused.stderr.count("\n") == 1
+    assert not (tmp_path / "stavefejl").exists()
+    assert not (tmp_path / "target").exists()
