@@ -205,7 +205,8 @@ class PostgresStore(Store):
         await self.pool.close()
 
     async def drop_copies(self, names: Iterable[str]) -> None:
-        """Nothing to do: PostgreSQL keeps no copies of its own that Spred could reach."""
+        """Nothing to do: Spred keeps no copies here. A deleted row is gone for every reader at
+        commit; PostgreSQL reclaims its space at its next (auto)vacuum."""
 
 
 async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
