@@ -208,3 +208,47 @@ def test_transfer_from_a_missing_directory_copies_nothing(tmp_path: Path) -> Non
     assert refused.stderr.count("\n") == 1
     assert not (tmp_path / "stavefejl").exists()
     assert not (tmp_path / "target").exists()
+
+
+async def test_whole_collection_reads_keep_the_order_records_were_first_stored_in(
+    database_url: str,
+) -> None:
+    # As the memory backend's dict keeps it (TinyDB's file keeps its own order): a test that
+    # takes the first of several records finds the same one on PostgreSQL every run.
+    store = await _opened(database_url)
+
+    def talk(key: str, state: str = "s") -> Conversation:
+        return Conversation(conversation_key=key, state=state)
+
+    await store.conversations.upsert_many([talk("c"), talk("a")])
+    await store.conversations.upsert(talk("b"))
+    await store.conversations.upsert(talk("c", "ny"))  # rewritten where it stands
+    assert await store.conversations.keys() == ["c", "a", "b"]
+    assert [c.state for c in await store.conversations.all()] == ["ny", "s", "s"]
+    await store.close()
+
+
+async def test_two_processes_writing_the_same_keys_in_opposite_orders_both_finish(
+    database_url: str,
+) -> None:
+    first, second = await _opened(database_url), await _opened(database_url)
+    keys = [f"k{n}" for n in range(20)]
+    try:
+        for _ in range(10):
+            await asyncio.gather(
+                first.conversations.upsert_many(
+                    [Conversation(conversation_key=k, state="first") for k in keys]
+                ),
+                second.conversations.upsert_many(
+                    [Conversation(conversation_key=k, state="second") for k in reversed(keys)]
+                ),
+                *(second.conversations.update(k, _count_up_any) for k in keys[::3]),
+            )
+        assert await first.conversations.count() == len(keys)
+    finally:
+        await first.close()
+        await second.close()
+
+
+def _count_up_any(record: Conversation | None) -> Conversation | None:
+    return None if record is None else Conversation(conversation_key=record.key, state="updated")

@@ -1,11 +1,14 @@
 """The PostgreSQL backend: the same `Store` interface, one table per collection.
 
-Each table holds the record's key (PRIMARY KEY), the record as JSONB (`data`) and when it
-was last written. The interface asks by key only today; query columns and their indexes come
-with the query methods (issue 15). `spred_versions` keeps one counter per collection, bumped
-in the same transaction as each write, so `version()` is one keyed read that any process's
-write changes. The counter is taken last in every write, and `upsert_many` writes its rows
-in key order, so two writers never wait for each other in a circle.
+Each table holds the record's key (PRIMARY KEY), the record as JSONB (`data`), when it was
+last written, and `seq`, the order records were first stored in: `all` and `keys` give that
+order, as the other backends do (a dict's, a TinyDB file's). The interface asks by key only
+today; query columns and their indexes come with the query methods (issue 15).
+
+`spred_versions` keeps one counter per collection, bumped in the same transaction as each
+write, so `version()` is one keyed read that any process's write changes. Every write first
+takes the advisory locks of its keys (in one order: of their hashes), then their rows, and
+the counter last, so two writers never wait for each other in a circle.
 
 The schema is created or upgraded at `open`, under a session advisory lock, so several
 instances starting at once migrate once; `spred_meta` lists the schema versions applied.
@@ -47,7 +50,8 @@ TABLES: list[str] = [
     " (collection text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)",
     *(
         f"CREATE TABLE IF NOT EXISTS {spec.name} (key text PRIMARY KEY, data jsonb NOT NULL,"
-        " updated_at timestamptz NOT NULL DEFAULT now())"
+        " updated_at timestamptz NOT NULL DEFAULT now(),"
+        " seq bigint GENERATED ALWAYS AS IDENTITY)"
         for spec in COLLECTIONS
     ),
     "INSERT INTO spred_versions (collection) SELECT unnest(%(names)s::text[])"
@@ -106,11 +110,11 @@ class PostgresCollection(Generic[R]):
         return self._type.from_dict(rows[0][0]) if rows else None
 
     async def all(self) -> list[R]:
-        rows = await self._rows(sql.SQL("SELECT data FROM {} ORDER BY key").format(self._table))
+        rows = await self._rows(sql.SQL("SELECT data FROM {} ORDER BY seq").format(self._table))
         return [self._type.from_dict(row[0]) for row in rows]
 
     async def keys(self) -> list[str]:
-        rows = await self._rows(sql.SQL("SELECT key FROM {} ORDER BY key").format(self._table))
+        rows = await self._rows(sql.SQL("SELECT key FROM {} ORDER BY seq").format(self._table))
         return [row[0] for row in rows]
 
     async def count(self) -> int:
@@ -130,12 +134,18 @@ class PostgresCollection(Generic[R]):
         if not encoded:
             return
         async with self._pool.connection() as conn, conn.transaction():
-            async with conn.cursor() as cursor:
-                await cursor.executemany(self._write_sql(), sorted(encoded.items()))
+            await conn.execute(
+                "SELECT count(pg_advisory_xact_lock(hashtext(%s), h)) FROM"
+                " (SELECT DISTINCT hashtext(k) AS h FROM unnest(%s::text[]) AS k ORDER BY h) AS l",
+                (self.name, list(encoded)),
+            )
+            async with conn.cursor() as cursor:  # in the order given, as `seq` records
+                await cursor.executemany(self._write_sql(), list(encoded.items()))
             await self._bump(conn)
 
     async def delete(self, key: str) -> bool:
         async with self._pool.connection() as conn, conn.transaction():
+            await self._lock(conn, key)
             query = sql.SQL("DELETE FROM {} WHERE key = %s RETURNING key").format(self._table)
             deleted = (await conn.execute(query, (key,))).rowcount > 0
             if deleted:
@@ -146,9 +156,7 @@ class PostgresCollection(Generic[R]):
         async with self._pool.connection() as conn, conn.transaction():
             # The advisory lock also covers a key with no row yet, which FOR UPDATE cannot;
             # it is released at commit.
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (self.name, key)
-            )
+            await self._lock(conn, key)
             query = sql.SQL("SELECT data FROM {} WHERE key = %s FOR UPDATE").format(self._table)
             row = await (await conn.execute(query, (key,))).fetchone()
             current = None if row is None else self._type.from_dict(row[0])
@@ -162,6 +170,12 @@ class PostgresCollection(Generic[R]):
                 await conn.execute(self._write_sql(), (key, _encoded(changed)))
             await self._bump(conn)
             return changed
+
+    async def _lock(self, conn: psycopg.AsyncConnection[Any], key: str) -> None:
+        """Until commit; as `upsert_many` takes it for each of its keys."""
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (self.name, key)
+        )
 
     def _write_sql(self) -> sql.Composed:
         return sql.SQL(
