@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot import __version__, cli_orgs, cli_person
+from bot import __version__, cli_orgs, cli_person, cli_transfer
 from bot.config import ConfigError, Settings
 from bot.connectors import TERMINAL, registered
 from bot.core import Core
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--data", metavar="DIR", help="data directory (default: $SPRED_DATA, else ./data)"
     )
+    data.add_argument("--database", metavar="URL", help="PostgreSQL (default: $DATABASE_URL)")
     parser = argparse.ArgumentParser(
         prog="spred", description="Spred: proven public-sector solutions, one question away."
     )
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_orgs.add_parser(sub, data)
     cli_person.add_parser(sub, data)
+    cli_transfer.add_parser(sub, data)
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -128,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        settings = Settings.from_env(data=args.data)
+        settings = Settings.from_env(data=args.data, database=args.database)
         if args.command == "serve":
             return serve(settings, host=args.host, port=args.port)
         return asyncio.run(_COMMANDS[args.command](settings, args))
@@ -156,7 +158,7 @@ def serve(settings: Settings, *, host: str, port: int) -> int:
         print(
             f"Spred {__version__} is running on {base}\n"
             f"  health:  {base}/healthz\n"
-            f"  data:    {settings.data_dir.resolve()}\n"
+            f"  data:    {cli_transfer.where(settings)}\n"
             f"Stop it with Ctrl+C.",
             flush=True,
         )
@@ -175,7 +177,9 @@ async def opened(settings: Settings) -> AsyncIterator[Store]:
         print(f"spred: {message}", file=sys.stderr, flush=True)
 
     store = await open_store(
-        settings.data_dir, lock_wait=LockWait(timeout=settings.lock_timeout, on_wait=say_waiting)
+        settings.data_dir,
+        lock_wait=LockWait(timeout=settings.lock_timeout, on_wait=say_waiting),
+        database=settings.database_url,
     )
     try:
         yield store
@@ -470,4 +474,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "nudges": cmd_nudges,
     "orgs": cli_orgs.cmd_orgs,
     "person": cli_person.run,
+    **cli_transfer.COMMANDS,
 }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from knowledge.solutions import LANGUAGES
 from knowledge.store.lock import DEFAULT_TIMEOUT, TIMEOUT_SETTING
+from knowledge.store.postgres import is_database_url
 
 
 class ConfigError(Exception):
@@ -68,9 +69,17 @@ class Settings:
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for a file another process holds
     nudges: NudgeRules = field(default_factory=NudgeRules)
     retention_days: int = 365  # what people wrote is deleted after this (bot/retention.py)
+    # PostgreSQL instead of data_dir (issue 15); may hold a password, so never in a repr.
+    database_url: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ, *, data: str | None = None) -> Settings:
+    def from_env(
+        cls,
+        env: Mapping[str, str] = os.environ,
+        *,
+        data: str | None = None,
+        database: str | None = None,
+    ) -> Settings:
         language = env.get("SPRED_LANGUAGE", "da").strip().lower() or "da"
         if language not in LANGUAGES:
             raise ConfigError(f"SPRED_LANGUAGE must be 'da' or 'en', not {language!r}")
@@ -89,6 +98,7 @@ class Settings:
             lock_timeout=_lock_timeout(env),
             nudges=NudgeRules.from_env(env),
             retention_days=_retention_days(env),
+            database_url=_database_url(database or env.get("DATABASE_URL", "")),
         )
 
 
@@ -117,3 +127,14 @@ def _retention_days(env: Mapping[str, str]) -> int:
             f"conversations, questions and relayed messages are kept), not {raw!r}"
         )
     return int(raw)
+
+
+def _database_url(raw: str) -> str | None:
+    url = raw.strip()
+    if url and not is_database_url(url):
+        # Not echoed: a URL may hold a password.
+        raise ConfigError(
+            "DATABASE_URL (or --database) must be a postgresql:// URL, e.g. "
+            "postgresql://spred@127.0.0.1:5432/spred; leave it empty to use the data directory"
+        )
+    return url or None

@@ -64,7 +64,9 @@ async def _client_gone(request: web.Request, handler: Handler) -> web.StreamResp
 
 async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     store = await open_store(
-        app[SETTINGS].data_dir, lock_wait=LockWait(timeout=app[SETTINGS].lock_timeout)
+        app[SETTINGS].data_dir,
+        lock_wait=LockWait(timeout=app[SETTINGS].lock_timeout),
+        database=app[SETTINGS].database_url,  # PostgreSQL's schema is brought up to date here
     )
     app[STORE] = store
     app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import secrets
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from bot.config import Settings
@@ -17,6 +22,7 @@ from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.matcher import Matcher
 from knowledge.solutions import Solution
 from knowledge.store import MemoryStore, Store, open_store
+from knowledge.store.postgres import describe
 from tests.dialogue import Chat
 
 
@@ -58,13 +64,67 @@ def make_solution(slug: str = "kortere-ventetid", **changes: Any) -> Solution:
     return Solution.from_dict(solution_dict(slug, **changes))
 
 
-@pytest.fixture(params=["memory", "tinydb"])
+TEST_DATABASE_URL = os.environ.get(
+    "SPRED_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@functools.cache
+def postgres_unreachable() -> str | None:
+    """Why the test database cannot be used (None: it can), asked once a session."""
+    try:
+        psycopg.connect(TEST_DATABASE_URL, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return (
+            f"PostgreSQL not reachable at {describe(TEST_DATABASE_URL)} ({exc.__class__.__name__}):"
+            " start it, or set SPRED_TEST_DATABASE_URL, to run the tests on PostgreSQL"
+        )
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    reason = postgres_unreachable.cache_info().currsize and postgres_unreachable()
+    if reason:
+        terminalreporter.write_line(f"skipped: {reason}", yellow=True)
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A database URL whose tables live in a fresh schema of their own, dropped after."""
+    reason = postgres_unreachable()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)")
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{secrets.token_hex(6)}"
+    async with await psycopg.AsyncConnection.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        await conn.execute(f"CREATE SCHEMA {schema}")
+        try:
+            separator = "&" if "?" in TEST_DATABASE_URL else "?"
+            yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+        finally:
+            await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+async def database_url() -> AsyncIterator[str]:
+    async with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["memory", "tinydb", "postgres"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """Every store test runs against each backend: the interface is the contract."""
     opened: Store
     if request.param == "memory":
         opened = MemoryStore()
         await opened.open()
+    elif request.param == "postgres":
+        async with postgres_schema() as url:
+            opened = await open_store(tmp_path / "unused", database=url)
+            yield opened
+            await opened.close()
+        return
     else:
         opened = await open_store(tmp_path / "data")
     yield opened

@@ -58,10 +58,7 @@ def prepare(
         if not isinstance(found, int) or isinstance(found, bool) or found < 1:
             raise StoreCorrupt(f"{meta_path}: schema_version must be a positive whole number")
         if found > version:
-            raise StoreError(
-                f"{data_dir} was written by a newer Spred (schema {found}); this one reads "
-                f"schema {version} at most. Upgrade Spred, or point --data elsewhere."
-            )
+            raise newer_refused(str(data_dir), found, version, "--data")
         current = found
         while current < version:
             step = migrations.get(current)
@@ -73,6 +70,14 @@ def prepare(
         return found
     finally:
         os.close(lock)
+
+
+def newer_refused(where: str, found: int, version: int, setting: str) -> StoreError:
+    """The one rule of both backends: what a newer Spred wrote is refused, not misread."""
+    return StoreError(
+        f"{where} was written by a newer Spred (schema {found}); this one reads "
+        f"schema {version} at most. Upgrade Spred, or point {setting} elsewhere."
+    )
 
 
 def _write(path: Path, version: int) -> None:

@@ -1,0 +1,270 @@
+"""The PostgreSQL backend: the same `Store` interface, one table per collection.
+
+Each table holds the record's key (PRIMARY KEY), the record as JSONB (`data`), when it was
+last written, and `seq`, the order records were first stored in: `all` and `keys` give that
+order, as the other backends do (a dict's, a TinyDB file's). The interface asks by key only
+today; query columns and their indexes come with the query methods (issue 15).
+
+`spred_versions` keeps one counter per collection, bumped in the same transaction as each
+write, so `version()` is one keyed read that any process's write changes. Every write first
+takes the advisory locks of its keys (in one order: of their hashes), then their rows, and
+the counter last, so two writers never wait for each other in a circle.
+
+The schema is created or upgraded at `open`, under a session advisory lock, so several
+instances starting at once migrate once; `spred_meta` lists the schema versions applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Generic
+
+import orjson
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from knowledge.store.base import (
+    COLLECTIONS,
+    SCHEMA_VERSION,
+    Collection,
+    CollectionSpec,
+    R,
+    Storable,
+    Store,
+    StoreError,
+    updated,
+)
+from knowledge.store.schema import newer_refused
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT = 10.0  # seconds to wait for the database at start-up
+POOL_SIZE = 10
+
+# Every collection's table and version counter, created at each open if missing: a collection
+# added to COLLECTIONS gets its table as it gets its file in a data directory, no step needed.
+TABLES: list[str] = [
+    "CREATE TABLE IF NOT EXISTS spred_versions"
+    " (collection text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)",
+    *(
+        f"CREATE TABLE IF NOT EXISTS {spec.name} (key text PRIMARY KEY, data jsonb NOT NULL,"
+        " updated_at timestamptz NOT NULL DEFAULT now(),"
+        " seq bigint GENERATED ALWAYS AS IDENTITY)"
+        for spec in COLLECTIONS
+    ),
+    "INSERT INTO spred_versions (collection) SELECT unnest(%(names)s::text[])"
+    " ON CONFLICT DO NOTHING",
+]
+# Statements that bring schema n to n+1 (none yet: schema 1 is the tables above). Each must
+# be idempotent, like the data directory's steps (knowledge/store/schema.py).
+MIGRATIONS: dict[int, list[str]] = {}
+
+
+# JSONB cannot hold U+0000; a NUL someone typed is stored as U+FFFD, the character that
+# stands for one that cannot be shown, rather than failing the write. Only an escape that is
+# not itself an escaped backslash followed by "u0000" is a NUL.
+_NUL = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _encoded(record: Storable) -> str:
+    return _NUL.sub(rb"\1\\ufffd", orjson.dumps(record.to_dict())).decode()
+
+
+def is_database_url(location: str) -> bool:
+    return location.startswith(URL_SCHEMES)
+
+
+def describe(conninfo: str) -> str:
+    """Where the database is, for messages: host, port and database, never the password."""
+    try:
+        parts = conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError:
+        return "the database (its URL cannot be read: postgresql://USER@HOST:PORT/DATABASE)"
+    host = parts.get("host") or "localhost"
+    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or parts.get('user') or ''}"
+
+
+class PostgresCollection(Generic[R]):
+    def __init__(self, *, name: str, record_type: type[R], pool: AsyncConnectionPool) -> None:
+        self.name = name
+        self._type = record_type
+        self._pool = pool
+        self._table = sql.Identifier(name)
+
+    async def open(self) -> None:
+        return None  # the store opens the pool and the schema once for all collections
+
+    async def close(self) -> None:
+        return None
+
+    async def _rows(self, query: sql.SQL | sql.Composed, *params: Any) -> list[tuple[Any, ...]]:
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(query, params)
+            return await cursor.fetchall()
+
+    async def get(self, key: str) -> R | None:
+        query = sql.SQL("SELECT data FROM {} WHERE key = %s").format(self._table)
+        rows = await self._rows(query, key)
+        return self._type.from_dict(rows[0][0]) if rows else None
+
+    async def all(self) -> list[R]:
+        rows = await self._rows(sql.SQL("SELECT data FROM {} ORDER BY seq").format(self._table))
+        return [self._type.from_dict(row[0]) for row in rows]
+
+    async def keys(self) -> list[str]:
+        rows = await self._rows(sql.SQL("SELECT key FROM {} ORDER BY seq").format(self._table))
+        return [row[0] for row in rows]
+
+    async def count(self) -> int:
+        rows = await self._rows(sql.SQL("SELECT count(*) FROM {}").format(self._table))
+        return int(rows[0][0])
+
+    async def version(self) -> Hashable:
+        query = sql.SQL("SELECT version FROM spred_versions WHERE collection = %s")
+        rows = await self._rows(query, self.name)
+        return int(rows[0][0])
+
+    async def upsert(self, record: R) -> None:
+        await self.upsert_many([record])
+
+    async def upsert_many(self, records: Iterable[R]) -> None:
+        encoded = {r.key: _encoded(r) for r in records}
+        if not encoded:
+            return
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "SELECT count(pg_advisory_xact_lock(hashtext(%s), h)) FROM"
+                " (SELECT DISTINCT hashtext(k) AS h FROM unnest(%s::text[]) AS k ORDER BY h) AS l",
+                (self.name, list(encoded)),
+            )
+            async with conn.cursor() as cursor:  # in the order given, as `seq` records
+                await cursor.executemany(self._write_sql(), list(encoded.items()))
+            await self._bump(conn)
+
+    async def delete(self, key: str) -> bool:
+        async with self._pool.connection() as conn, conn.transaction():
+            await self._lock(conn, key)
+            query = sql.SQL("DELETE FROM {} WHERE key = %s RETURNING key").format(self._table)
+            deleted = (await conn.execute(query, (key,))).rowcount > 0
+            if deleted:
+                await self._bump(conn)
+            return deleted
+
+    async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
+        async with self._pool.connection() as conn, conn.transaction():
+            # The advisory lock also covers a key with no row yet, which FOR UPDATE cannot;
+            # it is released at commit.
+            await self._lock(conn, key)
+            query = sql.SQL("SELECT data FROM {} WHERE key = %s FOR UPDATE").format(self._table)
+            row = await (await conn.execute(query, (key,))).fetchone()
+            current = None if row is None else self._type.from_dict(row[0])
+            writes, changed = updated(key, current, change)
+            if not writes:
+                return changed
+            if changed is None:
+                delete = sql.SQL("DELETE FROM {} WHERE key = %s").format(self._table)
+                await conn.execute(delete, (key,))
+            else:
+                await conn.execute(self._write_sql(), (key, _encoded(changed)))
+            await self._bump(conn)
+            return changed
+
+    async def _lock(self, conn: psycopg.AsyncConnection[Any], key: str) -> None:
+        """Until commit; as `upsert_many` takes it for each of its keys."""
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (self.name, key)
+        )
+
+    def _write_sql(self) -> sql.Composed:
+        return sql.SQL(
+            "INSERT INTO {} (key, data) VALUES (%s, %s::jsonb) ON CONFLICT (key)"
+            " DO UPDATE SET data = excluded.data, updated_at = now()"
+        ).format(self._table)
+
+    async def _bump(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        await conn.execute(
+            "UPDATE spred_versions SET version = version + 1 WHERE collection = %s", (self.name,)
+        )
+
+
+class PostgresStore(Store):
+    """Every collection in the database `conninfo` names (a postgresql:// URL)."""
+
+    def __init__(self, conninfo: str, *, pool_size: int = POOL_SIZE) -> None:
+        self.conninfo = conninfo
+        self.where = describe(conninfo)
+        self.pool: AsyncConnectionPool = AsyncConnectionPool(
+            conninfo, min_size=1, max_size=pool_size, open=False, kwargs={"autocommit": True}
+        )
+        super().__init__()
+
+    def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
+        return PostgresCollection(name=spec.name, record_type=spec.record_type, pool=self.pool)
+
+    async def open(self) -> None:
+        """Connects, then creates or upgrades the schema; refuses a newer one."""
+        await migrate(self.conninfo)
+        try:
+            await self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        except PoolTimeout as exc:
+            await self.pool.close()
+            raise StoreError(
+                f"cannot connect to PostgreSQL at {self.where} within {CONNECT_TIMEOUT:g} s: "
+                "check that it is running and DATABASE_URL is right"
+            ) from exc
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def drop_copies(self, names: Iterable[str]) -> None:
+        """Nothing to do: Spred keeps no copies here. A deleted row is gone for every reader at
+        commit; PostgreSQL reclaims its space at its next (auto)vacuum."""
+
+
+async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
+    """Brings the database to schema `version`; returns the version found before (0: new)."""
+    where = describe(conninfo)
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            conninfo, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)
+        )
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            f"cannot connect to PostgreSQL at {where} ({reason}): check that it is running "
+            "and that DATABASE_URL names the right host, port, database and user"
+        ) from exc
+    try:
+        # One instance migrates; the others wait here and then find nothing left to do.
+        lock = "SELECT pg_advisory_lock(hashtext('spred-migrate:' || current_schema()))"
+        await conn.execute(lock)
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        row = await (await conn.execute("SELECT max(schema_version) FROM spred_meta")).fetchone()
+        found = int(row[0]) if row and row[0] is not None else 0
+        if found > version:
+            raise newer_refused(f"the database at {where}", found, version, "DATABASE_URL")
+        # A new database gets the current tables; an older one each step since its version.
+        steps = range(found, version) if found else range(0)
+        if any(step not in MIGRATIONS for step in steps):
+            raise StoreError(f"no migration from schema {found} to {version} in this Spred")
+        names = {"names": [spec.name for spec in COLLECTIONS]}
+        async with conn.transaction():
+            for statement in TABLES:
+                await conn.execute(statement, names if "%(" in statement else None)
+            for step in steps:
+                for statement in MIGRATIONS[step]:
+                    await conn.execute(statement)
+            for applied in [step + 1 for step in steps] or [version]:
+                await conn.execute(
+                    "INSERT INTO spred_meta VALUES (%s) ON CONFLICT DO NOTHING", (applied,)
+                )
+        return found
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot set up the schema in PostgreSQL at {where}: {exc}") from exc
+    finally:
+        await conn.close()  # also releases the advisory lock

@@ -1,0 +1,254 @@
+"""What only the PostgreSQL backend has: several processes on one database, its schema, its
+messages, and `spred transfer` between a data directory and a database. The store contract
+itself runs on PostgreSQL through the `store` fixture (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from knowledge.records import Conversation, Person
+from knowledge.store import SCHEMA_VERSION, PostgresStore, Store, StoreError, open_store, postgres
+from tests.conftest import make_solution
+from tests.dialogue import Chat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _count_up(record: Conversation | None) -> Conversation:
+    n = 0 if record is None else int(record.data["n"])
+    return Conversation(conversation_key="tæller", state="idle", data={"n": n + 1})
+
+
+async def _opened(url: str) -> Store:
+    return await open_store(Path("unused"), database=url)
+
+
+async def test_two_processes_updating_one_key_lose_no_change(database_url: str) -> None:
+    # Two stores, each with its own pool of connections, as two `spred serve` processes.
+    first, second = PostgresStore(database_url), PostgresStore(database_url)
+    await first.open()
+    await second.open()
+    try:
+        await asyncio.gather(
+            *(
+                s.conversations.update("tæller", _count_up)
+                for _ in range(50)
+                for s in (first, second)
+            )
+        )
+        stored = await second.conversations.get("tæller")
+        assert stored is not None
+        assert stored.data == {"n": 100}
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_version_changes_with_a_write_by_another_process(database_url: str) -> None:
+    first, second = await _opened(database_url), await _opened(database_url)
+    try:
+        before = await first.solutions.version()
+        await second.solutions.upsert(make_solution())
+        after_upsert = await first.solutions.version()
+        assert after_upsert != before
+        await second.solutions.delete("kortere-ventetid")
+        assert await first.solutions.version() != after_upsert
+        assert await first.people.version() == 0  # another collection's writes do not count
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_upsert_many_writes_all_or_nothing(database_url: str) -> None:
+    store = await _opened(database_url)
+    try:
+        await store.conversations.upsert(Conversation(conversation_key="a", state="før"))
+        # PostgreSQL refuses the second record's key, too long for its index, after the
+        # first row is written.
+        too_long = Conversation(conversation_key=secrets.token_hex(5000), state="x")
+        with pytest.raises(psycopg.Error):
+            await store.conversations.upsert_many(
+                [Conversation(conversation_key="a", state="efter"), too_long]
+            )
+        kept = await store.conversations.get("a")
+        assert kept is not None
+        assert kept.state == "før"
+        assert await store.conversations.count() == 1
+    finally:
+        await store.close()
+
+
+async def test_a_nul_character_is_kept_as_the_replacement_character(database_url: str) -> None:
+    store = await _opened(database_url)
+    try:
+        data = {"question": "vente\x00tiden", "literal": "\\u0000", "k\x00": "v"}
+        await store.conversations.upsert(Conversation(conversation_key="a", state="s", data=data))
+        stored = await store.conversations.get("a")
+        assert stored is not None
+        assert stored.data == {"question": "vente\ufffdtiden", "literal": "\\u0000", "k\ufffd": "v"}
+    finally:
+        await store.close()
+
+
+async def test_a_question_with_a_nul_character_is_answered(chat: Chat) -> None:
+    # On every backend: PostgreSQL's JSONB cannot hold the NUL the question is kept with.
+    await chat.send("hvordan får vi vente\x00tiden ned i hjemmeplejen?")
+    chat.expect("Løsninger på")
+
+
+async def test_two_stores_opening_at_once_migrate_once(database_url: str) -> None:
+    stores = await asyncio.gather(_opened(database_url), _opened(database_url))
+    for store in stores:
+        await store.close()
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        cursor = await conn.execute("SELECT schema_version FROM spred_meta")
+        assert await cursor.fetchall() == [(SCHEMA_VERSION,)]
+
+
+async def test_a_database_from_a_newer_spred_is_refused(database_url: str) -> None:
+    await (await _opened(database_url)).close()
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        await conn.execute("INSERT INTO spred_meta VALUES (%s)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreError, match="newer Spred") as refused:
+        await _opened(database_url)
+    assert "DATABASE_URL" in str(refused.value)
+
+
+async def test_an_unreachable_database_is_named_without_its_password() -> None:
+    url = "postgresql://spred:hemmeligt-ord@127.0.0.1:1/spred"
+    with pytest.raises(StoreError) as refused:
+        await _opened(url)
+    message = str(refused.value)
+    assert "127.0.0.1:1/spred" in message
+    assert "hemmeligt-ord" not in message
+
+
+def _spred(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_transfer_to_a_database_and_back_keeps_every_record(
+    tmp_path: Path, database_url: str
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _spred("load-demo", "--data", first).returncode == 0
+    store = await open_store(first)
+    await store.people.upsert(Person(id="slack:U1", name="Mette Hansen", unit="Hjemmeplejen"))
+    await store.close()
+
+    there = _spred("transfer", "--from", first, "--to", database_url)
+    assert there.returncode == 0, there.stderr
+    assert "solutions: 52\n" in there.stdout
+    assert "people: 1\n" in there.stdout
+    back = _spred("transfer", "--from", database_url, "--to", second)
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.splitlines()[:-1] == there.stdout.splitlines()[:-1]
+
+    exports = [_spred("export", "--data", d) for d in (first, second)]
+    assert exports[0].returncode == 0
+    assert exports[0].stdout == exports[1].stdout
+    assert (first / "people.json").read_bytes() == (second / "people.json").read_bytes()
+
+
+async def test_transfer_into_a_target_holding_other_records_names_the_collection(
+    tmp_path: Path, database_url: str
+) -> None:
+    source = tmp_path / "source"
+    assert _spred("load-demo", "--data", source).returncode == 0
+    target = await _opened(database_url)
+    await target.solutions.upsert(make_solution("kun-i-maalet"))
+    await target.close()
+    refused = _spred("transfer", "--from", source, "--to", database_url)
+    assert refused.returncode != 0
+    assert "solutions: 52 copied" in refused.stderr
+    assert "holds 53" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_migrate_prints_the_schema_version(database_url: str) -> None:
+    done = _spred("migrate", "--database", database_url)
+    assert done.returncode == 0, done.stderr
+    assert f"schema version {SCHEMA_VERSION}" in done.stdout
+    assert "search_path" not in done.stdout  # where it is, not the whole URL
+
+
+async def test_an_older_database_is_upgraded_one_step_at_a_time(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await (await _opened(database_url)).close()
+    step = "ALTER TABLE solutions ADD COLUMN IF NOT EXISTS title text"
+    monkeypatch.setitem(postgres.MIGRATIONS, SCHEMA_VERSION, [step])
+    assert await postgres.migrate(database_url, version=SCHEMA_VERSION + 1) == SCHEMA_VERSION
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        versions = await (await conn.execute("SELECT schema_version FROM spred_meta")).fetchall()
+        assert sorted(versions) == [(SCHEMA_VERSION,), (SCHEMA_VERSION + 1,)]
+        await conn.execute("SELECT title FROM solutions")  # the step ran
+    with pytest.raises(StoreError, match="no migration from schema"):
+        await postgres.migrate(database_url, version=SCHEMA_VERSION + 3)
+
+
+def test_transfer_from_a_missing_directory_copies_nothing(tmp_path: Path) -> None:
+    refused = _spred("transfer", "--from", tmp_path / "stavefejl", "--to", tmp_path / "target")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"spred: transfer: {tmp_path / 'stavefejl'} is not a data")
+    assert refused.stderr.count("\n") == 1
+    assert not (tmp_path / "stavefejl").exists()
+    assert not (tmp_path / "target").exists()
+
+
+async def test_whole_collection_reads_keep_the_order_records_were_first_stored_in(
+    database_url: str,
+) -> None:
+    # As the memory backend's dict keeps it (TinyDB's file keeps its own order): a test that
+    # takes the first of several records finds the same one on PostgreSQL every run.
+    store = await _opened(database_url)
+
+    def talk(key: str, state: str = "s") -> Conversation:
+        return Conversation(conversation_key=key, state=state)
+
+    await store.conversations.upsert_many([talk("c"), talk("a")])
+    await store.conversations.upsert(talk("b"))
+    await store.conversations.upsert(talk("c", "ny"))  # rewritten where it stands
+    assert await store.conversations.keys() == ["c", "a", "b"]
+    assert [c.state for c in await store.conversations.all()] == ["ny", "s", "s"]
+    await store.close()
+
+
+async def test_two_processes_writing_the_same_keys_in_opposite_orders_both_finish(
+    database_url: str,
+) -> None:
+    first, second = await _opened(database_url), await _opened(database_url)
+    keys = [f"k{n}" for n in range(20)]
+    try:
+        for _ in range(10):
+            await asyncio.gather(
+                first.conversations.upsert_many(
+                    [Conversation(conversation_key=k, state="first") for k in keys]
+                ),
+                second.conversations.upsert_many(
+                    [Conversation(conversation_key=k, state="second") for k in reversed(keys)]
+                ),
+                *(second.conversations.update(k, _count_up_any) for k in keys[::3]),
+            )
+        assert await first.conversations.count() == len(keys)
+    finally:
+        await first.close()
+        await second.close()
+
+
+def _count_up_any(record: Conversation | None) -> Conversation | None:
+    return None if record is None else Conversation(conversation_key=record.key, state="updated")
