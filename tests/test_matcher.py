@@ -446,7 +446,7 @@ def test_a_near_miss_names_the_word_its_answers_leave_out(demo: Matcher) -> None
     shown = demo.search(question)
     assert shown  # waiting times for aids share the words, so something is shown ...
     assert unexplained_by_all(shown) == ("byggetilladelser",)  # ... and the reply can say so
-    assert all("sagsbehandlingstiden" in m.terms for m in shown)
+    assert [m.solution.id for m in shown if "sagsbehandlingstiden" not in m.terms] == []
 
 
 def test_a_question_its_answers_cover_names_nothing(demo: Matcher) -> None:

@@ -630,7 +630,7 @@ def test_every_error_in_one_entry_is_reported_in_schema_order() -> None:
     ]
     batch = parse_solutions([solution_dict("ok"), raw])
     assert len(batch.errors) == len(errors)
-    assert all(str(e).startswith("solutions[1].") for e in batch.errors)
+    assert {str(e).partition(".")[0] for e in batch.errors} == {"solutions[1]"}
     assert batch.rejected == 1
 
 
