@@ -222,10 +222,9 @@ class Core:
         (`org_id`, as the platform verified it) only an entry of that organisation, so no
         other workspace's profile can take over someone's prompts and introductions."""
         entry = await self.services.person_for("", "", email) if email else None
-        organisation = await self.organisations.get(org_id)
-        if entry is not None and organisation is not None and organisation.name:
-            entry = entry if Organisations.names(organisation, entry.organization) else None
-        if entry is not None and not entry.platform_id(platform):
+        if entry is None or entry.platform_id(platform):
+            return
+        if Organisations.admits(await self.organisations.get(org_id), entry.organization):
             await self.services.store.people.upsert(entry.with_platform_id(platform, user_id))
 
     async def home(self, *, user: str) -> Reply:

@@ -111,6 +111,15 @@ class Organisations:
         return organisation is not None and user in organisation.admins
 
     @staticmethod
+    def admits(organisation: Organisation | None, organization: str) -> bool:
+        """Whether a directory entry of `organization` may be someone's who writes from
+        `organisation`: the directory is per organisation, but an unnamed one (or none, on
+        a terminal) cannot be told apart, so there any entry counts."""
+        if organisation is None or not organisation.name:
+            return True
+        return Organisations.names(organisation, organization)
+
+    @staticmethod
     def names(organisation: Organisation, solution_organization: str) -> bool:
         """Whether a solution's `organization` is this organisation, case- and accent-
         folded ("Aarhus Kommune" = "aarhus kommune")."""

@@ -170,10 +170,9 @@ class Turn:
         theirs (an unnamed one cannot be told apart, so any entry with their id counts)."""
         m = self.message
         found = await self.services.person_for(m.platform, m.user_id, m.email)
-        org = self.organisation
-        if found is None or org is None or not org.name:
-            return found
-        return found if Organisations.names(org, found.organization) else None
+        if found is None or not Organisations.admits(self.organisation, found.organization):
+            return None
+        return found
 
     def payload_text(self, name: str, *, limit: int = 1000) -> str:
         payload = self.message.payload
