@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.config import ConfigError, Settings
 from knowledge.store import COLLECTIONS, SCHEMA_VERSION, Store, StoreError, open_store
+from knowledge.store.postgres import SCHEMA_VERSION as POSTGRES_SCHEMA
 from knowledge.store.postgres import describe, is_database_url
 
 
@@ -39,7 +40,8 @@ def where(settings: Settings) -> str:
 async def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     store = await open_store(settings.data_dir, database=settings.database_url)
     await store.close()
-    print(f"{where(settings)}: schema version {SCHEMA_VERSION}.")
+    version = POSTGRES_SCHEMA if settings.database_url else SCHEMA_VERSION
+    print(f"{where(settings)}: schema version {version}.")
     return 0
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar
 
 from knowledge.records import (
@@ -32,6 +33,7 @@ from knowledge.records import (
     SlackInstallation,
 )
 from knowledge.solutions import Solution
+from knowledge.store.query import Condition
 
 SCHEMA_VERSION = 1
 
@@ -98,6 +100,31 @@ class Collection(Protocol[R]):
 
     async def delete(self, key: str) -> bool: ...
 
+    async def find(self, *, limit: int | None = None, **conditions: Condition) -> list[R]:
+        """The records meeting every condition (knowledge/store/query.py) on the fields the
+        collection declares, in the order they were first stored; at most `limit`. A request
+        asks for what it needs this way rather than reading the collection with `all`."""
+        ...
+
+    async def insert(self, record: R) -> bool:
+        """Stores `record` unless one with its key is stored already; True if it was. One
+        step, also across processes: of two inserting one key, exactly one gets True."""
+        ...
+
+    async def claim(
+        self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
+    ) -> list[R]:
+        """Up to `limit` records meeting `conditions` that no unexpired claim holds, each now
+        held until `until` (in the order first stored). Two processes claiming at once get
+        different records. A claim ends at `until`, at `release`, or when the record is
+        written or deleted: so a process killed while sending leaves its letters to others
+        once the claim expires."""
+        ...
+
+    async def release(self, keys: Iterable[str]) -> None:
+        """Ends the claims on `keys` (what could not be done now, for anyone to retry)."""
+        ...
+
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         """Replaces the record under `key` with `change(current)` (None: none there) as one
         step no other writer, in this process or another, comes between; `change` returning
@@ -111,28 +138,49 @@ class Collection(Protocol[R]):
 class CollectionSpec:
     name: str
     record_type: type[Storable]
+    # The fields `find` and `claim` may ask by, and their types (str, bool, datetime): the
+    # PostgreSQL backend keeps each in an indexed column beside the record.
+    fields: Mapping[str, type] = field(default_factory=dict)
+
+
+def _fields(
+    *names: str, moments: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+) -> dict[str, type]:
+    return {
+        **dict.fromkeys(names, str),
+        **dict.fromkeys(moments, datetime),
+        **dict.fromkeys(flags, bool),
+    }
 
 
 # One file (or table) each, so frequent small writes never rewrite the knowledge base.
 COLLECTIONS: tuple[CollectionSpec, ...] = (
-    CollectionSpec("solutions", Solution),
-    CollectionSpec("people", Person),
-    CollectionSpec("adoptions", Adoption),
-    CollectionSpec("demand", Demand),
-    CollectionSpec("introductions", Introduction),
-    CollectionSpec("feedback", Feedback),
-    CollectionSpec("conversations", Conversation),
-    CollectionSpec("seen_events", SeenEvent),
-    CollectionSpec("outbox", Letter),
+    CollectionSpec("solutions", Solution, _fields("organization", flags=("retired",))),
+    CollectionSpec(
+        "people", Person, _fields("organization", "email", "slack_id", "teams_id", "manager_id")
+    ),
+    CollectionSpec("adoptions", Adoption, _fields("solution_id", "user", "organization")),
+    CollectionSpec("demand", Demand, _fields("asker", "status", "org_id", moments=("asked_at",))),
+    CollectionSpec("introductions", Introduction, _fields("solution_id", "asker", "contact")),
+    CollectionSpec("feedback", Feedback, _fields("user", "kind", "solution_id", "org_id")),
+    CollectionSpec(
+        "conversations", Conversation, _fields("user", "org_id", moments=("updated_at",))
+    ),
+    CollectionSpec("seen_events", SeenEvent, _fields(moments=("expires_at",))),
+    CollectionSpec("outbox", Letter, _fields("to", moments=("created_at", "delivered_at"))),
     CollectionSpec("addresses", Address),
-    CollectionSpec("nudges", Nudge),
-    CollectionSpec("adaptations", Adaptation),
-    CollectionSpec("interests", Interest),
+    CollectionSpec(
+        "nudges",
+        Nudge,
+        _fields("manager_id", "solution_id", "kind", "state", moments=("due_at", "created_at")),
+    ),
+    CollectionSpec("adaptations", Adaptation, _fields("solution_id", "organization", "manager_id")),
+    CollectionSpec("interests", Interest, _fields("person_id", "solution_id", moments=("at",))),
     CollectionSpec("opt_outs", OptOut),
-    CollectionSpec("organisations", Organisation),
+    CollectionSpec("organisations", Organisation, _fields("platform")),
     CollectionSpec("consents", Consent),
     CollectionSpec("slack_installations", SlackInstallation),
-    CollectionSpec("oauth_states", OAuthState),
+    CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),
 )
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import datetime
 from typing import Any, Generic
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store, updated
+from knowledge.store.query import Condition, checked, holds
 
 
 class MemoryCollection(Generic[R]):
-    def __init__(self, *, name: str, record_type: type[R]) -> None:
+    def __init__(
+        self, *, name: str, record_type: type[R], fields: Mapping[str, type] | None = None
+    ) -> None:
         self.name = name
         self._type = record_type
+        self._fields = dict(fields or {})
         # Stored as dicts, like a real backend, so a record that cannot round-trip fails here too.
         self._docs: dict[str, dict[str, Any]] = {}
         self._writes = 0
+        self._claims: dict[str, datetime] = {}  # key → claimed until
 
     async def open(self) -> None:
         return None
@@ -38,16 +44,57 @@ class MemoryCollection(Generic[R]):
     async def count(self) -> int:
         return len(self._docs)
 
+    async def find(self, *, limit: int | None = None, **conditions: Condition) -> list[R]:
+        checked(self.name, self._fields, conditions)
+        return self._find(conditions, limit)
+
+    def _find(self, conditions: Mapping[str, Condition], limit: int | None) -> list[R]:
+        found: list[R] = []
+        for doc in self._docs.values():
+            if limit is not None and len(found) >= limit:
+                break
+            record = self._type.from_dict(doc)
+            if holds(record, conditions):
+                found.append(record)
+        return found
+
+    async def insert(self, record: R) -> bool:
+        if record.key in self._docs:
+            return False
+        await self.upsert(record)
+        return True
+
+    async def claim(
+        self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
+    ) -> list[R]:
+        checked(self.name, self._fields, conditions)
+        claimed: list[R] = []
+        for record in self._find(conditions, None):
+            if len(claimed) >= limit:
+                break
+            held = self._claims.get(record.key)
+            if held is None or held <= now:
+                self._claims[record.key] = until
+                claimed.append(record)
+        return claimed
+
+    async def release(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._claims.pop(key, None)
+
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
 
     async def upsert_many(self, records: Iterable[R]) -> None:
         encoded = {r.key: r.to_dict() for r in records}
         self._docs.update(encoded)
+        for key in encoded:
+            self._claims.pop(key, None)
         self._writes += 1
 
     async def delete(self, key: str) -> bool:
         self._writes += 1
+        self._claims.pop(key, None)
         return self._docs.pop(key, None) is not None
 
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
@@ -65,4 +112,4 @@ class MemoryStore(Store):
         """Nothing to do: no copies are kept."""
 
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
-        return MemoryCollection(name=spec.name, record_type=spec.record_type)
+        return MemoryCollection(name=spec.name, record_type=spec.record_type, fields=spec.fields)

@@ -1,9 +1,11 @@
 """The PostgreSQL backend: the same `Store` interface, one table per collection.
 
 Each table holds the record's key (PRIMARY KEY), the record as JSONB (`data`), when it was
-last written, and `seq`, the order records were first stored in: `all` and `keys` give that
-order, as the other backends do (a dict's, a TinyDB file's). The interface asks by key only
-today; query columns and their indexes come with the query methods (issue 15).
+last written, and `seq`, the order records were first stored in: `all`, `keys` and `find`
+give that order, as the other backends do (a dict's, a TinyDB file's). Each field a
+collection declares for queries (`CollectionSpec.fields`) has a typed, indexed column of its
+own, `f_<field>`, written with the record (empty text as NULL, as `query.value_of` reads
+it); `claimed_until` holds a claim (`Collection.claim`), and every write ends it.
 
 `spred_versions` keeps one counter per collection, bumped in the same transaction as each
 write, so `version()` is one keyed read that any process's write changes. Every write first
@@ -17,7 +19,8 @@ instances starting at once migrate once; `spred_meta` lists the schema versions 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import datetime
 from typing import Any, Generic
 
 import orjson
@@ -28,7 +31,6 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from knowledge.store.base import (
     COLLECTIONS,
-    SCHEMA_VERSION,
     Collection,
     CollectionSpec,
     R,
@@ -37,11 +39,50 @@ from knowledge.store.base import (
     StoreError,
     updated,
 )
+from knowledge.store.query import Below, Condition, OneOf, checked, value_of
 from knowledge.store.schema import newer_refused
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the database at start-up
 POOL_SIZE = 10
+
+# The database's own schema version (a data directory's is knowledge.store.SCHEMA_VERSION):
+# 2 added the query columns and the claims.
+SCHEMA_VERSION = 2
+SQL_TYPES: dict[type, str] = {str: "text", bool: "boolean", datetime: "timestamptz"}
+
+
+def _column(field: str) -> sql.Identifier:
+    return sql.Identifier(f"f_{field}")
+
+
+def columns() -> list[sql.Composed]:
+    """Every declared field's column, filled from the records already stored, and its index;
+    the claims' column. Idempotent, so a later schema that declares more fields repeats it
+    as its step."""
+    statements: list[sql.Composed] = []
+    for spec in COLLECTIONS:
+        table = sql.Identifier(spec.name)
+        statements.append(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS claimed_until timestamptz").format(
+                table
+            )
+        )
+        for field, kind in spec.fields.items():
+            column, sql_type = _column(field), sql.SQL(SQL_TYPES[kind])
+            statements += [
+                sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                    table, column, sql_type
+                ),
+                sql.SQL("UPDATE {} SET {} = NULLIF(data->>{}, '')::{}").format(
+                    table, column, sql.Literal(field), sql_type
+                ),
+                sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
+                    sql.Identifier(f"{spec.name}_f_{field}"), table, column
+                ),
+            ]
+    return statements
+
 
 # Every collection's table and version counter, created at each open if missing: a collection
 # added to COLLECTIONS gets its table as it gets its file in a data directory, no step needed.
@@ -57,9 +98,9 @@ TABLES: list[str] = [
     "INSERT INTO spred_versions (collection) SELECT unnest(%(names)s::text[])"
     " ON CONFLICT DO NOTHING",
 ]
-# Statements that bring schema n to n+1 (none yet: schema 1 is the tables above). Each must
-# be idempotent, like the data directory's steps (knowledge/store/schema.py).
-MIGRATIONS: dict[int, list[str]] = {}
+# Statements that bring schema n to n+1; a new database gets TABLES and then every step. Each
+# must be idempotent, like the data directory's steps (knowledge/store/schema.py).
+MIGRATIONS: dict[int, list[sql.Composed]] = {1: columns()}
 
 
 # JSONB cannot hold U+0000; a NUL someone typed is stored as U+FFFD, the character that
@@ -86,12 +127,46 @@ def describe(conninfo: str) -> str:
     return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or parts.get('user') or ''}"
 
 
+def _where(conditions: Mapping[str, Condition]) -> tuple[sql.Composable, list[Any]]:
+    """The SQL of `conditions` (knowledge/store/query.py) on the field columns, and its
+    parameters."""
+    parts: list[sql.Composable] = [sql.SQL("TRUE")]
+    params: list[Any] = []
+    for field, condition in conditions.items():
+        column = _column(field)
+        if isinstance(condition, OneOf):
+            parts.append(sql.SQL("{} = ANY(%s)").format(column))
+            params.append([_param(v) for v in condition.values])
+        elif isinstance(condition, Below):
+            parts.append(sql.SQL("{} < %s").format(column))
+            params.append(_param(condition.value))
+        elif condition is None or condition == "":
+            parts.append(sql.SQL("{} IS NULL").format(column))
+        else:
+            parts.append(sql.SQL("{} = %s").format(column))
+            params.append(_param(condition))
+    return sql.SQL(" AND ").join(parts), params
+
+
+def _param(value: Any) -> Any:
+    """Enums as their text, as the columns hold them."""
+    return str(value) if isinstance(value, str) else value
+
+
 class PostgresCollection(Generic[R]):
-    def __init__(self, *, name: str, record_type: type[R], pool: AsyncConnectionPool) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        record_type: type[R],
+        pool: AsyncConnectionPool,
+        fields: Mapping[str, type] | None = None,
+    ) -> None:
         self.name = name
         self._type = record_type
         self._pool = pool
         self._table = sql.Identifier(name)
+        self._fields = dict(fields or {})
 
     async def open(self) -> None:
         return None  # the store opens the pool and the schema once for all collections
@@ -126,11 +201,58 @@ class PostgresCollection(Generic[R]):
         rows = await self._rows(query, self.name)
         return int(rows[0][0])
 
+    async def find(self, *, limit: int | None = None, **conditions: Condition) -> list[R]:
+        checked(self.name, self._fields, conditions)
+        where, params = _where(conditions)
+        query = sql.SQL("SELECT data FROM {} WHERE {} ORDER BY seq").format(self._table, where)
+        if limit is not None:
+            query = sql.SQL("{} LIMIT %s").format(query)
+            params.append(limit)
+        rows = await self._rows(query, *params)
+        return [self._type.from_dict(row[0]) for row in rows]
+
+    async def insert(self, record: R) -> bool:
+        values = self._values(record)
+        async with self._pool.connection() as conn, conn.transaction():
+            query = sql.SQL("{} ON CONFLICT (key) DO NOTHING RETURNING key").format(
+                self._insert_sql()
+            )
+            inserted = (await conn.execute(query, values)).rowcount > 0
+            if inserted:
+                await self._bump(conn)
+            return inserted
+
+    async def claim(
+        self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
+    ) -> list[R]:
+        checked(self.name, self._fields, conditions)
+        where, params = _where(conditions)
+        # SKIP LOCKED: a row another process is claiming or writing right now is its, not
+        # waited for; a claim changes no record, so the collection's version stays.
+        query = sql.SQL(
+            "WITH picked AS (SELECT key FROM {table} WHERE {where} AND (claimed_until IS NULL"
+            " OR claimed_until <= %s) ORDER BY seq LIMIT %s FOR UPDATE SKIP LOCKED)"
+            " UPDATE {table} SET claimed_until = %s FROM picked WHERE {table}.key = picked.key"
+            " RETURNING {table}.data, {table}.seq"
+        ).format(table=self._table, where=where)
+        rows = await self._rows(query, *params, now, limit, until)
+        return [self._type.from_dict(row[0]) for row in sorted(rows, key=lambda r: r[1])]
+
+    async def release(self, keys: Iterable[str]) -> None:
+        query = sql.SQL("UPDATE {} SET claimed_until = NULL WHERE key = ANY(%s)").format(
+            self._table
+        )
+        await self._rows_none(query, list(keys))
+
+    async def _rows_none(self, query: sql.Composed, *params: Any) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(query, params)
+
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
 
     async def upsert_many(self, records: Iterable[R]) -> None:
-        encoded = {r.key: _encoded(r) for r in records}
+        encoded = {r.key: self._values(r) for r in records}
         if not encoded:
             return
         async with self._pool.connection() as conn, conn.transaction():
@@ -140,7 +262,7 @@ class PostgresCollection(Generic[R]):
                 (self.name, list(encoded)),
             )
             async with conn.cursor() as cursor:  # in the order given, as `seq` records
-                await cursor.executemany(self._write_sql(), list(encoded.items()))
+                await cursor.executemany(self._write_sql(), list(encoded.values()))
             await self._bump(conn)
 
     async def delete(self, key: str) -> bool:
@@ -167,7 +289,7 @@ class PostgresCollection(Generic[R]):
                 delete = sql.SQL("DELETE FROM {} WHERE key = %s").format(self._table)
                 await conn.execute(delete, (key,))
             else:
-                await conn.execute(self._write_sql(), (key, _encoded(changed)))
+                await conn.execute(self._write_sql(), self._values(changed))
             await self._bump(conn)
             return changed
 
@@ -177,11 +299,25 @@ class PostgresCollection(Generic[R]):
             "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (self.name, key)
         )
 
+    def _values(self, record: R) -> tuple[Any, ...]:
+        fields = (_param(value_of(record, field)) for field in self._fields)
+        return (record.key, _encoded(record), *fields)
+
+    def _insert_sql(self) -> sql.Composed:
+        names = [sql.Identifier("key"), sql.Identifier("data"), *map(_column, self._fields)]
+        marks = [sql.SQL("%s"), sql.SQL("%s::jsonb"), *(sql.SQL("%s") for _ in self._fields)]
+        return sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            self._table, sql.SQL(", ").join(names), sql.SQL(", ").join(marks)
+        )
+
     def _write_sql(self) -> sql.Composed:
+        updates = [
+            sql.SQL("{0} = excluded.{0}").format(name)
+            for name in [sql.Identifier("data"), *map(_column, self._fields)]
+        ]
         return sql.SQL(
-            "INSERT INTO {} (key, data) VALUES (%s, %s::jsonb) ON CONFLICT (key)"
-            " DO UPDATE SET data = excluded.data, updated_at = now()"
-        ).format(self._table)
+            "{} ON CONFLICT (key) DO UPDATE SET {}, updated_at = now(), claimed_until = NULL"
+        ).format(self._insert_sql(), sql.SQL(", ").join(updates))
 
     async def _bump(self, conn: psycopg.AsyncConnection[Any]) -> None:
         await conn.execute(
@@ -201,7 +337,9 @@ class PostgresStore(Store):
         super().__init__()
 
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
-        return PostgresCollection(name=spec.name, record_type=spec.record_type, pool=self.pool)
+        return PostgresCollection(
+            name=spec.name, record_type=spec.record_type, pool=self.pool, fields=spec.fields
+        )
 
     async def open(self) -> None:
         """Connects, then creates or upgrades the schema; refuses a newer one."""
@@ -248,8 +386,9 @@ async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
         found = int(row[0]) if row and row[0] is not None else 0
         if found > version:
             raise newer_refused(f"the database at {where}", found, version, "DATABASE_URL")
-        # A new database gets the current tables; an older one each step since its version.
-        steps = range(found, version) if found else range(0)
+        # A new database gets the tables and every step; an older one each step since its
+        # version.
+        steps = range(max(found, 1), version)
         if any(step not in MIGRATIONS for step in steps):
             raise StoreError(f"no migration from schema {found} to {version} in this Spred")
         names = {"names": [spec.name for spec in COLLECTIONS]}
@@ -257,9 +396,11 @@ async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
             for statement in TABLES:
                 await conn.execute(statement, names if "%(" in statement else None)
             for step in steps:
-                for statement in MIGRATIONS[step]:
-                    await conn.execute(statement)
-            for applied in [step + 1 for step in steps] or [version]:
+                for step_sql in MIGRATIONS[step]:
+                    await conn.execute(step_sql)
+            for applied in (
+                [1, *(step + 1 for step in steps)] if not found else [s + 1 for s in steps]
+            ):
                 await conn.execute(
                     "INSERT INTO spred_meta VALUES (%s) ON CONFLICT DO NOTHING", (applied,)
                 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, cast
 
@@ -20,6 +21,7 @@ from knowledge.store.base import (
 )
 from knowledge.store.durable import DurableJSONStorage
 from knowledge.store.lock import DEFAULT_WAIT, LockWait
+from knowledge.store.query import Condition, checked, holds
 from knowledge.store.writer import SerialWriter
 from knowledge.validation import ValidationError
 
@@ -44,11 +46,21 @@ class KeyedTinyDB(TinyDB):
 
 class TinyCollection(Generic[R]):
     def __init__(
-        self, *, name: str, path: Path, record_type: type[R], lock_wait: LockWait = DEFAULT_WAIT
+        self,
+        *,
+        name: str,
+        path: Path,
+        record_type: type[R],
+        fields: Mapping[str, type] | None = None,
+        lock_wait: LockWait = DEFAULT_WAIT,
     ) -> None:
         self.name = name
         self.path = path
         self._type = record_type
+        self._fields = dict(fields or {})
+        # Claims are this process's: a data directory has one server process (several
+        # instances need PostgreSQL), and a claim only keeps its own rounds apart.
+        self._claims: dict[str, datetime] = {}
         storage = self._storage = DurableJSONStorage(path)
         self._db = KeyedTinyDB(storage=lambda: storage)
         # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
@@ -83,6 +95,32 @@ class TinyCollection(Generic[R]):
 
     async def count(self) -> int:
         return await self._writer.read(self._table.__len__)
+
+    async def find(self, *, limit: int | None = None, **conditions: Condition) -> list[R]:
+        checked(self.name, self._fields, conditions)
+        return await self._writer.read(lambda: self._find(conditions, limit))
+
+    async def insert(self, record: R) -> bool:
+        doc = record.to_dict()
+        return await self._writer.write(lambda: self._insert(record, doc))
+
+    async def claim(
+        self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
+    ) -> list[R]:
+        checked(self.name, self._fields, conditions)
+        claimed: list[R] = []
+        for record in await self._writer.read(lambda: self._find(conditions, None)):
+            if len(claimed) >= limit:
+                break
+            held = self._claims.get(record.key)
+            if held is None or held <= now:
+                self._claims[record.key] = until
+                claimed.append(record)
+        return claimed
+
+    async def release(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._claims.pop(key, None)
 
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
@@ -142,6 +180,22 @@ class TinyCollection(Generic[R]):
         for key in [k for k in self._decoded if k not in stored]:
             del self._decoded[key]
 
+    def _find(self, conditions: Mapping[str, Condition], limit: int | None) -> list[R]:
+        found: list[R] = []
+        for key, doc in self._stored().items():
+            if limit is not None and len(found) >= limit:
+                break
+            record = self._decode(key, doc)
+            if holds(record, conditions):
+                found.append(record)
+        return found
+
+    def _insert(self, record: R, doc: dict[str, Any]) -> bool:
+        if self._table.contains(doc_id=_id(record.key)):
+            return False
+        self._put({record.key: (record, doc)})
+        return True
+
     def _put(self, batch: dict[str, tuple[R, dict[str, Any]]]) -> None:
         existing = [_id(k) for k in batch if self._table.contains(doc_id=_id(k))]
         if existing:
@@ -149,6 +203,7 @@ class TinyCollection(Generic[R]):
         self._table.insert_multiple(Document(doc, doc_id=_id(k)) for k, (_, doc) in batch.items())
         for key, (record, doc) in batch.items():
             self._decoded[key] = (doc, record)
+            self._claims.pop(key, None)
 
     def _update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         writes, changed = updated(key, self._get(key), change)
@@ -163,6 +218,7 @@ class TinyCollection(Generic[R]):
             return False
         self._table.remove(doc_ids=[_id(key)])
         self._decoded.pop(key, None)
+        self._claims.pop(key, None)
         return True
 
 
@@ -185,5 +241,6 @@ class TinyStore(Store):
             name=spec.name,
             path=self.data_dir / f"{spec.name}.json",
             record_type=spec.record_type,
+            fields=spec.fields,
             lock_wait=self.lock_wait,
         )

@@ -1,0 +1,124 @@
+"""The store's queries, inserts and claims (`find`, `insert`, `claim`, `release`), on every
+backend: what a request asks for instead of reading a whole collection."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from knowledge.records import Letter, Nudge, NudgeState, Person, SeenEvent
+from knowledge.store import Store
+from knowledge.store.query import Below, OneOf
+
+T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+
+
+def _letter(n: int, *, to: str = "slack:U1", delivered: bool = False) -> Letter:
+    return Letter(
+        id=f"l{n}",
+        to=to,
+        kind="note",
+        reply={"text": str(n)},
+        created_at=T0 + timedelta(minutes=n),
+        delivered_at=T0 + timedelta(hours=1) if delivered else None,
+    )
+
+
+async def test_find_by_equality_one_of_unset_and_below(store: Store) -> None:
+    await store.outbox.upsert_many(
+        [_letter(1), _letter(2, to="slack:U2"), _letter(3, delivered=True), _letter(4)]
+    )
+    ids = lambda letters: [letter.id for letter in letters]  # noqa: E731
+    assert ids(await store.outbox.find(to="slack:U1")) == ["l1", "l3", "l4"]
+    assert ids(await store.outbox.find(to="slack:U1", delivered_at=None)) == ["l1", "l4"]
+    assert ids(await store.outbox.find(to=OneOf("slack:U2", "slack:U9"))) == ["l2"]
+    assert ids(await store.outbox.find(to=OneOf())) == []
+    before = T0 + timedelta(minutes=2, seconds=30)
+    assert ids(await store.outbox.find(created_at=Below(before))) == ["l1", "l2"]
+    assert ids(await store.outbox.find(delivered_at=Below(T0 + timedelta(days=1)))) == ["l3"]
+    assert ids(await store.outbox.find(delivered_at=None, limit=2)) == ["l1", "l2"]
+    assert ids(await store.outbox.find()) == ["l1", "l2", "l3", "l4"]
+
+
+async def test_find_follows_changes_and_deletions(store: Store) -> None:
+    await store.outbox.upsert_many([_letter(1), _letter(2)])
+    await store.outbox.upsert(_letter(1, delivered=True))
+    await store.outbox.delete("l2")
+    assert await store.outbox.find(delivered_at=None) == []
+    assert [x.id for x in await store.outbox.find(to="slack:U1")] == ["l1"]
+
+
+async def test_empty_text_and_enums_compare_as_stored(store: Store) -> None:
+    await store.people.upsert_many(
+        [
+            Person(id="p1", name="Anne", slack_id="U1", organization="Vejle Kommune"),
+            Person(id="p2", name="Bo", organization=""),
+        ]
+    )
+    assert [p.id for p in await store.people.find(slack_id="U1")] == ["p1"]
+    assert [p.id for p in await store.people.find(slack_id=None)] == ["p2"]
+    assert [p.id for p in await store.people.find(organization="")] == ["p2"]
+    nudge = Nudge(id="n1", manager_id="p1", solution_id="s1", due_at=T0, created_at=T0)
+    await store.nudges.upsert(nudge)
+    assert await store.nudges.find(state=NudgeState.SCHEDULED) == [nudge]
+    assert await store.nudges.find(state="scheduled", due_at=Below(T0)) == []
+
+
+async def test_an_undeclared_field_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="cannot be queried by reply"):
+        await store.outbox.find(reply="x")
+    with pytest.raises(ValueError, match=r"CollectionSpec\.fields"):
+        await store.outbox.claim(now=T0, until=T0, limit=1, kind="note")
+
+
+async def test_insert_stores_only_a_new_key(store: Store) -> None:
+    first = SeenEvent(event_key="slack:Ev1", seen_at=T0)
+    assert await store.seen_events.insert(first) is True
+    again = SeenEvent(event_key="slack:Ev1", seen_at=T0 + timedelta(hours=1))
+    assert await store.seen_events.insert(again) is False
+    assert await store.seen_events.get("slack:Ev1") == first
+
+
+async def test_of_many_inserting_one_key_exactly_one_wins(store: Store) -> None:
+    events = [
+        SeenEvent(event_key="slack:Ev2", seen_at=T0 + timedelta(seconds=n)) for n in range(20)
+    ]
+    won = await asyncio.gather(*(store.seen_events.insert(e) for e in events))
+    assert won.count(True) == 1
+    assert await store.seen_events.count() == 1
+
+
+async def test_claims_are_exclusive_until_they_expire_or_end(store: Store) -> None:
+    await store.outbox.upsert_many([_letter(n) for n in range(1, 6)] + [_letter(9, delivered=True)])
+    until = T0 + timedelta(minutes=1)
+    first = await store.outbox.claim(now=T0, until=until, limit=2, delivered_at=None)
+    assert [x.id for x in first] == ["l1", "l2"]
+    rest = await store.outbox.claim(now=T0, until=until, limit=10, delivered_at=None)
+    assert [x.id for x in rest] == ["l3", "l4", "l5"]
+    assert await store.outbox.claim(now=T0, until=until, limit=10, delivered_at=None) == []
+    # released, written, or expired: claimable again
+    await store.outbox.release(["l1"])
+    await store.outbox.upsert(_letter(2))
+    again = await store.outbox.claim(now=T0, until=until, limit=10, delivered_at=None)
+    assert sorted(x.id for x in again) == ["l1", "l2"]
+    later = await store.outbox.claim(now=until, until=until + timedelta(minutes=1), limit=10)
+    assert sorted(x.id for x in later) == ["l1", "l2", "l3", "l4", "l5", "l9"]
+
+
+async def test_concurrent_claims_never_share_a_record(store: Store) -> None:
+    await store.outbox.upsert_many([_letter(n) for n in range(40)])
+    until = T0 + timedelta(minutes=1)
+    rounds = await asyncio.gather(
+        *(store.outbox.claim(now=T0, until=until, limit=7, delivered_at=None) for _ in range(8))
+    )
+    claimed = [letter.id for batch in rounds for letter in batch]
+    assert sorted(claimed) == sorted(f"l{n}" for n in range(40))
+
+
+async def test_a_claim_changes_no_version(store: Store) -> None:
+    await store.outbox.upsert(_letter(1))
+    version = await store.outbox.version()
+    await store.outbox.claim(now=T0, until=T0 + timedelta(minutes=1), limit=1)
+    assert await store.outbox.version() == version
