@@ -1,5 +1,7 @@
 """`python -m benchmarks [NAME ...]`: runs the named benchmarks, or all of them.
-`matcher-quality` is the matcher's quality alone, without its slow speed part."""
+`matcher-quality` is the matcher's quality alone, without its slow speed part. The exit
+status is 1 when a benchmark found a correctness failure (a message answered twice or never),
+never for speed."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import sys
 
 from benchmarks import (
     dialogue_bench,
+    instances_bench,
     matcher_bench,
     refresh_bench,
     slack_bench,
@@ -23,6 +26,7 @@ BENCHMARKS = {
     "slack": slack_bench.main,
     "slack-oauth": slack_oauth_bench.main,
     "teams": teams_bench.main,
+    "instances": instances_bench.main,
 }
 PARTS = {"matcher-quality": matcher_bench.report_quality}  # named only, never run by default
 
@@ -34,9 +38,10 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(known)}")
         return 2
-    for name in names:
-        known[name]()
-    return 0
+    failed = [name for name in names if known[name]()]  # a benchmark's non-zero status
+    if failed:
+        print(f"\ncorrectness failures in: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":  # worker processes import this module again

@@ -1,0 +1,453 @@
+"""Several `spred serve` processes on one PostgreSQL database (issue 15), under the Slack load
+of slack_bench: 50 people in channels of their own, each asking again once answered (500
+signed mentions, 50 unanswered at any moment), against one instance on TinyDB, one on
+PostgreSQL and two on PostgreSQL. With two, the mentions are spread over both in turn as a
+load balancer would, and every tenth also goes to the other one at the same moment, as a
+Slack retry can: each must be answered once. Then one of the two is killed (SIGKILL) half
+way through the load, and again half way through delivering a burst of letters from the
+outbox: every acknowledged mention must be answered once, every letter delivered once.
+
+Real server processes, all posting to one loopback mock of Slack's Web API. Besides the
+latencies, the CPU seconds the instances (and the database's processes serving them) used
+per answered mention: two instances cost more than one by what they coordinate, PostgreSQL
+more than TinyDB by the round trips. Speed is reported against its targets; only a mention
+or letter answered twice or never fails the run (exit status 1)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import orjson
+
+from benchmarks.database import backend_cpu_seconds, cpu_seconds, fresh_schema, unreachable
+from benchmarks.evalset import load_questions
+from benchmarks.harness import free_port, quantile_ms, serving, stop
+from benchmarks.slack_bench import (
+    ANSWERS_WAIT,
+    CONCURRENT,
+    EACH,
+    LATE,
+    Seen,
+    asking_again,
+    mention,
+    tally,
+)
+from bot.messages import Reply, reply_to_dict
+from knowledge.kb import demo_solutions
+from knowledge.records import Letter, now
+from knowledge.store import open_store
+from tests.slack_mock import SECRET, TOKEN, SlackMock, signed
+
+ALSO_TO_BOTH = 10  # every tenth mention also goes to the other instance at once
+LETTERS = 300
+KILL_AT = 0.5  # share of the mentions sent (or letters posted) when one instance is killed
+# A claim on a letter held by a killed instance lasts this long (if the build has claims):
+# short, so the run does not wait the production default for the letters it held.
+CLAIM_SECONDS = "5"
+LETTERS_WAIT = 120.0  # seconds the letters may take before the undelivered count as lost
+CPU_RISE_TARGET = 1.20  # two instances' CPU per answered mention, at most this times one's
+POSTGRES_CPU_TARGET = 2.0  # PostgreSQL's CPU per answered mention, at most this times TinyDB's
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setup:
+    name: str
+    instances: int
+    postgres: bool
+    kill: bool = False
+
+
+SETUPS = (
+    Setup(name="1 instance, TinyDB", instances=1, postgres=False),
+    Setup(name="1 instance, PostgreSQL", instances=1, postgres=True),
+    Setup(name="2 instances, PostgreSQL", instances=2, postgres=True),
+    Setup(name="2 instances, PostgreSQL, one killed", instances=2, postgres=True, kill=True),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Instance:
+    process: asyncio.subprocess.Process
+    url: str  # its Slack events endpoint
+
+
+@dataclass
+class Load:
+    """What one setup showed under the Slack load."""
+
+    setup: Setup
+    seen: Seen
+    answered: int = 0  # mentions answered at least once
+    to_both: int = 0  # mentions sent to both instances at once
+    failed_over: int = 0  # mentions a dead instance did not acknowledge, sent to the other
+    cpu: float = 0.0  # the instances' CPU seconds during the load
+    database_cpu: float | None = None  # the database's, for their connections
+    lost_at_kill: int = 0  # of the lost: acknowledged by the killed instance alone
+    lost_by_both: int = 0  # of the lost: sent to both, acknowledged by both
+
+
+@dataclass
+class Balancer:
+    """Sends each mention to the instances in turn, and every ALSO_TO_BOTH-th to the next
+    one at the same moment (marked as Slack marks a retry). A mention no instance
+    acknowledged (one was killed with it) goes to the others, as Slack retries a mention it
+    got no acknowledgement for. With `kill_after`, `halfway` is set once that many mentions
+    were sent."""
+
+    instances: Sequence[Instance]
+    http: aiohttp.ClientSession
+    questions: list[str]
+    load: Load
+    kill_after: int | None = None
+    halfway: asyncio.Event = field(default_factory=asyncio.Event)
+    acked_by: dict[str, set[str]] = field(default_factory=dict)  # ts → urls that acked it
+    _sent: int = 0
+
+    async def send(self, round_no: int, i: int) -> None:
+        n, self._sent = self._sent, self._sent + 1
+        if n == self.kill_after:
+            self.halfway.set()
+        ts, body = mention(round_no, i, self.questions)
+        urls = [instance.url for instance in self.instances]
+        first = n % len(urls)
+        targets = [urls[first]]
+        if len(urls) > 1 and n % ALSO_TO_BOTH == ALSO_TO_BOTH - 1:
+            targets.append(urls[(first + 1) % len(urls)])
+            self.load.to_both += 1
+        self.load.seen.starts[ts] = time.monotonic()
+        acked = await asyncio.gather(
+            *(self._post(url, ts, body, retry=k) for k, url in enumerate(targets))
+        )
+        if any(acked):
+            return
+        self.load.failed_over += 1
+        for k, url in enumerate(urls[first + 1 :] + urls[:first], start=len(targets)):
+            if await self._post(url, ts, body, retry=k):
+                return
+        raise RuntimeError(f"no instance acknowledged mention {ts}")
+
+    async def _post(self, url: str, ts: str, body: bytes, *, retry: int) -> bool:
+        """True once acknowledged; False if the instance is gone (refused or dropped it)."""
+        headers = {"Content-Type": "application/json", **signed(body)}
+        if retry:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        start = time.monotonic()
+        try:
+            async with self.http.post(url, data=body, headers=headers) as response:
+                await response.read()
+        except aiohttp.ClientError:
+            return False
+        if response.status != 200:
+            raise RuntimeError(f"mention {ts}: {url} answered {response.status}")
+        self.load.seen.acks.append(time.monotonic() - start)
+        self.acked_by.setdefault(ts, set()).add(url)
+        return True
+
+
+@contextlib.asynccontextmanager
+async def _instances(
+    count: int, *, slack: SlackMock, data: Path, database: str | None, claim: bool = False
+) -> AsyncIterator[list[Instance]]:
+    """`count` servers on one store, started at once (so they also migrate at once)."""
+    environ = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        **({"DATABASE_URL": database} if database else {}),
+        **({"SPRED_CLAIM_SECONDS": CLAIM_SECONDS} if claim else {}),
+    }
+    ports = [free_port() for _ in range(count)]
+    started = await asyncio.gather(
+        *(
+            serving(["-m", "bot", "serve", "--port", str(p), "--data", str(data)], environ, p)
+            for p in ports
+        ),
+        return_exceptions=True,
+    )
+    processes = [p for p in started if isinstance(p, asyncio.subprocess.Process)]
+    try:
+        for failure in started:
+            if isinstance(failure, BaseException):
+                raise failure
+        yield [
+            Instance(process=p, url=f"http://127.0.0.1:{port}/slack/events")
+            for p, port in zip(processes, ports, strict=True)
+        ]
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                await stop(process)
+
+
+@contextlib.asynccontextmanager
+async def _store_for(setup: Setup) -> AsyncIterator[tuple[Path, str | None]]:
+    """A data directory, and for PostgreSQL a fresh schema's URL, holding the demo base."""
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        if not setup.postgres:
+            store = await open_store(data)
+            await store.solutions.upsert_many(demo_solutions())
+            await store.close()
+            yield data, None
+            return
+        async with fresh_schema() as url:
+            store = await open_store(data, database=url)
+            await store.solutions.upsert_many(demo_solutions())
+            await store.close()
+            yield data, url
+
+
+def _slack() -> SlackMock:
+    slack = SlackMock()
+    for i in range(max(CONCURRENT, LETTERS)):
+        slack.add_user(f"U{i:04d}", f"Person {i}", f"p{i}@kommune.eksempel.dk")
+    return slack
+
+
+async def _cpu(instances: Sequence[Instance]) -> dict[int, float]:
+    return {i.process.pid: cpu_seconds(i.process.pid) or 0.0 for i in instances}
+
+
+async def _slack_load(setup: Setup, questions: list[str]) -> Load:
+    load = Load(setup=setup, seen=Seen())
+    slack = _slack()
+    await slack.start()
+    try:
+        async with (
+            _store_for(setup) as (data, database),
+            _instances(
+                setup.instances, slack=slack, data=data, database=database, claim=setup.kill
+            ) as instances,
+            aiohttp.ClientSession() as http,
+        ):
+            total = CONCURRENT * EACH
+            balancer = Balancer(
+                instances=instances,
+                http=http,
+                questions=questions,
+                load=load,
+                kill_after=int(total * KILL_AT) if setup.kill else None,
+            )
+            before = await _cpu(instances)
+            database_before = await backend_cpu_seconds(database) if database else None
+            after: dict[int, float] = {}
+            killer = asyncio.create_task(_kill_halfway(balancer, instances[-1], after))
+            began = time.monotonic()
+            await asking_again(balancer.send, load.seen, slack)
+            load.seen.sending = time.monotonic() - began
+            await asyncio.sleep(LATE)
+            killer.cancel()
+            after = await _cpu(instances) | after  # the killed one's last reading stands
+            if database and database_before is not None and not setup.kill:
+                # a killed instance's connections, and their CPU, are gone with it
+                database_after = await backend_cpu_seconds(database)
+                if database_after is not None:
+                    load.database_cpu = database_after - database_before
+            load.cpu = sum(after[pid] - before[pid] for pid in before)
+            killed = instances[-1].url if setup.kill else None
+    finally:
+        await slack.close()
+    posts = slack.called("chat.postMessage")
+    tally(load.seen, posts=posts)
+    answered = {str(p.args.get("thread_ts")) for p in posts}
+    load.answered = sum(1 for ts in load.seen.starts if ts in answered)
+    if killed is not None:
+        load.lost_at_kill = sum(
+            1 for ts, urls in balancer.acked_by.items() if ts not in answered and urls == {killed}
+        )
+    return load
+
+
+async def _kill_halfway(balancer: Balancer, victim: Instance, after: dict[int, float]) -> None:
+    """SIGKILLs `victim` once the balancer is half way; its last CPU reading goes in
+    `after`."""
+    await balancer.halfway.wait()
+    after[victim.process.pid] = cpu_seconds(victim.process.pid) or 0.0
+    victim.process.kill()
+    await victim.process.wait()
+
+
+@dataclass
+class Burst:
+    """What one outbox burst showed: deliveries per letter, and how long all took."""
+
+    name: str
+    posts: Counter[int] = field(default_factory=Counter)
+    seconds: float = 0.0
+    undelivered: int = 0  # letters the store still holds as waiting at the end
+
+    @property
+    def twice(self) -> int:
+        return sum(count - 1 for count in self.posts.values() if count > 1)
+
+    @property
+    def lost(self) -> int:
+        return sum(1 for n in range(LETTERS) if self.posts[n] == 0)
+
+
+_LETTER = re.compile(r"Bench letter (\d{4})")
+
+
+@dataclass
+class Postbag:
+    """How often each letter was posted to its addressee's DM, read from the mock's calls
+    as they come (each call once)."""
+
+    slack: SlackMock
+    posts: Counter[int] = field(default_factory=Counter)
+    _read: int = 0
+
+    def count(self) -> Counter[int]:
+        for call in self.slack.calls[self._read :]:
+            if call.method != "chat.postMessage":
+                continue
+            found = _LETTER.search(orjson.dumps(call.args).decode())
+            if found and str(call.args.get("channel", "")).startswith("D"):
+                self.posts[int(found.group(1))] += 1
+        self._read = len(self.slack.calls)
+        return self.posts
+
+    async def wait(self, enough: Callable[[Counter[int]], bool]) -> None:
+        """Until the letters posted so far are `enough`, or LETTERS_WAIT seconds."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(LETTERS_WAIT):
+                while not enough(self.count()):
+                    self.slack.changed.clear()
+                    await self.slack.changed.wait()
+
+
+async def _burst(*, kill: bool) -> Burst:
+    """LETTERS letters for as many Slack users, written to the store while two instances
+    run; both deliver them, and with `kill` one is SIGKILLed once a share KILL_AT went out."""
+    setup = Setup(name="outbox", instances=2, postgres=True)
+    burst = Burst(name=f"{LETTERS} letters, 2 instances" + (", one killed" if kill else ""))
+    slack = _slack()
+    bag = Postbag(slack)
+    await slack.start()
+    try:
+        async with (
+            _store_for(setup) as (data, database),
+            _instances(2, slack=slack, data=data, database=database, claim=kill) as instances,
+        ):
+            store = await open_store(data, database=database)
+            try:
+                letters = [
+                    Letter(
+                        id=f"bench-letter-{n:04d}",
+                        to=f"slack:U{n:04d}",
+                        kind="introduction",
+                        reply=reply_to_dict(Reply(text=f"Bench letter {n:04d}")),
+                        created_at=now(),
+                    )
+                    for n in range(LETTERS)
+                ]
+                began = time.monotonic()
+                await store.outbox.upsert_many(letters)
+                if kill:
+                    await bag.wait(lambda posts: posts.total() >= LETTERS * KILL_AT)
+                    instances[-1].process.kill()
+                    await instances[-1].process.wait()
+                await bag.wait(lambda posts: len(posts) == LETTERS)
+                burst.seconds = time.monotonic() - began
+                await asyncio.sleep(LATE)
+                burst.undelivered = len(await store.outbox.find(delivered_at=None))
+            finally:
+                await store.close()
+    finally:
+        await slack.close()
+    burst.posts = bag.count()
+    return burst
+
+
+def _per_event(load: Load, seconds: float | None) -> str:
+    return f"{seconds / load.answered * 1000:.2f} ms" if seconds is not None else "–"
+
+
+def _row(load: Load) -> str:
+    seen = load.seen
+    answers = len(seen.answers) / seen.answering if seen.answering else 0.0
+    return (
+        f"| {load.setup.name} | {len(seen.starts)} | {load.to_both} | {load.failed_over} | "
+        f"{quantile_ms(seen.acks, 0.99):.1f} ms | {quantile_ms(seen.answers, 0.95):.0f} ms | "
+        f"{answers:.0f}/s | {seen.doubled} | {seen.lost} | {_per_event(load, load.cpu)} | "
+        f"{_per_event(load, load.database_cpu)} |"
+    )
+
+
+def _ratio(name: str, ours: Load, theirs: Load, target: float) -> str:
+    """One CPU target: `ours` per answered mention at most `target` times `theirs`."""
+    mine, base = ours.cpu / ours.answered, theirs.cpu / theirs.answered
+    verdict = "met" if mine <= target * base else "missed"
+    return (
+        f"- {name}: {mine * 1000:.2f} vs {base * 1000:.2f} ms CPU per answered mention, "
+        f"×{mine / base:.2f} (target ≤ ×{target:.2f}): {verdict}."
+    )
+
+
+def main() -> int:
+    why = unreachable()
+    if why:
+        print(f"\n## Several instances: skipped. {why}\n")
+        return 0
+    questions = [q.q for q in load_questions() if q.kind != "none"]
+    loads = [asyncio.run(_slack_load(setup, questions)) for setup in SETUPS]
+    bursts = [asyncio.run(_burst(kill=kill)) for kill in (False, True)]
+    print(
+        f"\n## Several instances: {CONCURRENT} people × {EACH} signed mentions, each asking "
+        "again once answered\n"
+    )
+    print(
+        "| setup | mentions | sent to both | failed over | ack p99 | answer p95 | answers/s "
+        "| answered twice | not answered | instances' CPU per answer | database's CPU "
+        "per answer |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for load in loads:
+        print(_row(load))
+    tiny, postgres, two, killed = loads
+    print()
+    print(_ratio("1 → 2 instances on PostgreSQL", two, postgres, CPU_RISE_TARGET))
+    print(_ratio("PostgreSQL next to TinyDB, 1 instance", postgres, tiny, POSTGRES_CPU_TARGET))
+    print(
+        f"- one of two killed after {int(CONCURRENT * EACH * KILL_AT)} mentions: "
+        f"{killed.seen.lost} acknowledged mentions not answered ({killed.lost_at_kill} "
+        f"acknowledged by the killed instance alone, {killed.lost_by_both} by both), "
+        f"{killed.seen.doubled} answered twice. (Its answers/s include the "
+        f"{ANSWERS_WAIT:.0f} s each sender waits for an answer that never comes.)"
+    )
+    print(f"\n## Outbox: {LETTERS} letters to Slack users, delivered by two instances\n")
+    print(
+        "| burst | delivered once | delivered twice or more | never | all delivered after "
+        "| left waiting in the store |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for burst in bursts:
+        once = sum(1 for count in burst.posts.values() if count == 1)
+        print(
+            f"| {burst.name} | {once} | {sum(1 for c in burst.posts.values() if c > 1)} "
+            f"({burst.twice} extra posts) | {burst.lost} | "
+            + (f"{burst.seconds:.1f} s" if not burst.lost else "–")
+            + f" | {burst.undelivered} |"
+        )
+    failures = [
+        f"{load.setup.name}: {load.seen.doubled} mentions answered twice, {load.seen.lost} "
+        "not answered"
+        for load in loads
+        if load.seen.doubled or load.seen.lost
+    ] + [
+        f"{burst.name}: {burst.twice} extra posts, {burst.lost} letters never delivered"
+        for burst in bursts
+        if burst.twice or burst.lost
+    ]
+    print()
+    print("Exactly once: " + ("held." if not failures else "FAILED: " + "; ".join(failures)))
+    return 1 if failures else 0
