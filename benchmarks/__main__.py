@@ -21,6 +21,7 @@ from benchmarks import (
 BENCHMARKS = {
     "matcher": matcher_bench.main,
     "store": store_bench.main,
+    "store-postgres": store_bench.report_scale,
     "dialogue": dialogue_bench.main,
     "refresh": refresh_bench.main,
     "slack": slack_bench.main,
