@@ -253,3 +253,31 @@ async def test_two_processes_writing_the_same_keys_in_opposite_orders_both_finis
 
 def _count_up_any(record: Conversation | None) -> Conversation | None:
     return None if record is None else Conversation(conversation_key=record.key, state="updated")
+
+
+async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: str) -> None:
+    # A database as the first PostgreSQL Spred left it: records as JSONB, no query columns.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
+        for statement in postgres.TABLES:
+            await conn.execute(statement, names if "%(" in statement else None)
+        await conn.execute(
+            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        await conn.execute("INSERT INTO spred_meta VALUES (1)")
+        await conn.execute(
+            "INSERT INTO people (key, data) VALUES ('p1', %s::jsonb), ('p2', %s::jsonb)",
+            (
+                '{"id": "p1", "name": "Anne", "slack_id": "U1", "organization": ""}',
+                '{"id": "p2", "name": "Bo", "slack_id": null}',
+            ),
+        )
+    assert await postgres.migrate(database_url) == 1
+    store = await _opened(database_url)
+    try:
+        assert [p.name for p in await store.people.find(slack_id="U1")] == ["Anne"]
+        assert [p.name for p in await store.people.find(slack_id=None)] == ["Bo"]
+        assert [p.name for p in await store.people.find(organization=None)] == ["Anne", "Bo"]
+    finally:
+        await store.close()
