@@ -8,12 +8,15 @@ import asyncio
 import secrets
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
 from knowledge.records import Conversation, Person
+from knowledge.solutions import Solution
 from knowledge.store import PostgresStore, Store, StoreError, open_store, postgres
 from knowledge.store.postgres import SCHEMA_VERSION
 from tests.conftest import make_solution
@@ -281,3 +284,30 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         assert [p.name for p in await store.people.find(organization=None)] == ["Anne", "Bo"]
     finally:
         await store.close()
+
+
+async def test_reading_all_again_decodes_only_what_another_process_changed(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = await _opened(database_url), await _opened(database_url)
+    try:
+        await second.solutions.upsert_many([make_solution(f"s{i}") for i in range(5)])
+        assert [s.id for s in await first.solutions.all()] == [f"s{i}" for i in range(5)]
+        renamed = make_solution("s2", title="Ny titel")
+        decoded: list[str] = []
+        real = Solution.from_dict.__func__  # type: ignore[attr-defined]
+
+        def counting(cls: type[Solution], raw: Mapping[str, Any]) -> Solution:
+            decoded.append(raw["id"])
+            return real(cls, raw)
+
+        monkeypatch.setattr(Solution, "from_dict", classmethod(counting))
+        await second.solutions.upsert(renamed)
+        await second.solutions.delete("s4")
+        again = await first.solutions.all()
+        assert decoded == ["s2"]
+        assert [s.id for s in again] == ["s0", "s1", "s2", "s3"]
+        assert again[2].title == "Ny titel"
+    finally:
+        await first.close()
+        await second.close()
