@@ -278,9 +278,9 @@ async def _slack_load(setup: Setup, questions: list[str]) -> Load:
     answered = {str(p.args.get("thread_ts")) for p in posts}
     load.answered = sum(1 for ts in load.seen.starts if ts in answered)
     if killed is not None:
-        load.lost_at_kill = sum(
-            1 for ts, urls in balancer.acked_by.items() if ts not in answered and urls == {killed}
-        )
+        unanswered = {ts: urls for ts, urls in balancer.acked_by.items() if ts not in answered}
+        load.lost_acked_by_killed = sum(1 for urls in unanswered.values() if urls == {killed})
+        load.lost_failed_over = len(balancer.failed_over & unanswered.keys())
     return load
 
 
