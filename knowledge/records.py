@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any, ClassVar, Self, cast
 
 from knowledge.solutions import PLATFORM_ID_FIELDS
+from knowledge.text import folded_name
 
 
 def now() -> datetime:
@@ -104,6 +105,16 @@ class Person(Record):
     manager_id: str | None = None
     slack_id: str | None = None
     teams_id: str | None = None
+
+    @property
+    def organization_key(self) -> str:
+        """Their organisation's name as an organisation's is compared with it (folded)."""
+        return folded_name(self.organization)
+
+    @property
+    def email_key(self) -> str:
+        """Their e-mail as a look-up compares it: in any case ("" without one)."""
+        return self.email.casefold()
 
     def platform_ids(self) -> dict[str, str]:
         """Their user ids by chat platform; on the terminal, their directory id."""
@@ -257,6 +268,12 @@ class Organisation(Record):
     installed_at: datetime = dataclasses.field(default_factory=now)
     installer: str = ""  # platform-qualified; empty when Spred only saw it write
     admins: tuple[str, ...] = ()
+
+    @property
+    def name_key(self) -> str:
+        """Its name as solutions' `organization` is compared with it (knowledge.text.
+        folded_name): "" while it has none."""
+        return folded_name(self.name)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

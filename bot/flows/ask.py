@@ -275,7 +275,7 @@ async def feedback(turn: Turn) -> list[Reply]:
 async def load_picks(store: Store) -> dict[str, str]:
     """What askers chose between near-tied answers, latest choice winning."""
     choices = sorted(
-        (f for f in await store.feedback.all() if f.kind == "choice" and f.solution_id),
+        (f for f in await store.feedback.find(kind="choice") if f.solution_id),
         key=lambda f: f.created_at,
     )
     return {question_key(f.question): str(f.solution_id) for f in choices}

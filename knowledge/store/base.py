@@ -139,7 +139,8 @@ class CollectionSpec:
     name: str
     record_type: type[Storable]
     # The fields `find` and `claim` may ask by, and their types (str, bool, datetime): the
-    # PostgreSQL backend keeps each in an indexed column beside the record.
+    # PostgreSQL backend keeps each in an indexed column beside the record. A field may be
+    # a property the record computes (a folded name to look up by), not only a stored one.
     fields: Mapping[str, type] = field(default_factory=dict)
 
 
@@ -157,12 +158,30 @@ def _fields(
 COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("solutions", Solution, _fields("organization", flags=("retired",))),
     CollectionSpec(
-        "people", Person, _fields("organization", "email", "slack_id", "teams_id", "manager_id")
+        "people",
+        Person,
+        _fields(
+            "organization",
+            "email",
+            "slack_id",
+            "teams_id",
+            "manager_id",
+            "email_key",
+            "organization_key",
+        ),
     ),
     CollectionSpec("adoptions", Adoption, _fields("solution_id", "user", "organization")),
     CollectionSpec("demand", Demand, _fields("asker", "status", "org_id", moments=("asked_at",))),
-    CollectionSpec("introductions", Introduction, _fields("solution_id", "asker", "contact")),
-    CollectionSpec("feedback", Feedback, _fields("user", "kind", "solution_id", "org_id")),
+    CollectionSpec(
+        "introductions",
+        Introduction,
+        _fields("solution_id", "asker", "contact", moments=("created_at",)),
+    ),
+    CollectionSpec(
+        "feedback",
+        Feedback,
+        _fields("user", "kind", "solution_id", "org_id", moments=("created_at",)),
+    ),
     CollectionSpec(
         "conversations", Conversation, _fields("user", "org_id", moments=("updated_at",))
     ),
@@ -177,7 +196,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("adaptations", Adaptation, _fields("solution_id", "organization", "manager_id")),
     CollectionSpec("interests", Interest, _fields("person_id", "solution_id", moments=("at",))),
     CollectionSpec("opt_outs", OptOut),
-    CollectionSpec("organisations", Organisation, _fields("platform")),
+    CollectionSpec("organisations", Organisation, _fields("platform", "name_key")),
     CollectionSpec("consents", Consent),
     CollectionSpec("slack_installations", SlackInstallation),
     CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),

@@ -19,6 +19,7 @@ instances starting at once migrate once; `spred_meta` lists the schema versions 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
@@ -57,10 +58,18 @@ def _column(field: str) -> sql.Identifier:
     return sql.Identifier(f"f_{field}")
 
 
+def computed(spec: CollectionSpec) -> list[str]:
+    """The declared fields its records compute (a property, such as a folded name) rather
+    than keep: no stored JSON holds them, so an upgrade fills their columns by reading the
+    records (`fill_computed`)."""
+    kept = {f.name for f in dataclasses.fields(spec.record_type)}  # type: ignore[arg-type]
+    return [field for field in spec.fields if field not in kept]
+
+
 def columns() -> list[sql.Composed]:
-    """Every declared field's column, filled from the records already stored, and its index;
-    the claims' column. Idempotent, so a later schema that declares more fields repeats it
-    as its step."""
+    """Every declared field's column, filled from the records already stored (a computed
+    one by `fill_computed`, after the step), and its index; the claims' column. Idempotent,
+    so a later schema that declares more fields repeats it as its step."""
     statements: list[sql.Composed] = []
     for spec in COLLECTIONS:
         table = sql.Identifier(spec.name)
@@ -71,18 +80,43 @@ def columns() -> list[sql.Composed]:
         )
         for field, kind in spec.fields.items():
             column, sql_type = _column(field), sql.SQL(SQL_TYPES[kind])
-            statements += [
+            statements.append(
                 sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
                     table, column, sql_type
-                ),
-                sql.SQL("UPDATE {} SET {} = NULLIF(data->>{}, '')::{}").format(
-                    table, column, sql.Literal(field), sql_type
-                ),
+                )
+            )
+            if field not in computed(spec):
+                statements.append(
+                    sql.SQL("UPDATE {} SET {} = NULLIF(data->>{}, '')::{}").format(
+                        table, column, sql.Literal(field), sql_type
+                    )
+                )
+            statements.append(
                 sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
                     sql.Identifier(f"{spec.name}_f_{field}"), table, column
-                ),
-            ]
+                )
+            )
     return statements
+
+
+async def fill_computed(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Sets every computed field's column (`computed`) from the records as Spred reads
+    them, as a write would have: after an upgrade, for the records stored before it."""
+    for spec in COLLECTIONS:
+        fields = computed(spec)
+        if not fields:
+            continue
+        table = sql.Identifier(spec.name)
+        rows = await (await conn.execute(sql.SQL("SELECT data FROM {}").format(table))).fetchall()
+        sets = sql.SQL(", ").join(sql.SQL("{} = %s").format(_column(f)) for f in fields)
+        update = sql.SQL("UPDATE {} SET {} WHERE key = %s").format(table, sets)
+        values = []
+        for (data,) in rows:
+            record = spec.record_type.from_dict(data)
+            values.append((*(_param(value_of(record, f)) for f in fields), record.key))
+        if values:
+            async with conn.cursor() as cursor:
+                await cursor.executemany(update, values)
 
 
 # Every collection's table and version counter, created at each open if missing: a collection
@@ -418,6 +452,8 @@ async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
             for step in steps:
                 for step_sql in MIGRATIONS[step]:
                     await conn.execute(step_sql)
+            if steps:
+                await fill_computed(conn)
             for applied in (
                 [1, *(step + 1 for step in steps)] if not found else [s + 1 for s in steps]
             ):
