@@ -272,7 +272,8 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         await conn.execute(
             "INSERT INTO people (key, data) VALUES ('p1', %s::jsonb), ('p2', %s::jsonb)",
             (
-                '{"id": "p1", "name": "Anne", "slack_id": "U1", "organization": ""}',
+                '{"id": "p1", "name": "Anne", "slack_id": "U1", "organization": "",'
+                ' "email": "Anne@Vejle.DK"}',
                 '{"id": "p2", "name": "Bo", "slack_id": null}',
             ),
         )
@@ -282,6 +283,8 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         assert [p.name for p in await store.people.find(slack_id="U1")] == ["Anne"]
         assert [p.name for p in await store.people.find(slack_id=None)] == ["Bo"]
         assert [p.name for p in await store.people.find(organization=None)] == ["Anne", "Bo"]
+        # a field the record computes, filled by reading the records
+        assert [p.name for p in await store.people.find(email_key="anne@vejle.dk")] == ["Anne"]
     finally:
         await store.close()
 
