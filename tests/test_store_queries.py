@@ -12,6 +12,7 @@ import pytest
 from knowledge.records import Letter, Nudge, NudgeState, Organisation, Person, SeenEvent
 from knowledge.store import Store, open_store
 from knowledge.store.query import Below, OneOf
+from tests.conftest import make_solution
 
 T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
@@ -175,3 +176,12 @@ async def test_tinydb_find_sees_what_another_process_wrote(tmp_path: Path) -> No
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_field_a_stored_form_leaves_out_is_found_as_the_record_reads(store: Store) -> None:
+    # A solution is stored without `retired` while it is not: TinyDB's index reads the record.
+    await store.solutions.upsert_many(
+        [make_solution("in-use"), make_solution("gone", retired=True)]
+    )
+    assert [s.id for s in await store.solutions.find(retired=False)] == ["in-use"]
+    assert [s.id for s in await store.solutions.find(retired=True)] == ["gone"]

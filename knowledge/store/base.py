@@ -7,6 +7,7 @@ has returned only once it is durable.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -142,6 +143,17 @@ class CollectionSpec:
     # PostgreSQL backend keeps each in an indexed column beside the record. A field may be
     # a property the record computes (a folded name to look up by), not only a stored one.
     fields: Mapping[str, type] = field(default_factory=dict)
+
+    @property
+    def computed(self) -> frozenset[str]:
+        return computed_fields(self.record_type, self.fields)
+
+
+def computed_fields(record_type: type[Any], fields: Iterable[str]) -> frozenset[str]:
+    """The fields a record computes (a property) rather than keeps: no stored form holds
+    them, so a backend indexing stored documents must read the record for them."""
+    kept = {f.name for f in dataclasses.fields(record_type)}
+    return frozenset(name for name in fields if name not in kept)
 
 
 def _fields(

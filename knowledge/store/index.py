@@ -10,11 +10,18 @@ means: the index only narrows down where to look.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from knowledge.store.query import Below, Condition, OneOf, value_of
+
+
+def _stored(doc: Mapping[str, Any], name: str) -> Any:
+    """A field's value as a document keeps it (an enum as its text), read as `value_of`
+    reads a record's: missing and empty text are unset."""
+    value = doc.get(name)
+    return None if value == "" else value
 
 
 def _plain(value: Any) -> Any:
@@ -23,9 +30,12 @@ def _plain(value: Any) -> Any:
 
 
 class FieldIndex:
-    def __init__(self, fields: Mapping[str, type]) -> None:
+    def __init__(self, fields: Mapping[str, type], *, decoded: Iterable[str] = ()) -> None:
+        """`decoded`: the fields `add_stored` must read from the record, not its stored
+        document (computed ones, or a stored form that leaves a field out)."""
         # Moments are asked for with Below (due, expired): an equality index does not serve.
         self._fields = tuple(name for name, kind in fields.items() if kind is not datetime)
+        self._decoded = frozenset(decoded) & set(self._fields)
         self._keys: dict[str, dict[Any, set[str]]] = {name: {} for name in self._fields}
         self._values: dict[str, tuple[Any, ...]] = {}  # key → what it is filed under
         self._order: dict[str, int] = {}  # key → when it was (last) stored, as the file orders
@@ -33,8 +43,22 @@ class FieldIndex:
 
     def add(self, key: str, record: Any) -> None:
         """`record` is now stored under `key`, after every record stored before it."""
+        self._file(key, tuple(_plain(value_of(record, name)) for name in self._fields))
+
+    def add_stored(self, key: str, doc: Mapping[str, Any], decode: Callable[[], Any]) -> None:
+        """As `add`, from the record's stored document: building the index for a file of a
+        hundred thousand records then decodes none, unless a field must be."""
+        record = decode() if self._decoded else None
+        self._file(
+            key,
+            tuple(
+                _plain(value_of(record, name) if name in self._decoded else _stored(doc, name))
+                for name in self._fields
+            ),
+        )
+
+    def _file(self, key: str, values: tuple[Any, ...]) -> None:
         self.remove(key)
-        values = tuple(_plain(value_of(record, name)) for name in self._fields)
         self._values[key] = values
         for name, value in zip(self._fields, values, strict=True):
             self._keys[name].setdefault(value, set()).add(key)

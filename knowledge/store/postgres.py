@@ -19,7 +19,6 @@ instances starting at once migrate once; `spred_meta` lists the schema versions 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
@@ -58,17 +57,9 @@ def _column(field: str) -> sql.Identifier:
     return sql.Identifier(f"f_{field}")
 
 
-def computed(spec: CollectionSpec) -> list[str]:
-    """The declared fields its records compute (a property, such as a folded name) rather
-    than keep: no stored JSON holds them, so an upgrade fills their columns by reading the
-    records (`fill_computed`)."""
-    kept = {f.name for f in dataclasses.fields(spec.record_type)}  # type: ignore[arg-type]
-    return [field for field in spec.fields if field not in kept]
-
-
 def columns() -> list[sql.Composed]:
     """Every declared field's column, filled from the records already stored (a computed
-    one by `fill_computed`, after the step), and its index; the claims' column. Idempotent,
+    one by `fill_computed`, after the steps), and its index; the claims' column. Idempotent,
     so a later schema that declares more fields repeats it as its step."""
     statements: list[sql.Composed] = []
     for spec in COLLECTIONS:
@@ -85,7 +76,7 @@ def columns() -> list[sql.Composed]:
                     table, column, sql_type
                 )
             )
-            if field not in computed(spec):
+            if field not in spec.computed:  # filled by `fill_computed`
                 statements.append(
                     sql.SQL("UPDATE {} SET {} = NULLIF(data->>{}, '')::{}").format(
                         table, column, sql.Literal(field), sql_type
@@ -100,10 +91,11 @@ def columns() -> list[sql.Composed]:
 
 
 async def fill_computed(conn: psycopg.AsyncConnection[Any]) -> None:
-    """Sets every computed field's column (`computed`) from the records as Spred reads
-    them, as a write would have: after an upgrade, for the records stored before it."""
+    """Sets every computed field's column (`CollectionSpec.computed`: no stored JSON holds
+    it) from the records as Spred reads them, as a write would have: after an upgrade, for
+    the records stored before it."""
     for spec in COLLECTIONS:
-        fields = computed(spec)
+        fields = sorted(spec.computed)
         if not fields:
             continue
         table = sql.Identifier(spec.name)

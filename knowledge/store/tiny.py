@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from knowledge.records import Record
 from knowledge.store.base import (
     Collection,
     CollectionSpec,
@@ -17,6 +19,7 @@ from knowledge.store.base import (
     Store,
     StoreCorrupt,
     StoreError,
+    computed_fields,
     updated,
 )
 from knowledge.store.durable import DurableJSONStorage
@@ -199,9 +202,13 @@ class TinyCollection(Generic[R]):
 
     def _indexed(self, stored: Mapping[str, Any]) -> FieldIndex:
         if self._index is None:
-            index = FieldIndex(self._fields)
+            # A plain record's stored form keeps each field by name; anything else (a
+            # solution leaves out `retired` when false) is read from the decoded record.
+            faithful = issubclass(self._type, Record)
+            decoded = computed_fields(self._type, self._fields) if faithful else self._fields
+            index = FieldIndex(self._fields, decoded=decoded)
             for key, doc in stored.items():
-                index.add(key, self._decode(key, doc))
+                index.add_stored(key, doc, partial(self._decode, key, doc))
             self._index = index
         return self._index
 
