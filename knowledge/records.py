@@ -197,6 +197,11 @@ class Introduction(Record):
     relay: Relay | None = None  # None: the contact was given only by e-mail
     relay_changed_at: datetime | None = None
 
+    @property
+    def contact_email_key(self) -> str:
+        """The contact's e-mail as a look-up compares it: in any case."""
+        return self.contact_email.casefold()
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Feedback(Record):

@@ -5,7 +5,7 @@ thousand adoptions stored as with ten (benchmarks/store_bench.py measures it).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,11 +33,11 @@ LET_THROUGH = {"outbox"}
 
 
 @contextmanager
-def whole_reads(store: Store) -> Iterator[list[str]]:
+def whole_reads(store: Store, let_through: Set[str] = LET_THROUGH) -> Iterator[list[str]]:
     """Every collection's `all` records its name instead of reading, while the block runs."""
     read: list[str] = []
     for name, collection in store.collections.items():
-        if name in LET_THROUGH:
+        if name in let_through:
             continue
 
         async def refused(*, name: str = name) -> list[Any]:
@@ -157,3 +157,25 @@ async def test_a_question_its_buttons_home_a_managers_answer_and_listings_read_n
     assert read == []
     [adoption] = await store.adoptions.find(solution_id=SOLUTION, organization="Odense Kommune")
     assert adoption.stage is Stage.ADOPTED  # piloting already (Anna's), one stage on
+
+
+async def test_forget_me_asks_for_her_records_where_her_ids_are_kept(
+    chat: Chat, core: Core
+) -> None:
+    store = core.services.store
+    await _stored_elsewhere(store)
+    anna = chat.as_user(user_id="anna", user_name="Anna Holm", organization="", unit="")
+    await anna.send(QUESTION)
+    anna.expect("Opstartsteam")
+    await anna.press_on("Opstartsteam", "Kontakt")
+    anna.expect("Din leder får også en kort besked")
+    # Only where she may be named in text or in a list is a collection read whole.
+    anywhere = {"solutions", "outbox", "nudges", "organisations", "slack_installations"}
+    with whole_reads(store, anywhere) as read:
+        await anna.send("glem mig")
+        anna.expect("Skal jeg glemme dig?")
+        await anna.press("Ja, glem mig")
+        anna.expect("Nu har jeg glemt dig", "Hvad du har gjort med løsninger: 1")
+    assert read == []
+    assert await store.people.get("anna") is None
+    assert len(await store.adoptions.all()) == 41  # the others' records stay

@@ -187,7 +187,14 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
         "introductions",
         Introduction,
-        _fields("solution_id", "asker", "contact", moments=("created_at",)),
+        _fields(
+            "solution_id",
+            "asker",
+            "contact",
+            "contact_name",
+            "contact_email_key",
+            moments=("created_at",),
+        ),
     ),
     CollectionSpec(
         "feedback",
