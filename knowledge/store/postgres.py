@@ -58,9 +58,9 @@ def _column(field: str) -> sql.Identifier:
 
 
 def columns() -> list[sql.Composed]:
-    """Every declared field's column, filled from the records already stored (a computed
-    one by `fill_computed`, after the steps), and its index; the claims' column. Idempotent,
-    so a later schema that declares more fields repeats it as its step."""
+    """Every declared field's column and its index, and the claims' column (filled from the
+    records already stored by `fill_fields`, after the steps). Idempotent, so a later schema
+    that declares more fields repeats it as its step."""
     statements: list[sql.Composed] = []
     for spec in COLLECTIONS:
         table = sql.Identifier(spec.name)
@@ -71,31 +71,24 @@ def columns() -> list[sql.Composed]:
         )
         for field, kind in spec.fields.items():
             column, sql_type = _column(field), sql.SQL(SQL_TYPES[kind])
-            statements.append(
+            statements += [
                 sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
                     table, column, sql_type
-                )
-            )
-            if field not in spec.computed:  # filled by `fill_computed`
-                statements.append(
-                    sql.SQL("UPDATE {} SET {} = NULLIF(data->>{}, '')::{}").format(
-                        table, column, sql.Literal(field), sql_type
-                    )
-                )
-            statements.append(
+                ),
                 sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
                     sql.Identifier(f"{spec.name}_f_{field}"), table, column
-                )
-            )
+                ),
+            ]
     return statements
 
 
-async def fill_computed(conn: psycopg.AsyncConnection[Any]) -> None:
-    """Sets every computed field's column (`CollectionSpec.computed`: no stored JSON holds
-    it) from the records as Spred reads them, as a write would have: after an upgrade, for
-    the records stored before it."""
+async def fill_fields(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Sets every declared field's column from the records as Spred reads them, as a write
+    would have: after an upgrade, for the records stored before it. Decoded, not taken
+    from the JSON, since a computed field (`CollectionSpec.computed`) has no key there and a
+    field at its default may be left out (a solution's `retired`)."""
     for spec in COLLECTIONS:
-        fields = sorted(spec.computed)
+        fields = list(spec.fields)
         if not fields:
             continue
         table = sql.Identifier(spec.name)
@@ -445,7 +438,7 @@ async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
                 for step_sql in MIGRATIONS[step]:
                     await conn.execute(step_sql)
             if steps:
-                await fill_computed(conn)
+                await fill_fields(conn)
             for applied in (
                 [1, *(step + 1 for step in steps)] if not found else [s + 1 for s in steps]
             ):
