@@ -219,7 +219,6 @@ async def _asking(store: Store, size: int, data: Path) -> dict[str, float]:
     await _stored_in_chunks(store.adaptations, adaptations)
     kb = await KnowledgeBase.load(store)
     core = Core(kb=kb, settings=Settings(data_dir=data))
-    await core.start()
     questions = [q.q for q in load_questions() if q.expected][:QUESTIONS]
     start = time.perf_counter()
     await core.handle(Incoming(platform="slack", user_id="UWARM", text=questions[0]))

@@ -43,7 +43,6 @@ class Services:
     organisations: Organisations
     clock: Callable[[], datetime]
     # What askers picked between near-tied answers: folded question → solution id.
-    picks: dict[str, str] = field(default_factory=dict)
     nudges: Nudges | None = None  # prompts to managers; the core sets it
     colleagues: Colleagues = field(default_factory=Colleagues)
 

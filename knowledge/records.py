@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, ClassVar, Self, cast
 
+from knowledge import text
 from knowledge.solutions import PLATFORM_ID_FIELDS
 from knowledge.text import folded_name
 
@@ -217,6 +218,11 @@ class Feedback(Record):
     comment: str = ""
     created_at: datetime = dataclasses.field(default_factory=now)
     org_id: str = ""  # the organisation the verdict came from ("" from the terminal)
+
+    @property
+    def question_key(self) -> str:
+        """The question however it was cased, accented or punctuated: how a pick is found."""
+        return text.question_key(self.question)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

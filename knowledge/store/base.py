@@ -199,7 +199,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
         "feedback",
         Feedback,
-        _fields("user", "kind", "solution_id", "org_id", moments=("created_at",)),
+        _fields("user", "kind", "solution_id", "org_id", "question_key", moments=("created_at",)),
     ),
     CollectionSpec(
         "conversations", Conversation, _fields("user", "org_id", moments=("updated_at",))
