@@ -66,7 +66,6 @@ async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:
             await with_history(store, solutions)
             kb = await KnowledgeBase.load(store)
             core = Core(kb=kb, settings=Settings(data_dir=Path(tmp)))
-            await core.start()
             asking, pressing = await turns(core)
             return median_p95_ms(asking), median_p95_ms(pressing)
         finally:
