@@ -10,8 +10,9 @@ outbox: every acknowledged mention must be answered once, every letter delivered
 Real server processes, all posting to one loopback mock of Slack's Web API. Besides the
 latencies, the CPU seconds the instances (and the database's processes serving them) used
 per answered mention: two instances cost more than one by what they coordinate, PostgreSQL
-more than TinyDB by the round trips. Speed is reported against its targets; only a mention
-or letter answered twice or never fails the run (exit status 1)."""
+more than TinyDB by the round trips. The set-ups without a kill run three times in turn and
+the run with the median CPU per answer is shown. Speed is reported against its targets;
+only a mention or letter answered twice or never fails the run (exit status 1)."""
 
 from __future__ import annotations
 
