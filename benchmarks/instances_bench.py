@@ -513,11 +513,12 @@ def main() -> int:
         )
     for burst in bursts:
         if burst.before_kill:
+            ms = sorted(burst.before_kill)
             print(
-                f"\n{burst.name}: the letters posted twice were first posted "
-                + ", ".join(f"{ms:.0f}" for ms in sorted(burst.before_kill))
-                + " ms before the kill (a post Slack took whose delivery the killed "
-                "instance had not recorded yet goes out again once its claim ends)."
+                f"\n{burst.name}: the {len(ms)} letters posted twice were first posted "
+                f"{ms[0]:.0f}–{ms[-1]:.0f} ms before the kill. One whose post Slack took but "
+                "whose delivery the killed instance had not recorded yet goes out again once "
+                "its claim ends: at most one per letter it was sending when it died."
             )
     failures = [
         f"{load.setup.name}: {load.seen.doubled} mentions answered twice, {load.seen.lost} "
