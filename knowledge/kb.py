@@ -107,9 +107,12 @@ class KnowledgeBase:
                 await listening
 
     async def _listen(self, told: asyncio.Event) -> None:
-        async with contextlib.aclosing(self.store.watch(["solutions"])) as changes:
-            async for _ in changes:
-                told.set()
+        try:
+            async with contextlib.aclosing(self.store.watch(["solutions"])) as changes:
+                async for _ in changes:
+                    told.set()
+        except Exception:  # a bug, not the database (the feed rides out its failures)
+            log.exception("the store's change feed stopped: looking for changes now and then")
 
     async def publish(self, solutions: Sequence[Solution]) -> None:
         """Stores (all or nothing), then indexes: a solution is never findable before it is

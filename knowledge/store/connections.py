@@ -17,6 +17,7 @@ runs) in their own schemas of one database do not wake each other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
@@ -130,10 +131,10 @@ class Connections:
             attempt = Attempt()
             try:
                 return await work(attempt)
-            except PoolTimeout as exc:  # already waited POOL_WAIT: no second wait
+            except PoolTimeout as exc:  # waited already (POOL_WAIT): not a second time
                 raise StoreError(
-                    f"no connection to PostgreSQL at {self.where} within {POOL_WAIT:g} s while "
-                    f"{what}: is it running and reachable?"
+                    f"no connection to PostgreSQL at {self.where} while {what} "
+                    f"({self.reason(exc)}): is it running and reachable?"
                 ) from exc
             except psycopg.Error as exc:
                 if not (retry and is_transient(exc) and (repeatable or not attempt.committing)):
@@ -150,7 +151,9 @@ class Connections:
                 if exc.sqlstate is None or not exc.sqlstate.startswith("40"):
                     # The others in the pool probably broke with it (a restart, a failover):
                     # each is tested now and replaced, so the next try gets a working one.
-                    await self.pool.check()
+                    # (A pool closed meanwhile fails that try, as a StoreError.)
+                    with contextlib.suppress(psycopg.Error):
+                        await self.pool.check()
 
     def reason(self, exc: BaseException) -> str:
         """The first line of a driver's message, without the password should it hold it."""
