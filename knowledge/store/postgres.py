@@ -183,15 +183,18 @@ class PostgresCollection(Generic[R]):
     async def close(self) -> None:
         return None
 
-    async def _rows(self, query: sql.SQL | sql.Composed, *params: Any) -> list[tuple[Any, ...]]:
-        """A read (one statement, autocommitted): tried again after a broken connection."""
+    async def _rows(
+        self, query: sql.SQL | sql.Composed, *params: Any, doing: str = "reading"
+    ) -> list[tuple[Any, ...]]:
+        """One statement, autocommitted, that stores the same run once or twice (a read):
+        tried again after a broken connection."""
 
         async def read(attempt: Attempt) -> list[tuple[Any, ...]]:
             async with self._pool.connection() as conn:
                 cursor = await conn.execute(query, params)
                 return await cursor.fetchall()
 
-        return await self._db.run(f"reading {self.name}", read, repeatable=True)
+        return await self._db.run(f"{doing} {self.name}", read, repeatable=True)
 
     async def _write(
         self,
@@ -298,7 +301,7 @@ class PostgresCollection(Generic[R]):
         query = sql.SQL("UPDATE {} SET claimed_until = NULL WHERE key = ANY(%s)").format(
             self._table
         )
-        await self._rows(sql.SQL("{} RETURNING key").format(query), list(keys))
+        await self._rows(sql.SQL("{} RETURNING key").format(query), list(keys), doing="releasing")
 
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
