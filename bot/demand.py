@@ -22,9 +22,7 @@ from knowledge.text import question_key
 async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
     """Closes the open demand the knowledge base now answers; returns how many."""
     answered = 0
-    for demand in await kb.store.demand.all():
-        if demand.status is not DemandStatus.OPEN:
-            continue
+    for demand in await kb.store.demand.find(status=DemandStatus.OPEN):
         found = await kb.search(demand.question, top=len(demand.rejected) + 1)
         matches = [m for m in found if m.solution.id not in demand.rejected]
         # A near miss waits for a solution that names what was asked about, not another
