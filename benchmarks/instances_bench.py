@@ -174,7 +174,7 @@ class Balancer:
 async def _instances(
     count: int, *, slack: SlackMock, data: Path, database: str | None, claim: bool = False
 ) -> AsyncIterator[list[Instance]]:
-    """`count` servers on one store, started at once (so they also migrate at once)."""
+    """`count` servers on one store (its schema already brought up to date), started at once."""
     environ = {
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
