@@ -101,11 +101,8 @@ class Load:
     failed_over: int = 0  # mentions a dead instance did not acknowledge, sent to the other
     cpu: float = 0.0  # the instances' CPU seconds during the load
     database_cpu: float | None = None  # the database's, for their connections
-    # Of the mentions not answered: acknowledged by the killed instance alone (Slack would
-    # not send them again); sent to it (alone, or to both at once) but acknowledged only by
-    # the other, which may have taken them for ones the killed instance had seen; the rest.
-    lost_acked_by_killed: int = 0
-    lost_seen_by_killed: int = 0
+    # The mentions not answered after a kill, by who was sent and who acknowledged them.
+    lost_kinds: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -284,17 +281,26 @@ async def _slack_load(setup: Setup, questions: list[str]) -> Load:
     answered = {str(p.args.get("thread_ts")) for p in posts}
     load.answered = sum(1 for ts in load.seen.starts if ts in answered)
     if killed is not None:
-        unanswered = {ts: urls for ts, urls in balancer.acked_by.items() if ts not in answered}
-        load.lost_acked_by_killed = sum(1 for urls in unanswered.values() if urls == {killed})
-        load.lost_seen_by_killed = sum(
-            1
-            for ts, urls in unanswered.items()
-            if killed not in urls and ts in balancer.failed_over | balancer.to_both
+        load.lost_kinds = Counter(
+            _lost_kind(ts, urls, killed=killed, balancer=balancer)
+            for ts, urls in balancer.acked_by.items()
+            if ts not in answered
         )
     return load
 
 
 POST = "chat.postMessage"
+
+
+def _lost_kind(ts: str, acked: set[str], *, killed: str, balancer: Balancer) -> str:
+    """Who was sent a mention never answered, and who acknowledged it."""
+    if acked == {killed}:
+        return "acknowledged by the killed instance alone"
+    if len(acked) > 1:
+        return "sent to both at once, acknowledged by both"
+    if ts in balancer.failed_over or ts in balancer.to_both:
+        return "sent to the killed instance, acknowledged only by the other"
+    return "sent to the surviving instance alone"
 
 
 async def _answered(slack: SlackMock, mentions: set[str], *, wait: float) -> None:
@@ -485,13 +491,9 @@ def main() -> int:
     print(_ratio("PostgreSQL next to TinyDB, 1 instance", postgres, tiny, POSTGRES_CPU_TARGET))
     print(
         f"- one of two killed after {int(CONCURRENT * EACH * KILL_AT)} mentions: "
-        f"{killed.seen.lost} acknowledged mentions not answered: "
-        f"{killed.lost_acked_by_killed} acknowledged by the killed instance alone, "
-        f"{killed.lost_seen_by_killed} sent to it (or to both) and acknowledged only by the "
-        "other, "
-        f"{killed.seen.lost - killed.lost_acked_by_killed - killed.lost_seen_by_killed} "
-        "others; "
-        f"{killed.seen.doubled} answered twice; "
+        f"{killed.seen.lost} acknowledged mentions not answered"
+        + "".join(f"; {count} {kind}" for kind, count in killed.lost_kinds.most_common())
+        + f"; {killed.seen.doubled} answered twice; "
         f"{sum(1 for a in killed.seen.answers if a > ANSWERS_WAIT)} answered after more than "
         f"{ANSWERS_WAIT:.0f} s (waited for up to {STRAGGLERS_WAIT:.0f} s after the load). Its "
         f"answers/s include the {ANSWERS_WAIT:.0f} s a sender waits for an answer before it "
