@@ -217,6 +217,7 @@ HOLDINGS: Mapping[str, Holding] = {
     "consents": Holding(finds=lambda r, who: r.person_id in who.person_ids),
     "slack_installations": Holding(finds=_installation_finds, erase=_installation_erase),
     "oauth_states": Holding(finds=_nobody),  # a random state and its expiry: nobody's
+    "jobs": Holding(finds=_nobody),  # when a periodic job last started: nobody's
 }
 
 # The records that name a person by user id and carry the name others saw.

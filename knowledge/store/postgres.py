@@ -56,6 +56,18 @@ def _column(field: str) -> sql.Identifier:
     return sql.Identifier(f"f_{field}")
 
 
+def _stored(field: str) -> sql.Composed:
+    return sql.SQL("data->>{}").format(sql.Literal(field))
+
+
+# A declared field that is a property of the record, not a stored one, is filled from what it
+# is read from when its column is added: the outbox's `platform`, the prefix of `to`
+# (knowledge.records.Letter.platform), so letters waiting from before are claimed too.
+DERIVED: dict[tuple[str, str], sql.Composable] = {
+    ("outbox", "platform"): sql.SQL("split_part(data->>'to', ':', 1)"),
+}
+
+
 def columns() -> list[sql.Composed]:
     """Every declared field's column, filled from the records already stored, and its index;
     the claims' column. Idempotent, so a later schema that declares more fields repeats it
@@ -74,8 +86,8 @@ def columns() -> list[sql.Composed]:
                 sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
                     table, column, sql_type
                 ),
-                sql.SQL("UPDATE {} SET {} = NULLIF(data->>{}, '')::{}").format(
-                    table, column, sql.Literal(field), sql_type
+                sql.SQL("UPDATE {} SET {} = NULLIF({}, '')::{}").format(
+                    table, column, DERIVED.get((spec.name, field), _stored(field)), sql_type
                 ),
                 sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
                     sql.Identifier(f"{spec.name}_f_{field}"), table, column
