@@ -205,8 +205,10 @@ class SlackMock:
         if stall is not None and len(self.called(method)) >= stall[0]:
             _, released, waiting = stall
             waiting.append(request)
-            await released.wait()
-            waiting.remove(request)
+            try:  # (aiohttp may cancel the wait when the caller goes)
+                await released.wait()
+            finally:
+                waiting.remove(request)
             if not _connected(request):
                 self._record(f"{method}!gone", args, request)
                 return web.Response(status=499)
