@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core import Core
 from bot.demand import answer_demand
 from bot.jobs import Schedule
@@ -300,3 +300,26 @@ async def test_letters_waiting_in_an_older_database_are_claimed_by_platform(
         assert [c.id for c in claimed] == ["old"]
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "default", "given"),
+    [("SPRED_CLAIM_SECONDS", 120.0, 2.5), ("SPRED_REFRESH_SECONDS", 5.0, 0.2)],
+)
+def test_claim_and_refresh_seconds_are_read_and_checked(
+    name: str, default: float, given: float
+) -> None:
+    field = name.removeprefix("SPRED_").lower()
+    assert getattr(Settings.from_env({}), field) == default
+    assert getattr(Settings.from_env({name: f" {given} "}), field) == given
+    for wrong in ("0", "-1", "nan", "soon", "86400"):
+        with pytest.raises(ConfigError, match=f"{name} must be a number of seconds"):
+            Settings.from_env({name: wrong})
+
+
+async def test_an_instances_lease_is_its_settings(
+    store: Store, lexicon: Lexicon, tmp_path: Path
+) -> None:
+    kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
+    settings = Settings(data_dir=tmp_path, claim_seconds=7)
+    assert Core(kb=kb, settings=settings).outbox.lease == timedelta(seconds=7)
