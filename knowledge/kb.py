@@ -63,6 +63,9 @@ class KnowledgeBase:
             return False
         stored = await self.store.solutions.all()
         changed, gone = self.matcher.differences(stored)
+        if not changed and not gone:  # our own publish, already indexed
+            self._version = version
+            return False
         if len(changed) + len(gone) > min(IN_PLACE, max(len(stored), len(self.matcher)) // 2):
             matcher = Matcher(lexicon=self.matcher.lexicon, threshold=self.matcher.threshold)
             await asyncio.to_thread(matcher.add_all, stored)
@@ -91,11 +94,10 @@ class KnowledgeBase:
     async def publish(self, solutions: Sequence[Solution]) -> None:
         """Stores (all or nothing), then indexes: a solution is never findable before it is
         durable."""
-        before = await self.store.solutions.version()
         await self.store.solutions.upsert_many(solutions)
         self.matcher.add_all(solutions)
-        if before == self._version:  # nobody else wrote meanwhile: the index is current
-            self._version = await self.store.solutions.version()
+        # The version is left as it was: another process may have written between reading
+        # it and this write, and only `refresh` (which finds ours already indexed) can tell.
 
     async def retire(self, solution_id: str) -> Solution | None:
         """Hides a solution from answers; it stays in the store and in exports."""

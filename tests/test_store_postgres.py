@@ -8,12 +8,15 @@ import asyncio
 import secrets
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
 from knowledge.records import Conversation, Person
+from knowledge.solutions import Solution
 from knowledge.store import PostgresStore, Store, StoreError, open_store, postgres
 from knowledge.store.postgres import SCHEMA_VERSION
 from tests.conftest import make_solution
@@ -253,3 +256,58 @@ async def test_two_processes_writing_the_same_keys_in_opposite_orders_both_finis
 
 def _count_up_any(record: Conversation | None) -> Conversation | None:
     return None if record is None else Conversation(conversation_key=record.key, state="updated")
+
+
+async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: str) -> None:
+    # A database as the first PostgreSQL Spred left it: records as JSONB, no query columns.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
+        for statement in postgres.TABLES:
+            await conn.execute(statement, names if "%(" in statement else None)
+        await conn.execute(
+            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        await conn.execute("INSERT INTO spred_meta VALUES (1)")
+        await conn.execute(
+            "INSERT INTO people (key, data) VALUES ('p1', %s::jsonb), ('p2', %s::jsonb)",
+            (
+                '{"id": "p1", "name": "Anne", "slack_id": "U1", "organization": ""}',
+                '{"id": "p2", "name": "Bo", "slack_id": null}',
+            ),
+        )
+    assert await postgres.migrate(database_url) == 1
+    store = await _opened(database_url)
+    try:
+        assert [p.name for p in await store.people.find(slack_id="U1")] == ["Anne"]
+        assert [p.name for p in await store.people.find(slack_id=None)] == ["Bo"]
+        assert [p.name for p in await store.people.find(organization=None)] == ["Anne", "Bo"]
+    finally:
+        await store.close()
+
+
+async def test_reading_all_again_decodes_only_what_another_process_changed(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = await _opened(database_url), await _opened(database_url)
+    try:
+        await second.solutions.upsert_many([make_solution(f"s{i}") for i in range(5)])
+        assert [s.id for s in await first.solutions.all()] == [f"s{i}" for i in range(5)]
+        renamed = make_solution("s2", title="Ny titel")
+        decoded: list[str] = []
+        real = Solution.from_dict.__func__  # type: ignore[attr-defined]
+
+        def counting(cls: type[Solution], raw: Mapping[str, Any]) -> Solution:
+            decoded.append(raw["id"])
+            return real(cls, raw)
+
+        monkeypatch.setattr(Solution, "from_dict", classmethod(counting))
+        await second.solutions.upsert(renamed)
+        await second.solutions.delete("s4")
+        again = await first.solutions.all()
+        assert decoded == ["s2"]
+        assert [s.id for s in again] == ["s0", "s1", "s2", "s3"]
+        assert again[2].title == "Ny titel"
+    finally:
+        await first.close()
+        await second.close()

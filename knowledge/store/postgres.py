@@ -18,6 +18,7 @@ instances starting at once migrate once; `spred_meta` lists the schema versions 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
@@ -179,6 +180,7 @@ class PostgresCollection(Generic[R]):
         self._pool = pool
         self._table = sql.Identifier(name)
         self._fields = dict(fields or {})
+        self._decoded: dict[str, tuple[str, R]] = {}  # key → (xmin, record), filled by `all`
 
     async def open(self) -> None:
         return None  # the store opens the pool and the schema once for all collections
@@ -197,8 +199,26 @@ class PostgresCollection(Generic[R]):
         return self._type.from_dict(rows[0][0]) if rows else None
 
     async def all(self) -> list[R]:
-        rows = await self._rows(sql.SQL("SELECT data FROM {} ORDER BY seq").format(self._table))
-        return [self._type.from_dict(row[0]) for row in rows]
+        """Every record; those unchanged since this process last read them all are not read
+        or decoded again (a refresh of 100,000 solutions after one changed reads one). A row's
+        `xmin`, the transaction that last wrote it, tells, whichever process wrote it."""
+        listed = await self._rows(
+            sql.SQL("SELECT key, xmin::text FROM {} ORDER BY seq").format(self._table)
+        )
+        stale = [key for key, written in listed if self._decoded.get(key, ("",))[0] != written]
+        if stale:
+            query = sql.SQL("SELECT key, xmin::text, data FROM {} WHERE key = ANY(%s)")
+            fresh = await self._rows(query.format(self._table), stale)
+            decode = lambda: {key: (w, self._type.from_dict(d)) for key, w, d in fresh}  # noqa: E731
+            # Decoding validates: thousands of records are seconds, kept off the event loop.
+            self._decoded.update(await asyncio.to_thread(decode) if len(fresh) > 100 else decode())
+            for key in set(stale) - {row[0] for row in fresh}:  # deleted between the reads
+                self._decoded.pop(key, None)
+        present = {key for key, _ in listed}
+        for key in [k for k in self._decoded if k not in present]:
+            del self._decoded[key]
+        # A row deleted between the two reads is left out, as a read a moment later would.
+        return [self._decoded[key][1] for key, _ in listed if key in self._decoded]
 
     async def keys(self) -> list[str]:
         rows = await self._rows(sql.SQL("SELECT key FROM {} ORDER BY seq").format(self._table))
