@@ -1,5 +1,6 @@
 """`python -m benchmarks [NAME ...]`: runs the named benchmarks, or all of them.
-`matcher-quality` is the matcher's quality alone, without its slow speed part."""
+`matcher-quality` is the matcher's quality alone, without its slow speed part;
+`store-history` the store benchmark's question with 100,000 history records alone."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ BENCHMARKS = {
     "slack-oauth": slack_oauth_bench.main,
     "teams": teams_bench.main,
 }
-PARTS = {"matcher-quality": matcher_bench.report_quality}  # named only, never run by default
+PARTS = {  # named only, never run by default
+    "matcher-quality": matcher_bench.report_quality,
+    "store-history": store_bench.main_history,  # the store's question-with-history part
+}
 
 
 def main(argv: list[str]) -> int:

@@ -41,7 +41,6 @@ async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:
             )
             kb = await KnowledgeBase.load(store)
             core = Core(kb=kb, settings=Settings(data_dir=Path(tmp)))
-            await core.start()
             asking, pressing = [], []
             for i, question in enumerate(q.q for q in load_questions()):
                 message = Incoming(platform="slack", user_id=f"U{i % 20}", text=question)

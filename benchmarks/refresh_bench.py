@@ -38,7 +38,6 @@ async def _scenario(
         kb = await KnowledgeBase.load(store, data_dir=data)
         settings = Settings(data_dir=data)
         core = Core(kb=kb, settings=settings)
-        await core.start()
         loop = asyncio.create_task(_follow_changes(core, every=settings.refresh_seconds))
         questions = [q.q for q in load_questions()]
         stop = asyncio.Event()

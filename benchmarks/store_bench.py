@@ -1,25 +1,41 @@
 """Store speed: importing 10,000 solutions, one durable upsert at 1,000 and 10,000, and a
 small-collection write beside a 10,000-solution knowledge base. Stock TinyDB is measured in
-the same run for comparison."""
+the same run for comparison. Then a question (and its details button) with 1,000 and
+100,000 adoptions, interests and adaptations stored, on TinyDB and PostgreSQL (the test
+database, SPRED_TEST_DATABASE_URL, in a schema of its own): the time must not grow with
+them, as requests ask the store for what they need (`find`) instead of reading all."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import orjson
+import psycopg
 from tinydb import TinyDB
 
+from benchmarks.evalset import load_questions
 from benchmarks.harness import median_p95_ms
 from benchmarks.synthetic import scaled_solutions
-from knowledge.records import Conversation
+from bot.config import Settings
+from bot.core import Core
+from bot.messages import Incoming
+from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.records import Adaptation, Adoption, Conversation, Interest, Stage
 from knowledge.solutions import parse_solutions
-from knowledge.store import open_store
+from knowledge.store import Store, open_store
+from knowledge.store.postgres import describe
 from knowledge.transfer import export_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,3 +172,151 @@ def main() -> None:
                 f"| {size:,} | {median:.1f} ms (target < {target}) | {p95:.1f} ms | "
                 f"{small:.2f} ms (target < 10) | {stock:.1f} ms |"
             )
+    main_history()
+
+
+# --- a question with a long history stored (issue 15: no whole-collection reads)
+
+HISTORIES = (1_000, 100_000)  # adoptions, and as many interests and adaptations
+PER_SHOWN = 20  # of them, each demo solution's own: what its card shows
+QUESTIONS = 40
+
+
+def _history(size: int, solution_ids: list[str]) -> tuple[list[Any], list[Any], list[Any]]:
+    """`size` adoptions, interests and adaptations: PER_SHOWN for each solution a question
+    can show, the rest of solutions elsewhere (a national installation's other work)."""
+    owners = [sid for sid in solution_ids for _ in range(PER_SHOWN)]
+    owners += [f"elsewhere-{n % 5_000}" for n in range(size - len(owners))]
+    adoptions = [
+        Adoption(id=f"a{n}", solution_id=sid, user=f"slack:U{n}", organization=f"Kommune {n % 98}",
+                 stage=Stage.PILOTING)
+        for n, sid in enumerate(owners)
+    ]  # fmt: skip
+    interests = [
+        Interest(id=f"p{n}:{sid}", person_id=f"p{n}", solution_id=sid, did="details")
+        for n, sid in enumerate(owners)
+    ]
+    adaptations = [
+        Adaptation(id=f"t{n}", solution_id=sid, organization=f"Kommune {n % 98}", text="lokalt")
+        for n, sid in enumerate(owners)
+    ]
+    return adoptions, interests, adaptations
+
+
+async def _stored_in_chunks(collection: Any, records: list[Any]) -> None:
+    for start in range(0, len(records), 10_000):
+        await collection.upsert_many(records[start : start + 10_000])
+
+
+async def _asking(store: Store, size: int, data: Path) -> dict[str, float]:
+    """Question and button times (ms) with `size` of each history record stored, and what
+    reading the three collections whole (each question did, before) takes."""
+    solutions = demo_solutions()
+    await store.solutions.upsert_many(solutions)
+    adoptions, interests, adaptations = _history(size, [s.id for s in solutions])
+    await _stored_in_chunks(store.adoptions, adoptions)
+    await _stored_in_chunks(store.interests, interests)
+    await _stored_in_chunks(store.adaptations, adaptations)
+    kb = await KnowledgeBase.load(store)
+    core = Core(kb=kb, settings=Settings(data_dir=data))
+    questions = [q.q for q in load_questions() if q.expected][:QUESTIONS]
+    start = time.perf_counter()
+    await core.handle(Incoming(platform="slack", user_id="UWARM", text=questions[0]))
+    first = time.perf_counter() - start  # TinyDB builds its field index on the first query
+    asking, pressing = [], []
+    for i, question in enumerate(questions):
+        message = Incoming(platform="slack", user_id=f"U{i % 20}", text=question)
+        start = time.perf_counter()
+        replies = await core.handle(message)
+        asking.append(time.perf_counter() - start)
+        details = [a for r in replies for a in r.all_actions() if a.id == "details"]
+        if details:  # the details view: its card, and who uses it
+            press = replace(message, text="", action="details", payload=dict(details[0].payload))
+            start = time.perf_counter()
+            await core.handle(press)
+            pressing.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for collection in (store.adoptions, store.interests, store.adaptations):
+        await collection.all()
+    whole = time.perf_counter() - start
+    ask_median, ask_p95 = median_p95_ms(asking)
+    press_median, press_p95 = median_p95_ms(pressing)
+    return {
+        "first": first * 1000,
+        "ask_median": ask_median,
+        "ask_p95": ask_p95,
+        "press_median": press_median,
+        "press_p95": press_p95,
+        "whole": whole * 1000,
+    }
+
+
+async def _on_tinydb(size: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        store = await open_store(Path(tmp) / "data")
+        try:
+            return await _asking(store, size, Path(tmp) / "data")
+        finally:
+            await store.close()
+
+
+async def _on_postgres(size: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        async with _fresh_schema() as url:
+            store = await open_store(Path(tmp), database=url)
+            try:
+                return await _asking(store, size, Path(tmp))
+            finally:
+                await store.close()
+
+
+DATABASE_URL = os.environ.get(
+    "SPRED_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_unreachable() -> str | None:
+    try:
+        psycopg.connect(DATABASE_URL, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL not reachable at {describe(DATABASE_URL)} ({type(exc).__name__})"
+    return None
+
+
+@asynccontextmanager
+async def _fresh_schema() -> AsyncIterator[str]:
+    """The benchmark database in a new schema of its own, dropped after."""
+    schema = f"bench_{secrets.token_hex(6)}"
+    async with await psycopg.AsyncConnection.connect(DATABASE_URL, autocommit=True) as conn:
+        await conn.execute(f"CREATE SCHEMA {schema}")
+        try:
+            separator = "&" if "?" in DATABASE_URL else "?"
+            yield f"{DATABASE_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+        finally:
+            await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def main_history() -> None:
+    print(
+        "\n## A question with a long history stored: adoptions, interests and adaptations "
+        f"(each as many; {PER_SHOWN} of each for every solution an answer can show)\n"
+    )
+    print(
+        "| store | history | question median | question p95 | details median | "
+        "details p95 | first question | reading the three whole (before) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    backends = {"TinyDB": _on_tinydb}
+    reason = _postgres_unreachable()
+    if reason is None:
+        backends["PostgreSQL"] = _on_postgres
+    for name, run in backends.items():
+        for size in HISTORIES:
+            t = asyncio.run(run(size))
+            print(
+                f"| {name} | {size:,} | {t['ask_median']:.1f} ms | {t['ask_p95']:.1f} ms | "
+                f"{t['press_median']:.1f} ms | {t['press_p95']:.1f} ms | {t['first']:.0f} ms | "
+                f"{t['whole']:.0f} ms |"
+            )
+    if reason is not None:
+        print(f"\n{reason}: PostgreSQL not measured.")

@@ -10,6 +10,7 @@ from bot.render_text import result_text
 from knowledge.records import Adaptation, Adoption, Stage
 from knowledge.solutions import Solution
 from knowledge.store import Store
+from knowledge.store.query import OneOf
 
 # Interest alone is not use: a card counts those who pilot or use a solution.
 USING = (Stage.PILOTING, Stage.ADOPTED)
@@ -55,11 +56,9 @@ async def cards_for(
 ) -> tuple[Card, ...]:
     """Cards for these solutions, each with who uses it and how others adapted it; only
     these solutions' adoptions and adaptations are grouped and worded."""
-    wanted = {s.id for s in solutions}
-    adopters = adopters_of(a for a in await store.adoptions.all() if a.solution_id in wanted)
-    adapted = adaptations_of(
-        (a for a in await store.adaptations.all() if a.solution_id in wanted), language
-    )
+    wanted = OneOf.of(dict.fromkeys(s.id for s in solutions))
+    adopters = adopters_of(await store.adoptions.find(solution_id=wanted))
+    adapted = adaptations_of(await store.adaptations.find(solution_id=wanted), language)
     return tuple(
         card(
             s,

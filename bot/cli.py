@@ -230,7 +230,6 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     async with opened(settings) as store:
         kb = await KnowledgeBase.load(store, data_dir=settings.data_dir)
         core = Core(kb=kb, settings=settings)
-        await core.start()
         chat = registered(TERMINAL)["console"](
             core=core,
             user_id=user,

@@ -5,20 +5,18 @@ organisation's platform (bot.connectors.Finder), never naming one here.
 
 The contact's organisation is the workspace or tenant the contact names
 (`slack_team_id`, `teams_tenant_id`), else each installed organisation whose name is the
-solution's `organization` (folded). The organisations are read again only when the
-collection changed (its version), as the people directory is, so a press of Kontakt costs a
-version check, not a scan.
+solution's `organization` (folded), asked of the store by that folded name, so a press of
+Kontakt costs an indexed look-up, not a scan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.organisations import Organisations
-from knowledge.records import Organisation
 from knowledge.solutions import Contact
+from knowledge.text import folded_name
 
 if TYPE_CHECKING:
     from bot.turn import Services
@@ -26,8 +24,6 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Colleagues:
-    _organisations: tuple[Hashable, list[Organisation]] | None = field(default=None, repr=False)
-
     async def address_of(
         self,
         services: Services,
@@ -57,12 +53,7 @@ class Colleagues:
     ) -> list[str]:
         """The organisations (ids) the contact may be found in, the ones they named first."""
         ids = list(contact.org_ids())
-        if organization:
-            store = services.store.organisations
-            version = await store.version()
-            if self._organisations is None or self._organisations[0] != version:
-                self._organisations = (version, await store.all())
-            for known in self._organisations[1]:
-                if Organisations.names(known, organization) and known.id not in ids:
-                    ids.append(known.id)
+        if folded_name(organization):
+            named = await services.store.organisations.find(name_key=folded_name(organization))
+            ids += [known.id for known in named if known.id not in ids]
         return ids

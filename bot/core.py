@@ -206,10 +206,6 @@ class Core:
         self.installations = Installations(store=kb.store, clock=clock)
         self.install_states = InstallStates(store=kb.store, clock=clock)
 
-    async def start(self) -> None:
-        """Loads what the core learned earlier (askers' choices between near ties)."""
-        self.services.picks = await ask.load_picks(self.services.store)
-
     def connect(self, connector: Connector) -> None:
         """Letters for the connector's users go out through it from now on."""
         self.outbox.register(

@@ -17,6 +17,7 @@ from typing import Any
 
 from knowledge.records import OAuthState, SlackInstallation
 from knowledge.store import Store
+from knowledge.store.query import Below
 
 Data = Mapping[str, Any]
 MAX_STATE = 200  # characters: a state Spred gave is 43; anything longer is not one
@@ -95,16 +96,14 @@ class InstallStates:
 
     async def prune(self) -> int:
         """Removes the states never used that have expired (a browser that opened the
-        install page and left); how many. A whole-collection read: for the server's start,
-        never on a request's way."""
+        install page and left); how many. Asks the store for the expired ones only."""
         now = self.clock()
 
         def expired(current: OAuthState | None) -> OAuthState | None:
-            return None if current is not None and current.expires_at <= now else current
+            return None if current is not None and current.expires_at < now else current
 
         gone = 0
-        for state in await self.store.oauth_states.all():
-            if state.expires_at <= now:
-                await self.store.oauth_states.update(state.key, expired)
-                gone += 1
+        for state in await self.store.oauth_states.find(expires_at=Below(now)):
+            await self.store.oauth_states.update(state.key, expired)
+            gone += 1
         return gone

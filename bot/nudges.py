@@ -92,14 +92,11 @@ class Nudges:
         if await store.opt_outs.get(manager.id) is not None:
             return None
         since = self._now() - timedelta(days=self.rules.window_days)
-        for earlier in await store.nudges.all():
-            if (
-                earlier.manager_id == manager.id
-                and earlier.solution_id == solution.id
-                and earlier.kind == "prompt"
-                and earlier.created_at >= since
-            ):
-                return None
+        earlier = await store.nudges.find(
+            manager_id=manager.id, solution_id=solution.id, kind="prompt"
+        )
+        if any(n.created_at >= since for n in earlier):
+            return None
         nudge = Nudge(
             id=new_id(),
             manager_id=manager.id,
@@ -156,24 +153,16 @@ class Nudges:
         """The manager's prompt when enough of one unit did something with the solution."""
         store = self.services.store
         since = self._now() - timedelta(days=self.rules.window_days)
-        acts = sorted(
-            (
-                i
-                for i in await store.interests.all()
-                if i.solution_id == solution.id and i.at >= since and i.did in ACTS
-            ),
-            key=lambda i: i.at,
-        )
-        colleagues = []  # who did something in the same unit, under the same manager
-        for interest in acts:
-            other = await store.people.get(interest.person_id)
-            if (
-                other is not None
-                and other.manager_id == person.manager_id
-                and unit_of(other) == unit_of(person)
-                and not Organisations.apart(other.organization, person.organization)
-            ):
-                colleagues.append((other.id, interest))
+        # The same unit under the same manager: the person's team, then what it did.
+        unit = [
+            other.id
+            for other in await store.people.find(manager_id=person.manager_id)
+            if unit_of(other) == unit_of(person)
+            and not Organisations.apart(other.organization, person.organization)
+        ]
+        done = await store.interests.find(solution_id=solution.id, person_id=OneOf.of(unit))
+        acts = sorted((i for i in done if i.at >= since and i.did in ACTS), key=lambda i: i.at)
+        colleagues = [(interest.person_id, interest) for interest in acts]
         if len(colleagues) < self.rules.group:
             return None
         language = self.services.settings.language
@@ -327,7 +316,7 @@ class Nudges:
 
     async def _others_using(self, solution: Solution, manager: Person, language: str) -> str:
         """How many organisations besides the manager's own pilot or use the solution."""
-        adoptions = adopters_of(await self.services.store.adoptions.all())
+        adoptions = adopters_of(await self.services.store.adoptions.find(solution_id=solution.id))
         using = organizations_using(adoptions.get(solution.id, []))
         own = manager.organization
         others = [o for o in using if not own.strip() or Organisations.apart(o, own)]

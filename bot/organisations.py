@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from knowledge.records import Organisation
+from knowledge.records import Organisation, Person
 from knowledge.store import Store
-from knowledge.text import fold
+from knowledge.text import folded_name
 
 
 def platform_of(org_id: str) -> str:
@@ -106,6 +106,13 @@ class Organisations:
 
         return await self.store.organisations.update(org_id, removed)
 
+    async def people_of(self, organisation: Organisation) -> list[Person]:
+        """Its own people directory: the entries whose `organization` is its name (`names`),
+        asked of the store by that folded name; none while it has no name."""
+        if not organisation.name_key:
+            return []
+        return await self.store.people.find(organization_key=organisation.name_key)
+
     async def is_local_admin(self, user: str, org_id: str) -> bool:
         organisation = await self.get(org_id)
         return organisation is not None and user in organisation.admins
@@ -123,7 +130,7 @@ class Organisations:
     def names(organisation: Organisation, solution_organization: str) -> bool:
         """Whether a solution's `organization` is this organisation, case- and accent-
         folded ("Aarhus Kommune" = "aarhus kommune")."""
-        return bool(organisation.name) and _folded(organisation.name) == _folded(
+        return bool(organisation.name) and folded_name(organisation.name) == folded_name(
             solution_organization
         )
 
@@ -132,10 +139,6 @@ class Organisations:
         """Whether two organisation names (a person's and their manager's in the people
         directory, an adoption's) are of different organisations: both given, and not the
         same folded. A name left out says nothing either way."""
-        return bool(organization.strip() and other.strip()) and _folded(organization) != _folded(
-            other
-        )
-
-
-def _folded(name: str) -> str:
-    return " ".join(fold(name).split())
+        return bool(organization.strip() and other.strip()) and folded_name(
+            organization
+        ) != folded_name(other)

@@ -6,17 +6,19 @@ and what forgetting does with such a record (delete it, keep it without the pers
 it as it is, saying why). A collection added to the store without an entry here fails a
 test (tests/test_privacy.py) and `forget` itself, so none is forgotten.
 
-Both read whole collections: they run on an explicit, rare request (an operator's command,
-or a person confirming with a button), and a person's ids sit in fields no key is built
-from. Each erasure is one `Collection.update` that looks at the record again, so a record
-changed meanwhile by another process is judged as it is now.
+Both ask each collection for the records that may be about the person (`Holding.where`:
+by key, or by a declared field such as a user id or a folded e-mail), and judge each with
+`finds`; only a collection that may name them in text or a list (letters, prompts,
+solutions' contacts, an organisation's admins, an installation) is read whole. Each
+erasure is one `Collection.update` that looks at the record again, so a record changed
+meanwhile by another process is judged as it is now.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -38,6 +40,7 @@ from knowledge.records import (
 from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
 from knowledge.store import COLLECTIONS, Store
 from knowledge.store.base import Storable
+from knowledge.store.query import Condition, OneOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +76,35 @@ class Fate(enum.StrEnum):
     KEPT = "kept"  # kept as it is; `Holding.kept_because` says why
 
 
+# Where a collection's records about a person can be: the keys to read, and conditions to
+# find by (any one of them); each record found is still judged by `Holding.finds`.
+Where = tuple[Iterable[str], list[dict[str, Condition]]]
+NOWHERE: Where = ((), [])
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Holding:
     """How a collection holds a person: `finds` says whether a record is about them;
-    `erase` gives the record without them (None: delete it; the record itself: keep it)."""
+    `erase` gives the record without them (None: delete it; the record itself: keep it);
+    `where` where such records can be (None: anywhere, the collection is read whole)."""
 
     finds: Callable[[Any, Identity], bool]
     erase: Callable[[Any, Identity, str], Any | None] = lambda record, who, language: None
     kept_because: str = ""
+    where: Callable[[Identity], Where] | None = None
+
+
+def _by(field: str, of: Callable[[Identity], frozenset[str]]) -> Callable[[Identity], Where]:
+    """Records whose `field` is one of the person's (users, person_ids, …)."""
+    return lambda who: ((), [{field: OneOf.of(sorted(of(who)))}])
+
+
+def _users(who: Identity) -> frozenset[str]:
+    return who.users
+
+
+def _person_ids(who: Identity) -> frozenset[str]:
+    return who.person_ids
 
 
 def _nobody(record: Any, who: Identity) -> bool:
@@ -190,6 +214,26 @@ def _installation_erase(
     return replace(record, installation={**kept, "user_id": ""})
 
 
+def _people_where(who: Identity) -> Where:
+    return who.person_ids, [{"manager_id": OneOf.of(sorted(who.person_ids))}]
+
+
+def _introductions_where(who: Identity) -> Where:
+    users, names, emails = (OneOf.of(sorted(x)) for x in (who.users, who.names, who.emails))
+    return (), [
+        {"asker": users},
+        {"contact": users},
+        {"contact_name": names},
+        {"contact_email_key": emails},
+    ]
+
+
+def _conversations_where(who: Identity) -> Where:
+    # A conversation names its user; one whose first turn failed (or older than that field)
+    # does not, and is judged by its key.
+    return (), [{"user": OneOf.of(sorted(who.users))}, {"user": None}]
+
+
 # How each collection of the store holds a person. One entry per collection (tested).
 HOLDINGS: Mapping[str, Holding] = {
     "solutions": Holding(
@@ -197,28 +241,64 @@ HOLDINGS: Mapping[str, Holding] = {
         erase=lambda record, who, language: record,
         kept_because="a published solution's contact: its organisation names another",
     ),
-    "people": Holding(finds=_person_finds, erase=_person_erase),
-    "adoptions": Holding(finds=lambda r, who: r.user in who.users, erase=_adoption_erase),
-    "demand": Holding(finds=lambda r, who: r.asker in who.users),
-    "introductions": Holding(finds=_introduction_finds, erase=_introduction_erase),
-    "feedback": Holding(finds=lambda r, who: r.user in who.users),
-    "conversations": Holding(finds=_conversation_of),
-    "seen_events": Holding(finds=_nobody),  # a platform's event id and a time: nobody's
+    "people": Holding(finds=_person_finds, erase=_person_erase, where=_people_where),
+    "adoptions": Holding(
+        finds=lambda r, who: r.user in who.users, erase=_adoption_erase, where=_by("user", _users)
+    ),
+    "demand": Holding(finds=lambda r, who: r.asker in who.users, where=_by("asker", _users)),
+    "introductions": Holding(
+        finds=_introduction_finds, erase=_introduction_erase, where=_introductions_where
+    ),
+    "feedback": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "conversations": Holding(finds=_conversation_of, where=_conversations_where),
+    # a platform's event id and a time: nobody's
+    "seen_events": Holding(finds=_nobody, where=lambda who: NOWHERE),
     "outbox": Holding(finds=_letter_finds),  # letters to them, and letters naming them
-    "addresses": Holding(finds=lambda r, who: r.user in who.users),
+    "addresses": Holding(
+        finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])
+    ),
     "nudges": Holding(finds=_nudge_finds, erase=_nudge_erase),
     "adaptations": Holding(
         finds=lambda r, who: r.manager_id in who.person_ids,
         erase=lambda r, who, language: replace(r, manager_id=""),
+        where=_by("manager_id", _person_ids),
     ),
-    "interests": Holding(finds=lambda r, who: r.person_id in who.person_ids),
-    "opt_outs": Holding(finds=lambda r, who: r.manager_id in who.person_ids),
+    "interests": Holding(
+        finds=lambda r, who: r.person_id in who.person_ids, where=_by("person_id", _person_ids)
+    ),
+    "opt_outs": Holding(
+        finds=lambda r, who: r.manager_id in who.person_ids,
+        where=lambda who: (who.person_ids, []),
+    ),
     "organisations": Holding(finds=_organisation_finds, erase=_organisation_erase),
-    "consents": Holding(finds=lambda r, who: r.person_id in who.person_ids),
+    "consents": Holding(
+        finds=lambda r, who: r.person_id in who.person_ids,
+        where=lambda who: (who.person_ids, []),
+    ),
     "slack_installations": Holding(finds=_installation_finds, erase=_installation_erase),
-    "oauth_states": Holding(finds=_nobody),  # a random state and its expiry: nobody's
-    "jobs": Holding(finds=_nobody),  # when a periodic job last started: nobody's
+    # a random state and its expiry: nobody's
+    "oauth_states": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # when a periodic job last started: nobody's
+    "jobs": Holding(finds=_nobody, where=lambda who: NOWHERE),
 }
+
+
+async def _candidates(collection: Any, rule: Holding, who: Identity) -> list[Any]:
+    """The records of `collection` that may be about the person (`rule.where`), each once;
+    the whole collection where they may be anywhere."""
+    if rule.where is None:
+        return list(await collection.all())
+    keys, asked = rule.where(who)
+    found: dict[str, Any] = {}
+    for key in sorted(keys):
+        record = await collection.get(key)
+        if record is not None:
+            found[record.key] = record
+    for conditions in asked:
+        for record in await collection.find(limit=None, **conditions):
+            found.setdefault(record.key, record)
+    return list(found.values())
+
 
 # The records that name a person by user id and carry the name others saw.
 _NAMED_BY: tuple[tuple[str, str, str], ...] = (
@@ -250,7 +330,7 @@ async def identify(store: Store, who: str, *, email: str = "") -> Identity | Non
         return None
     people = [
         p
-        for p in await store.people.all()
+        for p in await _directory_entries(store, users, emails)
         if (p.email and p.email.casefold() in emails) or users & set(_qualified(p))
     ]
     names = {p.name for p in people if p.name}
@@ -259,7 +339,8 @@ async def identify(store: Store, who: str, *, email: str = "") -> Identity | Non
         if person.email:
             emails.add(person.email.casefold())
     for collection, user_field, name_field in _NAMED_BY:
-        for record in await store.collections[collection].all():
+        named = {user_field: OneOf.of(sorted(users))}
+        for record in await store.collections[collection].find(limit=None, **named):
             if getattr(record, user_field) in users and getattr(record, name_field):
                 names.add(getattr(record, name_field))
     return Identity(
@@ -270,6 +351,23 @@ async def identify(store: Store, who: str, *, email: str = "") -> Identity | Non
     )
 
 
+async def _directory_entries(store: Store, users: set[str], emails: set[str]) -> list[Person]:
+    """The directory entries with one of these platform-qualified ids or e-mail addresses."""
+    found: dict[str, Person] = {}
+    for user in sorted(users):
+        platform, _, user_id = user.partition(":")
+        field_name = PLATFORM_ID_FIELDS.get(platform)
+        if field_name:
+            entries = await store.people.find(limit=None, **{field_name: user_id})
+        else:  # on the terminal, their directory id
+            entry = await store.people.get(user_id) if platform == "console" else None
+            entries = [entry] if entry is not None else []
+        found.update((p.id, p) for p in entries)
+    for p in await store.people.find(email_key=OneOf.of(sorted(emails))):
+        found.setdefault(p.id, p)
+    return list(found.values())
+
+
 def _qualified(person: Person) -> list[str]:
     return [f"{platform}:{user_id}" for platform, user_id in person.platform_ids().items()]
 
@@ -278,9 +376,9 @@ async def export(store: Store, who: Identity) -> dict[str, list[dict[str, Any]]]
     """Every record about the person, by collection, in its stored form."""
     found: dict[str, list[dict[str, Any]]] = {}
     for spec in COLLECTIONS:
-        finds = holding(spec.name).finds
-        records = await store.collections[spec.name].all()
-        found[spec.name] = [r.to_dict() for r in records if finds(r, who)]
+        rule = holding(spec.name)
+        records = await _candidates(store.collections[spec.name], rule, who)
+        found[spec.name] = [r.to_dict() for r in records if rule.finds(r, who)]
     return found
 
 
@@ -317,7 +415,7 @@ async def forget(store: Store, who: Identity, *, language: str) -> Forgotten:
     for spec in COLLECTIONS:
         rule = holding(spec.name)
         collection = store.collections[spec.name]
-        for record in await collection.all():
+        for record in await _candidates(collection, rule, who):
             if rule.finds(record, who):
                 fate = await _erase(collection, record, rule, who, language)
                 if fate is not None:

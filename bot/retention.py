@@ -2,9 +2,10 @@
 demand, feedback with its text), introductions and letters (the messages Spred relayed)
 older than `SPRED_RETENTION_DAYS` are deleted by the server's background rounds.
 
-A sweep reads whole collections: it is periodic work, at most once per SWEEP_EVERY, never on
-a request's path. Each deletion is one `Collection.update` that looks at the record again,
-so a record another process just renewed (a conversation going on) stays.
+A sweep asks each collection for the records written before the cutoff (an indexed moment),
+at most once per SWEEP_EVERY, never on a request's path. Each deletion is one
+`Collection.update` that looks at the record again, so a record another process just
+renewed (a conversation going on) stays.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from typing import Any
 
 from bot.jobs import Schedule
 from knowledge.store import Store
+from knowledge.store.query import Below
 
 SWEEP_EVERY = timedelta(hours=1)
 
-# The collections retention applies to, and when each record was written or last used.
-WRITTEN_AT: dict[str, Callable[[Any], datetime]] = {
-    "conversations": lambda r: r.updated_at,
-    "demand": lambda r: r.asked_at,
-    "feedback": lambda r: r.created_at,
-    "introductions": lambda r: r.created_at,
-    "outbox": lambda r: r.created_at,
-    "nudges": lambda r: r.created_at,  # a manager's prompt names the people of a unit
+# The collections retention applies to, and the field (a declared moment) saying when each
+# record was written or last used.
+WRITTEN_AT: dict[str, str] = {
+    "conversations": "updated_at",
+    "demand": "asked_at",
+    "feedback": "created_at",
+    "introductions": "created_at",
+    "outbox": "created_at",
+    "nudges": "created_at",  # a manager's prompt names the people of a unit
 }
 
 
@@ -51,13 +54,13 @@ class Retention:
         for name, written_at in WRITTEN_AT.items():
             collection = self.store.collections[name]
 
-            def old(current: Any, written_at: Callable[[Any], datetime] = written_at) -> Any:
-                if current is None or written_at(current) >= cutoff:
+            def old(current: Any, written_at: str = written_at) -> Any:
+                if current is None or getattr(current, written_at) >= cutoff:
                     return current
                 held = getattr(current, "held_until", None)  # a conversation's turn under way
                 return current if held is not None and held > now else None
 
-            for record in await collection.all():
-                if written_at(record) < cutoff and await collection.update(record.key, old) is None:
+            for record in await collection.find(limit=None, **{written_at: Below(cutoff)}):
+                if await collection.update(record.key, old) is None:
                     deleted[name] = deleted.get(name, 0) + 1
         return deleted

@@ -72,7 +72,6 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))
     app[CORE] = core = Core(kb=kb, settings=app[SETTINGS])
-    await core.start()
     # What was loaded lives as long as the server: kept out of the garbage collector's full
     # collections, which would otherwise walk the whole index (40-50 ms with the event loop
     # stopped, a few times a minute under load: the platforms' acknowledgements wait).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ from bot.roles import Role
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Nudge, Organisation, Person
-from knowledge.solutions import Contact, Solution, is_solution_id
+from knowledge.solutions import PLATFORM_ID_FIELDS, Contact, Solution, is_solution_id
 from knowledge.store import Store
 
 if TYPE_CHECKING:
@@ -43,29 +43,23 @@ class Services:
     organisations: Organisations
     clock: Callable[[], datetime]
     # What askers picked between near-tied answers: folded question → solution id.
-    picks: dict[str, str] = field(default_factory=dict)
     nudges: Nudges | None = None  # prompts to managers; the core sets it
     colleagues: Colleagues = field(default_factory=Colleagues)
-    _directory: tuple[Hashable, dict[str, Person]] | None = field(
-        default=None, init=False, repr=False
-    )
 
     async def person_for(self, platform: str, user_id: str, email: str = "") -> Person | None:
-        """The people directory's entry for a chat user, by platform id or email. The look-up
-        table is rebuilt only when the directory changed, as this runs for every question."""
-        version = await self.store.people.version()
-        if self._directory is None or self._directory[0] != version:
-            table: dict[str, Person] = {}
-            for person in await self.store.people.all():
-                for name, found in person.platform_ids().items():
-                    table.setdefault(f"{name}:{found}", person)
-                if person.email:
-                    table.setdefault(f"email:{person.email.casefold()}", person)
-            self._directory = (version, table)
-        table = self._directory[1]
-        return table.get(f"{platform}:{user_id}") or (
-            table.get(f"email:{email.casefold()}") if email else None
-        )
+        """The people directory's entry for a chat user: by their id on the platform (on the
+        terminal, their directory id), else by e-mail in any case; the first stored if
+        several match. Runs for every question, so each is one indexed look-up."""
+        people = self.store.people
+        found: Person | None = None
+        field = PLATFORM_ID_FIELDS.get(platform)
+        if user_id and field:
+            found = next(iter(await people.find(limit=1, **{field: user_id})), None)
+        elif user_id and platform == "console":
+            found = await people.get(user_id)
+        if found is None and email:
+            found = next(iter(await people.find(limit=1, email_key=email.casefold())), None)
+        return found
 
     async def address_of(
         self, contact: Contact, platforms: Iterable[str], *, organization: str = ""

@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, ClassVar, Self, cast
 
+from knowledge import text
 from knowledge.solutions import PLATFORM_ID_FIELDS
+from knowledge.text import folded_name
 
 
 def now() -> datetime:
@@ -105,6 +107,16 @@ class Person(Record):
     slack_id: str | None = None
     teams_id: str | None = None
 
+    @property
+    def organization_key(self) -> str:
+        """Their organisation's name as an organisation's is compared with it (folded)."""
+        return folded_name(self.organization)
+
+    @property
+    def email_key(self) -> str:
+        """Their e-mail as a look-up compares it: in any case ("" without one)."""
+        return self.email.casefold()
+
     def platform_ids(self) -> dict[str, str]:
         """Their user ids by chat platform; on the terminal, their directory id."""
         ids = {p: getattr(self, name) for p, name in PLATFORM_ID_FIELDS.items()}
@@ -186,6 +198,11 @@ class Introduction(Record):
     relay: Relay | None = None  # None: the contact was given only by e-mail
     relay_changed_at: datetime | None = None
 
+    @property
+    def contact_email_key(self) -> str:
+        """The contact's e-mail as a look-up compares it: in any case."""
+        return self.contact_email.casefold()
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Feedback(Record):
@@ -201,6 +218,11 @@ class Feedback(Record):
     comment: str = ""
     created_at: datetime = dataclasses.field(default_factory=now)
     org_id: str = ""  # the organisation the verdict came from ("" from the terminal)
+
+    @property
+    def question_key(self) -> str:
+        """The question however it was cased, accented or punctuated: how a pick is found."""
+        return text.question_key(self.question)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,6 +285,12 @@ class Organisation(Record):
     installed_at: datetime = dataclasses.field(default_factory=now)
     installer: str = ""  # platform-qualified; empty when Spred only saw it write
     admins: tuple[str, ...] = ()
+
+    @property
+    def name_key(self) -> str:
+        """Its name as solutions' `organization` is compared with it (knowledge.text.
+        folded_name): "" while it has none."""
+        return folded_name(self.name)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -40,6 +40,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def folded_name(name: str) -> str:
+    """An organisation's name as two are compared: folded, runs of spaces as one
+    ("Aarhus  Kommune" = "aarhus kommune")."""
+    return " ".join(fold(name).split())
+
+
 def danish_letters(word: str) -> str:
     """ "aeldre" → "ældre", "haandtering" → "håndtering"; accents other than æøå dropped."""
     word = word.translate(_DANISH_LETTERS).replace("ae", "æ").replace("oe", "ø")

@@ -173,9 +173,7 @@ async def core(store: Store, lexicon: Lexicon, clock: Clock, tmp_path: Path) -> 
     await store.solutions.upsert_many(demo_solutions())
     kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
     settings = Settings(data_dir=tmp_path / "data", admins=frozenset({ADMIN}))
-    started = Core(kb=kb, settings=settings, clock=clock)
-    await started.start()
-    return started
+    return Core(kb=kb, settings=settings, clock=clock)
 
 
 @pytest.fixture

@@ -262,7 +262,6 @@ async def test_a_restart_in_the_middle_of_adding_loses_nothing(
         store = await open_store(settings.data_dir)
         kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
         core = Core(kb=kb, settings=settings, clock=clock)
-        await core.start()
         return core, store
 
     me = Incoming(platform="console", user_id="admin", user_name="Bo", conversation="t")

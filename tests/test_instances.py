@@ -79,9 +79,7 @@ async def write_letters(store: Store, clock: Clock, *users: str) -> None:
 
 async def instance(store: Store, lexicon: Lexicon, clock: Clock, tmp_path: Path) -> Core:
     kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
-    core = Core(kb=kb, settings=Settings(data_dir=tmp_path / "data"), clock=clock)
-    await core.start()
-    return core
+    return Core(kb=kb, settings=Settings(data_dir=tmp_path / "data"), clock=clock)
 
 
 async def test_an_event_given_to_two_instances_is_answered_by_one(

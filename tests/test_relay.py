@@ -83,7 +83,6 @@ async def pair(core: Core, clock: Clock) -> AsyncIterator[Pair]:
     """Anna on Slack in Odense (core A) and Mette on Teams in Aarhus (core B, the same
     store); Aarhus Kommune's tenant knows Mette's e-mail."""
     other = Core(kb=core.services.kb, settings=core.services.settings, clock=clock)
-    await other.start()
     slack, teams = Desk("slack", "Slack"), Desk("teams", "Teams", {(AARHUS, METTE): "29:mette"})
     for each in (core, other):
         each.connect(slack)

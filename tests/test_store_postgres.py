@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 import pytest
 
@@ -272,9 +273,16 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         await conn.execute(
             "INSERT INTO people (key, data) VALUES ('p1', %s::jsonb), ('p2', %s::jsonb)",
             (
-                '{"id": "p1", "name": "Anne", "slack_id": "U1", "organization": ""}',
+                '{"id": "p1", "name": "Anne", "slack_id": "U1", "organization": "",'
+                ' "email": "Anne@Vejle.DK"}',
                 '{"id": "p2", "name": "Bo", "slack_id": null}',
             ),
+        )
+        stored = make_solution("s1").to_dict()
+        stored.pop("retired", None)  # a field at its default may be left out
+        await conn.execute(
+            "INSERT INTO solutions (key, data) VALUES ('s1', %s::jsonb)",
+            (orjson.dumps(stored).decode(),),
         )
     assert await postgres.migrate(database_url) == 1
     store = await _opened(database_url)
@@ -282,6 +290,9 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         assert [p.name for p in await store.people.find(slack_id="U1")] == ["Anne"]
         assert [p.name for p in await store.people.find(slack_id=None)] == ["Bo"]
         assert [p.name for p in await store.people.find(organization=None)] == ["Anne", "Bo"]
+        # a field the record computes, filled by reading the records
+        assert [p.name for p in await store.people.find(email_key="anne@vejle.dk")] == ["Anne"]
+        assert [x.id for x in await store.solutions.find(retired=False)] == ["s1"]
     finally:
         await store.close()
 

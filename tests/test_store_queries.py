@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from knowledge.records import Letter, Nudge, NudgeState, Person, SeenEvent
-from knowledge.store import Store
+from knowledge.records import Letter, Nudge, NudgeState, Organisation, Person, SeenEvent
+from knowledge.store import Store, open_store
 from knowledge.store.query import Below, OneOf
+from tests.conftest import make_solution
 
 T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
@@ -122,3 +124,64 @@ async def test_a_claim_changes_no_version(store: Store) -> None:
     version = await store.outbox.version()
     await store.outbox.claim(now=T0, until=T0 + timedelta(minutes=1), limit=1)
     assert await store.outbox.version() == version
+
+
+async def test_computed_fields_find_folded_names_and_addresses(store: Store) -> None:
+    await store.people.upsert_many(
+        [
+            Person(id="p1", name="Anne", email="Anne.Holm@Vejle.dk", organization="Vejle  Kommune"),
+            Person(id="p2", name="Bo", organization="Århus Kommune"),
+        ]
+    )
+    assert [p.id for p in await store.people.find(email_key="anne.holm@vejle.dk")] == ["p1"]
+    assert [p.id for p in await store.people.find(organization_key="vejle kommune")] == ["p1"]
+    assert [p.id for p in await store.people.find(email_key=None)] == ["p2"]
+    await store.organisations.upsert(
+        Organisation(id="slack:T1", platform="slack", name="VEJLE kommune")
+    )
+    await store.organisations.upsert(Organisation(id="slack:T2", platform="slack"))
+    assert [o.id for o in await store.organisations.find(name_key="vejle kommune")] == ["slack:T1"]
+    assert [o.id for o in await store.organisations.find(name_key=None)] == ["slack:T2"]
+
+
+async def test_find_gives_what_a_filter_of_all_gives_through_writes(store: Store) -> None:
+    # Every kind of write, then each kind of condition: find must agree with reading all
+    # (the TinyDB backend answers from its in-process index, kept up to date by writes).
+    await store.outbox.upsert_many([_letter(n, to=f"slack:U{n % 3}") for n in range(12)])
+    assert len(await store.outbox.find(to="slack:U0")) == 4  # TinyDB: the index is built
+    await store.outbox.upsert(_letter(4, to="slack:U2"))  # rewritten: moved to another user
+    await store.outbox.upsert_many([_letter(20, to="slack:U1"), _letter(1, to="slack:U1")])
+    await store.outbox.delete("l7")
+    await store.outbox.update("l5", lambda letter: None)
+    assert await store.outbox.insert(_letter(21, to="slack:U0")) is True
+    everything = await store.outbox.all()
+    for to in ("slack:U0", "slack:U1", "slack:U2", "slack:U9"):
+        wanted = [x.id for x in everything if x.to == to]
+        assert [x.id for x in await store.outbox.find(to=to)] == wanted
+    both = [x.id for x in everything if x.to in ("slack:U0", "slack:U2")]
+    assert [x.id for x in await store.outbox.find(to=OneOf("slack:U0", "slack:U2"))] == both
+    assert [x.id for x in await store.outbox.find(to="slack:U1", limit=2)] == [
+        x.id for x in everything if x.to == "slack:U1"
+    ][:2]
+
+
+async def test_tinydb_find_sees_what_another_process_wrote(tmp_path: Path) -> None:
+    first, second = await open_store(tmp_path / "data"), await open_store(tmp_path / "data")
+    try:
+        await first.outbox.upsert_many([_letter(1), _letter(2, to="slack:U2")])
+        assert [x.id for x in await first.outbox.find(to="slack:U1")] == ["l1"]  # indexed now
+        await second.outbox.upsert(_letter(3))
+        await second.outbox.delete("l1")
+        assert [x.id for x in await first.outbox.find(to="slack:U1")] == ["l3"]
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_field_a_stored_form_leaves_out_is_found_as_the_record_reads(store: Store) -> None:
+    # A solution is stored without `retired` while it is not: TinyDB's index reads the record.
+    await store.solutions.upsert_many(
+        [make_solution("in-use"), make_solution("gone", retired=True)]
+    )
+    assert [s.id for s in await store.solutions.find(retired=False)] == ["in-use"]
+    assert [s.id for s in await store.solutions.find(retired=True)] == ["gone"]

@@ -56,9 +56,7 @@ async def test_two_answers_sent_at_once_are_both_kept_in_order(core: Core) -> No
 
 async def _core_on(store: Store, lexicon: Lexicon, clock: Clock, data: Path) -> Core:
     kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
-    core = Core(kb=kb, settings=Settings(data_dir=data, admins=frozenset({ADMIN})), clock=clock)
-    await core.start()
-    return core
+    return Core(kb=kb, settings=Settings(data_dir=data, admins=frozenset({ADMIN})), clock=clock)
 
 
 async def test_two_server_processes_on_one_directory_take_turns(

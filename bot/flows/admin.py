@@ -27,9 +27,10 @@ from bot.flows.draft import (
 )
 from bot.messages import Action, Form, FormField, Reply
 from bot.render_text import number, quoted
+from bot.roles import Role
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
-from knowledge.records import Person
+from knowledge.records import DemandStatus, Person
 from knowledge.solutions import Solution
 from knowledge.store import StoreError
 from knowledge.text import question_key
@@ -316,13 +317,22 @@ async def set_manager(turn: Turn, who: str, boss: str) -> list[Reply]:
     local admin finds only their own organisation's people: anyone else is "not one of
     yours", whether or not the directory holds them elsewhere."""
     role = turn.require_reach()
-    people = [p for p in await turn.store.people.all() if role.owns(p.organization)]
+    people = await _people_in_reach(turn, role)
     person = _the_one(people, who, role.own_name)
     manager = _the_one(people, boss, role.own_name)
     if person.id == manager.id:
         return [Reply(text=turn.say("own_manager", person=person.name))]
     await turn.store.people.upsert(replace(person, manager_id=manager.id))
     return [Reply(text=turn.say("manager_set", person=person.name, manager=manager.name))]
+
+
+async def _people_in_reach(turn: Turn, role: Role) -> list[Person]:
+    """The directory entries an admin may change: a local admin's organisation's, asked of
+    the store by its name; every one for a global admin (a name is looked for in all)."""
+    if role.global_admin:
+        return await turn.store.people.all()
+    assert role.organisation is not None  # a local admin's (require_reach)
+    return await turn.services.organisations.people_of(role.organisation)
 
 
 def _the_one(people: list[Person], name: str, own: str = "") -> Person:
@@ -354,9 +364,20 @@ def named(people: list[Person], name: str) -> list[Person]:
 # --- what admins watch
 
 
+def _made_in(role: Role) -> dict[str, str]:
+    """The condition on a record's `org_id` that keeps to what an admin sees (`Role.sees`):
+    none for a global admin, their organisation's for a local one."""
+    if role.global_admin:
+        return {}
+    assert role.organisation is not None  # a local admin's (require_admin)
+    return {"org_id": role.organisation.id}
+
+
 async def demand(turn: Turn) -> list[Reply]:
     role = turn.require_admin()
-    ranked = most_asked(d for d in await turn.store.demand.all() if role.sees(d.org_id))
+    ranked = most_asked(
+        await turn.store.demand.find(limit=None, status=DemandStatus.OPEN, **_made_in(role))
+    )
     if not ranked:
         return [Reply(text=turn.say("demand_none"))]
     lines = [turn.say("demand_list")]
@@ -368,8 +389,8 @@ async def demand(turn: Turn) -> list[Reply]:
 
 async def feedback(turn: Turn) -> list[Reply]:
     role = turn.require_admin()
-    items = sorted(await turn.store.feedback.all(), key=lambda f: f.created_at, reverse=True)
-    items = [f for f in items if f.kind == "answer" and role.sees(f.org_id)]
+    found = await turn.store.feedback.find(limit=None, kind="answer", **_made_in(role))
+    items = sorted(found, key=lambda f: f.created_at, reverse=True)
     if not items:
         return [Reply(text=turn.say("feedback_none"))]
     helpful = sum(f.helpful for f in items)

@@ -146,7 +146,8 @@ async def who_uses(turn: Turn) -> list[Reply]:
         if not matches:
             return [Reply(text=turn.say("who_uses_unknown", text=quoted(text)))]
         solution = matches[0].solution
-    adoptions = adopters_of(await turn.store.adoptions.all()).get(solution.id, [])
+    found = await turn.store.adoptions.find(solution_id=solution.id)
+    adoptions = adopters_of(found).get(solution.id, [])
     if not adoptions:
         contact = solution.contacts[0]
         reach = ", ".join(p for p in (solution.organization, contact.email) if p)

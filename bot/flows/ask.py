@@ -45,8 +45,9 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     if not matches and offset == 0:
         return [await _unmet(turn, question)]
     if offset == 0:
-        matches = _learned_first(turn, question, matches)
-        if _near_tie(turn, question, matches):
+        picked = await picked_for(turn.store, question)
+        matches = _learned_first(picked, matches)
+        if picked is None and _near_tie(matches):
             if _not_mentioned(turn, matches[:2]):
                 await _near_miss(turn, question, matches[:2])
             return [_which_did_you_mean(turn, question, matches[:2])]
@@ -101,14 +102,13 @@ def _answer_actions(
     return tuple(actions)
 
 
-def _learned_first(turn: Turn, question: str, matches: list[Match]) -> list[Match]:
-    picked = turn.services.picks.get(question_key(question))
+def _learned_first(picked: str | None, matches: list[Match]) -> list[Match]:
     chosen = [m for m in matches if m.solution.id == picked]
     return chosen + [m for m in matches if m.solution.id != picked] if chosen else matches
 
 
-def _near_tie(turn: Turn, question: str, matches: list[Match]) -> bool:
-    if question_key(question) in turn.services.picks or len(matches) < 2:
+def _near_tie(matches: list[Match]) -> bool:
+    if len(matches) < 2:
         return False
     scores = [m.score for m in matches[:3]]
     apart = len(scores) == 2 or scores[1] - scores[2] >= NEAR_TIE
@@ -226,7 +226,6 @@ async def pick(turn: Turn) -> list[Reply]:
             solution_id=solution.id,
         )
     )
-    turn.services.picks[question_key(question)] = solution.id
     shown = await cards_for(turn.store, [solution], language=turn.language)
     return [Reply(text=turn.say("thanks_choice"), cards=shown)]
 
@@ -272,10 +271,10 @@ async def feedback(turn: Turn) -> list[Reply]:
     return [Reply(text=turn.say("thanks_feedback"))]
 
 
-async def load_picks(store: Store) -> dict[str, str]:
-    """What askers chose between near-tied answers, latest choice winning."""
-    choices = sorted(
-        (f for f in await store.feedback.all() if f.kind == "choice" and f.solution_id),
-        key=lambda f: f.created_at,
-    )
-    return {question_key(f.question): str(f.solution_id) for f in choices}
+async def picked_for(store: Store, question: str) -> str | None:
+    """The solution askers last chose between this question's near-tied answers, if any
+    did. Asked of the store each time, so a choice made through another server counts at
+    once."""
+    choices = await store.feedback.find(kind="choice", question_key=question_key(question))
+    latest = max((f for f in choices if f.solution_id), key=lambda f: f.created_at, default=None)
+    return None if latest is None else latest.solution_id

@@ -27,15 +27,9 @@ def shortened(label: str, most: int = LABEL) -> str:
 async def home_page(services: Services, *, user: str) -> Reply:
     store = services.store
     platform, _, user_id = user.partition(":")
+    # A conversation record is one user's (its key ends with them) and names them.
     mine = sorted(
-        (
-            c
-            for c in await store.conversations.all()
-            if c.conversation_key.startswith(f"{platform}:")
-            and c.conversation_key.endswith(f":{user_id}")
-        ),
-        key=lambda c: c.updated_at,
-        reverse=True,
+        await store.conversations.find(user=user), key=lambda c: c.updated_at, reverse=True
     )
     memories = [c.data.get("memory", {}) for c in mine]
     spoken = (Session.language_in(m, "") for m in memories)  # the latest that tells
@@ -54,7 +48,7 @@ async def home_page(services: Services, *, user: str) -> Reply:
                     payload={"q": question[:PAYLOAD_QUESTION], "offset": 0},
                 )
             )
-    following = [a for a in await store.adoptions.all() if a.user == user]
+    following = await store.adoptions.find(user=user)
     if following:
         lines.append(say(language, "home_following"))
         for adoption in following[: SHOWN * 2]:
@@ -63,11 +57,9 @@ async def home_page(services: Services, *, user: str) -> Reply:
                 stage = say(language, f"stage_{adoption.stage}")
                 lines.append(f"• {solution.title} ({stage})")
     me = await services.person_for(platform, user_id)
-    prompts = [
-        n
-        for n in await store.nudges.all()
-        if me is not None and n.manager_id == me.id and n.state is NudgeState.SENT
-    ]
+    prompts = (
+        await store.nudges.find(manager_id=me.id, state=NudgeState.SENT) if me is not None else []
+    )
     if prompts:
         lines.append(say(language, "home_prompts"))
         for nudge in prompts[:SHOWN]:
@@ -78,9 +70,7 @@ async def home_page(services: Services, *, user: str) -> Reply:
                 actions.append(
                     Action(id="nudge_plan", label=shortened(label), payload={"nudge": nudge.id})
                 )
-    waiting = [
-        d for d in await store.demand.all() if d.asker == user and d.status is DemandStatus.OPEN
-    ]
+    waiting = await store.demand.find(asker=user, status=DemandStatus.OPEN)
     if waiting:
         lines.append(say(language, "home_waiting"))
         lines += [f"• {quoted(d.question)}" for d in waiting[:SHOWN]]

@@ -130,9 +130,8 @@ async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> No
     here = (organization.casefold(), unit.casefold())
     ours = [
         a
-        for a in await turn.store.adoptions.all()
-        if a.solution_id == nudge.solution_id
-        and (a.organization.casefold(), a.unit.casefold()) == here
+        for a in await turn.store.adoptions.find(solution_id=nudge.solution_id)
+        if (a.organization.casefold(), a.unit.casefold()) == here
     ]
     if not ours:
         adoption = adoption_of(turn, nudge.solution_id, Stage.PILOTING, organization, unit)
@@ -163,9 +162,9 @@ async def opt_out(turn: Turn) -> list[Reply]:
     # Opting out is about the manager, not this prompt: an answered one still serves.
     nudge, _ = await _own_nudge(turn, turn.message.payload.get("nudge"), waiting=False)
     await turn.store.opt_outs.upsert(OptOut(manager_id=nudge.manager_id, at=turn.services.clock()))
-    for pending in await turn.store.nudges.all():
-        if pending.manager_id == nudge.manager_id and pending.state is NudgeState.SCHEDULED:
-            await turn.store.nudges.upsert(replace(pending, state=NudgeState.DISMISSED))
+    pending = await turn.store.nudges.find(manager_id=nudge.manager_id, state=NudgeState.SCHEDULED)
+    for waiting in pending:
+        await turn.store.nudges.upsert(replace(waiting, state=NudgeState.DISMISSED))
     return [Reply(text=turn.say("opted_out"))]
 
 

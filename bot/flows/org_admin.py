@@ -12,10 +12,10 @@ import re
 
 from bot.flows.admin import named
 from bot.messages import Reply
-from bot.organisations import Organisations
 from bot.render_text import quoted
 from bot.turn import Refusal, Turn
-from knowledge.records import NudgeState, Organisation
+from knowledge.records import NudgeState, Organisation, Person
+from knowledge.store.query import OneOf
 
 # What a user id looks like on each platform, so a typed name is never taken for one:
 # Slack's member ids ("U0123ABCD", "W…"), Teams' ("29:1abc…"); elsewhere a word with a digit.
@@ -76,12 +76,7 @@ async def _user(turn: Turn, organisation: Organisation, who: str) -> str:
     its own directory by name, else an id as typed (with or without the platform)."""
     who = who.removeprefix("@").strip()
     platform = organisation.platform
-    people = [
-        p
-        for p in await turn.store.people.all()
-        if Organisations.names(organisation, p.organization)
-    ]
-    found = named(people, who)
+    found = named(await turn.services.organisations.people_of(organisation), who)
     if len(found) == 1:
         user_id = found[0].platform_id(platform)
         if not user_id:
@@ -116,18 +111,28 @@ async def prompts(turn: Turn) -> list[Reply]:
     own organisation (all, for a global admin), latest first."""
     role = turn.require_reach()
     store = turn.store
+    if role.global_admin:
+        nudges = await store.nudges.all()
+        managers: dict[str, Person] = {}
+    else:  # a local admin: the prompts to their own people
+        assert role.organisation is not None  # require_reach: an organisation's admin
+        people = await turn.services.organisations.people_of(role.organisation)
+        managers = {p.id: p for p in people}
+        nudges = await store.nudges.find(manager_id=OneOf.of(managers)) if managers else []
     shown = []
-    for nudge in sorted(await store.nudges.all(), key=lambda n: n.due_at, reverse=True):
-        manager = await store.people.get(nudge.manager_id)
+    for nudge in sorted(nudges, key=lambda n: n.due_at, reverse=True):
+        manager = managers.get(nudge.manager_id) or await store.people.get(nudge.manager_id)
         if manager is None or not role.owns(manager.organization):
             continue
         solution = await store.solutions.get(nudge.solution_id)
         title = solution.title if solution else nudge.solution_id
         state = turn.say(_STATES[nudge.state])
         shown.append(turn.say("prompt_line", manager=manager.name, title=title, state=state))
+        if len(shown) == LISTED:
+            break
     if not shown:
         return [Reply(text=turn.say("prompts_none"))]
-    return [Reply(text="\n".join([turn.say("prompts_list"), *shown[:LISTED]]))]
+    return [Reply(text="\n".join([turn.say("prompts_list"), *shown]))]
 
 
 def help_text(turn: Turn) -> str:

@@ -7,6 +7,7 @@ has returned only once it is durable.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -140,8 +141,20 @@ class CollectionSpec:
     name: str
     record_type: type[Storable]
     # The fields `find` and `claim` may ask by, and their types (str, bool, datetime): the
-    # PostgreSQL backend keeps each in an indexed column beside the record.
+    # PostgreSQL backend keeps each in an indexed column beside the record. A field may be
+    # a property the record computes (a folded name to look up by), not only a stored one.
     fields: Mapping[str, type] = field(default_factory=dict)
+
+    @property
+    def computed(self) -> frozenset[str]:
+        return computed_fields(self.record_type, self.fields)
+
+
+def computed_fields(record_type: type[Any], fields: Iterable[str]) -> frozenset[str]:
+    """The fields a record computes (a property) rather than keeps: no stored form holds
+    them, so a backend indexing stored documents must read the record for them."""
+    kept = {f.name for f in dataclasses.fields(record_type)}
+    return frozenset(name for name in fields if name not in kept)
 
 
 def _fields(
@@ -158,12 +171,37 @@ def _fields(
 COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("solutions", Solution, _fields("organization", flags=("retired",))),
     CollectionSpec(
-        "people", Person, _fields("organization", "email", "slack_id", "teams_id", "manager_id")
+        "people",
+        Person,
+        _fields(
+            "organization",
+            "email",
+            "slack_id",
+            "teams_id",
+            "manager_id",
+            "email_key",
+            "organization_key",
+        ),
     ),
     CollectionSpec("adoptions", Adoption, _fields("solution_id", "user", "organization")),
     CollectionSpec("demand", Demand, _fields("asker", "status", "org_id", moments=("asked_at",))),
-    CollectionSpec("introductions", Introduction, _fields("solution_id", "asker", "contact")),
-    CollectionSpec("feedback", Feedback, _fields("user", "kind", "solution_id", "org_id")),
+    CollectionSpec(
+        "introductions",
+        Introduction,
+        _fields(
+            "solution_id",
+            "asker",
+            "contact",
+            "contact_name",
+            "contact_email_key",
+            moments=("created_at",),
+        ),
+    ),
+    CollectionSpec(
+        "feedback",
+        Feedback,
+        _fields("user", "kind", "solution_id", "org_id", "question_key", moments=("created_at",)),
+    ),
     CollectionSpec(
         "conversations", Conversation, _fields("user", "org_id", moments=("updated_at",))
     ),
@@ -183,7 +221,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         "interests", Interest, _fields("person_id", "solution_id", "did", moments=("at",))
     ),
     CollectionSpec("opt_outs", OptOut),
-    CollectionSpec("organisations", Organisation, _fields("platform")),
+    CollectionSpec("organisations", Organisation, _fields("platform", "name_key")),
     CollectionSpec("consents", Consent),
     CollectionSpec("slack_installations", SlackInstallation),
     CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),

@@ -57,22 +57,10 @@ def _column(field: str) -> sql.Identifier:
     return sql.Identifier(f"f_{field}")
 
 
-def _stored(field: str) -> sql.Composed:
-    return sql.SQL("data->>{}").format(sql.Literal(field))
-
-
-# A declared field that is a property of the record, not a stored one, is filled from what it
-# is read from when its column is added: the outbox's `platform`, the prefix of `to`
-# (knowledge.records.Letter.platform), so letters waiting from before are claimed too.
-DERIVED: dict[tuple[str, str], sql.Composable] = {
-    ("outbox", "platform"): sql.SQL("split_part(data->>'to', ':', 1)"),
-}
-
-
 def columns() -> list[sql.Composed]:
-    """Every declared field's column, filled from the records already stored, and its index;
-    the claims' column. Idempotent, so a later schema that declares more fields repeats it
-    as its step."""
+    """Every declared field's column and its index, and the claims' column (filled from the
+    records already stored by `fill_fields`, after the steps). Idempotent, so a later schema
+    that declares more fields repeats it as its step."""
     statements: list[sql.Composed] = []
     for spec in COLLECTIONS:
         table = sql.Identifier(spec.name)
@@ -87,14 +75,33 @@ def columns() -> list[sql.Composed]:
                 sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
                     table, column, sql_type
                 ),
-                sql.SQL("UPDATE {} SET {} = NULLIF({}, '')::{}").format(
-                    table, column, DERIVED.get((spec.name, field), _stored(field)), sql_type
-                ),
                 sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
                     sql.Identifier(f"{spec.name}_f_{field}"), table, column
                 ),
             ]
     return statements
+
+
+async def fill_fields(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Sets every declared field's column from the records as Spred reads them, as a write
+    would have: after an upgrade, for the records stored before it. Decoded, not taken
+    from the JSON, since a computed field (`CollectionSpec.computed`) has no key there and a
+    field at its default may be left out (a solution's `retired`)."""
+    for spec in COLLECTIONS:
+        fields = list(spec.fields)
+        if not fields:
+            continue
+        table = sql.Identifier(spec.name)
+        rows = await (await conn.execute(sql.SQL("SELECT data FROM {}").format(table))).fetchall()
+        sets = sql.SQL(", ").join(sql.SQL("{} = %s").format(_column(f)) for f in fields)
+        update = sql.SQL("UPDATE {} SET {} WHERE key = %s").format(table, sets)
+        values = []
+        for (data,) in rows:
+            record = spec.record_type.from_dict(data)
+            values.append((*(_param(value_of(record, f)) for f in fields), record.key))
+        if values:
+            async with conn.cursor() as cursor:
+                await cursor.executemany(update, values)
 
 
 # Every collection's table and version counter, created at each open if missing: a collection
@@ -430,6 +437,8 @@ async def migrate(conninfo: str, *, version: int = SCHEMA_VERSION) -> int:
             for step in steps:
                 for step_sql in MIGRATIONS[step]:
                     await conn.execute(step_sql)
+            if steps:
+                await fill_fields(conn)
             for applied in (
                 [1, *(step + 1 for step in steps)] if not found else [s + 1 for s in steps]
             ):

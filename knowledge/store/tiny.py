@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from knowledge.records import Record
 from knowledge.store.base import (
     Collection,
     CollectionSpec,
@@ -17,9 +19,11 @@ from knowledge.store.base import (
     Store,
     StoreCorrupt,
     StoreError,
+    computed_fields,
     updated,
 )
 from knowledge.store.durable import DurableJSONStorage
+from knowledge.store.index import FieldIndex
 from knowledge.store.lock import DEFAULT_WAIT, LockWait
 from knowledge.store.query import Condition, checked, holds
 from knowledge.store.writer import SerialWriter
@@ -69,6 +73,9 @@ class TinyCollection(Generic[R]):
         # process wrote the file) keeps the records whose documents did not change: decoding
         # validates, and re-decoding every solution after each import took seconds.
         self._decoded: dict[str, tuple[Any, R]] = {}
+        # The declared fields' index (knowledge/store/index.py): built by the first `find`
+        # that can use it, kept up to date by every write, dropped when the file is reloaded.
+        self._index: FieldIndex | None = None
         self._writer = SerialWriter(storage, on_reload=self._forget_gone, lock_wait=lock_wait)
 
     async def open(self) -> None:
@@ -186,16 +193,31 @@ class TinyCollection(Generic[R]):
             return
         for key in [k for k in self._decoded if k not in stored]:
             del self._decoded[key]
+        self._index = None  # the file changed elsewhere: built again when next asked
 
     def _find(self, conditions: Mapping[str, Condition], limit: int | None) -> list[R]:
+        stored = self._stored()
+        keys = self._indexed(stored).candidates(conditions) if conditions else None
         found: list[R] = []
-        for key, doc in self._stored().items():
+        for key in stored if keys is None else keys:
             if limit is not None and len(found) >= limit:
                 break
-            record = self._decode(key, doc)
+            record = self._decode(key, stored[key])
             if holds(record, conditions):
                 found.append(record)
         return found
+
+    def _indexed(self, stored: Mapping[str, Any]) -> FieldIndex:
+        if self._index is None:
+            # A plain record's stored form keeps each field by name; anything else (a
+            # solution leaves out `retired` when false) is read from the decoded record.
+            faithful = issubclass(self._type, Record)
+            decoded = computed_fields(self._type, self._fields) if faithful else self._fields
+            index = FieldIndex(self._fields, decoded=decoded)
+            for key, doc in stored.items():
+                index.add_stored(key, doc, partial(self._decode, key, doc))
+            self._index = index
+        return self._index
 
     def _insert(self, record: R, doc: dict[str, Any]) -> bool:
         if self._table.contains(doc_id=_id(record.key)):
@@ -211,6 +233,8 @@ class TinyCollection(Generic[R]):
         for key, (record, doc) in batch.items():
             self._decoded[key] = (doc, record)
             self._claims.pop(key, None)
+            if self._index is not None:
+                self._index.add(key, record)
 
     def _update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         writes, changed = updated(key, self._get(key), change)
@@ -226,6 +250,8 @@ class TinyCollection(Generic[R]):
         self._table.remove(doc_ids=[_id(key)])
         self._decoded.pop(key, None)
         self._claims.pop(key, None)
+        if self._index is not None:
+            self._index.remove(key)
         return True
 
 

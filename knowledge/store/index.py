@@ -1,0 +1,96 @@
+"""Which records hold which value in a collection's declared fields, kept in this process for
+a backend whose records are all here (a TinyDB file's): `find` with an equality (a value,
+unset, or one of several) then reads only the records that may meet it, so a question costs
+the same with ten adoptions stored or a hundred thousand. PostgreSQL keeps its own indexes
+on the fields' columns.
+
+A candidate is still tested with `query.holds`, the one definition of what a condition
+means: the index only narrows down where to look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from knowledge.store.query import Below, Condition, OneOf, value_of
+
+
+def _stored(doc: Mapping[str, Any], name: str) -> Any:
+    """A field's value as a document keeps it (an enum as its text), read as `value_of`
+    reads a record's: missing and empty text are unset."""
+    value = doc.get(name)
+    return None if value == "" else value
+
+
+def _plain(value: Any) -> Any:
+    """A value as the index files it: an enum as its text, as records compare it."""
+    return str(value) if isinstance(value, str) else value
+
+
+class FieldIndex:
+    def __init__(self, fields: Mapping[str, type], *, decoded: Iterable[str] = ()) -> None:
+        """`decoded`: the fields `add_stored` must read from the record, not its stored
+        document (computed ones, or a stored form that leaves a field out)."""
+        # Moments are asked for with Below (due, expired): an equality index does not serve.
+        self._fields = tuple(name for name, kind in fields.items() if kind is not datetime)
+        self._decoded = frozenset(decoded) & set(self._fields)
+        self._keys: dict[str, dict[Any, set[str]]] = {name: {} for name in self._fields}
+        self._values: dict[str, tuple[Any, ...]] = {}  # key → what it is filed under
+        self._order: dict[str, int] = {}  # key → when it was (last) stored, as the file orders
+        self._stored = 0
+
+    def add(self, key: str, record: Any) -> None:
+        """`record` is now stored under `key`, after every record stored before it."""
+        self._file(key, tuple(_plain(value_of(record, name)) for name in self._fields))
+
+    def add_stored(self, key: str, doc: Mapping[str, Any], decode: Callable[[], Any]) -> None:
+        """As `add`, from the record's stored document: building the index for a file of a
+        hundred thousand records then decodes none, unless a field must be."""
+        record = decode() if self._decoded else None
+        self._file(
+            key,
+            tuple(
+                _plain(value_of(record, name) if name in self._decoded else _stored(doc, name))
+                for name in self._fields
+            ),
+        )
+
+    def _file(self, key: str, values: tuple[Any, ...]) -> None:
+        self.remove(key)
+        self._values[key] = values
+        for name, value in zip(self._fields, values, strict=True):
+            self._keys[name].setdefault(value, set()).add(key)
+        self._order[key] = self._stored
+        self._stored += 1
+
+    def remove(self, key: str) -> None:
+        values = self._values.pop(key, None)
+        if values is None:
+            return
+        for name, value in zip(self._fields, values, strict=True):
+            keys = self._keys[name][value]
+            keys.discard(key)
+            if not keys:
+                del self._keys[name][value]
+        del self._order[key]
+
+    def candidates(self, conditions: Mapping[str, Condition]) -> list[str] | None:
+        """The keys of the records that may meet `conditions`, in the order stored; None
+        when no condition is one the index serves (then every record is a candidate)."""
+        found: set[str] | None = None
+        for name, condition in conditions.items():
+            filed = self._keys.get(name)
+            if filed is None or isinstance(condition, Below):
+                continue
+            if isinstance(condition, OneOf):
+                keys: set[str] = set()
+                for value in condition.values:
+                    keys |= filed.get(_plain(value), set())
+            else:  # a value, or unset (None or "", as `value_of` reads both)
+                keys = filed.get(None if condition == "" else _plain(condition), set())
+            found = set(keys) if found is None else found & keys
+        if found is None:
+            return None
+        return sorted(found, key=self._order.__getitem__)
