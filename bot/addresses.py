@@ -4,12 +4,15 @@ store as it came. Adapters keep and read addresses here, never in the store itse
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from knowledge.records import Address
-from knowledge.store import Store
+from knowledge.store import Store, StoreError
+
+log = logging.getLogger(__name__)
 
 
 class Addresses:
@@ -19,12 +22,17 @@ class Addresses:
 
     async def remember(self, user: str, reference: Mapping[str, Any]) -> None:
         """Keeps where a platform-qualified user can be reached; a reference that did not
-        change writes nothing, so most messages cost no write."""
-        known = await self.store.addresses.get(user)
-        if known is None or dict(known.reference) != dict(reference):
-            await self.store.addresses.upsert(
-                Address(user=user, reference=dict(reference), updated_at=self.clock())
-            )
+        change writes nothing, so most messages cost no write. A store out of reach is
+        logged, not raised: the message it came with is still answered (with an apology,
+        should the store still be out of reach), and its next message keeps it."""
+        try:
+            known = await self.store.addresses.get(user)
+            if known is None or dict(known.reference) != dict(reference):
+                await self.store.addresses.upsert(
+                    Address(user=user, reference=dict(reference), updated_at=self.clock())
+                )
+        except StoreError as exc:
+            log.error("cannot keep where a user is reached: %s", exc)
 
     async def of(self, user: str) -> Mapping[str, Any] | None:
         address = await self.store.addresses.get(user)

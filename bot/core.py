@@ -235,12 +235,13 @@ class Core:
 
     async def handle(self, message: Incoming) -> list[Reply]:
         """The replies to one message. A platform event delivered again (the same
-        `event_id`) gets none; a failure of Spred itself gets an apology, and the
-        conversation stays as it was before the message."""
-        if message.event_id and not await self._first_time(message):
-            return []
+        `event_id`) gets none; a failure of Spred itself or of its store (also in telling
+        whether the event is new) gets an apology, and the conversation stays as it was
+        before the message."""
         language = self.services.settings.language
         try:
+            if message.event_id and not await self._first_time(message):
+                return []
             organisation = await self.organisations.seen(message.org_id)
             async with self.sessions.hold(message) as session:
                 turn = Turn(
@@ -251,7 +252,7 @@ class Core:
                 )
                 replies = await self._turn(turn)
                 language = turn.language
-        except StoreError as exc:  # a damaged, locked or full data file: the message says
+        except StoreError as exc:  # a damaged, locked or full file, a database out of reach
             log.error("a %s %s failed: %s", message.platform, message.action or "text", exc)
             return [self._apology(language)]
         except Exception:

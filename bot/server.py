@@ -132,16 +132,22 @@ async def _follow_changes(core: Core, *, every: float) -> None:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Always 200 (the contract's): a store out of reach is "degraded" in the body, as
+    questions are still answered from the loaded knowledge base, with apologies for what
+    needs the store."""
     app = request.app
     connectors = app[CONNECTORS]
+    store = app[STORE]
+    reachable = await store.ping()
     return web.json_response(
         {
-            "status": "ok",
+            "status": "ok" if reachable else "degraded",
             "version": __version__,
             # which platforms are on, and whether each can reach its platform now
             "adapters": {name: name in connectors for name in app[PLATFORMS]},
             "platforms": {name: c.health for name, c in connectors.items()},
             "solutions": len(app[KNOWLEDGE].matcher),
+            "store": {"backend": store.backend, "ok": reachable},
         }
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
@@ -79,17 +80,39 @@ class KnowledgeBase:
         return True
 
     async def follow(self, *, every: float, changed: asyncio.Event) -> None:
-        """Refreshes every `every` seconds, for as long as it runs, and sets `changed` when
-        something did. It runs on its own schedule: other background work (delivering
-        letters, prompting managers, which can take many seconds) never holds it up."""
-        while True:
-            try:
-                if await self.refresh():
-                    log.info("knowledge base changed on disk: %d solutions", len(self.matcher))
-                    changed.set()
-            except StoreError as exc:  # keep answering from what was loaded; say why
-                log.error("cannot reload the knowledge base: %s", exc)
-            await asyncio.sleep(every)
+        """Refreshes as soon as the store tells of a change to the solutions (`Store.watch`:
+        PostgreSQL's notices, so a solution stored by any instance is answered from by all
+        within moments), and every `every` seconds in any case: files have no such feed, and
+        a notice can be lost with the connection it came on. Sets `changed` when something
+        changed. It runs on its own schedule: other background work (delivering letters,
+        prompting managers, which can take many seconds) never holds it up."""
+        told = asyncio.Event()
+        listening = asyncio.create_task(self._listen(told))
+        try:
+            while True:
+                told.clear()  # before refreshing: a notice meanwhile means another round
+                try:
+                    if await self.refresh():
+                        log.info("knowledge base changed: %d solutions", len(self.matcher))
+                        changed.set()
+                except StoreError as exc:  # keep answering from what was loaded; say why
+                    log.error("cannot reload the knowledge base: %s", exc)
+                # (Not wait_for: on 3.11 a cancel that meets its timeout can be lost.)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(every):
+                        await told.wait()
+        finally:
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening
+
+    async def _listen(self, told: asyncio.Event) -> None:
+        try:
+            async with contextlib.aclosing(self.store.watch(["solutions"])) as changes:
+                async for _ in changes:
+                    told.set()
+        except Exception:  # a bug, not the database (the feed rides out its failures)
+            log.exception("the store's change feed stopped: looking for changes now and then")
 
     async def publish(self, solutions: Sequence[Solution]) -> None:
         """Stores (all or nothing), then indexes: a solution is never findable before it is

@@ -49,7 +49,23 @@ async def test_healthz_reports_status_version_adapters_and_size(tmp_path: Path) 
         "adapters": {"slack": False, "teams": False},
         "platforms": {},
         "solutions": 1,
+        "store": {"backend": "tinydb", "ok": True},
     }
+
+
+async def test_healthz_says_degraded_while_the_data_directory_is_gone(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = build_app(Settings(data_dir=data), environ={"SPRED_TEAMS": "off"})
+    async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as http:
+        data.rename(tmp_path / "elsewhere")  # a volume unmounted under the running server
+        async with http.get(server.make_url("/healthz")) as response:
+            assert response.status == 200  # the contract's; the state is in the body
+            gone = await response.json()
+        (tmp_path / "elsewhere").rename(data)
+        async with http.get(server.make_url("/healthz")) as response:
+            back = await response.json()
+    assert (gone["status"], gone["store"]) == ("degraded", {"backend": "tinydb", "ok": False})
+    assert (back["status"], back["store"]) == ("ok", {"backend": "tinydb", "ok": True})
 
 
 def _free_port() -> int:

@@ -78,7 +78,7 @@ async def test_upsert_many_writes_all_or_nothing(database_url: str) -> None:
         # PostgreSQL refuses the second record's key, too long for its index, after the
         # first row is written.
         too_long = Conversation(conversation_key=secrets.token_hex(5000), state="x")
-        with pytest.raises(psycopg.Error):
+        with pytest.raises(StoreError, match="writing conversations: index row"):
             await store.conversations.upsert_many(
                 [Conversation(conversation_key="a", state="efter"), too_long]
             )

@@ -845,6 +845,19 @@ async def test_a_store_error_in_a_turn_is_logged_not_a_500(
     response = await spred.say("hej")
     assert response.status in (200, 201)  # a 500 would make Bot Framework send it again
     assert "the disk is full" in caplog.text
+    # The address could not be kept; the question is answered all the same.
+    [reply] = await spred.connector.wait_for()
+    assert reply.text
+
+
+def _break_every_turn(spred: Spred) -> None:
+    """Every Teams turn fails from now on before the core is asked (a bug, say)."""
+    from bot.server import CORE
+
+    async def broken(user: str, reference: object) -> None:
+        raise RuntimeError("the turn broke")
+
+    spred.server.app[CORE].addresses.remember = broken  # type: ignore[method-assign]
 
 
 async def test_teams_html_reaches_the_core_as_plain_text(connector: Connector) -> None:
@@ -1057,13 +1070,13 @@ def _contains(body: Any, expected: Any) -> bool:
 async def test_a_failure_on_an_action_execute_is_told_to_teams_not_a_500(
     spred: Spred, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _fill_the_disk(spred)
+    _break_every_turn(spred)
     execute = _execute({"spred": "help", "payload": {}})
     status, body = await _invoked(spred, _invoke(spred.connector, "adaptiveCard/action", execute))
     assert status == 200
     assert body["statusCode"] == 500
     assert body["type"] == "application/vnd.microsoft.error"
-    assert "the disk is full" in caplog.text
+    assert "the turn broke" in caplog.text
 
 
 def _filler(length: int, seed: str = "") -> str:

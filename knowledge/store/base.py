@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from knowledge.records import (
     Adaptation,
@@ -144,6 +144,9 @@ class CollectionSpec:
     # PostgreSQL backend keeps each in an indexed column beside the record. A field may be
     # a property the record computes (a folded name to look up by), not only a stored one.
     fields: Mapping[str, type] = field(default_factory=dict)
+    # Whether every write is announced to the processes watching (`Store.watch`). Only where
+    # one waits on it: PostgreSQL serialises the commits of announcing transactions.
+    announced: bool = False
 
     @property
     def computed(self) -> frozenset[str]:
@@ -169,7 +172,10 @@ def _fields(
 
 # One file (or table) each, so frequent small writes never rewrite the knowledge base.
 COLLECTIONS: tuple[CollectionSpec, ...] = (
-    CollectionSpec("solutions", Solution, _fields("organization", flags=("retired",))),
+    # Announced: every instance's matcher picks up a solution stored anywhere at once.
+    CollectionSpec(
+        "solutions", Solution, _fields("organization", flags=("retired",)), announced=True
+    ),
     CollectionSpec(
         "people",
         Person,
@@ -229,8 +235,23 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
 )
 
 
+def announced(names: Iterable[str]) -> frozenset[str]:
+    """`names`, each checked to be a collection whose writes are announced: a watch on any
+    other would never wake, and must not quietly wait."""
+    wanted = frozenset(names)
+    unknown = sorted(wanted - {spec.name for spec in COLLECTIONS if spec.announced})
+    if unknown:
+        raise ValueError(
+            f"writes to {', '.join(unknown)} are not announced: set announced=True in its "
+            "CollectionSpec (knowledge/store/base.py)"
+        )
+    return wanted
+
+
 class Store(ABC):
     """The collections as attributes (`store.solutions`); a backend says how to make one."""
+
+    backend: ClassVar[str]  # what GET /healthz names it: "memory", "tinydb", "postgresql"
 
     solutions: Collection[Solution]
     people: Collection[Person]
@@ -275,6 +296,23 @@ class Store(ABC):
     async def close(self) -> None:
         for collection in self.collections.values():
             await collection.close()
+
+    async def ping(self) -> bool:
+        """Whether the store can be read and written now (GET /healthz): quick, and never
+        raises. In-process stores are there while the process is."""
+        return True
+
+    async def watch(self, names: Iterable[str]) -> AsyncGenerator[str, None]:
+        """The name of a collection in `names` (each `announced`) each time it may have
+        changed, by any process, for as long as it is iterated; several writes may be told
+        as one, and it may tell of a change that was none (after losing the database for a
+        while, each name once). A backend without such a feed (files, memory) ends at once:
+        then, as always alongside, looking at `Collection.version` now and then finds every
+        change."""
+        announced(names)
+        nothing: tuple[str, ...] = ()  # a generator that ends at once
+        for name in nothing:
+            yield name
 
     @abstractmethod
     async def drop_copies(self, names: Iterable[str]) -> None:

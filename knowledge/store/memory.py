@@ -108,6 +108,8 @@ class MemoryCollection(Generic[R]):
 
 
 class MemoryStore(Store):
+    backend = "memory"
+
     async def drop_copies(self, names: Iterable[str]) -> None:
         """Nothing to do: no copies are kept."""
 

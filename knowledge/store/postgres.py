@@ -8,7 +8,9 @@ own, `f_<field>`, written with the record (empty text as NULL, as `query.value_o
 it); `claimed_until` holds a claim (`Collection.claim`), and every write ends it.
 
 `spred_versions` keeps one counter per collection, bumped in the same transaction as each
-write, so `version()` is one keyed read that any process's write changes. Every write first
+write, so `version()` is one keyed read that any process's write changes; the bump of an
+announced collection also notifies the processes watching it (knowledge/store/connections.py,
+which also says what a failure of the database does). Every write first
 takes the advisory locks of its keys (in one order: of their hashes), then their rows, and
 the counter last, so two writers never wait for each other in a circle.
 
@@ -19,16 +21,16 @@ instances starting at once migrate once; `spred_meta` lists the schema versions 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, Generic
+from typing import Any, Generic, TypeVar
 
 import orjson
 import psycopg
+import psycopg_pool
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from knowledge.store.base import (
     COLLECTIONS,
@@ -38,8 +40,10 @@ from knowledge.store.base import (
     Storable,
     Store,
     StoreError,
+    announced,
     updated,
 )
+from knowledge.store.connections import Attempt, Connections, channel_sql, describe
 from knowledge.store.query import Below, Condition, OneOf, checked, value_of
 from knowledge.store.schema import newer_refused
 
@@ -51,6 +55,7 @@ POOL_SIZE = 10
 # 2 added the query columns and the claims.
 SCHEMA_VERSION = 2
 SQL_TYPES: dict[type, str] = {str: "text", bool: "boolean", datetime: "timestamptz"}
+T = TypeVar("T")
 
 
 def _column(field: str) -> sql.Identifier:
@@ -122,6 +127,15 @@ TABLES: list[str] = [
 # must be idempotent, like the data directory's steps (knowledge/store/schema.py).
 MIGRATIONS: dict[int, list[sql.Composed]] = {1: columns()}
 
+# A write's last statement: the collection's version, and for an announced collection the
+# notice to those watching it, sent by PostgreSQL as the transaction commits (one statement,
+# so announcing costs no extra round trip).
+_BUMP = "UPDATE spred_versions SET version = version + 1 WHERE collection = %s"
+_BUMP_ANNOUNCED = (
+    f"WITH bumped AS ({_BUMP} RETURNING collection)"
+    f" SELECT pg_notify({channel_sql()}, collection) FROM bumped"
+)
+
 
 # JSONB cannot hold U+0000; a NUL someone typed is stored as U+FFFD, the character that
 # stands for one that cannot be shown, rather than failing the write. Only an escape that is
@@ -135,16 +149,6 @@ def _encoded(record: Storable) -> str:
 
 def is_database_url(location: str) -> bool:
     return location.startswith(URL_SCHEMES)
-
-
-def describe(conninfo: str) -> str:
-    """Where the database is, for messages: host, port and database, never the password."""
-    try:
-        parts = conninfo_to_dict(conninfo)
-    except psycopg.ProgrammingError:
-        return "the database (its URL cannot be read: postgresql://USER@HOST:PORT/DATABASE)"
-    host = parts.get("host") or "localhost"
-    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or parts.get('user') or ''}"
 
 
 def _where(conditions: Mapping[str, Condition]) -> tuple[sql.Composable, list[Any]]:
@@ -179,14 +183,17 @@ class PostgresCollection(Generic[R]):
         *,
         name: str,
         record_type: type[R],
-        pool: AsyncConnectionPool,
+        connections: Connections,
         fields: Mapping[str, type] | None = None,
+        announced: bool = False,
     ) -> None:
         self.name = name
         self._type = record_type
-        self._pool = pool
+        self._db = connections
+        self._pool = connections.pool
         self._table = sql.Identifier(name)
         self._fields = dict(fields or {})
+        self._bump_sql = _BUMP_ANNOUNCED if announced else _BUMP
         self._decoded: dict[str, tuple[str, R]] = {}  # key → (xmin, record), filled by `all`
 
     async def open(self) -> None:
@@ -195,10 +202,35 @@ class PostgresCollection(Generic[R]):
     async def close(self) -> None:
         return None
 
-    async def _rows(self, query: sql.SQL | sql.Composed, *params: Any) -> list[tuple[Any, ...]]:
-        async with self._pool.connection() as conn:
-            cursor = await conn.execute(query, params)
-            return await cursor.fetchall()
+    async def _rows(
+        self, query: sql.SQL | sql.Composed, *params: Any, doing: str = "reading"
+    ) -> list[tuple[Any, ...]]:
+        """One statement, autocommitted, that stores the same run once or twice (a read):
+        tried again after a broken connection."""
+
+        async def read(attempt: Attempt) -> list[tuple[Any, ...]]:
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(query, params)
+                return await cursor.fetchall()
+
+        return await self._db.run(f"{doing} {self.name}", read, repeatable=True)
+
+    async def _write(
+        self,
+        work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]],
+        *,
+        repeatable: bool,
+    ) -> T:
+        """`work` in one transaction; after a broken connection, tried again as `Attempt`
+        says is safe (`repeatable`: writing twice stores what writing once does)."""
+
+        async def transaction(attempt: Attempt) -> T:
+            async with self._pool.connection() as conn, conn.transaction():
+                done = await work(conn)
+                attempt.committing = True  # the last step: COMMIT is sent as the block ends
+            return done
+
+        return await self._db.run(f"writing {self.name}", transaction, repeatable=repeatable)
 
     async def get(self, key: str) -> R | None:
         query = sql.SQL("SELECT data FROM {} WHERE key = %s").format(self._table)
@@ -252,14 +284,15 @@ class PostgresCollection(Generic[R]):
 
     async def insert(self, record: R) -> bool:
         values = self._values(record)
-        async with self._pool.connection() as conn, conn.transaction():
-            query = sql.SQL("{} ON CONFLICT (key) DO NOTHING RETURNING key").format(
-                self._insert_sql()
-            )
+        query = sql.SQL("{} ON CONFLICT (key) DO NOTHING RETURNING key").format(self._insert_sql())
+
+        async def insert(conn: psycopg.AsyncConnection[Any]) -> bool:
             inserted = (await conn.execute(query, values)).rowcount > 0
             if inserted:
                 await self._bump(conn)
             return inserted
+
+        return await self._write(insert, repeatable=False)
 
     async def claim(
         self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
@@ -274,18 +307,20 @@ class PostgresCollection(Generic[R]):
             " UPDATE {table} SET claimed_until = %s FROM picked WHERE {table}.key = picked.key"
             " RETURNING {table}.data, {table}.seq"
         ).format(table=self._table, where=where)
-        rows = await self._rows(query, *params, now, limit, until)
+
+        async def claim(conn: psycopg.AsyncConnection[Any]) -> list[tuple[Any, ...]]:
+            # In a transaction of its own, not autocommitted: a failure before its COMMIT
+            # then surely claimed nothing, and may be tried again.
+            return await (await conn.execute(query, (*params, now, limit, until))).fetchall()
+
+        rows = await self._write(claim, repeatable=False)
         return [self._type.from_dict(row[0]) for row in sorted(rows, key=lambda r: r[1])]
 
     async def release(self, keys: Iterable[str]) -> None:
         query = sql.SQL("UPDATE {} SET claimed_until = NULL WHERE key = ANY(%s)").format(
             self._table
         )
-        await self._rows_none(query, list(keys))
-
-    async def _rows_none(self, query: sql.Composed, *params: Any) -> None:
-        async with self._pool.connection() as conn:
-            await conn.execute(query, params)
+        await self._rows(sql.SQL("{} RETURNING key").format(query), list(keys), doing="releasing")
 
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
@@ -294,7 +329,8 @@ class PostgresCollection(Generic[R]):
         encoded = {r.key: self._values(r) for r in records}
         if not encoded:
             return
-        async with self._pool.connection() as conn, conn.transaction():
+
+        async def upsert(conn: psycopg.AsyncConnection[Any]) -> None:
             await conn.execute(
                 "SELECT count(pg_advisory_xact_lock(hashtext(%s), h)) FROM"
                 " (SELECT DISTINCT hashtext(k) AS h FROM unnest(%s::text[]) AS k ORDER BY h) AS l",
@@ -304,21 +340,29 @@ class PostgresCollection(Generic[R]):
                 await cursor.executemany(self._write_sql(), list(encoded.values()))
             await self._bump(conn)
 
+        await self._write(upsert, repeatable=True)
+
     async def delete(self, key: str) -> bool:
-        async with self._pool.connection() as conn, conn.transaction():
+        query = sql.SQL("DELETE FROM {} WHERE key = %s RETURNING key").format(self._table)
+
+        async def delete(conn: psycopg.AsyncConnection[Any]) -> bool:
             await self._lock(conn, key)
-            query = sql.SQL("DELETE FROM {} WHERE key = %s RETURNING key").format(self._table)
             deleted = (await conn.execute(query, (key,))).rowcount > 0
             if deleted:
                 await self._bump(conn)
             return deleted
 
+        # Tried again even after its COMMIT was sent: the record is gone either way (the
+        # second try may then say it found nothing to delete).
+        return await self._write(delete, repeatable=True)
+
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
-        async with self._pool.connection() as conn, conn.transaction():
+        query = sql.SQL("SELECT data FROM {} WHERE key = %s FOR UPDATE").format(self._table)
+
+        async def update(conn: psycopg.AsyncConnection[Any]) -> R | None:
             # The advisory lock also covers a key with no row yet, which FOR UPDATE cannot;
             # it is released at commit.
             await self._lock(conn, key)
-            query = sql.SQL("SELECT data FROM {} WHERE key = %s FOR UPDATE").format(self._table)
             row = await (await conn.execute(query, (key,))).fetchone()
             current = None if row is None else self._type.from_dict(row[0])
             writes, changed = updated(key, current, change)
@@ -331,6 +375,8 @@ class PostgresCollection(Generic[R]):
                 await conn.execute(self._write_sql(), self._values(changed))
             await self._bump(conn)
             return changed
+
+        return await self._write(update, repeatable=False)
 
     async def _lock(self, conn: psycopg.AsyncConnection[Any], key: str) -> None:
         """Until commit; as `upsert_many` takes it for each of its keys."""
@@ -359,33 +405,46 @@ class PostgresCollection(Generic[R]):
         ).format(self._insert_sql(), sql.SQL(", ").join(updates))
 
     async def _bump(self, conn: psycopg.AsyncConnection[Any]) -> None:
-        await conn.execute(
-            "UPDATE spred_versions SET version = version + 1 WHERE collection = %s", (self.name,)
-        )
+        await conn.execute(self._bump_sql, (self.name,))
 
 
 class PostgresStore(Store):
     """Every collection in the database `conninfo` names (a postgresql:// URL)."""
 
+    backend = "postgresql"
+
     def __init__(self, conninfo: str, *, pool_size: int = POOL_SIZE) -> None:
         self.conninfo = conninfo
         self.where = describe(conninfo)
-        self.pool: AsyncConnectionPool = AsyncConnectionPool(
-            conninfo, min_size=1, max_size=pool_size, open=False, kwargs={"autocommit": True}
-        )
+        self.connections = Connections(conninfo, pool_size=pool_size)
+        self.pool = self.connections.pool
         super().__init__()
 
     def make_collection(self, spec: CollectionSpec) -> Collection[Any]:
         return PostgresCollection(
-            name=spec.name, record_type=spec.record_type, pool=self.pool, fields=spec.fields
+            name=spec.name,
+            record_type=spec.record_type,
+            connections=self.connections,
+            fields=spec.fields,
+            announced=spec.announced,
         )
+
+    async def ping(self) -> bool:
+        return await self.connections.ping()
+
+    async def watch(self, names: Iterable[str]) -> AsyncGenerator[str, None]:
+        """Told by PostgreSQL (LISTEN) as each announcing write commits, on a connection of
+        its own, made again whenever it breaks."""
+        async with contextlib.aclosing(self.connections.listen(announced(names))) as told:
+            async for name in told:
+                yield name
 
     async def open(self) -> None:
         """Connects, then creates or upgrades the schema; refuses a newer one."""
         await migrate(self.conninfo)
         try:
             await self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
-        except PoolTimeout as exc:
+        except psycopg_pool.PoolTimeout as exc:
             await self.pool.close()
             raise StoreError(
                 f"cannot connect to PostgreSQL at {self.where} within {CONNECT_TIMEOUT:g} s: "

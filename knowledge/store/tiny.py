@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
@@ -258,10 +260,19 @@ class TinyCollection(Generic[R]):
 class TinyStore(Store):
     """Each collection in `<data>/<name>.json`."""
 
+    backend = "tinydb"
+
     def __init__(self, data_dir: Path, *, lock_wait: LockWait = DEFAULT_WAIT) -> None:
         self.data_dir = data_dir
         self.lock_wait = lock_wait
         super().__init__()
+
+    async def ping(self) -> bool:
+        """The data directory is still there and writable (a volume unmounted, or made
+        read-only, under a running server)."""
+        return await asyncio.to_thread(
+            lambda: self.data_dir.is_dir() and os.access(self.data_dir, os.W_OK)
+        )
 
     async def drop_copies(self, names: Iterable[str]) -> None:
         for name in names:
