@@ -215,7 +215,7 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     new = sum(1 for s in batch.solutions if s.id not in known)
     print(
         f"Imported {len(batch.solutions)} solutions ({new} new, "
-        f"{len(batch.solutions) - new} updated) into {settings.data_dir}."
+        f"{len(batch.solutions) - new} updated) into {cli_transfer.where(settings)}."
     )
     if batch.errors:
         print(f"spred: skipped {batch.rejected} invalid entries (listed above).", file=sys.stderr)
@@ -394,7 +394,7 @@ async def cmd_import_people(settings: Settings, args: argparse.Namespace) -> int
     managers = len({p.manager_id for p in batch.people if p.manager_id})
     print(
         f"Imported {len(batch.people)} people ({new} new, {len(batch.people) - new} updated; "
-        f"{managers} managers) into {settings.data_dir}."
+        f"{managers} managers) into {cli_transfer.where(settings)}."
     )
     return EXIT_OK
 
@@ -419,13 +419,21 @@ async def cmd_nudges(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _started(settings: Settings, store: Store) -> bool:
+    """Whether this store has been given solutions before: a data directory's file is kept
+    even when every solution in it was removed on purpose; a database has no such file."""
+    if settings.database_url:
+        return await store.solutions.count() > 0
+    return (settings.data_dir / "solutions.json").exists()
+
+
 async def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
-    if args.if_empty and (settings.data_dir / "solutions.json").exists():
-        return EXIT_OK
     solutions = demo_solutions()
     async with opened(settings) as store:
+        if args.if_empty and await _started(settings, store):
+            return EXIT_OK
         await store.solutions.upsert_many(solutions)
-    print(f"Loaded {len(solutions)} demo solutions into {settings.data_dir}.")
+    print(f"Loaded {len(solutions)} demo solutions into {cli_transfer.where(settings)}.")
     return EXIT_OK
 
 

@@ -322,3 +322,13 @@ async def test_reading_all_again_decodes_only_what_another_process_changed(
     finally:
         await first.close()
         await second.close()
+
+
+def test_load_demo_if_empty_on_a_database_loads_once_and_says_where(database_url: str) -> None:
+    first = _spred("load-demo", "--if-empty", "--database", database_url)
+    assert first.returncode == 0, first.stderr
+    assert "into PostgreSQL at 127.0.0.1:5432/" in first.stdout
+    assert "search_path" not in first.stdout
+    again = _spred("load-demo", "--if-empty", "--database", database_url)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == ""  # already holds solutions: nothing loaded
