@@ -69,6 +69,9 @@ class Settings:
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for a file another process holds
     nudges: NudgeRules = field(default_factory=NudgeRules)
     retention_days: int = 365  # what people wrote is deleted after this (bot/retention.py)
+    # How long a server process's claim on a letter or prompt to send lasts (bot/outbox.py):
+    # a process killed mid-send leaves them to the others this long after.
+    claim_seconds: float = 120.0
     # PostgreSQL instead of data_dir (issue 15); may hold a password, so never in a repr.
     database_url: str | None = field(default=None, repr=False)
 
@@ -98,6 +101,8 @@ class Settings:
             lock_timeout=_lock_timeout(env),
             nudges=NudgeRules.from_env(env),
             retention_days=_retention_days(env),
+            claim_seconds=_seconds(env, "SPRED_CLAIM_SECONDS", 120.0, low=1, high=3600),
+            refresh_seconds=_seconds(env, "SPRED_REFRESH_SECONDS", 5.0, low=0.05, high=3600),
             database_url=_database_url(database or env.get("DATABASE_URL", "")),
         )
 
@@ -113,6 +118,23 @@ def _lock_timeout(env: Mapping[str, str]) -> float:
     if not 0 < seconds <= 24 * 3600:  # also refuses nan
         raise ConfigError(
             f"{TIMEOUT_SETTING} must be a number of seconds above 0, at most a day, not {raw!r}"
+        )
+    return seconds
+
+
+def _seconds(
+    env: Mapping[str, str], name: str, default: float, *, low: float, high: float
+) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not low <= seconds <= high:  # also refuses nan
+        raise ConfigError(
+            f"{name} must be a number of seconds from {low:g} to {high:g}, not {raw!r}"
         )
     return seconds
 

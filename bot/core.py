@@ -23,6 +23,7 @@ from bot.flows import admin, adopt, ask, connect, manager, org_admin, people_imp
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
+from bot.jobs import Schedule
 from bot.messages import Incoming, Reply
 from bot.nudges import Nudges
 from bot.organisations import Organisations
@@ -35,11 +36,13 @@ from knowledge.language import language_of
 from knowledge.records import SeenEvent, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
+from knowledge.store.query import Below
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
 SEEN_FOR = timedelta(days=2)  # platforms retry an event for minutes; keep ids well beyond
+PRUNE_EVERY = timedelta(hours=1)  # what is kept only for a while is forgotten this soon after
 
 
 async def _help(turn: Turn) -> list[Reply]:
@@ -183,7 +186,9 @@ class Core:
         outbox: Outbox | None = None,
         clock: Callable[[], datetime] = now,
     ) -> None:
-        self.outbox = outbox or Outbox(store=kb.store, clock=clock)
+        self.outbox = outbox or Outbox(
+            store=kb.store, clock=clock, lease=timedelta(seconds=settings.claim_seconds)
+        )
         self.organisations = Organisations(store=kb.store, clock=clock)
         self.services = Services(
             kb=kb,
@@ -196,6 +201,7 @@ class Core:
         self.nudges = self.services.nudges = Nudges(self.services)
         self.addresses = Addresses(store=kb.store, clock=clock)
         self.retention = Retention(store=kb.store, clock=clock, days=settings.retention_days)
+        self.schedule = Schedule(store=kb.store, clock=clock)  # periodic jobs, once for all
         # a distributable app's installations and install states, for its adapter
         self.installations = Installations(store=kb.store, clock=clock)
         self.install_states = InstallStates(store=kb.store, clock=clock)
@@ -271,31 +277,31 @@ class Core:
         return Reply(text=say(language, "internal_error"), language=language, failed=True)
 
     async def _first_time(self, message: Incoming) -> bool:
-        """True once per platform event, across retries, restarts and server processes."""
+        """True once per platform event, across retries, restarts and server processes: the
+        store's insert decides (a unique key), so of two instances given the same event at
+        once exactly one answers it."""
         key = f"{message.platform}:{message.event_id}"
         seen = self.services.clock()
-        fresh = False
-
-        def mark(current: SeenEvent | None) -> SeenEvent:
-            nonlocal fresh
-            if current is not None:
-                return current
-            fresh = True
-            return SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
-
-        await self.services.store.seen_events.update(key, mark)
-        return fresh
+        return await self.services.store.seen_events.insert(
+            SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
+        )
 
     async def prune(self) -> None:
         """Forgets what is kept only for a while: delivered letters, answered prompts, and
-        platform events past SEEN_FOR. Now and then is enough (the server: on start and
-        whenever the knowledge base changes)."""
+        platform events past SEEN_FOR."""
         await self.outbox.prune()
         await self.nudges.prune()
-        cutoff = self.services.clock()
-        for seen in await self.services.store.seen_events.all():
-            if seen.expires_at is not None and seen.expires_at < cutoff:
-                await self.services.store.seen_events.delete(seen.key)
+        seen_events = self.services.store.seen_events
+        for seen in await seen_events.find(expires_at=Below(self.services.clock())):
+            await seen_events.delete(seen.key)
+
+    async def prune_if_due(self) -> bool:
+        """Prunes if no process on this store has within PRUNE_EVERY (bot/jobs.py): now and
+        then is enough, by one of several instances. True if it pruned."""
+        if not await self.schedule.due("prune", every=PRUNE_EVERY):
+            return False
+        await self.prune()
+        return True
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

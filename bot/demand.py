@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.cards import card
 from bot.i18n import say
@@ -31,15 +32,11 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
             continue
         solution = matches[0].solution
         # Closed before the letter is written: a crash in between loses a message, never
-        # sends one twice.
-        await kb.store.demand.upsert(
-            replace(
-                demand,
-                status=DemandStatus.ANSWERED,
-                answered_by=solution.id,
-                answered_at=outbox.clock(),
-            )
-        )
+        # sends one twice. Closed by an update that finds it still open, so of several
+        # server processes answering the same demand one closes it and only that one tells
+        # the asker (the letter's id is the demand's besides).
+        if not await _close(kb, demand.id, answer=solution.id, at=outbox.clock()):
+            continue
         answered += 1
         if demand.notify:
             reply = Reply(
@@ -47,8 +44,24 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
                 language=demand.language,
                 cards=(card(solution, language=demand.language, why=matches[0].terms),),
             )
-            await outbox.send(Notice(to=demand.asker, kind="demand-answered", reply=reply))
+            notice = Notice(to=demand.asker, kind="demand-answered", reply=reply)
+            await outbox.send(notice, letter_id=f"demand-{demand.id}")
     return answered
+
+
+async def _close(kb: KnowledgeBase, demand_id: str, *, answer: str, at: datetime) -> bool:
+    """Marks the demand answered if it is still open; True if this call did."""
+    closed = False
+
+    def close(current: Demand | None) -> Demand | None:
+        nonlocal closed
+        if current is None or current.status is not DemandStatus.OPEN:
+            return current  # closed (or forgotten) meanwhile, by another process or person
+        closed = True
+        return replace(current, status=DemandStatus.ANSWERED, answered_by=answer, answered_at=at)
+
+    await kb.store.demand.update(demand_id, close)
+    return closed
 
 
 # How much one asking weighs on the demand board: a question only near misses answered

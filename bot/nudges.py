@@ -13,7 +13,7 @@ its time from the injected clock.
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,11 +29,12 @@ from bot.turn import Services
 from knowledge.people import unit_of
 from knowledge.records import Interest, Nudge, NudgeState, Person, Stage, new_id
 from knowledge.solutions import Solution
-from knowledge.store.query import OneOf
+from knowledge.store.query import Below, Condition, OneOf
 
 # What a person can do with a solution, from least to most: an Interest keeps the furthest.
 ACTS = ("details", "contact", *Stage)
 ON_ITS_OWN = frozenset(ACTS) - {"details"}  # prompts the manager without a group
+BATCH = 10  # prompts claimed at a time
 
 
 def address_of(person: Person) -> str:
@@ -62,7 +63,6 @@ def working_time(moment: datetime, rules: NudgeRules) -> datetime:
 class Nudges:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._running = asyncio.Lock()  # one sending round at a time in this process
 
     @property
     def rules(self) -> NudgeRules:
@@ -178,10 +178,18 @@ class Nudges:
         since = self._now() - timedelta(days=self.rules.window_days)
         answered = (NudgeState.PLANNED, NudgeState.DONE, NudgeState.DISMISSED)
         old_nudges = [
-            n.id for n in await store.nudges.all() if n.state in answered and n.created_at < since
+            n.id for n in await store.nudges.find(state=OneOf.of(answered), created_at=Below(since))
         ]
         # Records from when being answered counted (no `did`) count for nothing now.
-        old_interest = [i.id for i in await store.interests.all() if i.at < since or not i.did]
+        old_interest = list(
+            dict.fromkeys(
+                i.id
+                for i in [
+                    *await store.interests.find(at=Below(since)),
+                    *await store.interests.find(did=None),
+                ]
+            )
+        )
         for nudge_id in old_nudges:
             await store.nudges.delete(nudge_id)
         for interest_id in old_interest:
@@ -191,25 +199,43 @@ class Nudges:
     # --- sending
 
     async def run_due(self) -> int:
-        """Sends every prompt that is due; returns how many. Safe to run again at any time:
-        a prompt's letter has the prompt's id, so a crash between writing the letter and
-        recording the prompt as sent sends nothing twice."""
+        """Sends every prompt that is due; returns how many. Safe to run at any time and in
+        every server process at once: a process sends only the prompts it claimed
+        (`Collection.claim`), and a prompt's letter has the prompt's id, so neither two
+        processes nor a crash between writing the letter and recording the prompt as sent
+        send anything twice (bot/outbox.py)."""
         now = self._now()
         if working_time(now, self.rules) > now:
             return 0  # quiet hours: what is due now goes out when they end
-        async with self._running:
-            sent = 0
-            for nudge in sorted(await self.services.store.nudges.all(), key=lambda n: n.due_at):
-                if nudge.state is NudgeState.SCHEDULED and nudge.due_at <= now:
+        nudges = self.services.store.nudges
+        # `Below` is "before": a prompt due this very microsecond is due too.
+        due: dict[str, Condition] = {
+            "state": NudgeState.SCHEDULED,
+            "due_at": Below(now + timedelta(microseconds=1)),
+        }
+        sent = 0
+        unsent: list[str] = []  # claimed and not sent: given back at the end, not re-claimed
+        try:
+            while True:
+                claimed = await nudges.claim(
+                    now=now, until=now + self.services.outbox.lease, limit=BATCH, **due
+                )
+                unsent += [nudge.id for nudge in claimed]
+                for nudge in sorted(claimed, key=lambda n: n.due_at):
                     sent += await self._send(nudge)
-            return sent
+                    unsent.remove(nudge.id)  # written now, which ends the claim
+                if len(claimed) < BATCH:
+                    return sent
+        finally:
+            if unsent:
+                await nudges.release(unsent)
 
     async def _send(self, nudge: Nudge) -> bool:
         store = self.services.store
         manager = await store.people.get(nudge.manager_id)
         solution = await store.solutions.get(nudge.solution_id)
         if manager is None or solution is None or solution.retired:
-            await store.nudges.upsert(replace(nudge, state=NudgeState.DISMISSED))
+            await store.nudges.update(nudge.id, _still(replace(nudge, state=NudgeState.DISMISSED)))
             return False
         reason, members = await self._shown(nudge, solution)
         nudge = replace(nudge, reason=reason, members=members)
@@ -217,7 +243,8 @@ class Nudges:
         notice = Notice(to=address_of(manager), kind=f"nudge-{nudge.kind}", reply=reply)
         await self.services.outbox.send(notice, letter_id=f"nudge-{nudge.id}")
         # What the manager was shown stays with the prompt (their home page lists it).
-        await store.nudges.upsert(replace(nudge, state=NudgeState.SENT, sent_at=self._now()))
+        sent = replace(nudge, state=NudgeState.SENT, sent_at=self._now())
+        await store.nudges.update(nudge.id, _still(sent))
         return True
 
     async def _shown(self, nudge: Nudge, solution: Solution) -> tuple[str, tuple[str, ...]]:
@@ -296,6 +323,16 @@ class Nudges:
         if len(others) > 1:
             return say(language, "nudge_using_many", count=len(others))
         return say(language, "nudge_using_one" if others else "nudge_using_none")
+
+
+def _still(changed: Nudge) -> Callable[[Nudge | None], Nudge | None]:
+    """An update to `changed` unless the prompt was erased meanwhile (a person forgotten,
+    bot/privacy.py): an upsert would bring it back."""
+
+    def change(current: Nudge | None) -> Nudge | None:
+        return None if current is None else changed
+
+    return change
 
 
 def _rank(did: str) -> int:

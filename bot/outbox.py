@@ -6,11 +6,23 @@ Each is stored first and delivered second, so a message for a Slack user written
 Slack adapter) delivers it. A platform's adapter registers a `Deliver` function; it returns
 False when it cannot reach the user now (a console user who is not chatting), and the letter
 waits for the next `flush`.
+
+Several server processes may share one store: each letter is sent exactly once between them
+because a process delivers only letters it has claimed (`Collection.claim`, FOR UPDATE SKIP
+LOCKED on PostgreSQL) for a lease, marks each delivered right after the platform took it,
+and gives back (`release`) those it could not deliver now. A process killed mid-send leaves
+its claimed letters to the others once the lease is over.
+
+The one window left: a process killed after the platform accepted a post but before the
+letter was marked delivered. That letter is posted again when its lease ends (a platform
+gives no way to ask "did you get this one?"). Marking each letter at once, not a batch at
+the end, keeps it to at most the one letter in flight per killed process; and a letter is
+begun only while at least half its lease is left, so no lease runs out under a slow post
+and lets a second process send what the first is still sending.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -19,6 +31,7 @@ from datetime import datetime, timedelta
 from bot.messages import Notice, reply_from_dict, reply_to_dict
 from knowledge.records import Letter, new_id, now
 from knowledge.store import Store
+from knowledge.store.query import Below, Condition, OneOf
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +39,11 @@ KEPT = timedelta(days=30)  # delivered letters are kept this long, for admins to
 # A letter nobody could deliver this long is stale news (a workspace that uninstalled Spred,
 # a Teams user who never wrote to it): forgotten, not posted months late.
 UNDELIVERED_KEPT = timedelta(days=30)
+# How long a claimed letter is this process's to send (SPRED_CLAIM_SECONDS): far longer than
+# posting a batch takes (Slack paces one post a second per channel; a call times out after
+# 10 s), short enough that a killed process's letters go out soon after.
+LEASE = timedelta(seconds=120)
+BATCH = 10  # letters claimed at a time: a batch is posted well within half a lease
 
 Deliver = Callable[[Notice], Awaitable[bool]]
 Reachable = Callable[[str], Awaitable[bool]]
@@ -33,14 +51,20 @@ Find = Callable[..., Awaitable["str | None"]]  # find(email=, org_id=): bot.conn
 
 
 class Outbox:
-    def __init__(self, *, store: Store, clock: Callable[[], datetime] = now) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Callable[[], datetime] = now,
+        lease: timedelta = LEASE,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.lease = lease
         self._deliverers: dict[str, Deliver] = {}
         self._reachable: dict[str, Reachable] = {}
         self._titles: dict[str, str] = {}
         self._finders: dict[str, Find] = {}
-        self._lock = asyncio.Lock()  # one flush at a time, so no letter goes out twice
 
     def register(
         self,
@@ -89,10 +113,8 @@ class Outbox:
 
     async def send(self, notice: Notice, *, letter_id: str | None = None) -> None:
         """Stores the letter, then tries to deliver it. With `letter_id`, sending the same
-        letter again (after a crash between storing it and recording that it was sent)
-        changes nothing."""
-        if letter_id is not None and await self.store.outbox.get(letter_id) is not None:
-            return
+        letter again (after a crash between storing it and recording that it was sent, or
+        from another process) changes nothing: only the first insert stores it."""
         letter = Letter(
             id=letter_id or new_id(),
             to=notice.to,
@@ -100,42 +122,62 @@ class Outbox:
             reply=reply_to_dict(notice.reply),
             created_at=self.clock(),
         )
-        await self.store.outbox.upsert(letter)
-        await self.flush(to=notice.to)
+        if await self.store.outbox.insert(letter):
+            await self.flush(to=notice.to)
 
     async def flush(self, *, to: str | None = None) -> int:
-        """Delivers waiting letters (for one user, or all) this process can deliver; returns
-        how many went out."""
-        async with self._lock:
-            letters = sorted(
-                (
-                    letter
-                    for letter in await self.store.outbox.all()
-                    if letter.delivered_at is None
-                    and (to is None or letter.to == to)
-                    and letter.to.partition(":")[0] in self._deliverers
-                ),
-                key=lambda letter: letter.created_at,
-            )
-            sent = 0
-            for letter in letters:
-                if await self._deliver(letter):
-                    await self.store.outbox.upsert(replace(letter, delivered_at=self.clock()))
-                    sent += 1
-            return sent
+        """Delivers waiting letters (for one user, or all) this process can deliver and no
+        other process is delivering now; returns how many went out."""
+        if not self._deliverers:
+            return 0
+        conditions: dict[str, Condition] = {
+            "delivered_at": None,
+            "platform": OneOf.of(self._deliverers),
+        }
+        if to is not None:
+            conditions["to"] = to
+        sent = 0
+        undelivered: list[str] = []  # claimed, not delivered: given back at the end
+        try:
+            while True:
+                start = self.clock()
+                until = start + self.lease
+                letters = await self.store.outbox.claim(
+                    now=start, until=until, limit=BATCH, **conditions
+                )
+                undelivered += [letter.id for letter in letters]
+                for letter in letters:
+                    if until - self.clock() < self.lease / 2:
+                        break  # the rest go out in another batch, under a fresh lease
+                    if await self._deliver(letter):
+                        await self.store.outbox.update(letter.id, self._delivered)
+                        undelivered.remove(letter.id)
+                        sent += 1
+                if len(letters) < BATCH:
+                    return sent
+        finally:
+            # Not delivered now (the user cannot be reached, the platform refused): anyone's
+            # to try again, at once rather than when the lease ends.
+            if undelivered:
+                await self.store.outbox.release(undelivered)
+
+    def _delivered(self, current: Letter | None) -> Letter | None:
+        # An update, not an upsert: a letter erased meanwhile (a person forgotten, bot/
+        # privacy.py) stays erased.
+        if current is None or current.delivered_at is not None:
+            return current
+        return replace(current, delivered_at=self.clock())
 
     async def prune(self) -> int:
         """Forgets letters delivered more than KEPT ago, and those nobody could deliver for
         UNDELIVERED_KEPT, so the outbox does not grow for ever; returns how many."""
         delivered_before, written_before = self.clock() - KEPT, self.clock() - UNDELIVERED_KEPT
         old = [
-            letter.id
-            for letter in await self.store.outbox.all()
-            if (letter.delivered_at is not None and letter.delivered_at < delivered_before)
-            or (letter.delivered_at is None and letter.created_at < written_before)
+            *await self.store.outbox.find(delivered_at=Below(delivered_before)),
+            *await self.store.outbox.find(delivered_at=None, created_at=Below(written_before)),
         ]
-        for letter_id in old:
-            await self.store.outbox.delete(letter_id)
+        for letter in old:
+            await self.store.outbox.delete(letter.id)
         return len(old)
 
     async def _deliver(self, letter: Letter) -> bool:
@@ -148,8 +190,6 @@ class Outbox:
             return False
 
     async def waiting(self, *, to: str | None = None) -> list[Letter]:
-        return [
-            letter
-            for letter in await self.store.outbox.all()
-            if letter.delivered_at is None and (to is None or letter.to == to)
-        ]
+        if to is None:
+            return await self.store.outbox.find(delivered_at=None)
+        return await self.store.outbox.find(delivered_at=None, to=to)

@@ -278,6 +278,8 @@ HOLDINGS: Mapping[str, Holding] = {
     "slack_installations": Holding(finds=_installation_finds, erase=_installation_erase),
     # a random state and its expiry: nobody's
     "oauth_states": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # when a periodic job last started: nobody's
+    "jobs": Holding(finds=_nobody, where=lambda who: NOWHERE),
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.jobs import Schedule
 from knowledge.store import Store
 from knowledge.store.query import Below
 
@@ -36,15 +37,13 @@ class Retention:
         self.store = store
         self.clock = clock
         self.kept = timedelta(days=days)
-        self._swept_at: datetime | None = None  # this process's schedule only: sweeps repeat
+        self.schedule = Schedule(store=store, clock=clock)
 
     async def sweep_if_due(self) -> dict[str, int]:
-        """Sweeps if this process has not within SWEEP_EVERY (several processes sweeping
-        the same store delete nothing twice)."""
-        now = self.clock()
-        if self._swept_at is not None and now - self._swept_at < SWEEP_EVERY:
+        """Sweeps if no process on this store has within SWEEP_EVERY (bot/jobs.py): several
+        instances sweep once an hour between them, not each."""
+        if not await self.schedule.due("retention", every=SWEEP_EVERY):
             return {}
-        self._swept_at = now
         return await self.sweep()
 
     async def sweep(self) -> dict[str, int]:

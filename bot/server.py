@@ -112,7 +112,9 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 if changed.is_set():
                     changed.clear()
                     await answer_demand(kb=kb, outbox=core.outbox)
-                    await core.prune()  # now and then is enough: on start and on change
+                # Every instance runs each round: sending takes claims, the periodic jobs
+                # a store record that one instance a period wins (bot/jobs.py).
+                await core.prune_if_due()  # what is kept only for a while, hourly
                 await core.nudges.run_due()  # prompts to managers whose time has come
                 await core.retention.sweep_if_due()  # what people wrote, kept no longer
                 await core.outbox.flush()

@@ -266,6 +266,12 @@ class Letter(Record):
     created_at: datetime = dataclasses.field(default_factory=now)
     delivered_at: datetime | None = None
 
+    @property
+    def platform(self) -> str:
+        """The platform the letter goes to ("slack" of "slack:U123"): a process delivers only
+        its own platforms' letters, and claims them by this (knowledge/store/base.py)."""
+        return self.to.partition(":")[0]
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Organisation(Record):
@@ -400,3 +406,16 @@ class OAuthState(Record):
 
     state: str
     expires_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class JobRun(Record):
+    """When one of the server's periodic jobs (a prune, the retention sweep) last started,
+    and by which start: of several instances on one store, the one whose start is stored
+    runs the job that period (bot/jobs.py)."""
+
+    key_field: ClassVar[str] = "job"
+
+    job: str
+    started_at: datetime
+    by: str  # a random token of that one start, not a person

@@ -46,12 +46,14 @@ class Call:
 class SlackMock:
     """Answers Web API methods like Slack; `fail(method, status, …)` makes the next call to
     a method fail once, e.g. with a 429 and Retry-After; `hold(method)` keeps calls to a
-    method waiting."""
+    method waiting; `stall(method, after=n)` keeps those after the n-th untaken."""
 
     calls: list[Call] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, deque[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     holds: dict[str, asyncio.Event] = field(default_factory=dict)
+    # method → (calls taken before stalling, the event that ends the stall, calls waiting)
+    stalls: dict[str, tuple[int, asyncio.Event, list[web.Request]]] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
     envelopes: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
@@ -132,6 +134,20 @@ class SlackMock:
         released = self.holds[method] = asyncio.Event()
         return released
 
+    def stall(self, method: str, *, after: int) -> asyncio.Event:
+        """Calls to `method` after the first `after` wait, not taken, until the event
+        returned is set; then each is taken (recorded and answered) only if its caller is
+        still connected, as Slack takes a post only when it answers: one from a process
+        killed meanwhile never arrived."""
+        released = asyncio.Event()
+        self.stalls[method] = (after, released, [])
+        return released
+
+    def stalled(self, method: str) -> int:
+        """How many calls to `method` wait in a stall with their caller still connected."""
+        _, _, waiting = self.stalls[method]
+        return sum(1 for request in waiting if _connected(request))
+
     @property
     def api_url(self) -> str:
         assert self.server is not None
@@ -185,6 +201,17 @@ class SlackMock:
             status, headers = queued.popleft()
             self._record(f"{method}!{status}", args, request)
             return web.json_response({"ok": False, "error": "mock"}, status=status, headers=headers)
+        stall = self.stalls.get(method)
+        if stall is not None and len(self.called(method)) >= stall[0]:
+            _, released, waiting = stall
+            waiting.append(request)
+            try:  # (aiohttp may cancel the wait when the caller goes)
+                await released.wait()
+            finally:
+                waiting.remove(request)
+            if not _connected(request):
+                self._record(f"{method}!gone", args, request)
+                return web.Response(status=499)
         self._record(method, args, request)
         held = self.holds.get(method)
         if held is not None:
@@ -292,6 +319,11 @@ class SlackMock:
             return web.Response(status=status, text="no_active_hooks", headers=headers)
         self._record("response_url", args, request)
         return web.json_response({"ok": True})
+
+
+def _connected(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is not None and not transport.is_closing()
 
 
 def signed(body: bytes, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:

@@ -65,12 +65,13 @@ def _added(service: Connector, tenant: str, **who: Any) -> dict[str, Any]:
 
 
 async def _stored(spred: Spred) -> dict[str, int]:
-    """How many records each collection but the knowledge base holds (the empty left out)."""
+    """How many records each collection but the knowledge base and the server's own
+    schedule (`jobs`, naming nobody) holds (the empty left out)."""
     store = spred.server.app[STORE]
     counts = {
         name: await collection.count()
         for name, collection in store.collections.items()
-        if name != "solutions"
+        if name not in ("solutions", "jobs")
     }
     return {name: count for name, count in counts.items() if count}
 

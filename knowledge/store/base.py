@@ -24,6 +24,7 @@ from knowledge.records import (
     Feedback,
     Interest,
     Introduction,
+    JobRun,
     Letter,
     Nudge,
     OAuthState,
@@ -211,7 +212,10 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         "conversations", Conversation, _fields("user", "org_id", moments=("updated_at",))
     ),
     CollectionSpec("seen_events", SeenEvent, _fields(moments=("expires_at",))),
-    CollectionSpec("outbox", Letter, _fields("to", moments=("created_at", "delivered_at"))),
+    # `platform` is the letter's, read from `to`: a process claims the letters it can deliver.
+    CollectionSpec(
+        "outbox", Letter, _fields("to", "platform", moments=("created_at", "delivered_at"))
+    ),
     CollectionSpec("addresses", Address),
     CollectionSpec(
         "nudges",
@@ -219,12 +223,15 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         _fields("manager_id", "solution_id", "kind", "state", moments=("due_at", "created_at")),
     ),
     CollectionSpec("adaptations", Adaptation, _fields("solution_id", "organization", "manager_id")),
-    CollectionSpec("interests", Interest, _fields("person_id", "solution_id", moments=("at",))),
+    CollectionSpec(
+        "interests", Interest, _fields("person_id", "solution_id", "did", moments=("at",))
+    ),
     CollectionSpec("opt_outs", OptOut),
     CollectionSpec("organisations", Organisation, _fields("platform", "name_key")),
     CollectionSpec("consents", Consent),
     CollectionSpec("slack_installations", SlackInstallation),
     CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),
+    CollectionSpec("jobs", JobRun),
 )
 
 
@@ -264,6 +271,7 @@ class Store(ABC):
     consents: Collection[Consent]
     slack_installations: Collection[SlackInstallation]
     oauth_states: Collection[OAuthState]
+    jobs: Collection[JobRun]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

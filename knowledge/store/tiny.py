@@ -117,8 +117,15 @@ class TinyCollection(Generic[R]):
         self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
     ) -> list[R]:
         checked(self.name, self._fields, conditions)
+        # Found and claimed in one job of the file's thread, where writes end claims: a
+        # record written (delivered) between a find and a claim must not be claimed again.
+        return await self._writer.read(lambda: self._claim(conditions, now, until, limit))
+
+    def _claim(
+        self, conditions: Mapping[str, Condition], now: datetime, until: datetime, limit: int
+    ) -> list[R]:
         claimed: list[R] = []
-        for record in await self._writer.read(lambda: self._find(conditions, None)):
+        for record in self._find(conditions, None):
             if len(claimed) >= limit:
                 break
             held = self._claims.get(record.key)
@@ -128,8 +135,8 @@ class TinyCollection(Generic[R]):
         return claimed
 
     async def release(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            self._claims.pop(key, None)
+        gone = list(keys)
+        await self._writer.read(lambda: [self._claims.pop(key, None) for key in gone])
 
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
