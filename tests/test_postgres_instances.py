@@ -28,7 +28,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
 from knowledge.records import Conversation, SeenEvent
-from knowledge.store import PostgresStore, Store, StoreError, connections
+from knowledge.store import MemoryStore, PostgresStore, Store, StoreError, connections, open_store
 from knowledge.store.connections import Attempt
 from tests.conftest import TEST_DATABASE_URL, make_solution, postgres_schema, solution_dict
 from tests.db_proxy import Relay
@@ -134,10 +134,12 @@ async def test_only_announced_collections_can_be_watched(store: Store) -> None:
         await anext(store.watch(["solutions", "people"]))
 
 
-async def test_a_store_without_a_feed_ends_its_watch_at_once(store: Store) -> None:
-    if store.backend == "postgresql":
-        pytest.skip("PostgreSQL has a feed: the tests above")
-    assert [name async for name in store.watch(["solutions"])] == []
+async def test_a_store_without_a_feed_ends_its_watch_at_once(tmp_path: Path) -> None:
+    for store in (MemoryStore(), await open_store(tmp_path / "data")):  # PostgreSQL: above
+        try:
+            assert [name async for name in store.watch(["solutions"])] == []
+        finally:
+            await store.close()
 
 
 async def test_a_knowledge_base_follows_a_change_at_once_not_at_its_next_look(
