@@ -11,6 +11,7 @@ sentence, which no language can then inflect. Labels (`stage_*`, `status_*`) are
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 TEXTS: dict[str, tuple[str, str]] = {
     # --- welcome and help
@@ -1021,6 +1022,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Slack-arbejdsområder, du har installeret Spred i: {count}",
         "Slack workspaces you installed Spred in: {count}",
     ),
+    "held_solution_versions": (
+        "Ændringer af løsninger, du har lavet eller står som kontakt på: {count}",
+        "Changes to solutions you made or are a contact on: {count}",
+    ),
+    # --- how fresh a solution's evidence is (knowledge/freshness.py)
+    "confirmed_in": ("Resultater bekræftet {month} {year}", "Results confirmed {month} {year}"),
+    "unconfirmed_since": (
+        "Resultaterne er ikke bekræftet siden {month} {year} – tallene kan være forældede",
+        "The results have not been confirmed since {month} {year} – the figures may be out of date",
+    ),
+    "month_1": ("januar", "January"),
+    "month_2": ("februar", "February"),
+    "month_3": ("marts", "March"),
+    "month_4": ("april", "April"),
+    "month_5": ("maj", "May"),
+    "month_6": ("juni", "June"),
+    "month_7": ("juli", "July"),
+    "month_8": ("august", "August"),
+    "month_9": ("september", "September"),
+    "month_10": ("oktober", "October"),
+    "month_11": ("november", "November"),
+    "month_12": ("december", "December"),
     # --- importing people by chat (bot/flows/people_import.py)
     "people_form_title": ("Importér folk", "Import people"),
     "people_form_submit": ("Importér", "Import"),
@@ -1107,3 +1130,8 @@ def place(language: str, organization: str, unit: str) -> str:
     """A unit in its organisation as a sentence names it: "Hjemmeplejen Vest i Odense
     Kommune" (a list writes "Odense Kommune, Hjemmeplejen Vest")."""
     return say(language, "place", unit=unit, organization=organization) if unit else organization
+
+
+def month_year(language: str, day: date) -> dict[str, object]:
+    """A day's month and year as a sentence names them: {"month": "marts", "year": 2026}."""
+    return {"month": say(language, f"month_{day.month}"), "year": day.year}

@@ -419,3 +419,19 @@ class JobRun(Record):
     job: str
     started_at: datetime
     by: str  # a random token of that one start, not a person
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SolutionVersion(Record):
+    """One change to a solution, kept so it can be read and undone: who made it and when,
+    what it was before (None when the change created it) and what it became. Its id sorts
+    the changes of a solution in the order they were made."""
+
+    id: str  # "<solution id>/<moment>/<random>": unique without counting across processes
+    solution_id: str
+    number: int  # 1 for the first; two changes at once may share one (ordered by `at`)
+    action: str  # "import", "publish", "edit", "retire", "confirm", "undo"
+    by: str = ""  # a platform-qualified user ("slack:U123"), or "cli" for the command line
+    at: datetime = dataclasses.field(default_factory=now)
+    previous: Mapping[str, Any] | None = None
+    record: Mapping[str, Any] = dataclasses.field(default_factory=dict)
