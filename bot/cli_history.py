@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from bot.config import Settings
-from knowledge.records import SolutionVersion, now
-from knowledge.versions import Change, changes, history, undo
+from knowledge.records import now
+from knowledge.versions import Change, Version, history, undo
 
 # A changed value longer than this is cut in the table (the JSON has it whole).
 SHOWN_CHARS = 80
@@ -59,26 +59,25 @@ async def cmd_history(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _row(version: SolutionVersion) -> dict[str, Any]:
+def _row(version: Version) -> dict[str, Any]:
+    kept = version.kept
     return {
-        "version": version.number,
-        "action": version.action,
-        "by": version.by,
-        "at": version.to_dict()["at"],
+        "version": kept.number,
+        "action": kept.action,
+        "by": kept.by,
+        "at": kept.to_dict()["at"],
         "changes": [
-            {"field": c.field, "before": c.before, "after": c.after} for c in changes(version)
+            {"field": c.field, "before": c.before, "after": c.after} for c in version.changes()
         ],
     }
 
 
-def _text(version: SolutionVersion) -> str:
-    head = (
-        f"v{version.number}  {version.at:%Y-%m-%d %H:%M}  {version.action:<8} "
-        f"by {version.by or '(unknown)'}"
-    )
-    if version.previous is None:
+def _text(version: Version) -> str:
+    kept = version.kept
+    head = f"v{kept.number}  {kept.at:%Y-%m-%d %H:%M}  {kept.action:<8} by {kept.by or '(unknown)'}"
+    if kept.previous is None:
         return f"{head}\n    (first stored)"
-    lines = [f"    {_change(c)}" for c in changes(version)]
+    lines = [f"    {_change(c)}" for c in version.changes()]
     return "\n".join([head, *(lines or ["    (no field changed)"])])
 
 

@@ -202,10 +202,8 @@ def _solution_finds(record: Solution, who: Identity) -> bool:
 def _version_finds(record: SolutionVersion, who: Identity) -> bool:
     if record.by in who.users:
         return True
-    for raw in (record.record, record.previous or {}):
-        with contextlib.suppress(ValueError):  # stored valid; an empty `previous` is not
-            if _solution_finds(Solution.from_dict(raw), who):
-                return True
+    with contextlib.suppress(ValueError):  # stored valid; none (a creation) is not
+        return _solution_finds(Solution.from_dict(record.previous or {}), who)
     return False
 
 

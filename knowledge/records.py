@@ -424,8 +424,8 @@ class JobRun(Record):
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class SolutionVersion(Record):
     """One change to a solution, kept so it can be read and undone: who made it and when,
-    what it was before (None when the change created it) and what it became. Its id sorts
-    the changes of a solution in the order they were made."""
+    and what it was before (None when the change created it). What it became is the next
+    version's `previous`, or the solution as stored now: each version is kept once."""
 
     id: str  # "<solution id>/<moment>/<random>": unique without counting across processes
     solution_id: str
@@ -434,4 +434,3 @@ class SolutionVersion(Record):
     by: str = ""  # a platform-qualified user ("slack:U123"), or "cli" for the command line
     at: datetime = dataclasses.field(default_factory=now)
     previous: Mapping[str, Any] | None = None
-    record: Mapping[str, Any] = dataclasses.field(default_factory=dict)

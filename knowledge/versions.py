@@ -1,4 +1,4 @@
-"""Every change to a solution kept: who made it, when, what it was before and what it became.
+"""Every change to a solution kept: who made it, when, and what it was before.
 
 One place writes them (`kept`), called by every path that stores solutions (KnowledgeBase's
 publish, `spred import`, `spred load-demo`), before the solutions themselves are stored: a
@@ -28,7 +28,7 @@ async def kept(
     store: Store, solutions: Sequence[Solution], *, by: str, action: str, at: datetime
 ) -> list[Solution]:
     """The solutions as they are to be stored, after a version is written for each that
-    changes. Each keeps the confirmed day it had (or had in the store); one stored for the
+    changes. Each keeps the confirmed day it had (or has in the store); one stored for the
     first time without one is confirmed as of `at`."""
     before = await _stored(store, [s.id for s in solutions])
     history = await _numbers(store, [s.id for s in solutions])
@@ -37,11 +37,12 @@ async def kept(
     for solution in solutions:
         previous = before.get(solution.id)
         if solution.confirmed is None:
-            day = previous.confirmed if previous is not None else None
-            solution = replace(solution, confirmed=day or at.date())
+            # Dated when first stored; one stored before Spred kept the day stays undated
+            # (an edit is not its owner saying the results hold).
+            day = previous.confirmed if previous is not None else at.date()
+            solution = replace(solution, confirmed=day)
         out.append(solution)
-        record = solution.to_dict()
-        if previous is not None and previous.to_dict() == record:
+        if previous is not None and previous.to_dict() == solution.to_dict():
             continue  # stored again as it was: no change to keep
         number = history.get(solution.id, 0) + 1
         history[solution.id] = number
@@ -54,7 +55,6 @@ async def kept(
                 by=by,
                 at=at,
                 previous=previous.to_dict() if previous is not None else None,
-                record=record,
             )
         )
     if versions:
@@ -81,10 +81,36 @@ async def _numbers(store: Store, ids: Sequence[str]) -> dict[str, int]:
     return numbers
 
 
-async def history(store: Store, solution_id: str) -> list[SolutionVersion]:
-    """A solution's versions, oldest first."""
+async def history(store: Store, solution_id: str) -> list[Version]:
+    """A solution's versions, oldest first, each with what it became."""
     found = await store.solution_versions.find(solution_id=solution_id)
-    return sorted(found, key=lambda v: (v.number, v.at, v.id))
+    ordered = sorted(found, key=lambda v: (v.number, v.at, v.id))
+    if not ordered:
+        return []
+    current = await store.solutions.get(solution_id)
+    became = [v.previous or {} for v in ordered[1:]]
+    became.append(current.to_dict() if current is not None else {})
+    return [Version(kept=v, became=b) for v, b in zip(ordered, became, strict=True)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Version:
+    """A kept change and the record it made."""
+
+    kept: SolutionVersion
+    became: Mapping[str, Any]
+
+    def changes(self) -> list[Change]:
+        """The fields it changed, in the schema's order, down to a result's or a contact's
+        own field ("results[0].after")."""
+        before = dict(_flat(self.kept.previous or {}))
+        after = dict(_flat(self.became))
+        names = list(dict.fromkeys([*after, *before]))
+        return [
+            Change(field=name, before=before.get(name), after=after.get(name))
+            for name in names
+            if before.get(name) != after.get(name)
+        ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,19 +120,6 @@ class Change:
     field: str
     before: Any
     after: Any
-
-
-def changes(version: SolutionVersion) -> list[Change]:
-    """The fields a version changed, in the schema's order, down to a result's or a
-    contact's own field ("results[0].after")."""
-    before = dict(_flat(version.previous or {}))
-    after = dict(_flat(version.record))
-    names = list(dict.fromkeys([*after, *before]))
-    return [
-        Change(field=name, before=before.get(name), after=after.get(name))
-        for name in names
-        if before.get(name) != after.get(name)
-    ]
 
 
 def _flat(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -121,12 +134,12 @@ def _flat(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
-def undone(versions: Sequence[SolutionVersion]) -> Solution | None:
+def undone(versions: Sequence[Version]) -> Solution | None:
     """The solution as it was before its latest change; None when that change created it
     (nothing before it to go back to)."""
-    if not versions or versions[-1].previous is None:
+    if not versions or versions[-1].kept.previous is None:
         return None
-    return Solution.from_dict(versions[-1].previous)
+    return Solution.from_dict(versions[-1].kept.previous)
 
 
 async def undo(store: Store, solution_id: str, *, by: str, at: datetime) -> Solution | None:

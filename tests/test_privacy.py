@@ -128,8 +128,8 @@ async def _everywhere(core: Core, chat: Chat) -> None:
     assert solution is not None
     await store.solution_versions.upsert(  # she changed a solution (as a local admin)
         SolutionVersion(id=f"{SOLUTION}/000009/x", solution_id=SOLUTION, number=9,
-                        action="edit", by="slack:UZYX1", previous=solution.to_dict(),
-                        record=solution.to_dict() | {"title": "Ny titel"})
+                        action="edit", by="slack:UZYX1",
+                        previous=solution.to_dict() | {"title": "Gammel titel"})
     )  # fmt: skip
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
@@ -188,7 +188,7 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     assert [x.to for x in await store.outbox.all()] == []
     # the change she made stays, without her
     [version] = await store.solution_versions.find(solution_id=SOLUTION, limit=None)
-    assert (version.by, version.record["title"]) == ("", "Ny titel")
+    assert (version.by, version.previous["title"]) == ("", "Gammel titel")
     assert done.count("solution_versions", Fate.ANONYMISED) == 1
 
 
