@@ -99,6 +99,7 @@ ACTIONS: dict[str, Handler] = {
     "add_form": admin.open_form,
     "cancel": _cancel,
     "retire": admin.retire,
+    "undo_change": admin.undo_change,
     "who_uses": adopt.who_uses,
     "demand": admin.demand,
     "feedback_list": admin.feedback,
@@ -151,6 +152,8 @@ PREFIXES: dict[str, tuple[str, bool]] = {
     "edit": ("edit", True),
     "fjern": ("retire", True),
     "retire": ("retire", True),
+    "fortryd": ("undo_change", True),
+    "undo": ("undo_change", True),
 }
 
 # Sentences with two parts an admin fills in; from anyone else they are questions.

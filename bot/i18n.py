@@ -57,6 +57,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• tilføj – tilføj en løsning (jeg spørger om ét felt ad gangen)\n"
         "• ret <id> <felt> – ret ét felt i en løsning\n"
         "• fjern <id> – skjul en løsning i svarene (den bliver ikke slettet)\n"
+        "• fortryd <id> – gør en løsning, som den var før den seneste ændring\n"
         "• sæt Annas leder til Bo Hansen – registrér, hvem der er leder for hvem\n"
         "• importér folk – indsæt folk til personkartoteket som CSV\n"
         "• efterspørgsel – spørgsmål uden en god løsning, de hyppigste først\n"
@@ -65,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• add – add a solution (I ask for one field at a time)\n"
         "• edit <id> <field> – change one field of a solution\n"
         "• retire <id> – hide a solution from answers (it is not deleted)\n"
+        "• undo <id> – put a solution back as it was before its latest change\n"
         "• set Anna's manager to Bo Hansen – record who manages whom\n"
         "• import people – paste people for the people directory as CSV\n"
         "• demand – questions without a good solution, most asked first\n"
@@ -652,6 +654,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Current {field}: {value}\nType the new value, or type “cancel”.",
     ),
     "edited": ("“{title}” er opdateret ({field}).", "“{title}” has been updated ({field})."),
+    "undone": (
+        "“{title}” er som før den seneste ændring. Skriv “fortryd {id}” igen for at fortryde det.",
+        "“{title}” is as it was before its latest change. Write “undo {id}” again to undo that.",
+    ),
+    "undo_nothing": (
+        "“{title}” er ikke ændret, siden den blev gemt første gang, så der er intet at fortryde. "
+        "Skriv “fjern {id}” for at skjule den i svarene.",
+        "“{title}” has not changed since it was first stored, so there is nothing to undo. "
+        "Write “retire {id}” to hide it from answers.",
+    ),
     "retired": (
         "“{title}” er trukket tilbage. Den vises ikke længere i svar, men er ikke slettet og "
         "kommer stadig med i eksporten.",

@@ -123,6 +123,29 @@ async def test_an_admin_edit_in_chat_is_kept_with_who_made_it(
     assert (change.field, change.after) == ("title", "Hurtig opstart af hjemmehjælp")
 
 
+async def test_an_admin_undoes_an_edit_in_chat_and_others_may_not(
+    admin: Chat, chat: Chat, core: Core
+) -> None:
+    store = core.services.store
+    solution_id = "hurtig-opstart-i-hjemmeplejen"
+    before = await store.solutions.get(solution_id)
+    assert before is not None
+    await admin.send(f"fortryd {solution_id}")  # stored before Spred kept versions
+    admin.expect("er ikke ændret, siden den blev gemt første gang")
+    await admin.send(f"ret {solution_id} titel")
+    admin.expect("Nuværende titel")
+    await admin.send("En forkert titel")
+    admin.expect("er opdateret")
+    await chat.send(f"fortryd {solution_id}")
+    chat.expect("Det er kun Spreds administratorer, der kan det.")
+    await admin.send(f"undo {solution_id}")
+    admin.expect("er som før den seneste ændring", f"fortryd {solution_id}")
+    assert await store.solutions.get(solution_id) == before
+    await chat.send("hurtig opstart i hjemmeplejen")  # answers use it at once
+    chat.expect(before.title)
+    assert [v.kept.action for v in await history(store, solution_id)] == ["edit", "undo"]
+
+
 # --- how fresh the evidence is
 
 

@@ -35,6 +35,7 @@ from knowledge.solutions import Solution
 from knowledge.store import StoreError
 from knowledge.text import question_key
 from knowledge.validation import ValidationError
+from knowledge.versions import history, undone
 
 FORM_ID = "add_solution"
 PUBLISH_WORDS = {"udgiv", "publish", "ja", "yes", "ok"}
@@ -313,6 +314,23 @@ async def retire(turn: Turn) -> list[Reply]:
     if retired is None:
         return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
     return [Reply(text=turn.say("retired", title=retired.title))]
+
+
+async def undo_change(turn: Turn) -> list[Reply]:
+    """ "fortryd <id>": the solution as it was before its latest change; the undoing is
+    kept as a change too, so it can be undone in turn."""
+    turn.require_reach()
+    solution_id = turn.argument.strip()
+    solution = await turn.store.solutions.get(solution_id)
+    if solution is None:
+        return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
+    _require_own(turn, solution)
+    restored = undone(await history(turn.store, solution_id))
+    if restored is None:
+        return [Reply(text=turn.say("undo_nothing", title=solution.title, id=solution.id))]
+    _require_own(turn, restored)  # as it was, too, it must be the local admin's own
+    await _store(turn, restored, action="undo")
+    return [Reply(text=turn.say("undone", title=restored.title, id=restored.id))]
 
 
 # --- the people directory
