@@ -654,6 +654,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Current {field}: {value}\nType the new value, or type “cancel”.",
     ),
     "edited": ("“{title}” er opdateret ({field}).", "“{title}” has been updated ({field})."),
+    "confirmed_now": (
+        "Tak! Resultaterne i “{title}” er bekræftet i dag, og det står nu ved løsningen.",
+        "Thank you! The results of “{title}” are confirmed as of today, and the solution now "
+        "says so.",
+    ),
+    "confirm_not_owner": (
+        "Det er {owner}, der står for tallene i “{title}”, så det er kun {owner} (eller en "
+        "administrator), der kan bekræfte dem.",
+        "{owner} answers for the figures of “{title}”, so only {owner} (or an administrator) "
+        "can confirm them.",
+    ),
+    "confirm_retired": (
+        "“{title}” er trukket tilbage og bruges ikke længere, så der er intet at bekræfte.",
+        "“{title}” has been retired and is no longer used, so there is nothing to confirm.",
+    ),
     "undone": (
         "“{title}” er som før den seneste ændring. Skriv “fortryd {id}” igen for at fortryde det.",
         "“{title}” is as it was before its latest change. Write “undo {id}” again to undo that.",

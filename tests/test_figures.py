@@ -12,7 +12,8 @@ from bot.core import Core
 from knowledge.kb import KnowledgeBase
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.solutions import Solution, parse_solutions
+from knowledge.records import Person
+from knowledge.solutions import Contact, Solution, parse_solutions
 from knowledge.store import Store
 from knowledge.validation import ValidationError
 from knowledge.versions import history, undo
@@ -144,6 +145,50 @@ async def test_an_admin_undoes_an_edit_in_chat_and_others_may_not(
     await chat.send("hurtig opstart i hjemmeplejen")  # answers use it at once
     chat.expect(before.title)
     assert [v.kept.action for v in await history(store, solution_id)] == ["edit", "undo"]
+
+
+async def test_the_owner_confirms_the_results_and_no_one_else_may(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    store = core.services.store
+    solution_id = "hurtig-opstart-i-hjemmeplejen"
+    solution = await store.solutions.get(solution_id)
+    assert solution is not None
+    anna_mail = "anna.holm@odense.eksempel.dk"
+    await store.people.upsert(
+        Person(id="anna", name="Anna Holm", email=anna_mail, organization="Odense Kommune")
+    )
+    owned = replace(
+        solution,
+        contacts=(*solution.contacts, Contact(name="Anna Holm", email=anna_mail)),
+        owner=anna_mail.upper(),
+        confirmed=date(2024, 1, 5),
+    )
+    await core.services.kb.publish([owned], by="cli", at=clock())
+    bo = chat.as_user(user_id="bo", user_name="Bo Berg")
+    await bo.send(f"bekræft {solution_id}")
+    bo.expect("Det er Anna Holm, der står for tallene")
+    assert (await store.solutions.get(solution_id)) == owned
+
+    await chat.send(f"bekræft {solution_id}")
+    chat.expect("er bekræftet i dag")
+    confirmed = await store.solutions.get(solution_id)
+    assert confirmed is not None
+    assert confirmed.confirmed == clock().date()
+    last = (await history(store, solution_id))[-1]
+    assert (last.kept.action, last.kept.by) == ("confirm", "console:anna")
+    assert [(c.field, c.after) for c in last.changes()] == [("confirmed", "2026-11-02")]
+    await chat.send("hurtig opstart i hjemmeplejen")
+    chat.expect("Resultater bekræftet november 2026")
+    clock.advance(days=40)
+    admin = chat.as_user(user_id="admin", user_name="Bo Admin")  # an admin may, for her
+    await admin.send(f"confirm {solution_id}")
+    admin.expect("er bekræftet i dag")
+    assert (await history(store, solution_id))[-1].kept.by == "console:admin"
+
+    await core.services.kb.retire(solution_id, by="cli", at=clock())
+    await chat.send(f"confirm {solution_id}")
+    chat.expect("er trukket tilbage og bruges ikke længere")
 
 
 # --- how fresh the evidence is
