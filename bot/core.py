@@ -21,7 +21,18 @@ from bot.addresses import Addresses
 from bot.config import Settings
 from bot.connectors import Connector, Finder, Retaker
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager, org_admin, people_import, privacy, relay
+from bot.flows import (
+    admin,
+    adopt,
+    ask,
+    confirm,
+    connect,
+    manager,
+    org_admin,
+    people_import,
+    privacy,
+    relay,
+)
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
@@ -109,6 +120,8 @@ ACTIONS: dict[str, Handler] = {
     "add_form": admin.open_form,
     "cancel": _cancel,
     "retire": admin.retire,
+    "undo_change": admin.undo_change,
+    "confirm": confirm.confirm,
     "who_uses": adopt.who_uses,
     "demand": admin.demand,
     "feedback_list": admin.feedback,
@@ -161,6 +174,10 @@ PREFIXES: dict[str, tuple[str, bool]] = {
     "edit": ("edit", True),
     "fjern": ("retire", True),
     "retire": ("retire", True),
+    "fortryd": ("undo_change", True),
+    "undo": ("undo_change", True),
+    "bekraeft": ("confirm", True),
+    "confirm": ("confirm", True),
 }
 
 # Sentences with two parts an admin fills in; from anyone else they are questions.
