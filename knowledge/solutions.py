@@ -34,6 +34,7 @@ MAX_TITLE = 200
 MAX_SUMMARY = 500
 MAX_PROBLEM = 2000
 MAX_DESCRIPTION = 5000
+MAX_CONDITIONS = 2000
 MAX_LABEL = 100
 MAX_LABELS = 30
 MAX_RESULTS = 10
@@ -113,6 +114,8 @@ class Solution:
     contacts: tuple[Contact, ...]
     problem: str = ""
     description: str = ""
+    # What it took: the conditions it needs and the pitfalls met, what colleagues most need
+    conditions: str = ""
     unit: str = ""
     professions: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
@@ -140,6 +143,7 @@ class Solution:
             "problem": self.problem,
             "summary": self.summary,
             "description": self.description,
+            "conditions": self.conditions,
             "results": [r.to_dict() for r in self.results],
             "organization": self.organization,
             "unit": self.unit,
@@ -172,6 +176,7 @@ _SOLUTION_FIELDS = frozenset(
         "problem",
         "summary",
         "description",
+        "conditions",
         "results",
         "organization",
         "unit",
@@ -248,6 +253,7 @@ def _parse(raw: object, path: str, errors: list[FieldError]) -> Solution | None:
         "problem": f.text("problem", max_len=MAX_PROBLEM, multiline=True),
         "summary": f.text("summary", max_len=MAX_SUMMARY, required=True, multiline=True),
         "description": f.text("description", max_len=MAX_DESCRIPTION, multiline=True),
+        "conditions": f.text("conditions", max_len=MAX_CONDITIONS, multiline=True),
     }
     results = [
         r

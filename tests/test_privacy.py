@@ -32,6 +32,7 @@ from knowledge.records import (
     Person,
     Relay,
     SlackInstallation,
+    Submission,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -123,6 +124,10 @@ async def _everywhere(core: Core, chat: Chat) -> None:
             "user_token": "xoxp-hers", "user_scopes": ["identify"]})
     )  # fmt: skip
     await store.opt_outs.upsert(OptOut(manager_id="ann4x"))
+    await store.submissions.upsert(  # a solution she shared, not published yet
+        Submission(id="s1", sharer="console:ann4x", sharer_name="Annika Zyxholm",
+                   draft={"title": "Hurtig opstart", "contacts": [{"name": "Annika Zyxholm"}]})
+    )  # fmt: skip
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",

@@ -33,6 +33,7 @@ from knowledge.records import (
     Person,
     SeenEvent,
     SlackInstallation,
+    Submission,
 )
 from knowledge.solutions import Solution
 from knowledge.store.query import Condition
@@ -232,6 +233,11 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("slack_installations", SlackInstallation),
     CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),
     CollectionSpec("jobs", JobRun),
+    CollectionSpec(
+        "submissions",
+        Submission,
+        _fields("sharer", "org_id", "state", moments=("created_at",), flags=("announced",)),
+    ),
 )
 
 
@@ -272,6 +278,7 @@ class Store(ABC):
     slack_installations: Collection[SlackInstallation]
     oauth_states: Collection[OAuthState]
     jobs: Collection[JobRun]
+    submissions: Collection[Submission]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
