@@ -330,3 +330,26 @@ async def test_help_and_the_home_page_offer_to_share(chat: Chat, core: Core) -> 
     home = await core.home(user="slack:UNEW")
     assert [a.id for a in home.actions] == ["share"]
     assert help_reply.actions[0].label == "Del vores løsning"
+
+
+async def test_of_two_servers_one_tells_each_editor_and_local_admins_hear_of_their_own(
+    aarhus: Chat, chat: Chat, core: Core
+) -> None:
+    slack = Inbox(core, "slack")
+    Inbox(core, "console")
+    answers = [(q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")]
+    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
+        "Skriv “-”, hvis det er dig (Karen Aarhus)",
+        "-",
+    )
+    await _share(aarhus, answers)
+    await aarhus.press("Indsend")
+    aarhus.expect("er sendt til en redaktør")
+    other = Core(kb=core.services.kb, settings=core.services.settings, clock=core.services.clock)
+    told = await asyncio.gather(core.tell_editors_if_due(), other.tell_editors_if_due())
+    assert sorted(told) == [0, 2]  # the global admin and Aarhus's local admin, once
+    [letter] = slack.take(to="slack:UMETTE")
+    assert "1 nye indsendte løsninger venter på dig" in letter
+    assert slack.take(to="slack:UBO") == []  # Odense's admin: not theirs
+    letters = await core.services.store.outbox.find(to="console:admin")
+    assert len(letters) == 1
