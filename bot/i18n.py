@@ -693,6 +693,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Type “-” to skip an optional question, or “cancel” to stop. An editor looks it over "
         "before others can find it.",
     ),
+    "share_prefilled": (
+        "Beskeden står som resumé: “{text}”. Du kan rette den, når du ser kladden (skriv "
+        "“resumé”).",
+        "The message is the summary: “{text}”. You can change it when you see the draft (type "
+        "“summary”).",
+    ),
     "contact_self": (
         "Skriv “-”, hvis det er dig ({name}).",
         "Type “-” if it is you ({name}).",

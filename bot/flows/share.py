@@ -12,6 +12,7 @@ again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -71,6 +72,8 @@ def _skipped(turn: Turn, field: Field, draft: dict[str, Any]) -> bool:
         return bool(_organisation_name(turn))
     if field.name == "email":
         return bool(draft.get("contacts", [{}])[0].get("reachable_self"))
+    if field.name == "summary":  # prefilled from a shared message
+        return bool(draft.get("summary"))
     return False
 
 
@@ -88,12 +91,31 @@ async def start_sharing(turn: Turn) -> Step:
     draft: dict[str, Any] = {}
     if own := _organisation_name(turn):
         put(draft, BY_NAME["organization"].path, own)
+    prefilled = _prefilled(turn, draft)
     count = sum(not _skipped(turn, f, draft) for f in SHARED)
-    replies = [
-        Reply(text=turn.say("share_start", count=count)),
-        _question(turn, SHARED[0], draft),
-    ]
+    replies = [Reply(text=turn.say("share_start", count=count))]
+    if prefilled:
+        replies.append(Reply(text=turn.say("share_prefilled", text=prefilled)))
+    replies.append(_question(turn, SHARED[0], draft))
     return Step(replies=replies, next=Flow.SHARING, data={"step": 0, "draft": draft})
+
+
+def _prefilled(turn: Turn, draft: dict[str, Any]) -> str:
+    """A message shared as a solution (Slack's "Del som løsning"): its text, cut to fit,
+    becomes the summary, which is then not asked; the sharer can change it on the draft."""
+    payload = turn.message.payload
+    shared = payload.get("text") if isinstance(payload, Mapping) else None
+    if not isinstance(shared, str) or not shared.strip():
+        return ""
+    summary = BY_NAME["summary"]
+    text = shared.strip()
+    if len(text) > summary.max_len:
+        text = text[: summary.max_len - 1].rsplit(" ", 1)[0] + "…"
+    try:
+        put(draft, summary.path, check(summary, draft, text))
+    except Problem:  # characters a summary cannot hold: asked as usual
+        return ""
+    return text
 
 
 def _question(turn: Turn, field: Field, draft: dict[str, Any]) -> Reply:
