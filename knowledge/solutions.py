@@ -143,7 +143,6 @@ class Solution:
             "problem": self.problem,
             "summary": self.summary,
             "description": self.description,
-            "conditions": self.conditions,
             "results": [r.to_dict() for r in self.results],
             "organization": self.organization,
             "unit": self.unit,
@@ -155,6 +154,10 @@ class Solution:
             "language": self.language,
             "status": self.status,
         }
+        # Newer than the documented order, and written only when given, so an export of
+        # solutions without it is the same as before it existed.
+        if self.conditions:
+            out["conditions"] = self.conditions
         if self.retired:
             out["retired"] = True
         return out | dict(self.extra)
