@@ -188,6 +188,10 @@ async def test_only_editors_of_the_sharers_organisation_decide_and_only_one_deci
         "-",
     )
     await _share(aarhus, answers)
+    await aarhus.send("organisation")  # named by their workspace: not theirs to change
+    aarhus.expect("Sådan kommer løsningen til at se ud", "Aarhus Kommune")
+    while aarhus.pending:
+        aarhus.expect("Er det den samme som")
     await aarhus.press("Indsend")
     aarhus.expect("er sendt til en redaktør")
     submission_id = await _submission_id(core)

@@ -231,6 +231,8 @@ async def answer_check(turn: Turn) -> Step:
         return await submit(turn)
     if said in SHARED_NAMES:
         field = BY_NAME[said]
+        if _skipped(turn, field, {}):  # the organisation their platform named stays theirs
+            return await _check_step(turn)
         text = turn.say("share_fix", field=field.named(turn.language))
         reply = _question(turn, field, turn.session.data.get("draft", {}))
         turn.session.data["fixing"] = field.name
