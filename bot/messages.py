@@ -64,6 +64,7 @@ class Card:
     adopters: tuple[str, ...] = ()  # organisations piloting or using it
     why: tuple[str, ...] = ()  # the question's words it matched
     adaptations: tuple[str, ...] = ()  # how others adapted it locally, newest first
+    freshness: str = ""  # when its results were last confirmed, or that they are stale
     details: tuple[tuple[str, str], ...] = ()  # (label, text) for a full view
     actions: tuple[Action, ...] = ()
 

@@ -33,6 +33,7 @@ from knowledge.records import (
     Person,
     SeenEvent,
     SlackInstallation,
+    SolutionVersion,
     Submission,
 )
 from knowledge.solutions import Solution
@@ -238,6 +239,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         Submission,
         _fields("sharer", "org_id", "state", moments=("created_at",), flags=("announced",)),
     ),
+    CollectionSpec("solution_versions", SolutionVersion, _fields("solution_id", moments=("at",))),
 )
 
 
@@ -279,6 +281,7 @@ class Store(ABC):
     oauth_states: Collection[OAuthState]
     jobs: Collection[JobRun]
     submissions: Collection[Submission]
+    solution_versions: Collection[SolutionVersion]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
