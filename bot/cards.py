@@ -175,6 +175,7 @@ def _details(
         ("label_problem", solution.problem),
         ("label_how", solution.description),
         ("label_results", results),
+        ("label_conditions", solution.conditions),
         ("label_contacts" if len(solution.contacts) > 1 else "label_contact", contacts),
         ("label_sponsors", ", ".join(solution.sponsors)),
         ("label_adopters", "\n".join(using)),

@@ -32,12 +32,14 @@ from bot.flows import (
     people_import,
     privacy,
     relay,
+    review,
+    share,
 )
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
 from bot.jobs import Schedule
-from bot.messages import Incoming, Reply, incoming_from_dict, incoming_to_dict
+from bot.messages import Action, Incoming, Reply, incoming_from_dict, incoming_to_dict
 from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
@@ -70,7 +72,7 @@ async def _help(turn: Turn) -> list[Reply]:
     text = turn.say("help") + await manager.staff_note(turn)
     if turn.is_admin:
         text += "\n\n" + org_admin.help_text(turn)
-    return [Reply(text=text)]
+    return [Reply(text=text, actions=(Action(id="share", label=turn.say("act_share")),))]
 
 
 async def _welcome(turn: Turn) -> list[Reply]:
@@ -96,6 +98,8 @@ DIALOGUES: tuple[Dialogue, ...] = (
     manager.PLANNING,
     manager.REPORTING,
     relay.RELAYING,
+    share.SHARING,
+    review.REVIEWING,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -142,6 +146,8 @@ ACTIONS: dict[str, Handler] = {
     "local_admins": org_admin.local_admins,
     "prompts_list": org_admin.prompts,
     "import_people": people_import.open_form,
+    "submissions": review.queue,
+    "review_publish": review.publish,
     people_import.FORM_ID: people_import.submit_form,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
@@ -162,6 +168,22 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("glem mig", "forget me", "slet mine data", "delete my data"), "forget"),
     **dict.fromkeys(("lokale admins", "local admins"), "local_admins"),
     **dict.fromkeys(("paamindelser til ledere", "manager prompts"), "prompts_list"),
+    **dict.fromkeys(
+        (
+            "del en loesning",
+            "del vores loesning",
+            "del loesning",
+            "del som loesning",
+            "jeg vil dele vores loesning",
+            "jeg vil gerne dele vores loesning",
+            "vi vil dele vores loesning",
+            "share a solution",
+            "share our solution",
+            "i want to share our solution",
+        ),
+        "share",
+    ),
+    **dict.fromkeys(("indsendte", "indsendte loesninger", "submissions"), "submissions"),
     **dict.fromkeys(("importer folk", "import people", "importer personer"), "import_people"),
 }
 
@@ -469,6 +491,11 @@ class Core:
             return False
         await self.prune()
         return True
+
+    async def tell_editors_if_due(self) -> int:
+        """Tells editors of new submissions, once a day by one of several instances
+        (bot/flows/review.py); how many editors were told."""
+        return await review.tell_editors(self.services, self.schedule)
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

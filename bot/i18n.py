@@ -28,6 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Skriv et spørgsmål med dine egne ord, så viser jeg de løsninger, der passer bedst.\n"
         "• mere – flere løsninger på dit sidste spørgsmål\n"
         "• hvem bruger <løsning> – se, hvem der prøver eller bruger den, så du kan spørge dem\n"
+        "• del en løsning – del noget, der virker hos jer, så andre kan bruge det\n"
         "• english – skift til engelsk\n"
         "• glem mig – jeg sletter alt, hvad jeg ved om dig\n"
         "Under hver løsning kan du kontakte kollegaen bag den eller læse mere om den og derfra "
@@ -35,6 +36,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ask a question in your own words, and I'll show you the solutions that fit best.\n"
         "• more – more solutions for your last question\n"
         "• who uses <solution> – see who is trying or using it, so you can ask them\n"
+        "• share a solution – share something that works for you, so others can use it\n"
         "• dansk – switch to Danish\n"
         "• forget me – I delete everything I know about you\n"
         "Under each solution you can contact the colleague behind it, or read more about it "
@@ -61,6 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• sæt Annas leder til Bo Hansen – registrér, hvem der er leder for hvem\n"
         "• importér folk – indsæt folk til personkartoteket som CSV\n"
         "• efterspørgsel – spørgsmål uden en god løsning, de hyppigste først\n"
+        "• indsendte – løsninger, kolleger har delt, som venter på at blive udgivet\n"
         "• feedback – hvad brugerne har sagt om svarene",
         "As an administrator you can also:\n"
         "• add – add a solution (I ask for one field at a time)\n"
@@ -70,6 +73,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• set Anna's manager to Bo Hansen – record who manages whom\n"
         "• import people – paste people for the people directory as CSV\n"
         "• demand – questions without a good solution, most asked first\n"
+        "• submissions – solutions colleagues shared, waiting to be published\n"
         "• feedback – what people said about the answers",
     ),
     "language_set": ("Jeg skriver dansk til dig fra nu af.", "I will write to you in English."),
@@ -362,6 +366,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_proven": ("afprøvet", "proven"),
     "status_scaled": ("udbredt", "widely used"),
     "label_problem": ("Problem", "Problem"),
+    "label_conditions": ("Det krævede", "What it took"),
     "label_how": ("Sådan virker den", "How it works"),
     "label_results": ("Resultater", "Results"),
     "label_contact": ("Kontaktperson", "Contact person"),
@@ -706,6 +711,159 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feedback_line": ("• {mark} {question} → {title}", "• {mark} {question} → {title}"),
     "form_add_title": ("Tilføj en løsning", "Add a solution"),
     "form_submit": ("Se forhåndsvisning", "Preview"),
+    # --- sharing a solution (bot/flows/share.py) and reviewing it (bot/flows/review.py)
+    "act_share": ("Del vores løsning", "Share our solution"),
+    "share_start": (
+        "Godt – lad os dele jeres løsning. Jeg stiller {count} korte spørgsmål, ét ad gangen. "
+        "Skriv “-” for at springe et valgfrit spørgsmål over og “annullér” for at stoppe. En "
+        "redaktør ser den igennem, før andre kan finde den.",
+        "Great – let's share your solution. I'll ask {count} short questions, one at a time. "
+        "Type “-” to skip an optional question, or “cancel” to stop. An editor looks it over "
+        "before others can find it.",
+    ),
+    "share_prefilled": (
+        "Beskeden står som resumé: “{text}”. Du kan rette den, når du ser kladden (skriv "
+        "“resumé”).",
+        "The message is the summary: “{text}”. You can change it when you see the draft (type "
+        "“summary”).",
+    ),
+    "contact_self": (
+        "Skriv “-”, hvis det er dig ({name}).",
+        "Type “-” if it is you ({name}).",
+    ),
+    "share_preview": (
+        "Sådan kommer løsningen til at se ud. Tryk “Indsend”, eller skriv navnet på et felt "
+        "for at rette det (fx titel, resultat, efter, kilde, betingelser).",
+        "This is how the solution will look. Press “Submit”, or type the name of a field to "
+        "change it (e.g. title, metric, after, source, conditions).",
+    ),
+    "share_same": (
+        "Er det den samme som “{title}” fra {organization}? Så meld jer som brugere i stedet.",
+        "Is it the same as “{title}” from {organization}? Then report that you use it instead.",
+    ),
+    "act_same": ("Det er den samme – vi bruger den", "It is the same – we use it"),
+    "act_submit": ("Indsend", "Submit"),
+    "share_fix": ("Skriv den nye værdi for {field}.", "Type the new value for {field}."),
+    "share_sent": (
+        "Tak! “{title}” er sendt til en redaktør. Du får besked, når den er udgivet – eller hvis "
+        "redaktøren har spørgsmål.",
+        "Thank you! “{title}” has gone to an editor. You will hear when it is published – or if "
+        "the editor has questions.",
+    ),
+    "nothing_to_submit": (
+        "Der er ingen kladde at indsende (den er sendt, annulleret eller udløbet). Skriv “del "
+        "en løsning” for at begynde forfra.",
+        "There is no draft to submit (it was sent, cancelled or has expired). Type “share a "
+        "solution” to start again.",
+    ),
+    "share_reopened": (
+        "Redaktøren bad om ændringer: “{note}”",
+        "The editor asked for changes: “{note}”",
+    ),
+    "submission_gone": (
+        "Den indsendte løsning findes ikke længere.",
+        "That submitted solution no longer exists.",
+    ),
+    "submission_not_open": (
+        "Den indsendte løsning kan ikke rettes nu: den er allerede sendt igen eller afgjort.",
+        "That submitted solution cannot be changed now: it was sent again or decided already.",
+    ),
+    "submission_not_yours": (
+        "“{title}” er delt fra en anden organisation. Dens egne administratorer ser den igennem.",
+        "“{title}” was shared from another organisation. Its own administrators review it.",
+    ),
+    "submission_decided": (
+        "“{title}” er allerede afgjort: {outcome}.",
+        "“{title}” has been decided already: {outcome}.",
+    ),
+    "outcome_published": ("udgivet", "published"),
+    "outcome_changes": ("sendt tilbage med ønsker om ændringer", "sent back for changes"),
+    "outcome_rejected": ("afvist", "rejected"),
+    "outcome_waiting": ("venter", "waiting"),
+    "outcome_gone": ("slettet", "deleted"),
+    "submissions_none": (
+        "Der venter ingen indsendte løsninger på dig.",
+        "No submitted solutions are waiting for you.",
+    ),
+    "submissions_list": (
+        "{count} indsendte løsninger venter (de ældste først):",
+        "{count} submitted solutions are waiting (oldest first):",
+    ),
+    "submission_line": (
+        "“{title}”, delt af {sharer} for {days} dage siden",
+        "“{title}”, shared by {sharer} {days} days ago",
+    ),
+    "act_review_publish": ("Udgiv", "Publish"),
+    "act_review_changes": ("Bed om ændringer", "Ask for changes"),
+    "act_review_reject": ("Afvis", "Reject"),
+    "review_published": (
+        "“{title}” er udgivet (id: {id}). Den, der delte den, får besked.",
+        "“{title}” is published (id: {id}). The person who shared it is told.",
+    ),
+    "review_ask_changes": (
+        "Hvad skal ændres i “{title}”? Skriv en note – den, der delte den, får den og kan rette "
+        "og sende igen.",
+        "What should change in “{title}”? Write a note – the person who shared it gets it and "
+        "can edit and send it again.",
+    ),
+    "review_ask_reason": (
+        "Hvorfor afviser du “{title}”? Skriv en kort begrundelse til den, der delte den.",
+        "Why do you reject “{title}”? Write a short reason for the person who shared it.",
+    ),
+    "review_note_invalid": (
+        "Skriv en note på højst {limit} tegn, uden specialtegn.",
+        "Write a note of at most {limit} characters, without special characters.",
+    ),
+    "review_sent_back": (
+        "“{title}” er sendt tilbage med din note.",
+        "“{title}” was sent back with your note.",
+    ),
+    "review_rejected": (
+        "“{title}” er afvist, og den, der delte den, har fået din begrundelse.",
+        "“{title}” is rejected, and the person who shared it got your reason.",
+    ),
+    "share_published": (
+        "Din løsning “{title}” er udgivet. Tak fordi du delte den – nu kan andre finde den.",
+        "Your solution “{title}” is published. Thank you for sharing it – others can find it now.",
+    ),
+    "share_changes": (
+        "En redaktør bad om ændringer i din løsning “{title}”: “{note}”",
+        "An editor asked for changes to your solution “{title}”: “{note}”",
+    ),
+    "act_share_reopen": ("Ret og send igen", "Edit and send again"),
+    "share_rejected": (
+        "En redaktør har afvist din løsning “{title}”. Begrundelse: “{note}”",
+        "An editor rejected your solution “{title}”. Reason: “{note}”",
+    ),
+    "submissions_waiting": (
+        "{count} nye indsendte løsninger venter på dig.",
+        "{count} newly submitted solutions are waiting for you.",
+    ),
+    "act_submissions": ("Se de indsendte", "See the submissions"),
+    "expired_sharing": (
+        "Du har ikke svaret i en halv time, så jeg har stoppet delingen. Skriv “del en "
+        "løsning” for at begynde forfra.",
+        "You haven't answered for half an hour, so I stopped the sharing. Type “share a "
+        "solution” to start again.",
+    ),
+    "expired_share_check": (
+        "Din kladde blev ikke sendt inden for en halv time og er derfor ikke gemt. Skriv “del "
+        "en løsning” for at begynde forfra.",
+        "Your draft was not sent within half an hour and so was not kept. Type “share a "
+        "solution” to start again.",
+    ),
+    "expired_share_fixing": (
+        "Du har ikke svaret i en halv time, så jeg har stoppet delingen. Skriv “del en "
+        "løsning” for at begynde forfra.",
+        "You haven't answered for half an hour, so I stopped the sharing. Type “share a "
+        "solution” to start again.",
+    ),
+    "expired_review_note": (
+        "Du skrev ingen note i en halv time, så intet er afgjort. Skriv “indsendte” for at se "
+        "dem igen.",
+        "You wrote no note for half an hour, so nothing was decided. Type “submissions” to see "
+        "them again.",
+    ),
     # --- colleagues across organisations: the introduction and talking through Spred
     "act_relay_reply": ("Svar", "Reply"),
     "act_relay_decline": ("Ikke nu", "Not now"),
@@ -1035,6 +1193,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_interests": (
         "Hvad du har gjort med løsninger: {count}",
         "What you did with solutions: {count}",
+    ),
+    "held_submissions": (
+        "Løsninger, du har delt, som ikke er udgivet endnu: {count}",
+        "Solutions you shared that are not published yet: {count}",
     ),
     "held_opt_outs": ("Fravalg af beskeder: {count}", "Opt-outs from prompts: {count}"),
     "held_organisations": (

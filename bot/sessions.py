@@ -46,6 +46,10 @@ class Flow(enum.StrEnum):
     PLANNING = "planning"  # a manager answering the adaptation plan's questions
     REPORTING = "reporting"  # a manager telling how an adaptation went
     RELAYING = "relaying"  # writing to a colleague through Spred (bot/flows/relay.py)
+    SHARING = "sharing"  # anyone answering the share-a-solution questions (bot/flows/share.py)
+    SHARE_CHECK = "share_check"  # a sharer looking at their finished draft: submit or fix
+    SHARE_FIXING = "share_fixing"  # a sharer writing the new value of one field
+    REVIEW_NOTE = "review_note"  # an editor writing what to change, or why not (review.py)
 
 
 @dataclass(slots=True, kw_only=True)

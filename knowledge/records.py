@@ -438,6 +438,40 @@ class JobRun(Record):
     by: str  # a random token of that one start, not a person
 
 
+class SubmissionState(enum.StrEnum):
+    """Where a shared solution is in its review (bot/flows/review.py)."""
+
+    WAITING = "waiting"  # for an editor
+    CHANGES = "changes"  # an editor asked for changes: the sharer's to edit and resubmit
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Submission(Record):
+    """A solution someone shared, waiting for an editor (a global admin, or a local admin of
+    the organisation it was shared from) to publish it, ask for changes or reject it."""
+
+    id: str
+    sharer: str  # platform-qualified, e.g. "slack:U123"
+    sharer_name: str = ""
+    org_id: str = ""  # the organisation the sharer wrote from ("" from the terminal)
+    draft: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # as import reads it
+    state: SubmissionState = SubmissionState.WAITING
+    note: str = ""  # the editor's note (changes asked for) or reason (rejected)
+    decided_by: str = ""  # the editor of the latest decision
+    solution_id: str = ""  # once published
+    language: str = "da"  # the sharer's, for the letters telling them the outcome
+    created_at: datetime = dataclasses.field(default_factory=now)
+    updated_at: datetime = dataclasses.field(default_factory=now)
+    # False until editors were told of it in their daily round-up (bot/flows/review.py)
+    announced: bool = False
+
+    @property
+    def title(self) -> str:
+        return str(self.draft.get("title", ""))
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class SolutionVersion(Record):
     """One change to a solution, kept so it can be read and undone: who made it and when,

@@ -35,6 +35,7 @@ MAX_TITLE = 200
 MAX_SUMMARY = 500
 MAX_PROBLEM = 2000
 MAX_DESCRIPTION = 5000
+MAX_CONDITIONS = 2000
 MAX_LABEL = 100
 MAX_LABELS = 30
 MAX_RESULTS = 10
@@ -128,6 +129,8 @@ class Solution:
     contacts: tuple[Contact, ...]
     problem: str = ""
     description: str = ""
+    # What it took: the conditions it needs and the pitfalls met, what colleagues most need
+    conditions: str = ""
     unit: str = ""
     professions: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
@@ -176,6 +179,10 @@ class Solution:
             "language": self.language,
             "status": self.status,
         }
+        # Newer than the documented order, and written only when given, so an export of
+        # solutions without it is the same as before it existed.
+        if self.conditions:
+            out["conditions"] = self.conditions
         if self.retired:
             out["retired"] = True
         if self.owner:
@@ -201,6 +208,7 @@ _SOLUTION_FIELDS = frozenset(
         "problem",
         "summary",
         "description",
+        "conditions",
         "results",
         "organization",
         "unit",
@@ -279,6 +287,7 @@ def _parse(raw: object, path: str, errors: list[FieldError]) -> Solution | None:
         "problem": f.text("problem", max_len=MAX_PROBLEM, multiline=True),
         "summary": f.text("summary", max_len=MAX_SUMMARY, required=True, multiline=True),
         "description": f.text("description", max_len=MAX_DESCRIPTION, multiline=True),
+        "conditions": f.text("conditions", max_len=MAX_CONDITIONS, multiline=True),
     }
     results = [
         r

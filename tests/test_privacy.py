@@ -33,6 +33,7 @@ from knowledge.records import (
     Relay,
     SlackInstallation,
     SolutionVersion,
+    Submission,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -124,6 +125,10 @@ async def _everywhere(core: Core, chat: Chat) -> None:
             "user_token": "xoxp-hers", "user_scopes": ["identify"]})
     )  # fmt: skip
     await store.opt_outs.upsert(OptOut(manager_id="ann4x"))
+    await store.submissions.upsert(  # a solution she shared, not published yet
+        Submission(id="s1", sharer="console:ann4x", sharer_name="Annika Zyxholm",
+                   draft={"title": "Hurtig opstart", "contacts": [{"name": "Annika Zyxholm"}]})
+    )  # fmt: skip
     solution = await store.solutions.get(SOLUTION)
     assert solution is not None
     await store.solution_versions.upsert(  # she changed a solution (as a local admin)

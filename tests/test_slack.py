@@ -1048,3 +1048,38 @@ async def test_each_kind_of_message_carries_the_workspace_slack_verified(spred: 
     await spred.interaction(pressed(ANNA, value, channel="D0ANNA", team={"id": "T0TEAM"}))
     await spred.slack.wait_for("chat.postMessage", 2)
     assert await store.organisations.get(team) is not None
+
+
+async def test_the_message_shortcut_shares_a_message_as_a_solution_in_the_senders_dm(
+    spred: Spred,
+) -> None:
+    shortcut = {
+        "type": "message_action",
+        "callback_id": "share_solution",
+        "trigger_id": "trig-share",
+        "user": {"id": ANNA},
+        "team": {"id": "T0TEAM"},
+        "channel": {"id": "C0CARE"},
+        "response_url": spred.slack.response_url,
+        "message": {
+            "type": "message",
+            "user": "U0KAREN",
+            "ts": "1700000001.000100",
+            "text": "Vi gav <@U0BO|Bo> et fast opstartsteam &amp; ventetiden faldt til 1 dag",
+        },
+    }
+    assert (await spred.interaction(shortcut)).status == 200
+    posts = await spred.slack.wait_for("chat.postMessage", 3)
+    assert [p.args["channel"] for p in posts] == [f"D{ANNA}"] * 3  # not in the channel
+    said = [rendered(p.args) for p in posts]
+    assert "lad os dele jeres løsning" in said[0]
+    # the message as its reader saw it (Slack's markup read, & escaped again going out)
+    assert "“Vi gav Bo et fast opstartsteam &amp; ventetiden faldt til 1 dag”" in said[1]
+    assert "Titel" in said[2]
+    await spred.event(dm("Fast opstartsteam"), event_id="EvShare1")
+    asked = (await spred.slack.wait_for("chat.postMessage", 4))[3]
+    assert "Hvilket problem løser den?" in rendered(asked.args)
+    await spred.event(dm("Lang ventetid på første besøg"), event_id="EvShare2")
+    # the summary came from the message: the next question is the organisation's
+    nxt = (await spred.slack.wait_for("chat.postMessage", 5))[4]
+    assert "Hvilken organisation står bag?" in rendered(nxt.args)

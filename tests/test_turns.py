@@ -177,6 +177,7 @@ WALKS: dict[Flow, list[tuple[str | None, str]]] = {
     Flow.REVIEWING: [("add_solution", "form")],
     Flow.EDITING: [(None, "ret hurtig-opstart-i-hjemmeplejen titel")],
     Flow.ADOPTION: [("adopt", "piloting")],
+    Flow.SHARING: [(None, "del en løsning")],
 }
 
 
@@ -200,8 +201,16 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         walked[state] = record.state if record else None
     assert walked == {state: state.value for state in WALKS}
     # Planning and reporting start from a manager's prompt: tests/test_nudges.py walks them;
-    # relaying from a colleague's Svar: tests/test_relay.py.
-    prompted = {Flow.PLANNING, Flow.REPORTING, Flow.RELAYING}
+    # relaying from a colleague's Svar: tests/test_relay.py; checking, fixing and an
+    # editor's note follow a whole shared draft: tests/test_dialogue_share.py.
+    prompted = {
+        Flow.PLANNING,
+        Flow.REPORTING,
+        Flow.RELAYING,
+        Flow.SHARE_CHECK,
+        Flow.SHARE_FIXING,
+        Flow.REVIEW_NOTE,
+    }
     assert set(WALKS) | prompted == set(Flow) - {Flow.IDLE}
 
 

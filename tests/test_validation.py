@@ -832,3 +832,15 @@ def test_bidirectional_overrides_are_refused(char: str) -> None:
     assert errors_of(minimal(summary=f"godt{char}tset")) == [
         "s.summary: must not contain control characters"
     ]
+
+
+def test_conditions_are_checked_kept_and_written_only_when_given() -> None:
+    given = parse_solution(minimal(conditions="En fast vagtplan.\nFaldgrube: ferie."), path="s")
+    assert given.conditions == "En fast vagtplan.\nFaldgrube: ferie."
+    out = given.to_dict()
+    assert list(out)[-1] == "conditions"
+    assert Solution.from_dict(out) == given
+    assert "conditions" not in parse_solution(minimal(), path="s").to_dict()
+    assert errors_of(minimal(conditions="x" * 2001)) == [
+        "s.conditions: is 2001 characters long; at most 2000 allowed"
+    ]

@@ -224,6 +224,7 @@ class SlackAdapter:
         # every button, forged ids too (the core refuses them); Spred sends no legacy
         # attachments or dialogs, so their payloads are not button presses
         app.block_action({"action_id": re.compile(".*")})(tracked(self._on_action))
+        app.message_shortcut(events.SHARE_SHORTCUT)(tracked(self._on_shortcut))
         form = re.compile(re.escape(events.FORM_CALLBACK) + ".*")
         app.view({"type": "view_submission", "callback_id": form})(tracked(self._on_view))
 
@@ -322,6 +323,27 @@ class SlackAdapter:
     ) -> None:
         await ack()
         await self._privately(body, respond, context, events.action, what="button press")
+
+    async def _on_shortcut(
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+    ) -> None:
+        """ "Del som løsning" on a message: the share dialogue goes on in the sharer's DM,
+        where they answer (the message may be in a channel others read)."""
+        await ack()
+        user = events.sender(body)
+        if not user:
+            log.debug("a Slack shortcut without a sender was ignored")
+            return
+        poster = self._poster(context)
+        async with self.answers.turn():
+            person = await self.people.profile(user, poster.client, org_of_context(context))
+            message = self._verified(events.shortcut(body, person), context)
+            for reply in await self._handle(message):
+                await poster.direct(message.user_id, reply)
+            await self._place(message.user_id, context)
 
     async def _privately(
         self,

@@ -15,6 +15,8 @@ from bot.messages import Incoming
 
 PLATFORM = "slack"
 FORM_CALLBACK = "spred-form:"
+SHARE_SHORTCUT = "share_solution"  # the message shortcut "Del som løsning" (slack-manifest.yml)
+MAX_SHARED_TEXT = 3000  # of a message shared as a solution: far more than a summary holds
 
 # Never answered: other bots, the bot itself, joins, and edits or deletions of messages
 # (every "message_…" subtype, checked by prefix below).
@@ -92,7 +94,7 @@ def acknowledged_at_once(body: Mapping[str, Any]) -> bool:
     which Spred answers through the Web API or the response_url. A form's submission is
     acknowledged with what is wrong in it, once the core has looked; anything else (the
     url_verification challenge, payloads Spred does not handle) is bolt's to answer."""
-    return body.get("type") in ("event_callback", "block_actions") or isinstance(
+    return body.get("type") in ("event_callback", "block_actions", "message_action") or isinstance(
         body.get("command"), str
     )
 
@@ -225,6 +227,19 @@ def action(body: Mapping[str, Any], person: Person) -> Incoming:
     channel = id_of(body.get("channel"))
     conversation = private(person.id) if in_private(body) else channel
     return _base(person, conversation=conversation, direct=True, action=value["a"], payload=payload)
+
+
+def shortcut(body: Mapping[str, Any], person: Person) -> Incoming:
+    """The message shortcut "Del som løsning" on any message: the share dialogue, begun
+    with that message's text as the sharer reads it, for them to edit before submitting."""
+    shared = plain(_string(as_mapping(body.get("message")).get("text")))[:MAX_SHARED_TEXT]
+    return _base(
+        person,
+        conversation=private(person.id),
+        direct=True,
+        action="share",
+        payload={"text": shared},
+    )
 
 
 def submission(body: Mapping[str, Any], person: Person) -> Incoming:

@@ -201,7 +201,36 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
-BY_NAME = {name: f for f in FIELDS for name in (f.name, *f.aliases)}
+# Asked of a practitioner sharing a solution (bot/flows/share.py), beside FIELDS: where the
+# figures come from, and what it took, which colleagues thinking of it need most.
+SOURCE = Field(
+    name="source",
+    aliases=("kilde",),
+    shown=("kilde", "source"),
+    label=(
+        "Hvor kommer tallene fra? Fx jeres egen opgørelse, en evaluering eller en rapport",
+        "Where do the figures come from? E.g. your own count, an evaluation or a report",
+    ),
+    path=("results", 0, "source"),
+    max_len=500,
+)
+CONDITIONS = Field(
+    name="conditions",
+    aliases=("betingelser", "forudsaetninger", "forudsætninger", "faldgruber"),
+    shown=("betingelser", "conditions"),
+    label=(
+        "Hvad krævede det? Forudsætninger, og de faldgruber I mødte – det har kolleger mest "
+        "brug for at vide",
+        "What did it take? The conditions it needs, and the pitfalls you met – what "
+        "colleagues most need to know",
+    ),
+    path=("conditions",),
+    kind="long",
+    max_len=rules.MAX_CONDITIONS,
+)
+EVERY_FIELD: tuple[Field, ...] = (*FIELDS, SOURCE, CONDITIONS)
+
+BY_NAME = {name: f for f in EVERY_FIELD for name in (f.name, *f.aliases)}
 
 # Stand-ins for what is not answered yet, so one answer can be checked alone.
 _COMPLETE: dict[str, Any] = {
@@ -344,7 +373,7 @@ def unfit_fields(exc: ValidationError, language: str) -> list[str]:
     name paths in a file, "solution.results[0].after", which mean nothing in a chat)."""
     named = []
     for error in exc.errors:
-        field = next((f for f in FIELDS if error.path.startswith(_path_text(f.path))), None)
+        field = next((f for f in EVERY_FIELD if error.path.startswith(_path_text(f.path))), None)
         if field is not None:
             named.append(field.question(language))
         elif error.path == _path_text(("results",)):  # no result with a figure left

@@ -34,6 +34,7 @@ from knowledge.records import (
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
+    Submission,
 )
 from knowledge.solutions import Solution
 from knowledge.store.query import Condition
@@ -237,6 +238,11 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("slack_installations", SlackInstallation),
     CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),
     CollectionSpec("jobs", JobRun),
+    CollectionSpec(
+        "submissions",
+        Submission,
+        _fields("sharer", "org_id", "state", moments=("created_at",), flags=("announced",)),
+    ),
     CollectionSpec("solution_versions", SolutionVersion, _fields("solution_id", moments=("at",))),
 )
 
@@ -278,6 +284,7 @@ class Store(ABC):
     slack_installations: Collection[SlackInstallation]
     oauth_states: Collection[OAuthState]
     jobs: Collection[JobRun]
+    submissions: Collection[Submission]
     solution_versions: Collection[SolutionVersion]
 
     def __init__(self) -> None:

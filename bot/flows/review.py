@@ -1,0 +1,296 @@
+"""Editors review what practitioners shared (bot/flows/share.py): *Udgiv* publishes it,
+validated as `spred import` validates; *Bed om ændringer* sends the sharer a note and
+reopens their draft; *Afvis* tells them why not. Editors are the global admins and, for
+what was shared from their organisation, its local admins (bot/roles.py); the sharer is
+told each outcome by letter (bot/outbox.py).
+
+A decision is one `Collection.update` that changes only a submission still waiting, so of
+two editors (or a double click) deciding at once exactly one decides, on any number of
+server processes; the other is told it was decided already. Editors hear of new
+submissions at most once a day, gathered into one letter each, from whichever instance
+wins the day's job (bot/jobs.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.cards import card
+from bot.dialogues import END, Dialogue, State, Step
+from bot.flows.admin import _invalid, _store
+from bot.flows.draft import finish, slug
+from bot.i18n import say
+from bot.jobs import Schedule
+from bot.messages import Action, Notice, Reply
+from bot.roles import Role
+from bot.sessions import Flow
+from bot.turn import Refusal, Services, Turn
+from knowledge.records import Submission, SubmissionState
+from knowledge.solutions import Solution
+from knowledge.validation import CONTROL, ValidationError
+
+LISTED = 10  # submissions shown at a time
+MAX_NOTE = 1000
+DIGEST_EVERY = timedelta(days=1)
+DIGEST_JOB = "submissions_digest"
+
+
+def _reach(role: Role) -> dict[str, str]:
+    """The condition on a submission's `org_id` that keeps to an editor's own: none for a
+    global admin, their organisation's for a local one."""
+    if role.global_admin:
+        return {}
+    assert role.organisation is not None  # a local admin's (require_admin)
+    return {"org_id": role.organisation.id}
+
+
+def age(since: datetime, now: datetime) -> int:
+    """Whole days since `since`."""
+    return max(0, (now - since).days)
+
+
+async def queue(turn: Turn) -> list[Reply]:
+    """ "indsendte" / "submissions": what waits for this editor, oldest first."""
+    role = turn.require_admin()
+    waiting = await turn.store.submissions.find(
+        limit=None, state=SubmissionState.WAITING, **_reach(role)
+    )
+    if not waiting:
+        return [Reply(text=turn.say("submissions_none"))]
+    waiting.sort(key=lambda s: s.created_at)
+    replies = [Reply(text=turn.say("submissions_list", count=len(waiting)))]
+    now = turn.services.clock()
+    for submission in waiting[:LISTED]:
+        shown = await _solution(turn, submission)
+        replies.append(
+            Reply(
+                text=turn.say(
+                    "submission_line",
+                    title=submission.title,
+                    sharer=submission.sharer_name or submission.sharer,
+                    days=age(submission.created_at, now),
+                ),
+                cards=(card(shown, language=turn.language, detailed=True, actions=False),),
+                actions=(
+                    Action(
+                        id="review_publish",
+                        label=turn.say("act_review_publish"),
+                        payload={"submission": submission.id},
+                        style="primary",
+                    ),
+                    Action(
+                        id="review_changes",
+                        label=turn.say("act_review_changes"),
+                        payload={"submission": submission.id},
+                    ),
+                    Action(
+                        id="review_reject",
+                        label=turn.say("act_review_reject"),
+                        payload={"submission": submission.id},
+                        style="danger",
+                    ),
+                ),
+            )
+        )
+    return replies
+
+
+async def _solution(turn: Turn, submission: Submission) -> Solution:
+    """The solution a submission describes, validated as an import is, with a free id."""
+    taken = set(await turn.store.solutions.keys())
+    draft = submission.draft
+    try:
+        return finish(
+            draft, solution_id=slug(str(draft.get("title", "")), taken), language=turn.language
+        )
+    except ValidationError as exc:
+        raise _invalid(turn, exc) from None
+
+
+async def _waiting(turn: Turn, ref: object, *, ends: bool = False) -> tuple[Role, Submission]:
+    """The submission a button names, if it still waits and is this editor's to decide;
+    refuses plainly a stale button, another organisation's submission, or a non-editor."""
+    role = turn.require_admin(ends=ends)
+    if not isinstance(ref, str) or not ref or len(ref) > 64:
+        raise Refusal("unknown_action", ends=ends)
+    submission = await turn.store.submissions.get(ref)
+    if submission is None:
+        raise Refusal("submission_gone", ends=ends)
+    if not role.sees(submission.org_id):
+        raise Refusal("submission_not_yours", ends=ends, title=submission.title)
+    if submission.state is not SubmissionState.WAITING:
+        raise Refusal(
+            "submission_decided",
+            ends=ends,
+            title=submission.title,
+            outcome=turn.say(f"outcome_{submission.state}"),
+        )
+    return role, submission
+
+
+async def _decide(
+    turn: Turn,
+    submission: Submission,
+    state: SubmissionState,
+    *,
+    note: str = "",
+    solution_id: str = "",
+) -> Submission:
+    """Records the decision if the submission still waits; refuses if another editor (or
+    this one's other click) decided first."""
+    won = False
+    now = turn.services.clock()
+
+    def decide(current: Submission | None) -> Submission | None:
+        nonlocal won
+        won = False
+        if current is None or current.state is not SubmissionState.WAITING:
+            return current
+        won = True
+        return replace(
+            current,
+            state=state,
+            note=note,
+            decided_by=turn.message.user,
+            solution_id=solution_id,
+            updated_at=now,
+        )
+
+    stored = await turn.store.submissions.update(submission.id, decide)
+    if not won or stored is None:
+        outcome = stored.state if stored is not None else None
+        raise Refusal(
+            "submission_decided",
+            ends=True,
+            title=submission.title,
+            outcome=turn.say(f"outcome_{outcome}") if outcome else turn.say("outcome_gone"),
+        )
+    return stored
+
+
+async def _tell_sharer(
+    turn: Turn, submission: Submission, key: str, *, actions: tuple[Action, ...] = ()
+) -> None:
+    language = submission.language
+    text = say(language, key, title=submission.title, note=submission.note)
+    reply = Reply(text=text, language=language, actions=actions)
+    await turn.services.outbox.send(
+        Notice(to=submission.sharer, kind="submission", reply=reply),
+        letter_id=f"submission:{submission.id}:{submission.state}:{submission.updated_at.timestamp()}",
+    )
+
+
+async def publish(turn: Turn) -> list[Reply]:
+    role, submission = await _waiting(turn, turn.message.payload.get("submission"))
+    solution = await _solution(turn, submission)
+    if not role.owns(solution.organization):
+        raise Refusal(
+            "not_your_solution",
+            own=role.own_name,
+            title=solution.title,
+            organization=solution.organization,
+        )
+    decided = await _decide(turn, submission, SubmissionState.PUBLISHED, solution_id=solution.id)
+    try:
+        await _store(turn, solution)
+    except Refusal:  # not stored: it waits again, for this editor or another to retry
+        await turn.store.submissions.update(
+            submission.id, lambda current: submission if current == decided else current
+        )
+        raise
+    await _tell_sharer(turn, decided, "share_published")
+    text = turn.say("review_published", title=solution.title, id=solution.id)
+    return [Reply(text=text)]
+
+
+async def _ask_note(turn: Turn, decision: SubmissionState, key: str) -> Step:
+    _, submission = await _waiting(turn, turn.message.payload.get("submission"))
+    data = {"submission": submission.id, "decision": decision.value}
+    text = turn.say(key, title=submission.title)
+    return Step(replies=[Reply(text=text)], next=Flow.REVIEW_NOTE, data=data)
+
+
+async def ask_changes(turn: Turn) -> Step:
+    return await _ask_note(turn, SubmissionState.CHANGES, "review_ask_changes")
+
+
+async def ask_reason(turn: Turn) -> Step:
+    return await _ask_note(turn, SubmissionState.REJECTED, "review_ask_reason")
+
+
+async def answer_note(turn: Turn) -> Step:
+    """The note for the sharer: what to change, or why not."""
+    data = turn.session.data
+    note = turn.message.text.strip()
+    if not note or len(note) > MAX_NOTE or CONTROL.search(note):
+        text = turn.say("review_note_invalid", limit=MAX_NOTE)
+        return Step(replies=[Reply(text=text)], next=Flow.REVIEW_NOTE)
+    _, submission = await _waiting(turn, data.get("submission"), ends=True)
+    decision = SubmissionState(str(data.get("decision")))
+    decided = await _decide(turn, submission, decision, note=note)
+    if decision is SubmissionState.CHANGES:
+        button = Action(
+            id="share_reopen",
+            label=say(decided.language, "act_share_reopen"),
+            payload={"submission": decided.id},
+            style="primary",
+        )
+        await _tell_sharer(turn, decided, "share_changes", actions=(button,))
+        text = turn.say("review_sent_back", title=decided.title)
+    else:
+        await _tell_sharer(turn, decided, "share_rejected")
+        text = turn.say("review_rejected", title=decided.title)
+    return Step(replies=[Reply(text=text)], next=END)
+
+
+REVIEWING = Dialogue(
+    name="reviewing",
+    entry_points={"review_changes": ask_changes, "review_reject": ask_reason},
+    states={Flow.REVIEW_NOTE: State(on_text=answer_note)},
+)
+
+
+async def tell_editors(services: Services, schedule: Schedule) -> int:
+    """Once a day across every instance: one letter to each editor with new submissions
+    waiting for them, all of them gathered. Returns how many editors were told."""
+    if not await schedule.due(DIGEST_JOB, every=DIGEST_EVERY):
+        return 0
+    store = services.store
+    fresh = await store.submissions.find(state=SubmissionState.WAITING, announced=False)
+    if not fresh:
+        return 0
+    counts: dict[str, int] = defaultdict(int)
+    organisations: dict[str, tuple[str, ...]] = {}
+    for submission in fresh:
+        if submission.org_id and submission.org_id not in organisations:
+            found = await services.organisations.get(submission.org_id)
+            organisations[submission.org_id] = found.admins if found else ()
+        local = organisations.get(submission.org_id, ())
+        for editor in dict.fromkeys((*sorted(services.settings.admins), *local)):
+            counts[editor] += 1
+    await _send_digests(services, counts)
+    for submission in fresh:
+        await store.submissions.update(
+            submission.id,
+            lambda current: replace(current, announced=True) if current is not None else None,
+        )
+    return len(counts)
+
+
+async def _send_digests(services: Services, counts: Mapping[str, int]) -> None:
+    language = services.settings.language
+    day = services.clock().date().isoformat()
+    for editor, count in counts.items():
+        reply = Reply(
+            text=say(language, "submissions_waiting", count=count),
+            language=language,
+            actions=(Action(id="submissions", label=say(language, "act_submissions")),),
+        )
+        # One letter per editor and day, whichever instance or retry sends it.
+        await services.outbox.send(
+            Notice(to=editor, kind="submissions", reply=reply),
+            letter_id=f"submissions:{day}:{editor}",
+        )

@@ -1,0 +1,359 @@
+"""Anyone shares a solution; editors publish, ask for changes or reject; the sharer is told.
+
+The same guided questions as the admin's add, checked by the import rules; a submission
+waits in the store for an editor, never in answers; a decision is taken once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from bot.core import Core
+from bot.messages import Incoming
+from knowledge.records import SubmissionState
+from tests.conftest import Clock
+from tests.dialogue import Chat, Inbox, flat
+from tests.test_roles import AARHUS, ODENSE, in_org
+
+SNOW = "Fælles maskinpulje til snerydning på kirkegårde"
+ANSWERS = [
+    ("Titel", SNOW),
+    ("problem", "Hver kirkegård havde sine egne maskiner, og sneen blev ryddet sent."),
+    ("resumé", "Kirkegårdene deler maskiner og rydder sne efter én fælles plan."),
+    ("organisation", "Silkeborg Kommune"),
+    ("enhed", "Kirkegårdene"),
+    ("målt", "Timer brugt på snerydning pr. vinter"),
+    ("før", "420"),
+    ("efter", "260,5"),
+    ("Måleenhed", "timer"),
+    ("periode", "2023–2024"),
+    ("Hvor kommer tallene fra", "Vores egen timeregistrering"),
+    ("Skriv “-”, hvis det er dig (Anna Holm)", "-"),
+    ("e-mail", "anna.holm@odense.eksempel.dk"),
+    ("Hvad krævede det", "En fælles vagtplan og én ansvarlig for maskinerne."),
+]
+
+
+@pytest.fixture
+def inbox(core: Core) -> Inbox:
+    return Inbox(core, "console")
+
+
+async def _share(
+    sharer: Chat, answers: list[tuple[str, str]], start: str = "del en løsning"
+) -> None:
+    """Answers every question, then looks at the draft (and any look-alikes) shown."""
+    await sharer.send(start)
+    sharer.expect("lad os dele jeres løsning")
+    for question, answer in answers:
+        sharer.expect(question)
+        await sharer.send(answer)
+    sharer.expect("Sådan kommer løsningen til at se ud", "Indsend")
+    while sharer.pending:
+        sharer.expect("Er det den samme som")
+
+
+async def _submission_id(core: Core) -> str:
+    [waiting] = await core.services.store.submissions.find(state=SubmissionState.WAITING)
+    return waiting.id
+
+
+async def test_anyone_shares_and_an_editor_publishes_it_and_the_sharer_is_told(
+    chat: Chat, admin: Chat, core: Core, inbox: Inbox
+) -> None:
+    store = core.services.store
+    await _share(chat, ANSWERS, start="Jeg vil dele vores løsning!")
+    draft = chat.taken[-1]
+    assert "Det krævede: En fælles vagtplan" in flat(draft)
+    assert "Vores egen timeregistrering" in flat(draft)
+    await chat.press("Indsend")
+    chat.expect("er sendt til en redaktør")
+    [submission] = await store.submissions.all()
+    assert submission.state is SubmissionState.WAITING
+    assert submission.sharer == "console:anna"
+    assert submission.draft["contacts"] == [
+        {"name": "Anna Holm", "email": "anna.holm@odense.eksempel.dk"}
+    ]
+    assert not [s for s in await store.solutions.all() if s.title == SNOW]  # not in answers
+
+    await admin.send("indsendte")
+    admin.expect("1 indsendte løsninger venter")
+    admin.expect(SNOW, "delt af Anna Holm for 0 dage siden", "420 → 260,5 timer")
+    await admin.press("Udgiv")
+    admin.expect("er udgivet", "faelles-maskinpulje-til-snerydning-paa-kirkegaarde")
+    published = await store.solutions.get("faelles-maskinpulje-til-snerydning-paa-kirkegaarde")
+    assert published is not None
+    assert published.conditions == "En fælles vagtplan og én ansvarlig for maskinerne."
+    assert published.results[0].source == "Vores egen timeregistrering"
+    assert published.contacts[0].name == "Anna Holm"
+    [told] = inbox.take(to="console:anna")
+    assert "Din løsning “Fælles maskinpulje" in told
+    assert "er udgivet" in told
+
+    await admin.press("Udgiv")  # a double click
+    admin.expect("er allerede afgjort: udgivet")
+    await chat.send("hvordan rydder vi sne på kirkegården")
+    chat.expect(SNOW)
+
+
+async def test_asked_for_changes_the_sharer_fixes_and_resends_then_a_rejection_says_why(
+    chat: Chat, admin: Chat, core: Core, inbox: Inbox
+) -> None:
+    store = core.services.store
+    await _share(chat, ANSWERS)
+    await chat.send("Indsend.")
+    chat.expect("er sendt til en redaktør")
+    await admin.send("indsendte")
+    admin.expect("venter")
+    admin.expect(SNOW)
+    await admin.press("Bed om ændringer")
+    admin.expect("Hvad skal ændres")
+    await admin.send("\x1b[31m")
+    admin.expect("Skriv en note på højst 1000 tegn")
+    await admin.send("Skriv gerne, hvordan I talte timerne.")
+    admin.expect("er sendt tilbage med din note")
+    [letter] = [n for n in inbox.notices if n.to == "console:anna"]
+    inbox.notices.clear()
+    assert "bad om ændringer" in flat(letter.reply)
+    assert "hvordan I talte timerne" in flat(letter.reply)
+    [button] = letter.reply.actions
+    assert button.label == "Ret og send igen"
+    submission = await store.submissions.get(await _any_id(core))
+    assert submission is not None
+    assert submission.state is SubmissionState.CHANGES
+
+    await chat.act_with(button)
+    chat.expect("Redaktøren bad om ændringer", "hvordan I talte timerne")
+    chat.expect("Sådan kommer løsningen til at se ud")
+    while chat.pending:
+        chat.expect("Er det den samme som")
+    await chat.send("kilde")
+    chat.expect("Skriv den nye værdi for kilde")
+    chat.expect("Hvor kommer tallene fra")
+    await chat.send("Timesedler fra ESDH, optalt af lederen")
+    chat.expect("Sådan kommer løsningen til at se ud", "Timesedler fra ESDH")
+    while chat.pending:
+        chat.expect("Er det den samme som")
+    await chat.press("Indsend")
+    chat.expect("er sendt til en redaktør")
+    resent = await store.submissions.get(submission.id)
+    assert resent is not None
+    assert resent.state is SubmissionState.WAITING
+    assert len(await store.submissions.all()) == 1  # the same submission, sent again
+    assert resent.draft["results"][0]["source"] == "Timesedler fra ESDH, optalt af lederen"
+    await chat.act_with(button)  # the old button again
+    chat.expect("kan ikke rettes nu")
+
+    await admin.send("submissions")
+    admin.expect("venter")
+    admin.expect("Timesedler fra ESDH")
+    await admin.press("Afvis")
+    admin.expect("Hvorfor afviser du")
+    await admin.send("Vi har allerede en tilsvarende løsning.")
+    admin.expect("er afvist")
+    [rejected] = inbox.take(to="console:anna")
+    assert "afvist" in rejected
+    assert "Begrundelse: “Vi har allerede en tilsvarende løsning.”" in rejected
+    await admin.send("indsendte")
+    admin.expect("Der venter ingen indsendte løsninger")
+
+
+async def _any_id(core: Core) -> str:
+    [only] = await core.services.store.submissions.all()
+    return only.id
+
+
+@pytest.fixture
+async def aarhus(core: Core, chat: Chat) -> AsyncIterator[Chat]:
+    """Karen in the Aarhus workspace, whose local admin is Mette; Odense's is Bo."""
+    await core.organisations.installed(AARHUS, name="Aarhus Kommune", installer="slack:UMETTE")
+    await core.organisations.installed(ODENSE, name="Odense Kommune", installer="slack:UBO")
+    talk = in_org(chat, AARHUS, "UKAREN1", "Karen Aarhus")
+    yield talk
+    talk.expect_nothing()
+
+
+async def test_only_editors_of_the_sharers_organisation_decide_and_only_one_decides(
+    aarhus: Chat, chat: Chat, admin: Chat, core: Core
+) -> None:
+    Inbox(core, "slack")
+    answers = [
+        (q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")
+    ]  # their platform names their organisation and reaches them
+    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
+        "Skriv “-”, hvis det er dig (Karen Aarhus)",
+        "-",
+    )
+    await _share(aarhus, answers)
+    await aarhus.send("organisation")  # named by their workspace: not theirs to change
+    aarhus.expect("Sådan kommer løsningen til at se ud", "Aarhus Kommune")
+    while aarhus.pending:
+        aarhus.expect("Er det den samme som")
+    await aarhus.press("Indsend")
+    aarhus.expect("er sendt til en redaktør")
+    submission_id = await _submission_id(core)
+    submission = await core.services.store.submissions.get(submission_id)
+    assert submission is not None
+    assert submission.draft["organization"] == "Aarhus Kommune"
+    assert submission.draft["contacts"] == [
+        {"name": "Karen Aarhus", "slack_id": "UKAREN1", "slack_team_id": "TAAR"}
+    ]
+
+    await aarhus.send("indsendte")  # not an editor
+    aarhus.expect("Det er kun Spreds administratorer")
+    bo = in_org(chat, ODENSE, "UBO", "Bo Odense")
+    await bo.send("indsendte")
+    bo.expect("Der venter ingen indsendte løsninger på dig")
+    await bo.act("review_publish", {"submission": submission_id})  # a forged button
+    bo.expect("er delt fra en anden organisation")
+    await bo.act("review_publish", {"submission": ["not", "an", "id"]})
+    bo.expect("Den knap virker ikke længere")
+
+    mette = in_org(chat, AARHUS, "UMETTE", "Mette Admin")
+    await mette.send("indsendte")
+    mette.expect("1 indsendte løsninger venter")
+    mette.expect(SNOW)
+    # Mette and the global admin press Udgiv at the same moment: one of them publishes.
+    button = {"submission": submission_id}
+    both = await asyncio.gather(
+        core.handle(_pressed(mette, "review_publish", button)),
+        core.handle(_pressed(admin, "review_publish", button)),
+    )
+    said = sorted(flat(reply) for replies in both for reply in replies)
+    assert len(said) == 2
+    assert "er allerede afgjort: udgivet" in said[0]
+    assert "er udgivet" in said[1]
+    published = [s for s in await core.services.store.solutions.all() if s.title == SNOW]
+    assert [s.organization for s in published] == ["Aarhus Kommune"]
+
+
+def _pressed(chat: Chat, action: str, payload: dict[str, object]) -> Incoming:
+    return replace(chat.message, text="", action=action, payload=payload)
+
+
+async def test_the_same_solution_already_in_spred_becomes_an_adoption(
+    chat: Chat, core: Core
+) -> None:
+    alike = [
+        ("Title", "Opstartsteam i hjemmeplejen"),
+        ("problem", "-"),
+        ("Summary", "Et fast opstartsteam tager de første besøg, så ventetiden på hjemmepleje "
+                   "falder."),
+    ]  # fmt: skip
+    await chat.send("english")
+    chat.expect("I will write to you in English")
+    await chat.send("share a solution")
+    chat.expect("let's share your solution")
+    for question, answer in alike:
+        chat.expect(question)
+        await chat.send(answer)
+    rest = [
+        "Odense Kommune",
+        "-",
+        "Days from referral to first visit",
+        "10",
+        "3",
+        "days",
+        "2024",
+        "-",
+        "-",
+        "anna.holm@odense.eksempel.dk",
+        "-",
+    ]
+    for answer in rest:
+        chat.expect()
+        await chat.send(answer)
+    chat.expect("This is how the solution will look")
+    same = chat.expect("Is it the same as", "Opstartsteam sikrer hjemmehjælp")
+    assert same.actions[0].payload == {
+        "solution": "hurtig-opstart-i-hjemmeplejen",
+        "stage": "adopted",
+    }
+    while chat.pending:  # a second look-alike
+        chat.expect("Is it the same as")
+    await chat.act_with(same.actions[0])
+    chat.expect("now uses “Opstartsteam sikrer hjemmehjælp")
+    adoption = await core.services.store.adoptions.get("hurtig-opstart-i-hjemmeplejen:console:anna")
+    assert adoption is not None
+    assert await core.services.store.submissions.count() == 0
+    await chat.act("share_submit")  # the draft is gone with the dialogue
+    chat.expect("no draft to submit")
+
+
+async def test_editors_hear_of_new_submissions_once_a_day_gathered(
+    chat: Chat, core: Core, inbox: Inbox, clock: Clock
+) -> None:
+    for title in ("Snerydning med fælles maskiner", "Saltning efter fælles plan"):
+        await _share(chat, [(ANSWERS[0][0], title), *ANSWERS[1:]])
+        await chat.press("Indsend")
+        chat.expect("er sendt til en redaktør")
+    assert await core.tell_editors_if_due() == 1  # the one global admin
+    [letter] = inbox.take(to="console:admin")
+    assert "2 nye indsendte løsninger venter på dig" in letter
+    assert "Se de indsendte" in letter
+    await _share(chat, [(ANSWERS[0][0], "Grus i stedet for salt"), *ANSWERS[1:]])
+    await chat.press("Indsend")
+    chat.expect("er sendt til en redaktør")
+    assert await core.tell_editors_if_due() == 0  # not again the same day
+    assert inbox.take(to="console:admin") == []
+    clock.advance(days=1)
+    assert await core.tell_editors_if_due() == 1
+    [letter] = inbox.take(to="console:admin")
+    assert "1 nye indsendte løsninger" in letter  # only the one not told of yet
+    clock.advance(days=1)
+    assert await core.tell_editors_if_due() == 0  # nothing new
+
+
+async def test_a_draft_and_a_submission_survive_a_restart(chat: Chat, core: Core) -> None:
+    await chat.send("del en løsning")
+    chat.expect("lad os dele")
+    chat.expect("Titel")
+    await chat.send(SNOW)
+    chat.expect("problem")
+    restarted = Core(
+        kb=core.services.kb, settings=core.services.settings, clock=core.services.clock
+    )
+    again = Chat(core=restarted, message=chat.message)
+    await again.send("Sneen blev ryddet sent.")
+    again.expect("resumé")
+    await again.send("Bare snak, intet tal")
+    again.expect("Hvilken organisation")
+    await again.send("annuller")
+    again.expect("Annulleret")
+
+
+async def test_help_and_the_home_page_offer_to_share(chat: Chat, core: Core) -> None:
+    await chat.send("hjælp")
+    help_reply = chat.expect("del en løsning")
+    await chat.press("Del vores løsning")
+    chat.expect("lad os dele jeres løsning")
+    chat.expect("Titel")
+    home = await core.home(user="slack:UNEW")
+    assert [a.id for a in home.actions] == ["share"]
+    assert help_reply.actions[0].label == "Del vores løsning"
+
+
+async def test_of_two_servers_one_tells_each_editor_and_local_admins_hear_of_their_own(
+    aarhus: Chat, chat: Chat, core: Core
+) -> None:
+    slack = Inbox(core, "slack")
+    Inbox(core, "console")
+    answers = [(q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")]
+    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
+        "Skriv “-”, hvis det er dig (Karen Aarhus)",
+        "-",
+    )
+    await _share(aarhus, answers)
+    await aarhus.press("Indsend")
+    aarhus.expect("er sendt til en redaktør")
+    other = Core(kb=core.services.kb, settings=core.services.settings, clock=core.services.clock)
+    told = await asyncio.gather(core.tell_editors_if_due(), other.tell_editors_if_due())
+    assert sorted(told) == [0, 2]  # the global admin and Aarhus's local admin, once
+    [letter] = slack.take(to="slack:UMETTE")
+    assert "1 nye indsendte løsninger venter på dig" in letter
+    assert slack.take(to="slack:UBO") == []  # Odense's admin: not theirs
+    letters = await core.services.store.outbox.find(to="console:admin")
+    assert len(letters) == 1
