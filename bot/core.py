@@ -19,7 +19,18 @@ from bot.addresses import Addresses
 from bot.config import Settings
 from bot.connectors import Connector, Finder
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
-from bot.flows import admin, adopt, ask, connect, manager, org_admin, people_import, privacy, relay
+from bot.flows import (
+    admin,
+    adopt,
+    ask,
+    connect,
+    manager,
+    measure,
+    org_admin,
+    people_import,
+    privacy,
+    relay,
+)
 from bot.flows.home import home_page
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
@@ -74,6 +85,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     adopt.ADOPTING,
     manager.PLANNING,
     manager.REPORTING,
+    measure.MEASURING,
     relay.RELAYING,
 )
 OWNER = by_state(DIALOGUES)
@@ -110,6 +122,7 @@ ACTIONS: dict[str, Handler] = {
     "nudge_opt_out": manager.opt_out,
     "relay_decline": relay.decline,
     "relay_end": relay.end_outside,
+    "measure_skip": measure.skip_outside,
     # a person's own data (bot/flows/privacy.py)
     "forget": privacy.ask_forget,
     "forget_yes": privacy.confirm_forget,

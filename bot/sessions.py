@@ -46,6 +46,7 @@ class Flow(enum.StrEnum):
     PLANNING = "planning"  # a manager answering the adaptation plan's questions
     REPORTING = "reporting"  # a manager telling how an adaptation went
     RELAYING = "relaying"  # writing to a colleague through Spred (bot/flows/relay.py)
+    MEASURING = "measuring"  # a unit giving its own before and after (bot/flows/measure.py)
 
 
 @dataclass(slots=True, kw_only=True)
