@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.cards import card, local_result_lines
 from bot.core import Core
-from bot.messages import reply_from_dict, reply_to_dict
+from bot.messages import Reply, reply_from_dict, reply_to_dict
 from knowledge.evidence import evidence_of, held
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Adoption, Nudge, NudgeState, Person, Stage
@@ -255,3 +256,41 @@ def test_evidence_counts_each_place_once_and_not_the_solutions_own() -> None:
                               "Vejle Kommune"]  # fmt: skip
     horsens = next(m for m in evidence.measured if m.organization == "Horsens Kommune")
     assert (horsens.result.before, horsens.result.after) == (9, 4)
+
+
+def _shown_card(language: str) -> Reply:
+    """An answer card with two places' local results, one of them named with markup."""
+    solution = _solution()
+    evidence = evidence_of(
+        solution,
+        [_measured("Vejle Kommune", 14, 5),
+         _measured("<!channel> *Kolding*", 12.5, 4, unit="Pleje_[1]",
+                   measured_at=datetime(2026, 4, 1, tzinfo=UTC))],
+    )  # fmt: skip
+    lines = local_result_lines(evidence, language)
+    shown = card(solution, language=language, local_results=lines)
+    return Reply(text="", language=language, cards=(shown,))
+
+
+def test_slack_shows_local_results_under_the_result_escaped() -> None:
+    from adapters.slack import blocks
+
+    _, shown = blocks.message(_shown_card("da"))
+    texts = [e["text"] for b in shown if b["type"] == "context" for e in b["elements"]]
+    assert texts[2:] == [
+        "Resultatet er gentaget 2 steder",
+        "I &lt;!channel&gt; *Kolding*, Pleje_[1]: 12,5 → 4 dage",
+        "I Vejle Kommune: 14 → 5 dage",
+    ]
+
+
+def test_teams_shows_local_results_under_the_result_escaped() -> None:
+    from adapters.teams import cards
+
+    [activity] = cards.activities(_shown_card("en"))
+    body = [e["text"] for e in activity.attachments[0].content["body"]]
+    assert body[4:7] == [
+        "The result was repeated in 2 places",
+        "In \\<\\!channel\\> \\*Kolding\\*, Pleje\\_\\[1\\]: 12\\.5 → 4 dage",
+        "In Vejle Kommune: 14 → 5 dage",
+    ]
