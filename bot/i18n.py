@@ -107,6 +107,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I did not get your answer within 30 minutes, so I closed it. Nothing was saved. "
         "Press “Tell me how it went” again when you have time.",
     ),
+    "expired_measuring": (
+        "Jeg fik ikke jeres tal inden for 30 minutter, så jeg har lukket spørgsmålene. Intet "
+        "er gemt. Tryk “Ja, vi har målt” igen, når du har tallene.",
+        "I did not get your figures within 30 minutes, so I closed the questions. Nothing "
+        "was saved. Press “Yes, we measured” again when you have the figures.",
+    ),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),
     # --- managers: why a prompt was sent, one sentence per thing people did (bot/nudges.py)
     "nudge_why_details": (

@@ -200,8 +200,9 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         walked[state] = record.state if record else None
     assert walked == {state: state.value for state in WALKS}
     # Planning and reporting start from a manager's prompt: tests/test_nudges.py walks them;
-    # relaying from a colleague's Svar: tests/test_relay.py.
-    prompted = {Flow.PLANNING, Flow.REPORTING, Flow.RELAYING}
+    # relaying from a colleague's Svar: tests/test_relay.py; measuring from a report
+    # back's "Ja, vi har målt": tests/test_local_results.py.
+    prompted = {Flow.PLANNING, Flow.REPORTING, Flow.RELAYING, Flow.MEASURING}
     assert set(WALKS) | prompted == set(Flow) - {Flow.IDLE}
 
 
