@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3978
 export SPRED_DATA ?= ./data
 
-.PHONY: run test lint bench teams-package install install-dev install-bench clean
+.PHONY: run test lint bench bench-instances teams-package install install-dev install-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: lint
 
 bench: install-bench
 	$(BIN)/python -m benchmarks
+
+# Only the several-instances and PostgreSQL measurements (issue 15; part of `make bench`),
+# about 6 minutes; needs PostgreSQL (SPRED_TEST_DATABASE_URL, else 127.0.0.1:5432/test).
+bench-instances: install-bench
+	$(BIN)/python -m benchmarks instances store-postgres
 
 # The zip a Teams admin uploads; needs MICROSOFT_APP_ID and SPRED_PUBLIC_URL.
 teams-package: install

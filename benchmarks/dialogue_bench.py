@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.evalset import load_questions
@@ -18,9 +19,42 @@ from bot.core import Core
 from bot.messages import Incoming
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.records import Adoption, Demand, Stage, new_id
-from knowledge.store import open_store
+from knowledge.solutions import Solution
+from knowledge.store import Store, open_store
 
 HISTORY = 2000  # adoptions and open demand already stored
+
+
+async def with_history(store: Store, solutions: Sequence[Solution]) -> None:
+    """HISTORY adoptions of the solutions and as much open demand, as a busy base has."""
+    await store.adoptions.upsert_many(
+        Adoption(id=new_id(), solution_id=solutions[i % len(solutions)].id,
+                 user=f"slack:U{i}", organization=f"Kommune {i % 98}", stage=Stage.PILOTING)
+        for i in range(HISTORY)
+    )  # fmt: skip
+    await store.demand.upsert_many(
+        Demand(id=new_id(), question=f"spørgsmål nummer {i}", asker=f"slack:U{i}")
+        for i in range(HISTORY)
+    )
+
+
+async def turns(core: Core, *, limit: int | None = None) -> tuple[list[float], list[float]]:
+    """Seconds of each turn asking the development set's questions (the first `limit`; 20
+    users in turn), and of each press of the first answer's details button."""
+    asking, pressing = [], []
+    for i, question in enumerate(q.q for q in load_questions()[:limit]):
+        message = Incoming(platform="slack", user_id=f"U{i % 20}", text=question)
+        start = time.perf_counter()
+        replies = await core.handle(message)
+        asking.append(time.perf_counter() - start)
+        buttons = [a for r in replies for a in r.all_actions() if a.id == "details"]
+        if buttons:
+            press = Incoming(platform="slack", user_id=f"U{i % 20}",
+                             action="details", payload=buttons[0].payload)  # fmt: skip
+            start = time.perf_counter()
+            await core.handle(press)
+            pressing.append(time.perf_counter() - start)
+    return asking, pressing
 
 
 async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -29,31 +63,10 @@ async def _run(size: int) -> tuple[tuple[float, float], tuple[float, float]]:
         try:
             solutions = demo_solutions() if size == 0 else scaled_solutions(size)
             await store.solutions.upsert_many(solutions)
-            await store.adoptions.upsert_many(
-                Adoption(id=new_id(), solution_id=solutions[i % len(solutions)].id,
-                         user=f"slack:U{i}", organization=f"Kommune {i % 98}",
-                         stage=Stage.PILOTING)
-                for i in range(HISTORY)
-            )  # fmt: skip
-            await store.demand.upsert_many(
-                Demand(id=new_id(), question=f"spørgsmål nummer {i}", asker=f"slack:U{i}")
-                for i in range(HISTORY)
-            )
+            await with_history(store, solutions)
             kb = await KnowledgeBase.load(store)
             core = Core(kb=kb, settings=Settings(data_dir=Path(tmp)))
-            asking, pressing = [], []
-            for i, question in enumerate(q.q for q in load_questions()):
-                message = Incoming(platform="slack", user_id=f"U{i % 20}", text=question)
-                start = time.perf_counter()
-                replies = await core.handle(message)
-                asking.append(time.perf_counter() - start)
-                buttons = [a for r in replies for a in r.all_actions() if a.id == "details"]
-                if buttons:
-                    press = Incoming(platform="slack", user_id=f"U{i % 20}",
-                                     action="details", payload=buttons[0].payload)  # fmt: skip
-                    start = time.perf_counter()
-                    await core.handle(press)
-                    pressing.append(time.perf_counter() - start)
+            asking, pressing = await turns(core)
             return median_p95_ms(asking), median_p95_ms(pressing)
         finally:
             await store.close()

@@ -10,10 +10,12 @@ synthetic solutions.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
 import time
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,14 +44,16 @@ from knowledge.matcher import Matcher, unexplained_by_all
 from knowledge.solutions import Solution
 
 
-class System:
+class System(ABC):
     """A matcher under test: ranks solution ids with scores; answers above its threshold."""
 
     name: str
     threshold: float = 0.0
 
+    @abstractmethod
     def build(self, solutions: Sequence[Solution]) -> None: ...
 
+    @abstractmethod
     def rank(self, question: str) -> Ranked: ...
 
 
@@ -263,7 +267,7 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
         for system in systems:
             gc.collect()
             before = _resident()
-            build = _timed(lambda s=system, d=solutions: s.build(d))
+            build = _timed(functools.partial(system.build, solutions))
             built.append((build, (_resident() - before) / 2**20))
             for text in texts[:20]:
                 system.rank(text)  # warm caches, as a running server has them
@@ -273,7 +277,7 @@ def speed(sizes: Sequence[int], questions: list[Question]) -> None:
         samples: list[list[float]] = [[] for _ in systems]
         for _ in range(ROUNDS):
             for system, taken in zip(systems, samples, strict=True):
-                taken.extend(_timed(lambda t=text, s=system: s.rank(t)) for text in texts)
+                taken.extend(_timed(functools.partial(system.rank, text)) for text in texts)
         for system, (build, memory), taken in zip(systems, built, samples, strict=True):
             print(
                 f"| {len(solutions):,} | {system.name} | {build:.2f} s | {memory:.0f} MB | "

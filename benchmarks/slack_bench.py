@@ -56,22 +56,28 @@ class Seen:
 Send = Callable[[int, int], Awaitable[None]]  # (round, sender): one mention, acknowledged
 
 
+def mention(round_no: int, i: int, questions: list[str]) -> tuple[str, bytes]:
+    """The ts and body of the mention a sender sends in a round, in a channel of its own."""
+    ts = f"{round_no}.{i:06d}"
+    body = event_body(
+        {
+            "type": "app_mention",
+            "user": f"U{i:04d}",
+            "text": f"<@{BOT_USER}> {questions[(round_no * CONCURRENT + i) % len(questions)]}",
+            "ts": ts,
+            "channel": f"C{round_no}x{i:04d}",  # one each: Slack paces per channel
+        },
+        event_id=f"Ev{round_no}-{i}",
+    )
+    return ts, body
+
+
 def _sender(url: str, http: aiohttp.ClientSession, questions: list[str], seen: Seen) -> Send:
     """Sends the mention of a round and a sender and times its acknowledgement, on the clock
     the mock stamps its calls with."""
 
     async def send(round_no: int, i: int) -> None:
-        ts = f"{round_no}.{i:06d}"
-        body = event_body(
-            {
-                "type": "app_mention",
-                "user": f"U{i:04d}",
-                "text": f"<@{BOT_USER}> {questions[(round_no * CONCURRENT + i) % len(questions)]}",
-                "ts": ts,
-                "channel": f"C{round_no}x{i:04d}",  # one each: Slack paces per channel
-            },
-            event_id=f"Ev{round_no}-{i}",
-        )
+        ts, body = mention(round_no, i, questions)
         headers = {"Content-Type": "application/json", **signed(body)}
         seen.starts[ts] = start = time.monotonic()
         async with http.post(url, data=body, headers=headers) as response:
@@ -113,12 +119,12 @@ class Threads:
             await self.slack.changed.wait()
 
     async def answered(self, ts: str) -> None:
-        with contextlib.suppress(TimeoutError):  # a lost answer is counted by _tally
+        with contextlib.suppress(TimeoutError):  # a lost answer is counted by tally
             async with asyncio.timeout(ANSWERS_WAIT):
                 await self._event(ts).wait()
 
 
-async def _people(send: Send, seen: Seen, slack: SlackMock) -> None:
+async def asking_again(send: Send, seen: Seen, slack: SlackMock) -> None:
     """Every sender asks its next question once the last one's answer is posted: at most
     CONCURRENT mentions are unanswered at any moment."""
 
@@ -179,7 +185,7 @@ async def _spred(questions: list[str]) -> tuple[Seen, Seen, Seen]:
             async with aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{port}/slack/events"
                 await _bursts(_sender(url, http, questions, bursts), bursts, answered)
-                await _people(_sender(url, http, questions, people), people, slack)
+                await asking_again(_sender(url, http, questions, people), people, slack)
                 await _flood(_sender(url, http, questions, flood), flood)
                 await answered((ROUNDS + 2 * EACH) * CONCURRENT)
                 await asyncio.sleep(LATE)
@@ -187,11 +193,11 @@ async def _spred(questions: list[str]) -> tuple[Seen, Seen, Seen]:
             await stop(server)
             await slack.close()
     for seen in (bursts, people, flood):
-        _tally(seen, posts=slack.called("chat.postMessage"))
+        tally(seen, posts=slack.called("chat.postMessage"))
     return bursts, people, flood
 
 
-def _tally(seen: Seen, *, posts: list[Call]) -> None:
+def tally(seen: Seen, *, posts: list[Call]) -> None:
     """Each mention's answer latency (to its first answer), and the mentions answered never
     or more than once."""
     first: dict[str, Call] = {}

@@ -3,28 +3,29 @@ small-collection write beside a 10,000-solution knowledge base. Stock TinyDB is 
 the same run for comparison. Then a question (and its details button) with 1,000 and
 100,000 adoptions, interests and adaptations stored, on TinyDB and PostgreSQL (the test
 database, SPRED_TEST_DATABASE_URL, in a schema of its own): the time must not grow with
-them, as requests ask the store for what they need (`find`) instead of reading all."""
+them, as requests ask the store for what they need (`find`) instead of reading all.
+`store-postgres` (`report_scale`): storing 10,000 and 100,000 solutions, one upsert, and one
+question's turn on PostgreSQL next to TinyDB."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import orjson
 import psycopg
 from tinydb import TinyDB
 
+from benchmarks.database import fresh_schema, unreachable
+from benchmarks.dialogue_bench import HISTORY, turns, with_history
 from benchmarks.evalset import load_questions
 from benchmarks.harness import median_p95_ms
 from benchmarks.synthetic import scaled_solutions
@@ -32,14 +33,25 @@ from bot.config import Settings
 from bot.core import Core
 from bot.messages import Incoming
 from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.matcher import Matcher
 from knowledge.records import Adaptation, Adoption, Conversation, Interest, Stage
-from knowledge.solutions import parse_solutions
-from knowledge.store import Store, open_store
-from knowledge.store.postgres import describe
+from knowledge.solutions import Solution, parse_solutions
+from knowledge.store import Store, StoreError, open_store
 from knowledge.transfer import export_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 60
+
+
+async def _timed_upserts(store: Store, solutions: Sequence[Solution], rounds: int) -> list[float]:
+    """Seconds of each of `rounds` upserts of a stored solution with a new title."""
+    samples = []
+    for i in range(rounds):
+        changed = replace(solutions[i * 7 % len(solutions)], title=f"Ændret titel {i}")
+        start = time.perf_counter()
+        await store.solutions.upsert(changed)
+        samples.append(time.perf_counter() - start)
+    return samples
 
 
 async def _upserts(data: Path, size: int) -> tuple[float, float, float]:
@@ -47,12 +59,7 @@ async def _upserts(data: Path, size: int) -> tuple[float, float, float]:
     store = await open_store(data)
     try:
         await store.solutions.upsert_many(solutions)
-        samples = []
-        for i in range(ROUNDS):
-            changed = replace(solutions[i * 7 % size], title=f"Ændret titel {i}")
-            start = time.perf_counter()
-            await store.solutions.upsert(changed)
-            samples.append(time.perf_counter() - start)
+        samples = await _timed_upserts(store, solutions, ROUNDS)
         small = []
         for i in range(ROUNDS):
             state = Conversation(conversation_key=f"slack:C1:U{i % 5}", state="asking")
@@ -262,38 +269,12 @@ async def _on_tinydb(size: int) -> dict[str, float]:
 
 async def _on_postgres(size: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
-        async with _fresh_schema() as url:
+        async with fresh_schema() as url:
             store = await open_store(Path(tmp), database=url)
             try:
                 return await _asking(store, size, Path(tmp))
             finally:
                 await store.close()
-
-
-DATABASE_URL = os.environ.get(
-    "SPRED_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-
-
-def _postgres_unreachable() -> str | None:
-    try:
-        psycopg.connect(DATABASE_URL, connect_timeout=3).close()
-    except psycopg.Error as exc:
-        return f"PostgreSQL not reachable at {describe(DATABASE_URL)} ({type(exc).__name__})"
-    return None
-
-
-@asynccontextmanager
-async def _fresh_schema() -> AsyncIterator[str]:
-    """The benchmark database in a new schema of its own, dropped after."""
-    schema = f"bench_{secrets.token_hex(6)}"
-    async with await psycopg.AsyncConnection.connect(DATABASE_URL, autocommit=True) as conn:
-        await conn.execute(f"CREATE SCHEMA {schema}")
-        try:
-            separator = "&" if "?" in DATABASE_URL else "?"
-            yield f"{DATABASE_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-        finally:
-            await conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def main_history() -> None:
@@ -307,7 +288,7 @@ def main_history() -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     backends = {"TinyDB": _on_tinydb}
-    reason = _postgres_unreachable()
+    reason = unreachable()
     if reason is None:
         backends["PostgreSQL"] = _on_postgres
     for name, run in backends.items():
@@ -320,3 +301,127 @@ def main_history() -> None:
             )
     if reason is not None:
         print(f"\n{reason}: PostgreSQL not measured.")
+
+
+SCALE = (10_000, 100_000)
+# Upserts and questions at each size: TinyDB rewrites its whole solutions file (about 200 MB
+# at 100,000) for each upsert, and a question at 100,000 takes a tenth of a second or more:
+# fewer than above keep the run to a few minutes.
+SCALE_ROUNDS = 12
+SCALE_QUESTIONS = 120
+BATCH = 5_000  # solutions stored at once when a store refuses them all in one
+
+
+@dataclass(frozen=True, kw_only=True)
+class AtScale:
+    """One backend holding `size` solutions: storing them all at once (seconds), one upsert
+    and one question's turn (median and p95, ms)."""
+
+    backend: str
+    size: int
+    storing: float
+    refused: str  # why storing them all at once failed ("": it did not), then in batches
+    upsert: tuple[float, float]
+    question: tuple[float, float]
+
+
+@asynccontextmanager
+async def _scale_store(backend: str, work: Path) -> AsyncIterator[Store]:
+    if backend == "TinyDB":
+        store = await open_store(work / "data")
+        try:
+            yield store
+        finally:
+            await store.close()
+        return
+    async with fresh_schema() as url:
+        store = await open_store(work / "unused", database=url)
+        try:
+            yield store
+        finally:
+            await store.close()
+
+
+async def _at_scale(
+    backend: str, solutions: Sequence[Solution], matcher: Matcher, work: Path
+) -> AtScale:
+    """The turns are answered from `matcher`, indexed once for both backends: what differs
+    between them is the store each turn reads and writes."""
+    async with _scale_store(backend, work) as store:
+        start = time.perf_counter()
+        refused = await _store_all(store, solutions)
+        storing = time.perf_counter() - start
+        _progress(f"{backend}, {len(solutions):,}: stored in {storing:.0f} s")
+        upserts = await _timed_upserts(store, solutions, SCALE_ROUNDS)
+        _progress(f"{backend}, {len(solutions):,}: upserts done")
+        await with_history(store, solutions)
+        kb = KnowledgeBase(store=store, matcher=matcher)
+        core = Core(kb=kb, settings=Settings(data_dir=work))
+        asking, _ = await turns(core, limit=SCALE_QUESTIONS)
+        _progress(f"{backend}, {len(solutions):,}: questions done")
+    return AtScale(
+        backend=backend,
+        size=len(solutions),
+        storing=storing,
+        refused=refused,
+        upsert=median_p95_ms(upserts),
+        question=median_p95_ms(asking),
+    )
+
+
+async def _store_all(store: Store, solutions: Sequence[Solution]) -> str:
+    """Stores the solutions in one upsert_many, as `spred import` does; if the store refuses
+    so many at once, in batches of BATCH. Returns why it refused ("" if it did not)."""
+    try:
+        await store.solutions.upsert_many(solutions)
+    except (StoreError, psycopg.Error) as exc:
+        for at in range(0, len(solutions), BATCH):
+            await store.solutions.upsert_many(solutions[at : at + BATCH])
+        return str(exc).splitlines()[0]
+    return ""
+
+
+def _progress(line: str) -> None:
+    """A long run says how far it is, beside (not in) its table."""
+    print(f"  … {line}", file=sys.stderr, flush=True)
+
+
+def report_scale() -> None:
+    why = unreachable()
+    backends = ("TinyDB",) if why else ("TinyDB", "PostgreSQL")
+    began = time.perf_counter()
+    results = []
+    for size in SCALE:
+        solutions = scaled_solutions(size)
+        matcher = Matcher()
+        matcher.add_all(solutions)
+        _progress(f"{size:,} solutions made and indexed")
+        for backend in backends:
+            with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+                results.append(asyncio.run(_at_scale(backend, solutions, matcher, Path(tmp))))
+        del solutions, matcher
+    print(
+        f"\n## Store at scale: PostgreSQL next to TinyDB ({SCALE_ROUNDS} upserts of one "
+        f"solution; a turn for each of {SCALE_QUESTIONS} of the development set's questions, "
+        f"with {HISTORY:,} adoptions and as much open demand stored)\n"
+    )
+    if why:
+        print(f"PostgreSQL skipped: {why}\n")
+    print(
+        "| solutions | store | storing them all | upsert median | upsert p95 "
+        "| question median | question p95 |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        storing = f"{r.storing:.1f} s" + (" (in batches¹)" if r.refused else "")
+        print(
+            f"| {r.size:,} | {r.backend} | {storing} | {r.upsert[0]:.1f} ms | "
+            f"{r.upsert[1]:.1f} ms | {r.question[0]:.1f} ms | {r.question[1]:.1f} ms |"
+        )
+    for r in results:
+        if r.refused:
+            print(
+                f"\n¹ {r.backend} refused {r.size:,} solutions in one upsert_many (as "
+                f"`spred import` stores them): {r.refused}. Stored in batches of {BATCH:,}."
+            )
+    print(f"\n(the whole run took {time.perf_counter() - began:.0f} s)")

@@ -25,7 +25,7 @@ BURST = 50
 ROUNDS = 5
 TENANTS = [f"{n:08x}-0000-4000-8000-{n:012x}" for n in range(1, 11)]
 # (label, the tenants the burst's activities come from in turn, the server's environment)
-SHAPES = (
+SHAPES: tuple[tuple[str, list[str], dict[str, str]], ...] = (
     ("1 tenant", TENANTS[:1], {}),
     (f"{len(TENANTS)} tenants", TENANTS, {}),
     (f"{len(TENANTS)} tenants, allow-list", TENANTS, {"SPRED_TEAMS_TENANTS": ",".join(TENANTS)}),

@@ -16,7 +16,7 @@ import orjson
 import psycopg
 import pytest
 
-from knowledge.records import Conversation, Person
+from knowledge.records import Conversation, Person, SeenEvent
 from knowledge.solutions import Solution
 from knowledge.store import PostgresStore, Store, StoreError, open_store, postgres
 from knowledge.store.postgres import SCHEMA_VERSION
@@ -332,3 +332,20 @@ def test_load_demo_if_empty_on_a_database_loads_once_and_says_where(database_url
     again = _spred("load-demo", "--if-empty", "--database", database_url)
     assert again.returncode == 0, again.stderr
     assert again.stdout == ""  # already holds solutions: nothing loaded
+
+
+async def test_a_bulk_write_of_many_keys_fits_the_lock_table(database_url: str) -> None:
+    # 20,000 keys' own locks would overflow PostgreSQL's lock table (64 per connection by
+    # default, shared); a keyed update meanwhile waits for the bulk write or goes first.
+    first, second = await _opened(database_url), await _opened(database_url)
+    seen = [SeenEvent(event_key=f"slack:Ev{n}") for n in range(20_000)]
+    try:
+        await asyncio.gather(
+            first.seen_events.upsert_many(seen),
+            second.conversations.update("tæller", _count_up),
+            second.seen_events.update("slack:Ev7", lambda current: current),
+        )
+        assert await second.seen_events.count() == 20_000
+    finally:
+        await first.close()
+        await second.close()

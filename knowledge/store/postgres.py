@@ -11,8 +11,9 @@ it); `claimed_until` holds a claim (`Collection.claim`), and every write ends it
 write, so `version()` is one keyed read that any process's write changes; the bump of an
 announced collection also notifies the processes watching it (knowledge/store/connections.py,
 which also says what a failure of the database does). Every write first
-takes the advisory locks of its keys (in one order: of their hashes), then their rows, and
-the counter last, so two writers never wait for each other in a circle.
+takes the advisory locks of its keys (in one order: of their hashes; a bulk write the
+collection's lock instead, which every keyed write holds shared), then their rows, and the
+counter last, so two writers never wait for each other in a circle.
 
 The schema is created or upgraded at `open`, under a session advisory lock, so several
 instances starting at once migrate once; `spred_meta` lists the schema versions applied.
@@ -50,6 +51,7 @@ from knowledge.store.schema import newer_refused
 URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the database at start-up
 POOL_SIZE = 10
+BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instead of each key
 
 # The database's own schema version (a data directory's is knowledge.store.SCHEMA_VERSION):
 # 2 added the query columns and the claims.
@@ -331,11 +333,21 @@ class PostgresCollection(Generic[R]):
             return
 
         async def upsert(conn: psycopg.AsyncConnection[Any]) -> None:
-            await conn.execute(
-                "SELECT count(pg_advisory_xact_lock(hashtext(%s), h)) FROM"
-                " (SELECT DISTINCT hashtext(k) AS h FROM unnest(%s::text[]) AS k ORDER BY h) AS l",
-                (self.name, list(encoded)),
-            )
+            if len(encoded) > BULK_KEYS:
+                # PostgreSQL's lock table holds a few thousand locks in all: a hundred thousand
+                # keys' locks would exhaust it. The collection's lock, exclusive, stands in
+                # for them all; every keyed writer holds it shared (`_lock`).
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('spred-collection:' || %s))",
+                    (self.name,),
+                )
+            else:
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock_shared(hashtext('spred-collection:' || %s)),"
+                    " count(pg_advisory_xact_lock(hashtext(%s), h)) FROM (SELECT DISTINCT"
+                    " hashtext(k) AS h FROM unnest(%s::text[]) AS k ORDER BY h) AS l",
+                    (self.name, self.name, list(encoded)),
+                )
             async with conn.cursor() as cursor:  # in the order given, as `seq` records
                 await cursor.executemany(self._write_sql(), list(encoded.values()))
             await self._bump(conn)
@@ -379,9 +391,12 @@ class PostgresCollection(Generic[R]):
         return await self._write(update, repeatable=False)
 
     async def _lock(self, conn: psycopg.AsyncConnection[Any], key: str) -> None:
-        """Until commit; as `upsert_many` takes it for each of its keys."""
+        """Until commit; as `upsert_many` takes it for each of its keys, under the
+        collection's lock held shared (a bulk write holds it alone)."""
         await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (self.name, key)
+            "SELECT pg_advisory_xact_lock_shared(hashtext('spred-collection:' || %s)),"
+            " pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+            (self.name, self.name, key),
         )
 
     def _values(self, record: R) -> tuple[Any, ...]:
