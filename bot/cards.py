@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
-from bot.i18n import say
+from bot.i18n import month_year, say
 from bot.messages import Action, Card
 from bot.render_text import number, result_text
 from knowledge.evidence import Evidence, Measured, evidence_of
+from knowledge.freshness import is_stale
 from knowledge.records import Adaptation, Adoption, Stage
 from knowledge.solutions import Solution
 from knowledge.store import Store
@@ -54,6 +56,7 @@ async def cards_for(
     language: str,
     why: Mapping[str, Sequence[str]] | None = None,
     detailed: bool = False,
+    today: date | None = None,
 ) -> tuple[Card, ...]:
     """Cards for these solutions, each with who uses it and how others adapted it; only
     these solutions' adoptions and adaptations are grouped and worded."""
@@ -69,6 +72,7 @@ async def cards_for(
             adaptations=adapted.get(s.id, ()),
             local_results=local_result_lines(evidence_of(s, adopters.get(s.id, [])), language),
             detailed=detailed,
+            today=today,
         )
         for s in solutions
     )
@@ -77,7 +81,7 @@ async def cards_for(
 def evidence_lines(card: Card, language: str) -> list[str]:
     """The lines under a card's result that every platform shows alike: who uses it, why it
     matched, and how others adapted it."""
-    lines = []
+    lines = [card.freshness] if card.freshness else []
     if card.adopters:
         lines.append(say(language, "adopters", names=", ".join(card.adopters)))
     if card.why:
@@ -147,6 +151,7 @@ def card(
     local_results: Sequence[str] = (),
     detailed: bool = False,
     actions: bool = True,
+    today: date | None = None,
 ) -> Card:
     decimal = "." if language == "en" else ","
     contact = solution.contacts[0]
@@ -165,9 +170,21 @@ def card(
         why=tuple(why),
         adaptations=tuple(adaptations),
         local_results=tuple(local_results),
+        freshness=freshness(solution, language=language, today=today),
         details=tuple(details),
         actions=solution_actions(solution, language, detailed=detailed) if actions else (),
     )
+
+
+def freshness(solution: Solution, *, language: str, today: date | None) -> str:
+    """ "Resultater bekræftet marts 2026", or plainly that they are stale (judged only given
+    `today`); "" for a solution whose day was never kept."""
+    if solution.confirmed is None:
+        return ""
+    when = month_year(language, solution.confirmed)
+    if today is not None and is_stale(solution, today=today):
+        return say(language, "unconfirmed_since", **when)
+    return say(language, "confirmed_in", **when)
 
 
 def _details(

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot import __version__, cli_orgs, cli_person, cli_transfer
+from bot import __version__, cli_history, cli_orgs, cli_person, cli_transfer
 from bot.config import ConfigError, Settings
 from bot.connectors import TERMINAL, registered
 from bot.core import Core
@@ -37,7 +37,7 @@ from knowledge.evidence import (
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
 from knowledge.people import PERSON_FIELDS, parse_people
-from knowledge.records import Adoption
+from knowledge.records import Adoption, now
 from knowledge.solutions import parse_solutions
 from knowledge.store import LockWait, Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
@@ -49,6 +49,7 @@ from knowledge.transfer import (
     read_input,
 )
 from knowledge.typed import utf8_or_latin1
+from knowledge.versions import kept
 
 EXIT_OK, EXIT_REJECTED = 0, 1  # argparse itself exits with 2 on wrong usage
 
@@ -121,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_orgs.add_parser(sub, data)
     cli_person.add_parser(sub, data)
     cli_transfer.add_parser(sub, data)
+    cli_history.add_parser(sub, data)
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -221,7 +223,8 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     async with opened(settings) as store:
         known = set(await store.solutions.keys())
-        await store.solutions.upsert_many(batch.solutions)
+        stored = await kept(store, batch.solutions, by="cli", action="import", at=now())
+        await store.solutions.upsert_many(stored)
         await _import_local_results(store, measured)
     new = sum(1 for s in batch.solutions if s.id not in known)
     print(
@@ -465,7 +468,8 @@ async def cmd_load_demo(settings: Settings, args: argparse.Namespace) -> int:
     async with opened(settings) as store:
         if args.if_empty and await _started(settings, store):
             return EXIT_OK
-        await store.solutions.upsert_many(solutions)
+        stored = await kept(store, solutions, by="cli", action="import", at=now())
+        await store.solutions.upsert_many(stored)
     print(f"Loaded {len(solutions)} demo solutions into {cli_transfer.where(settings)}.")
     return EXIT_OK
 
@@ -513,6 +517,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "import-people": cmd_import_people,
     "nudges": cmd_nudges,
     "orgs": cli_orgs.cmd_orgs,
+    "history": cli_history.cmd_history,
     "person": cli_person.run,
     **cli_transfer.COMMANDS,
 }

@@ -23,6 +23,7 @@ from bot.flows import (
     admin,
     adopt,
     ask,
+    confirm,
     connect,
     manager,
     measure,
@@ -111,6 +112,8 @@ ACTIONS: dict[str, Handler] = {
     "add_form": admin.open_form,
     "cancel": _cancel,
     "retire": admin.retire,
+    "undo_change": admin.undo_change,
+    "confirm": confirm.confirm,
     "who_uses": adopt.who_uses,
     "demand": admin.demand,
     "feedback_list": admin.feedback,
@@ -164,6 +167,10 @@ PREFIXES: dict[str, tuple[str, bool]] = {
     "edit": ("edit", True),
     "fjern": ("retire", True),
     "retire": ("retire", True),
+    "fortryd": ("undo_change", True),
+    "undo": ("undo_change", True),
+    "bekraeft": ("confirm", True),
+    "confirm": ("confirm", True),
 }
 
 # Sentences with two parts an admin fills in; from anyone else they are questions.

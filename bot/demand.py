@@ -42,7 +42,14 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
             reply = Reply(
                 text=say(demand.language, "demand_answered", question=quoted(demand.question)),
                 language=demand.language,
-                cards=(card(solution, language=demand.language, why=matches[0].terms),),
+                cards=(
+                    card(
+                        solution,
+                        language=demand.language,
+                        why=matches[0].terms,
+                        today=outbox.clock().date(),
+                    ),
+                ),
             )
             notice = Notice(to=demand.asker, kind="demand-answered", reply=reply)
             await outbox.send(notice, letter_id=f"demand-{demand.id}")

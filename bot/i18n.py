@@ -11,6 +11,7 @@ sentence, which no language can then inflect. Labels (`stage_*`, `status_*`) are
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 TEXTS: dict[str, tuple[str, str]] = {
     # --- welcome and help
@@ -56,6 +57,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• tilføj – tilføj en løsning (jeg spørger om ét felt ad gangen)\n"
         "• ret <id> <felt> – ret ét felt i en løsning\n"
         "• fjern <id> – skjul en løsning i svarene (den bliver ikke slettet)\n"
+        "• fortryd <id> – gør en løsning, som den var før den seneste ændring\n"
         "• sæt Annas leder til Bo Hansen – registrér, hvem der er leder for hvem\n"
         "• importér folk – indsæt folk til personkartoteket som CSV\n"
         "• efterspørgsel – spørgsmål uden en god løsning, de hyppigste først\n"
@@ -64,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• add – add a solution (I ask for one field at a time)\n"
         "• edit <id> <field> – change one field of a solution\n"
         "• retire <id> – hide a solution from answers (it is not deleted)\n"
+        "• undo <id> – put a solution back as it was before its latest change\n"
         "• set Anna's manager to Bo Hansen – record who manages whom\n"
         "• import people – paste people for the people directory as CSV\n"
         "• demand – questions without a good solution, most asked first\n"
@@ -716,6 +719,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Current {field}: {value}\nType the new value, or type “cancel”.",
     ),
     "edited": ("“{title}” er opdateret ({field}).", "“{title}” has been updated ({field})."),
+    "confirmed_now": (
+        "Tak! Resultaterne i “{title}” er bekræftet i dag, og det står nu ved løsningen.",
+        "Thank you! The results of “{title}” are confirmed as of today, and the solution now "
+        "says so.",
+    ),
+    "confirm_not_owner": (
+        "Det er {owner}, der står for tallene i “{title}”, så det er kun {owner} (eller en "
+        "administrator), der kan bekræfte dem.",
+        "{owner} answers for the figures of “{title}”, so only {owner} (or an administrator) "
+        "can confirm them.",
+    ),
+    "confirm_retired": (
+        "“{title}” er trukket tilbage og bruges ikke længere, så der er intet at bekræfte.",
+        "“{title}” has been retired and is no longer used, so there is nothing to confirm.",
+    ),
+    "undone": (
+        "“{title}” er som før den seneste ændring. Skriv “fortryd {id}” igen for at fortryde det.",
+        "“{title}” is as it was before its latest change. Write “undo {id}” again to undo that.",
+    ),
+    "undo_nothing": (
+        "“{title}” er ikke ændret, siden den blev gemt første gang, så der er intet at fortryde. "
+        "Skriv “fjern {id}” for at skjule den i svarene.",
+        "“{title}” has not changed since it was first stored, so there is nothing to undo. "
+        "Write “retire {id}” to hide it from answers.",
+    ),
     "retired": (
         "“{title}” er trukket tilbage. Den vises ikke længere i svar, men er ikke slettet og "
         "kommer stadig med i eksporten.",
@@ -1086,6 +1114,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Slack-arbejdsområder, du har installeret Spred i: {count}",
         "Slack workspaces you installed Spred in: {count}",
     ),
+    "held_solution_versions": (
+        "Ændringer af løsninger, du har lavet eller står som kontakt på: {count}",
+        "Changes to solutions you made or are a contact on: {count}",
+    ),
+    # --- how fresh a solution's evidence is (knowledge/freshness.py)
+    "confirmed_in": ("Resultater bekræftet {month} {year}", "Results confirmed {month} {year}"),
+    "unconfirmed_since": (
+        "Resultaterne er ikke bekræftet siden {month} {year} – tallene kan være forældede",
+        "The results have not been confirmed since {month} {year} – the figures may be out of date",
+    ),
+    "month_1": ("januar", "January"),
+    "month_2": ("februar", "February"),
+    "month_3": ("marts", "March"),
+    "month_4": ("april", "April"),
+    "month_5": ("maj", "May"),
+    "month_6": ("juni", "June"),
+    "month_7": ("juli", "July"),
+    "month_8": ("august", "August"),
+    "month_9": ("september", "September"),
+    "month_10": ("oktober", "October"),
+    "month_11": ("november", "November"),
+    "month_12": ("december", "December"),
     # --- importing people by chat (bot/flows/people_import.py)
     "people_form_title": ("Importér folk", "Import people"),
     "people_form_submit": ("Importér", "Import"),
@@ -1172,3 +1222,8 @@ def place(language: str, organization: str, unit: str) -> str:
     """A unit in its organisation as a sentence names it: "Hjemmeplejen Vest i Odense
     Kommune" (a list writes "Odense Kommune, Hjemmeplejen Vest")."""
     return say(language, "place", unit=unit, organization=organization) if unit else organization
+
+
+def month_year(language: str, day: date) -> dict[str, object]:
+    """A day's month and year as a sentence names them: {"month": "marts", "year": 2026}."""
+    return {"month": say(language, f"month_{day.month}"), "year": day.year}

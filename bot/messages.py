@@ -67,6 +67,7 @@ class Card:
     # What units that adopted it measured themselves, newest first, after how many places
     # the result held in ("Resultatet er gentaget 3 steder").
     local_results: tuple[str, ...] = ()
+    freshness: str = ""  # when its results were last confirmed, or that they are stale
     details: tuple[tuple[str, str], ...] = ()  # (label, text) for a full view
     actions: tuple[Action, ...] = ()
 

@@ -16,6 +16,7 @@ meanwhile by another process is judged as it is now.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +36,7 @@ from knowledge.records import (
     Person,
     Relay,
     SlackInstallation,
+    SolutionVersion,
     new_id,
 )
 from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
@@ -197,6 +199,14 @@ def _solution_finds(record: Solution, who: Identity) -> bool:
     return False
 
 
+def _version_finds(record: SolutionVersion, who: Identity) -> bool:
+    if record.by in who.users:
+        return True
+    with contextlib.suppress(ValueError):  # stored valid; none (a creation) is not
+        return _solution_finds(Solution.from_dict(record.previous or {}), who)
+    return False
+
+
 # A Slack installation's user fields: who installed it, and a user token if one was kept.
 _INSTALLER_FIELDS = ("user_token", "user_refresh_token", "user_token_expires_at", "user_scopes")
 
@@ -280,6 +290,12 @@ HOLDINGS: Mapping[str, Holding] = {
     "oauth_states": Holding(finds=_nobody, where=lambda who: NOWHERE),
     # when a periodic job last started: nobody's
     "jobs": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # Who changed a solution goes; the solution as it was keeps its contacts, as solutions do.
+    "solution_versions": Holding(
+        finds=_version_finds,
+        erase=lambda r, who, language: replace(r, by="") if r.by in who.users else r,
+        kept_because="an earlier version of a published solution: its contacts stay with it",
+    ),
 }
 
 

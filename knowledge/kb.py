@@ -7,14 +7,18 @@ import contextlib
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
+from knowledge.freshness import fresher_first
 from knowledge.lexicon import load_lexicon
 from knowledge.matcher import Match, Matcher
+from knowledge.records import now
 from knowledge.solutions import Solution, parse_solutions
 from knowledge.store import Store, StoreError
 from knowledge.transfer import parse_json
+from knowledge.versions import kept
 
 # Changed solutions swapped into the live index, on the event loop (under a millisecond
 # each); a larger change is indexed beside it on a thread, so no question waits seconds.
@@ -114,33 +118,52 @@ class KnowledgeBase:
         except Exception:  # a bug, not the database (the feed rides out its failures)
             log.exception("the store's change feed stopped: looking for changes now and then")
 
-    async def publish(self, solutions: Sequence[Solution]) -> None:
-        """Stores (all or nothing), then indexes: a solution is never findable before it is
-        durable."""
+    async def publish(
+        self,
+        solutions: Sequence[Solution],
+        *,
+        by: str = "",
+        at: datetime | None = None,
+        action: str = "publish",
+    ) -> list[Solution]:
+        """Keeps each change's version (knowledge/versions.py), stores (all or nothing),
+        then indexes: a solution is never findable before it is durable. Returns them as
+        stored (with their confirmed day)."""
+        at = at or now()  # the server's flows pass their clock's
+        solutions = await kept(self.store, solutions, by=by, action=action, at=at)
         await self.store.solutions.upsert_many(solutions)
         self.matcher.add_all(solutions)
         # The version is left as it was: another process may have written between reading
         # it and this write, and only `refresh` (which finds ours already indexed) can tell.
+        return solutions
 
-    async def retire(self, solution_id: str) -> Solution | None:
+    async def retire(
+        self, solution_id: str, *, by: str = "", at: datetime | None = None
+    ) -> Solution | None:
         """Hides a solution from answers; it stays in the store and in exports."""
         solution = await self.store.solutions.get(solution_id)
         if solution is None:
             return None
         retired = replace(solution, retired=True)
-        await self.publish([retired])
-        return retired
+        [stored] = await self.publish([retired], by=by, at=at, action="retire")
+        return stored
 
-    async def search(self, question: str, *, top: int = 3) -> list[Match]:
+    async def search(
+        self, question: str, *, top: int = 3, today: date | None = None
+    ) -> list[Match]:
         """The best matches for a question, best first, once matching has its turn
-        (MATCHING_PER_TURN)."""
+        (MATCHING_PER_TURN); given `today`, a stale solution comes after a fresher one as
+        relevant (knowledge/freshness.py)."""
         await self._turns.wait()
-        return self.matcher.search(question, top=top)
+        return self.ask(question, top=top, today=today)
 
-    def ask(self, question: str, *, top: int = 3) -> list[Match]:
+    def ask(self, question: str, *, top: int = 3, today: date | None = None) -> list[Match]:
         """`search` at once, for callers with no event loop to share (the command line,
         tests); the server's flows use `search`."""
-        return self.matcher.search(question, top=top)
+        if today is None:
+            return self.matcher.search(question, top=top)
+        # One more than shown: a fresh match just below the last place may take a stale one's.
+        return fresher_first(self.matcher.search(question, top=top + 1), today=today)[:top]
 
 
 class _Turns:

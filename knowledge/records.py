@@ -423,3 +423,18 @@ class JobRun(Record):
     job: str
     started_at: datetime
     by: str  # a random token of that one start, not a person
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SolutionVersion(Record):
+    """One change to a solution, kept so it can be read and undone: who made it and when,
+    and what it was before (None when the change created it). What it became is the next
+    version's `previous`, or the solution as stored now: each version is kept once."""
+
+    id: str  # "<solution id>/<moment>/<random>": unique without counting across processes
+    solution_id: str
+    number: int  # 1 for the first; two changes at once may share one (ordered by `at`)
+    action: str  # "import", "publish", "edit", "retire", "confirm", "undo"
+    by: str = ""  # a platform-qualified user ("slack:U123"), or "cli" for the command line
+    at: datetime = dataclasses.field(default_factory=now)
+    previous: Mapping[str, Any] | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal, TypeGuard
 
 from knowledge.validation import FieldError, Fields, ValidationError
@@ -95,6 +96,20 @@ class Contact:
         given = ((p, getattr(self, name)) for p, name in ORG_ID_FIELDS.items())
         return tuple(f"{platform}:{found}" for platform, found in given if found)
 
+    def known_as(self, who: str) -> bool:
+        """Whether `who` names this contact: their email or name (in any case), or their
+        Slack or Teams user id."""
+        folded = who.strip().casefold()
+        return bool(folded) and (
+            folded in (self.email.casefold(), self.name.casefold())
+            or who.strip() in (self.slack_id, self.teams_id)
+        )
+
+    @property
+    def reference(self) -> str:
+        """How an owner names this contact: the most lasting of what is known of them."""
+        return self.email or self.slack_id or self.teams_id or self.name
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "email": self.email, "role": self.role}
         for name in (*PLATFORM_ID_FIELDS.values(), *ORG_ID_FIELDS.values()):
@@ -121,11 +136,21 @@ class Solution:
     language: Language = "da"
     status: Status = "pilot"
     retired: bool = False
+    # Who answers for the figures (one of the contacts, named by email, user id or name;
+    # "" = the first contact) and the day they last said the results still hold (None for
+    # data from before Spred kept it; set when first stored).
+    owner: str = ""
+    confirmed: date | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         return self.id
+
+    @property
+    def owner_contact(self) -> Contact:
+        """The contact answering for the figures: the one named owner, else the first."""
+        return next((c for c in self.contacts if c.known_as(self.owner)), self.contacts[0])
 
     @property
     def key_result(self) -> Result:
@@ -153,6 +178,10 @@ class Solution:
         }
         if self.retired:
             out["retired"] = True
+        if self.owner:
+            out["owner"] = self.owner
+        if self.confirmed is not None:
+            out["confirmed"] = self.confirmed.isoformat()
         return out | dict(self.extra)
 
     @classmethod
@@ -183,6 +212,8 @@ _SOLUTION_FIELDS = frozenset(
         "language",
         "status",
         "retired",
+        "owner",
+        "confirmed",
     }
 )
 
@@ -275,8 +306,16 @@ def _parse(raw: object, path: str, errors: list[FieldError]) -> Solution | None:
         language=f.choice("language", LANGUAGES, default="da"),  # type: ignore[arg-type]
         status=f.choice("status", STATUSES, default="pilot"),  # type: ignore[arg-type]
         retired=f.flag("retired"),
+        owner=f.text("owner", max_len=254),
+        confirmed=f.day("confirmed"),
         extra=f.extra(_SOLUTION_FIELDS),
     )
+    if solution.owner and contacts and not any(c.known_as(solution.owner) for c in contacts):
+        f.fail(
+            "owner",
+            f"{solution.owner[:80]!r} is none of the contacts; name one of them by email, "
+            "user id or name (or leave it out: the first contact is the owner)",
+        )
     if not any(r.quantified for r in results) and not _has_error(errors, start, f.at("results")):
         f.fail(
             "results",

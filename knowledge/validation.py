@@ -6,11 +6,13 @@ the whole list of mistakes at once, each naming the entry and the field.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import orjson
 
@@ -150,6 +152,20 @@ class Fields:
             return None
         return value
 
+    def day(self, name: str) -> date | None:
+        """A calendar day written as the ISO standard has it (2026-03-14); None if unset."""
+        value = self.text(name, max_len=40)
+        if not value:
+            return None
+        with contextlib.suppress(ValueError):  # 2026-02-30 has the form, not the day
+            if ISO_DAY.fullmatch(value):
+                return date.fromisoformat(value[:10])
+            if danish := DANISH_DAY.fullmatch(value):  # as a Danish spreadsheet writes it
+                day, month, year = map(int, danish.groups())
+                return date(year, month, day)
+        self.fail(name, f"{value[:40]!r} is not a date; expected a day like 2026-03-14")
+        return None
+
     def choice(self, name: str, options: Sequence[str], *, default: str) -> str:
         value = self.raw.get(name)
         if value is None or value == "":
@@ -225,6 +241,11 @@ class Fields:
                 continue
             out[name] = value
         return out
+
+
+# A day, or the day of a moment as an export writes it ("2026-03-14T09:30:00Z").
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+DANISH_DAY = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
 
 
 def nested_deeper_than(value: object, limit: int = MAX_NESTING) -> bool:

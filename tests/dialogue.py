@@ -22,6 +22,7 @@ def flat(reply: Reply) -> str:
     parts = [reply.text]
     for card in reply.cards:
         parts += [card.title, card.summary, card.result, card.origin, card.contact, card.status]
+        parts.append(card.freshness)
         parts += list(card.adopters) + list(card.why) + list(card.local_results)
         parts += list(card.adaptations)
         parts += [f"{label}: {text}" for label, text in card.details]

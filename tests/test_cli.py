@@ -321,6 +321,7 @@ def test_export_of_25000_solutions_imports_back_byte_identical(ws: Workspace) ->
             title=f"Løsning nummer {i}",
             description=" ".join(words[(i * 7 + j) % len(words)] for j in range(130)),
             x_kilde={"rapport": f"Rapport {i % 97}", "sider": [i % 5, i % 11]},
+            confirmed="2026-03-14",  # as every export since Spred kept the day has one
         )
         for i in range(25_000)
     ]

@@ -311,7 +311,7 @@ async def test_a_store_failure_on_publish_keeps_the_draft_for_another_try(
     kb = core.services.kb
     working = kb.publish
 
-    async def full_disk(solutions: object) -> None:
+    async def full_disk(solutions: object, **_: object) -> None:
         raise StoreError("cannot write solutions.json: No space left on device")
 
     monkeypatch.setattr(kb, "publish", full_disk)

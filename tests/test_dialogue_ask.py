@@ -361,7 +361,7 @@ async def test_the_note_names_at_most_three_words_in_english_too(chat: Chat) -> 
 async def test_a_failure_inside_spred_is_said_plainly_and_the_next_question_works(
     chat: Chat, core: Core, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(question: str, *, top: int = 3) -> list[object]:
+    async def broken(question: str, **_: object) -> list[object]:
         raise OSError("disk gone")
 
     with monkeypatch.context() as patch:

@@ -32,6 +32,7 @@ from knowledge.records import (
     Person,
     Relay,
     SlackInstallation,
+    SolutionVersion,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -123,6 +124,13 @@ async def _everywhere(core: Core, chat: Chat) -> None:
             "user_token": "xoxp-hers", "user_scopes": ["identify"]})
     )  # fmt: skip
     await store.opt_outs.upsert(OptOut(manager_id="ann4x"))
+    solution = await store.solutions.get(SOLUTION)
+    assert solution is not None
+    await store.solution_versions.upsert(  # she changed a solution (as a local admin)
+        SolutionVersion(id=f"{SOLUTION}/000009/x", solution_id=SOLUTION, number=9,
+                        action="edit", by="slack:UZYX1",
+                        previous=solution.to_dict() | {"title": "Gammel titel"})
+    )  # fmt: skip
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",
@@ -178,6 +186,10 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     assert intro.relay is Relay.ENDED  # nothing is passed on to her any more
     # the letter to Bo that named her went with her; nothing else of his was touched
     assert [x.to for x in await store.outbox.all()] == []
+    # the change she made stays, without her
+    [version] = await store.solution_versions.find(solution_id=SOLUTION, limit=None)
+    assert (version.by, version.previous["title"]) == ("", "Gammel titel")
+    assert done.count("solution_versions", Fate.ANONYMISED) == 1
 
 
 async def test_forgetting_someone_spred_never_met_changes_nothing(core: Core) -> None:

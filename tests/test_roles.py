@@ -56,6 +56,7 @@ REFUSED = [
     (f"edit {THEIRS} title", "er fra Odense Kommune. Du kan kun ændre løsninger fra Aarhus"),
     (f"fjern {THEIRS}", "er fra Odense Kommune. Du kan kun ændre løsninger fra Aarhus"),
     (f"retire {THEIRS}", "er fra Odense Kommune. Du kan kun ændre løsninger fra Aarhus"),
+    (f"fortryd {THEIRS}", "er fra Odense Kommune. Du kan kun ændre løsninger fra Aarhus"),
     ("sæt Annas leder til Karen", "Jeg kan ikke finde “Annas” blandt folkene i Aarhus Kommune"),
     ("set Anna's manager to Karen", "ikke finde “Anna's” blandt folkene i Aarhus Kommune"),
     ("sæt Karens leder til Bo", "Jeg kan ikke finde “Bo” blandt folkene i Aarhus Kommune"),
@@ -98,6 +99,11 @@ async def test_a_local_admin_edits_and_retires_their_own_organisations_solution(
         "AARHUS kommune",
         True,
     )
+    await mette.send(f"fortryd {OWN}")  # the retiring, undone
+    mette.expect("er som før den seneste ændring")
+    back = await core.services.store.solutions.get(OWN)
+    assert back is not None
+    assert (back.title, back.retired) == ("Opstartsteam i hjemmeplejen, Aarhus", False)
 
 
 async def test_a_local_admins_new_solution_is_their_organisations_by_chat_and_by_form(

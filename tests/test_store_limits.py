@@ -191,7 +191,9 @@ def test_an_import_on_a_full_disk_is_one_line_and_keeps_the_store(full_disk: Pat
     source = full_disk.parent / "mere.json"
     source.write_bytes(orjson.dumps([solution_dict(f"ny-{i}") for i in range(50)]))
     run = spred("import", source, cwd=full_disk.parent, data=data)
-    assert_one_line_error(run, f"could not write {data / 'solutions.json'}: No space left")
+    # The changes' versions are written first: a change is never stored without its version.
+    full = data / "solution_versions.json"
+    assert_one_line_error(run, f"could not write {full}: No space left")
     assert (data / "solutions.json").read_bytes() == before
     listed = spred("list", "--json", cwd=full_disk.parent, data=data)
     assert listed.code == 0, listed

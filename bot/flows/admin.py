@@ -35,6 +35,7 @@ from knowledge.solutions import Solution
 from knowledge.store import StoreError
 from knowledge.text import question_key
 from knowledge.validation import ValidationError
+from knowledge.versions import history, undone
 
 FORM_ID = "add_solution"
 PUBLISH_WORDS = {"udgiv", "publish", "ja", "yes", "ok"}
@@ -134,11 +135,13 @@ def _invalid(turn: Turn, exc: ValidationError) -> Refusal:
     return Refusal("draft_invalid", problems="\n".join(lines))
 
 
-async def _store(turn: Turn, solution: Solution) -> None:
-    """Publishes; if the store fails, the refusal keeps the dialogue (and the draft or the
-    new value in it) for another try."""
+async def _store(turn: Turn, solution: Solution, *, action: str = "publish") -> None:
+    """Publishes, keeping the version it replaces; if the store fails, the refusal keeps the
+    dialogue (and the draft or the new value in it) for another try."""
     try:
-        await turn.kb.publish([solution])
+        await turn.kb.publish(
+            [solution], by=turn.message.user, at=turn.services.clock(), action=action
+        )
     except StoreError as exc:
         raise Refusal("publish_failed", problem=exc) from None
     await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
@@ -274,7 +277,7 @@ async def answer_editing(turn: Turn) -> Step:
         raise _invalid(turn, exc) from None
     if not turn.role.owns(edited.organization):  # the dialogue stays for another value
         raise Refusal("keeps_organisation", own=turn.role.own_name)
-    await _store(turn, edited)
+    await _store(turn, edited, action="edit")
     text = turn.say("edited", title=edited.title, field=field.named(turn.language))
     return Step(replies=[Reply(text=text)], next=END)
 
@@ -303,10 +306,31 @@ async def retire(turn: Turn) -> list[Reply]:
     solution = await turn.store.solutions.get(solution_id)
     if solution is not None:
         _require_own(turn, solution)
-    retired = await turn.kb.retire(solution_id) if solution is not None else None
+    retired = (
+        await turn.kb.retire(solution_id, by=turn.message.user, at=turn.services.clock())
+        if solution is not None
+        else None
+    )
     if retired is None:
         return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
     return [Reply(text=turn.say("retired", title=retired.title))]
+
+
+async def undo_change(turn: Turn) -> list[Reply]:
+    """ "fortryd <id>": the solution as it was before its latest change; the undoing is
+    kept as a change too, so it can be undone in turn."""
+    turn.require_reach()
+    solution_id = turn.argument.strip()
+    solution = await turn.store.solutions.get(solution_id)
+    if solution is None:
+        return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
+    _require_own(turn, solution)
+    restored = undone(await history(turn.store, solution_id))
+    if restored is None:
+        return [Reply(text=turn.say("undo_nothing", title=solution.title, id=solution.id))]
+    _require_own(turn, restored)  # as it was, too, it must be the local admin's own
+    await _store(turn, restored, action="undo")
+    return [Reply(text=turn.say("undone", title=restored.title, id=restored.id))]
 
 
 # --- the people directory

@@ -40,7 +40,8 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
     if not turn.kb.matcher.content_words(question):
         return [Reply(text=turn.say("no_words"))]
     turn.session.memory["question"] = question
-    matches = await turn.kb.search(question, top=min(DEEPEST, offset + PAGE) + 1)
+    today = turn.services.clock().date()
+    matches = await turn.kb.search(question, top=min(DEEPEST, offset + PAGE) + 1, today=today)
     turn.session.memory["offset"] = offset
     if not matches and offset == 0:
         return [await _unmet(turn, question)]
@@ -65,6 +66,7 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         [m.solution for m in page],
         language=turn.language,
         why={m.solution.id: m.terms for m in page},
+        today=today,
     )
     return [
         Reply(
@@ -203,7 +205,13 @@ async def details(turn: Turn) -> list[Reply]:
     """A solution in full, with what one can do about it; reading on is something a person
     did, which a manager may hear of when several of their unit do it."""
     solution = await turn.solution_from_payload()
-    shown = await cards_for(turn.store, [solution], language=turn.language, detailed=True)
+    shown = await cards_for(
+        turn.store,
+        [solution],
+        language=turn.language,
+        detailed=True,
+        today=turn.services.clock().date(),
+    )
     me = await turn.person()
     prompted = await turn.services.tell_manager(me, solution, did="details")
     text = turn.say("manager_told_group", title=solution.title) if prompted else ""
@@ -226,7 +234,9 @@ async def pick(turn: Turn) -> list[Reply]:
             solution_id=solution.id,
         )
     )
-    shown = await cards_for(turn.store, [solution], language=turn.language)
+    shown = await cards_for(
+        turn.store, [solution], language=turn.language, today=turn.services.clock().date()
+    )
     return [Reply(text=turn.say("thanks_choice"), cards=shown)]
 
 

@@ -33,6 +33,7 @@ from knowledge.records import (
     Person,
     SeenEvent,
     SlackInstallation,
+    SolutionVersion,
 )
 from knowledge.solutions import Solution
 from knowledge.store.query import Condition
@@ -232,6 +233,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("slack_installations", SlackInstallation),
     CollectionSpec("oauth_states", OAuthState, _fields(moments=("expires_at",))),
     CollectionSpec("jobs", JobRun),
+    CollectionSpec("solution_versions", SolutionVersion, _fields("solution_id", moments=("at",))),
 )
 
 
@@ -272,6 +274,7 @@ class Store(ABC):
     slack_installations: Collection[SlackInstallation]
     oauth_states: Collection[OAuthState]
     jobs: Collection[JobRun]
+    solution_versions: Collection[SolutionVersion]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
