@@ -9,6 +9,7 @@ platform, so adding one is a package and a line in pyproject.toml.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
@@ -17,10 +18,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, run
 from aiohttp import web
 
 from bot.config import ConfigError
-from bot.messages import Notice
+from bot.messages import Incoming, Notice
 
 if TYPE_CHECKING:
     from bot.core import Core
+
+log = logging.getLogger(__name__)
 
 GROUP = "spred.connectors"
 TERMINAL = "spred.terminal"  # the terminal chat of `spred chat`, also a connector
@@ -61,6 +64,17 @@ class Finder(Protocol):
     async def find(self, *, email: str, org_id: str) -> str | None:
         """Their platform-qualified user id, or None when the organisation's installation
         does not know the address (or cannot be asked now)."""
+
+
+@runtime_checkable
+class Retaker(Protocol):
+    """What a connector may also do: answer an event again that a process acknowledged and
+    then died before answering (bot/core.py holds such events until answered). The platform
+    will not send it again, so the connector runs the turn (`Core.answer`) and posts the
+    replies where the first answer would have gone. The core asks only connectors that
+    have it, and only for events their adapter had the core hold."""
+
+    async def retake(self, message: Incoming) -> None: ...
 
 
 class Adapter(Protocol):
@@ -124,6 +138,13 @@ class Hosted(ABC, Generic[A]):
         if not isinstance(self.adapter, Finder):
             return None
         return await self.adapter.find(email=email, org_id=org_id)
+
+    async def retake(self, message: Incoming) -> None:
+        # Retaker, when the adapter can; only its events are held, so no other is asked.
+        if isinstance(self.adapter, Retaker):
+            await self.adapter.retake(message)
+        else:
+            log.warning("a held %s event was not answered: nothing here can", self.platform)
 
     @property
     def health(self) -> str:

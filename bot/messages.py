@@ -176,3 +176,13 @@ def reply_from_dict(raw: Mapping[str, Any]) -> Reply:
         if form
         else None,
     )
+
+
+def incoming_to_dict(message: Incoming) -> dict[str, Any]:
+    """The stored form of a message (an event held until it is answered, bot/core.py)."""
+    return asdict(message)
+
+
+def incoming_from_dict(raw: Mapping[str, Any]) -> Incoming:
+    names = Incoming.__dataclass_fields__
+    return Incoming(**{k: v for k, v in raw.items() if k in names})

@@ -261,7 +261,9 @@ HOLDINGS: Mapping[str, Holding] = {
     ),
     "feedback": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "conversations": Holding(finds=_conversation_of, where=_conversations_where),
-    # a platform's event id and a time: nobody's
+    # a platform's event id and times: nobody's. While an acknowledged event is being
+    # answered (seconds; its answerer's hold plus a takeover if it dies) the message is kept
+    # with it, for another process to answer; it is dropped once answered or given up
     "seen_events": Holding(finds=_nobody, where=lambda who: NOWHERE),
     "outbox": Holding(finds=_letter_finds),  # letters to them, and letters naming them
     "addresses": Holding(

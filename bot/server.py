@@ -97,8 +97,9 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
 async def _follow_changes(core: Core, *, every: float) -> None:
     """Picks up solutions another process stored (`spred import` while the server runs),
     closes the demand they answer, sends the managers' prompts that are due, deletes what
-    people wrote once it is older than the retention period (hourly), and delivers letters
-    other processes left in the outbox for the platforms this server reaches. The
+    people wrote once it is older than the retention period (hourly), delivers letters
+    other processes left in the outbox for the platforms this server reaches, and answers
+    the events a process acknowledged but died before answering. The
     first round runs at once: demand answered while the server was down is told now."""
     kb = core.services.kb
     changed = asyncio.Event()
@@ -118,6 +119,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 await core.nudges.run_due()  # prompts to managers whose time has come
                 await core.retention.sweep_if_due()  # what people wrote, kept no longer
                 await core.outbox.flush()
+                await core.retake_unanswered()  # events whose answerer died before answering
             except StoreError as exc:  # say why, once a round, and go on
                 log.error("background work on the store failed: %s", exc)
             # A change wakes it, so demand is answered at once. (Not wait_for: on 3.11 a

@@ -249,13 +249,30 @@ class Conversation(Record):
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class SeenEvent(Record):
-    """A platform event already handled, kept until `expires_at` so a retry is not answered."""
+    """A platform event already handled, kept until `expires_at` so a retry is not answered.
+
+    An event its platform will not send again once acknowledged is also held: the neutral
+    message (`incoming`) is kept, held by the process answering it until `held_until`, until
+    its answer was handed to the platform (`answered_at`); a process that finds the hold
+    expired unanswered (its holder died) may take it over, at most a few `attempts` in all.
+    Once answered, or given up, the message is dropped: only the id and times stay."""
 
     key_field: ClassVar[str] = "event_key"
 
     event_key: str  # "platform:event_id"
     seen_at: datetime = dataclasses.field(default_factory=now)
     expires_at: datetime | None = None
+    incoming: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # bot.messages' form
+    holder: str = ""  # who holds it: one turn of one process (bot/core.py)
+    held_until: datetime | None = None  # None: not held (answered, given up, or never held)
+    answered_at: datetime | None = None
+    attempts: int = 0  # turns started on it, by any process
+
+    @property
+    def platform(self) -> str:
+        """The platform it came from ("slack" of "slack:Ev1"): a process takes over only
+        events of the platforms it reaches."""
+        return self.event_key.partition(":")[0]
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -190,3 +190,44 @@ async def test_letters_go_out_once_between_two_instances_also_when_one_is_killed
         posted = await _all_posted(slack, first + more, within=10)
         assert survivor.process.returncode is None
     assert posted == Counter({f"D{user.removeprefix('slack:')}": 1 for user in first + more})
+
+
+async def test_a_mention_acknowledged_by_an_instance_killed_before_answering_is_answered_once(
+    database_url: str, slack: SlackMock, tmp_path: Path
+) -> None:
+    """Slack sends an acknowledged event no more: the survivor answers it, once."""
+    store = await open_store(tmp_path / "unused", database=database_url)
+    await store.solutions.upsert(make_solution())
+    await store.close()
+    released = slack.stall("chat.postMessage", after=0)  # the answer is on its way, not there
+    async with serving(database_url, slack, tmp_path) as (killed, survivor):
+        event = {
+            "type": "app_mention",
+            "user": "U0ANNA",
+            "text": "<@U0SPRED> ventetid visitation",
+            "ts": "1700000000.000200",
+            "channel": "C0CARE",
+        }
+        body = event_body(event, event_id="EvKilled")
+        headers = {"Content-Type": "application/json", **signed(body)}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"{killed.url}/slack/events", data=body, headers=headers) as response,
+        ):
+            assert response.status == 200  # acknowledged: Slack will not send it again
+        async with asyncio.timeout(20):
+            while slack.stalled("chat.postMessage") < 1:
+                await asyncio.sleep(0.02)
+        killed.process.send_signal(signal.SIGKILL)
+        await killed.process.wait()
+        async with asyncio.timeout(5):  # Slack sees its connection go: that post never arrives
+            while slack.stalled("chat.postMessage") > 0:
+                await asyncio.sleep(0.02)
+        released.set()
+        await slack.wait_for("chat.postMessage", timeout=15)
+        await asyncio.sleep(LEASE + 1)  # time enough for a second answer, were there one
+        assert survivor.process.returncode is None
+    [answer] = slack.called("chat.postMessage")
+    assert answer.args["channel"] == "C0CARE"
+    assert answer.args["thread_ts"] == "1700000000.000200"
+    assert "Kortere ventetid i hjemmeplejen" in answer.args["text"]

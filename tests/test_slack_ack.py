@@ -17,7 +17,8 @@ from aiohttp.test_utils import TestServer
 
 from adapters.slack import SLACK, answers
 from bot.config import Settings
-from bot.messages import Incoming, Reply
+from bot.core import Send
+from bot.messages import Incoming
 from bot.server import CORE, build_app
 from tests import test_slack
 from tests.slack_mock import APP_TOKEN, SlackMock, event_body, form_body, interaction_body, signed
@@ -109,15 +110,15 @@ def _held_core(
     """The core takes messages up (the first event is set) but answers none until the second
     event is set."""
     core = server.app[CORE]
-    answer = core.handle
+    answer = core.answer  # how a mention is answered (held until posted)
     working, go_on = asyncio.Event(), asyncio.Event()
 
-    async def held(message: Incoming) -> list[Reply]:
+    async def held(message: Incoming, *, send: Send) -> bool:
         working.set()
         await go_on.wait()
-        return await answer(message)
+        return await answer(message, send=send)
 
-    monkeypatch.setattr(core, "handle", held)
+    monkeypatch.setattr(core, "answer", held)
     return working, go_on
 
 
@@ -192,15 +193,15 @@ async def test_answers_beyond_those_worked_on_at_once_wait_their_turn_and_are_al
         slack.add_user(f"U0P{i}", f"Person {i}")
     server, http = await _running(await _data(tmp_path / "data"), slack)
     core = server.app[CORE]
-    answer = core.handle
+    answer = core.answer
     taken_up, go_on = asyncio.Queue[str](), asyncio.Event()
 
-    async def held(message: Incoming) -> list[Reply]:
+    async def held(message: Incoming, *, send: Send) -> bool:
         taken_up.put_nowait(message.conversation)
         await go_on.wait()
-        return await answer(message)
+        return await answer(message, send=send)
 
-    monkeypatch.setattr(core, "handle", held)
+    monkeypatch.setattr(core, "answer", held)
     spred = Spred(server, http, slack)
     try:
         for i in range(5):  # all acknowledged at once, whatever waits

@@ -49,6 +49,7 @@ ANSWERS_WAIT = 10.0  # seconds close() lets answers in progress finish
 MAX_KINDS = 100  # kinds of unhandled payload remembered, to say each once
 
 Respond = Callable[..., Awaitable[Any]]
+Post = Callable[[Reply], Awaitable[bool]]
 
 
 class SlackAdapter:
@@ -263,9 +264,44 @@ class SlackAdapter:
             event_id = body.get("event_id")
             message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
             message = self._verified(message, context)
-            for reply in await self._handle(message):  # answered where it was asked
-                await poster.post(event["channel"], reply, thread=message.thread)
+            # Slack sends no acknowledged event again: held until answered, so another
+            # process answers it should this one die first (`retake`)
+            channel, thread = event["channel"], message.thread
+            await self._answer(message, lambda reply: poster.post(channel, reply, thread=thread))
             await self._place(message.user_id, context)
+
+    async def retake(self, message: Incoming) -> None:
+        """An event (a mention, a DM) another process acknowledged and died before
+        answering: answered as `_on_event` would have, where it was asked, with its
+        workspace's token. The core decides whether it is this process's to answer."""
+        poster = self.poster
+        if self.workspaces is not None:
+            workspace = await self.workspaces.poster_for(message.user)
+            if workspace is None:
+                log.warning("a Slack event taken over is from a workspace Spred left")
+                return
+            poster = workspace
+        thread = message.thread
+        if message.direct:  # its conversation names the user, not the DM channel
+            user = message.user_id
+            post: Post = lambda reply: poster.direct(user, reply, thread=thread)  # noqa: E731
+        else:
+            channel = message.conversation
+            post = lambda reply: poster.post(channel, reply, thread=thread)  # noqa: E731
+        async with self.answers.turn():
+            await self._answer(message, post)
+
+    async def _answer(self, message: Incoming, post: Post) -> None:
+        """A mention or DM answered where it was asked (`post`, one reply at a time)."""
+
+        async def send(replies: list[Reply]) -> None:
+            for reply in replies:
+                await post(reply)
+
+        try:
+            await self.core.answer(message, send=send)
+        except Exception:
+            log.exception("the core failed on a Slack message")
 
     async def _on_command(
         self,

@@ -120,7 +120,7 @@ class Poster:
             paced = self._channels[channel] = (asyncio.Lock(), [0.0])
         return paced
 
-    async def direct(self, user_id: str, reply: Reply) -> bool:
+    async def direct(self, user_id: str, reply: Reply, *, thread: str | None = None) -> bool:
         """Posts to a user's DM with the bot; the channel is opened once and remembered,
         since it stays the same (and forgotten if a post there fails)."""
         channel = self._direct.get(user_id)
@@ -133,7 +133,7 @@ class Poster:
             if len(self._direct) >= MAX_REMEMBERED:
                 self._direct.clear()
             channel = self._direct[user_id] = str(opened["channel"]["id"])
-        posted = await self.post(channel, reply)
+        posted = await self.post(channel, reply, thread=thread)
         if not posted:
             self._direct.pop(user_id, None)
         return posted

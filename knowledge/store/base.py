@@ -212,7 +212,11 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
         "conversations", Conversation, _fields("user", "org_id", moments=("updated_at",))
     ),
-    CollectionSpec("seen_events", SeenEvent, _fields(moments=("expires_at",))),
+    CollectionSpec(
+        "seen_events",
+        SeenEvent,
+        _fields("platform", moments=("expires_at", "held_until", "answered_at")),
+    ),
     # `platform` is the letter's, read from `to`: a process claims the letters it can deliver.
     CollectionSpec(
         "outbox", Letter, _fields("to", "platform", moments=("created_at", "delivered_at"))
