@@ -7,7 +7,8 @@ from datetime import date
 
 from bot.i18n import month_year, say
 from bot.messages import Action, Card
-from bot.render_text import result_text
+from bot.render_text import number, result_text
+from knowledge.evidence import Evidence, Measured, evidence_of
 from knowledge.freshness import is_stale
 from knowledge.records import Adaptation, Adoption, Stage
 from knowledge.solutions import Solution
@@ -69,6 +70,7 @@ async def cards_for(
             adoptions=adopters.get(s.id, []),
             why=(why or {}).get(s.id, ()),
             adaptations=adapted.get(s.id, ()),
+            local_results=local_result_lines(evidence_of(s, adopters.get(s.id, [])), language),
             detailed=detailed,
             today=today,
         )
@@ -84,7 +86,34 @@ def evidence_lines(card: Card, language: str) -> list[str]:
         lines.append(say(language, "adopters", names=", ".join(card.adopters)))
     if card.why:
         lines.append(say(language, "why", words=", ".join(card.why)))
-    return lines + list(card.adaptations)
+    return lines + list(card.local_results) + list(card.adaptations)
+
+
+SHOWN_LOCAL_RESULTS = 3  # the newest places' figures; the count says how many held
+
+
+def local_result_lines(evidence: Evidence, language: str) -> tuple[str, ...]:
+    """ "Resultatet er gentaget 3 steder", then "I Vejle Kommune: 14 → 5 dage, 2026" for
+    the newest places that measured."""
+    lines = []
+    if evidence.repeated:
+        key = "repeated_one" if evidence.repeated == 1 else "repeated_many"
+        lines.append(say(language, key, count=evidence.repeated))
+    lines += [local_line(m, language) for m in evidence.measured[:SHOWN_LOCAL_RESULTS]]
+    return tuple(lines)
+
+
+def local_line(measured: Measured, language: str) -> str:
+    decimal = "." if language == "en" else ","
+    r = measured.result
+    shown = [number(v, decimal=decimal) for v in (r.before, r.after) if v is not None]
+    figures = " → ".join(shown) + (f" {r.unit}" if r.unit else "")
+    return say(
+        language,
+        "local_result_line",
+        place=", ".join(p for p in (measured.organization, measured.unit) if p),
+        figures=figures + (f", {r.period}" if r.period else ""),
+    )
 
 
 def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:
@@ -119,6 +148,7 @@ def card(
     adoptions: Sequence[Adoption] = (),
     why: Sequence[str] = (),
     adaptations: Sequence[str] = (),
+    local_results: Sequence[str] = (),
     detailed: bool = False,
     actions: bool = True,
     today: date | None = None,
@@ -139,6 +169,7 @@ def card(
         adopters=organizations_using(adoptions),
         why=tuple(why),
         adaptations=tuple(adaptations),
+        local_results=tuple(local_results),
         freshness=freshness(solution, language=language, today=today),
         details=tuple(details),
         actions=solution_actions(solution, language, detailed=detailed) if actions else (),

@@ -27,10 +27,17 @@ from bot.core import Core
 from bot.demand import answer_demand, most_asked
 from bot.render_text import match_line, solution_details, solution_row
 from bot.server import base_url, build_app
+from knowledge.evidence import (
+    EXPORT_FIELD,
+    Imported,
+    LocalResultsReader,
+    exported,
+    imported_adoption,
+)
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
 from knowledge.people import PERSON_FIELDS, parse_people
-from knowledge.records import now
+from knowledge.records import Adoption, now
 from knowledge.solutions import parse_solutions
 from knowledge.store import LockWait, Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
@@ -197,10 +204,12 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     size = args.file.stat().st_size if args.file.is_file() else 0
     progress = Progress("KB read", total=size // 1024)
     entries = iter_entries(args.file, on_progress=lambda done: progress.update(done // 1024))
+    local = LocalResultsReader()  # an export's local results travel with their solution
     try:
-        batch = await asyncio.to_thread(parse_solutions, entries)
+        batch = await asyncio.to_thread(parse_solutions, local.entries(entries))
     finally:
         progress.done()
+    measured = local.check(batch)
     if not batch.count:
         raise UserError(f"{args.file} holds no solutions; nothing imported")
     for error in batch.errors:
@@ -217,15 +226,31 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         known = set(await store.solutions.keys())
         stored = await kept(store, batch.solutions, by="cli", action="import", at=now())
         await store.solutions.upsert_many(stored)
+        await _import_local_results(store, measured)
     new = sum(1 for s in batch.solutions if s.id not in known)
     print(
         f"Imported {len(batch.solutions)} solutions ({new} new, "
         f"{len(batch.solutions) - new} updated) into {cli_transfer.where(settings)}."
     )
+    if measured:
+        print(f"Imported {len(measured)} local results with them.")
     if batch.errors:
         print(f"spred: skipped {batch.rejected} invalid entries (listed above).", file=sys.stderr)
         return EXIT_REJECTED
     return EXIT_OK
+
+
+async def _import_local_results(store: Store, measured: Sequence[Imported]) -> None:
+    """Each onto its place's adoption of the solution (one made for the place if none)."""
+    by_solution: dict[str, list[Imported]] = {}
+    for item in measured:
+        by_solution.setdefault(item.solution_id, []).append(item)
+    for solution_id, items in by_solution.items():
+        existing = await store.adoptions.find(solution_id=solution_id)
+        for item in items:
+            adoption = imported_adoption(item, existing)
+            await store.adoptions.upsert(adoption)
+            existing = [a for a in existing if a.id != adoption.id] + [adoption]
 
 
 async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
@@ -250,7 +275,14 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     async with opened(settings) as store:
-        payload = export_bytes(await store.solutions.all())
+        solutions = await store.solutions.all()
+        measured = [a for a in await store.adoptions.all() if a.local_result is not None]
+    local: dict[str, list[Adoption]] = {}
+    for adoption in measured:
+        local.setdefault(adoption.solution_id, []).append(adoption)
+    payload = export_bytes(
+        solutions, extra={key: {EXPORT_FIELD: exported(found)} for key, found in local.items()}
+    )
     if args.output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

@@ -28,6 +28,7 @@ from bot.flows import (
     confirm,
     connect,
     manager,
+    measure,
     org_admin,
     people_import,
     privacy,
@@ -97,6 +98,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     adopt.ADOPTING,
     manager.PLANNING,
     manager.REPORTING,
+    measure.MEASURING,
     relay.RELAYING,
     share.SHARING,
     review.REVIEWING,
@@ -137,6 +139,7 @@ ACTIONS: dict[str, Handler] = {
     "nudge_opt_out": manager.opt_out,
     "relay_decline": relay.decline,
     "relay_end": relay.end_outside,
+    "measure_skip": measure.skip_outside,
     # a person's own data (bot/flows/privacy.py)
     "forget": privacy.ask_forget,
     "forget_yes": privacy.confirm_forget,

@@ -114,6 +114,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I did not get your answer within 30 minutes, so I closed it. Nothing was saved. "
         "Press “Tell me how it went” again when you have time.",
     ),
+    "expired_measuring": (
+        "Jeg fik ikke jeres tal inden for 30 minutter, så jeg har lukket spørgsmålene. Intet "
+        "er gemt. Tryk “Ja, vi har målt” igen, når du har tallene.",
+        "I did not get your figures within 30 minutes, so I closed the questions. Nothing "
+        "was saved. Press “Yes, we measured” again when you have the figures.",
+    ),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),
     # --- managers: why a prompt was sent, one sentence per thing people did (bot/nudges.py)
     "nudge_why_details": (
@@ -214,6 +220,65 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thank you! This now appears under the solution for others to see:\n{line}",
     ),
     "adaptation_line": ("Tilpasset i {place}: {text}", "Adapted in {place}: {text}"),
+    # --- local results: what a unit that adopted a solution measured itself
+    "measure_offer": (
+        "Målte I noget? Hvis I har tal for “{metric}” før og efter hos jer, viser jeg dem "
+        "under løsningen – det er den dokumentation, en skeptisk kollega har brug for.",
+        "Did you measure anything? If you have figures for “{metric}” before and after in "
+        "your place, I will show them under the solution – the evidence a sceptical "
+        "colleague needs.",
+    ),
+    "act_measured": ("Ja, vi har målt", "Yes, we measured"),
+    "act_not_measured": ("Nej, ikke målt", "No, not measured"),
+    "measure_before": (
+        "1/3: Hvad var “{metric}” hos jer før? Kun tallet{unit}, fx 14",
+        "1/3: What was “{metric}” in your place before? The number only{unit}, e.g. 14",
+    ),
+    "measure_after": (
+        "2/3: Og efter? Kun tallet{unit}, fx 5",
+        "2/3: And after? The number only{unit}, e.g. 5",
+    ),
+    "measure_period": (
+        "3/3: Hvornår er der målt? Fx 2026 eller jan–jun 2026 (skriv - for at springe over)",
+        "3/3: When was it measured? E.g. 2026 or Jan–Jun 2026 (type - to skip)",
+    ),
+    "measure_unit": (" i {unit}", " in {unit}"),
+    "measure_number_needed": (
+        "Skriv tallet, fx 14 eller 4,8 – eller tryk Annullér.",
+        "Please write the number, e.g. 14 or 4.8 – or press Cancel.",
+    ),
+    "measure_saved": (
+        "Tak! Det her står nu under løsningen, så andre kan se det:\n{line}",
+        "Thank you! This now appears under the solution for others to see:\n{line}",
+    ),
+    "measure_held": (
+        " Det gik samme vej som hos {origin}: resultatet er nu gentaget {count} {places}.",
+        " It went the same way as at {origin}: the result has now been repeated in {count} "
+        "{places}.",
+    ),
+    "places_one": ("sted", "place"),
+    "places_many": ("steder", "places"),
+    "measure_skipped": (
+        "Helt i orden. Måler I senere, så tryk “Vi bruger den nu” på løsningen igen, så "
+        "spørger jeg igen.",
+        "That's fine. If you measure later, press “We're using it” on the solution again, "
+        "and I will ask again.",
+    ),
+    "not_your_adoption": (
+        "Den knap hører til en anden enheds melding om løsningen. Kun nogen fra den enhed "
+        "kan give dens tal.",
+        "That button belongs to another unit's report on the solution. Only someone from "
+        "that unit can give its figures.",
+    ),
+    "local_result_line": ("I {place}: {figures}", "In {place}: {figures}"),
+    "repeated_one": (
+        "Resultatet er gentaget ét sted mere",
+        "The result was repeated in one more place",
+    ),
+    "repeated_many": (
+        "Resultatet er gentaget {count} steder",
+        "The result was repeated in {count} places",
+    ),
     "nudge_dismissed": (
         "Forstået – jeg lader den ligge for nu.",
         "Understood – I'll leave it for now.",

@@ -64,6 +64,9 @@ class Card:
     adopters: tuple[str, ...] = ()  # organisations piloting or using it
     why: tuple[str, ...] = ()  # the question's words it matched
     adaptations: tuple[str, ...] = ()  # how others adapted it locally, newest first
+    # What units that adopted it measured themselves, newest first, after how many places
+    # the result held in ("Resultatet er gentaget 3 steder").
+    local_results: tuple[str, ...] = ()
     freshness: str = ""  # when its results were last confirmed, or that they are stale
     details: tuple[tuple[str, str], ...] = ()  # (label, text) for a full view
     actions: tuple[Action, ...] = ()
@@ -143,11 +146,13 @@ def reply_from_dict(raw: Mapping[str, Any]) -> Reply:
             **{
                 k: v
                 for k, v in c.items()
-                if k not in {"adopters", "why", "adaptations", "details", "actions"}
+                if k
+                not in {"adopters", "why", "adaptations", "local_results", "details", "actions"}
             },
             adopters=tuple(c.get("adopters", ())),
             why=tuple(c.get("why", ())),
             adaptations=tuple(c.get("adaptations", ())),
+            local_results=tuple(c.get("local_results", ())),
             details=tuple(tuple(d) for d in c.get("details", ())),
             actions=tuple(action(a) for a in c.get("actions", ())),
         )

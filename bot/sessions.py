@@ -50,6 +50,7 @@ class Flow(enum.StrEnum):
     SHARE_CHECK = "share_check"  # a sharer looking at their finished draft: submit or fix
     SHARE_FIXING = "share_fixing"  # a sharer writing the new value of one field
     REVIEW_NOTE = "review_note"  # an editor writing what to change, or why not (review.py)
+    MEASURING = "measuring"  # a unit giving its own before and after (bot/flows/measure.py)
 
 
 @dataclass(slots=True, kw_only=True)

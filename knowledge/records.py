@@ -144,6 +144,10 @@ class Adoption(Record):
     stage: Stage = Stage.INTERESTED
     note: str = ""
     updated_at: datetime = dataclasses.field(default_factory=now)
+    # What the unit measured itself, the solution's metric before and after in its place:
+    # a result in the import schema's form (knowledge/evidence.py reads it), None if none.
+    local_result: Mapping[str, Any] | None = None
+    measured_at: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

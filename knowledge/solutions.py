@@ -389,3 +389,13 @@ def parse_solutions(
     if on_progress is not None:
         on_progress(batch.count)
     return batch
+
+
+def parse_result(raw: object, *, path: str) -> Result:
+    """One result, by the rules of a solution's results (a local result measured where a
+    solution was adopted, knowledge/evidence.py); raises ValidationError naming each fault."""
+    errors: list[FieldError] = []
+    result = _result(raw, path, errors)
+    if errors or result is None:
+        raise ValidationError(errors)
+    return result

@@ -15,7 +15,7 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -249,7 +249,13 @@ def _number(value: str) -> Any:
     return value if number is None else number
 
 
-def export_bytes(solutions: Iterable[Solution]) -> bytes:
-    """The import schema, sorted by id: the same store always gives the same bytes."""
-    entries = [s.to_dict() for s in sorted(solutions, key=lambda s: s.id)]
+def export_bytes(
+    solutions: Iterable[Solution], *, extra: Mapping[str, Mapping[str, Any]] | None = None
+) -> bytes:
+    """The import schema, sorted by id: the same store always gives the same bytes. `extra`
+    adds fields to a solution's entry by its id (its local results, knowledge/evidence.py)."""
+    extra = extra or {}
+    entries = [
+        s.to_dict() | dict(extra.get(s.id, {})) for s in sorted(solutions, key=lambda s: s.id)
+    ]
     return orjson.dumps(entries, option=orjson.OPT_INDENT_2) + b"\n"

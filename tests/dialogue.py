@@ -23,7 +23,8 @@ def flat(reply: Reply) -> str:
     for card in reply.cards:
         parts += [card.title, card.summary, card.result, card.origin, card.contact, card.status]
         parts.append(card.freshness)
-        parts += list(card.adopters) + list(card.why) + list(card.adaptations)
+        parts += list(card.adopters) + list(card.why) + list(card.local_results)
+        parts += list(card.adaptations)
         parts += [f"{label}: {text}" for label, text in card.details]
     if reply.choice:
         parts.append(reply.choice.label)

@@ -116,6 +116,7 @@ async def test_trying_a_solution_records_the_adoption_and_tells_the_originator(
     chat.expect("Du har allerede meldt, at Hjemmeplejen Vest i Odense Kommune prøver “Opstart")
     await chat.press("Vi bruger den nu")
     chat.expect("Hjemmeplejen Vest i Odense Kommune bruger nu “Opstartsteam")
+    chat.expect("Målte I noget?")  # their own figures (tests/test_local_results.py)
     inbox.take(to="teams:29:mette")
     # Later answers show who uses it.
     other = chat.as_user(user_id="bo")
@@ -143,6 +144,7 @@ async def test_an_originator_found_in_the_directory_is_told_and_an_unreachable_o
     core.outbox.register("slack", inbox._deliver, reachable=_never)  # as Slack says "no"
     await slack.press("Vi bruger den nu")
     reply = slack.expect("bruger nu “Opstartsteam")
+    slack.expect("Målte I noget?")
     assert "besked" not in reply.text
     assert await core.outbox.waiting() == []
 
@@ -160,6 +162,7 @@ async def test_someone_without_a_known_organisation_is_asked_for_it_once(chat: C
     nameless.expect("Skriv din organisation og evt. din enhed efter et komma")
     await nameless.send("Vejle Kommune, Træning og Rehabilitering")
     nameless.expect("Noteret: Træning og Rehabilitering i Vejle Kommune bruger nu “Opstartsteam")
+    nameless.expect("Målte I noget?")
     await nameless.send("sygefravær")
     answer = nameless.expect()
     await nameless.press_on(answer.cards[0].title, "Mere om løsningen")
@@ -174,6 +177,7 @@ async def test_who_uses_lists_the_adopters_as_peers(chat: Chat) -> None:
     await _details_of_the_quick_start(chat)
     await chat.press("Vi bruger den nu")
     chat.expect()
+    chat.expect("Målte I noget?")
     await chat.send("Hvem bruger opstartsteam i hjemmeplejen?")
     listing = "Disse har meldt, at de prøver eller bruger “Opstartsteam sikrer hjemmehjælp"
     chat.expect(listing, "• Odense Kommune, Hjemmeplejen Vest – bruger den (Anna Holm)")

@@ -276,6 +276,7 @@ async def test_the_same_solution_already_in_spred_becomes_an_adoption(
         chat.expect("Is it the same as")
     await chat.act_with(same.actions[0])
     chat.expect("now uses “Opstartsteam sikrer hjemmehjælp")
+    chat.expect("Did you measure anything?")  # a unit using it is asked for its own figures
     adoption = await core.services.store.adoptions.get("hurtig-opstart-i-hjemmeplejen:console:anna")
     assert adoption is not None
     assert await core.services.store.submissions.count() == 0

@@ -150,6 +150,12 @@ async def test_a_question_its_buttons_home_a_managers_answer_and_listings_read_n
         bo.expect("Hvad tilpassede I")
         await bo.send("natteamet tager første besøg; ventetiden faldt")
         bo.expect("Det her står nu under løsningen")
+        bo.expect("Målte I noget?")  # the unit's own figures: read by solution, never whole
+        await bo.press("Ja, vi har målt")
+        bo.expect("1/3")
+        for said in ("4,8", "1", "2026"):
+            await bo.send(said)
+            bo.expect()
         await bo.act_with(opt_out)
         bo.expect()
     assert read == []

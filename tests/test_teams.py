@@ -629,10 +629,12 @@ async def test_a_managers_prompt_reaches_them_proactively(spred: Spred) -> None:
             "payload": {"solution": "hurtig-opstart-i-hjemmeplejen", "stage": "adopted"},
         }
     )
-    await spred.connector.wait_for(2)
+    # the adoption noted, then whether they measured (tests/test_local_results.py)
+    noted = await spred.connector.wait_for(3)
+    assert "Målte I noget?" in noted[2].text
     assert await spred.server.app[CORE].nudges.run_due() == 1
-    posted = await spred.connector.wait_for(3)
-    prompt = posted[2]
+    posted = await spred.connector.wait_for(4)
+    prompt = posted[3]
     assert prompt.conversation == "a:personal-bo"
     assert "En i din enhed har meldt, at" in prompt.text  # she has not agreed to be named
     assert any(b["title"] == "Planlæg en tilpasning" for b in buttons(prompt))

@@ -202,7 +202,8 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
     assert walked == {state: state.value for state in WALKS}
     # Planning and reporting start from a manager's prompt: tests/test_nudges.py walks them;
     # relaying from a colleague's Svar: tests/test_relay.py; checking, fixing and an
-    # editor's note follow a whole shared draft: tests/test_dialogue_share.py.
+    # editor's note follow a whole shared draft: tests/test_dialogue_share.py; measuring
+    # from a report back's "Ja, vi har målt": tests/test_local_results.py.
     prompted = {
         Flow.PLANNING,
         Flow.REPORTING,
@@ -210,6 +211,7 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         Flow.SHARE_CHECK,
         Flow.SHARE_FIXING,
         Flow.REVIEW_NOTE,
+        Flow.MEASURING,
     }
     assert set(WALKS) | prompted == set(Flow) - {Flow.IDLE}
 

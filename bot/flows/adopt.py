@@ -3,9 +3,12 @@ says to recognise; and "who uses X?", those adopters as peers to ask."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.cards import adopters_of
 from bot.consent import ask_once
 from bot.dialogues import END, Dialogue, State, Step
+from bot.flows.measure import offer
 from bot.i18n import listed, place
 from bot.messages import Notice, Reply
 from bot.render_text import quoted
@@ -92,7 +95,13 @@ async def _record(
             organization=place(turn.language, earlier.organization, earlier.unit),
             title=solution.title,
         )
-        return [Reply(text=text)]
+        # "Vi bruger den nu" again is the way to report figures measured since.
+        later = earlier.stage is Stage.ADOPTED and earlier.local_result is None
+        return [Reply(text=text), *([offer(turn, earlier, solution)] if later else [])]
+    if earlier is not None:  # figures the unit measured stay with its adoption
+        adoption = replace(
+            adoption, local_result=earlier.local_result, measured_at=earlier.measured_at
+        )
     await turn.store.adoptions.upsert(adoption)
     told = await _tell_originators(turn, solution, stage, organization, unit)
     me = await turn.person()
@@ -109,7 +118,10 @@ async def _record(
     if prompted:
         text += turn.say("manager_told")
     question, buttons = await ask_once(turn, me, prompted)
-    return [Reply(text=text + question, actions=buttons)]
+    replies = [Reply(text=text + question, actions=buttons)]
+    if stage is Stage.ADOPTED and adoption.local_result is None:
+        replies.append(offer(turn, adoption, solution))
+    return replies
 
 
 async def _tell_originators(

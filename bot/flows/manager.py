@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from bot.dialogues import END, Dialogue, State, Step
 from bot.flows.adopt import adoption_of
+from bot.flows.measure import offer
 from bot.messages import Reply
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
-from knowledge.records import Adaptation, Nudge, NudgeState, OptOut, Person, Stage, new_id
+from knowledge.records import Adaptation, Adoption, Nudge, NudgeState, OptOut, Person, Stage, new_id
 
 PLAN = ("change", "who", "when")
 MAX_ANSWER = 500
@@ -118,15 +119,20 @@ async def answer_report(turn: Turn) -> Step:
             created_at=turn.services.clock(),
         )
     )
-    await _move_on(turn, nudge, organization, me.unit)
+    ours = await _move_on(turn, nudge, organization, me.unit)
     await turn.store.nudges.upsert(replace(nudge, state=NudgeState.DONE))
     place = f"{organization}, {me.unit}" if me.unit else organization
     line = turn.say("adaptation_line", place=place, text=text)
-    return Step(replies=[Reply(text=turn.say("adaptation_saved", line=line))], next=END)
+    replies = [Reply(text=turn.say("adaptation_saved", line=line))]
+    solution = await turn.store.solutions.get(nudge.solution_id)
+    if solution is not None and not solution.retired:
+        replies.append(offer(turn, ours, solution))
+    return Step(replies=replies, next=END)
 
 
-async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> None:
-    """The unit's adoptions go one stage on; a unit with none is now piloting."""
+async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> Adoption:
+    """The unit's adoptions go one stage on; a unit with none is now piloting. Returns the
+    one the unit's own figures go on: the manager's, else the furthest along."""
     here = (organization.casefold(), unit.casefold())
     ours = [
         a
@@ -136,10 +142,16 @@ async def _move_on(turn: Turn, nudge: Nudge, organization: str, unit: str) -> No
     if not ours:
         adoption = adoption_of(turn, nudge.solution_id, Stage.PILOTING, organization, unit)
         await turn.store.adoptions.upsert(adoption)
+        return adoption
     now = turn.services.clock()
+    moved = []
     for adoption in ours:
         stage = NEXT_STAGE.get(adoption.stage, adoption.stage)
-        await turn.store.adoptions.upsert(replace(adoption, stage=stage, updated_at=now))
+        moved.append(replace(adoption, stage=stage, updated_at=now))
+        await turn.store.adoptions.upsert(moved[-1])
+    order = {stage: i for i, stage in enumerate(reversed(Stage))}
+    moved.sort(key=lambda a: (a.user != turn.message.user, order[a.stage]))
+    return moved[0]
 
 
 async def dismiss(turn: Turn) -> list[Reply]:
