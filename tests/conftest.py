@@ -21,7 +21,7 @@ from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.matcher import Matcher
 from knowledge.solutions import Solution
-from knowledge.store import MemoryStore, Store, open_store
+from knowledge.store import MemoryStore, PostgresStore, Store, open_store
 from knowledge.store.postgres import describe
 from tests.dialogue import Chat
 
@@ -129,6 +129,18 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         opened = await open_store(tmp_path / "data")
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def other(store: Store, tmp_path: Path) -> AsyncIterator[Store]:
+    """`store` as a second server process sees it: on PostgreSQL a store with a pool of its
+    own; the in-process backends are one process's, so the same store."""
+    if not isinstance(store, PostgresStore):
+        yield store
+        return
+    second = await open_store(tmp_path / "unused", database=store.conninfo)
+    yield second
+    await second.close()
 
 
 @pytest.fixture

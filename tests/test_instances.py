@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,23 +24,12 @@ from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
 from knowledge.records import Demand, DemandStatus, Letter, Nudge, NudgeState, Person
-from knowledge.store import PostgresStore, Store, open_store
+from knowledge.store import Store, open_store
 from knowledge.store.postgres import migrate
 from tests.conftest import Clock
 
 LEASE = timedelta(seconds=30)
 SOLUTION = "hurtig-opstart-i-hjemmeplejen"
-
-
-@pytest.fixture
-async def other(store: Store, tmp_path: Path) -> AsyncIterator[Store]:
-    """The store as a second instance sees it: on PostgreSQL a store of its own."""
-    if not isinstance(store, PostgresStore):
-        yield store
-        return
-    second = await open_store(tmp_path / "unused", database=store.conninfo)
-    yield second
-    await second.close()
 
 
 class Postman:

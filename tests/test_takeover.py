@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from bot.messages import Incoming, Notice, Reply
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.store import PostgresStore, Store, open_store
+from knowledge.store import Store
 from tests.conftest import Clock
 
 HOLD = 30  # seconds: SPRED_CLAIM_SECONDS of these instances
@@ -32,17 +31,6 @@ QUESTION = Incoming(
     direct=False,
     event_id="Ev1",
 )
-
-
-@pytest.fixture
-async def other(store: Store, tmp_path: Path) -> AsyncIterator[Store]:
-    """The store as another instance sees it: on PostgreSQL a store of its own."""
-    if not isinstance(store, PostgresStore):
-        yield store
-        return
-    second = await open_store(tmp_path / "unused", database=store.conninfo)
-    yield second
-    await second.close()
 
 
 class Platform:

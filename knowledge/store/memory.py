@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Generic
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store, updated
+from knowledge.store.claims import LocalClaims
 from knowledge.store.query import Condition, checked, holds
 
 
@@ -20,7 +21,7 @@ class MemoryCollection(Generic[R]):
         # Stored as dicts, like a real backend, so a record that cannot round-trip fails here too.
         self._docs: dict[str, dict[str, Any]] = {}
         self._writes = 0
-        self._claims: dict[str, datetime] = {}  # key → claimed until
+        self._claims = LocalClaims()
 
     async def open(self) -> None:
         return None
@@ -68,19 +69,10 @@ class MemoryCollection(Generic[R]):
         self, *, now: datetime, until: datetime, limit: int, **conditions: Condition
     ) -> list[R]:
         checked(self.name, self._fields, conditions)
-        claimed: list[R] = []
-        for record in self._find(conditions, None):
-            if len(claimed) >= limit:
-                break
-            held = self._claims.get(record.key)
-            if held is None or held <= now:
-                self._claims[record.key] = until
-                claimed.append(record)
-        return claimed
+        return self._claims.take(self._find(conditions, None), now=now, until=until, limit=limit)
 
     async def release(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            self._claims.pop(key, None)
+        self._claims.end(keys)
 
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
@@ -89,12 +81,12 @@ class MemoryCollection(Generic[R]):
         encoded = {r.key: r.to_dict() for r in records}
         self._docs.update(encoded)
         for key in encoded:
-            self._claims.pop(key, None)
+            self._claims.end([key])
         self._writes += 1
 
     async def delete(self, key: str) -> bool:
         self._writes += 1
-        self._claims.pop(key, None)
+        self._claims.end([key])
         return self._docs.pop(key, None) is not None
 
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:

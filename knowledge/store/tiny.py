@@ -24,6 +24,7 @@ from knowledge.store.base import (
     computed_fields,
     updated,
 )
+from knowledge.store.claims import LocalClaims
 from knowledge.store.durable import DurableJSONStorage
 from knowledge.store.index import FieldIndex
 from knowledge.store.lock import DEFAULT_WAIT, LockWait
@@ -66,7 +67,7 @@ class TinyCollection(Generic[R]):
         self._fields = dict(fields or {})
         # Claims are this process's: a data directory has one server process (several
         # instances need PostgreSQL), and a claim only keeps its own rounds apart.
-        self._claims: dict[str, datetime] = {}
+        self._claims = LocalClaims()
         storage = self._storage = DurableJSONStorage(path)
         self._db = KeyedTinyDB(storage=lambda: storage)
         # The writer keeps its own cache policy; TinyDB's query cache would outlive reloads.
@@ -124,19 +125,11 @@ class TinyCollection(Generic[R]):
     def _claim(
         self, conditions: Mapping[str, Condition], now: datetime, until: datetime, limit: int
     ) -> list[R]:
-        claimed: list[R] = []
-        for record in self._find(conditions, None):
-            if len(claimed) >= limit:
-                break
-            held = self._claims.get(record.key)
-            if held is None or held <= now:
-                self._claims[record.key] = until
-                claimed.append(record)
-        return claimed
+        return self._claims.take(self._find(conditions, None), now=now, until=until, limit=limit)
 
     async def release(self, keys: Iterable[str]) -> None:
         gone = list(keys)
-        await self._writer.read(lambda: [self._claims.pop(key, None) for key in gone])
+        await self._writer.read(lambda: self._claims.end(gone))
 
     async def upsert(self, record: R) -> None:
         await self.upsert_many([record])
@@ -234,7 +227,7 @@ class TinyCollection(Generic[R]):
         self._table.insert_multiple(Document(doc, doc_id=_id(k)) for k, (_, doc) in batch.items())
         for key, (record, doc) in batch.items():
             self._decoded[key] = (doc, record)
-            self._claims.pop(key, None)
+            self._claims.end([key])
             if self._index is not None:
                 self._index.add(key, record)
 
@@ -251,7 +244,7 @@ class TinyCollection(Generic[R]):
             return False
         self._table.remove(doc_ids=[_id(key)])
         self._decoded.pop(key, None)
-        self._claims.pop(key, None)
+        self._claims.end([key])
         if self._index is not None:
             self._index.remove(key)
         return True
