@@ -28,7 +28,7 @@ from bot.messages import Incoming, Reply, incoming_from_dict, incoming_to_dict
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.store import Store
+from knowledge.store import Store, StoreError
 from tests.conftest import Clock
 from tests.teams_mock import Connector, message
 
@@ -217,3 +217,30 @@ def test_where_a_message_is_answered_is_stored_with_it_and_never_shown() -> None
     assert incoming_from_dict(orjson.loads(orjson.dumps(incoming_to_dict(held)))) == held
     assert "act-1" not in repr(held)
     assert incoming_from_dict({"platform": "teams", "user_id": "29:anna"}).reply_to == {}
+
+
+async def test_an_activity_the_store_could_not_hold_is_still_answered_once(
+    store: Store,
+    instances: tuple[Instance, Instance],
+    teams: Connector,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The store fails as the activity is held before the acknowledgement: Teams gets its
+    acknowledgement all the same, and the answer holds the activity when it can."""
+    a, _ = instances
+
+    async def unreachable(message: Incoming) -> str | None:
+        raise StoreError("the database is out of reach")
+
+    monkeypatch.setattr(a.core.holds, "take", unreachable)
+    activity = message("hjælp", connector=teams, activity_id="act-4")
+    assert await a.post(activity) in (200, 201)
+    await a.settled()
+    [answer] = teams.posted
+    assert answer.reply_to == "act-4"
+    answered = await store.seen_events.get(f"teams:{CONVERSATION}:act-4")
+    assert answered is not None
+    assert answered.answered_at is not None
+    assert await a.post(activity) in (200, 201)  # delivered again: not answered again
+    await a.settled()
+    assert len(teams.posted) == 1
