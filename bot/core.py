@@ -40,12 +40,14 @@ from bot.holds import MAX_ATTEMPTS, UNHELD, Holds
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
 from bot.jobs import Schedule
+from bot.limits import RateLimits
 from bot.messages import Action, Incoming, Reply, incoming_from_dict
 from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.retention import Retention
 from bot.sessions import Sessions
+from bot.solution_page import SolutionPage, solution_page
 from bot.turn import Refusal, Services, Turn
 from knowledge.kb import KnowledgeBase
 from knowledge.language import language_of
@@ -255,6 +257,8 @@ class Core:
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
         )
         self._retakers: dict[str, Retaker] = {}  # by platform: who answers a held event again
+        # The web: questions per client and minute, across instances (bot/limits.py).
+        self.limits = RateLimits(store=kb.store, clock=clock)
 
     def connect(self, connector: Connector) -> None:
         """Letters for the connector's users go out through it from now on."""
@@ -284,6 +288,12 @@ class Core:
     async def home(self, *, user: str) -> Reply:
         """A user's own page (a platform's home tab) for a platform-qualified user id."""
         return await home_page(self.services, user=user)
+
+    async def solution_page(self, solution_id: str, *, language: str) -> SolutionPage | None:
+        """A published solution as the web's public page shows it (bot/solution_page.py);
+        None for an unknown or retired one."""
+        today = self.services.clock().date()
+        return await solution_page(self.services.store, solution_id, language=language, today=today)
 
     async def handle(self, message: Incoming) -> list[Reply]:
         """The replies to one message. A platform event delivered again (the same
@@ -406,6 +416,7 @@ class Core:
         await self.outbox.prune()
         await self.nudges.prune()
         await self.holds.prune()
+        await self.limits.prune()
 
     async def prune_if_due(self) -> bool:
         """Prunes if no process on this store has within PRUNE_EVERY (bot/jobs.py): now and

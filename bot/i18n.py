@@ -1367,6 +1367,89 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Done: {added} added and {updated} updated people in {where}.",
     ),
     "people_everywhere": ("personkartoteket", "the people directory"),
+    # --- the web's public pages (adapters/web/); the dashboard and login come later
+    "web_name": ("Spred", "Spred"),
+    "web_tagline": (
+        "Afprøvede løsninger fra det offentlige",
+        "Proven solutions from the public sector",
+    ),
+    "web_intro": (
+        "Spred finder løsninger, som andre offentlige organisationer har bygget og målt, "
+        "med resultatet og kollegaen, der står bag. Spørg med dine egne ord, som du ville "
+        "spørge en kollega.",
+        "Spred finds solutions other public organisations built and measured, with the "
+        "result and the colleague behind them. Ask in your own words, as you would ask a "
+        "colleague.",
+    ),
+    "web_skip": ("Spring til indholdet", "Skip to content"),
+    "web_home": ("Forside", "Home"),
+    "web_other_language": ("In English", "På dansk"),
+    "web_question_label": ("Dit spørgsmål", "Your question"),
+    "web_question_hint": (
+        "Fx: hvordan får vi ventetiden ned i hjemmeplejen?",
+        "E.g.: how do we cut waiting times in home care?",
+    ),
+    "web_ask": ("Spørg", "Ask"),
+    "web_answer_heading": ("Svar", "Answer"),
+    "web_you_asked": ("Du spurgte: {question}", "You asked: {question}"),
+    "web_asking": ("Spred leder …", "Spred is looking …"),
+    "web_ask_failed": (
+        "Svaret kunne ikke hentes. Prøv igen, eller genindlæs siden.",
+        "The answer could not be fetched. Try again, or reload the page.",
+    ),
+    "web_too_long": (
+        "Dit spørgsmål er for langt ({length} tegn). Skriv det kortere, højst {most} tegn.",
+        "Your question is too long ({length} characters). Make it shorter, at most {most}.",
+    ),
+    "web_read_more": ("Læs mere om løsningen", "Read more about this solution"),
+    "web_login_needed": (
+        "Log ind via Slack eller Teams for at bruge {actions}.",
+        "Log in via Slack or Teams to use {actions}.",
+    ),
+    "web_needs_login": (
+        "Det kræver, at du logger ind via Slack eller Teams. Her på siden kan du spørge og "
+        "læse om løsningerne.",
+        "That needs you to log in via Slack or Teams. On this page you can ask and read "
+        "about the solutions.",
+    ),
+    "web_too_many_title": ("For mange spørgsmål", "Too many questions"),
+    "web_too_many": (
+        "Du har stillet mange spørgsmål på kort tid. Vent et minut, og spørg så igen.",
+        "You asked many questions in a short time. Wait a minute, then ask again.",
+    ),
+    "web_not_found_title": ("Siden findes ikke", "Page not found"),
+    "web_not_found": (
+        "Der er ingen løsning på denne adresse. Måske er den fjernet, eller adressen er "
+        "skrevet forkert. Søg efter den i stedet:",
+        "There is no solution at this address. It may have been removed, or the address is "
+        "mistyped. Search for it instead:",
+    ),
+    "web_results": ("Resultat før og efter", "Result before and after"),
+    "web_before": ("Før", "Before"),
+    "web_after": ("Efter", "After"),
+    "web_metric": ("Måling", "Measure"),
+    "web_unit": ("Enhed", "Unit"),
+    "web_period": ("Periode", "Period"),
+    "web_source": ("Kilde", "Source"),
+    "web_chart_label": (
+        "{metric}: før {before}, efter {after} {unit}",
+        "{metric}: before {before}, after {after} {unit}",
+    ),
+    "web_users": ("Hvem bruger den", "Who uses it"),
+    "web_no_users": (
+        "Ingen organisation har endnu meldt, at de prøver eller bruger den.",
+        "No organisation has said yet that it is trying or using it.",
+    ),
+    "web_since": ("siden {month} {year}", "since {month} {year}"),
+    "web_local": ("Lokale resultater og tilpasninger", "Local results and adaptations"),
+    "web_footer": (
+        "Spred viser kun det, løsningerne selv offentliggør: resultater, organisation og "
+        "kontaktpersoner. Spørgsmål, ingen løsning svarer på, ser Spreds administratorer, "
+        "så de ved, hvad der mangler – men ikke hvem der spurgte.",
+        "Spred shows only what the solutions publish: results, organisation and contact "
+        "people. Questions no solution answers are seen by Spred's administrators, so they "
+        "know what is missing – but not who asked.",
+    ),
 }
 
 

@@ -33,6 +33,9 @@ class Incoming:
     action: str | None = None  # set when a button was pressed or a form submitted
     payload: Payload = field(default_factory=dict)  # from the client: never trust it
     event_id: str = ""  # the platform's id for the event, when it may deliver it again
+    # The language the platform says its reader reads ("da", "en"; the web's page), used
+    # when the person neither chose one nor wrote in one; "" for the server's default.
+    language: str = ""
     # Where a platform answers this message, as its adapter stores it (a Teams conversation
     # reference); the core keeps it with a held event and never reads it. Left out of the
     # repr, so a logged message does not carry it.

@@ -309,6 +309,8 @@ HOLDINGS: Mapping[str, Holding] = {
     "oauth_states": Holding(finds=_nobody, where=lambda who: NOWHERE),
     # when a periodic job last started: nobody's
     "jobs": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # how many questions a hashed web address asked in one minute: nobody's, gone in the hour
+    "rate_limits": Holding(finds=_nobody, where=lambda who: NOWHERE),
     # what they shared and is not published yet: theirs, gone with them
     "submissions": Holding(finds=lambda r, who: r.sharer in who.users, where=_by("sharer", _users)),
     # Who changed a solution goes; the solution as it was keeps its contacts, as solutions do.

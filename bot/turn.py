@@ -111,7 +111,8 @@ class Turn:
 
     @property
     def language(self) -> str:
-        return Session.language_in(self.session.memory, self.services.settings.language)
+        default = self.message.language or self.services.settings.language
+        return Session.language_in(self.session.memory, default)
 
     def say(self, key: str, **values: object) -> str:
         return say(self.language, key, **values)

@@ -442,6 +442,19 @@ class JobRun(Record):
     by: str  # a random token of that one start, not a person
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RateCount(Record):
+    """How many questions one web client asked in one minute (bot/limits.py), counted with
+    one `Collection.update` each, so the limit holds across server processes. The client is
+    a keyed hash of its address, never the address; forgotten within the hour after."""
+
+    key_field: ClassVar[str] = "window"
+
+    window: str  # "<client hash>:<minute>"
+    count: int
+    expires_at: datetime
+
+
 class SubmissionState(enum.StrEnum):
     """Where a shared solution is in its review (bot/flows/review.py)."""
 

@@ -65,7 +65,7 @@ CARL = Person(
     manager_id="ann4x",  # she manages him too
 )
 ANNA_IS = ("ann4x", "UZYX1", "Annika", "Zyxholm", "annika.zyx")
-NOBODYS = ("oauth_states", "jobs")  # collections whose records name nobody
+NOBODYS = ("oauth_states", "jobs", "rate_limits")  # collections whose records name nobody
 
 
 async def left_of_anna(store: Store) -> dict[str, list[str]]:

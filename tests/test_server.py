@@ -34,7 +34,8 @@ async def test_healthz_reports_status_version_adapters_and_size(tmp_path: Path) 
         capture_output=True,
     )
     # No platform configured: Slack off; Teams off too when switched off (on loopback
-    # without settings it would serve the Bot Framework Emulator).
+    # without settings it would serve the Bot Framework Emulator). The web's public pages
+    # are always on.
     app = build_app(Settings(data_dir=data), environ={"SPRED_TEAMS": "off"})
     server = TestServer(app, host="127.0.0.1")
     async with server, aiohttp.ClientSession() as http:
@@ -46,8 +47,8 @@ async def test_healthz_reports_status_version_adapters_and_size(tmp_path: Path) 
     assert body == {
         "status": "ok",
         "version": __version__,
-        "adapters": {"slack": False, "teams": False},
-        "platforms": {},
+        "adapters": {"slack": False, "teams": False, "web": True},
+        "platforms": {"web": "ok"},
         "solutions": 1,
         "store": {"backend": "tinydb", "ok": True},
     }

@@ -31,6 +31,7 @@ from knowledge.records import (
     OptOut,
     Organisation,
     Person,
+    RateCount,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -244,6 +245,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         _fields("sharer", "org_id", "state", moments=("created_at",), flags=("announced",)),
     ),
     CollectionSpec("solution_versions", SolutionVersion, _fields("solution_id", moments=("at",))),
+    # The web's questions per client and minute (bot/limits.py); names nobody.
+    CollectionSpec("rate_limits", RateCount, _fields(moments=("expires_at",))),
 )
 
 
@@ -286,6 +289,7 @@ class Store(ABC):
     jobs: Collection[JobRun]
     submissions: Collection[Submission]
     solution_versions: Collection[SolutionVersion]
+    rate_limits: Collection[RateCount]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

@@ -1,0 +1,233 @@
+"""The web's routes, its templates (Jinja2 through aiohttp-jinja2, autoescaped) and the
+headers every response gets.
+
+Pages are whole without JavaScript: a question is `GET /?q=…` and its answer a page. The
+static script only turns the form into a chat, fetching `GET /ask?q=…`, the same answer as
+an HTML fragment. Everything a page needs is shipped in the package (no CDN, no network).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from adapters.web.adapter import WebAdapter, visitor_or_new
+from adapters.web.render import card_view, chart, reply_view
+from bot.i18n import say
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from adapters.web import WebConnector
+
+HERE = Path(__file__).parent
+STATIC = "/static/web/"
+VISITOR_COOKIE = "spred_visitor"
+LANGUAGES = ("da", "en")
+
+# Sent with every response of the server, a page's or not (harmless on JSON): no inline
+# script or style can run, nothing loads from elsewhere, no framing.
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+# The texts the templates use by name (`t.web_intro`); named here, the one text table
+# (bot/i18n.py) knows they are used.
+PAGE_TEXTS = (
+    "web_name",
+    "web_tagline",
+    "web_intro",
+    "web_skip",
+    "web_home",
+    "web_other_language",
+    "web_question_label",
+    "web_question_hint",
+    "web_ask",
+    "web_answer_heading",
+    "web_asking",
+    "web_ask_failed",
+    "web_too_many_title",
+    "web_too_many",
+    "web_not_found_title",
+    "web_not_found",
+    "web_results",
+    "web_before",
+    "web_after",
+    "web_metric",
+    "web_unit",
+    "web_period",
+    "web_source",
+    "web_users",
+    "web_no_users",
+    "web_local",
+    "web_footer",
+    "label_problem",
+    "label_how",
+    "label_conditions",
+    "label_contact",
+    "label_contacts",
+    "label_sponsors",
+)
+
+
+def mount_pages(app: web.Application, connector: WebConnector) -> None:
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,  # a misspelt name fails the tests, not a page
+    )
+    pages = _Pages(connector)
+    app.router.add_get("/", pages.home)
+    app.router.add_get("/ask", pages.ask)
+    app.router.add_get("/l/{solution_id}", pages.solution)
+    app.router.add_static(STATIC, HERE / "static", append_version=False)
+    app.on_response_prepare.append(_headers)
+
+
+async def _headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+def language_of(request: web.Request, default: str) -> str:
+    """`?lang=`, else the first of Danish and English the browser prefers, else `default`."""
+    chosen = request.query.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    preferred = []
+    for i, part in enumerate(request.headers.get("Accept-Language", "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        primary = tag.split("-")[0].strip().lower()
+        if primary in LANGUAGES and weight > 0:
+            preferred.append((-weight, i, primary))
+    return min(preferred)[2] if preferred else default
+
+
+class _Pages:
+    def __init__(self, connector: WebConnector) -> None:
+        self.connector = connector
+
+    @property
+    def adapter(self) -> WebAdapter:
+        adapter = self.connector.adapter
+        if adapter is None:  # before the core started: aiohttp answers 503
+            raise web.HTTPServiceUnavailable(text="Spred is starting", headers={"Retry-After": "5"})
+        return adapter
+
+    def _context(self, request: web.Request, language: str, **values: Any) -> dict[str, Any]:
+        other = "en" if language == "da" else "da"
+        return {
+            "lang": language,
+            "t": {key: say(language, key) for key in PAGE_TEXTS},
+            "other_lang": other,
+            "other_url": str(request.rel_url.update_query(lang=other)),
+            "static": STATIC,
+            **values,
+        }
+
+    def _render(
+        self, name: str, request: web.Request, language: str, status: int = 200, **values: Any
+    ) -> web.Response:
+        context = self._context(request, language, **values)
+        return aiohttp_jinja2.render_template(name, request, context, status=status)
+
+    async def _answer(
+        self, request: web.Request, language: str
+    ) -> tuple[list[Reply] | None, str, bool]:
+        """The replies to the request's question (None: over the rate limit), the visitor,
+        and whether the visitor is new."""
+        adapter = self.adapter
+        visitor, new = visitor_or_new(request.cookies.get(VISITOR_COOKIE))
+        if not await adapter.admit(request.remote or ""):
+            return None, visitor, new
+        raw_more = request.query.get("more", "")
+        more = int(raw_more) if raw_more.isascii() and raw_more.isdigit() else None
+        question = request.query.get("q", "")
+        replies = await adapter.ask(visitor=visitor, text=question, language=language, more=more)
+        return replies, visitor, new
+
+    @staticmethod
+    def _keep(request: web.Request, response: web.Response, visitor: str, new: bool) -> None:
+        if new:  # a session cookie: the visitor's conversation ("mere"), nothing more
+            response.set_cookie(
+                VISITOR_COOKIE,
+                visitor,
+                httponly=True,
+                samesite="Lax",
+                secure=request.secure,
+                path="/",
+            )
+
+    async def home(self, request: web.Request) -> web.Response:
+        default = self.adapter.core.services.settings.language
+        language = language_of(request, default)
+        if "q" not in request.query:
+            return self._render("home.html", request, language, exchange=None, question="")
+        replies, visitor, new = await self._answer(request, language)
+        if replies is None:
+            return self._too_many(request, language, "too_many.html")
+        question = request.query.get("q", "")
+        exchange = _exchange(question, replies, language)
+        response = self._render(
+            "home.html", request, language, exchange=exchange, question=question
+        )
+        self._keep(request, response, visitor, new)
+        return response
+
+    async def ask(self, request: web.Request) -> web.Response:
+        language = language_of(request, self.adapter.core.services.settings.language)
+        replies, visitor, new = await self._answer(request, language)
+        if replies is None:
+            return self._too_many(request, language, "too_many_fragment.html")
+        exchange = _exchange(request.query.get("q", ""), replies, language)
+        response = self._render("exchange.html", request, language, exchange=exchange)
+        self._keep(request, response, visitor, new)
+        return response
+
+    def _too_many(self, request: web.Request, language: str, name: str) -> web.Response:
+        response = self._render(name, request, language, status=429)
+        response.headers["Retry-After"] = "60"
+        return response
+
+    async def solution(self, request: web.Request) -> web.Response:
+        language = language_of(request, self.adapter.core.services.settings.language)
+        page = await self.adapter.solution_page(
+            request.match_info["solution_id"], language=language
+        )
+        if page is None:
+            return self._render("not_found.html", request, language, status=404)
+
+        charts = [c for c in (chart(f, language) for f in page.figures) if c is not None]
+        return self._render(
+            "solution.html",
+            request,
+            language,
+            page=page,
+            view=card_view(page.card, language, on_its_page=True),
+            charts=charts,
+        )
+
+
+def _exchange(question: str, replies: list[Reply], language: str) -> Mapping[str, Any]:
+    shown = " ".join(question.split())
+    return {
+        "asked": say(language, "web_you_asked", question=shown[:200]) if shown else "",
+        "replies": [reply_view(r, language) for r in replies],
+    }
