@@ -26,6 +26,12 @@ VISITOR = re.compile(r"[0-9a-f]{32}")  # what new_id() gives; anything else is n
 READ_COMMANDS = frozenset({"help", "more", "english", "danish"})
 
 
+def clean(text: str) -> str:
+    """Without control characters and bidi overrides: nothing a page shows or the core
+    reads carries them."""
+    return CONTROL.sub("", text)
+
+
 def new_visitor() -> str:
     return new_id()
 
@@ -66,7 +72,7 @@ class WebAdapter:
     ) -> list[Reply]:
         """The core's replies to a question (or, with `more`, to "more answers from this
         offset"), or one line of the adapter's own when it is too long or needs a login."""
-        question = CONTROL.sub("", text).strip()
+        question = clean(text).strip()
         if len(question) > MAX_QUERY_CHARS:
             said = say(language, "web_too_long", length=len(question), most=MAX_QUERY_CHARS)
             return [Reply(text=said, language=language)]

@@ -16,7 +16,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from adapters.web.adapter import WebAdapter, visitor_or_new
+from adapters.web.adapter import WebAdapter, clean, visitor_or_new
 from adapters.web.render import card_view, chart, reply_view
 from bot.i18n import say
 from bot.messages import Reply
@@ -159,7 +159,7 @@ class _Pages:
             return None, visitor, new
         raw_more = request.query.get("more", "")
         more = int(raw_more) if raw_more.isascii() and raw_more.isdigit() else None
-        question = request.query.get("q", "")
+        question = clean(request.query.get("q", ""))
         replies = await adapter.ask(visitor=visitor, text=question, language=language, more=more)
         return replies, visitor, new
 
@@ -183,7 +183,7 @@ class _Pages:
         replies, visitor, new = await self._answer(request, language)
         if replies is None:
             return self._too_many(request, language, "too_many.html")
-        question = request.query.get("q", "")
+        question = clean(request.query.get("q", ""))
         exchange = _exchange(question, replies, language)
         response = self._render(
             "home.html", request, language, exchange=exchange, question=question
@@ -196,7 +196,7 @@ class _Pages:
         replies, visitor, new = await self._answer(request, language)
         if replies is None:
             return self._too_many(request, language, "too_many_fragment.html")
-        exchange = _exchange(request.query.get("q", ""), replies, language)
+        exchange = _exchange(clean(request.query.get("q", "")), replies, language)
         response = self._render("exchange.html", request, language, exchange=exchange)
         self._keep(request, response, visitor, new)
         return response
