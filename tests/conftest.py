@@ -23,6 +23,7 @@ from knowledge.matcher import Matcher
 from knowledge.solutions import Solution
 from knowledge.store import MemoryStore, PostgresStore, Store, open_store
 from knowledge.store.postgres import describe
+from tests.browser import summary_line as browser_summary
 from tests.dialogue import Chat
 
 
@@ -86,6 +87,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     reason = postgres_unreachable.cache_info().currsize and postgres_unreachable()
     if reason:
         terminalreporter.write_line(f"skipped: {reason}", yellow=True)
+    # --- the web's browser tests (tests/browser.py): skipped without Chromium, in one line
+    browser = browser_summary()
+    if browser:
+        terminalreporter.write_line(browser, yellow=True)
 
 
 @asynccontextmanager

@@ -142,7 +142,7 @@ async def test_a_solution_page_shows_what_the_solution_publishes(site: TestServe
     assert "Før 4,8 Efter 0,9 Enhed dage Periode 2022–2023" in text
     assert "Kilde Kommunens egen opgørelse af visitationsdata" in text
     # who uses it: the organisation and its stage, never who reported it
-    assert f"bruger den {ADOPTER} (siden marts 2026)" in text
+    assert f"Bruger den {ADOPTER} (siden marts 2026)" in text
     assert REPORTER not in html
     assert "Hjemmeplejen Nord" not in html
     assert "mailto:" in html

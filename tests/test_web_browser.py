@@ -1,0 +1,153 @@
+"""The web's pages in a real browser (Chromium through Playwright, tests/browser.py): asking
+with and without JavaScript, keyboard only, a solution's page reached by its link, the 404
+page, a hostile title shown as text, axe-core on every page with no violations, and nothing
+the Content-Security-Policy had to block. Screenshots of each page go to docs/screenshots/
+(shown in the README)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from tests.browser import AXE, axe_violations, chromium
+from tests.web_site import DEMO_ID, DEMO_TITLE, HOSTILE_ID, HOSTILE_TITLE, fill, web_site
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+QUESTION = "ventetid på første besøg i hjemmeplejen"
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[TestServer]:
+    await fill(tmp_path / "data")
+    async with web_site(tmp_path / "data") as server:
+        yield server
+
+
+class Visit:
+    """A browser context on the site, recording what the browser complained about."""
+
+    def __init__(self, context: Any, server: TestServer) -> None:
+        self.context = context
+        self.server = server
+        self.problems: list[str] = []  # console errors: a blocked inline script, a 404 file
+        self.dialogs: list[str] = []  # alert() would mean a script of someone else's ran
+
+    async def page(self) -> Any:
+        page = await self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
+        page.on("pageerror", lambda e: self.problems.append(str(e)))
+        page.on("dialog", lambda d: self.dialogs.append(d.message))
+        return page
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    async with chromium() as opened:
+        yield opened
+
+
+async def _visit(browser: Any, site: TestServer, *, script: bool) -> Visit:
+    context = await browser.new_context(
+        java_script_enabled=script, viewport={"width": 1024, "height": 800}, locale="da-DK"
+    )
+    if script:
+        await context.add_init_script(path=str(AXE))
+    return Visit(context, site)
+
+
+async def _accessible(page: Any, shot: str) -> None:
+    """No axe-core violations; the page saved as docs/screenshots/<shot>.png."""
+    assert await axe_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+
+
+async def test_asking_without_javascript_is_a_form_and_an_answer_page(
+    browser: Any, site: TestServer
+) -> None:
+    visit = await _visit(browser, site, script=False)
+    page = await visit.page()
+    await page.goto(visit.url("/"))
+    await page.get_by_label("Dit spørgsmål").fill(QUESTION)
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Spørg").click()
+    assert "/?q=" in page.url
+    assert await page.get_by_role("link", name=DEMO_TITLE, exact=True).count() == 1
+    assert await page.input_value("#q") == QUESTION
+    assert visit.problems == []
+
+
+async def test_asking_with_javascript_is_a_chat_kept_on_one_page(
+    browser: Any, site: TestServer
+) -> None:
+    visit = await _visit(browser, site, script=True)
+    page = await visit.page()
+    await page.goto(visit.url("/"))
+    await _accessible(page, "home")
+    # keyboard only: the skip link comes first, then the question box and the answer
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.className") == "skip"
+    await page.keyboard.press("Enter")
+    await page.focus("#q")
+    await page.keyboard.type(QUESTION)
+    await page.keyboard.press("Enter")
+    first = page.locator(".exchange").first
+    await first.get_by_role("link", name=DEMO_TITLE, exact=True).wait_for()
+    assert page.url.split("#")[0] == visit.url("/")  # no page load: the answer came in
+    assert await page.evaluate("document.activeElement.id") == "q"  # ready for the next
+    await page.keyboard.type("madspild i skolekøkkenet")
+    await page.keyboard.press("Enter")
+    await page.locator(".exchange").nth(1).locator("h3").first.wait_for()
+    assert await page.locator(".exchange").count() == 2
+    assert await page.locator(".exchange").nth(1).get_by_text(HOSTILE_TITLE).count() == 1
+    await _accessible(page, "chat")
+    assert visit.problems == []
+    assert visit.dialogs == []
+
+
+async def test_an_answer_links_to_the_solutions_page(browser: Any, site: TestServer) -> None:
+    visit = await _visit(browser, site, script=True)
+    page = await visit.page()
+    await page.goto(visit.url(f"/?q={QUESTION}"))
+    await _accessible(page, "answer")
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=DEMO_TITLE, exact=True).click()
+    assert f"/l/{DEMO_ID}" in page.url
+    assert await page.locator("h1").inner_text() == DEMO_TITLE
+    chart = page.get_by_role("img", name="Ventetid fra henvendelse til første besøg: før 4,8")
+    assert await chart.count() == 1
+    assert await page.get_by_role("heading", name="Hvem bruger den").count() == 1
+    await _accessible(page, "solution")
+    assert visit.problems == []
+
+
+async def test_an_unknown_solution_shows_the_404_page(browser: Any, site: TestServer) -> None:
+    visit = await _visit(browser, site, script=True)
+    page = await visit.page()
+    response = await page.goto(visit.url("/l/findes-ikke"))
+    assert response is not None
+    assert response.status == 404
+    assert await page.get_by_label("Dit spørgsmål").count() == 1
+    await _accessible(page, "not-found")
+    visit.problems = [p for p in visit.problems if "404" not in p]  # the page's own status
+    assert visit.problems == []
+
+
+async def test_a_hostile_title_is_shown_as_text_and_runs_nothing(
+    browser: Any, site: TestServer
+) -> None:
+    visit = await _visit(browser, site, script=True)
+    page = await visit.page()
+    await page.goto(visit.url(f"/l/{HOSTILE_ID}"))
+    assert await page.locator("h1").inner_text() == HOSTILE_TITLE
+    assert await page.locator("main script").count() == 0
+    await _accessible(page, "hostile-title")
+    assert visit.dialogs == []
+    assert visit.problems == []
