@@ -1382,7 +1382,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "colleague.",
     ),
     "web_skip": ("Spring til indholdet", "Skip to content"),
-    "web_home": ("Forside", "Home"),
     "web_other_language": ("In English", "På dansk"),
     "web_question_label": ("Dit spørgsmål", "Your question"),
     "web_question_hint": (
@@ -1392,7 +1391,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web_ask": ("Spørg", "Ask"),
     "web_answer_heading": ("Svar", "Answer"),
     "web_you_asked": ("Du spurgte: {question}", "You asked: {question}"),
-    "web_asking": ("Spred leder …", "Spred is looking …"),
     "web_ask_failed": (
         "Svaret kunne ikke hentes. Prøv igen, eller genindlæs siden.",
         "The answer could not be fetched. Try again, or reload the page.",

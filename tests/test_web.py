@@ -13,10 +13,12 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from adapters.web.pages import HEADERS
+from bot.core import Core
 from bot.i18n import say
 from bot.limits import RateLimits
 from knowledge.store import Store
 from tests.conftest import Clock
+from tests.test_request_reads import whole_reads
 from tests.web_site import (
     ADOPTER,
     DEMO_ID,
@@ -257,3 +259,13 @@ async def test_rate_limits_count_per_client_and_minute_and_are_forgotten(
     assert await limits.admit("10.0.0.1", limit=2)  # a new minute
     assert await limits.prune() == 2  # the last minute's two clients
     assert len(await store.rate_limits.all()) == 1
+
+
+async def test_a_solution_page_and_a_rate_count_read_no_whole_collection(core: Core) -> None:
+    with whole_reads(core.services.store) as read:
+        page = await core.solution_page("hurtig-opstart-i-hjemmeplejen", language="da")
+        assert await core.limits.admit("10.0.0.1", limit=3)
+        assert await core.solution_page("findes-ikke", language="da") is None
+    assert page is not None
+    assert page.card.title == "Opstartsteam sikrer hjemmehjælp inden for et døgn"
+    assert read == []
