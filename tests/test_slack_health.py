@@ -209,7 +209,7 @@ def test_spred_serve_starts_with_slack_unreachable_and_answers_healthz(tmp_path:
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
-    assert body["platforms"] == {"slack": "unreachable"}
+    assert body["platforms"] == {"slack": "unreachable", "web": "ok"}
     assert "Traceback" not in err
     [said] = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]
     assert "cannot reach Slack" in said
