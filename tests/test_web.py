@@ -5,7 +5,9 @@ and what an anonymous visitor may not do. The browser's view is in test_web_brow
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import AsyncIterator
+from fnmatch import fnmatch
 from pathlib import Path
 
 import aiohttp
@@ -269,3 +271,16 @@ async def test_a_solution_page_and_a_rate_count_read_no_whole_collection(core: C
     assert page is not None
     assert page.card.title == "Opstartsteam sikrer hjemmehjælp inden for et døgn"
     assert read == []
+
+
+def test_every_template_and_static_file_ships_in_the_package() -> None:
+    root = Path(__file__).resolve().parents[1]
+    with (root / "pyproject.toml").open("rb") as f:
+        patterns = tomllib.load(f)["tool"]["setuptools"]["package-data"]["adapters"]
+    files = [
+        str(p.relative_to(root / "adapters"))
+        for p in (root / "adapters" / "web").rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc")
+    ]
+    assert "web/static/spred.js" in files
+    assert [f for f in files if not any(fnmatch(f, pattern) for pattern in patterns)] == []
