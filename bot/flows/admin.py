@@ -22,11 +22,12 @@ from bot.flows.draft import (
     get,
     lacks_figure,
     put,
+    shown,
     slug,
     unfit_fields,
 )
 from bot.messages import Action, Form, FormField, Reply
-from bot.render_text import number, quoted
+from bot.render_text import quoted
 from bot.roles import Role
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
@@ -247,12 +248,8 @@ async def start_editing(turn: Turn) -> Step:
     if field is None:
         text = turn.say("edit_usage", fields=", ".join(f.named(turn.language) for f in FIELDS))
         return Step(replies=[Reply(text=text)], next=STAY)
-    current = get(solution.to_dict(), field.path)
-    if isinstance(current, int | float) and not isinstance(current, bool):
-        current = number(current, decimal="." if turn.language == "en" else ",")
-    shown = ", ".join(current) if isinstance(current, list) else current
-    shown = shown if shown not in (None, "") else "–"
-    text = turn.say("edit_prompt", field=field.named(turn.language), value=shown)
+    current = shown(get(solution.to_dict(), field.path), turn.language)
+    text = turn.say("edit_prompt", field=field.named(turn.language), value=current)
     data = {"solution": solution.id, "field": field.name}
     return Step(replies=[Reply(text=text)], next=Flow.EDITING, data=data)
 

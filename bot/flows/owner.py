@@ -28,7 +28,6 @@ from bot.flows.confirm import confirm_today, require_owner
 from bot.i18n import month_year, say
 from bot.messages import Action, Notice, Reply
 from bot.nudges import address_of
-from bot.render_text import number
 from bot.sessions import Flow, spoken_by
 from bot.turn import Refusal, Turn
 from knowledge.solutions import Solution, is_solution_id
@@ -80,17 +79,11 @@ async def still_true(turn: Turn) -> list[Reply]:
 # --- Opdater tallene
 
 
-def _shown(value: object, language: str) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value, decimal="." if language == "en" else ",")
-    return str(value) if value not in (None, "") else "–"
-
-
 def _question(turn: Turn, step: int, data: Mapping[str, Any]) -> Reply:
     """A field's question with its value now, and *Behold* to keep it."""
     field = FIELDS[step]
     asked = _ask_field(turn, field, data.get("draft"))
-    now = _shown(draft.get(data.get("draft", {}), field.path), turn.language)
+    now = draft.shown(draft.get(data.get("draft", {}), field.path), turn.language)
     text = asked.text + "\n" + turn.say("figures_now", value=now)
     keep = Action(id="figures_keep", label=turn.say("act_keep"))
     return Reply(text=text, actions=(keep,))
