@@ -12,29 +12,25 @@ from dataclasses import replace
 import pytest
 
 from bot.core import Core
+from bot.flows.share import SHARED
 from bot.messages import Incoming
 from knowledge.records import SubmissionState
+from tests.answers import SNOW, answers
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox, flat
 from tests.test_roles import AARHUS, ODENSE, in_org
 
-SNOW = "Fælles maskinpulje til snerydning på kirkegårde"
-ANSWERS = [
-    ("Titel", SNOW),
-    ("problem", "Hver kirkegård havde sine egne maskiner, og sneen blev ryddet sent."),
-    ("resumé", "Kirkegårdene deler maskiner og rydder sne efter én fælles plan."),
-    ("organisation", "Silkeborg Kommune"),
-    ("enhed", "Kirkegårdene"),
-    ("målt", "Timer brugt på snerydning pr. vinter"),
-    ("før", "420"),
-    ("efter", "260,5"),
-    ("Måleenhed", "timer"),
-    ("periode", "2023–2024"),
-    ("Hvor kommer tallene fra", "Vores egen timeregistrering"),
-    ("Skriv “-”, hvis det er dig (Anna Holm)", "-"),
-    ("e-mail", "anna.holm@odense.eksempel.dk"),
-    ("Hvad krævede det", "En fælles vagtplan og én ansvarlig for maskinerne."),
-]
+ANSWERS = answers(
+    SHARED,
+    contact=("Skriv “-”, hvis det er dig (Anna Holm)", "-"),
+    email=("e-mail", "anna.holm@odense.eksempel.dk"),
+)
+# Karen's platform names her organisation and reaches her: neither is asked.
+KARENS = answers(
+    SHARED,
+    without=("organization", "email"),
+    contact=("Skriv “-”, hvis det er dig (Karen Aarhus)", "-"),
+)
 
 
 @pytest.fixture
@@ -180,14 +176,7 @@ async def test_only_editors_of_the_sharers_organisation_decide_and_only_one_deci
     aarhus: Chat, chat: Chat, admin: Chat, core: Core
 ) -> None:
     Inbox(core, "slack")
-    answers = [
-        (q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")
-    ]  # their platform names their organisation and reaches them
-    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
-        "Skriv “-”, hvis det er dig (Karen Aarhus)",
-        "-",
-    )
-    await _share(aarhus, answers)
+    await _share(aarhus, KARENS)
     await aarhus.send("organisation")  # named by their workspace: not theirs to change
     aarhus.expect("Sådan kommer løsningen til at se ud", "Aarhus Kommune")
     while aarhus.pending:
@@ -333,7 +322,7 @@ async def test_help_and_the_home_page_offer_to_share(chat: Chat, core: Core) -> 
     chat.expect("lad os dele jeres løsning")
     chat.expect("Titel")
     home = await core.home(user="slack:UNEW")
-    assert [a.id for a in home.actions] == ["share"]
+    assert [a.id for a in home.actions] == ["share_form"]
     assert help_reply.actions[0].label == "Del vores løsning"
 
 
@@ -342,12 +331,7 @@ async def test_of_two_servers_one_tells_each_editor_and_local_admins_hear_of_the
 ) -> None:
     slack = Inbox(core, "slack")
     Inbox(core, "console")
-    answers = [(q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")]
-    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
-        "Skriv “-”, hvis det er dig (Karen Aarhus)",
-        "-",
-    )
-    await _share(aarhus, answers)
+    await _share(aarhus, KARENS)
     await aarhus.press("Indsend")
     aarhus.expect("er sendt til en redaktør")
     other = Core(kb=core.services.kb, settings=core.services.settings, clock=core.services.clock)
