@@ -224,8 +224,8 @@ def command_key(text: str) -> str:
     return _END_PUNCTUATION.sub("", fold(text.strip()))
 
 
-# Commands that open a form where the client can show one (a Slack modal needs the
-# trigger_id of a command or a button, so typed in a chat they start the dialogue instead).
+# Commands that open a form, for an adapter whose clients show a form only in answer to a
+# command or a button (typed in a chat, the same words start the dialogue instead).
 FORMS = {"add": "add_form", "share": "share_form"}
 
 

@@ -776,6 +776,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feedback_line": ("• {mark} {question} → {title}", "• {mark} {question} → {title}"),
     "form_add_title": ("Tilføj en løsning", "Add a solution"),
     "form_submit": ("Se forhåndsvisning", "Preview"),
+    "form_outdated": (
+        "Formularen er fra en ældre udgave af Spred og mangler felter. Kopiér det, du har "
+        "skrevet, luk den og åbn den igen.",
+        "The form is from an older version of Spred and lacks fields. Copy what you wrote, "
+        "close it and open it again.",
+    ),
     "form_unreadable": (
         "Formularen kom ikke med sine felter (den er måske fra en ældre udgave af Spred). Åbn "
         "den igen og udfyld den – intet er gemt.",

@@ -449,12 +449,14 @@ class SlackAdapter:
             body, await self.people.profile(user, poster.client, org_of_context(context))
         )
         replies = await self._handle(self._verified(message, context))
-        refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
-        if refused is not None:  # shown on the fields, the modal stays open
-            await ack(response_action="errors", errors=blocks.form_errors(refused))
+        view = events.as_mapping(body.get("view"))
+        refused = next((r for r in replies if r.form is not None and r.form.has_errors), None)
+        if refused is not None and refused.form is not None:  # on the fields; the modal stays
+            outdated = say(refused.language, "form_outdated")
+            errors = blocks.form_errors(refused.form, view, outdated=outdated)
+            await ack(response_action="errors", errors=errors)
             return
         failed = next((r for r in replies if r.failed), None)
-        view = events.as_mapping(body.get("view"))
         errors = blocks.failure_errors(failed, view) if failed else {}
         if errors:  # the modal stays open with what was typed, to send again
             await ack(response_action="errors", errors=errors)
