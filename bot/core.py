@@ -10,7 +10,6 @@ One turn of a conversation runs at a time (bot/sessions.py).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -37,10 +36,11 @@ from bot.flows import (
     share,
 )
 from bot.flows.home import home_page
+from bot.holds import MAX_ATTEMPTS, UNHELD, Holds
 from bot.i18n import say
 from bot.installations import Installations, InstallStates
 from bot.jobs import Schedule
-from bot.messages import Action, Incoming, Reply, incoming_from_dict, incoming_to_dict
+from bot.messages import Action, Incoming, Reply, incoming_from_dict
 from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
@@ -49,20 +49,14 @@ from bot.sessions import Sessions
 from bot.turn import Refusal, Services, Turn
 from knowledge.kb import KnowledgeBase
 from knowledge.language import language_of
-from knowledge.records import SeenEvent, new_id, now
+from knowledge.records import new_id, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
-from knowledge.store.query import Below, OneOf
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
-SEEN_FOR = timedelta(days=2)  # platforms retry an event for minutes; keep ids well beyond
 PRUNE_EVERY = timedelta(hours=1)  # what is kept only for a while is forgotten this soon after
-# Turns started on one held event, by any process, before it is given up: an event that
-# kills whoever answers it must not go round the instances for ever.
-MAX_ATTEMPTS = 3
-RETAKE_BATCH = 50  # held events a process takes over in one round, at most
 
 # What an adapter gives `Core.answer`: hands the replies to the platform, where they were
 # asked; returns once they are there (raises if they could not be).
@@ -263,9 +257,9 @@ class Core:
         # a distributable app's installations and install states, for its adapter
         self.installations = Installations(store=kb.store, clock=clock)
         self.install_states = InstallStates(store=kb.store, clock=clock)
-        # An event held for answering is kept this long past the last sign of life of the
-        # process answering it (which renews it while the turn runs); then another may.
-        self.hold_for = timedelta(seconds=settings.claim_seconds)
+        self.holds = Holds(
+            store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
+        )
         self._retakers: dict[str, Retaker] = {}  # by platform: who answers a held event again
 
     def connect(self, connector: Connector) -> None:
@@ -304,30 +298,47 @@ class Core:
         before the message."""
         return await self._reply(message, holder=None) or []
 
-    async def answer(self, message: Incoming, *, send: Send) -> bool:
+    async def hold(self, message: Incoming) -> str | None:
+        """Holds an event its platform will not send again once acknowledged, before the
+        adapter acknowledges it (bot/holds.py): the hold's name for `answer`, or None when
+        it is not this process's to answer (answered, or being answered elsewhere). UNHELD
+        when the store could not be asked: `answer` asks it again, and apologises if it
+        still cannot."""
+        if not message.event_id:
+            return UNHELD
+        try:
+            return await self.holds.take(message)
+        except StoreError as exc:
+            log.error("holding a %s event failed: %s", message.platform, exc)
+            return UNHELD
+
+    async def answer(self, message: Incoming, *, send: Send, holder: str = UNHELD) -> bool:
         """Answers an event its platform will not send again once acknowledged: as
         `handle`, and `send` hands the replies to the platform. Until `send` has returned
-        the event is held in the store with the message, renewed while this process works
-        on it; should the process die first, another takes it over (`retake_unanswered`,
-        through the connector's `Retaker`) and answers it once. False when it was not this
-        call's to answer (answered or being answered elsewhere)."""
-        key, holder = _event_key(message), new_id()
-        holding = None
-        if message.event_id:
-            holding = asyncio.create_task(self._keep_holding(key, holder=holder))
-        try:
-            replies = await self._reply(message, holder=holder)
+        the event is held in the store with the message (by `holder`, from `hold`, else
+        held now), renewed while this process works on it; should the process die first,
+        another takes it over (`retake_unanswered`, through the connector's `Retaker`) and
+        answers it once. False when it was not this call's to answer."""
+        held = bool(holder)
+        holder = holder or new_id()
+        if not message.event_id:  # nothing to hold it by
+            await send(await self._reply(message, holder=None) or [])
+            return True
+        async with self.holds.kept(message, holder=holder):
+            replies = await self._reply(message, holder=holder, held=held)
             if replies is None:
                 return False
             await send(replies)
-        finally:
-            if holding is not None:
-                holding.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await holding
-        if message.event_id:
-            await self._answered(key)
+        await self.answered(message)
         return True
+
+    async def answered(self, message: Incoming) -> None:
+        """Marks a held event answered: its replies are with the platform (also when a
+        connector taking it over finds them there already)."""
+        try:
+            await self.holds.answered(message)
+        except StoreError as exc:  # answered all the same; its hold expires and the
+            log.error("marking an event answered failed: %s", exc)  # connector looks again
 
     async def retake_unanswered(self) -> int:
         """Takes over the held events whose holder stopped renewing its hold before they
@@ -336,17 +347,10 @@ class Core:
         MAX_ATTEMPTS turns. How many it handed to a connector."""
         if not self._retakers:
             return 0
-        at = self.services.clock()
-        found = await self.services.store.seen_events.find(
-            platform=OneOf.of(self._retakers),
-            answered_at=None,
-            held_until=Below(at),
-            limit=RETAKE_BATCH,
-        )
         retakes = []
-        for seen in found:
+        for seen in await self.holds.let_go(self._retakers):
             if seen.attempts >= MAX_ATTEMPTS or not seen.incoming:
-                await self._give_up(seen.key, at=at)
+                await self.holds.give_up(seen.key)
                 continue
             retakes.append(self._retakers[seen.platform].retake(incoming_from_dict(seen.incoming)))
         for failure in await asyncio.gather(*retakes, return_exceptions=True):
@@ -354,13 +358,19 @@ class Core:
                 log.error("answering an event taken over failed", exc_info=failure)
         return len(retakes)
 
-    async def _reply(self, message: Incoming, *, holder: str | None) -> list[Reply] | None:
+    async def _reply(
+        self, message: Incoming, *, holder: str | None, held: bool = False
+    ) -> list[Reply] | None:
         """The replies to one message; None when it is a platform event this call is not
         to answer (seen before, or held by another process). With `holder`, the event is
-        held by that name until answered (`answer`)."""
+        held by that name until answered (`answer`); `held` when it is already."""
         language = self.services.settings.language
         try:
-            if message.event_id and not await self._first_time(message, holder=holder):
+            if (
+                message.event_id
+                and not held
+                and not await self.holds.first_time(message, holder=holder)
+            ):
                 return None
             organisation = await self.organisations.seen(message.org_id)
             async with self.sessions.hold(message) as session:
@@ -396,102 +406,12 @@ class Core:
     def _apology(language: str) -> Reply:
         return Reply(text=say(language, "internal_error"), language=language, failed=True)
 
-    async def _first_time(self, message: Incoming, *, holder: str | None) -> bool:
-        """True once per platform event, across retries, restarts and server processes: the
-        store's insert decides (a unique key), so of two instances given the same event at
-        once exactly one answers it. With a `holder`, the event is kept with the message until
-        answered, and one whose holder let its hold expire unanswered is taken over (true
-        again, for one process)."""
-        key = _event_key(message)
-        seen = self.services.clock()
-        record = SeenEvent(event_key=key, seen_at=seen, expires_at=seen + SEEN_FOR)
-        if holder is not None:
-            record = replace(
-                record,
-                incoming=incoming_to_dict(message),
-                holder=holder,
-                held_until=seen + self.hold_for,
-                attempts=1,
-            )
-        if await self.services.store.seen_events.insert(record):
-            return True
-        return holder is not None and await self._take_over(key, holder=holder, at=seen)
-
-    async def _take_over(self, key: str, *, holder: str, at: datetime) -> bool:
-        """Whether `holder` now holds an event whose hold expired unanswered: one atomic
-        update decides between processes."""
-
-        def take(current: SeenEvent | None) -> SeenEvent | None:
-            if current is None or not _let_go(current, at) or current.attempts >= MAX_ATTEMPTS:
-                return current
-            return replace(
-                current,
-                holder=holder,
-                held_until=at + self.hold_for,
-                attempts=current.attempts + 1,
-            )
-
-        taken = await self.services.store.seen_events.update(key, take)
-        return taken is not None and taken.holder == holder and taken.answered_at is None
-
-    async def _keep_holding(self, key: str, *, holder: str) -> None:
-        """Renews this process's hold on an event while its turn runs (a slow turn, a
-        conversation waiting its turn), so no other process takes it over meanwhile."""
-        seen_events = self.services.store.seen_events
-        every = self.hold_for.total_seconds() / 3
-        while True:
-            await asyncio.sleep(every)
-            until = self.services.clock() + self.hold_for
-            try:
-                await seen_events.update(key, _renewed(holder=holder, until=until))
-            except StoreError as exc:  # the next renewal may get through
-                log.warning("renewing the hold on an event failed: %s", exc)
-
-    async def _answered(self, key: str) -> None:
-        """Marks a held event answered, its replies with the platform: no one takes it over
-        now, and the message is dropped (only the id and times are kept)."""
-        at = self.services.clock()
-
-        def mark(current: SeenEvent | None) -> SeenEvent | None:
-            if current is None or current.answered_at is not None:
-                return current
-            return replace(current, answered_at=at, holder="", held_until=None, incoming={})
-
-        try:
-            await self.services.store.seen_events.update(key, mark)
-        except StoreError as exc:  # answered all the same; its hold expires and it is
-            log.error("marking an event answered failed: %s", exc)  # answered again
-
-    async def _give_up(self, key: str, *, at: datetime) -> None:
-        """Stops taking over an event that has had its turns (or holds no message): it is
-        no longer held and its message is dropped. Said once, by the process that did it."""
-
-        dropped: SeenEvent | None = None
-
-        def drop(current: SeenEvent | None) -> SeenEvent | None:
-            nonlocal dropped
-            if current is None or not _let_go(current, at):
-                dropped = None
-                return current
-            dropped = current
-            return replace(current, holder="", held_until=None, incoming={})
-
-        await self.services.store.seen_events.update(key, drop)
-        if dropped is not None:
-            log.error(
-                "a %s event was given up unanswered after %d turns",
-                dropped.platform,
-                dropped.attempts,
-            )
-
     async def prune(self) -> None:
         """Forgets what is kept only for a while: delivered letters, answered prompts, and
         platform events past SEEN_FOR."""
         await self.outbox.prune()
         await self.nudges.prune()
-        seen_events = self.services.store.seen_events
-        for seen in await seen_events.find(expires_at=Below(self.services.clock())):
-            await seen_events.delete(seen.key)
+        await self.holds.prune()
 
     async def prune_if_due(self) -> bool:
         """Prunes if no process on this store has within PRUNE_EVERY (bot/jobs.py): now and
@@ -567,24 +487,3 @@ class Core:
             turn.argument = argument
             return name
         return None
-
-
-def _event_key(message: Incoming) -> str:
-    return f"{message.platform}:{message.event_id}"
-
-
-def _let_go(seen: SeenEvent, at: datetime) -> bool:
-    """Whether an event's holder stopped renewing its hold before answering it."""
-    return seen.answered_at is None and seen.held_until is not None and seen.held_until < at
-
-
-def _renewed(*, holder: str, until: datetime) -> Callable[[SeenEvent | None], SeenEvent | None]:
-    """The change renewing `holder`'s hold until `until`; only its own: a retry of an event
-    held elsewhere keeps nothing alive."""
-
-    def renew(current: SeenEvent | None) -> SeenEvent | None:
-        if current is None or current.holder != holder or current.held_until is None:
-            return current
-        return replace(current, held_until=until)
-
-    return renew

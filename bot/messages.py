@@ -134,6 +134,10 @@ class Notice:
     to: str  # platform-qualified user id
     reply: Reply
     kind: str  # "introduction", "adoption", "demand-answered", …: for logs and tests
+    letter: str = ""  # the outbox letter's id, once stored: a connector may mark its post by it
+    # A send of this letter began before (by a process killed mid-send, perhaps): a connector
+    # that can look should see whether the platform has it already (bot/outbox.py).
+    retried: bool = False
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:

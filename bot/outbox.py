@@ -13,12 +13,16 @@ LOCKED on PostgreSQL) for a lease, marks each delivered right after the platform
 and gives back (`release`) those it could not deliver now. A process killed mid-send leaves
 its claimed letters to the others once the lease is over.
 
-The one window left: a process killed after the platform accepted a post but before the
-letter was marked delivered. That letter is posted again when its lease ends (a platform
-gives no way to ask "did you get this one?"). Marking each letter at once, not a batch at
-the end, keeps it to at most the one letter in flight per killed process; and a letter is
-begun only while at least half its lease is left, so no lease runs out under a slow post
-and lets a second process send what the first is still sending.
+One window is left to the platforms: a process killed after the platform accepted a post
+but before the letter was marked delivered. Every send of a letter is first recorded (an
+insert of `letter:<id>` in `seen_events`, which leaves the letter and its claim as they
+are), so the process that sends it again after the lease knows an earlier send began
+(`Notice.retried`); a connector that can look (Slack: the DM's history, where the post is
+marked with the letter's id) posts nothing if the platform has it. Where a platform cannot
+be asked (Teams), the letter is posted again, once. Marking each letter at once, not a
+batch at the end, keeps that to the one letter in flight per killed process; and a letter
+is begun only while at least half its lease is left, so no lease runs out under a slow
+post and lets a second process send what the first is still sending.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.messages import Notice, reply_from_dict, reply_to_dict
-from knowledge.records import Letter, new_id, now
+from knowledge.records import Letter, SeenEvent, new_id, now
 from knowledge.store import Store
 from knowledge.store.query import Below, Condition, OneOf
 
@@ -182,12 +186,25 @@ class Outbox:
 
     async def _deliver(self, letter: Letter) -> bool:
         platform = letter.to.partition(":")[0]
-        notice = Notice(to=letter.to, kind=letter.kind, reply=reply_from_dict(letter.reply))
+        notice = Notice(
+            to=letter.to,
+            kind=letter.kind,
+            reply=reply_from_dict(letter.reply),
+            letter=letter.id,
+            retried=not await self._first_send(letter),
+        )
         try:
             return await self._deliverers[platform](notice)
         except Exception:  # one unreachable user must not stop the others' letters
             log.exception("could not deliver a %s letter to %s", letter.kind, letter.to)
             return False
+
+    async def _first_send(self, letter: Letter) -> bool:
+        """Records that a send of `letter` begins; False if one began before. Kept as long
+        as an undelivered letter is (pruned with the platforms' event ids)."""
+        at = self.clock()
+        began = SeenEvent(event_key=f"letter:{letter.id}", seen_at=at, expires_at=at + KEPT)
+        return await self.store.seen_events.insert(began)
 
     async def waiting(self, *, to: str | None = None) -> list[Letter]:
         if to is None:

@@ -66,6 +66,8 @@ class SlackMock:
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → oauth.v2.access
     # refresh token → (bot token it replaces, seconds each new token lasts): token rotation
     refreshes: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # channel → the messages posted there, oldest first, as conversations.history gives them
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def install(
         self,
@@ -286,8 +288,34 @@ class SlackMock:
         if method == "conversations.open":
             return {"channel": {"id": f"D{args.get('users')}"}}
         if method == "chat.postMessage":
-            return {"channel": args.get("channel"), "ts": f"{time.time():.6f}"}
+            return self._post(args, token)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, args)
         return {}
+
+    def _post(self, args: dict[str, Any], token: str) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        posted = self.messages.setdefault(channel, [])
+        ts = f"{time.time():.6f}"
+        while posted and ts <= posted[-1]["ts"]:  # unique and rising, as Slack's are
+            ts = f"{float(ts) + 0.000001:.6f}"
+        message = {"type": "message", "ts": ts, "bot_id": self.tokens[token].get("bot_id", "")}
+        message |= {key: args[key] for key in ("text", "thread_ts", "metadata") if key in args}
+        posted.append(message)
+        return {"channel": channel, "ts": ts}
+
+    def _history(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """A channel's newest messages, or a thread's; with their metadata only when asked
+        for (include_all_metadata), as Slack answers."""
+        found = self.messages.get(str(args.get("channel")), [])
+        if method == "conversations.replies":
+            found = [m for m in found if m.get("thread_ts") == args.get("ts")]
+        else:
+            found = found[::-1]
+        found = found[: int(args.get("limit") or 100)]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"messages": found, "has_more": False}
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: sends queued envelopes and records each acknowledgement."""

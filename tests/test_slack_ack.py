@@ -113,10 +113,10 @@ def _held_core(
     answer = core.answer  # how a mention is answered (held until posted)
     working, go_on = asyncio.Event(), asyncio.Event()
 
-    async def held(message: Incoming, *, send: Send) -> bool:
+    async def held(message: Incoming, *, send: Send, holder: str) -> bool:
         working.set()
         await go_on.wait()
-        return await answer(message, send=send)
+        return await answer(message, send=send, holder=holder)
 
     monkeypatch.setattr(core, "answer", held)
     return working, go_on
@@ -196,10 +196,10 @@ async def test_answers_beyond_those_worked_on_at_once_wait_their_turn_and_are_al
     answer = core.answer
     taken_up, go_on = asyncio.Queue[str](), asyncio.Event()
 
-    async def held(message: Incoming, *, send: Send) -> bool:
+    async def held(message: Incoming, *, send: Send, holder: str) -> bool:
         taken_up.put_nowait(message.conversation)
         await go_on.wait()
-        return await answer(message, send=send)
+        return await answer(message, send=send, holder=holder)
 
     monkeypatch.setattr(core, "answer", held)
     spred = Spred(server, http, slack)

@@ -13,7 +13,8 @@ import pytest
 
 from bot.config import Settings
 from bot.connectors import Retaker
-from bot.core import MAX_ATTEMPTS, Core
+from bot.core import Core
+from bot.holds import MAX_ATTEMPTS
 from bot.messages import Incoming, Notice, Reply
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import Lexicon

@@ -14,6 +14,7 @@ from bot import core as core_module
 from bot.config import Settings
 from bot.core import DIALOGUES, Core
 from bot.dialogues import END, Dialogue, State, Step
+from bot.holds import SEEN_FOR
 from bot.i18n import TEXTS
 from bot.messages import Incoming
 from bot.sessions import Flow
@@ -98,7 +99,7 @@ async def test_a_turn_held_by_a_process_that_died_is_taken_over_after_the_hold(
             conversation_key=key,
             state="idle",
             held_by="a-process-that-died",
-            held_until=clock() + core_module.SEEN_FOR,  # far off: nobody may take it yet
+            held_until=clock() + SEEN_FOR,  # far off: nobody may take it yet
         )
     )
     waiting = asyncio.create_task(core.handle(_said(ADMIN_MESSAGE, "hjælp")))

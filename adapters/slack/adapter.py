@@ -24,20 +24,22 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import extract_enterprise_id, extract_team_id
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, events, oauth, requests
-from adapters.slack.answers import Answers
+from adapters.slack.answers import HOLDER, Answers
 from adapters.slack.config import SlackConfig
 from adapters.slack.connection import Connection, Health, quiet_bolt_logger
-from adapters.slack.delivery import Poster, reason, web_client
+from adapters.slack.delivery import Poster, marker, reason, web_client
 from adapters.slack.events import Person
 from adapters.slack.installations import Installations, States, org_of
 from adapters.slack.people import People
 from adapters.slack.workspaces import Installed, Workspaces, address
 from bot.core import Core
+from bot.holds import UNHELD
 from bot.i18n import say
 from bot.messages import Form, Incoming, Notice, Reply
 
@@ -97,7 +99,7 @@ class SlackAdapter:
             workspaces=self.workspaces,
         )
         self.app.error(self._on_error)
-        self.answers = Answers(self.app)
+        self.answers = Answers(self.app, hold=self._hold)
         self._listen()
 
     def _bolt_settings(self) -> dict[str, Any]:
@@ -190,12 +192,16 @@ class SlackAdapter:
         # bolt gets the very text and headers checked above, not aiohttp's second reading
         if events.acknowledged_at_once(payload):
             acknowledgement = web.Response(status=200)
-            await acknowledgement.prepare(request)
-            await acknowledgement.write_eof()  # on its way to Slack before any work starts
+
+            async def ack() -> None:  # on its way to Slack before any work but the hold
+                await acknowledgement.prepare(request)
+                await acknowledgement.write_eof()
+
             query = request.query_string
-            self.answers.dispatch(
-                functools.partial(AsyncBoltRequest, body=text, query=query, headers=bolt_headers),
+            await self.answers.acknowledge(
                 payload,
+                functools.partial(AsyncBoltRequest, body=text, query=query, headers=bolt_headers),
+                ack=ack,
             )
             return acknowledgement
         try:
@@ -253,7 +259,14 @@ class SlackAdapter:
             own = await self.connection.own_id(within=IDENTITY_WAIT)
         else:  # the installation's, as bolt's authorize found it
             own = context.bot_user_id
+        # The core answers an event once, across Slack's retries, restarts and processes;
+        # one Spred answers is held from before its acknowledgement (`_hold`).
+        event_id = body.get("event_id")
+        event_id = event_id if isinstance(event_id, str) else ""
+        holder = str(context.get(HOLDER) or "")
         if not events.from_a_person(event, own):
+            if holder:  # held before the bot's own id could tell: nothing to answer
+                await self.core.answered(_event(event_id))
             return
         poster = self._poster(context)
         async with self.answers.turn():
@@ -261,38 +274,71 @@ class SlackAdapter:
                 event["user"], poster.client, org_of_context(context)
             )
             message = events.EVENTS[kind](event, person, own or "")
-            # The core answers an event once, across Slack's retries, restarts and processes.
-            event_id = body.get("event_id")
-            message = replace(message, event_id=event_id if isinstance(event_id, str) else "")
-            message = self._verified(message, context)
-            # Slack sends no acknowledged event again: held until answered, so another
-            # process answers it should this one die first (`retake`)
+            message = self._verified(replace(message, event_id=event_id), context)
             channel, thread = event["channel"], message.thread
-            await self._answer(message, lambda reply: poster.post(channel, reply, thread=thread))
+            mark = marker("answer", event_id)
+            await self._answer(
+                message,
+                lambda reply: poster.post(channel, reply, thread=thread, mark=mark),
+                holder=holder,
+            )
             await self._place(message.user_id, context)
+
+    async def _hold(self, payload: Mapping[str, Any]) -> str | None:
+        """Holds the event a payload is, if Spred answers it (`Answers.acknowledge`), with
+        the organisation its signed payload names."""
+        message = events.asked(payload)
+        if message is None:
+            return UNHELD
+        raw = dict(payload)
+        where = {"team_id": extract_team_id(raw), "enterprise_id": extract_enterprise_id(raw)}
+        return await self.core.hold(replace(message, org_id=org_of(where)))
 
     async def retake(self, message: Incoming) -> None:
         """An event (a mention, a DM) another process acknowledged and died before
-        answering: answered as `_on_event` would have, where it was asked, with its
-        workspace's token. The core decides whether it is this process's to answer."""
-        poster = self.poster
-        if self.workspaces is not None:
-            workspace = await self.workspaces.poster_for(message.user)
-            if workspace is None:
-                log.warning("a Slack event taken over is from a workspace Spred left")
-                return
-            poster = workspace
-        thread = message.thread
+        answering: taken over (`Core.hold`, which one process wins), and answered as
+        `_on_event` would have, where it was asked, with its workspace's token; unless the
+        answer is there already (the process died after Slack took it), which is then
+        marked answered."""
+        holder = await self.core.hold(message)
+        if not holder:
+            return
+        poster = await self._poster_of(message)
+        if poster is None:  # its hold lapses again, and is given up after its turns
+            log.warning("a Slack event taken over is from a workspace Spred left")
+            return
+        thread, mark = message.thread, marker("answer", message.event_id)
         if message.direct:  # its conversation names the user, not the DM channel
-            user = message.user_id
-            post: Post = lambda reply: poster.direct(user, reply, thread=thread)  # noqa: E731
+            channel = await poster.dm_channel(message.user_id)
+            if channel is None:
+                return
         else:
             channel = message.conversation
-            post = lambda reply: poster.post(channel, reply, thread=thread)  # noqa: E731
+        if await poster.has_posted(channel, thread=thread, mark=mark):
+            log.info("a Slack event taken over had its answer already")
+            await self.core.answered(message)
+            return
+        person = await self.people.profile(message.user_id, poster.client, message.org_id)
+        message = replace(message, user_name=person.name, email=person.email)
         async with self.answers.turn():
-            await self._answer(message, post)
+            await self._answer(
+                message,
+                lambda reply: poster.post(channel, reply, thread=thread, mark=mark),
+                holder=holder,
+            )
 
-    async def _answer(self, message: Incoming, post: Post) -> None:
+    async def _poster_of(self, message: Incoming) -> Poster | None:
+        """The poster of the workspace a message came from."""
+        if self.workspaces is None:
+            return self.poster
+        workspace = message.org_id.removeprefix(f"{events.PLATFORM}:")
+        if workspace.startswith("E"):  # an org-wide install's enterprise
+            return await self.workspaces.poster_in(team_id=None, enterprise_id=workspace)
+        if workspace:
+            return await self.workspaces.poster_in(team_id=workspace, enterprise_id=None)
+        return await self.workspaces.poster_for(message.user)
+
+    async def _answer(self, message: Incoming, post: Post, *, holder: str = UNHELD) -> None:
         """A mention or DM answered where it was asked (`post`, one reply at a time)."""
 
         async def send(replies: list[Reply]) -> None:
@@ -300,7 +346,7 @@ class SlackAdapter:
                 await post(reply)
 
         try:
-            await self.core.answer(message, send=send)
+            await self.core.answer(message, send=send, holder=holder)
         except Exception:
             log.exception("the core failed on a Slack message")
 
@@ -513,6 +559,11 @@ class SlackAdapter:
 
     async def deliver(self, notice: Notice) -> bool:
         return await self.people.deliver(notice)
+
+
+def _event(event_id: str) -> Incoming:
+    """A Slack event by its id alone, to mark it answered."""
+    return Incoming(platform=events.PLATFORM, user_id="", event_id=event_id)
 
 
 def org_of_context(context: AsyncBoltContext) -> str:

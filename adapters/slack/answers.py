@@ -19,6 +19,10 @@ from adapters.slack import events
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[Any]]
+# Holds the event a payload is (bot/core.py `Core.hold`): the hold's name, "" when there is
+# nothing to hold, None when it is not this process's to answer.
+Hold = Callable[[Mapping[str, Any]], Awaitable["str | None"]]
+HOLDER = "spred_holder"  # where bolt's context gives a listener the hold's name
 
 # Answers worked on at once in this process; the rest wait their turn, in order. Under a
 # sustained burst, hundreds of answers each doing a little in every turn of the event loop
@@ -29,15 +33,30 @@ AT_ONCE = 64
 
 
 class Answers:
-    def __init__(self, app: AsyncApp) -> None:
+    def __init__(self, app: AsyncApp, *, hold: Hold) -> None:
         self.app = app
+        self.hold = hold
         self._working: set[asyncio.Task[Any]] = set()
         self._turns = asyncio.Semaphore(AT_ONCE)
 
-    def dispatch(self, request: Callable[[], AsyncBoltRequest], payload: Mapping[str, Any]) -> None:
-        """Hands a payload Slack has had its acknowledgement for to bolt, in the background:
-        its listener answers it. `request` makes bolt's request, there and then."""
-        self._start(self._dispatched(request, payload))
+    async def acknowledge(
+        self,
+        payload: Mapping[str, Any],
+        request: Callable[..., AsyncBoltRequest],
+        *,
+        ack: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Acknowledges a payload whose acknowledgement says nothing (`ack`), then hands it
+        to bolt in the background: its listener answers it. An event Spred answers is held
+        first (`hold`): an acknowledged event is then in the store, for another process to
+        answer should this one die; one held elsewhere (a delivery to two instances) is
+        acknowledged and left alone. `request(context=…)` makes bolt's request."""
+        holder = await self.hold(payload)
+        await ack()
+        if holder is None:
+            return
+        context = {HOLDER: holder} if holder else {}
+        self._start(self._dispatched(functools.partial(request, context=context), payload))
 
     async def _dispatched(
         self, request: Callable[[], AsyncBoltRequest], payload: Mapping[str, Any]

@@ -16,11 +16,14 @@ DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 # The bot scopes an install asks for; slack-manifest.yml asks for the same (a test checks).
 SCOPES: tuple[str, ...] = (
     "app_mentions:read",
+    "channels:history",
     "chat:write",
     "commands",
+    "groups:history",
     "im:history",
     "im:read",
     "im:write",
+    "mpim:history",
     "users:read",
     "users:read.email",
 )

@@ -216,11 +216,15 @@ class _AcknowledgingFirst(AsyncSocketModeHandler):
         if not events.acknowledged_at_once(payload):
             await super().handle(client, req)
             return
-        await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+
+        async def ack() -> None:
+            await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+
         headers = build_headers(req)
-        self.answers.dispatch(
-            functools.partial(AsyncBoltRequest, mode="socket_mode", body=payload, headers=headers),
+        await self.answers.acknowledge(
             payload,
+            functools.partial(AsyncBoltRequest, mode="socket_mode", body=payload, headers=headers),
+            ack=ack,
         )
 
 

@@ -77,6 +77,17 @@ def web_client(
 
 
 MAX_REMEMBERED = 10_000  # DM channels, paced channels and profiles kept; beyond, the oldest go
+LOOKED_AT = 100  # messages read back when looking for an earlier post (the newest first)
+
+# What Spred marks an answer or a letter with, as Slack's message metadata: a process that
+# takes over an event or a letter whose first sender died between Slack taking the post and
+# the store hearing of it finds the post there (`has_posted`), and posts nothing again.
+Marker = dict[str, Any]
+
+
+def marker(kind: str, key: str) -> Marker:
+    """The mark of Spred's post of one thing: "answer" of an event id, "letter" of a letter's."""
+    return {"event_type": f"spred_{kind}", "event_payload": {"id": key}}
 
 
 class Poster:
@@ -86,12 +97,21 @@ class Poster:
         self._channels: dict[str, tuple[asyncio.Lock, list[float]]] = {}  # → (lock, last post)
         self._direct: dict[str, str] = {}  # user id → their DM channel with the bot
 
-    async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> bool:
+    async def post(
+        self,
+        channel: str,
+        reply: Reply,
+        *,
+        thread: str | None = None,
+        mark: Marker | None = None,
+    ) -> bool:
         """Posts one reply; False (logged with its context) if Slack refused it for good."""
         text, shown = blocks.message(reply)
         arguments: dict[str, Any] = {"channel": channel, "text": text, "blocks": shown}
         if thread:
             arguments["thread_ts"] = thread
+        if mark is not None:
+            arguments["metadata"] = mark
         lock, last = self._paced(channel)
         async with lock:
             wait = last[0] + self.interval - time.monotonic()
@@ -120,23 +140,61 @@ class Poster:
             paced = self._channels[channel] = (asyncio.Lock(), [0.0])
         return paced
 
-    async def direct(self, user_id: str, reply: Reply, *, thread: str | None = None) -> bool:
-        """Posts to a user's DM with the bot; the channel is opened once and remembered,
-        since it stays the same (and forgotten if a post there fails)."""
+    async def direct(
+        self, user_id: str, reply: Reply, *, thread: str | None = None, mark: Marker | None = None
+    ) -> bool:
+        """Posts to a user's DM with the bot."""
+        channel = await self.dm_channel(user_id)
+        if channel is None:
+            return False
+        posted = await self.post(channel, reply, thread=thread, mark=mark)
+        if not posted:
+            self._direct.pop(user_id, None)
+        return posted
+
+    async def dm_channel(self, user_id: str) -> str | None:
+        """A user's DM channel with the bot, opened once and remembered, since it stays the
+        same (and forgotten if a post there fails); None if Slack would not open it."""
         channel = self._direct.get(user_id)
         if channel is None:
             try:
                 opened = await self.client.conversations_open(users=user_id)
             except Exception as exc:
                 log.error("conversations.open with %s failed: %s", user_id, reason(exc))
-                return False
+                return None
             if len(self._direct) >= MAX_REMEMBERED:
                 self._direct.clear()
             channel = self._direct[user_id] = str(opened["channel"]["id"])
-        posted = await self.post(channel, reply, thread=thread)
-        if not posted:
-            self._direct.pop(user_id, None)
-        return posted
+        return channel
+
+    async def has_posted(self, channel: str, *, thread: str | None, mark: Marker) -> bool | None:
+        """Whether a post marked `mark` is in the thread (or among the channel's newest
+        messages); None when Slack cannot be asked (a workspace that installed Spred before
+        it asked for the history scopes, say): then nobody can tell."""
+        try:
+            if thread:
+                found = await self.client.conversations_replies(
+                    channel=channel, ts=thread, include_all_metadata=True, limit=LOOKED_AT
+                )
+            else:
+                found = await self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=LOOKED_AT
+                )
+        except Exception as exc:
+            log.warning("looking for an earlier post in %s failed: %s", channel, reason(exc))
+            return None
+        messages = found.get("messages")
+        return isinstance(messages, list) and any(
+            isinstance(m, dict) and _marked(m.get("metadata"), mark) for m in messages
+        )
+
+
+def _marked(metadata: object, mark: Marker) -> bool:
+    return (
+        isinstance(metadata, dict)
+        and metadata.get("event_type") == mark["event_type"]
+        and metadata.get("event_payload") == mark["event_payload"]
+    )
 
 
 def reason(exc: Exception) -> str:

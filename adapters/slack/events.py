@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -278,3 +278,24 @@ def submission(body: Mapping[str, Any], person: Person) -> Incoming:
 
 Translator = Callable[[Mapping[str, Any], Person, str], Incoming]
 EVENTS: dict[str, Translator] = {"app_mention": mention, "message": direct_message}
+
+
+def asked(payload: Mapping[str, Any]) -> Incoming | None:
+    """The message an event asks Spred, as far as the signed payload alone tells (no
+    profile yet, nor the bot's own id): a mention, or a person's DM. It is held in the store
+    before Slack has its acknowledgement (bot/holds.py), so that no acknowledged event is
+    lost should this process die. None for any other payload."""
+    event = as_mapping(payload.get("event"))
+    event_id = payload.get("event_id")
+    kind = _string(event.get("type"))
+    if payload.get("type") != "event_callback" or kind not in EVENTS:
+        return None
+    if kind == "message" and event.get("channel_type") != "im":
+        return None
+    if not isinstance(event_id, str) or not event_id or unanswerable(event):
+        return None
+    # Without the bot's id, what an app posted is told by its marks (from_a_person).
+    if not from_a_person(event, None):
+        return None
+    message = EVENTS[kind](event, Person(id=_string(event.get("user"))), "")
+    return replace(message, event_id=event_id)

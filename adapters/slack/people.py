@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import delivery, events
 from adapters.slack.connection import Connection
-from adapters.slack.delivery import Poster, reason
+from adapters.slack.delivery import Poster, marker, reason
 from adapters.slack.events import Person
 from adapters.slack.workspaces import Workspaces, address
 from bot.core import Core
@@ -135,4 +135,11 @@ class People:
             return False
         else:
             poster = self.poster
-        return await poster.direct(notice.to.partition(":")[2], notice.reply)
+        user = notice.to.partition(":")[2]
+        mark = marker("letter", notice.letter) if notice.letter else None
+        if notice.retried and mark is not None:
+            channel = await poster.dm_channel(user)
+            if channel is not None and await poster.has_posted(channel, thread=None, mark=mark):
+                log.info("a %s letter sent before a restart was in Slack already", notice.kind)
+                return True
+        return await poster.direct(user, notice.reply, mark=mark)
