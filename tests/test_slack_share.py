@@ -124,7 +124,14 @@ async def test_spred_del_opens_the_form_which_refuses_on_its_fields_and_then_sub
     assert blocks["email"]["optional"] is True  # Spred reaches her on Slack
     assert blocks["title"]["optional"] is False
 
-    typed = values(SHARED, organization="Odense Kommune", contact="Anna Holm", email=EMAIL)
+    typed = values(
+        SHARED,
+        title="Opstartsteam i hjemmeplejen",
+        summary="Et fast opstartsteam tager de første besøg, så ventetiden på hjemmepleje falder.",
+        organization="Odense Kommune",
+        contact="Anna Holm",
+        email=EMAIL,
+    )
     status, refused = await submitted(spred, {**typed, "before": "mange", "after": "1e400"})
     assert status == 200
     answer = orjson.loads(refused)
@@ -144,6 +151,8 @@ async def test_spred_del_opens_the_form_which_refuses_on_its_fields_and_then_sub
     preview = await said(spred.slack, "Sådan kommer løsningen til at se ud")
     assert preview.args["channel"] == f"D{ANNA}"  # the draft goes on in her DM
     assert "420 → 260,5 timer" in rendered(preview.args)
+    alike = await said(spred.slack, "Er det den samme som “Opstartsteam sikrer hjemmehjælp")
+    assert alike.args["channel"] == f"D{ANNA}"
     submit = next(
         e
         for b in preview.args["blocks"]
