@@ -1280,6 +1280,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_introductions": ("Kontakter til kolleger: {count}", "Introductions: {count}"),
     "held_feedback": ("Feedback på svar: {count}", "Feedback on answers: {count}"),
     "held_conversations": ("Samtaler: {count}", "Conversations: {count}"),
+    "held_seen_events": (
+        "Beskeder, der var ved at blive besvaret: {count}",
+        "Messages being answered: {count}",
+    ),
     "held_outbox": ("Beskeder: {count}", "Messages: {count}"),
     "held_addresses": ("Adresser til at skrive til dig: {count}", "Addresses: {count}"),
     "held_nudges": ("Beskeder til ledere: {count}", "Prompts to managers: {count}"),

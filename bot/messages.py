@@ -37,6 +37,10 @@ class Incoming:
     # command, button or shortcut carries the trigger_id it needs), a card in a Teams
     # personal chat. A terminal shows none, and a Teams channel would show it to everyone.
     forms: bool = False
+    # Where a platform answers this message, as its adapter stores it (a Teams conversation
+    # reference); the core keeps it with a held event and never reads it. Left out of the
+    # repr, so a logged message does not carry it.
+    reply_to: Payload = field(default_factory=dict, repr=False)
 
     @property
     def user(self) -> str:
