@@ -38,14 +38,16 @@ from bot.server import base_url, build_app
 from knowledge.evidence import (
     EXPORT_FIELD,
     Imported,
-    LocalResultsReader,
     exported,
     imported_adoption,
+    parse_local_results,
 )
+from knowledge.extras import ExtraField
+from knowledge.history import HISTORY_FIELD, exported_history, not_kept_yet, parse_history
 from knowledge.kb import KnowledgeBase, demo_solutions
 from knowledge.lexicon import LexiconError
 from knowledge.people import PERSON_FIELDS, parse_people
-from knowledge.records import Adoption, now
+from knowledge.records import Adoption, SolutionVersion, now
 from knowledge.solutions import parse_solutions
 from knowledge.store import LockWait, Store, StoreError, open_store
 from knowledge.store.durable import write_atomically
@@ -213,12 +215,15 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     size = args.file.stat().st_size if args.file.is_file() else 0
     progress = Progress("KB read", total=size // 1024)
     entries = iter_entries(args.file, on_progress=lambda done: progress.update(done // 1024))
-    local = LocalResultsReader()  # an export's local results travel with their solution
+    # An export's local results and kept versions travel with their solution.
+    local = ExtraField(EXPORT_FIELD, parse_local_results)
+    versions = ExtraField(HISTORY_FIELD, parse_history)
     try:
-        batch = await asyncio.to_thread(parse_solutions, local.entries(entries))
+        batch = await asyncio.to_thread(parse_solutions, versions.entries(local.entries(entries)))
     finally:
         progress.done()
     measured = local.check(batch)
+    history = versions.check(batch)
     if not batch.count:
         raise UserError(f"{args.file} holds no solutions; nothing imported")
     for error in batch.errors:
@@ -233,7 +238,13 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     async with opened(settings) as store:
         known = set(await store.solutions.keys())
-        stored = await kept(store, batch.solutions, by="cli", action="import", at=now())
+        if history:  # first, so that this import's own change is numbered after them
+            history = await not_kept_yet(store, history)
+            await store.solution_versions.upsert_many(history)
+        brought = {version.solution_id for version in history}
+        stored = await kept(
+            store, batch.solutions, by="cli", action="import", at=now(), brought=brought
+        )
         await store.solutions.upsert_many(stored)
         await _import_local_results(store, measured)
     new = sum(1 for s in batch.solutions if s.id not in known)
@@ -243,6 +254,8 @@ async def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     )
     if measured:
         print(f"Imported {len(measured)} local results with them.")
+    if history:
+        print(f"Imported {len(history)} kept changes with them (spred history ID).")
     if batch.errors:
         print(f"spred: skipped {batch.rejected} invalid entries (listed above).", file=sys.stderr)
         return EXIT_REJECTED
@@ -286,12 +299,19 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     async with opened(settings) as store:
         solutions = await store.solutions.all()
         measured = [a for a in await store.adoptions.all() if a.local_result is not None]
+        versions = await store.solution_versions.all()
+    extra: dict[str, dict[str, Any]] = {}
     local: dict[str, list[Adoption]] = {}
     for adoption in measured:
         local.setdefault(adoption.solution_id, []).append(adoption)
-    payload = export_bytes(
-        solutions, extra={key: {EXPORT_FIELD: exported(found)} for key, found in local.items()}
-    )
+    for key, found in local.items():
+        extra.setdefault(key, {})[EXPORT_FIELD] = exported(found)
+    kept_of: dict[str, list[SolutionVersion]] = {}
+    for version in versions:
+        kept_of.setdefault(version.solution_id, []).append(version)
+    for key, changes in kept_of.items():
+        extra.setdefault(key, {})[HISTORY_FIELD] = exported_history(changes)
+    payload = export_bytes(solutions, extra=extra)
     if args.output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

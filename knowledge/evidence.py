@@ -11,13 +11,13 @@ unit, period, source}}`, validated here by the rules of a solution's results.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from knowledge.records import Adoption, Stage
-from knowledge.solutions import Batch, Result, Solution, parse_result
+from knowledge.solutions import Result, Solution, parse_result
 from knowledge.text import folded_name
 from knowledge.validation import FieldError, Fields, ValidationError
 
@@ -169,7 +169,7 @@ def parse_local_results(raw: object, *, solution_id: str, path: str) -> list[Imp
         organization = f.text("organization", max_len=200, required=True)
         unit = f.text("unit", max_len=200)
         stage = f.choice("stage", [s.value for s in MEASURING_STAGES], default="adopted")
-        measured_at = _moment(f, "measured_at")
+        measured_at = f.moment("measured_at")
         for name in f.raw:
             if name not in _ENTRY_FIELDS:
                 f.fail(name, "is not a field of a local result")
@@ -196,21 +196,6 @@ def parse_local_results(raw: object, *, solution_id: str, path: str) -> list[Imp
     return found
 
 
-def _moment(f: Fields, name: str) -> datetime | None:
-    value = f.raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > 40:
-        f.fail(name, "must be a date and time like 2026-03-01T09:00:00Z")
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        f.fail(name, f"{value!r} is not a date and time like 2026-03-01T09:00:00Z")
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def imported_adoption(item: Imported, existing: Sequence[Adoption]) -> Adoption:
     """The adoption an imported local result is kept on: the place's own, if the store has
     one for that solution (so importing an export again changes nothing), else one made for
@@ -232,47 +217,3 @@ def imported_adoption(item: Imported, existing: Sequence[Adoption]) -> Adoption:
         measured_at=item.measured_at,
         updated_at=item.measured_at or datetime.now(UTC),
     )
-
-
-class LocalResultsReader:
-    """Takes each import entry's `local_results` out on its way to the validator (a
-    solution does not hold them; its places' adoptions do), then checks them, rejecting the
-    entry, named by its place in the file, if they break the rules."""
-
-    def __init__(self) -> None:
-        self._found: dict[int, tuple[str, object]] = {}
-        self._first: dict[object, int] = {}
-
-    def entries(self, raws: Iterable[object]) -> Iterator[object]:
-        for i, raw in enumerate(raws):
-            if isinstance(raw, Mapping):
-                key = raw.get("id")
-                if isinstance(key, str):
-                    self._first.setdefault(key, i)
-                if EXPORT_FIELD in raw:
-                    raw = dict(raw)
-                    found = raw.pop(EXPORT_FIELD)
-                    if isinstance(key, str):
-                        self._found[i] = (key, found)
-            yield raw
-
-    def check(self, batch: Batch, *, path: str = "solutions") -> list[Imported]:
-        """The valid entries' local results; an entry with a bad one is moved from the
-        batch's solutions to its rejected, with each fault among its errors."""
-        good: list[Imported] = []
-        valid = {s.id for s in batch.solutions}
-        bad = set()
-        for i, (solution_id, raw) in sorted(self._found.items()):
-            if solution_id not in valid or self._first.get(solution_id) != i:
-                continue  # the entry itself was refused, or is a refused repeat of its id
-            try:
-                good += parse_local_results(
-                    raw, solution_id=solution_id, path=f"{path}[{i}].{EXPORT_FIELD}"
-                )
-            except ValidationError as exc:
-                batch.errors.extend(exc.errors)
-                bad.add(solution_id)
-        if bad:
-            batch.solutions = [s for s in batch.solutions if s.id not in bad]
-            batch.rejected += len(bad)
-        return [item for item in good if item.solution_id not in bad]

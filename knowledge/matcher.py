@@ -289,6 +289,10 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._solutions)
 
+    def published(self) -> Iterable[Solution]:
+        """The solutions answers come from now (none retired), as indexed."""
+        return self._solutions.values()
+
     def add(self, solution: Solution) -> None:
         """Indexes a new or changed solution; a retired one is taken out instead."""
         self.add_all([solution])

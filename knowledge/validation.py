@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import orjson
 
@@ -165,6 +165,24 @@ class Fields:
                 return date(year, month, day)
         self.fail(name, f"{value[:40]!r} is not a date; expected a day like 2026-03-14")
         return None
+
+    def moment(self, name: str, *, required: bool = False) -> datetime | None:
+        """A date and time as ISO 8601 writes it (2026-03-01T09:00:00Z); one without a zone
+        is taken as UTC. None if unset."""
+        value = self.raw.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is required")
+            return None
+        if not isinstance(value, str) or len(value) > 40:
+            self.fail(name, "must be a date and time like 2026-03-01T09:00:00Z")
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(name, f"{value!r} is not a date and time like 2026-03-01T09:00:00Z")
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
     def choice(self, name: str, options: Sequence[str], *, default: str) -> str:
         value = self.raw.get(name)

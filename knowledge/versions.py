@@ -10,7 +10,7 @@ overwrites another's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -25,11 +25,18 @@ READ_ONE_BY_ONE = 20
 
 
 async def kept(
-    store: Store, solutions: Sequence[Solution], *, by: str, action: str, at: datetime
+    store: Store,
+    solutions: Sequence[Solution],
+    *,
+    by: str,
+    action: str,
+    at: datetime,
+    brought: Collection[str] = (),
 ) -> list[Solution]:
     """The solutions as they are to be stored, after a version is written for each that
     changes. Each keeps the confirmed day it had (or has in the store); one stored for the
-    first time without one is confirmed as of `at`."""
+    first time without one is confirmed as of `at`. One whose id is in `brought` came with
+    its history (an export's): stored for the first time, it is not a change of its own."""
     before = await _stored(store, [s.id for s in solutions])
     history = await _numbers(store, [s.id for s in solutions])
     out: list[Solution] = []
@@ -44,6 +51,8 @@ async def kept(
         out.append(solution)
         if previous is not None and previous.to_dict() == solution.to_dict():
             continue  # stored again as it was: no change to keep
+        if previous is None and solution.id in brought:
+            continue  # its history ends as it is
         number = history.get(solution.id, 0) + 1
         history[solution.id] = number
         versions.append(

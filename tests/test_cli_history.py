@@ -67,6 +67,55 @@ def test_history_shows_who_changed_what_and_undo_goes_back(tmp_path: Path) -> No
     assert len(ws("history", "owned", "--json").json_lines) == 3
 
 
+def test_an_export_carries_the_history_to_another_store(tmp_path: Path) -> None:
+    ws = Workspace(cwd=tmp_path, data=tmp_path / "data")
+    assert ws("import", write_json(tmp_path / "a.json", [OWNED, UNDATED])).code == 0
+    changed = OWNED | {"title": "Ny titel"}
+    assert ws("import", write_json(tmp_path / "b.json", [changed])).code == 0
+    first = ws("export").stdout_bytes
+    [owned] = [s for s in orjson.loads(first) if s["id"] == "owned"]
+    assert [(h["number"], h["action"], h["by"]) for h in owned["history"]] == [
+        (1, "import", "cli"),
+        (2, "import", "cli"),
+    ]
+    assert owned["history"][0]["previous"] is None
+    assert owned["history"][1]["previous"]["title"] == OWNED["title"]
+
+    other = Workspace(cwd=tmp_path, data=tmp_path / "other")
+    (tmp_path / "out.json").write_bytes(first)
+    brought = other("import", tmp_path / "out.json")
+    assert brought.code == 0, brought
+    assert "Imported 3 kept changes with them" in brought.out
+    mine, theirs = (w("history", "owned", "--json").json_lines for w in (ws, other))
+    assert theirs == mine  # not a change of its own: the history ends as it is
+    assert other("export").stdout_bytes == first
+    # read back into either store, nothing is kept twice
+    assert other("import", tmp_path / "out.json").code == 0
+    assert ws("import", tmp_path / "out.json").code == 0
+    assert other("export").stdout_bytes == first
+    assert ws("export").stdout_bytes == first
+
+
+def test_a_bad_history_is_named_and_nothing_is_imported(tmp_path: Path) -> None:
+    ws = Workspace(cwd=tmp_path, data=tmp_path / "data")
+    bad = [
+        {"number": 0, "action": "edit", "by": "cli", "at": "2026-01-01T00:00:00Z"},
+        {"number": 2, "action": "<script>", "at": "i går", "previous": "x", "who": "y"},
+    ]
+    entries = [OWNED | {"history": bad}, UNDATED | {"history": {"number": 1}}]
+    run = ws("import", write_json(tmp_path / "bad.json", entries))
+    assert run.code == 1
+    assert run.err.splitlines()[:6] == [
+        "solutions[0].history[0].number: must be a whole number from 1",
+        "solutions[0].history[1].action: '<script>' is not valid: a word like edit",
+        "solutions[0].history[1].at: 'i går' is not a date and time like 2026-03-01T09:00:00Z",
+        "solutions[0].history[1].previous: must be the solution as it was, or null",
+        "solutions[0].history[1].who: is not a field of a kept change",
+        "solutions[1].history: must be a list of kept changes",
+    ]
+    assert orjson.loads(ws("export").out) == []
+
+
 def test_history_refuses_plainly(tmp_path: Path) -> None:
     ws = Workspace(cwd=tmp_path, data=tmp_path / "data")
     assert ws("import", write_json(tmp_path / "a.json", [OWNED])).code == 0

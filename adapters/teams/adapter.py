@@ -1,9 +1,12 @@
 """Spred on Microsoft Teams: botbuilder's CloudAdapter at POST /api/messages.
 
 Each message is acknowledged at once and answered proactively (Teams gives a request 15
-seconds), through the conversation reference it came with. The reference of a personal
-(1:1) chat is also stored, so the core's outbox can reach that user later, also after a
-restart; a channel or group chat is never remembered as where a user's letters go.
+seconds), through the conversation reference it came with. Teams sends no acknowledged
+activity again, so before the acknowledgement the core holds it, with that reference
+(`Incoming.reply_to`), until it is answered: should this process die first, another
+answers it (`retake`, bot/holds.py). The reference of a personal (1:1) chat is also stored,
+so the core's outbox can reach that user later, also after a restart; a channel or group
+chat is never remembered as where a user's letters go.
 
 Every tenant is served (`MICROSOFT_APP_TYPE=MultiTenant`), or only those SPRED_TEAMS_TENANTS
 lists (`tenants.Gate`). Each activity's tenant is the organisation it comes from
@@ -17,6 +20,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Coroutine, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -161,14 +165,33 @@ class TeamsAdapter:
 
     async def received(self, turn_context: TurnContext, *, action: str | None = None) -> None:
         """Remembers where the sender can be reached (their personal chat only: letters
-        meant for them must never go to a channel), then answers in the background so the
-        HTTP response goes back to Teams at once."""
+        meant for them must never go to a channel), has the core hold the activity, then
+        answers in the background so the HTTP response goes back to Teams at once. An
+        activity delivered again while held or once answered (here or by another process)
+        is acknowledged and not answered."""
         activity = turn_context.activity
         reference = _reference(activity)
         if events.is_personal(activity):
             await self._remember(events.user_of(activity), reference)
-        message = events.incoming(activity, action=action)
-        self._background(self._answer(message, reference))
+        message = replace(events.incoming(activity, action=action), reply_to=reference.serialize())
+        # Held before Teams has its acknowledgement: none exists the store does not hold.
+        holder = await self.core.hold(message)
+        if holder is None:
+            return
+        self._background(self._answer(message, reference, holder=holder))
+
+    async def retake(self, message: Incoming) -> None:
+        """An activity another process acknowledged and died before answering: answered
+        as `received` would have, into its conversation as an answer to it, through the
+        reference held with it. The core decides whether it is this process's to answer."""
+        holder = await self.core.hold(message)  # takes over the expired hold, or None
+        if holder is None:
+            return
+        reference = _held_reference(message)
+        if reference is None:  # its hold expires again, and the core gives it up
+            log.error("a Teams activity taken over holds nowhere to answer it")
+            return
+        await self._answer(message, reference, holder=holder)
 
     async def installed(self, activity: Activity) -> None:
         """Spred was added in a tenant. The first to add it there becomes the tenant's
@@ -210,14 +233,21 @@ class TeamsAdapter:
             conversation["tenantId"] = conversation["tenantID"]
         await self.core.addresses.remember(user, stored)
 
-    async def _answer(self, message: Incoming, reference: ConversationReference) -> None:
+    async def _answer(
+        self, message: Incoming, reference: ConversationReference, *, holder: str
+    ) -> None:
+        """The replies, one at a time, as answers to the activity `reference` was taken
+        from; a reply Teams refused for good is logged (`send`) and the event still counts
+        as answered, as a second try would post the replies before it again."""
+
+        async def send(replies: list[Reply]) -> None:
+            for reply in replies:
+                await self.send(reference, reply)
+
         try:
-            replies = await self.core.handle(message)
+            await self.core.answer(message, send=send, holder=holder)
         except Exception:
             log.exception("the core failed on a Teams %s", message.action or "message")
-            return
-        for reply in replies:
-            await self.send(reference, reply)
 
     # --- outbound
 
@@ -350,6 +380,15 @@ def _reference(activity: Activity) -> ConversationReference:
     tenant = events.tenant_of(activity)
     if tenant and reference.conversation is not None and not reference.conversation.tenant_id:
         reference.conversation.tenant_id = tenant
+    return reference
+
+
+def _held_reference(message: Incoming) -> ConversationReference | None:
+    """The reference `received` held a message with (its `reply_to`), or None when it
+    names no conversation to answer in."""
+    reference = ConversationReference().deserialize(dict(message.reply_to))
+    if reference.conversation is None or not reference.service_url:
+        return None
     return reference
 
 

@@ -23,8 +23,8 @@ from typing import Any
 from bot.cards import USING, card
 from bot.dialogues import END, Dialogue, State, Step
 from bot.flows import draft
-from bot.flows.admin import PUBLISH_WORDS, _ask_field, _invalid, _store
 from bot.flows.confirm import confirm_today, require_owner
+from bot.flows.fields import PUBLISH_WORDS, ask_field, invalid, publish_solution
 from bot.i18n import month_year, say
 from bot.messages import Action, Notice, Reply
 from bot.nudges import address_of
@@ -82,7 +82,7 @@ async def still_true(turn: Turn) -> list[Reply]:
 def _question(turn: Turn, step: int, data: Mapping[str, Any]) -> Reply:
     """A field's question with its value now, and *Behold* to keep it."""
     field = FIELDS[step]
-    asked = _ask_field(turn, field, data.get("draft"))
+    asked = ask_field(turn, field, data.get("draft"))
     now = draft.shown(draft.get(data.get("draft", {}), field.path), turn.language)
     text = asked.text + "\n" + turn.say("figures_now", value=now)
     keep = Action(id="figures_keep", label=turn.say("act_keep"))
@@ -139,7 +139,7 @@ def _updated(turn: Turn, solution: Solution, figures: Mapping[str, Any]) -> Solu
     try:
         return Solution.from_dict(raw)
     except ValidationError as exc:
-        raise _invalid(turn, exc) from None
+        raise invalid(turn, exc) from None
 
 
 def _preview(turn: Turn, solution: Solution) -> Reply:
@@ -170,7 +170,9 @@ async def save(turn: Turn) -> Step:
     solution = await _asked_about(turn, _ref(data), ends=True)
     updated = _updated(turn, solution, data.get("draft", {}))
     # The owner giving the figures anew is their saying they hold as of today.
-    await _store(turn, replace(updated, confirmed=turn.services.clock().date()), action="update")
+    await publish_solution(
+        turn, replace(updated, confirmed=turn.services.clock().date()), action="update"
+    )
     return Step(replies=[Reply(text=turn.say("figures_saved", title=solution.title))], next=END)
 
 
