@@ -20,7 +20,15 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot import __version__, cli_history, cli_orgs, cli_person, cli_submissions, cli_transfer
+from bot import (
+    __version__,
+    cli_confirmations,
+    cli_history,
+    cli_orgs,
+    cli_person,
+    cli_submissions,
+    cli_transfer,
+)
 from bot.config import ConfigError, Settings
 from bot.connectors import TERMINAL, registered
 from bot.core import Core
@@ -123,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_orgs.add_parser(sub, data)
     cli_submissions.add_parser(sub, data)
+    cli_confirmations.add_parser(sub, data)
     cli_person.add_parser(sub, data)
     cli_transfer.add_parser(sub, data)
     cli_history.add_parser(sub, data)
@@ -539,6 +548,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "nudges": cmd_nudges,
     "orgs": cli_orgs.cmd_orgs,
     "submissions": cli_submissions.cmd_submissions,
+    "confirmations": cli_confirmations.cmd_confirmations,
     "history": cli_history.cmd_history,
     "person": cli_person.run,
     **cli_transfer.COMMANDS,

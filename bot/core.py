@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.addresses import Addresses
 from bot.config import Settings
+from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.flows import (
@@ -29,6 +30,7 @@ from bot.flows import (
     manager,
     measure,
     org_admin,
+    owner,
     people_import,
     privacy,
     relay,
@@ -69,7 +71,7 @@ async def _help(turn: Turn) -> list[Reply]:
     text = turn.say("help") + await manager.staff_note(turn)
     if turn.is_admin:
         text += "\n\n" + org_admin.help_text(turn)
-    return [Reply(text=text, actions=(Action(id="share", label=turn.say("act_share")),))]
+    return [Reply(text=text, actions=(Action(id="share_form", label=turn.say("act_share")),))]
 
 
 async def _welcome(turn: Turn) -> list[Reply]:
@@ -98,6 +100,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     relay.RELAYING,
     share.SHARING,
     review.REVIEWING,
+    owner.FIGURES,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -124,6 +127,11 @@ ACTIONS: dict[str, Handler] = {
     "retire": admin.retire,
     "undo_change": admin.undo_change,
     "confirm": confirm.confirm,
+    # the owner's answers to the yearly question (bot/confirmations.py, bot/flows/owner.py)
+    "owner_confirm": owner.still_true,
+    "owner_retire": owner.ask_retire,
+    "owner_retire_yes": owner.retire,
+    "owner_retire_no": owner.keep,
     "who_uses": adopt.who_uses,
     "demand": admin.demand,
     "feedback_list": admin.feedback,
@@ -220,9 +228,15 @@ def command_key(text: str) -> str:
     return _END_PUNCTUATION.sub("", fold(text.strip()))
 
 
-def starts_adding(text: str) -> bool:
-    """Whether a message asks to add a solution ("tilføj", "Ny løsning!", "add")."""
-    return COMMANDS.get(command_key(text)) == "add"
+# Commands that open a form, for an adapter whose clients show a form only in answer to a
+# command or a button (typed in a chat, the same words start the dialogue instead).
+FORMS = {"add": "add_form", "share": "share_form"}
+
+
+def form_command(text: str) -> str | None:
+    """The action opening the form a message asks for ("tilføj", "Ny løsning!", "del en
+    løsning"), or None."""
+    return FORMS.get(COMMANDS.get(command_key(text), ""))
 
 
 class Core:
@@ -250,6 +264,7 @@ class Core:
         self.addresses = Addresses(store=kb.store, clock=clock)
         self.retention = Retention(store=kb.store, clock=clock, days=settings.retention_days)
         self.schedule = Schedule(store=kb.store, clock=clock)  # periodic jobs, once for all
+        self.owner_prompts = OwnerPrompts(self.services, self.schedule)
         # a distributable app's installations and install states, for its adapter
         self.installations = Installations(store=kb.store, clock=clock)
         self.install_states = InstallStates(store=kb.store, clock=clock)
@@ -430,6 +445,11 @@ class Core:
         """Tells editors of new submissions, once a day by one of several instances
         (bot/flows/review.py); how many editors were told."""
         return await review.tell_editors(self.services, self.schedule)
+
+    async def ask_owners_if_due(self) -> int:
+        """Asks owners whether their solutions' results still hold, hourly by one of several
+        instances, outside quiet hours (bot/confirmations.py); how many were written to."""
+        return await self.owner_prompts.ask_if_due()
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

@@ -36,6 +36,10 @@ class Incoming:
     # The language the platform says its reader reads ("da", "en"; the web's page), used
     # when the person neither chose one nor wrote in one; "" for the server's default.
     language: str = ""
+    # Whether a form in the replies can be shown to the sender alone now: a Slack modal (a
+    # command, button or shortcut carries the trigger_id it needs), a card in a Teams
+    # personal chat. A terminal shows none, and a Teams channel would show it to everyone.
+    forms: bool = False
     # Where a platform answers this message, as its adapter stores it (a Teams conversation
     # reference); the core keeps it with a held event and never reads it. Left out of the
     # repr, so a logged message does not carry it.
