@@ -1548,6 +1548,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Du har stillet mange spørgsmål på kort tid. Vent et minut, og spørg så igen.",
         "You asked many questions in a short time. Wait a minute, then ask again.",
     ),
+    "web_unavailable_title": ("Prøv igen om lidt", "Try again shortly"),
+    "web_unavailable": (
+        "Spred kan ikke hente løsningen lige nu. Prøv igen om lidt.",
+        "Spred cannot fetch the solution just now. Try again shortly.",
+    ),
     "web_not_found_title": ("Siden findes ikke", "Page not found"),
     "web_not_found": (
         "Der er ingen løsning på denne adresse. Måske er den fjernet, eller adressen er "

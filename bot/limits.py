@@ -14,12 +14,15 @@ its counts are forgotten once the minute is over (pruned within the hour, `Core.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from knowledge.records import RateCount
-from knowledge.store import Store
+from knowledge.store import Store, StoreError
 from knowledge.store.query import Below
+
+log = logging.getLogger(__name__)
 
 WINDOW = timedelta(minutes=1)
 
@@ -31,7 +34,8 @@ class RateLimits:
 
     async def admit(self, client: str, *, limit: int) -> bool:
         """Counts one question of `client` (an address) this minute; False when it is over
-        `limit` (then it is not counted further, so a flood costs one write a question)."""
+        `limit` (then it is not counted further, so a flood costs one write a question).
+        True when the store cannot count now: the question then gets the core's apology."""
         now = self.clock()
         minute = now.replace(second=0, microsecond=0)
         stamp = minute.strftime("%Y%m%d%H%M")
@@ -45,7 +49,11 @@ class RateLimits:
                 return current  # already refused: nothing more to write
             return RateCount(window=window, count=current.count + 1, expires_at=minute + WINDOW)
 
-        stored = await self.store.rate_limits.update(window, count)
+        try:
+            stored = await self.store.rate_limits.update(window, count)
+        except StoreError as exc:  # the core apologises for the question itself; no 500
+            log.error("counting a web question failed: %s", exc)
+            return True
         return stored is not None and stored.count <= limit
 
     async def prune(self) -> int:

@@ -284,3 +284,17 @@ def test_every_template_and_static_file_ships_in_the_package() -> None:
     ]
     assert "web/static/spred.js" in files
     assert [f for f in files if not any(fnmatch(f, pattern) for pattern in patterns)] == []
+
+
+async def test_a_store_out_of_reach_is_an_apology_never_a_500(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await fill(data)
+    async with web_site(data) as server:
+        data.rename(tmp_path / "elsewhere")  # a volume unmounted under the running server
+        status, _, html = await _get(server, "/?q=ventetid+i+hjemmeplejen")
+        page_status, _, page = await _get(server, f"/l/{DEMO_ID}")
+        (tmp_path / "elsewhere").rename(data)
+    assert status == 200
+    assert say("da", "internal_error") in html
+    assert page_status in (200, 404, 503)  # as the store reads a file gone, or fails
+    assert "Traceback" not in page

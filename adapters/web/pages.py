@@ -8,6 +8,7 @@ an HTML fragment. Everything a page needs is shipped in the package (no CDN, no 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,8 @@ from bot.messages import Reply
 
 if TYPE_CHECKING:
     from adapters.web import WebConnector
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 STATIC = "/static/web/"
@@ -56,6 +59,8 @@ PAGE_TEXTS = (
     "web_ask_failed",
     "web_too_many_title",
     "web_too_many",
+    "web_unavailable_title",
+    "web_unavailable",
     "web_not_found_title",
     "web_not_found",
     "web_results",
@@ -156,7 +161,8 @@ class _Pages:
         if not await adapter.admit(request.remote or ""):
             return None, visitor, new
         raw_more = request.query.get("more", "")
-        more = int(raw_more) if raw_more.isascii() and raw_more.isdigit() else None
+        small = raw_more.isascii() and raw_more.isdigit() and len(raw_more) <= 3
+        more = int(raw_more) if small else None
         question = clean(request.query.get("q", ""))
         replies = await adapter.ask(visitor=visitor, text=question, language=language, more=more)
         return replies, visitor, new
@@ -173,9 +179,11 @@ class _Pages:
                 path="/",
             )
 
+    def _language(self, request: web.Request) -> str:
+        return language_of(request, self.adapter.core.services.settings.language)
+
     async def home(self, request: web.Request) -> web.Response:
-        default = self.adapter.core.services.settings.language
-        language = language_of(request, default)
+        language = self._language(request)
         if "q" not in request.query:
             return self._render("home.html", request, language, exchange=None, question="")
         replies, visitor, new = await self._answer(request, language)
@@ -190,7 +198,7 @@ class _Pages:
         return response
 
     async def ask(self, request: web.Request) -> web.Response:
-        language = language_of(request, self.adapter.core.services.settings.language)
+        language = self._language(request)
         replies, visitor, new = await self._answer(request, language)
         if replies is None:
             return self._too_many(request, language, "too_many_fragment.html")
@@ -205,13 +213,18 @@ class _Pages:
         return response
 
     async def solution(self, request: web.Request) -> web.Response:
-        language = language_of(request, self.adapter.core.services.settings.language)
-        page = await self.adapter.solution_page(
-            request.match_info["solution_id"], language=language
-        )
+        language = self._language(request)
+        try:
+            page = await self.adapter.solution_page(
+                request.match_info["solution_id"], language=language
+            )
+        except Exception:  # the store out of reach, say: a page saying so, not a traceback
+            log.exception("the page of a solution failed")
+            response = self._render("unavailable.html", request, language, status=503)
+            response.headers["Retry-After"] = "30"
+            return response
         if page is None:
             return self._render("not_found.html", request, language, status=404)
-
         charts = [c for c in (chart(f, language) for f in page.figures) if c is not None]
         return self._render(
             "solution.html",
