@@ -76,11 +76,14 @@ async def test_the_home_page_says_what_spred_is_and_has_a_labelled_question_box(
     assert "<style" not in html
 
 
-async def test_every_response_carries_the_security_headers(site: TestServer) -> None:
-    for path in ("/", "/?q=ventetid", f"/l/{DEMO_ID}", "/l/findes-ikke", "/healthz"):
+async def test_every_web_response_carries_the_security_headers(site: TestServer) -> None:
+    paths = ("/", "/?q=ventetid", "/ask?q=ventetid", f"/l/{DEMO_ID}", "/l/findes-ikke")
+    for path in (*paths, "/static/web/spred.css", "/static/web/findes-ikke.js"):
         _, headers, _ = await _get(site, path)
         for name, value in HEADERS.items():
             assert headers.get(name) == value, (path, name)
+    _, headers, _ = await _get(site, "/healthz")  # not a page: left as it was
+    assert "Content-Security-Policy" not in headers
     _, headers, _ = await _get(site, "/")
     assert "script-src 'self';" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]

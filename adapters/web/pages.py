@@ -32,8 +32,9 @@ STATIC = "/static/web/"
 VISITOR_COOKIE = "spred_visitor"
 LANGUAGES = ("da", "en")
 
-# Sent with every response of the server, a page's or not (harmless on JSON): no inline
-# script or style can run, nothing loads from elsewhere, no framing.
+# Sent with every response of the web's routes (pages, fragments, static files, their
+# 404 and 429): no inline script or style can run, nothing loads from elsewhere, no framing.
+# Other routes keep their own (the Slack install page has an inline style).
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -91,16 +92,19 @@ def mount_pages(app: web.Application, connector: WebConnector) -> None:
         undefined=jinja2.StrictUndefined,  # a misspelt name fails the tests, not a page
     )
     pages = _Pages(connector)
-    app.router.add_get("/", pages.home)
-    app.router.add_get("/ask", pages.ask)
-    app.router.add_get("/l/{solution_id}", pages.solution)
-    app.router.add_static(STATIC, HERE / "static", append_version=False)
-    app.on_response_prepare.append(_headers)
+    ours = {
+        app.router.add_get("/", pages.home).resource,
+        app.router.add_get("/ask", pages.ask).resource,
+        app.router.add_get("/l/{solution_id}", pages.solution).resource,
+        app.router.add_static(STATIC, HERE / "static", append_version=False),
+    }
 
+    async def headers(request: web.Request, response: web.StreamResponse) -> None:
+        if request.match_info.route.resource in ours:
+            for name, value in HEADERS.items():
+                response.headers.setdefault(name, value)
 
-async def _headers(request: web.Request, response: web.StreamResponse) -> None:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    app.on_response_prepare.append(headers)
 
 
 def language_of(request: web.Request, default: str) -> str:
