@@ -301,3 +301,13 @@ async def test_a_store_out_of_reach_is_an_apology_never_a_500(tmp_path: Path) ->
     assert say("da", "internal_error") in html
     assert page_status in (200, 404, 503)  # as the store reads a file gone, or fails
     assert "Traceback" not in page
+
+
+async def test_a_solution_page_in_english(site: TestServer) -> None:
+    status, _, html = await _get(site, f"/l/{DEMO_ID}?lang=en")
+    assert status == 200
+    assert '<html lang="en">' in html
+    text = _text(html)
+    assert "Result before and after" in text
+    assert "Before 4.8 After 0.9 Unit dage" in text  # English decimals; the unit as written
+    assert f"Using it {ADOPTER} (since March 2026)" in text

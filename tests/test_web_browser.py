@@ -108,6 +108,10 @@ async def test_asking_with_javascript_is_a_chat_kept_on_one_page(
     assert await page.locator(".exchange").count() == 2
     assert await page.locator(".exchange").nth(1).get_by_text(HOSTILE_TITLE).count() == 1
     await _accessible(page, "chat")
+    # "Vis flere" under the first answer asks again into the chat, too
+    await first.get_by_role("link", name="Vis flere").click()
+    await page.locator(".exchange").nth(2).locator("h3").first.wait_for()
+    assert page.url.split("#")[0] == visit.url("/")
     assert visit.problems == []
     assert visit.dialogs == []
 
