@@ -180,12 +180,12 @@ def html_fragment(newsletter: Newsletter, *, language: str, public_url: str = ""
         out += ["<article>", f"<h3>{_e(it.title)}</h3>", f"<p>{_e(it.summary)}</p>"]
         result = f"<strong>{_e(say(language, 'nl_result'))}:</strong> {_e(it.result)}"
         if it.freshness:
-            result += f"<br>{_e(it.freshness)}"
+            result += f"<br />{_e(it.freshness)}"
         out.append(f"<p>{result}</p>")
         contact = _e(it.contact)
         if _mailable(it.email):
             contact += f', <a href="mailto:{_e(it.email)}">{_e(it.email)}</a>'
-        out.append(f"<p>{_e(it.origin)}<br>{_e(say(language, 'label_contact'))}: {contact}</p>")
+        out.append(f"<p>{_e(it.origin)}<br />{_e(say(language, 'label_contact'))}: {contact}</p>")
         if it.news:
             out += ["<ul>", *(f"<li>{_e(line)}</li>" for line in it.news), "</ul>"]
         if it.link:
