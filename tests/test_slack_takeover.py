@@ -174,7 +174,9 @@ def _letter(text: str) -> Notice:
 async def _sent_before(core: Core, letter_id: str) -> None:
     """A send of the letter began in a process that then died (bot/outbox.py)."""
     at = core.services.clock()
-    began = SeenEvent(event_key=f"letter:{letter_id}", seen_at=at, expires_at=at)
+    began = SeenEvent(
+        event_key=f"letter:{letter_id}", seen_at=at, expires_at=at + timedelta(days=1)
+    )
     assert await core.services.store.seen_events.insert(began)
 
 
