@@ -122,10 +122,15 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~])")
 _MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
+# What begins a list or a rule when it starts a line: "- ", "+ ", "1. ", "2) ", "===".
+_MD_LINE_START = re.compile(r"^(?:(\d+)([.)])|([-+=]))")
+
+
 def md(text: str) -> str:
-    """Text on one line, as Markdown shows it literally."""
+    """Text on one line, as Markdown shows it literally, wherever the line puts it."""
     line = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", line.translate(_MD_ENTITIES))
+    escaped = _MD_SPECIAL.sub(r"\\\1", line.translate(_MD_ENTITIES))
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
 def markdown(newsletter: Newsletter, *, language: str, public_url: str = "") -> str:

@@ -218,6 +218,10 @@ async def test_both_renderings_escape_the_stores_text_and_name_nobody_who_asked(
     # Markdown: the same title shows literally, neither HTML nor emphasis nor a link.
     assert f"### {md(HOSTILE)}" in text
     assert md(HOSTILE) == r"&lt;script&gt;alert(1)&lt;/script&gt; &amp; \*fed\* \[link\](x)"
+    # …and a summary that would begin a list or a rule where a line starts does not
+    assert [md(t) for t in ("- en", "1. to", "3) tre", "+ fire", "2026 blev godt")] == [
+        r"\- en", r"1\. to", r"3\) tre", r"\+ fire", "2026 blev godt"
+    ]  # fmt: skip
     assert "Kontaktperson: Kim &lt;Berg&gt;\n" in text  # no e-mail published: none shown
     assert "<mette.hansen@odense.eksempel.dk>" in text
     assert f"[Læs mere](<{url}/l/opstart>)" in text
