@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot import (
     __version__,
+    cli_confirmations,
     cli_history,
     cli_newsletter,
     cli_orgs,
@@ -131,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_orgs.add_parser(sub, data)
     cli_submissions.add_parser(sub, data)
+    cli_confirmations.add_parser(sub, data)
     cli_person.add_parser(sub, data)
     cli_transfer.add_parser(sub, data)
     cli_history.add_parser(sub, data)
@@ -548,6 +550,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "nudges": cmd_nudges,
     "orgs": cli_orgs.cmd_orgs,
     "submissions": cli_submissions.cmd_submissions,
+    "confirmations": cli_confirmations.cmd_confirmations,
     "history": cli_history.cmd_history,
     "person": cli_person.run,
     "newsletter": cli_newsletter.cmd_newsletter,

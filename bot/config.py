@@ -70,6 +70,8 @@ class Settings:
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for a file another process holds
     nudges: NudgeRules = field(default_factory=NudgeRules)
     retention_days: int = 365  # what people wrote is deleted after this (bot/retention.py)
+    # How often an owner is asked whether a solution's results still hold (bot/confirmations.py)
+    confirm_months: int = 12
     # How long a server process's claim on a letter or prompt to send lasts (bot/outbox.py):
     # a process killed mid-send leaves them to the others this long after.
     claim_seconds: float = 120.0
@@ -105,6 +107,7 @@ class Settings:
             lock_timeout=_lock_timeout(env),
             nudges=NudgeRules.from_env(env),
             retention_days=_retention_days(env),
+            confirm_months=_confirm_months(env),
             claim_seconds=_seconds(env, "SPRED_CLAIM_SECONDS", 120.0, low=1, high=3600),
             refresh_seconds=_seconds(env, "SPRED_REFRESH_SECONDS", 5.0, low=0.05, high=3600),
             database_url=_database_url(database or env.get("DATABASE_URL", "")),
@@ -171,6 +174,19 @@ def _public_url(env: Mapping[str, str]) -> str:
             f"characters, e.g. https://spred.kommune.dk, not {raw[:100]!r}"
         )
     return raw.rstrip("/")
+
+
+def _confirm_months(env: Mapping[str, str]) -> int:
+    raw = env.get("SPRED_CONFIRM_MONTHS", "").strip()
+    if not raw:
+        return 12
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 120:
+        raise ConfigError(
+            "SPRED_CONFIRM_MONTHS must be a whole number of months from 1 to 120 (how long "
+            "after their last confirmation a solution's owner is asked whether its results "
+            f"still hold), not {raw!r}"
+        )
+    return int(raw)
 
 
 def _database_url(raw: str) -> str | None:
