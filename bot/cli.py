@@ -1,5 +1,5 @@
 """`spred` (also `python -m bot`): serve, chat, import, import-people, export, ask, list, show,
-demand, nudges, person, load-demo.
+demand, nudges, person, newsletter, load-demo.
 
 Mistakes in what a person typed or gave us end in one clear line on stderr and a non-zero
 exit status, never a traceback.
@@ -24,6 +24,7 @@ from bot import (
     __version__,
     cli_confirmations,
     cli_history,
+    cli_newsletter,
     cli_orgs,
     cli_person,
     cli_submissions,
@@ -135,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_person.add_parser(sub, data)
     cli_transfer.add_parser(sub, data)
     cli_history.add_parser(sub, data)
+    cli_newsletter.add_parser(sub, data)
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -551,5 +553,6 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "confirmations": cli_confirmations.cmd_confirmations,
     "history": cli_history.cmd_history,
     "person": cli_person.run,
+    "newsletter": cli_newsletter.cmd_newsletter,
     **cli_transfer.COMMANDS,
 }

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from knowledge.solutions import LANGUAGES
 from knowledge.store.lock import DEFAULT_TIMEOUT, TIMEOUT_SETTING
@@ -76,6 +77,9 @@ class Settings:
     claim_seconds: float = 120.0
     # PostgreSQL instead of data_dir (issue 15); may hold a password, so never in a repr.
     database_url: str | None = field(default=None, repr=False)
+    # SPRED_PUBLIC_URL without its trailing slash: the base of every link Spred writes
+    # (newsletters' and feeds' links to a solution's page); "" when unset.
+    public_url: str = ""
 
     @classmethod
     def from_env(
@@ -107,6 +111,7 @@ class Settings:
             claim_seconds=_seconds(env, "SPRED_CLAIM_SECONDS", 120.0, low=1, high=3600),
             refresh_seconds=_seconds(env, "SPRED_REFRESH_SECONDS", 5.0, low=0.05, high=3600),
             database_url=_database_url(database or env.get("DATABASE_URL", "")),
+            public_url=_public_url(env),
         )
 
 
@@ -152,6 +157,23 @@ def _retention_days(env: Mapping[str, str]) -> int:
             f"conversations, questions and relayed messages are kept), not {raw!r}"
         )
     return int(raw)
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    raw = env.get("SPRED_PUBLIC_URL", "").strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # "https://[::1": not an address at all
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or len(raw) > 2048:
+        raise ConfigError(
+            "SPRED_PUBLIC_URL must be the http(s) address Spred is served at, at most 2048 "
+            f"characters, e.g. https://spred.kommune.dk, not {raw[:100]!r}"
+        )
+    return raw.rstrip("/")
 
 
 def _confirm_months(env: Mapping[str, str]) -> int:

@@ -1435,6 +1435,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month_10": ("oktober", "October"),
     "month_11": ("november", "November"),
     "month_12": ("december", "December"),
+    # --- newsletters and feeds for networks, unions and sponsors (bot/newsletter*.py,
+    # bot/feeds.py; issue 17)
+    "nl_heading_topic": (
+        "Løsninger, der spreder sig: {name}",
+        "Solutions that are spreading: {name}",
+    ),
+    "nl_heading_sponsor": (
+        "Løsninger støttet af {name}, der spreder sig",
+        "Solutions backed by {name} that are spreading",
+    ),
+    "nl_period": ("Fra Spred, {start} – {end}", "From Spred, {start} – {end}"),
+    "nl_day": ("{day}. {month} {year}", "{day} {month} {year}"),
+    "nl_result": ("Resultat", "Result"),
+    "nl_new": ("Ny i Spred", "New in Spred"),
+    "nl_began_one": (
+        "{names} er i perioden gået i gang med den",
+        "{names} took it up in the period",
+    ),
+    "nl_began_many": (
+        "{count} organisationer er i perioden gået i gang med den: {names}",
+        "{count} organisations took it up in the period: {names}",
+    ),
+    "nl_more": ("Læs mere", "Read more"),
+    "nl_questions": ("Kan dine medlemmer svare?", "Can your members answer?"),
+    "nl_questions_intro": (
+        "Det har flere kolleger spurgt Spred om i perioden, uden at nogen løsning svarede. "
+        "Kender du svaret, så del din løsning i Spred.",
+        "Several colleagues asked Spred this in the period, and no solution answered. If you "
+        "know the answer, share your solution in Spred.",
+    ),
+    "nl_asked": ("spurgt {count} gange", "asked {count} times"),
+    "feed_title": ("Spred: {name}", "Spred: {name}"),
+    "feed_subtitle": (
+        "Nye løsninger, og hvor de bliver brugt og tilpasset: {name}",
+        "New solutions, and where they are used and adapted: {name}",
+    ),
+    "feed_new": ("Ny i Spred: {title}", "New in Spred: {title}"),
+    "feed_changed": ("Opdateret: {title}", "Updated: {title}"),
+    "feed_confirmed": ("Resultaterne er bekræftet: {title}", "Results confirmed: {title}"),
+    "feed_piloting": ("{place} prøver “{title}”", "{place} is trying “{title}”"),
+    "feed_adopted": ("{place} bruger “{title}”", "{place} uses “{title}”"),
+    "feed_adapted": ("Tilpasset i {place}: “{title}”", "Adapted at {place}: “{title}”"),
+    "feed_unknown": (
+        "Spred har intet emne, der hedder “{topic}”.",
+        "Spred has no topic called “{topic}”.",
+    ),
+    "feed_meant": ("Mente du {options}?", "Did you mean {options}?"),
+    "feed_how": (
+        "Et emne er et område, en faggruppe, et tag, en organisation eller en løsning, fx "
+        "/feeds/ældrepleje.atom.",
+        "A topic is a domain, a profession, a tag, an organisation or a solution, e.g. "
+        "/feeds/ældrepleje.atom.",
+    ),
+    "feed_unavailable": (
+        "Spred kan ikke læse sine data lige nu. Prøv igen om lidt.",
+        "Spred cannot read its data just now. Try again shortly.",
+    ),
     # --- importing people by chat (bot/flows/people_import.py)
     "people_form_title": ("Importér folk", "Import people"),
     "people_form_submit": ("Importér", "Import"),

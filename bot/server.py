@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot import __version__
+from bot import __version__, feeds
 from bot.config import Settings
 from bot.connectors import Connector, configure_all, registered
 from bot.core import Core
@@ -44,6 +44,7 @@ def build_app(
     app[CONNECTORS] = configure_all(platforms, environ, host=host)
     app.cleanup_ctx.append(_knowledge)
     app.router.add_get("/healthz", healthz)
+    feeds.mount(app, knowledge=KNOWLEDGE, settings=SETTINGS)  # /feeds/<topic>.atom (issue 17)
     for connector in app[CONNECTORS].values():
         connector.mount(app)
     return app
