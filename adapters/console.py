@@ -72,6 +72,8 @@ class Renderer:
             f"{card.origin} · {card.contact}",
         ]
         lines += evidence_lines(card, lang)
+        if card.link:
+            lines.append(card.link)
         for label, text in card.details:
             lines.append(f"{label}:")
             lines += [f"  {line}" for line in text.splitlines()]

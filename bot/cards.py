@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from urllib.parse import quote
 
 from bot.i18n import month_year, say
-from bot.messages import Action, Card
+from bot.messages import Action, Card, Reply
 from bot.render_text import number, result_text
 from knowledge.evidence import Evidence, Measured, evidence_of
 from knowledge.freshness import is_stale
@@ -76,6 +78,20 @@ async def cards_for(
         )
         for s in solutions
     )
+
+
+def solution_link(public_url: str, solution_id: str) -> str:
+    """The solution's page (the contract's `/l/<id>`), or "" when Spred has no address."""
+    return f"{public_url}/l/{quote(solution_id, safe='')}" if public_url else ""
+
+
+def linked(reply: Reply, public_url: str) -> Reply:
+    """The reply with each card linking to its solution's public page (the web's /l/<id>),
+    when Spred has an address (SPRED_PUBLIC_URL); as it was otherwise."""
+    if not public_url or not reply.cards:
+        return reply
+    cards = tuple(replace(c, link=solution_link(public_url, c.solution_id)) for c in reply.cards)
+    return replace(reply, cards=cards)
 
 
 def evidence_lines(card: Card, language: str) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.addresses import Addresses
+from bot.cards import linked
 from bot.config import Settings
 from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
@@ -407,7 +408,8 @@ class Core:
         except Exception:
             log.exception("the core failed on a %s %s", message.platform, message.action or "text")
             return [self._apology(language)]
-        return [replace(r, language=language) for r in replies]
+        public_url = self.services.settings.public_url  # cards link to their pages
+        return [linked(replace(r, language=language), public_url) for r in replies]
 
     async def _turn(self, turn: Turn) -> list[Reply]:
         replies = []

@@ -26,11 +26,10 @@ from email.utils import format_datetime
 
 from aiohttp import web
 
-from bot.cards import USING
+from bot.cards import USING, solution_link
 from bot.config import Settings
 from bot.i18n import listed, place, say
 from bot.newsletter import Records, Subject, Unknown, covered, records_of, topic_subject
-from bot.newsletter_render import solution_link
 from bot.render_text import quoted, result_text
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Stage

@@ -454,6 +454,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "label_id": ("Løsningens id", "Solution id"),
     # --- actions
     "act_details": ("Mere om løsningen", "More about this solution"),
+    "act_page": ("Se den på nettet", "See it on the web"),
     "act_contact": ("Kontakt {name}", "Contact {name}"),
     "act_try": ("Vi prøver den", "We're trying it"),
     "act_use": ("Vi bruger den nu", "We're using it"),

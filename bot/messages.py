@@ -81,6 +81,8 @@ class Card:
     freshness: str = ""  # when its results were last confirmed, or that they are stale
     details: tuple[tuple[str, str], ...] = ()  # (label, text) for a full view
     actions: tuple[Action, ...] = ()
+    # The solution's public page (SPRED_PUBLIC_URL/l/<id>); "" when Spred has no address.
+    link: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,9 +14,8 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote
 
-from bot.cards import freshness
+from bot.cards import freshness, solution_link
 from bot.i18n import listed, month_year, place, say
 from bot.newsletter import Newsletter, Spreading
 from bot.render_text import quoted, result_text
@@ -35,11 +34,6 @@ class Item:
     email: str  # "" when the solution publishes none
     news: tuple[str, ...]  # what spread in the period
     link: str  # its page on Spred, "" without SPRED_PUBLIC_URL
-
-
-def solution_link(public_url: str, solution_id: str) -> str:
-    """The solution's page (the contract's `/l/<id>`), or "" when Spred has no address."""
-    return f"{public_url}/l/{quote(solution_id, safe='')}" if public_url else ""
 
 
 def day(language: str, moment: date) -> str:

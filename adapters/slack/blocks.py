@@ -86,10 +86,18 @@ def _actions_block(buttons: list[Block]) -> list[Block]:
     ]
 
 
+def _headed(card: Card) -> dict[str, str]:
+    """The card's title in bold, a link to its page on the web when it has one, then its
+    summary; everything escaped, the link's markup alone left as markup."""
+    if not card.link:
+        return _mrkdwn(f"*{card.title}*\n{card.summary}")
+    title = f"*<{escape(card.link)}|{escape(_cut(card.title, 300))}>*\n"
+    body = _mrkdwn(card.summary, MAX_SECTION - len(title))
+    return {"type": "mrkdwn", "text": title + body["text"]}
+
+
 def card_blocks(card: Card, language: str, numbering: _Numbering) -> list[Block]:
-    blocks: list[Block] = [
-        {"type": "section", "text": _mrkdwn(f"*{card.title}*\n{card.summary}")},
-    ]
+    blocks: list[Block] = [{"type": "section", "text": _headed(card)}]
     facts = [f"➜ {card.result}", f"{card.origin} · {card.contact} · {card.status}"]
     facts += evidence_lines(card, language)
     blocks.append({"type": "context", "elements": [_mrkdwn(f) for f in facts]})

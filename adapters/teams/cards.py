@@ -25,6 +25,7 @@ import orjson
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.cards import evidence_lines
+from bot.i18n import say
 from bot.messages import Action, Card, Form, Reply
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -73,11 +74,14 @@ class CardContent(dict[str, Any]):
         return self
 
 
-def adaptive(body: list[Element], actions: tuple[Action, ...] = ()) -> Attachment:
+def adaptive(
+    body: list[Element], actions: tuple[Action, ...] = (), *, opens: tuple[Element, ...] = ()
+) -> Attachment:
+    """A card; `opens`: buttons that open an address (Action.OpenUrl), after the others."""
     content = CardContent(type="AdaptiveCard", body=body, version="1.5")
     content["$schema"] = SCHEMA
-    if actions:
-        content["actions"] = [_submit(a) for a in actions]
+    if actions or opens:
+        content["actions"] = [*(_submit(a) for a in actions), *opens]
     return Attachment(content_type=CARD_TYPE, content=content)
 
 
@@ -91,7 +95,9 @@ def solution_card(card: Card, language: str) -> Attachment:
     body += [_text(line, isSubtle=True, spacing="None") for line in evidence_lines(card, language)]
     for label, text in card.details:
         body += [_text(label, weight="Bolder", spacing="Medium"), _text(text)]
-    return adaptive(body, card.actions)
+    page = say(language, "act_page")
+    opens = ({"type": "Action.OpenUrl", "title": page, "url": card.link},) if card.link else ()
+    return adaptive(body, card.actions, opens=opens)
 
 
 def form_card(form: Form) -> Attachment:
