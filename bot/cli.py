@@ -20,7 +20,15 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from bot import __version__, cli_history, cli_orgs, cli_person, cli_submissions, cli_transfer
+from bot import (
+    __version__,
+    cli_digest,
+    cli_history,
+    cli_orgs,
+    cli_person,
+    cli_submissions,
+    cli_transfer,
+)
 from bot.config import ConfigError, Settings
 from bot.connectors import TERMINAL, registered
 from bot.core import Core
@@ -126,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_person.add_parser(sub, data)
     cli_transfer.add_parser(sub, data)
     cli_history.add_parser(sub, data)
+    cli_digest.add_parser(sub, data)  # issue 17
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -541,5 +550,6 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "submissions": cli_submissions.cmd_submissions,
     "history": cli_history.cmd_history,
     "person": cli_person.run,
+    "digest": cli_digest.cmd_digest,  # issue 17
     **cli_transfer.COMMANDS,
 }

@@ -300,6 +300,11 @@ HOLDINGS: Mapping[str, Holding] = {
         erase=lambda r, who, language: replace(r, by="") if r.by in who.users else r,
         kept_because="an earlier version of a published solution: its contacts stay with it",
     ),
+    # Reaching out (issue 17): what they follow, how much news they want and got lately,
+    # and what their digests told them: theirs, gone with them.
+    "follows": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "reach": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
+    "digests": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
 }
 
 

@@ -21,7 +21,9 @@ from knowledge.records import (
     Consent,
     Conversation,
     Demand,
+    DigestState,
     Feedback,
+    Follow,
     Interest,
     Introduction,
     JobRun,
@@ -31,6 +33,7 @@ from knowledge.records import (
     OptOut,
     Organisation,
     Person,
+    Reach,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -244,6 +247,10 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         _fields("sharer", "org_id", "state", moments=("created_at",), flags=("announced",)),
     ),
     CollectionSpec("solution_versions", SolutionVersion, _fields("solution_id", moments=("at",))),
+    # Reaching out (issue 17): who follows what, each person's respect budget, their digests.
+    CollectionSpec("follows", Follow, _fields("user", "topic")),
+    CollectionSpec("reach", Reach),
+    CollectionSpec("digests", DigestState),
 )
 
 
@@ -286,6 +293,9 @@ class Store(ABC):
     jobs: Collection[JobRun]
     submissions: Collection[Submission]
     solution_versions: Collection[SolutionVersion]
+    follows: Collection[Follow]
+    reach: Collection[Reach]
+    digests: Collection[DigestState]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

@@ -54,8 +54,9 @@ POOL_SIZE = 10
 BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instead of each key
 
 # The database's own schema version (a data directory's is knowledge.store.SCHEMA_VERSION):
-# 2 added the query columns and the claims.
-SCHEMA_VERSION = 2
+# 2 added the query columns and the claims; 3 the columns of the collections added since
+# (submissions, solution_versions, follows): a table is made at each open, its columns by a step.
+SCHEMA_VERSION = 3
 SQL_TYPES: dict[type, str] = {str: "text", bool: "boolean", datetime: "timestamptz"}
 T = TypeVar("T")
 
@@ -127,7 +128,7 @@ TABLES: list[str] = [
 ]
 # Statements that bring schema n to n+1; a new database gets TABLES and then every step. Each
 # must be idempotent, like the data directory's steps (knowledge/store/schema.py).
-MIGRATIONS: dict[int, list[sql.Composed]] = {1: columns()}
+MIGRATIONS: dict[int, list[sql.Composed]] = {1: columns(), 2: columns()}
 
 # A write's last statement: the collection's version, and for an announced collection the
 # notice to those watching it, sent by PostgreSQL as the transaction commits (one statement,
