@@ -1452,8 +1452,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{place} now uses {title} – {result}",
     ),
     "digest_adapted": (
-        "{place} har tilpasset {title} til sig selv – {result}",
-        "{place} adapted {title} to itself – {result}",
+        "{place} har tilpasset {title} lokalt – {result}",
+        "{place} adapted {title} locally – {result}",
     ),
     "digest_measured": (
         "{place} har selv målt {title}: {figures} (oprindeligt {result})",
