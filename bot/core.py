@@ -69,7 +69,7 @@ async def _help(turn: Turn) -> list[Reply]:
     text = turn.say("help") + await manager.staff_note(turn)
     if turn.is_admin:
         text += "\n\n" + org_admin.help_text(turn)
-    return [Reply(text=text, actions=(Action(id="share", label=turn.say("act_share")),))]
+    return [Reply(text=text, actions=(Action(id="share_form", label=turn.say("act_share")),))]
 
 
 async def _welcome(turn: Turn) -> list[Reply]:
@@ -244,9 +244,15 @@ def command_key(text: str) -> str:
     return _END_PUNCTUATION.sub("", fold(text.strip()))
 
 
-def starts_adding(text: str) -> bool:
-    """Whether a message asks to add a solution ("tilføj", "Ny løsning!", "add")."""
-    return COMMANDS.get(command_key(text)) == "add"
+# Commands that open a form, for an adapter whose clients show a form only in answer to a
+# command or a button (typed in a chat, the same words start the dialogue instead).
+FORMS = {"add": "add_form", "share": "share_form"}
+
+
+def form_command(text: str) -> str | None:
+    """The action opening the form a message asks for ("tilføj", "Ny løsning!", "del en
+    løsning"), or None."""
+    return FORMS.get(COMMANDS.get(command_key(text), ""))
 
 
 class Core:

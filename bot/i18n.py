@@ -776,8 +776,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feedback_line": ("• {mark} {question} → {title}", "• {mark} {question} → {title}"),
     "form_add_title": ("Tilføj en løsning", "Add a solution"),
     "form_submit": ("Se forhåndsvisning", "Preview"),
+    "form_outdated": (
+        "Formularen er fra en ældre udgave af Spred og mangler felter. Kopiér det, du har "
+        "skrevet, luk den og åbn den igen.",
+        "The form is from an older version of Spred and lacks fields. Copy what you wrote, "
+        "close it and open it again.",
+    ),
+    "form_unreadable": (
+        "Formularen kom ikke med sine felter (den er måske fra en ældre udgave af Spred). Åbn "
+        "den igen og udfyld den – intet er gemt.",
+        "The form came without its fields (it may be from an older version of Spred). Open it "
+        "again and fill it in – nothing was saved.",
+    ),
     # --- sharing a solution (bot/flows/share.py) and reviewing it (bot/flows/review.py)
     "act_share": ("Del vores løsning", "Share our solution"),
+    "form_share_title": ("Del jeres løsning", "Share your solution"),  # 24 characters at most
+    "form_own_email": (
+        "Kan stå tom, hvis kontaktpersonen er dig: kolleger når dig så gennem Spred.",
+        "May stay empty if the contact is you: colleagues then reach you through Spred.",
+    ),
+    "share_own_organisation": (
+        "Du deler fra {own}, så løsningen deles i {own}s navn. Skriv {own} eller lad feltet "
+        "stå tomt.",
+        "You share from {own}, so the solution is shared in {own}'s name. Write {own} or "
+        "leave the field empty.",
+    ),
+    "share_sent_already": (
+        "Du har allerede sendt “{title}”, og den venter på en redaktør. Du får besked, når den "
+        "er set igennem.",
+        "You have sent “{title}” already, and it is waiting for an editor. You will hear when "
+        "it has been reviewed.",
+    ),
     "share_start": (
         "Godt – lad os dele jeres løsning. Jeg stiller {count} korte spørgsmål, ét ad gangen. "
         "Skriv “-” for at springe et valgfrit spørgsmål over og “annullér” for at stoppe. En "
@@ -1251,6 +1280,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_introductions": ("Kontakter til kolleger: {count}", "Introductions: {count}"),
     "held_feedback": ("Feedback på svar: {count}", "Feedback on answers: {count}"),
     "held_conversations": ("Samtaler: {count}", "Conversations: {count}"),
+    "held_seen_events": (
+        "Beskeder, der var ved at blive besvaret: {count}",
+        "Messages being answered: {count}",
+    ),
     "held_outbox": ("Beskeder: {count}", "Messages: {count}"),
     "held_addresses": ("Adresser til at skrive til dig: {count}", "Addresses: {count}"),
     "held_nudges": ("Beskeder til ledere: {count}", "Prompts to managers: {count}"),

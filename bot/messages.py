@@ -33,6 +33,10 @@ class Incoming:
     action: str | None = None  # set when a button was pressed or a form submitted
     payload: Payload = field(default_factory=dict)  # from the client: never trust it
     event_id: str = ""  # the platform's id for the event, when it may deliver it again
+    # Whether a form in the replies can be shown to the sender alone now: a Slack modal (a
+    # command, button or shortcut carries the trigger_id it needs), a card in a Teams
+    # personal chat. A terminal shows none, and a Teams channel would show it to everyone.
+    forms: bool = False
     # Where a platform answers this message, as its adapter stores it (a Teams conversation
     # reference); the core keeps it with a held event and never reads it. Left out of the
     # repr, so a logged message does not carry it.

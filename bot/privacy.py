@@ -21,6 +21,7 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -35,6 +36,7 @@ from knowledge.records import (
     Organisation,
     Person,
     Relay,
+    SeenEvent,
     SlackInstallation,
     SolutionVersion,
     new_id,
@@ -42,7 +44,7 @@ from knowledge.records import (
 from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
 from knowledge.store import COLLECTIONS, Store
 from knowledge.store.base import Storable
-from knowledge.store.query import Condition, OneOf
+from knowledge.store.query import Below, Condition, OneOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,21 @@ def _conversation_of(record: Conversation, who: Identity) -> bool:
         if key.startswith(f"{platform}:") and key.endswith(f":{user_id}"):
             return True
     return False
+
+
+def _held_finds(record: SeenEvent, who: Identity) -> bool:
+    held = record.incoming
+    return bool(held) and f"{held.get('platform', '')}:{held.get('user_id', '')}" in who.users
+
+
+def _held_erase(record: SeenEvent, who: Identity, language: str) -> SeenEvent:
+    # Its id stays, so a retry of it is not answered as new; nobody takes it over now.
+    return replace(record, incoming={}, holder="", held_until=None)
+
+
+def _held_where(who: Identity) -> Where:
+    # Those held now (a hold is set only while a message waits for its answer): a few.
+    return (), [{"held_until": Below(datetime.max.replace(tzinfo=UTC))}]
 
 
 def _person_finds(record: Person, who: Identity) -> bool:
@@ -261,10 +278,10 @@ HOLDINGS: Mapping[str, Holding] = {
     ),
     "feedback": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "conversations": Holding(finds=_conversation_of, where=_conversations_where),
-    # a platform's event id and times: nobody's. While an acknowledged event is being
-    # answered (seconds; its answerer's hold plus a takeover if it dies) the message is kept
-    # with it, for another process to answer; it is dropped once answered or given up
-    "seen_events": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # a platform's event id and times: nobody's; but while an acknowledged event is being
+    # answered (seconds; its answerer's hold plus a takeover if it dies) its message is kept
+    # with it, for another process to answer: the sender's, dropped when they are forgotten
+    "seen_events": Holding(finds=_held_finds, erase=_held_erase, where=_held_where),
     "outbox": Holding(finds=_letter_finds),  # letters to them, and letters naming them
     "addresses": Holding(
         finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])

@@ -15,26 +15,11 @@ from knowledge.kb import KnowledgeBase
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
 from knowledge.store import Store, StoreError, open_store
+from tests.answers import answers
 from tests.conftest import ADMIN, Clock, make_solution
 from tests.dialogue import Chat
 
-ANSWERS = [
-    ("Titel", "Fælles maskinpulje til snerydning på kirkegårde"),
-    ("resumé", "Kirkegårdene deler maskiner og rydder sne efter én fælles plan."),
-    ("problem", "-"),
-    ("organisation", "Silkeborg Kommune"),
-    ("enhed", "Kirkegårdene"),
-    ("målt", "Timer brugt på snerydning pr. vinter"),
-    ("før", "420"),
-    ("efter", "260,5"),
-    ("Måleenhed", "timer"),
-    ("periode", "2023–2024"),
-    ("Kontaktperson", "Jens Graver"),
-    ("e-mail", "jens.graver@silkeborg.eksempel.dk"),
-    ("stilling", "-"),
-    ("Status", "afprøvet"),
-    ("Emneord", "snerydning, kirkegård, vinter"),
-]
+ANSWERS = answers(FIELDS)
 
 
 async def _fill_in(admin: Chat, answers: list[tuple[str, str]]) -> None:

@@ -12,29 +12,25 @@ from dataclasses import replace
 import pytest
 
 from bot.core import Core
+from bot.flows.share import FORM_ID, SHARED
 from bot.messages import Incoming
 from knowledge.records import SubmissionState
+from tests.answers import SNOW, answers, values
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox, flat
 from tests.test_roles import AARHUS, ODENSE, in_org
 
-SNOW = "Fælles maskinpulje til snerydning på kirkegårde"
-ANSWERS = [
-    ("Titel", SNOW),
-    ("problem", "Hver kirkegård havde sine egne maskiner, og sneen blev ryddet sent."),
-    ("resumé", "Kirkegårdene deler maskiner og rydder sne efter én fælles plan."),
-    ("organisation", "Silkeborg Kommune"),
-    ("enhed", "Kirkegårdene"),
-    ("målt", "Timer brugt på snerydning pr. vinter"),
-    ("før", "420"),
-    ("efter", "260,5"),
-    ("Måleenhed", "timer"),
-    ("periode", "2023–2024"),
-    ("Hvor kommer tallene fra", "Vores egen timeregistrering"),
-    ("Skriv “-”, hvis det er dig (Anna Holm)", "-"),
-    ("e-mail", "anna.holm@odense.eksempel.dk"),
-    ("Hvad krævede det", "En fælles vagtplan og én ansvarlig for maskinerne."),
-]
+ANSWERS = answers(
+    SHARED,
+    contact=("Skriv “-”, hvis det er dig (Anna Holm)", "-"),
+    email=("e-mail", "anna.holm@odense.eksempel.dk"),
+)
+# Karen's platform names her organisation and reaches her: neither is asked.
+KARENS = answers(
+    SHARED,
+    without=("organization", "email"),
+    contact=("Skriv “-”, hvis det er dig (Karen Aarhus)", "-"),
+)
 
 
 @pytest.fixture
@@ -180,14 +176,7 @@ async def test_only_editors_of_the_sharers_organisation_decide_and_only_one_deci
     aarhus: Chat, chat: Chat, admin: Chat, core: Core
 ) -> None:
     Inbox(core, "slack")
-    answers = [
-        (q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")
-    ]  # their platform names their organisation and reaches them
-    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
-        "Skriv “-”, hvis det er dig (Karen Aarhus)",
-        "-",
-    )
-    await _share(aarhus, answers)
+    await _share(aarhus, KARENS)
     await aarhus.send("organisation")  # named by their workspace: not theirs to change
     aarhus.expect("Sådan kommer løsningen til at se ud", "Aarhus Kommune")
     while aarhus.pending:
@@ -333,7 +322,7 @@ async def test_help_and_the_home_page_offer_to_share(chat: Chat, core: Core) -> 
     chat.expect("lad os dele jeres løsning")
     chat.expect("Titel")
     home = await core.home(user="slack:UNEW")
-    assert [a.id for a in home.actions] == ["share"]
+    assert [a.id for a in home.actions] == ["share_form"]
     assert help_reply.actions[0].label == "Del vores løsning"
 
 
@@ -342,12 +331,7 @@ async def test_of_two_servers_one_tells_each_editor_and_local_admins_hear_of_the
 ) -> None:
     slack = Inbox(core, "slack")
     Inbox(core, "console")
-    answers = [(q, a) for q, a in ANSWERS if q not in ("organisation", "e-mail")]
-    answers[answers.index(("Skriv “-”, hvis det er dig (Anna Holm)", "-"))] = (
-        "Skriv “-”, hvis det er dig (Karen Aarhus)",
-        "-",
-    )
-    await _share(aarhus, answers)
+    await _share(aarhus, KARENS)
     await aarhus.press("Indsend")
     aarhus.expect("er sendt til en redaktør")
     other = Core(kb=core.services.kb, settings=core.services.settings, clock=core.services.clock)
@@ -358,3 +342,127 @@ async def test_of_two_servers_one_tells_each_editor_and_local_admins_hear_of_the
     assert slack.take(to="slack:UBO") == []  # Odense's admin: not theirs
     letters = await core.services.store.outbox.find(to="console:admin")
     assert len(letters) == 1
+
+
+# --- the same questions as one form (a Slack modal, a Teams card)
+
+
+async def test_the_share_form_checks_as_the_chat_does_then_shows_the_look_alikes(
+    chat: Chat, core: Core
+) -> None:
+    """Anna's client shows forms: the help's button opens the form, prefilled with what
+    Spred knows of her; a wrong figure comes back on its field with everything as typed;
+    a good form is the draft and its look-alikes, submitted as after the chat."""
+    anna = chat.as_user(forms=True)
+    await anna.send("hjælp")
+    anna.expect("del en løsning")
+    await anna.press("Del vores løsning")
+    opened = anna.expect().form
+    assert opened is not None
+    assert opened.id == FORM_ID
+    assert [f.name for f in opened.fields] == [f.name for f in SHARED]
+    prefilled = {f.name: f.value for f in opened.fields if f.value}
+    assert prefilled == {
+        "organization": "Odense Kommune",  # as her client gave it, hers to change
+        "unit": "Hjemmeplejen Vest",
+        "contact": "Anna Holm",
+    }
+    email = next(f for f in opened.fields if f.name == "email")
+    assert email.required  # nothing reaches her in the terminal but an e-mail
+
+    typed = values(SHARED, before="mange", after="-", contact="Anna Holm", email="")
+    await anna.act(FORM_ID, {"values": typed})
+    again = anna.expect().form
+    assert again is not None
+    errors = {f.name: f.error for f in again.fields if f.error}
+    assert errors == {
+        "before": "Skriv et tal, fx 12 eller 12,5 – eller “-”, hvis det ikke blev målt.",
+        "email": "Det felt skal udfyldes.",
+    }
+    assert {f.name: f.value for f in again.fields} == typed  # nothing typed is lost
+    await anna.act(FORM_ID, {"values": {**typed, "before": "-"}})  # no figure at all
+    none = anna.expect().form
+    assert none is not None
+    assert {f.name: f.error for f in none.fields if f.error}["before"] == (
+        "Skriv mindst ét tal – før eller efter."
+    )
+    assert await core.services.store.submissions.count() == 0
+
+    good = {**typed, "before": "420", "after": "260,5", "email": "anna.holm@odense.eksempel.dk"}
+    await anna.act(FORM_ID, {"values": good})
+    anna.expect("Sådan kommer løsningen til at se ud", "420 → 260,5 timer", "Indsend")
+    while anna.pending:
+        anna.expect("Er det den samme som")
+    await anna.press("Indsend")
+    anna.expect("er sendt til en redaktør")
+    [submission] = await core.services.store.submissions.all()
+    assert submission.state is SubmissionState.WAITING
+    assert submission.draft["organization"] == "Silkeborg Kommune"
+    assert submission.draft["contacts"] == [
+        {"name": "Anna Holm", "email": "anna.holm@odense.eksempel.dk"}
+    ]
+    assert submission.draft["conditions"] == ANSWERS[-1][1]
+
+    # The same form sent again (a card stays in the chat): not a second submission.
+    await anna.act(FORM_ID, {"values": good})
+    anna.expect("Sådan kommer løsningen til at se ud")
+    while anna.pending:
+        anna.expect("Er det den samme som")
+    await anna.press("Indsend")
+    anna.expect("Du har allerede sendt “Fælles maskinpulje", "venter på en redaktør")
+    assert await core.services.store.submissions.count() == 1
+
+
+async def test_a_form_without_its_fields_is_refused_plainly_and_a_client_without_forms_chats(
+    chat: Chat,
+) -> None:
+    anna = chat.as_user(forms=True)
+    for forged in ({}, {"values": "title=x"}, {"values": ["x"]}):
+        await anna.act(FORM_ID, forged)
+        anna.expect("Formularen kom ikke med sine felter", "intet er gemt")
+    # Fields of another version: each missing one said on the form, what came kept.
+    await anna.act(FORM_ID, {"values": {"title": SNOW, "metric": 7}})
+    form = anna.expect().form
+    assert form is not None
+    assert {f.name for f in form.fields if f.error} >= {"summary", "metric", "contact"}
+    assert next(f.value for f in form.fields if f.name == "title") == SNOW
+    # The terminal shows no form: the button starts the chat's questions.
+    await chat.act("share_form")
+    chat.expect("lad os dele jeres løsning")
+    chat.expect("Titel")
+
+
+async def test_a_sharer_cannot_share_in_another_organisations_name_by_the_form(
+    aarhus: Chat, core: Core
+) -> None:
+    """Karen writes from the Aarhus workspace: the form says Aarhus Kommune; Odense's name
+    is refused on its field, and she is the contact, reached on Slack, without an e-mail."""
+    karen = aarhus.as_user(forms=True)
+    await karen.act("share_form", {"text": "Vi deler maskiner til snerydning"})
+    opened = karen.expect().form
+    assert opened is not None
+    shown = {f.name: f.value for f in opened.fields}
+    assert shown["organization"] == "Aarhus Kommune"
+    assert shown["contact"] == "Karen Aarhus"
+    assert shown["summary"] == "Vi deler maskiner til snerydning"  # a shared message
+    assert not next(f for f in opened.fields if f.name == "email").required
+
+    typed = values(SHARED, organization="Odense Kommune", contact="Karen Aarhus", email="")
+    await karen.act(FORM_ID, {"values": typed})
+    refused = karen.expect().form
+    assert refused is not None
+    [(field, error)] = [(f.name, f.error) for f in refused.fields if f.error]
+    assert field == "organization"
+    assert "Du deler fra Aarhus Kommune" in error
+    await karen.act(FORM_ID, {"values": {**typed, "organization": ""}})
+    karen.expect("Sådan kommer løsningen til at se ud", "Aarhus Kommune")
+    while karen.pending:
+        karen.expect("Er det den samme som")
+    await karen.press("Indsend")
+    karen.expect("er sendt til en redaktør")
+    [submission] = await core.services.store.submissions.all()
+    assert submission.org_id == AARHUS
+    assert submission.draft["organization"] == "Aarhus Kommune"
+    assert submission.draft["contacts"] == [
+        {"name": "Karen Aarhus", "slack_id": "UKAREN1", "slack_team_id": "TAAR"}
+    ]

@@ -32,6 +32,7 @@ from knowledge.records import (
     Organisation,
     Person,
     Relay,
+    SeenEvent,
     SlackInstallation,
     SolutionVersion,
     Submission,
@@ -65,7 +66,7 @@ CARL = Person(
     manager_id="ann4x",  # she manages him too
 )
 ANNA_IS = ("ann4x", "UZYX1", "Annika", "Zyxholm", "annika.zyx")
-NOBODYS = ("seen_events", "oauth_states", "jobs")  # collections whose records name nobody
+NOBODYS = ("oauth_states", "jobs")  # collections whose records name nobody
 
 
 async def left_of_anna(store: Store) -> dict[str, list[str]]:
@@ -131,6 +132,10 @@ async def _everywhere(core: Core, chat: Chat) -> None:
             "user_token": "xoxp-hers", "user_scopes": ["identify"]})
     )  # fmt: skip
     await store.opt_outs.upsert(OptOut(manager_id="ann4x"))
+    await store.seen_events.upsert(  # a message of hers being answered, held (bot/holds.py)
+        SeenEvent(event_key="slack:EvHers", holder="h1", held_until=core.services.clock(),
+                  incoming={"platform": "slack", "user_id": "UZYX1", "text": "Annika spørger"})
+    )  # fmt: skip
     await store.submissions.upsert(  # a solution she shared, not published yet
         Submission(id="s1", sharer="console:ann4x", sharer_name="Annika Zyxholm",
                    draft={"title": "Hurtig opstart", "contacts": [{"name": "Annika Zyxholm"}]})

@@ -1053,10 +1053,11 @@ async def test_each_kind_of_message_carries_the_workspace_slack_verified(spred: 
 async def test_the_message_shortcut_shares_a_message_as_a_solution_in_the_senders_dm(
     spred: Spred,
 ) -> None:
+    """Without a trigger_id no modal can open (tests/test_slack_share.py has the modal): the
+    chat's questions, in the sharer's DM, with the message as the summary."""
     shortcut = {
         "type": "message_action",
         "callback_id": "share_solution",
-        "trigger_id": "trig-share",
         "user": {"id": ANNA},
         "team": {"id": "T0TEAM"},
         "channel": {"id": "C0CARE"},

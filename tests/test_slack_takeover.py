@@ -40,6 +40,15 @@ def _dies_after_acknowledging(spred: Spred, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(answers, "_start", dropped)
 
 
+async def _acknowledged_by_one_that_died(
+    spred: Spred, monkeypatch: pytest.MonkeyPatch, event: dict[str, Any], event_id: str
+) -> None:
+    """Slack sends the event, and the process that acknowledges it dies right after."""
+    _dies_after_acknowledging(spred, monkeypatch)
+    await spred.event(event, event_id=event_id)
+    monkeypatch.undo()
+
+
 async def _lapse(core: Core, event_id: str) -> None:
     """The hold on an event runs out, as when its holder stopped renewing it."""
     past = core.services.clock() - timedelta(seconds=1)
@@ -77,9 +86,7 @@ async def test_an_event_is_held_before_slack_has_its_acknowledgement(
 async def test_an_event_acknowledged_by_a_process_that_died_is_answered_once_in_its_thread(
     spred: Spred, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _dies_after_acknowledging(spred, monkeypatch)
-    await spred.event(mention(QUESTION), event_id="EvKilled")
-    monkeypatch.undo()
+    await _acknowledged_by_one_that_died(spred, monkeypatch, mention(QUESTION), "EvKilled")
     await _taken_over(spred, "EvKilled")
     [answer] = spred.slack.called("chat.postMessage")
     assert answer.args["channel"] == "C0CARE"
@@ -100,9 +107,7 @@ async def test_an_event_acknowledged_by_a_process_that_died_is_answered_once_in_
 async def test_an_answer_slack_took_before_its_process_died_is_not_posted_again(
     spred: Spred, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _dies_after_acknowledging(spred, monkeypatch)
-    await spred.event(mention(QUESTION), event_id="EvPosted")
-    monkeypatch.undo()
+    await _acknowledged_by_one_that_died(spred, monkeypatch, mention(QUESTION), "EvPosted")
     # what the process that died had posted, marked, before the store heard of it
     spred.slack.messages["C0CARE"] = [
         {"ts": "1700000001.0", "thread_ts": THREAD, "metadata": marker("answer", "EvOther")},
@@ -118,9 +123,7 @@ async def test_an_answer_slack_took_before_its_process_died_is_not_posted_again(
 async def test_an_answer_that_cannot_be_looked_for_is_given_rather_than_lost(
     spred: Spred, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _dies_after_acknowledging(spred, monkeypatch)
-    await spred.event(mention(QUESTION), event_id="EvNoScope")
-    monkeypatch.undo()
+    await _acknowledged_by_one_that_died(spred, monkeypatch, mention(QUESTION), "EvNoScope")
     spred.slack.fail("conversations.replies", 403)  # a workspace without the history scope
     await _taken_over(spred, "EvNoScope")
     [answer] = spred.slack.called("chat.postMessage")
@@ -130,9 +133,7 @@ async def test_an_answer_that_cannot_be_looked_for_is_given_rather_than_lost(
 async def test_a_direct_message_is_taken_over_into_the_dm(
     spred: Spred, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _dies_after_acknowledging(spred, monkeypatch)
-    await spred.event(dm(QUESTION), event_id="EvDm")
-    monkeypatch.undo()
+    await _acknowledged_by_one_that_died(spred, monkeypatch, dm(QUESTION), "EvDm")
     await _taken_over(spred, "EvDm")
     [answer] = spred.slack.called("chat.postMessage")
     assert answer.args["channel"] == f"D{ANNA}"  # the DM conversations.open gives
@@ -174,7 +175,9 @@ def _letter(text: str) -> Notice:
 async def _sent_before(core: Core, letter_id: str) -> None:
     """A send of the letter began in a process that then died (bot/outbox.py)."""
     at = core.services.clock()
-    began = SeenEvent(event_key=f"letter:{letter_id}", seen_at=at, expires_at=at)
+    began = SeenEvent(
+        event_key=f"letter:{letter_id}", seen_at=at, expires_at=at + timedelta(days=1)
+    )
     assert await core.services.store.seen_events.insert(began)
 
 

@@ -219,9 +219,9 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
 
 def _form_values() -> dict[str, str]:
     from bot.flows.draft import FIELDS
-    from tests.test_dialogue_admin import ANSWERS
+    from tests.answers import values
 
-    return {field.name: answer for field, (_, answer) in zip(FIELDS, ANSWERS, strict=True)}
+    return values(FIELDS)
 
 
 async def test_a_handler_may_not_lead_to_another_dialogues_state(core: Core) -> None:

@@ -376,19 +376,26 @@ class SlackAdapter:
         body: dict[str, Any],
         context: AsyncBoltContext,
     ) -> None:
-        """ "Del som løsning" on a message: the share dialogue goes on in the sharer's DM,
-        where they answer (the message may be in a channel others read)."""
+        """ "Del som løsning" on a message: the share form as a modal, prefilled from the
+        message; anything else goes to the sharer's DM, where the dialogue goes on (the
+        message may be in a channel others read)."""
         await ack()
         user = events.sender(body)
         if not user:
             log.debug("a Slack shortcut without a sender was ignored")
             return
         poster = self._poster(context)
+        trigger = body.get("trigger_id")
         async with self.answers.turn():
             person = await self.people.profile(user, poster.client, org_of_context(context))
             message = self._verified(events.shortcut(body, person), context)
             for reply in await self._handle(message):
-                await poster.direct(message.user_id, reply)
+                if reply.form is not None and isinstance(trigger, str) and trigger:
+                    await self._open_form(
+                        message, reply.form, body, poster, trigger=trigger, language=reply.language
+                    )
+                else:
+                    await poster.direct(message.user_id, reply)
             await self._place(message.user_id, context)
 
     async def _privately(
@@ -488,12 +495,14 @@ class SlackAdapter:
             body, await self.people.profile(user, poster.client, org_of_context(context))
         )
         replies = await self._handle(self._verified(message, context))
-        refused = next((r.form for r in replies if r.form is not None and r.form.has_errors), None)
-        if refused is not None:  # shown on the fields, the modal stays open
-            await ack(response_action="errors", errors=blocks.form_errors(refused))
+        view = events.as_mapping(body.get("view"))
+        refused = next((r for r in replies if r.form is not None and r.form.has_errors), None)
+        if refused is not None and refused.form is not None:  # on the fields; the modal stays
+            outdated = say(refused.language, "form_outdated")
+            errors = blocks.form_errors(refused.form, view, outdated=outdated)
+            await ack(response_action="errors", errors=errors)
             return
         failed = next((r for r in replies if r.failed), None)
-        view = events.as_mapping(body.get("view"))
         errors = blocks.failure_errors(failed, view) if failed else {}
         if errors:  # the modal stays open with what was typed, to send again
             await ack(response_action="errors", errors=errors)

@@ -163,18 +163,27 @@ def modal(form: Form, *, metadata: str = "") -> dict[str, Any]:
     }
 
 
+def _blocks_shown(view: Mapping[str, Any]) -> list[str]:
+    """The block ids of a modal's blocks, in the form's order ([] if the view says none)."""
+    shown = view.get("blocks")
+    fields = [as_mapping(b).get("block_id") for b in shown] if isinstance(shown, list) else []
+    return [f for f in fields if isinstance(f, str) and f]
+
+
 def failure_errors(reply: Reply, view: Mapping[str, Any]) -> dict[str, str]:
     """`response_action: errors` for a submission Spred failed on: said on the modal's first
     field, as Slack shows errors only on fields."""
     # The view's blocks keep the form's order; its state's values need not.
-    shown = view.get("blocks")
-    fields = [as_mapping(b).get("block_id") for b in shown] if isinstance(shown, list) else []
-    fields = [f for f in fields if isinstance(f, str) and f] or list(
-        as_mapping(as_mapping(view.get("state")).get("values"))
-    )
+    fields = _blocks_shown(view) or list(as_mapping(as_mapping(view.get("state")).get("values")))
     return {str(fields[0]): _cut(reply.text, 2000)} if fields else {}
 
 
-def form_errors(form: Form) -> dict[str, str]:
-    """`response_action: errors` for a refused submission: each message on its field."""
-    return {f.name: _cut(f.error, 2000) for f in form.fields if f.error}
+def form_errors(form: Form, view: Mapping[str, Any], *, outdated: str) -> dict[str, str]:
+    """`response_action: errors` for a refused submission: each message on its field. A
+    modal of an older form lacks some of the fields now asked for, and Slack refuses errors
+    on fields a modal does not show: `outdated` is said on its first field instead."""
+    shown = _blocks_shown(view)
+    errors = {f.name: _cut(f.error, 2000) for f in form.fields if f.error}
+    if not shown or set(errors) <= set(shown):
+        return errors
+    return {**{k: v for k, v in errors.items() if k in shown}, shown[0]: _cut(outdated, 2000)}

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from bot.core import starts_adding
+from bot.core import form_command
 from bot.messages import Incoming
 
 PLATFORM = "slack"
@@ -199,17 +199,24 @@ def direct_message(event: Mapping[str, Any], person: Person, bot_user_id: str) -
 
 
 def command(body: Mapping[str, Any], person: Person) -> Incoming:
-    """`/spred <question>`; `/spred` alone is help, and the core's words for adding a
-    solution open the form (a modal needs Slack's trigger_id, so it is a button here)."""
+    """`/spred <question>`; `/spred` alone is help, and the core's words for adding or
+    sharing a solution open its form (a modal needs Slack's trigger_id, so it is a button
+    here)."""
     text = plain(_string(body.get("text")))
-    action = "help" if not text.strip() else "add_form" if starts_adding(text) else None
+    action = "help" if not text.strip() else form_command(text)
     return _base(
         person,
         conversation=private(person.id),
         text="" if action else text,
         direct=True,
         action=action,
+        forms=has_trigger(body),
     )
+
+
+def has_trigger(body: Mapping[str, Any]) -> bool:
+    """Whether a payload carries the trigger_id a modal is opened with."""
+    return bool(_string(body.get("trigger_id")))
 
 
 def action(body: Mapping[str, Any], person: Person) -> Incoming:
@@ -226,19 +233,28 @@ def action(body: Mapping[str, Any], person: Person) -> Incoming:
     payload = value.get("p") if isinstance(value.get("p"), dict) else {}
     channel = id_of(body.get("channel"))
     conversation = private(person.id) if in_private(body) else channel
-    return _base(person, conversation=conversation, direct=True, action=value["a"], payload=payload)
+    return _base(
+        person,
+        conversation=conversation,
+        direct=True,
+        action=value["a"],
+        payload=payload,
+        forms=has_trigger(body),
+    )
 
 
 def shortcut(body: Mapping[str, Any], person: Person) -> Incoming:
-    """The message shortcut "Del som løsning" on any message: the share dialogue, begun
-    with that message's text as the sharer reads it, for them to edit before submitting."""
+    """The message shortcut "Del som løsning" on any message: the share form (else the
+    share dialogue), prefilled with that message's text as the sharer reads it, for them to
+    edit before submitting."""
     shared = plain(_string(as_mapping(body.get("message")).get("text")))[:MAX_SHARED_TEXT]
     return _base(
         person,
         conversation=private(person.id),
         direct=True,
-        action="share",
+        action="share_form",
         payload={"text": shared},
+        forms=has_trigger(body),
     )
 
 

@@ -106,6 +106,7 @@ def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
         direct=is_personal(activity),
         action=action,
         payload=payload,
+        forms=is_personal(activity),  # a card form in a channel would be everyone's to read
         # Bot Framework delivers an activity again when Spred's answer was slow or failed:
         # its id, unique in its conversation, lets the core answer it once.
         event_id=f"{conversation.id}:{activity.id}" if activity.id else "",

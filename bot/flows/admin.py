@@ -10,35 +10,31 @@ from dataclasses import replace
 from typing import Any
 
 from bot.cards import card
-from bot.demand import answer_demand, most_asked
+from bot.demand import most_asked
 from bot.dialogues import END, STAY, Dialogue, State, Step
-from bot.flows.draft import (
-    BY_NAME,
-    FIELDS,
-    Field,
-    Problem,
-    check,
-    finish,
-    get,
-    lacks_figure,
-    put,
-    slug,
-    unfit_fields,
+from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, get, lacks_figure, put
+from bot.flows.fields import (
+    PUBLISH_WORDS,
+    ask_field,
+    check_values,
+    drafted,
+    form,
+    form_values,
+    invalid,
+    publish_solution,
 )
-from bot.messages import Action, Form, FormField, Reply
+from bot.messages import Action, Form, Reply
 from bot.render_text import number, quoted
 from bot.roles import Role
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
 from knowledge.records import DemandStatus, Person
 from knowledge.solutions import Solution
-from knowledge.store import StoreError
 from knowledge.text import question_key
 from knowledge.validation import ValidationError
 from knowledge.versions import history, undone
 
 FORM_ID = "add_solution"
-PUBLISH_WORDS = {"udgiv", "publish", "ja", "yes", "ok"}
 LISTED = 20
 
 
@@ -48,7 +44,7 @@ LISTED = 20
 async def start_adding(turn: Turn) -> Step:
     turn.require_reach()
     asked = _asked(turn)
-    replies = [Reply(text=turn.say("add_start", count=len(asked))), _ask_field(turn, asked[0])]
+    replies = [Reply(text=turn.say("add_start", count=len(asked))), ask_field(turn, asked[0])]
     return Step(replies=replies, next=Flow.ADDING, data={"step": 0, "draft": {}})
 
 
@@ -69,20 +65,6 @@ def _still_admin(turn: Turn) -> None:
     turn.require_reach(ends=True)
 
 
-def _ask_field(turn: Turn, field: Field, draft: dict[str, Any] | None = None) -> Reply:
-    """A field's question, saying whether it may be skipped: before and after each may be,
-    but not both, and the question says so before anyone tries."""
-    if field.required:
-        note = ""
-    elif field.name == "before":
-        note = turn.say("optional_figure")
-    elif field.name == "after" and lacks_figure(draft or {}):
-        note = turn.say("figure_required")
-    else:
-        note = turn.say("optional")
-    return Reply(text=f"{field.question(turn.language)} {note}".rstrip())
-
-
 async def answer_adding(turn: Turn) -> Step:
     _still_admin(turn)
     data = turn.session.data
@@ -98,14 +80,14 @@ async def answer_adding(turn: Turn) -> Step:
             return Step(replies=[Reply(text=turn.say("need_number"))], next=Flow.ADDING)
     except Problem as problem:
         said = Reply(text=turn.say(problem.key, **problem.values))
-        return Step(replies=[said, _ask_field(turn, field, draft)], next=Flow.ADDING)
+        return Step(replies=[said, ask_field(turn, field, draft)], next=Flow.ADDING)
     step += 1
     while step < len(FIELDS) and FIELDS[step] not in _asked(turn):
         _fixed(turn, draft)
         step += 1
     data["step"] = step
     if step < len(FIELDS):
-        return Step(replies=[_ask_field(turn, FIELDS[step], draft)], next=Flow.ADDING)
+        return Step(replies=[ask_field(turn, FIELDS[step], draft)], next=Flow.ADDING)
     return Step(replies=[await _preview(turn, draft)], next=Flow.REVIEWING)
 
 
@@ -119,36 +101,8 @@ async def answer_review(turn: Turn) -> Step:
     return Step(replies=[await _preview(turn, draft)], next=Flow.REVIEWING)
 
 
-async def _drafted(turn: Turn, draft: dict[str, Any]) -> Solution:
-    """The solution a finished draft describes, with the free id it will be published as."""
-    taken = set(await turn.store.solutions.keys())
-    try:
-        return finish(
-            draft, solution_id=slug(str(draft.get("title", "")), taken), language=turn.language
-        )
-    except ValidationError as exc:
-        raise _invalid(turn, exc) from None
-
-
-def _invalid(turn: Turn, exc: ValidationError) -> Refusal:
-    lines = (f"• {unfit}" for unfit in unfit_fields(exc, turn.language))
-    return Refusal("draft_invalid", problems="\n".join(lines))
-
-
-async def _store(turn: Turn, solution: Solution, *, action: str = "publish") -> None:
-    """Publishes, keeping the version it replaces; if the store fails, the refusal keeps the
-    dialogue (and the draft or the new value in it) for another try."""
-    try:
-        await turn.kb.publish(
-            [solution], by=turn.message.user, at=turn.services.clock(), action=action
-        )
-    except StoreError as exc:
-        raise Refusal("publish_failed", problem=exc) from None
-    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
-
-
 async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
-    solution = await _drafted(turn, draft)
+    solution = await drafted(turn, draft)
     return Reply(
         text=turn.say("preview"),
         cards=(card(solution, language=turn.language, detailed=True, actions=False),),
@@ -161,9 +115,9 @@ async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
 
 async def publish(turn: Turn) -> Step:
     _still_admin(turn)
-    solution = await _drafted(turn, turn.session.data.get("draft", {}))
+    solution = await drafted(turn, turn.session.data.get("draft", {}))
     _require_own(turn, solution, ends=True)
-    await _store(turn, solution)
+    await publish_solution(turn, solution)
     text = turn.say("published", title=solution.title, id=solution.id)
     return Step(replies=[Reply(text=text)], next=END)
 
@@ -188,43 +142,18 @@ async def open_form(turn: Turn) -> list[Reply]:
 
 
 def _form(turn: Turn, *, values: dict[str, str], errors: dict[str, str]) -> Form:
-    return Form(
-        id=FORM_ID,
-        title=turn.say("form_add_title"),
-        submit=turn.say("form_submit"),
-        fields=tuple(
-            FormField(
-                name=f.name,
-                label=f.question(turn.language),
-                hint=turn.say("figure_hint") if f.kind == "number" else "",
-                required=f.required,
-                multiline=f.kind == "long",
-                value=values.get(f.name, ""),
-                error=errors.get(f.name, ""),
-            )
-            for f in _asked(turn)
-        ),
+    title = turn.say("form_add_title")
+    return form(
+        turn, form_id=FORM_ID, title=title, fields=_asked(turn), values=values, errors=errors
     )
 
 
 async def submit_form(turn: Turn) -> Step:
     turn.require_reach()
-    raw = turn.message.payload.get("values")
-    if not isinstance(raw, dict):
-        raise Refusal("unknown_action")
-    asked = _asked(turn)  # a value sent for a field not asked is not taken
-    typed = {f.name: raw.get(f.name) for f in asked}
-    values = {name: value if isinstance(value, str) else "" for name, value in typed.items()}
+    values = form_values(turn, _asked(turn))  # a value sent for a field not asked is not taken
     draft: dict[str, Any] = {}
     _fixed(turn, draft)
-    errors: dict[str, str] = {}
-    for field in asked:
-        try:
-            put(draft, field.path, check(field, draft, values[field.name]))
-        except Problem as problem:
-            errors[field.name] = turn.say(problem.key, **problem.values)
-    if "before" not in errors and "after" not in errors and lacks_figure(draft):
-        errors["before"] = turn.say("need_number_form")
+    errors = check_values(turn, _asked(turn), values, draft)
     if errors:  # the form again, with what was wrong: the dialogue is where it was
         return Step(replies=[Reply(form=_form(turn, values=values, errors=errors))], next=STAY)
     preview = await _preview(turn, draft)
@@ -274,10 +203,10 @@ async def answer_editing(turn: Turn) -> Step:
             replies=[Reply(text=turn.say(problem.key, **problem.values))], next=Flow.EDITING
         )
     except ValidationError as exc:
-        raise _invalid(turn, exc) from None
+        raise invalid(turn, exc) from None
     if not turn.role.owns(edited.organization):  # the dialogue stays for another value
         raise Refusal("keeps_organisation", own=turn.role.own_name)
-    await _store(turn, edited, action="edit")
+    await publish_solution(turn, edited, action="edit")
     text = turn.say("edited", title=edited.title, field=field.named(turn.language))
     return Step(replies=[Reply(text=text)], next=END)
 
@@ -329,7 +258,7 @@ async def undo_change(turn: Turn) -> list[Reply]:
     if restored is None:
         return [Reply(text=turn.say("undo_nothing", title=solution.title, id=solution.id))]
     _require_own(turn, restored)  # as it was, too, it must be the local admin's own
-    await _store(turn, restored, action="undo")
+    await publish_solution(turn, restored, action="undo")
     return [Reply(text=turn.say("undone", title=restored.title, id=restored.id))]
 
 

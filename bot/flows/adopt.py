@@ -27,7 +27,7 @@ async def adopt(turn: Turn) -> Step:
         stage = Stage(str(turn.message.payload.get("stage")))
     except ValueError:
         raise Refusal("unknown_action") from None
-    organization, unit = await _organization(turn)
+    organization, unit = await known_place(turn)
     if not organization:
         data = {"solution": solution.id, "stage": stage.value}
         return Step(
@@ -57,7 +57,9 @@ async def answer_organization(turn: Turn) -> Step:
     return Step(replies=replies, next=END)
 
 
-async def _organization(turn: Turn) -> tuple[str, str]:
+async def known_place(turn: Turn) -> tuple[str, str]:
+    """The organisation and unit the sender works in, as far as Spred knows: as their client
+    gave it, else the directory's, else what they told Spred before ("" for unknown)."""
     m = turn.message
     if m.organization:
         return m.organization, m.unit

@@ -74,5 +74,6 @@ async def home_page(services: Services, *, user: str) -> Reply:
     if waiting:
         lines.append(say(language, "home_waiting"))
         lines += [f"• {quoted(d.question)}" for d in waiting[:SHOWN]]
-    actions.append(Action(id="share", label=say(language, "act_share")))
+    # the form where the client shows one (the App Home does), else the chat's questions
+    actions.append(Action(id="share_form", label=say(language, "act_share")))
     return Reply(text="\n".join(lines), actions=tuple(actions), language=language)

@@ -20,8 +20,7 @@ from datetime import datetime, timedelta
 
 from bot.cards import card
 from bot.dialogues import END, Dialogue, State, Step
-from bot.flows.admin import _invalid, _store
-from bot.flows.draft import finish, slug
+from bot.flows.fields import drafted, publish_solution
 from bot.i18n import say
 from bot.jobs import Schedule
 from bot.messages import Action, Notice, Reply
@@ -30,7 +29,7 @@ from bot.sessions import Flow
 from bot.turn import Refusal, Services, Turn
 from knowledge.records import Submission, SubmissionState
 from knowledge.solutions import Solution
-from knowledge.validation import CONTROL, ValidationError
+from knowledge.validation import CONTROL
 
 LISTED = 10  # submissions shown at a time
 MAX_NOTE = 1000
@@ -100,14 +99,7 @@ async def queue(turn: Turn) -> list[Reply]:
 
 async def _solution(turn: Turn, submission: Submission) -> Solution:
     """The solution a submission describes, validated as an import is, with a free id."""
-    taken = set(await turn.store.solutions.keys())
-    draft = submission.draft
-    try:
-        return finish(
-            draft, solution_id=slug(str(draft.get("title", "")), taken), language=turn.language
-        )
-    except ValidationError as exc:
-        raise _invalid(turn, exc) from None
+    return await drafted(turn, submission.draft)
 
 
 async def _waiting(turn: Turn, ref: object, *, ends: bool = False) -> tuple[Role, Submission]:
@@ -195,7 +187,7 @@ async def publish(turn: Turn) -> list[Reply]:
         )
     decided = await _decide(turn, submission, SubmissionState.PUBLISHED, solution_id=solution.id)
     try:
-        await _store(turn, solution)
+        await publish_solution(turn, solution)
     except Refusal:  # not stored: it waits again, for this editor or another to retry
         await turn.store.submissions.update(
             submission.id, lambda current: submission if current == decided else current

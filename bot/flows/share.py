@@ -5,6 +5,14 @@ finished draft is shown with the solutions already in Spred that look like the s
 so a would-be duplicate becomes an adoption instead; submitted, it waits for an editor in
 the `submissions` collection (bot/flows/review.py), never going straight into answers.
 
+Where the client can show a form to the sharer alone (a Slack modal, a card in a Teams
+personal chat: `Incoming.forms`), the help's and App Home's *Del vores løsning*, `/spred del en
+løsning` and Slack's "Del som løsning" open the same questions as one form, prefilled with what
+Spred knows (the sharer as the contact, their organisation, the shared message as the summary).
+Its answers are checked one by one as the chat checks them (bot/flows/fields.py), and a good
+form goes on where the chat goes on after its last answer: the draft and its look-alikes.
+Typing `del en løsning` always starts the chat, which works in any client.
+
 The draft lives in the session until it is submitted (a restart loses nothing), then in the
 stored submission; an editor asking for changes reopens it for the sharer to fix and send
 again.
@@ -17,26 +25,16 @@ from dataclasses import replace
 from typing import Any
 
 from bot.cards import card
-from bot.dialogues import END, Dialogue, State, Step
-from bot.flows.admin import PUBLISH_WORDS, _ask_field, _invalid
-from bot.flows.draft import (
-    BY_NAME,
-    CONDITIONS,
-    SOURCE,
-    Field,
-    Problem,
-    check,
-    finish,
-    lacks_figure,
-    put,
-    slug,
-)
-from bot.messages import Action, Reply
+from bot.dialogues import END, STAY, Dialogue, State, Step
+from bot.flows.adopt import known_place
+from bot.flows.draft import BY_NAME, CONDITIONS, SOURCE, Field, Problem, check, lacks_figure, put
+from bot.flows.fields import PUBLISH_WORDS, ask_field, check_values, drafted, form, form_values
+from bot.messages import Action, Form, Reply
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
 from knowledge.records import Submission, SubmissionState, new_id
 from knowledge.solutions import ORG_ID_FIELDS, PLATFORM_ID_FIELDS, Solution
-from knowledge.validation import ValidationError
+from knowledge.text import folded_name
 
 # What a sharer is asked, in this order: the problem before what they did about it.
 SHARED: tuple[Field, ...] = (
@@ -58,6 +56,10 @@ SHARED: tuple[Field, ...] = (
 SHARED_NAMES = {name for f in SHARED for name in (f.name, *f.aliases)}
 SUBMIT_WORDS = PUBLISH_WORDS | {"indsend", "send", "submit"}
 LOOK_ALIKES = 2  # existing solutions shown as perhaps the same
+FORM_ID = "share_draft"  # the form's submission comes back as this action
+# Read together from a form: the contact is the sharer unless they name someone else, and
+# then their e-mail is needed.
+CONTACT_FIELDS = {"contact", "email"}
 
 
 def _organisation_name(turn: Turn) -> str:
@@ -100,17 +102,25 @@ async def start_sharing(turn: Turn) -> Step:
     return Step(replies=replies, next=Flow.SHARING, data={"step": 0, "draft": draft})
 
 
-def _prefilled(turn: Turn, draft: dict[str, Any]) -> str:
-    """A message shared as a solution (Slack's "Del som løsning"): its text, cut to fit,
-    becomes the summary, which is then not asked; the sharer can change it on the draft."""
+def _shared_text(turn: Turn) -> str:
+    """The text of a message shared as a solution (Slack's "Del som løsning"), cut at a
+    word to fit a summary; "" when none was shared."""
     payload = turn.message.payload
     shared = payload.get("text") if isinstance(payload, Mapping) else None
     if not isinstance(shared, str) or not shared.strip():
         return ""
-    summary = BY_NAME["summary"]
+    limit = BY_NAME["summary"].max_len
     text = shared.strip()
-    if len(text) > summary.max_len:
-        text = text[: summary.max_len - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _prefilled(turn: Turn, draft: dict[str, Any]) -> str:
+    """A shared message's text becomes the summary, which is then not asked; the sharer
+    can change it on the draft."""
+    text = _shared_text(turn)
+    if not text:
+        return ""
+    summary = BY_NAME["summary"]
     try:
         put(draft, summary.path, check(summary, draft, text))
     except Problem:  # characters a summary cannot hold: asked as usual
@@ -119,17 +129,24 @@ def _prefilled(turn: Turn, draft: dict[str, Any]) -> str:
 
 
 def _question(turn: Turn, field: Field, draft: dict[str, Any]) -> Reply:
-    asked = _ask_field(turn, field, draft)
+    asked = ask_field(turn, field, draft)
     if field.name == "contact":
         return replace(asked, text=f"{asked.text} {turn.say('contact_self', name=turn.name)}")
     return asked
 
 
+async def _own_email(turn: Turn) -> str:
+    """The sharer's e-mail as their platform or the directory knows it ("" if neither)."""
+    if turn.message.email:
+        return turn.message.email
+    person = await turn.person()
+    return person.email if person else ""
+
+
 async def _myself(turn: Turn, draft: dict[str, Any]) -> None:
     """ "-" for the contact: the sharer, reachable where they wrote from and by e-mail if
     their platform or the directory knows it."""
-    person = await turn.person()
-    email = turn.message.email or (person.email if person else "")
+    email = await _own_email(turn)
     contact: dict[str, Any] = {"name": turn.name[:200]}
     if email:
         contact["email"] = email
@@ -179,21 +196,16 @@ async def answer_sharing(turn: Turn) -> Step:
 
 
 async def _drafted(turn: Turn, draft: dict[str, Any]) -> Solution:
-    taken = set(await turn.store.solutions.keys())
-    try:
-        return finish(
-            _clean(draft),
-            solution_id=slug(str(draft.get("title", "")), taken),
-            language=turn.language,
-        )
-    except ValidationError as exc:
-        raise _invalid(turn, exc) from None
+    return await drafted(turn, _clean(draft))
 
 
 async def _check_step(turn: Turn) -> Step:
+    return await _checked(turn, turn.session.data.get("draft", {}))
+
+
+async def _checked(turn: Turn, draft: dict[str, Any]) -> Step:
     """The finished draft, with what may already be in Spred: the sharer submits it, fixes
     a field, or says it is the same as one there and reports using that instead."""
-    draft = turn.session.data.get("draft", {})
     solution = await _drafted(turn, draft)
     replies = [
         Reply(
@@ -292,6 +304,7 @@ async def submit(turn: Turn) -> Step:
         if not sent_again:
             raise Refusal("submission_not_open", ends=True)
     else:
+        await _not_sent_yet(turn, str(draft.get("title", "")))
         await turn.store.submissions.insert(
             Submission(
                 id=new_id(),
@@ -306,6 +319,16 @@ async def submit(turn: Turn) -> Step:
         )
     title = str(draft.get("title", ""))
     return Step(replies=[Reply(text=turn.say("share_sent", title=title))], next=END)
+
+
+async def _not_sent_yet(turn: Turn, title: str) -> None:
+    """Refuses a draft the sharer sent already and an editor has not decided yet: a form
+    submitted twice (a Teams card stays in the chat), or the same solution shared again."""
+    waiting = await turn.store.submissions.find(
+        sharer=turn.message.user, state=SubmissionState.WAITING
+    )
+    if any(folded_name(s.title) == folded_name(title) for s in waiting):
+        raise Refusal("share_sent_already", ends=True, title=title)
 
 
 async def reopen(turn: Turn) -> Step:
@@ -324,9 +347,104 @@ async def reopen(turn: Turn) -> Step:
     return Step(replies=[note, *step.replies], next=Flow.SHARE_CHECK, data=data)
 
 
+# --- the same questions as one form (a Slack modal, a Teams card)
+
+
+async def open_form(turn: Turn) -> Step:
+    """The form, prefilled with what Spred knows, where the client can show it to the sharer
+    alone; elsewhere (a terminal, a Teams channel, a Slack message without a trigger) the
+    chat's questions, which work anywhere."""
+    if not turn.message.forms:
+        return await start_sharing(turn)
+    organization, unit = await known_place(turn)
+    own = _organisation_name(turn)
+    if own and folded_name(organization) != folded_name(own):
+        organization, unit = own, ""  # the unit Spred knows is of another organisation
+    values = {
+        "organization": organization,
+        "unit": unit,
+        "contact": turn.name[: BY_NAME["contact"].max_len],
+        "email": await _own_email(turn),
+        "summary": _shared_text(turn),
+    }
+    return Step(replies=[Reply(form=_form(turn, values=values, errors={}))], next=STAY)
+
+
+def _form(turn: Turn, *, values: dict[str, str], errors: dict[str, str]) -> Form:
+    # Spred reaches a sharer on Slack or Teams where they wrote: their own e-mail may stay out.
+    reachable = turn.message.platform in PLATFORM_ID_FIELDS
+    return form(
+        turn,
+        form_id=FORM_ID,
+        title=turn.say("form_share_title"),
+        fields=SHARED,
+        values=values,
+        errors=errors,
+        optional=frozenset({"email"} if reachable else ()),
+        hints={"email": turn.say("form_own_email")} if reachable else {},
+    )
+
+
+async def submit_form(turn: Turn) -> Step:
+    """The form's answers, each checked as the chat checks it; wrong ones come back on their
+    fields with everything as typed, and a good form is the draft, shown with its
+    look-alikes, as after the chat's last answer."""
+    values = form_values(turn, SHARED)
+    own = _organisation_name(turn)
+    draft: dict[str, Any] = {}
+    fixed = CONTACT_FIELDS | ({"organization"} if own else set())
+    errors = check_values(turn, [f for f in SHARED if f.name not in fixed], values, draft)
+    errors.update(await _contact_from(turn, values, draft))
+    if own:  # the organisation their platform named: a solution is shared in its name only
+        typed = values["organization"]
+        if typed.strip() and folded_name(typed) != folded_name(own):
+            errors["organization"] = turn.say("share_own_organisation", own=own)
+        put(draft, BY_NAME["organization"].path, own)
+    if not errors:
+        try:
+            step = await _checked(turn, draft)
+        except Refusal as refusal:  # the whole draft refused: said on the form, kept as typed
+            errors[SHARED[0].name] = turn.say(refusal.key, **refusal.values)
+        else:
+            data = {"step": len(SHARED), "draft": draft}
+            return Step(replies=step.replies, next=Flow.SHARE_CHECK, data=data)
+    return Step(replies=[Reply(form=_form(turn, values=values, errors=errors))], next=STAY)
+
+
+async def _contact_from(
+    turn: Turn, values: dict[str, str], draft: dict[str, Any]
+) -> dict[str, str]:
+    """The form's contact in the draft, as the chat takes it: the sharer ("-", or their own
+    name as prefilled), reachable where they wrote and needing no e-mail then; or someone
+    else, whose e-mail is needed. The problems by field name."""
+    contact, email = BY_NAME["contact"], BY_NAME["email"]
+    name, typed = values["contact"].strip(), values["email"].strip()
+    errors: dict[str, str] = {}
+    if name == "-" or (name and folded_name(name) == folded_name(turn.name[: contact.max_len])):
+        await _myself(turn, draft)
+        if not typed and draft["contacts"][0].get("reachable_self"):
+            return errors
+    else:
+        draft["contacts"] = [{}]
+        try:
+            put(draft, contact.path, check(contact, _clean(draft), name))
+        except Problem as problem:
+            errors["contact"] = turn.say(problem.key, **problem.values)
+    try:
+        put(draft, email.path, check(email, _clean(draft), typed))
+    except Problem as problem:
+        errors["email"] = turn.say(problem.key, **problem.values)
+    return errors
+
+
 SHARING = Dialogue(
     name="sharing",
-    entry_points={"share": start_sharing, "share_reopen": reopen},
+    entry_points={
+        "share": start_sharing,
+        "share_form": open_form,
+        FORM_ID: submit_form,
+        "share_reopen": reopen,
+    },
     states={
         Flow.SHARING: State(on_text=answer_sharing),
         Flow.SHARE_CHECK: State(on_text=answer_check, actions={"share_submit": submit}),
