@@ -29,6 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• mere – flere løsninger på dit sidste spørgsmål\n"
         "• hvem bruger <løsning> – se, hvem der prøver eller bruger den, så du kan spørge dem\n"
         "• del en løsning – del noget, der virker hos jer, så andre kan bruge det\n"
+        "• følg <emne> – fx følg ældrepleje: hver uge en kort oversigt over nyt i emnet\n"
         "• english – skift til engelsk\n"
         "• glem mig – jeg sletter alt, hvad jeg ved om dig\n"
         "Under hver løsning kan du kontakte kollegaen bag den eller læse mere om den og derfra "
@@ -37,6 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• more – more solutions for your last question\n"
         "• who uses <solution> – see who is trying or using it, so you can ask them\n"
         "• share a solution – share something that works for you, so others can use it\n"
+        "• follow <topic> – e.g. follow elderly care: a short weekly overview of what is new\n"
         "• dansk – switch to Danish\n"
         "• forget me – I delete everything I know about you\n"
         "Under each solution you can contact the colleague behind it, or read more about it "
@@ -1427,7 +1429,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Det emne kan jeg ikke finde blandt løsningerne længere. Skriv “følg” og emnet, fx "
         "“følg ældrepleje”.",
         "I can no longer find that topic among the solutions. Write “follow” and the topic, "
-        "e.g. “follow elder care”.",
+        "e.g. “follow elderly care”.",
     ),
     "follow_too_many": (
         "Du følger allerede {most} emner, og det er det højeste. Stop med at følge et andet "
@@ -1446,7 +1448,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "following_none": (
         "Du følger ingen emner endnu. Skriv fx “følg ældrepleje”, eller tryk “Følg …” under "
         "en løsning.",
-        "You follow no topics yet. Write e.g. “follow elder care”, or press “Follow …” under "
+        "You follow no topics yet. Write e.g. “follow elderly care”, or press “Follow …” under "
         "a solution.",
     ),
     "following_list": (
