@@ -234,6 +234,8 @@ SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
         re.compile(r"(fjern |remove |)(?:lokal|local) admin (.+?)[.!]?", re.IGNORECASE),
         org_admin.local_admin,
     ),
+    # a channel that follows a topic (issue 17), written in the channel
+    (re.compile(r"(stop |)digest (?:#\S* )?(.+?)[.!]?", re.IGNORECASE), follow.channel_digest),
 )
 
 _END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import USING
 from bot.config import Settings
+from bot.follows import is_channel
 from bot.i18n import month_year, place, say
 from bot.jobs import Schedule
 from bot.messages import Notice, Reply
@@ -175,7 +176,9 @@ def letter(planned: Planned) -> Reply:
     if planned.more:
         lines.append(say(language, "digest_more", count=planned.more))
     lines.append(say(language, "digest_footer"))
-    return Reply(text="\n".join(lines), actions=see_less(language), language=language)
+    # A channel's digest has no budget buttons: pressed there, they would be one person's.
+    actions = () if is_channel(planned.user) else see_less(language)
+    return Reply(text="\n".join(lines), actions=actions, language=language)
 
 
 async def news(

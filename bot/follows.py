@@ -20,6 +20,15 @@ def follow_id(user: str, topic_key: str) -> str:
     return f"{user}|{topic_key}"
 
 
+def channel_address(platform: str, channel: str) -> str:
+    """Where a channel that follows gets its digest: "slack:#C123"."""
+    return f"{platform}:#{channel}"
+
+
+def is_channel(address: str) -> bool:
+    return address.partition(":")[2].startswith("#")
+
+
 def label_of(topic: Topic, solutions: Iterable[Solution]) -> str:
     """A topic as people read it: its value as the solutions write it, a solution's title."""
     if topic.kind is Kind.SOLUTION:

@@ -1503,6 +1503,32 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Du får denne oversigt, fordi du følger emnerne. Skriv “følger” for at ændre det.",
         "You get this overview because you follow these topics. Write “following” to change that.",
     ),
+    "digest_channel_started": (
+        "Denne kanal får nu en kort oversigt over nyt i {topic} hver {day} formiddag, når der "
+        "er nyt. Skriv “stop digest #kanal {topic}” her for at stoppe den.",
+        "This channel now gets a short overview of what is new in {topic} every {day} "
+        "morning when there is news. Write “stop digest #channel {topic}” here to stop it.",
+    ),
+    "digest_channel_stopped": (
+        "Denne kanal får ikke længere oversigten over {topic}.",
+        "This channel no longer gets the overview of {topic}.",
+    ),
+    "digest_channel_not": (
+        "Denne kanal får ikke oversigten over {topic}.",
+        "This channel does not get the overview of {topic}.",
+    ),
+    "digest_channel_unknown": (
+        "Jeg kender ikke emnet “{typed}”. Mente du: {meant}?",
+        "I don't know the topic “{typed}”. Did you mean: {meant}?",
+    ),
+    "digest_channel_only": (
+        "Skriv det i den kanal, der skal have oversigten (nævn mig der).",
+        "Write it in the channel that is to get the overview (mention me there).",
+    ),
+    "digest_channel_platform": (
+        "En kanal kan kun følge et emne i Slack endnu.",
+        "Only a Slack channel can follow a topic so far.",
+    ),
     "weekday_0": ("mandag", "Monday"),
     "weekday_1": ("tirsdag", "Tuesday"),
     "weekday_2": ("onsdag", "Wednesday"),

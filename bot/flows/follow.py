@@ -10,6 +10,8 @@ checked against the published topics: a forged or stale one is refused politely.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import follows
 from bot.dialogues import Handler
 from bot.flows import ask
@@ -113,3 +115,44 @@ def _mode(mode: ReachMode, said: str) -> Handler:
 reach_fewer = _mode(ReachMode.FEWER, "reach_fewer_set")
 reach_stop = _mode(ReachMode.STOP, "reach_stop_set")
 reach_all = _mode(ReachMode.ALL, "reach_all_set")
+
+
+# --- a channel that follows (Slack): "digest #kanal ældrepleje" written in the channel by an
+# admin or a local admin; "stop digest #kanal ældrepleje" ends it. The digest is posted in
+# the channel (its address "slack:#C123"), without the buttons for one person's budget.
+
+CHANNEL_PLATFORMS = ("slack",)  # where Spred can post to a channel it was written in
+
+
+async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
+    turn.require_reach()
+    message = turn.message
+    if message.platform not in CHANNEL_PLATFORMS:
+        raise Refusal("digest_channel_platform")
+    if message.direct or not message.conversation:
+        raise Refusal("digest_channel_only")
+    channel = follows.channel_address(message.platform, message.conversation)
+    published = list(turn.kb.matcher.published())
+    found = find_topic(typed, published)
+    if found.topic is None:
+        names = ", ".join(follows.label_of(t, published) for t in found.meant)
+        raise Refusal("digest_channel_unknown", typed=typed, meant=names or "–")
+    label = follows.label_of(found.topic, published)
+    if stop.strip():
+        ended = await follows.unfollow(turn.store, channel, found.topic.key)
+        return [Reply(text=turn.say("digest_channel_stopped" if ended else "digest_channel_not",
+                                    topic=label))]  # fmt: skip
+    # The channel is reached through the workspace its admin wrote from (bot/addresses.py).
+    reference = await turn.store.addresses.get(message.user)
+    if reference is not None:
+        await turn.store.addresses.upsert(replace(reference, user=channel))
+    await follows.follow(
+        turn.store,
+        channel,
+        found.topic,
+        label=label,
+        language=turn.language,
+        at=turn.services.clock(),
+    )
+    day = turn.say(f"weekday_{turn.services.settings.digest_day}")
+    return [Reply(text=turn.say("digest_channel_started", topic=label, day=day))]
