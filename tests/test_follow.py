@@ -115,3 +115,13 @@ async def test_fewer_stop_and_start_again_are_kept_per_person(chat: Chat, core: 
     chat.expect("højst én om dagen og tre om ugen")
     assert (await store.reach.get(ANNA)).mode is ReachMode.ALL  # type: ignore[union-attr]
     assert await store.reach.get("console:bo") is None  # nobody else's changed
+
+
+async def test_a_channel_follows_only_on_slack_and_only_by_an_admin(
+    chat: Chat, admin: Chat, core: Core
+) -> None:
+    await admin.send("digest #pleje ældrepleje")  # the terminal has no channels to post in
+    admin.expect("En kanal kan kun følge et emne i Slack endnu")
+    await chat.send("digest #pleje ældrepleje")  # from anyone else, a question
+    chat.expect("på “digest #pleje ældrepleje”")
+    assert await core.services.store.follows.count() == 0
