@@ -1,5 +1,5 @@
 """`spred` (also `python -m bot`): serve, chat, import, import-people, export, ask, list, show,
-demand, nudges, person, load-demo.
+demand, nudges, person, newsletter, load-demo.
 
 Mistakes in what a person typed or gave us end in one clear line on stderr and a non-zero
 exit status, never a traceback.
@@ -22,8 +22,10 @@ from aiohttp import web
 
 from bot import (
     __version__,
+    cli_confirmations,
     cli_digest,
     cli_history,
+    cli_newsletter,
     cli_orgs,
     cli_person,
     cli_submissions,
@@ -131,9 +133,11 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_orgs.add_parser(sub, data)
     cli_submissions.add_parser(sub, data)
+    cli_confirmations.add_parser(sub, data)
     cli_person.add_parser(sub, data)
     cli_transfer.add_parser(sub, data)
     cli_history.add_parser(sub, data)
+    cli_newsletter.add_parser(sub, data)
     cli_digest.add_parser(sub, data)  # issue 17
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
@@ -548,8 +552,10 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "nudges": cmd_nudges,
     "orgs": cli_orgs.cmd_orgs,
     "submissions": cli_submissions.cmd_submissions,
+    "confirmations": cli_confirmations.cmd_confirmations,
     "history": cli_history.cmd_history,
     "person": cli_person.run,
+    "newsletter": cli_newsletter.cmd_newsletter,
     "digest": cli_digest.cmd_digest,  # issue 17
     **cli_transfer.COMMANDS,
 }

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from knowledge.solutions import LANGUAGES
 from knowledge.store.lock import DEFAULT_TIMEOUT, TIMEOUT_SETTING
@@ -69,11 +70,16 @@ class Settings:
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for a file another process holds
     nudges: NudgeRules = field(default_factory=NudgeRules)
     retention_days: int = 365  # what people wrote is deleted after this (bot/retention.py)
+    # How often an owner is asked whether a solution's results still hold (bot/confirmations.py)
+    confirm_months: int = 12
     # How long a server process's claim on a letter or prompt to send lasts (bot/outbox.py):
     # a process killed mid-send leaves them to the others this long after.
     claim_seconds: float = 120.0
     # PostgreSQL instead of data_dir (issue 15); may hold a password, so never in a repr.
     database_url: str | None = field(default=None, repr=False)
+    # SPRED_PUBLIC_URL without its trailing slash: the base of every link Spred writes
+    # (newsletters' and feeds' links to a solution's page); "" when unset.
+    public_url: str = ""
     digest_day: int = 0  # the weekday digests go out (issue 17), Monday 0 … Sunday 6
 
     @classmethod
@@ -102,9 +108,11 @@ class Settings:
             lock_timeout=_lock_timeout(env),
             nudges=NudgeRules.from_env(env),
             retention_days=_retention_days(env),
+            confirm_months=_confirm_months(env),
             claim_seconds=_seconds(env, "SPRED_CLAIM_SECONDS", 120.0, low=1, high=3600),
             refresh_seconds=_seconds(env, "SPRED_REFRESH_SECONDS", 5.0, low=0.05, high=3600),
             database_url=_database_url(database or env.get("DATABASE_URL", "")),
+            public_url=_public_url(env),
             digest_day=_digest_day(env),
         )
 
@@ -149,6 +157,36 @@ def _retention_days(env: Mapping[str, str]) -> int:
         raise ConfigError(
             "SPRED_RETENTION_DAYS must be a whole number of days from 1 to 3650 (how long "
             f"conversations, questions and relayed messages are kept), not {raw!r}"
+        )
+    return int(raw)
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    raw = env.get("SPRED_PUBLIC_URL", "").strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # "https://[::1": not an address at all
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or len(raw) > 2048:
+        raise ConfigError(
+            "SPRED_PUBLIC_URL must be the http(s) address Spred is served at, at most 2048 "
+            f"characters, e.g. https://spred.kommune.dk, not {raw[:100]!r}"
+        )
+    return raw.rstrip("/")
+
+
+def _confirm_months(env: Mapping[str, str]) -> int:
+    raw = env.get("SPRED_CONFIRM_MONTHS", "").strip()
+    if not raw:
+        return 12
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 120:
+        raise ConfigError(
+            "SPRED_CONFIRM_MONTHS must be a whole number of months from 1 to 120 (how long "
+            "after their last confirmation a solution's owner is asked whether its results "
+            f"still hold), not {raw!r}"
         )
     return int(raw)
 

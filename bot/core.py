@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.addresses import Addresses
 from bot.config import Settings
+from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.digest import Digests
@@ -31,6 +32,7 @@ from bot.flows import (
     manager,
     measure,
     org_admin,
+    owner,
     people_import,
     privacy,
     relay,
@@ -98,6 +100,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     relay.RELAYING,
     share.SHARING,
     review.REVIEWING,
+    owner.FIGURES,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -124,6 +127,11 @@ ACTIONS: dict[str, Handler] = {
     "retire": admin.retire,
     "undo_change": admin.undo_change,
     "confirm": confirm.confirm,
+    # the owner's answers to the yearly question (bot/confirmations.py, bot/flows/owner.py)
+    "owner_confirm": owner.still_true,
+    "owner_retire": owner.ask_retire,
+    "owner_retire_yes": owner.retire,
+    "owner_retire_no": owner.keep,
     "who_uses": adopt.who_uses,
     "demand": admin.demand,
     "feedback_list": admin.feedback,
@@ -282,6 +290,7 @@ class Core:
         self.addresses = Addresses(store=kb.store, clock=clock)
         self.retention = Retention(store=kb.store, clock=clock, days=settings.retention_days)
         self.schedule = Schedule(store=kb.store, clock=clock)  # periodic jobs, once for all
+        self.owner_prompts = OwnerPrompts(self.services, self.schedule)
         # a distributable app's installations and install states, for its adapter
         self.installations = Installations(store=kb.store, clock=clock)
         self.install_states = InstallStates(store=kb.store, clock=clock)
@@ -456,6 +465,11 @@ class Core:
         """Tells editors of new submissions, once a day by one of several instances
         (bot/flows/review.py); how many editors were told."""
         return await review.tell_editors(self.services, self.schedule)
+
+    async def ask_owners_if_due(self) -> int:
+        """Asks owners whether their solutions' results still hold, hourly by one of several
+        instances, outside quiet hours (bot/confirmations.py); how many were written to."""
+        return await self.owner_prompts.ask_if_due()
 
     async def digest_if_due(self) -> int:
         """Sends the weekly digests on their day's morning, once per follower and week

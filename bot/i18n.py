@@ -122,6 +122,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I did not get your figures within 30 minutes, so I closed the questions. Nothing "
         "was saved. Press “Yes, we measured” again when you have the figures.",
     ),
+    "expired_figures": (
+        "Du var ved at opdatere tallene i en løsning, men der er ikke sket noget i 30 "
+        "minutter, så jeg har lukket det. Intet er ændret. Tryk “Opdater tallene” igen, når "
+        "du har tallene.",
+        "You were updating a solution's figures, but nothing happened for 30 minutes, so I "
+        "closed it. Nothing was changed. Press “Update the figures” again when you have them.",
+    ),
+    "expired_figures_check": (
+        "De nye tal blev ikke gemt inden for 30 minutter, så jeg har lukket det. Intet er "
+        "ændret. Tryk “Opdater tallene” igen for at begynde forfra.",
+        "The new figures were not saved within 30 minutes, so I closed it. Nothing was "
+        "changed. Press “Update the figures” again to start over.",
+    ),
     "cancelled": ("Annulleret. Intet er gemt.", "Cancelled. Nothing was saved."),
     # --- managers: why a prompt was sent, one sentence per thing people did (bot/nudges.py)
     "nudge_why_details": (
@@ -1311,9 +1324,100 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Slack-arbejdsområder, du har installeret Spred i: {count}",
         "Slack workspaces you installed Spred in: {count}",
     ),
+    "held_owner_prompts": (
+        "Spørgsmål til dig om, hvorvidt resultaterne i dine løsninger stadig holder: {count}",
+        "Questions to you whether your solutions' results still hold: {count}",
+    ),
     "held_solution_versions": (
         "Ændringer af løsninger, du har lavet eller står som kontakt på: {count}",
         "Changes to solutions you made or are a contact on: {count}",
+    ),
+    # --- the yearly question to owners (bot/confirmations.py, bot/flows/owner.py)
+    "owner_prompt_one": (
+        "Du står for tallene i “{title}” i Spred. Holder resultatet stadig? Kolleger, der "
+        "overvejer løsningen, stoler på tallene, så jeg spørger hver {months}. måned.",
+        "You answer for the figures of “{title}” in Spred. Does the result still hold? "
+        "Colleagues considering the solution rely on the figures, so I ask every {months} "
+        "months.",
+    ),
+    "owner_prompt_many": (
+        "Du står for tallene i {count} løsninger i Spred. Holder resultaterne stadig? Svar "
+        "under hver af dem. Kolleger, der overvejer dem, stoler på tallene, så jeg spørger "
+        "hver {months}. måned.",
+        "You answer for the figures of {count} solutions in Spred. Do the results still "
+        "hold? Answer under each of them. Colleagues considering them rely on the figures, "
+        "so I ask every {months} months.",
+    ),
+    "act_still_true": ("Ja, stadig", "Yes, still true"),
+    "act_update_figures": ("Opdater tallene", "Update the figures"),
+    "act_no_longer_used": ("Bruges ikke længere", "No longer used"),
+    "owner_asked_answered": (
+        "Der er allerede svaret for “{title}”: resultaterne står som bekræftet {month} "
+        "{year}. Der er ikke mere at gøre.",
+        "“{title}” has been answered already: its results stand as confirmed {month} "
+        "{year}. Nothing more is needed.",
+    ),
+    "owner_asked_retired": (
+        "“{title}” er allerede trukket tilbage og vises ikke i svar, så der er ikke mere at gøre.",
+        "“{title}” has already been retired and is not shown in answers, so nothing more is "
+        "needed.",
+    ),
+    "figures_start": (
+        "Lad os opdatere resultatet i “{title}”. Jeg spørger om {count} felter, ét ad gangen. "
+        "Skriv den nye værdi, eller tryk “Behold” for at beholde den, der står. Skriv "
+        "“annullér” for at stoppe.",
+        "Let's update the result of “{title}”. I'll ask about {count} fields, one at a time. "
+        "Type the new value, or press “Keep” to keep the one there is. Type “cancel” to stop.",
+    ),
+    "figures_now": ("Nu: {value}", "Now: {value}"),
+    "act_keep": ("Behold", "Keep"),
+    "figures_preview": (
+        "Sådan kommer løsningen til at se ud. Gemmer du, står resultaterne som bekræftet i "
+        "dag. Tryk “Gem tallene” eller “Annullér”.",
+        "This is how the solution will look. Once saved, its results stand as confirmed "
+        "today. Press “Save the figures” or “Cancel”.",
+    ),
+    "act_save_figures": ("Gem tallene", "Save the figures"),
+    "figures_saved": (
+        "Tak! Tallene i “{title}” er opdateret og bekræftet i dag. Den tidligere udgave er "
+        "gemt i historikken.",
+        "Thank you! The figures of “{title}” are updated and confirmed as of today. The "
+        "earlier version is kept in its history.",
+    ),
+    "figures_nothing": (
+        "Der er ingen nye tal i gang (de er gemt, annulleret eller udløbet). Tryk “Opdater "
+        "tallene” igen for at begynde forfra.",
+        "There are no new figures under way (they were saved, cancelled or have expired). "
+        "Press “Update the figures” again to start over.",
+    ),
+    "owner_retire_ask": (
+        "Skal “{title}” trækkes tilbage, fordi den ikke bruges længere? Den vises så ikke "
+        "længere i svar (den slettes ikke), og de, der har meldt, at de prøver eller bruger "
+        "den, får besked.",
+        "Retire “{title}” because it is no longer used? It is then no longer shown in answers "
+        "(it is not deleted), and those who reported trying or using it are told.",
+    ),
+    "act_retire_yes": ("Ja, træk den tilbage", "Yes, retire it"),
+    "act_retire_no": ("Nej, behold den", "No, keep it"),
+    "owner_retired": (
+        "“{title}” er trukket tilbage. Den vises ikke længere i svar, men er ikke slettet.",
+        "“{title}” has been retired. It is no longer shown in answers, but it is not deleted.",
+    ),
+    "owner_retired_told": (
+        " {count} der prøver eller bruger den, har fået besked.",
+        " {count} who try or use it have been told.",
+    ),
+    "owner_kept": (
+        "Godt – “{title}” bliver stående. Holder tallene stadig, så tryk “Ja, stadig”; er de "
+        "ændret, så tryk “Opdater tallene”.",
+        "Fine – “{title}” stays. If the figures still hold, press “Yes, still true”; if they "
+        "changed, press “Update the figures”.",
+    ),
+    "retired_notice": (
+        "{owner} fra {organization} melder, at “{title}” ikke bruges længere, så Spred viser "
+        "den ikke mere. I har meldt, at I prøver eller bruger den – spørg evt. {owner} hvorfor.",
+        "{owner} of {organization} reports that “{title}” is no longer used, so Spred no "
+        "longer shows it. You reported trying or using it – you may want to ask {owner} why.",
     ),
     # --- how fresh a solution's evidence is (knowledge/freshness.py)
     "confirmed_in": ("Resultater bekræftet {month} {year}", "Results confirmed {month} {year}"),
@@ -1333,6 +1437,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month_10": ("oktober", "October"),
     "month_11": ("november", "November"),
     "month_12": ("december", "December"),
+    # --- newsletters and feeds for networks, unions and sponsors (bot/newsletter*.py,
+    # bot/feeds.py; issue 17)
+    "nl_heading_topic": (
+        "Løsninger, der spreder sig: {name}",
+        "Solutions that are spreading: {name}",
+    ),
+    "nl_heading_sponsor": (
+        "Løsninger støttet af {name}, der spreder sig",
+        "Solutions backed by {name} that are spreading",
+    ),
+    "nl_period": ("Fra Spred, {start} – {end}", "From Spred, {start} – {end}"),
+    "nl_day": ("{day}. {month} {year}", "{day} {month} {year}"),
+    "nl_result": ("Resultat", "Result"),
+    "nl_new": ("Ny i Spred", "New in Spred"),
+    "nl_began_one": (
+        "{names} er i perioden gået i gang med den",
+        "{names} took it up in the period",
+    ),
+    "nl_began_many": (
+        "{count} organisationer er i perioden gået i gang med den: {names}",
+        "{count} organisations took it up in the period: {names}",
+    ),
+    "nl_more": ("Læs mere", "Read more"),
+    "nl_questions": ("Kan dine medlemmer svare?", "Can your members answer?"),
+    "nl_questions_intro": (
+        "Det har flere kolleger spurgt Spred om i perioden, uden at nogen løsning svarede. "
+        "Kender du svaret, så del din løsning i Spred.",
+        "Several colleagues asked Spred this in the period, and no solution answered. If you "
+        "know the answer, share your solution in Spred.",
+    ),
+    "nl_asked": ("spurgt {count} gange", "asked {count} times"),
+    "feed_title": ("Spred: {name}", "Spred: {name}"),
+    "feed_subtitle": (
+        "Nye løsninger, og hvor de bliver brugt og tilpasset: {name}",
+        "New solutions, and where they are used and adapted: {name}",
+    ),
+    "feed_new": ("Ny i Spred: {title}", "New in Spred: {title}"),
+    "feed_changed": ("Opdateret: {title}", "Updated: {title}"),
+    "feed_confirmed": ("Resultaterne er bekræftet: {title}", "Results confirmed: {title}"),
+    "feed_piloting": ("{place} prøver “{title}”", "{place} is trying “{title}”"),
+    "feed_adopted": ("{place} bruger “{title}”", "{place} uses “{title}”"),
+    "feed_adapted": ("Tilpasset i {place}: “{title}”", "Adapted at {place}: “{title}”"),
+    "feed_unknown": (
+        "Spred har intet emne, der hedder “{topic}”.",
+        "Spred has no topic called “{topic}”.",
+    ),
+    "feed_meant": ("Mente du {options}?", "Did you mean {options}?"),
+    "feed_how": (
+        "Et emne er et område, en faggruppe, et tag, en organisation eller en løsning, fx "
+        "/feeds/ældrepleje.atom.",
+        "A topic is a domain, a profession, a tag, an organisation or a solution, e.g. "
+        "/feeds/ældrepleje.atom.",
+    ),
+    "feed_unavailable": (
+        "Spred kan ikke læse sine data lige nu. Prøv igen om lidt.",
+        "Spred cannot read its data just now. Try again shortly.",
+    ),
     # --- importing people by chat (bot/flows/people_import.py)
     "people_form_title": ("Importér folk", "Import people"),
     "people_form_submit": ("Importér", "Import"),

@@ -34,6 +34,7 @@ from knowledge.records import (
     Letter,
     Nudge,
     Organisation,
+    OwnerPrompt,
     Person,
     Relay,
     SeenEvent,
@@ -241,6 +242,19 @@ def _installation_erase(
     return replace(record, installation={**kept, "user_id": ""})
 
 
+def _owner_keys(who: Identity) -> frozenset[str]:
+    """How the yearly question to owners keys a person: by e-mail, else by user id."""
+    return who.emails | {user.partition(":")[2] for user in who.users}
+
+
+def _owner_prompt_finds(record: OwnerPrompt, who: Identity) -> bool:
+    return record.owner in _owner_keys(who) or record.to in who.users
+
+
+def _owner_prompts_where(who: Identity) -> Where:
+    return _owner_keys(who), [{"to": OneOf.of(sorted(who.users))}]
+
+
 def _people_where(who: Identity) -> Where:
     return who.person_ids, [{"manager_id": OneOf.of(sorted(who.person_ids))}]
 
@@ -317,6 +331,8 @@ HOLDINGS: Mapping[str, Holding] = {
         erase=lambda r, who, language: replace(r, by="") if r.by in who.users else r,
         kept_because="an earlier version of a published solution: its contacts stay with it",
     ),
+    # when they were last asked whether their solutions' results still hold
+    "owner_prompts": Holding(finds=_owner_prompt_finds, where=_owner_prompts_where),
     # Reaching out (issue 17): what they follow, how much news they want and got lately,
     # and what their digests told them: theirs, gone with them.
     "follows": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot import __version__
+from bot import __version__, feeds
 from bot.config import Settings
 from bot.connectors import Connector, configure_all, registered
 from bot.core import Core
@@ -44,6 +44,7 @@ def build_app(
     app[CONNECTORS] = configure_all(platforms, environ, host=host)
     app.cleanup_ctx.append(_knowledge)
     app.router.add_get("/healthz", healthz)
+    feeds.mount(app, knowledge=KNOWLEDGE, settings=SETTINGS)  # /feeds/<topic>.atom (issue 17)
     for connector in app[CONNECTORS].values():
         connector.mount(app)
     return app
@@ -96,11 +97,11 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
 
 async def _follow_changes(core: Core, *, every: float) -> None:
     """Picks up solutions another process stored (`spred import` while the server runs),
-    closes the demand they answer, sends the managers' prompts that are due, deletes what
-    people wrote once it is older than the retention period (hourly), delivers letters
-    other processes left in the outbox for the platforms this server reaches, and answers
-    the events a process acknowledged but died before answering. The
-    first round runs at once: demand answered while the server was down is told now."""
+    closes the demand they answer, sends the managers' prompts that are due and the owners'
+    yearly questions, deletes what people wrote once it is older than the retention period
+    (hourly), delivers letters other processes left in the outbox for the platforms this
+    server reaches, and answers the events a process acknowledged but died before answering.
+    The first round runs at once: demand answered while the server was down is told now."""
     kb = core.services.kb
     changed = asyncio.Event()
     changed.set()
@@ -119,6 +120,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 await core.nudges.run_due()  # prompts to managers whose time has come
                 await core.retention.sweep_if_due()  # what people wrote, kept no longer
                 await core.tell_editors_if_due()  # new submissions, gathered, once a day
+                await core.ask_owners_if_due()  # do the figures still hold? yearly, hourly
                 await core.digest_if_due()  # followers' weekly news, on its day's morning
                 await core.outbox.flush()
                 await core.retake_unanswered()  # events whose answerer died before answering

@@ -51,6 +51,8 @@ class Flow(enum.StrEnum):
     SHARE_FIXING = "share_fixing"  # a sharer writing the new value of one field
     REVIEW_NOTE = "review_note"  # an editor writing what to change, or why not (review.py)
     MEASURING = "measuring"  # a unit giving its own before and after (bot/flows/measure.py)
+    FIGURES = "figures"  # an owner giving a solution's result anew (bot/flows/owner.py)
+    FIGURES_CHECK = "figures_check"  # an owner looking at the new result: save or not
 
 
 @dataclass(slots=True, kw_only=True)
@@ -75,6 +77,16 @@ class Session:
             self.data = {}
         elif data is not None:
             self.data = dict(data)
+
+
+async def spoken_by(store: Store, user: str) -> str:
+    """The language a platform-qualified user last chose or asked in, in any of their
+    conversations; "" when none tells. Letters to them are written in it."""
+    mine = sorted(
+        await store.conversations.find(user=user), key=lambda c: c.updated_at, reverse=True
+    )
+    spoken = (Session.language_in(c.data.get("memory", {}), "") for c in mine)
+    return next((found for found in spoken if found), "")
 
 
 class Sessions:

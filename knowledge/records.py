@@ -491,6 +491,23 @@ class SolutionVersion(Record):
     previous: Mapping[str, Any] | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class OwnerPrompt(Record):
+    """The yearly question to a solution's owner (bot/confirmations.py): the last one begun
+    for one owner, so they get at most one a week, across instances and restarts.
+    `letter_id` is set before the letter is written to the outbox and kept until it is
+    marked sent, so a process that dies in between leaves the next round to write the same
+    letter, which the outbox stores once."""
+
+    key_field: ClassVar[str] = "owner"
+
+    owner: str  # the owner as solutions name them: their e-mail (folded), else a user id
+    to: str = ""  # platform-qualified, where they were written to; "" if Spred found nowhere
+    letter_id: str = ""
+    asked_at: datetime = dataclasses.field(default_factory=now)  # when this one was begun
+    sent_at: datetime | None = None  # when its letter was written to the outbox
+
+
 # --- reaching out (issue 17): follows, the respect budget, digests
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -295,6 +296,23 @@ async def test_editors_hear_of_new_submissions_once_a_day_gathered(
     assert "1 nye indsendte løsninger" in letter  # only the one not told of yet
     clock.advance(days=1)
     assert await core.tell_editors_if_due() == 0  # nothing new
+
+
+async def test_editors_are_not_told_in_quiet_hours_but_at_the_next_working_hour(
+    chat: Chat, core: Core, inbox: Inbox, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 6, 19, 0, tzinfo=UTC)  # a Friday evening in Copenhagen
+    await _share(chat, ANSWERS)
+    await chat.press("Indsend")
+    chat.expect("er sendt til en redaktør")
+    assert await core.tell_editors_if_due() == 0
+    clock.now = datetime(2026, 11, 8, 12, 0, tzinfo=UTC)  # Sunday
+    assert await core.tell_editors_if_due() == 0
+    assert inbox.take(to="console:admin") == []
+    clock.now = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)  # Monday, 8:30 in Copenhagen
+    assert await core.tell_editors_if_due() == 1
+    [letter] = inbox.take(to="console:admin")
+    assert "1 nye indsendte løsninger" in letter
 
 
 async def test_a_draft_and_a_submission_survive_a_restart(chat: Chat, core: Core) -> None:

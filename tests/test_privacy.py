@@ -30,6 +30,7 @@ from knowledge.records import (
     Nudge,
     OptOut,
     Organisation,
+    OwnerPrompt,
     Person,
     Relay,
     SeenEvent,
@@ -147,6 +148,11 @@ async def _everywhere(core: Core, chat: Chat) -> None:
                         action="edit", by="slack:UZYX1",
                         previous=solution.to_dict() | {"title": "Gammel titel"})
     )  # fmt: skip
+    # the yearly question to her as a solution's owner, once by e-mail and once by user id
+    await store.owner_prompts.upsert(
+        OwnerPrompt(owner="annika.zyx@odense.eksempel.dk", to="slack:UZYX1", letter_id="o1")
+    )
+    await store.owner_prompts.upsert(OwnerPrompt(owner="UZYX1", letter_id="o2"))
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",

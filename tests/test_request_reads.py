@@ -9,8 +9,13 @@ from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from typing import Any
 
+from aiohttp import ClientSession, web
+from aiohttp.test_utils import TestServer
+
+from bot import feeds
 from bot.core import Core
 from bot.messages import reply_from_dict
+from bot.server import KNOWLEDGE, SETTINGS
 from knowledge.records import Adaptation, Adoption, Interest, Nudge, Person, Stage
 from knowledge.store import Store
 from tests.conftest import Clock
@@ -198,3 +203,22 @@ async def test_forget_me_asks_for_her_records_where_her_ids_are_kept(
     assert read == []
     assert await store.people.get("anna") is None
     assert len(await store.adoptions.all()) == 41  # the others' records stay
+
+
+async def test_a_topics_feed_reads_no_collection(core: Core) -> None:
+    """GET /feeds/<topic>.atom (bot/feeds.py), over HTTP on the route the server mounts: the
+    topic is found among the solutions the server holds, and only their records are read."""
+    store = core.services.store
+    await _stored_elsewhere(store)
+    app = web.Application()
+    app[KNOWLEDGE] = core.services.kb
+    app[SETTINGS] = core.services.settings
+    feeds.mount(app, knowledge=KNOWLEDGE, settings=SETTINGS)
+    with whole_reads(store) as read:
+        async with TestServer(app, host="127.0.0.1") as server, ClientSession() as http:
+            async with http.get(server.make_url("/feeds/ældrepleje.atom")) as response:
+                assert response.status == 200
+                assert "Vejle prøver" in await response.text()
+            async with http.get(server.make_url("/feeds/aeldreplej.atom")) as missing:
+                assert missing.status == 404
+    assert read == []

@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from knowledge.records import Conversation, Person, SeenEvent
 from knowledge.solutions import Solution
 from knowledge.store import PostgresStore, Store, StoreError, open_store, postgres
 from knowledge.store.postgres import SCHEMA_VERSION
+from knowledge.store.query import Below
 from tests.conftest import make_solution
 from tests.dialogue import Chat
 
@@ -293,6 +295,36 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         # a field the record computes, filled by reading the records
         assert [p.name for p in await store.people.find(email_key="anne@vejle.dk")] == ["Anne"]
         assert [x.id for x in await store.solutions.find(retired=False)] == ["s1"]
+    finally:
+        await store.close()
+
+
+async def test_a_schema_2_database_gets_the_columns_declared_since(database_url: str) -> None:
+    # A database at schema 2 from before a solution's `confirmed` day was asked by.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
+        for statement in postgres.TABLES:
+            await conn.execute(statement, names if "%(" in statement else None)
+        for step in postgres.MIGRATIONS[1]:
+            await conn.execute(step)
+        await conn.execute("ALTER TABLE solutions DROP COLUMN f_confirmed")
+        await conn.execute(
+            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        await conn.execute("INSERT INTO spred_meta VALUES (1), (2)")
+        for key, day in (("old", "2024-05-01"), ("new", "2026-05-01")):
+            stored = make_solution(key, confirmed=day).to_dict()
+            await conn.execute(
+                "INSERT INTO solutions (key, data) VALUES (%s, %s::jsonb)",
+                (key, orjson.dumps(stored).decode()),
+            )
+    assert await postgres.migrate(database_url) == 2
+    store = await _opened(database_url)
+    try:
+        found = await store.solutions.find(confirmed=Below(date(2025, 1, 1)))
+        assert [s.id for s in found] == ["old"]
+        assert await store.solutions.find(confirmed=None) == []
     finally:
         await store.close()
 

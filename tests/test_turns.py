@@ -204,7 +204,8 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
     # Planning and reporting start from a manager's prompt: tests/test_nudges.py walks them;
     # relaying from a colleague's Svar: tests/test_relay.py; checking, fixing and an
     # editor's note follow a whole shared draft: tests/test_dialogue_share.py; measuring
-    # from a report back's "Ja, vi har målt": tests/test_local_results.py.
+    # from a report back's "Ja, vi har målt": tests/test_local_results.py; an owner's update
+    # of the figures from the yearly question's "Opdater tallene": tests/test_owner_prompts.py.
     prompted = {
         Flow.PLANNING,
         Flow.REPORTING,
@@ -213,6 +214,8 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         Flow.SHARE_FIXING,
         Flow.REVIEW_NOTE,
         Flow.MEASURING,
+        Flow.FIGURES,
+        Flow.FIGURES_CHECK,
     }
     assert set(WALKS) | prompted == set(Flow) - {Flow.IDLE}
 

@@ -12,7 +12,7 @@ from typing import Any
 from bot.cards import card
 from bot.demand import most_asked
 from bot.dialogues import END, STAY, Dialogue, State, Step
-from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, get, lacks_figure, put
+from bot.flows.draft import BY_NAME, FIELDS, Field, Problem, check, get, lacks_figure, put, shown
 from bot.flows.fields import (
     PUBLISH_WORDS,
     ask_field,
@@ -24,7 +24,7 @@ from bot.flows.fields import (
     publish_solution,
 )
 from bot.messages import Action, Form, Reply
-from bot.render_text import number, quoted
+from bot.render_text import quoted
 from bot.roles import Role
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
@@ -176,12 +176,8 @@ async def start_editing(turn: Turn) -> Step:
     if field is None:
         text = turn.say("edit_usage", fields=", ".join(f.named(turn.language) for f in FIELDS))
         return Step(replies=[Reply(text=text)], next=STAY)
-    current = get(solution.to_dict(), field.path)
-    if isinstance(current, int | float) and not isinstance(current, bool):
-        current = number(current, decimal="." if turn.language == "en" else ",")
-    shown = ", ".join(current) if isinstance(current, list) else current
-    shown = shown if shown not in (None, "") else "–"
-    text = turn.say("edit_prompt", field=field.named(turn.language), value=shown)
+    current = shown(get(solution.to_dict(), field.path), turn.language)
+    text = turn.say("edit_prompt", field=field.named(turn.language), value=current)
     data = {"solution": solution.id, "field": field.name}
     return Step(replies=[Reply(text=text)], next=Flow.EDITING, data=data)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import say
+from bot.render_text import number
 from knowledge import solutions as rules
 from knowledge.solutions import Solution, parse_solution
 from knowledge.text import fold
@@ -318,6 +319,16 @@ def get(raw: Mapping[str, Any], path: Path) -> object:
         except (KeyError, IndexError, TypeError):
             return None
     return value
+
+
+def shown(value: object, language: str) -> str:
+    """A field's value as a question shows it now: a figure in the reader's notation, a
+    list joined, "–" for none."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, decimal="." if language == "en" else ",")
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return str(value) if value not in (None, "") else "–"
 
 
 def check(field: Field, draft: Mapping[str, Any], answer: str) -> object:

@@ -24,6 +24,7 @@ from bot.flows.fields import drafted, publish_solution
 from bot.i18n import say
 from bot.jobs import Schedule
 from bot.messages import Action, Notice, Reply
+from bot.nudges import working_time
 from bot.roles import Role
 from bot.sessions import Flow
 from bot.turn import Refusal, Services, Turn
@@ -246,8 +247,12 @@ REVIEWING = Dialogue(
 
 
 async def tell_editors(services: Services, schedule: Schedule) -> int:
-    """Once a day across every instance: one letter to each editor with new submissions
-    waiting for them, all of them gathered. Returns how many editors were told."""
+    """Once a day across every instance, in working hours (as managers' prompts): one letter
+    to each editor with new submissions waiting for them, all of them gathered. Returns how
+    many editors were told."""
+    now = services.clock()
+    if working_time(now, services.settings.nudges) > now:
+        return 0  # quiet hours: the first round in working hours tells them
     if not await schedule.due(DIGEST_JOB, every=DIGEST_EVERY):
         return 0
     store = services.store

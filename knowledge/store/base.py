@@ -11,7 +11,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from knowledge.records import (
@@ -32,6 +32,7 @@ from knowledge.records import (
     OAuthState,
     OptOut,
     Organisation,
+    OwnerPrompt,
     Person,
     Reach,
     SeenEvent,
@@ -166,11 +167,15 @@ def computed_fields(record_type: type[Any], fields: Iterable[str]) -> frozenset[
 
 
 def _fields(
-    *names: str, moments: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+    *names: str,
+    moments: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+    days: tuple[str, ...] = (),
 ) -> dict[str, type]:
     return {
         **dict.fromkeys(names, str),
         **dict.fromkeys(moments, datetime),
+        **dict.fromkeys(days, date),
         **dict.fromkeys(flags, bool),
     }
 
@@ -178,8 +183,12 @@ def _fields(
 # One file (or table) each, so frequent small writes never rewrite the knowledge base.
 COLLECTIONS: tuple[CollectionSpec, ...] = (
     # Announced: every instance's matcher picks up a solution stored anywhere at once.
+    # `confirmed`: the yearly question to owners asks for those confirmed too long ago.
     CollectionSpec(
-        "solutions", Solution, _fields("organization", flags=("retired",)), announced=True
+        "solutions",
+        Solution,
+        _fields("organization", flags=("retired",), days=("confirmed",)),
+        announced=True,
     ),
     CollectionSpec(
         "people",
@@ -247,6 +256,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         _fields("sharer", "org_id", "state", moments=("created_at",), flags=("announced",)),
     ),
     CollectionSpec("solution_versions", SolutionVersion, _fields("solution_id", moments=("at",))),
+    CollectionSpec("owner_prompts", OwnerPrompt, _fields("to")),
     # Reaching out (issue 17): who follows what, each person's respect budget, their digests.
     CollectionSpec("follows", Follow, _fields("user", "topic")),
     CollectionSpec("reach", Reach),
@@ -293,6 +303,7 @@ class Store(ABC):
     jobs: Collection[JobRun]
     submissions: Collection[Submission]
     solution_versions: Collection[SolutionVersion]
+    owner_prompts: Collection[OwnerPrompt]
     follows: Collection[Follow]
     reach: Collection[Reach]
     digests: Collection[DigestState]

@@ -11,7 +11,7 @@ means: the index only narrows down where to look.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from knowledge.store.query import Below, Condition, OneOf, value_of
@@ -33,8 +33,9 @@ class FieldIndex:
     def __init__(self, fields: Mapping[str, type], *, decoded: Iterable[str] = ()) -> None:
         """`decoded`: the fields `add_stored` must read from the record, not its stored
         document (computed ones, or a stored form that leaves a field out)."""
-        # Moments are asked for with Below (due, expired): an equality index does not serve.
-        self._fields = tuple(name for name, kind in fields.items() if kind is not datetime)
+        # Moments and days are asked for with Below (due, expired, confirmed before): an
+        # equality index does not serve (and a document keeps a day as text, not a date).
+        self._fields = tuple(name for name, kind in fields.items() if kind not in (datetime, date))
         self._decoded = frozenset(decoded) & set(self._fields)
         self._keys: dict[str, dict[Any, set[str]]] = {name: {} for name in self._fields}
         self._values: dict[str, tuple[Any, ...]] = {}  # key → what it is filed under

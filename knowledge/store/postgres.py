@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -54,10 +54,17 @@ POOL_SIZE = 10
 BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instead of each key
 
 # The database's own schema version (a data directory's is knowledge.store.SCHEMA_VERSION):
-# 2 added the query columns and the claims; 3 the columns of the collections added since
-# (submissions, solution_versions, follows): a table is made at each open, its columns by a step.
-SCHEMA_VERSION = 3
-SQL_TYPES: dict[type, str] = {str: "text", bool: "boolean", datetime: "timestamptz"}
+# 2 added the query columns and the claims; 3 the columns of every field declared since
+# (a solution's `confirmed` day, and those added after 2 without a step of their own: an
+# interest's `did`, an organisation's `name_key`, a seen event's `platform` and holds);
+# 4 those of `follows` (issue 17), added beside 3.
+SCHEMA_VERSION = 4
+SQL_TYPES: dict[type, str] = {
+    str: "text",
+    bool: "boolean",
+    datetime: "timestamptz",
+    date: "date",
+}
 T = TypeVar("T")
 
 
@@ -128,7 +135,7 @@ TABLES: list[str] = [
 ]
 # Statements that bring schema n to n+1; a new database gets TABLES and then every step. Each
 # must be idempotent, like the data directory's steps (knowledge/store/schema.py).
-MIGRATIONS: dict[int, list[sql.Composed]] = {1: columns(), 2: columns()}
+MIGRATIONS: dict[int, list[sql.Composed]] = {1: columns(), 2: columns(), 3: columns()}
 
 # A write's last statement: the collection's version, and for an announced collection the
 # notice to those watching it, sent by PostgreSQL as the transaction commits (one statement,

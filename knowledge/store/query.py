@@ -5,7 +5,7 @@ A condition is one of:
 - a value (str, bool, datetime): the field equals it;
 - `None`: the field is not set;
 - `OneOf(a, b, …)`: the field equals any of them (none given: nothing matches);
-- `Below(x)`: the field is set and less than `x` (a moment, usually: due, expired).
+- `Below(x)`: the field is set and less than `x` (a moment, usually: due, expired; or a day).
 
 The PostgreSQL backend turns them into SQL on indexed columns; the in-process backends test
 each record with `holds`, the one definition of what a condition means.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -36,9 +36,9 @@ class Below:
     value: Any
 
 
-Condition = str | bool | datetime | None | OneOf | Below
+Condition = str | bool | date | datetime | None | OneOf | Below
 # The Python types a declared field may have; PostgreSQL gives each a typed column.
-FIELD_TYPES = (str, bool, datetime)
+FIELD_TYPES = (str, bool, datetime, date)
 
 
 def checked(name: str, fields: Mapping[str, type], conditions: Mapping[str, Any]) -> None:
