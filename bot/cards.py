@@ -16,6 +16,7 @@ from knowledge.records import Adaptation, Adoption, Stage
 from knowledge.solutions import Solution
 from knowledge.store import Store
 from knowledge.store.query import OneOf
+from knowledge.topics import Kind, Topic
 
 # Interest alone is not use: a card counts those who pilot or use a solution.
 USING = (Stage.PILOTING, Stage.ADOPTED)
@@ -139,8 +140,10 @@ def organizations_using(adoptions: Sequence[Adoption]) -> tuple[str, ...]:
 def solution_actions(solution: Solution, language: str, *, detailed: bool) -> tuple[Action, ...]:
     """A card's buttons. An answer is read on a phone, so its cards carry what matters most,
     contact and "more about it"; the adoption stages and who uses it are on the details
-    view, one step away (which needs no "more about it")."""
+    view, one step away (which needs no "more about it"), and so is following the solution's
+    first domain (issue 17): five buttons there, within what Teams shows on a card."""
     ref = {"solution": solution.id}
+    follow = _follow_action(solution, language)
     contact = Action(
         id="contact",
         label=say(language, "act_contact", name=solution.contacts[0].name),
@@ -154,7 +157,17 @@ def solution_actions(solution: Solution, language: str, *, detailed: bool) -> tu
         Action(id="adopt", label=say(language, "act_try"), payload=ref | {"stage": "piloting"}),
         Action(id="adopt", label=say(language, "act_use"), payload=ref | {"stage": "adopted"}),
         Action(id="who_uses", label=say(language, "act_who_uses"), payload=ref),
+        *follow,
     )
+
+
+def _follow_action(solution: Solution, language: str) -> tuple[Action, ...]:
+    """ "Følg ældrepleje": the solution's first domain as a topic to follow, if it has one."""
+    if not solution.domains:
+        return ()
+    topic = Topic(kind=Kind.DOMAIN, value=solution.domains[0])
+    label = say(language, "act_follow", topic=topic.value)
+    return (Action(id="follow", label=label, payload={"topic": topic.key}),)
 
 
 def card(

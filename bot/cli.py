@@ -23,6 +23,7 @@ from aiohttp import web
 from bot import (
     __version__,
     cli_confirmations,
+    cli_digest,
     cli_history,
     cli_newsletter,
     cli_orgs,
@@ -137,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_transfer.add_parser(sub, data)
     cli_history.add_parser(sub, data)
     cli_newsletter.add_parser(sub, data)
+    cli_digest.add_parser(sub, data)  # issue 17
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -554,5 +556,6 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "history": cli_history.cmd_history,
     "person": cli_person.run,
     "newsletter": cli_newsletter.cmd_newsletter,
+    "digest": cli_digest.cmd_digest,  # issue 17
     **cli_transfer.COMMANDS,
 }

@@ -80,6 +80,7 @@ class Settings:
     # SPRED_PUBLIC_URL without its trailing slash: the base of every link Spred writes
     # (newsletters' and feeds' links to a solution's page); "" when unset.
     public_url: str = ""
+    digest_day: int = 0  # the weekday digests go out (issue 17), Monday 0 … Sunday 6
 
     @classmethod
     def from_env(
@@ -112,6 +113,7 @@ class Settings:
             refresh_seconds=_seconds(env, "SPRED_REFRESH_SECONDS", 5.0, low=0.05, high=3600),
             database_url=_database_url(database or env.get("DATABASE_URL", "")),
             public_url=_public_url(env),
+            digest_day=_digest_day(env),
         )
 
 
@@ -198,3 +200,28 @@ def _database_url(raw: str) -> str | None:
             "postgresql://spred@127.0.0.1:5432/spred; leave it empty to use the data directory"
         )
     return url or None
+
+
+# --- reaching out (issue 17)
+
+# The working days a digest may go out on, in English and Danish (weekends are quiet).
+DIGEST_DAYS: dict[str, int] = {
+    **dict.fromkeys(("monday", "mandag", "mon", "man"), 0),
+    **dict.fromkeys(("tuesday", "tirsdag", "tue", "tir"), 1),
+    **dict.fromkeys(("wednesday", "onsdag", "wed", "ons"), 2),
+    **dict.fromkeys(("thursday", "torsdag", "thu", "tor"), 3),
+    **dict.fromkeys(("friday", "fredag", "fri", "fre"), 4),
+}
+
+
+def _digest_day(env: Mapping[str, str]) -> int:
+    raw = env.get("SPRED_DIGEST_DAY", "").strip()
+    if not raw:
+        return 0
+    day = DIGEST_DAYS.get(raw.casefold())
+    if day is None:
+        raise ConfigError(
+            "SPRED_DIGEST_DAY must be a working day, monday to friday (or mandag to fredag), "
+            f"the day followers get their weekly digest; not {raw!r}"
+        )
+    return day

@@ -22,12 +22,14 @@ from bot.config import Settings
 from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
+from bot.digest import Digests
 from bot.flows import (
     admin,
     adopt,
     ask,
     confirm,
     connect,
+    follow,
     manager,
     measure,
     org_admin,
@@ -157,6 +159,13 @@ ACTIONS: dict[str, Handler] = {
     "submissions": review.queue,
     "review_publish": review.publish,
     people_import.FORM_ID: people_import.submit_form,
+    # reaching out (issue 17): follows, and how much unsolicited news (bot/flows/follow.py)
+    "follow": follow.follow,
+    "unfollow": follow.unfollow,
+    "following": follow.following,
+    "reach_fewer": follow.reach_fewer,
+    "reach_stop": follow.reach_stop,
+    "reach_all": follow.reach_all,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -193,6 +202,16 @@ COMMANDS: dict[str, str] = {
     ),
     **dict.fromkeys(("indsendte", "indsendte loesninger", "submissions"), "submissions"),
     **dict.fromkeys(("importer folk", "import people", "importer personer"), "import_people"),
+    # reaching out (issue 17)
+    **dict.fromkeys(("foelger", "following", "hvad foelger jeg", "what do i follow"), "following"),
+    **dict.fromkeys(("faerre beskeder", "fewer messages"), "reach_fewer"),
+    **dict.fromkeys(
+        ("stop beskeder", "ingen beskeder", "stop messages", "no messages"), "reach_stop"
+    ),
+    **dict.fromkeys(
+        ("start beskeder igen", "start beskeder", "start messages again", "start messages"),
+        "reach_all",
+    ),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -208,7 +227,14 @@ PREFIXES: dict[str, tuple[str, bool]] = {
     "undo": ("undo_change", True),
     "bekraeft": ("confirm", True),
     "confirm": ("confirm", True),
+    # reaching out (issue 17)
+    "foelg": ("follow", False),
+    "follow": ("follow", False),
+    "stop med at foelge": ("unfollow", False),
+    "foelg ikke": ("unfollow", False),
+    "unfollow": ("unfollow", False),
 }
+PREFIX_WORDS = max(len(prefix.split()) for prefix in PREFIXES)  # the longest, in words
 
 # Sentences with two parts an admin fills in; from anyone else they are questions.
 Sentence = Callable[[Turn, str, str], Awaitable[list[Reply]]]
@@ -219,6 +245,8 @@ SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
         re.compile(r"(fjern |remove |)(?:lokal|local) admin (.+?)[.!]?", re.IGNORECASE),
         org_admin.local_admin,
     ),
+    # a channel that follows a topic (issue 17), written in the channel
+    (re.compile(r"(stop |)digest (?:#\S* )?(.+?)[.!]?", re.IGNORECASE), follow.channel_digest),
 )
 
 _END_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
@@ -269,6 +297,9 @@ class Core:
         # a distributable app's installations and install states, for its adapter
         self.installations = Installations(store=kb.store, clock=clock)
         self.install_states = InstallStates(store=kb.store, clock=clock)
+        self.digests = Digests(  # weekly news for followers (issue 17)
+            store=kb.store, outbox=self.outbox, settings=settings, clock=clock
+        )
         self.holds = Holds(
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
         )
@@ -453,6 +484,11 @@ class Core:
         instances, outside quiet hours (bot/confirmations.py); how many were written to."""
         return await self.owner_prompts.ask_if_due()
 
+    async def digest_if_due(self) -> int:
+        """Sends the weekly digests on their day's morning, once per follower and week
+        across instances (bot/digest.py); how many went out."""
+        return await self.digests.run_if_due(self.services.kb.matcher.published())
+
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message
         dialogue = OWNER.get(turn.session.flow)
@@ -492,7 +528,7 @@ class Core:
     async def _prefixed(self, turn: Turn) -> str | None:
         """The action a command word at the start names; its argument goes to the turn."""
         text = turn.message.text.strip()
-        for length in (2, 1):
+        for length in range(PREFIX_WORDS, 0, -1):
             words = text.split(maxsplit=length)
             action = PREFIXES.get(fold(" ".join(words[:length])))
             if action is None or len(words) <= length:

@@ -29,6 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• mere – flere løsninger på dit sidste spørgsmål\n"
         "• hvem bruger <løsning> – se, hvem der prøver eller bruger den, så du kan spørge dem\n"
         "• del en løsning – del noget, der virker hos jer, så andre kan bruge det\n"
+        "• følg <emne> – fx følg ældrepleje: hver uge en kort oversigt over nyt i emnet\n"
         "• english – skift til engelsk\n"
         "• glem mig – jeg sletter alt, hvad jeg ved om dig\n"
         "Under hver løsning kan du kontakte kollegaen bag den eller læse mere om den og derfra "
@@ -37,6 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• more – more solutions for your last question\n"
         "• who uses <solution> – see who is trying or using it, so you can ask them\n"
         "• share a solution – share something that works for you, so others can use it\n"
+        "• follow <topic> – e.g. follow elderly care: a short weekly overview of what is new\n"
         "• dansk – switch to Danish\n"
         "• forget me – I delete everything I know about you\n"
         "Under each solution you can contact the colleague behind it, or read more about it "
@@ -1643,6 +1645,151 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Spred shows only what the solutions publish: results, organisation and contact "
         "people. Questions no solution answers are seen by Spred's administrators, so they "
         "know what is missing – but not who asked.",
+    ),
+    # --- reaching out (issue 17): follows, the respect budget, weekly digests
+    "act_follow": ("Følg {topic}", "Follow {topic}"),
+    "act_unfollow": ("Stop med at følge {topic}", "Unfollow {topic}"),
+    "follow_started": (
+        "Du følger nu {topic}. Hver {day} formiddag får du en kort oversigt over, hvad der er "
+        "nyt: nye løsninger, hvem der er begyndt at bruge dem, og nye resultater – højst fem "
+        "ting, og kun hvis der er noget nyt.\n"
+        "Skriv “følger” for at se, hvad du følger, eller “stop med at følge {topic}”.",
+        "You now follow {topic}. Every {day} morning you get a short overview of what is "
+        "new: new solutions, who began using them, and new results – five things at most, "
+        "and only if there is something new.\n"
+        "Write “following” to see what you follow, or “unfollow {topic}”.",
+    ),
+    "follow_already": (
+        "Du følger allerede {topic}. Din oversigt kommer {day} formiddag, når der er nyt.",
+        "You already follow {topic}. Your overview comes on {day} morning when there is news.",
+    ),
+    "follow_but_stopped": (
+        "Du har bedt mig om ikke at sende dig beskeder af mig selv, så du får ingen oversigt. "
+        "Skriv “start beskeder igen”, hvis du vil have den.",
+        "You asked me not to send you messages unasked, so you get no overview. Write "
+        "“start messages again” if you want it.",
+    ),
+    "follow_meant": (
+        "Jeg kender ikke emnet “{typed}”. Mente du et af disse?",
+        "I don't know the topic “{typed}”. Did you mean one of these?",
+    ),
+    "follow_unknown_topic": (
+        "Det emne kan jeg ikke finde blandt løsningerne længere. Skriv “følg” og emnet, fx "
+        "“følg ældrepleje”.",
+        "I can no longer find that topic among the solutions. Write “follow” and the topic, "
+        "e.g. “follow elderly care”.",
+    ),
+    "follow_too_many": (
+        "Du følger allerede {most} emner, og det er det højeste. Stop med at følge et andet "
+        "først (skriv “følger” for at se dem).",
+        "You already follow {most} topics, the most there can be. Unfollow another one first "
+        "(write “following” to see them).",
+    ),
+    "unfollow_unknown": (
+        "Du følger ikke “{topic}”. Skriv “følger” for at se, hvad du følger.",
+        "You don't follow “{topic}”. Write “following” to see what you follow.",
+    ),
+    "unfollowed": (
+        "Du følger ikke længere {topic}.",
+        "You no longer follow {topic}.",
+    ),
+    "following_none": (
+        "Du følger ingen emner endnu. Skriv fx “følg ældrepleje”, eller tryk “Følg …” under "
+        "en løsning.",
+        "You follow no topics yet. Write e.g. “follow elderly care”, or press “Follow …” under "
+        "a solution.",
+    ),
+    "following_list": (
+        "Du følger:\n{lines}\nSkriv “stop med at følge <emne>” for at stoppe.",
+        "You follow:\n{lines}\nWrite “unfollow <topic>” to stop.",
+    ),
+    "act_reach_fewer": ("Færre beskeder", "Fewer messages"),
+    "act_reach_stop": ("Stop", "Stop"),
+    "reach_fewer_set": (
+        "Fint. Fra nu af sender jeg dig højst én besked af mig selv hver anden uge. Skriv "
+        "“start beskeder igen” for at få dem som før.",
+        "Fine. From now on I send you at most one message unasked every other week. Write "
+        "“start messages again” to get them as before.",
+    ),
+    "reach_stop_set": (
+        "Fint. Jeg sender dig ingen beskeder af mig selv længere; du kan stadig spørge mig om "
+        "alt. Skriv “start beskeder igen”, hvis du fortryder.",
+        "Fine. I won't send you any messages unasked any more; you can still ask me "
+        "anything. Write “start messages again” if you change your mind.",
+    ),
+    "reach_all_set": (
+        "Fint. Jeg sender dig igen beskeder af mig selv – højst én om dagen og tre om ugen.",
+        "Fine. I send you messages unasked again – at most one a day and three a week.",
+    ),
+    "digest_intro": ("Nyt i det, du følger ({topics}):", "News in what you follow ({topics}):"),
+    "digest_new": (
+        "Ny løsning: {title} fra {origin} – {result}",
+        "New solution: {title} from {origin} – {result}",
+    ),
+    "digest_piloting": (
+        "{place} er begyndt at prøve {title} – {result}",
+        "{place} began trying {title} – {result}",
+    ),
+    "digest_adopted": (
+        "{place} bruger nu {title} – {result}",
+        "{place} now uses {title} – {result}",
+    ),
+    "digest_adapted": (
+        "{place} har tilpasset {title} lokalt – {result}",
+        "{place} adapted {title} locally – {result}",
+    ),
+    "digest_measured": (
+        "{place} har selv målt {title}: {figures} (oprindeligt {result})",
+        "{place} measured {title} itself: {figures} (originally {result})",
+    ),
+    "digest_confirmed": (
+        "Resultaterne for {title} er bekræftet {month} {year} – {result}",
+        "The results of {title} were confirmed {month} {year} – {result}",
+    ),
+    "digest_more": ("…og {count} mere. Spørg mig om emnet.", "…and {count} more. Ask me about it."),
+    "digest_footer": (
+        "Du får denne oversigt, fordi du følger emnerne. Skriv “følger” for at ændre det.",
+        "You get this overview because you follow these topics. Write “following” to change that.",
+    ),
+    "digest_channel_started": (
+        "Denne kanal får nu en kort oversigt over nyt i {topic} hver {day} formiddag, når der "
+        "er nyt. Skriv “stop digest #kanal {topic}” her for at stoppe den.",
+        "This channel now gets a short overview of what is new in {topic} every {day} "
+        "morning when there is news. Write “stop digest #channel {topic}” here to stop it.",
+    ),
+    "digest_channel_stopped": (
+        "Denne kanal får ikke længere oversigten over {topic}.",
+        "This channel no longer gets the overview of {topic}.",
+    ),
+    "digest_channel_not": (
+        "Denne kanal får ikke oversigten over {topic}.",
+        "This channel does not get the overview of {topic}.",
+    ),
+    "digest_channel_unknown": (
+        "Jeg kender ikke emnet “{typed}”. Mente du: {meant}?",
+        "I don't know the topic “{typed}”. Did you mean: {meant}?",
+    ),
+    "digest_channel_only": (
+        "Skriv det i den kanal, der skal have oversigten (nævn mig der).",
+        "Write it in the channel that is to get the overview (mention me there).",
+    ),
+    "digest_channel_platform": (
+        "En kanal kan kun følge et emne i Slack endnu.",
+        "Only a Slack channel can follow a topic so far.",
+    ),
+    "weekday_0": ("mandag", "Monday"),
+    "weekday_1": ("tirsdag", "Tuesday"),
+    "weekday_2": ("onsdag", "Wednesday"),
+    "weekday_3": ("torsdag", "Thursday"),
+    "weekday_4": ("fredag", "Friday"),
+    "held_follows": ("Emner, du følger: {count}", "Topics you follow: {count}"),
+    "held_reach": (
+        "Hvor mange beskeder du vil have fra mig: {count}",
+        "How many messages you want from me: {count}",
+    ),
+    "held_digests": (
+        "Hvad dine ugentlige oversigter har fortalt dig: {count}",
+        "What your weekly overviews told you: {count}",
     ),
 }
 

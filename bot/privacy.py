@@ -335,6 +335,11 @@ HOLDINGS: Mapping[str, Holding] = {
     ),
     # when they were last asked whether their solutions' results still hold
     "owner_prompts": Holding(finds=_owner_prompt_finds, where=_owner_prompts_where),
+    # Reaching out (issue 17): what they follow, how much news they want and got lately,
+    # and what their digests told them: theirs, gone with them.
+    "follows": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "reach": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
+    "digests": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
 }
 
 

@@ -121,6 +121,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 await core.retention.sweep_if_due()  # what people wrote, kept no longer
                 await core.tell_editors_if_due()  # new submissions, gathered, once a day
                 await core.ask_owners_if_due()  # do the figures still hold? yearly, hourly
+                await core.digest_if_due()  # followers' weekly news, on its day's morning
                 await core.outbox.flush()
                 await core.retake_unanswered()  # events whose answerer died before answering
             except StoreError as exc:  # say why, once a round, and go on

@@ -519,3 +519,53 @@ class OwnerPrompt(Record):
     letter_id: str = ""
     asked_at: datetime = dataclasses.field(default_factory=now)  # when this one was begun
     sent_at: datetime | None = None  # when its letter was written to the outbox
+
+
+# --- reaching out (issue 17): follows, the respect budget, digests
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Follow(Record):
+    """One person following one topic (knowledge/topics.py): what their digest is about."""
+
+    id: str  # "<user>|<topic key>": one per person and topic
+    user: str  # platform-qualified, e.g. "slack:U123"
+    topic: str  # the topic's key, "domain:aeldrepleje"
+    label: str = ""  # the topic as it was shown when followed ("Ældrepleje")
+    language: str = "da"  # theirs when they followed: their digest's
+    at: datetime = dataclasses.field(default_factory=now)
+
+
+class ReachMode(enum.StrEnum):
+    """How much unsolicited news a person wants from Spred (bot/reach.py)."""
+
+    ALL = "all"
+    FEWER = "fewer"
+    STOP = "stop"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Reach(Record):
+    """What one person wants of unsolicited messages, and those they got lately (the respect
+    budget, bot/reach.py): `spent` maps each message's reference to {"kind", "at"}, kept
+    only as long as a window looks back."""
+
+    key_field: ClassVar[str] = "user"
+
+    user: str
+    mode: ReachMode = ReachMode.ALL
+    spent: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    updated_at: datetime = dataclasses.field(default_factory=now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class DigestState(Record):
+    """One person's weekly digests (bot/digest.py): the week of the last, when it went out,
+    and what it has told them, so nothing is told twice."""
+
+    key_field: ClassVar[str] = "user"
+
+    user: str
+    week: str = ""  # ISO week of the last digest, "2026-W50"
+    sent_at: datetime | None = None
+    told: tuple[str, ...] = ()  # the items sent, newest last (bot/digest.py: TOLD_KEPT)

@@ -376,6 +376,10 @@ async def test_a_failure_inside_spred_is_said_plainly_and_the_next_question_work
 MOST_BUTTONS = 8  # on an answer with three cards: the README says so
 
 
+def card_domain(core: Core, solution_id: str) -> str:
+    return next(s for s in core.services.kb.matcher.published() if s.id == solution_id).domains[0]
+
+
 async def test_an_answer_carries_few_buttons_and_the_rest_is_one_step_away(
     chat: Chat, core: Core
 ) -> None:
@@ -391,7 +395,8 @@ async def test_an_answer_carries_few_buttons_and_the_rest_is_one_step_away(
     details = chat.expect(first.title)
     [card] = details.cards
     labels = [a.label for a in card.actions]
-    assert labels[1:] == ["Vi prøver den", "Vi bruger den nu", "Hvem bruger den?"]
+    assert labels[1:4] == ["Vi prøver den", "Vi bruger den nu", "Hvem bruger den?"]
+    assert labels[4:] == [f"Følg {card_domain(core, first.solution_id)}"]  # issue 17
     assert labels[0].startswith("Kontakt ")  # and no "more about it" on what is that already
     assert await core.services.store.adoptions.count() == 0  # reading on records no use
 

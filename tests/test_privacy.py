@@ -23,6 +23,7 @@ from knowledge.records import (
     Consent,
     Conversation,
     Demand,
+    DigestState,
     Feedback,
     Introduction,
     Letter,
@@ -108,6 +109,11 @@ async def _everywhere(core: Core, chat: Chat) -> None:
     anna.expect("Vi prøver den")
     await anna.press("Vi prøver den")  # an adoption
     anna.expect("prøver nu")
+    await anna.press("Følg")  # a follow, on the details (issue 17)
+    anna.expect("Du følger nu")
+    await anna.send("færre beskeder")  # how much news she wants
+    anna.expect("hver anden uge")
+    await store.digests.upsert(DigestState(user="console:ann4x", week="2026-W49"))
     # What a platform, an installation or her own role as a manager would have stored.
     await store.addresses.upsert(Address(user="slack:UZYX1", reference={"user": "UZYX1"}))
     await store.conversations.upsert(Conversation(conversation_key="slack:D1:UZYX1", state="idle"))

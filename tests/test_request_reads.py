@@ -113,6 +113,14 @@ async def test_a_question_its_buttons_home_a_managers_answer_and_listings_read_n
         anna.expect("Opstartsteam")
         await anna.press("Hjalp ikke")
         anna.expect()
+        # following (issue 17): by button, typed, listed, stopped, and fewer messages
+        await anna.press_on("Opstartsteam", "Mere om løsningen")
+        anna.expect("Vi prøver den")
+        await anna.press("Følg")
+        anna.expect("Du følger nu")
+        for said in ("følg skoel", "følger", "stop med at følge skole", "færre beskeder"):
+            await anna.send(said)
+            anna.expect()
     assert read == []
 
     # Sending the prompts is the scheduler's work (bot/nudges.py run_due), not a request's.

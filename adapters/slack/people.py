@@ -136,10 +136,14 @@ class People:
         else:
             poster = self.poster
         user = notice.to.partition(":")[2]
+        # "#C123": a channel that follows a topic (issue 17) gets its digest posted there.
+        posted_in = user[1:] if user.startswith("#") else None
         mark = marker("letter", notice.letter) if notice.letter else None
         if notice.retried and mark is not None:
-            channel = await poster.dm_channel(user)
+            channel = posted_in or await poster.dm_channel(user)
             if channel is not None and await poster.has_posted(channel, thread=None, mark=mark):
                 log.info("a %s letter sent before a restart was in Slack already", notice.kind)
                 return True
+        if posted_in is not None:
+            return await poster.post(posted_in, notice.reply, mark=mark)
         return await poster.direct(user, notice.reply, mark=mark)

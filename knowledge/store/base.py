@@ -21,7 +21,9 @@ from knowledge.records import (
     Consent,
     Conversation,
     Demand,
+    DigestState,
     Feedback,
+    Follow,
     Interest,
     Introduction,
     JobRun,
@@ -33,6 +35,7 @@ from knowledge.records import (
     OwnerPrompt,
     Person,
     RateCount,
+    Reach,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -257,6 +260,10 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("owner_prompts", OwnerPrompt, _fields("to")),
     # The web's questions per client and minute (bot/limits.py); names nobody.
     CollectionSpec("rate_limits", RateCount, _fields(moments=("expires_at",))),
+    # Reaching out (issue 17): who follows what, each person's respect budget, their digests.
+    CollectionSpec("follows", Follow, _fields("user", "topic")),
+    CollectionSpec("reach", Reach),
+    CollectionSpec("digests", DigestState),
 )
 
 
@@ -301,6 +308,9 @@ class Store(ABC):
     solution_versions: Collection[SolutionVersion]
     owner_prompts: Collection[OwnerPrompt]
     rate_limits: Collection[RateCount]
+    follows: Collection[Follow]
+    reach: Collection[Reach]
+    digests: Collection[DigestState]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

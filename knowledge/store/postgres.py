@@ -57,7 +57,7 @@ BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instea
 # 2 added the query columns and the claims; 3 the columns of every field declared since
 # (a solution's `confirmed` day, and those added after 2 without a step of their own: an
 # interest's `did`, an organisation's `name_key`, a seen event's `platform` and holds); 4
-# those of the web's rate counts (`expires_at`, bot/limits.py).
+# those of the web's rate counts (`expires_at`, bot/limits.py) and of `follows` (issue 17).
 SCHEMA_VERSION = 4
 SQL_TYPES: dict[type, str] = {
     str: "text",

@@ -1,0 +1,158 @@
+"""Following topics in chat: "følg ældrepleje" / "follow elder care", "følger" / "following",
+"stop med at følge ældrepleje" / "unfollow elder care", and the "Følg …" button on an
+answer's cards; and how much unsolicited news a person wants ("færre beskeder", "stop
+beskeder", "start beskeder igen", and the buttons on every such message, bot/reach.py).
+
+A topic typed is matched to what the published solutions hold (knowledge/topics.py); a near
+miss offers what it may have meant as buttons. A button carries a topic's key, which is
+checked against the published topics: a forged or stale one is refused politely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot import follows
+from bot.dialogues import Handler
+from bot.flows import ask
+from bot.messages import Action, Reply
+from bot.reach import mode_of, set_mode
+from bot.turn import Refusal, Turn
+from knowledge.records import ReachMode
+from knowledge.text import folded_name
+from knowledge.topics import MAX_TOPIC, Topic, find_topic
+
+SHOWN_BUTTONS = 5  # a list of follows carries an unfollow button each up to this many
+
+
+async def follow(turn: Turn) -> list[Reply]:
+    published = list(turn.kb.matcher.published())
+    if turn.message.action is not None:  # a button: the topic it carries, if still known
+        key = turn.payload_text("topic", limit=MAX_TOPIC + 20)
+        topic = follows.known_by_key(published).get(key)
+        if topic is None:
+            raise Refusal("follow_unknown_topic")
+        return await _start(turn, topic, follows.label_of(topic, published))
+    typed = turn.argument.strip()
+    found = find_topic(typed, published)
+    if found.topic is not None:
+        return await _start(turn, found.topic, follows.label_of(found.topic, published))
+    if found.meant:
+        buttons = tuple(
+            Action(id="follow", label=follows.label_of(t, published), payload={"topic": t.key})
+            for t in found.meant
+        )
+        return [Reply(text=turn.say("follow_meant", typed=typed), actions=buttons)]
+    # Names no topic at all: a question that starts with the word ("følg op på sygefravær").
+    return await ask.ask(turn, turn.message.text)
+
+
+async def _start(turn: Turn, topic: Topic, label: str) -> list[Reply]:
+    user = turn.message.user
+    held = await follows.following(turn.store, user)
+    if topic.key not in {f.topic for f in held} and len(held) >= follows.MOST:
+        raise Refusal("follow_too_many", most=follows.MOST)
+    started = await follows.follow(
+        turn.store,
+        user,
+        topic,
+        label=label,
+        language=turn.language,
+        at=turn.services.clock(),
+    )
+    day = turn.say(f"weekday_{turn.services.settings.digest_day}")
+    text = turn.say("follow_started" if started else "follow_already", topic=label, day=day)
+    if await mode_of(turn.store, user) is ReachMode.STOP:
+        text += "\n\n" + turn.say("follow_but_stopped")
+    return [Reply(text=text)]
+
+
+async def unfollow(turn: Turn) -> list[Reply]:
+    user = turn.message.user
+    held = await follows.following(turn.store, user)
+    if turn.message.action is not None:
+        key = turn.payload_text("topic", limit=MAX_TOPIC + 20)
+        mine = next((f for f in held if f.topic == key), None)
+    else:
+        typed = folded_name(turn.argument)
+        mine = next(
+            (f for f in held if typed in (folded_name(f.label), f.topic.partition(":")[2])), None
+        )
+        if mine is None:  # typed as the solutions name it, not as it was followed
+            found = find_topic(turn.argument, turn.kb.matcher.published()).topic
+            mine = next((f for f in held if found is not None and f.topic == found.key), None)
+    if mine is None:
+        raise Refusal("unfollow_unknown", topic=turn.argument.strip() or "?")
+    await follows.unfollow(turn.store, user, mine.topic)
+    return [Reply(text=turn.say("unfollowed", topic=mine.label))]
+
+
+async def following(turn: Turn) -> list[Reply]:
+    held = await follows.following(turn.store, turn.message.user)
+    if not held:
+        return [Reply(text=turn.say("following_none"))]
+    lines = "\n".join(f"• {f.label}" for f in held)
+    buttons = tuple(
+        Action(
+            id="unfollow",
+            label=turn.say("act_unfollow", topic=f.label),
+            payload={"topic": f.topic},
+        )
+        for f in held
+    )
+    shown = buttons if len(buttons) <= SHOWN_BUTTONS else ()
+    return [Reply(text=turn.say("following_list", lines=lines), actions=shown)]
+
+
+def _mode(mode: ReachMode, said: str) -> Handler:
+    async def choose(turn: Turn) -> list[Reply]:
+        await set_mode(turn.store, turn.message.user, mode, at=turn.services.clock())
+        return [Reply(text=turn.say(said))]
+
+    return choose
+
+
+reach_fewer = _mode(ReachMode.FEWER, "reach_fewer_set")
+reach_stop = _mode(ReachMode.STOP, "reach_stop_set")
+reach_all = _mode(ReachMode.ALL, "reach_all_set")
+
+
+# --- a channel that follows (Slack): "digest #kanal ældrepleje" written in the channel by an
+# admin or a local admin; "stop digest #kanal ældrepleje" ends it. The digest is posted in
+# the channel (its address "slack:#C123"), without the buttons for one person's budget.
+
+CHANNEL_PLATFORMS = ("slack",)  # where Spred can post to a channel it was written in
+
+
+async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
+    turn.require_reach()
+    message = turn.message
+    if message.platform not in CHANNEL_PLATFORMS:
+        raise Refusal("digest_channel_platform")
+    if message.direct or not message.conversation:
+        raise Refusal("digest_channel_only")
+    channel = follows.channel_address(message.platform, message.conversation)
+    published = list(turn.kb.matcher.published())
+    found = find_topic(typed, published)
+    if found.topic is None:
+        names = ", ".join(follows.label_of(t, published) for t in found.meant)
+        raise Refusal("digest_channel_unknown", typed=typed, meant=names or "–")
+    label = follows.label_of(found.topic, published)
+    if stop.strip():
+        ended = await follows.unfollow(turn.store, channel, found.topic.key)
+        return [Reply(text=turn.say("digest_channel_stopped" if ended else "digest_channel_not",
+                                    topic=label))]  # fmt: skip
+    # The channel is reached through the workspace its admin wrote from (bot/addresses.py).
+    reference = await turn.store.addresses.get(message.user)
+    if reference is not None:
+        await turn.store.addresses.upsert(replace(reference, user=channel))
+    await follows.follow(
+        turn.store,
+        channel,
+        found.topic,
+        label=label,
+        language=turn.language,
+        at=turn.services.clock(),
+    )
+    day = turn.say(f"weekday_{turn.services.settings.digest_day}")
+    return [Reply(text=turn.say("digest_channel_started", topic=label, day=day))]

@@ -1,0 +1,79 @@
+"""A Slack channel that follows a topic (issue 17): an admin writes `digest #kanal ældrepleje`
+in the channel; the weekly digest is posted in that channel, on the real slack-bolt stack
+against the mock Slack server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core
+from bot.follows import channel_address
+from bot.server import CORE
+from knowledge.records import Adoption, Stage
+from tests.slack_mock import BOT_USER, SlackMock
+from tests.test_slack import ADMIN, ANNA, Spred, _data, _running, dm, mention
+
+MONDAY = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
+
+
+@pytest.fixture
+async def spred(tmp_path: Path) -> AsyncIterator[Spred]:
+    slack = SlackMock()
+    slack.add_user(ANNA, "Anna Holm")
+    slack.add_user(ADMIN, "Bo Admin")
+    await slack.start()
+    server, http = await _running(await _data(tmp_path / "data"), slack)
+    yield Spred(server, http, slack)
+    await http.close()
+    await server.close()
+    await slack.close()
+
+
+async def test_an_admin_lets_a_channel_follow_and_its_digest_is_posted_there(
+    spred: Spred,
+) -> None:
+    core: Core = spred.server.app[CORE]
+    said = f"<@{BOT_USER}> digest <#C0CARE|pleje> ældrepleje"
+    await spred.event(mention(said, user=ANNA), event_id="Ev1")  # not an admin: a question
+    [asked] = await spred.slack.wait_for("chat.postMessage")
+    assert "Denne kanal" not in asked.args["text"]
+    await spred.event(mention(said, user=ADMIN), event_id="Ev2")
+    posts = await spred.slack.wait_for("chat.postMessage", 2)
+    assert "Denne kanal får nu en kort oversigt over nyt i ældrepleje" in posts[1].args["text"]
+    channel = channel_address("slack", "C0CARE")
+    [held] = await core.services.store.follows.find(user=channel)
+    assert held.topic == "domain:aeldrepleje"
+
+    followed = held.at
+    await core.services.store.adoptions.upsert(
+        Adoption(id="hurtig-opstart-i-hjemmeplejen:slack:U9", user="slack:U9",
+                 solution_id="hurtig-opstart-i-hjemmeplejen", organization="Vejle Kommune",
+                 stage=Stage.ADOPTED, updated_at=followed + timedelta(minutes=1))
+    )  # fmt: skip
+    published = list(core.services.kb.matcher.published())
+    [sent] = await core.digests.send(published, at=MONDAY)  # after the follow, in any run
+    assert sent.user == channel
+    await core.outbox.flush()
+    posts = await spred.slack.wait_for("chat.postMessage", 3)
+    digest = posts[2].args
+    assert digest["channel"] == "C0CARE"  # in the channel, not a DM
+    assert "thread_ts" not in digest
+    assert "Vejle Kommune bruger nu Opstartsteam" in digest["text"]
+    assert not [b for b in digest["blocks"] if b["type"] == "actions"]  # nobody's budget
+    assert spred.slack.called("conversations.open") == []
+
+    await spred.event(mention(f"<@{BOT_USER}> stop digest <#C0CARE|pleje> ældrepleje",
+                              user=ADMIN), event_id="Ev3")  # fmt: skip
+    posts = await spred.slack.wait_for("chat.postMessage", 4)
+    assert "Denne kanal får ikke længere oversigten over ældrepleje" in posts[3].args["text"]
+    assert await core.services.store.follows.find(user=channel) == []
+
+
+async def test_a_channel_digest_asked_for_in_a_dm_is_explained(spred: Spred) -> None:
+    await spred.event(dm("digest #pleje ældrepleje", user=ADMIN), event_id="Ev1")
+    [post] = await spred.slack.wait_for("chat.postMessage")
+    assert "Skriv det i den kanal, der skal have oversigten" in post.args["text"]
