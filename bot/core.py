@@ -50,6 +50,7 @@ from bot.messages import Action, Incoming, Reply, incoming_from_dict
 from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
+from bot.recognition import Recognition
 from bot.retention import Retention
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
@@ -306,6 +307,8 @@ class Core:
         self._retakers: dict[str, Retaker] = {}  # by platform: who answers a held event again
         # The web: questions per client and minute, across instances (bot/limits.py).
         self.limits = RateLimits(store=kb.store, clock=clock)
+        # Recognition (issue 17): monthly thanks to those whose solutions spread.
+        self.recognition = Recognition(self.services, self.schedule)
 
     def connect(self, connector: Connector) -> None:
         """Letters for the connector's users go out through it from now on."""
@@ -488,6 +491,11 @@ class Core:
         """Sends the weekly digests on their day's morning, once per follower and week
         across instances (bot/digest.py); how many went out."""
         return await self.digests.run_if_due(self.services.kb.matcher.published())
+
+    async def recognise_if_due(self) -> int:
+        """Sends last month's recognition on the month's first working days, once per
+        person and month across instances (bot/recognition.py); how many went out."""
+        return await self.recognition.run_if_due(self.services.kb.matcher.published())
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

@@ -1791,6 +1791,61 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Hvad dine ugentlige oversigter har fortalt dig: {count}",
         "What your weekly overviews told you: {count}",
     ),
+    # --- recognition (issue 17, bot/recognition.py): the monthly thanks
+    "recog_intro": (
+        "Tak fra Spred – det her skete i {month}:",
+        "Thanks from Spred – this is what happened in {month}:",
+    ),
+    "recog_yours": ("Din løsning «{title}» {what}.", "Your solution «{title}» {what}."),
+    "recog_employee": (
+        "Din medarbejder {whose} løsning «{title}» {what}.",
+        "Your employee {whose} solution «{title}» {what}.",
+    ),
+    "recog_used_one": (
+        "bruges nu i én anden organisation",
+        "is now used in one other organisation",
+    ),
+    "recog_used": (
+        "bruges nu i {count} andre organisationer",
+        "is now used in {count} other organisations",
+    ),
+    "recog_new_one": ("(én ny i {month})", "(one new in {month})"),
+    "recog_new": ("({count} nye i {month})", "({count} new in {month})"),
+    "recog_adapted": ("blev tilpasset i {places}", "was adapted in {places}"),
+    "recog_repeated_one": (
+        "resultatet er gentaget 1 sted mere",
+        "its result was repeated in 1 more place",
+    ),
+    "recog_repeated": (
+        "resultatet er gentaget {count} steder mere",
+        "its result was repeated in {count} more places",
+    ),
+    "recog_adaptation": (
+        "Jeres tilpasning af «{title}» i {place} står nu ved løsningen i Spred, så alle, der "
+        "ser den, kan lære af den.{using} Tak, fordi I delte den.",
+        "Your adaptation of «{title}» in {place} now stands with the solution in Spred, so "
+        "everyone who looks at it can learn from it.{using} Thank you for sharing it.",
+    ),
+    "recog_origin_using": (
+        " Løsningen fra {origin} {used}.",
+        " The solution from {origin} {used}.",
+    ),
+    "recog_ask_name": (
+        "Må din leder få at vide, med dit navn, når din løsning spreder sig – og se dit navn i "
+        "mine andre beskeder om løsninger, du bruger? Handler løsningen om sygefravær eller "
+        "stress, nævner jeg aldrig dit navn.",
+        "May your manager be told, with your name, when your solution spreads – and see your "
+        "name in my other messages about solutions you use? If the solution is about sick "
+        "leave or stress, I never give your name.",
+    ),
+    "recog_footer": (
+        "Jeg skriver højst én gang om måneden, og kun når der er nyt.",
+        "I write at most once a month, and only when there is news.",
+    ),
+    "held_recognitions": (
+        "Hvilken måned jeg sidst takkede dig for: {count}",
+        "The month I last thanked you for: {count}",
+    ),
 }
 
 
@@ -1817,3 +1872,13 @@ def place(language: str, organization: str, unit: str) -> str:
 def month_year(language: str, day: date) -> dict[str, object]:
     """A day's month and year as a sentence names them: {"month": "marts", "year": 2026}."""
     return {"month": say(language, f"month_{day.month}"), "year": day.year}
+
+
+# --- recognition (issue 17)
+
+
+def genitive(language: str, name: str) -> str:
+    """A name owning something: "Anna Holms", "Lars'" (Danish after s, x, z), "Anna's"."""
+    if language == "en":
+        return f"{name}'s"
+    return f"{name}'" if name[-1:].casefold() in ("s", "x", "z") else f"{name}s"

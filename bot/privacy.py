@@ -340,6 +340,10 @@ HOLDINGS: Mapping[str, Holding] = {
     "follows": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "reach": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
     "digests": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
+    # Recognition (issue 17): the last month they were thanked for.
+    "recognitions": Holding(
+        finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])
+    ),
 }
 
 

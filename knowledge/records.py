@@ -569,3 +569,18 @@ class DigestState(Record):
     week: str = ""  # ISO week of the last digest, "2026-W50"
     sent_at: datetime | None = None
     told: tuple[str, ...] = ()  # the items sent, newest last (bot/digest.py: TOLD_KEPT)
+
+
+# --- recognition (issue 17): the monthly thanks to those whose solutions spread
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RecognitionState(Record):
+    """One person's monthly recognition (bot/recognition.py): the last month they were
+    told about, so no month is told twice."""
+
+    key_field: ClassVar[str] = "user"
+
+    user: str  # platform-qualified
+    month: str = ""  # the month told about, "2026-11"
+    sent_at: datetime | None = None

@@ -36,6 +36,7 @@ from knowledge.records import (
     Person,
     RateCount,
     Reach,
+    RecognitionState,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -264,6 +265,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("follows", Follow, _fields("user", "topic")),
     CollectionSpec("reach", Reach),
     CollectionSpec("digests", DigestState),
+    # Recognition (issue 17): the last month each person was thanked for.
+    CollectionSpec("recognitions", RecognitionState),
 )
 
 
@@ -311,6 +314,7 @@ class Store(ABC):
     follows: Collection[Follow]
     reach: Collection[Reach]
     digests: Collection[DigestState]
+    recognitions: Collection[RecognitionState]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
