@@ -32,6 +32,7 @@ from knowledge.records import (
     Organisation,
     OwnerPrompt,
     Person,
+    RecognitionState,
     Relay,
     SeenEvent,
     SlackInstallation,
@@ -114,6 +115,7 @@ async def _everywhere(core: Core, chat: Chat) -> None:
     await anna.send("færre beskeder")  # how much news she wants
     anna.expect("hver anden uge")
     await store.digests.upsert(DigestState(user="console:ann4x", week="2026-W49"))
+    await store.recognitions.upsert(RecognitionState(user="console:ann4x", month="2026-11"))
     # What a platform, an installation or her own role as a manager would have stored.
     await store.addresses.upsert(Address(user="slack:UZYX1", reference={"user": "UZYX1"}))
     await store.conversations.upsert(Conversation(conversation_key="slack:D1:UZYX1", state="idle"))
