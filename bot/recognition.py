@@ -50,7 +50,9 @@ from knowledge.text import folded_name
 
 JOB = "recognition"
 TRIES = 2  # working days a month a refused letter is tried on: the first, then the next
-LOOK_EVERY = timedelta(minutes=10)  # how often, on those days, an instance looks
+# How often, on those days, one instance looks (and asks platforms where originators are):
+# the budget refuses by the day, so hourly is enough.
+LOOK_EVERY = timedelta(hours=1)
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 # Why someone is told (a letter's parts), and why a letter is not sent now besides the
@@ -158,21 +160,24 @@ class Recognition:
         return planned + unreachable
 
     async def _originators(
-        self, spread: Sequence[Spreading], records: Records, wanted: dict[str, _Wanted], *,
+        self,
+        spread: Sequence[Spreading],
+        records: Records,
+        wanted: dict[str, _Wanted],
+        *,
         month: str,
-    ) -> list[Planned]:  # fmt: skip
-        """Each originator's part, and their manager's where they may be named; those
-        nowhere to be written to, as such."""
-        services, store = self.services, self.services.store
+    ) -> list[Planned]:
+        """Each originator's part, and their manager's; those Spred can write to nowhere,
+        as such."""
         owners: dict[str, list[Spreading]] = {}
         for found in spread:
             owners.setdefault(owner_key(found.solution.owner_contact), []).append(found)
-        platforms = dict.fromkeys((*services.outbox.platforms, *PLATFORM_ID_FIELDS))
+        platforms = dict.fromkeys((*self.services.outbox.platforms, *PLATFORM_ID_FIELDS))
         unreachable = []
         for owned in owners.values():
             first = owned[0].solution
             contact = first.owner_contact
-            to = await services.address_of(contact, platforms, organization=first.organization)
+            to = await self.services.address_of(contact, platforms, organization=first.organization)
             if not to:
                 unreachable.append(
                     Planned(user=contact.reference, language=first.language, month=month,
@@ -183,21 +188,37 @@ class Recognition:
             for found in owned:
                 mine.parts.append((found.solution.id, ORIGINATOR, _told(found, records, month)))
             platform, _, user_id = to.partition(":")
-            person = await services.person_for(platform, user_id, contact.email)
-            manager = await self._manager_of(person)
-            if person is None or manager is None:
-                continue
-            consent = await store.consents.get(person.id)
-            if consent is None and not all(sensitive(f.solution) for f in owned):
-                mine.ask_name = person.id  # asked once, when the letter goes out
-            named = [f for f in owned if await may_name(store, person.id, f.solution)]
-            if not named:
-                continue  # their manager sees no name of theirs: nor this
-            boss = await self._wanted(wanted, address_of(manager), services.settings.language)
+            person = await self.services.person_for(platform, user_id, contact.email)
+            if person is not None:
+                await self._manager_part(person, owned, records, wanted, mine, month=month)
+        return unreachable
+
+    async def _manager_part(
+        self,
+        person: Person,
+        owned: Sequence[Spreading],
+        records: Records,
+        wanted: dict[str, _Wanted],
+        mine: _Wanted,
+        *,
+        month: str,
+    ) -> None:
+        """The originator's manager's part, naming them, for the solutions the consent rule
+        lets a manager see their name with (bot/consent.py); none without it, since the
+        note names them. Never asked: asked in their own letter, once."""
+        store = self.services.store
+        manager = await self._manager_of(person)
+        if manager is None:
+            return
+        consent = await store.consents.get(person.id)
+        if consent is None and not all(sensitive(f.solution) for f in owned):
+            mine.ask_name = person.id  # recorded as asked when the letter goes out
+        named = [f for f in owned if await may_name(store, person.id, f.solution)]
+        if named:
+            boss = await self._wanted(wanted, address_of(manager), "")
             for found in named:
                 told = _told(found, records, month, employee=person.name)
                 boss.parts.append((found.solution.id, MANAGER, told))
-        return unreachable
 
     async def _adapters(
         self, spread: Sequence[Spreading], records: Records, wanted: dict[str, _Wanted]
