@@ -28,6 +28,7 @@ from knowledge.records import (
     Introduction,
     JobRun,
     Letter,
+    LoginLink,
     Nudge,
     OAuthState,
     OptOut,
@@ -36,10 +37,12 @@ from knowledge.records import (
     Person,
     RateCount,
     Reach,
+    SecretKey,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
     Submission,
+    WebSession,
 )
 from knowledge.solutions import Solution
 from knowledge.store.query import Condition
@@ -264,6 +267,11 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("follows", Follow, _fields("user", "topic")),
     CollectionSpec("reach", Reach),
     CollectionSpec("digests", DigestState),
+    # The web's login (issue 18): one-time links and sessions, both kept by hashes only,
+    # and the signing key Spred made when SPRED_SECRET_KEY is unset.
+    CollectionSpec("login_links", LoginLink, _fields("user", moments=("expires_at",))),
+    CollectionSpec("web_sessions", WebSession, _fields("user", moments=("seen_at",))),
+    CollectionSpec("secrets", SecretKey),
 )
 
 
@@ -311,6 +319,9 @@ class Store(ABC):
     follows: Collection[Follow]
     reach: Collection[Reach]
     digests: Collection[DigestState]
+    login_links: Collection[LoginLink]
+    web_sessions: Collection[WebSession]
+    secrets: Collection[SecretKey]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {

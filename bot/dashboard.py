@@ -1,0 +1,283 @@
+"""The dashboard's numbers (issue 18): demand, spreading, managers, the review queue and
+owner confirmations, as tables the web shows and offers as CSV.
+
+What an admin sees is bot/roles.py's rule: a global admin everything; a local admin the
+questions and submissions made from their organisation (`Role.sees`), the adoptions,
+prompts and adaptations of their organisation or of its solutions (`Role.owns`), and the
+confirmations due of its solutions. Every read is a `Collection.find` on declared fields;
+the sums are made here, over what those finds return.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.confirmations import due_solutions
+from bot.demand import most_asked
+from bot.i18n import say
+from bot.roles import Role
+from bot.turn import Services
+from knowledge.records import DemandStatus, NudgeState, Stage, SubmissionState
+from knowledge.store.query import OneOf
+from knowledge.text import folded_name, question_key
+from knowledge.topics import Kind, Topic, known_topics
+
+MONTHS = 12  # new adoptions per month, this many months back
+ANSWERED_SHOWN = 200  # the latest answered questions listed
+# Topics a question is grouped by: what solutions are about, not who made them.
+GROUPING = (Kind.DOMAIN, Kind.PROFESSION, Kind.TAG)
+Cell = str | int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    name: str  # in its CSV's address: /dashboard/<name>.csv
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Month:
+    label: str  # "2026-03"
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dashboard:
+    tables: Mapping[str, Table]  # by name, in the order the page shows them
+    adoptions_by_month: tuple[Month, ...]  # also the table "adoptions_by_month"
+
+
+def _where(role: Role) -> dict[str, str]:
+    """The condition on `org_id` that keeps to what the admin sees (`Role.sees`)."""
+    if role.global_admin or role.organisation is None:
+        return {}
+    return {"org_id": role.organisation.id}
+
+
+def topic_of(question: str, topics: Mapping[str, Topic]) -> Topic | None:
+    """The first topic a question names, a word or two words as the solutions write it."""
+    words = question_key(question).split()
+    for size in (2, 1):
+        for i in range(len(words) - size + 1):
+            found = topics.get(" ".join(words[i : i + size]))
+            if found is not None:
+                return found
+    return None
+
+
+def _months_back(today: date, count: int) -> list[str]:
+    year, month = today.year, today.month
+    labels = []
+    for _ in range(count):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return labels[::-1]
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
+
+
+async def dashboard(services: Services, role: Role, *, language: str) -> Dashboard:
+    """What `role` (an admin's) may see, in `language`."""
+    store = services.store
+    now = services.clock()
+    published = list(services.kb.matcher.published())
+    titles = {s.id: s.title for s in published}
+
+    def title(solution_id: str) -> str:
+        return titles.get(solution_id, solution_id)
+
+    def t(key: str) -> str:
+        return say(language, key)
+
+    where = _where(role)
+    tables: dict[str, Table] = {}
+
+    # --- demand: open questions by topic, most asked first
+    open_demand = await store.demand.find(limit=None, status=DemandStatus.OPEN, **where)
+    topics = {
+        name: topic for name, topic in known_topics(published).items() if topic.kind in GROUPING
+    }
+    by_topic: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for asked in most_asked(open_demand):
+        topic = topic_of(asked.question, topics)
+        by_topic[topic.value if topic else t("dash_no_topic")].append((asked.question, asked.count))
+    ranked = sorted(by_topic.items(), key=lambda item: -sum(n for _, n in item[1]))
+    tables["demand"] = Table(
+        name="demand",
+        title=t("dash_demand"),
+        columns=(t("dash_topic"), t("dash_asked"), t("dash_questions"), t("dash_most_asked")),
+        rows=tuple(
+            (topic, sum(n for _, n in asked), len(asked), asked[0][0]) for topic, asked in ranked
+        ),
+    )
+    answered = await store.demand.find(limit=None, status=DemandStatus.ANSWERED, **where)
+    answered.sort(key=lambda d: d.answered_at or d.asked_at, reverse=True)
+    tables["answered"] = Table(
+        name="answered",
+        title=t("dash_answered"),
+        columns=(t("dash_question"), t("dash_asked_on"), t("dash_answered_on"), t("dash_waited")),
+        rows=tuple(
+            (
+                d.question,
+                _day(d.asked_at),
+                _day(d.answered_at),
+                ((d.answered_at or d.asked_at) - d.asked_at).days,
+            )
+            for d in answered[:ANSWERED_SHOWN]
+        ),
+    )
+
+    # --- spreading: per solution interested → trying → using; new adoptions per month
+    owned = {s.id for s in published if role.owns(s.organization)}
+    adoptions = [
+        a
+        for a in await store.adoptions.find(limit=None)
+        if a.solution_id in owned or role.owns(a.organization)
+    ]
+    stages: dict[str, Counter[Stage]] = defaultdict(Counter)
+    users: dict[str, set[str]] = defaultdict(set)
+    for adoption in adoptions:
+        stages[adoption.solution_id][adoption.stage] += 1
+        if adoption.stage is Stage.ADOPTED:
+            users[adoption.solution_id].add(adoption.organization)
+    spread = sorted(stages, key=lambda s: (-stages[s][Stage.ADOPTED], -sum(stages[s].values())))
+    tables["spreading"] = Table(
+        name="spreading",
+        title=t("dash_spreading"),
+        columns=(
+            t("dash_solution"),
+            t("dash_interested"),
+            t("dash_trying"),
+            t("dash_using"),
+            t("dash_organisations"),
+        ),
+        rows=tuple(
+            (
+                title(s),
+                stages[s][Stage.INTERESTED],
+                stages[s][Stage.PILOTING],
+                stages[s][Stage.ADOPTED],
+                ", ".join(sorted(users[s], key=folded_name)),
+            )
+            for s in spread
+        ),
+    )
+    labels = _months_back(now.date(), MONTHS)
+    per_month = Counter(
+        a.updated_at.strftime("%Y-%m") for a in adoptions if a.stage is Stage.ADOPTED
+    )
+    months = tuple(Month(label=label, count=per_month[label]) for label in labels)
+    tables["adoptions_by_month"] = Table(
+        name="adoptions_by_month",
+        title=t("dash_by_month"),
+        columns=(t("dash_month"), t("dash_new_users")),
+        rows=tuple((m.label, m.count) for m in months),
+    )
+
+    # --- managers: prompts sent, plans made, follow-ups answered, adaptations shared
+    tables["managers"] = await _managers(services, role, title, t)
+
+    # --- the review queue and the owner confirmations due
+    waiting = await store.submissions.find(
+        limit=None, state=OneOf.of([SubmissionState.WAITING, SubmissionState.CHANGES]), **where
+    )
+    tables["submissions"] = Table(
+        name="submissions",
+        title=t("dash_submissions"),
+        columns=(t("dash_solution"), t("dash_sharer"), t("dash_state"), t("dash_shared_on")),
+        rows=tuple(
+            (s.title, s.sharer_name, t(f"dash_state_{s.state.value}"), _day(s.created_at))
+            for s in sorted(waiting, key=lambda s: s.created_at)
+        ),
+    )
+    due = await due_solutions(store, today=now.date(), months=services.settings.confirm_months)
+    tables["confirmations"] = Table(
+        name="confirmations",
+        title=t("dash_confirmations"),
+        columns=(t("dash_solution"), t("dash_organisation"), t("dash_confirmed_on")),
+        rows=tuple(
+            (s.title, s.organization, s.confirmed.isoformat() if s.confirmed else "")
+            for s in due
+            if role.owns(s.organization)
+        ),
+    )
+    return Dashboard(tables=tables, adoptions_by_month=months)
+
+
+async def _managers(
+    services: Services, role: Role, title: Callable[[str], str], t: Callable[[str], str]
+) -> Table:
+    store = services.store
+    if role.global_admin:
+        nudges = await store.nudges.find(limit=None)
+        adaptations = await store.adaptations.find(limit=None)
+    else:
+        own = role.own_name  # "" for an unnamed organisation: no people are its own yet
+        people = await store.people.find(limit=None, organization_key=folded_name(own))
+        ids = [p.id for p in people] if own else []
+        nudges = await store.nudges.find(limit=None, manager_id=OneOf.of(ids)) if ids else []
+        adaptations = [
+            a for a in await store.adaptations.find(limit=None) if role.owns(a.organization)
+        ]
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for nudge in nudges:
+        row = counts[nudge.solution_id]
+        if nudge.kind == "prompt" and nudge.sent_at is not None:
+            row["sent"] += 1
+        if nudge.kind == "prompt" and nudge.plan:
+            row["planned"] += 1
+        if nudge.kind == "follow-up" and nudge.state in (NudgeState.DONE, NudgeState.DISMISSED):
+            row["followed_up"] += 1
+    for adaptation in adaptations:
+        counts[adaptation.solution_id]["adapted"] += 1
+    order = sorted(counts, key=lambda s: (-counts[s]["sent"], title(s)))
+    return Table(
+        name="managers",
+        title=t("dash_managers"),
+        columns=(
+            t("dash_solution"),
+            t("dash_prompts_sent"),
+            t("dash_plans"),
+            t("dash_follow_ups"),
+            t("dash_adaptations"),
+        ),
+        rows=tuple(
+            (
+                title(s),
+                counts[s]["sent"],
+                counts[s]["planned"],
+                counts[s]["followed_up"],
+                counts[s]["adapted"],
+            )
+            for s in order
+        ),
+    )
+
+
+# A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return
+# first) gets an apostrophe before it in a download: shown as written, never run.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Cell) -> str:
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def as_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([csv_cell(c) for c in table.columns])
+    writer.writerows([csv_cell(c) for c in row] for row in table.rows)
+    return out.getvalue()
