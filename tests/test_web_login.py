@@ -4,6 +4,7 @@ the CSV downloads. The browser's view is in test_web_browser.py."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -17,9 +18,14 @@ from aiohttp.test_utils import TestServer
 
 from adapters.web.account import SESSION_COOKIE
 from bot.core import Core
+from bot.dashboard import Table, as_csv
+from bot.roles import Role
 from bot.server import CORE
-from bot.web_login import IDLE, hashed
+from bot.web_login import IDLE, Logins, hashed, signing_key
 from knowledge.records import Demand, Organisation, Submission
+from knowledge.store import Store
+from tests.conftest import Clock
+from tests.test_request_reads import whole_reads
 from tests.web_site import fill, web_site
 
 PUBLIC = "http://spred.eksempel.dk"  # http: the test client sends no Secure cookie
@@ -276,3 +282,55 @@ async def test_no_token_reaches_the_access_log(
     assert "/login/…" in logged  # the access log names the request, without its token
     assert token not in logged
     assert session_id not in logged
+
+
+# --- the same rules in the core and the store, over every backend
+
+
+async def test_two_processes_redeeming_one_link_open_one_session(
+    store: Store, clock: Clock
+) -> None:
+    first = Logins(store=store, clock=clock)
+    second = Logins(store=store, clock=clock)  # another server process on the same store
+    token = await first.link(user=ADMIN, org_id="", language="da")
+    opened = await asyncio.gather(*(logins.redeem(token) for logins in (first, second) * 3))
+    assert len([o for o in opened if o is not None]) == 1
+    assert len(await store.web_sessions.find(user=ADMIN)) == 1
+
+
+async def test_two_instances_agree_on_the_signing_key(store: Store) -> None:
+    keys = await asyncio.gather(*(signing_key(store, "") for _ in range(4)))
+    assert len(set(keys)) == 1
+    assert len(keys[0]) == 64
+    assert await signing_key(store, "x" * 40) == b"x" * 40
+
+
+async def test_the_dashboard_reads_no_whole_collection(core: Core) -> None:
+    role = Role(user="console:admin", global_admin=True, organisation=None)
+    with whole_reads(core.services.store) as read:
+        board = await core.dashboard(role, language="da")
+    assert read == []
+    assert list(board.tables) == [
+        "demand",
+        "answered",
+        "spreading",
+        "adoptions_by_month",
+        "managers",
+        "submissions",
+        "confirmations",
+    ]
+
+
+def test_formula_like_cells_get_an_apostrophe() -> None:
+    table = Table(
+        name="t",
+        title="T",
+        columns=("=kolonne", "b"),
+        rows=(("=1+1", "+4"), ("-2", "@SUM(A1)"), ("\tx", "\rx"), ("ok", -3)),
+    )
+    lines = as_csv(table).split("\r\n")
+    assert lines[0] == "'=kolonne,b"
+    assert lines[1] == "'=1+1,'+4"
+    assert lines[2] == "'-2,'@SUM(A1)"
+    assert lines[3] == "'\tx,\"'\rx\""
+    assert lines[4] == "ok,-3"  # a number is a number
