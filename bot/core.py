@@ -21,7 +21,7 @@ from bot.cards import linked
 from bot.config import Settings
 from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
-from bot.dashboard import Dashboard, Topics, dashboard
+from bot.dashboard import Dashboard, Views
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.digest import Digests
 from bot.flows import (
@@ -316,7 +316,7 @@ class Core:
         self.limits = RateLimits(store=kb.store, clock=clock)
         # The web's login links and sessions (issue 18, bot/web_login.py).
         self.logins = Logins(store=kb.store, clock=clock)
-        self._topics = Topics()  # what the dashboard groups demand by, made once per index
+        self._views = Views()  # dashboards made, while nothing they read has changed
 
     def connect(self, connector: Connector) -> None:
         """Letters for the connector's users go out through it from now on."""
@@ -581,7 +581,7 @@ class Core:
 
     async def dashboard(self, role: Role, *, language: str) -> Dashboard:
         """The dashboard's tables, as far as `role` (an admin's) may see."""
-        return await dashboard(self.services, role, language=language, topics=self._topics)
+        return await self._views.of(self.services, role, language=language)
 
     async def following(self, user: str) -> list[str]:
         """What `user` follows (issue 17), as it was shown when they followed it."""

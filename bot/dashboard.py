@@ -110,6 +110,46 @@ class Topics:
         return self._topics
 
 
+# The collections the dashboard reads: a view is made again when any of them has changed.
+READS = ("demand", "adoptions", "nudges", "adaptations", "people", "submissions", "solutions",
+         "solution_versions")  # fmt: skip
+KEPT_VIEWS = 32  # dashboards kept (by admin scope and language): a few organisations' each
+
+
+class Views:
+    """The last dashboard made for each scope (global, or one organisation) and language,
+    given again while none of the collections it read has changed, by this process or
+    another (`Collection.version`), nor the knowledge base's index, nor the day. Reading
+    100,000 records takes about a second: a view asked again meanwhile costs a few reads of
+    versions instead. The versions are read before the view is made, so a write while it
+    is made leaves it out of date at once."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[object, ...], tuple[tuple[object, ...], Dashboard]] = {}
+        self.topics = Topics()
+
+    async def of(self, services: Services, role: Role, *, language: str) -> Dashboard:
+        organisation = role.organisation
+        scope = (
+            ("global",)
+            if role.global_admin
+            else ("local", organisation.id if organisation else "", role.own_name)
+        )
+        key = (*scope, language)
+        kb = services.kb
+        stamps = [await services.store.collections[name].version() for name in READS]
+        versions = (*stamps, id(kb.matcher), kb.version, len(kb.matcher), services.clock().date())
+        held = self._kept.get(key)
+        if held is not None and held[0] == versions:
+            return held[1]
+        made = await dashboard(services, role, language=language, topics=self.topics)
+        self._kept.pop(key, None)
+        self._kept[key] = (versions, made)
+        while len(self._kept) > KEPT_VIEWS:  # the one made longest ago goes
+            del self._kept[next(iter(self._kept))]
+        return made
+
+
 async def dashboard(services: Services, role: Role, *, language: str, topics: Topics) -> Dashboard:
     """What `role` (an admin's) may see, in `language`."""
     store = services.store

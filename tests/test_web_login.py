@@ -334,3 +334,18 @@ def test_formula_like_cells_get_an_apostrophe() -> None:
     assert lines[2] == "'-2,'@SUM(A1)"
     assert lines[3] == "'\tx,\"'\rx\""
     assert lines[4] == "ok,-3"  # a number is a number
+
+
+async def test_a_dashboard_kept_is_made_again_once_anything_it_read_changed(core: Core) -> None:
+    role = Role(user="console:admin", global_admin=True, organisation=None)
+    first = await core.dashboard(role, language="da")
+    assert await core.dashboard(role, language="da") is first  # nothing changed: kept
+    # another process (say) stores a question nobody could answer
+    await core.services.store.demand.upsert(
+        Demand(id="ny", question="sne og droner på kirkegården", asker="slack:U9")
+    )
+    again = await core.dashboard(role, language="da")
+    assert again is not first
+    assert [row[3] for row in again.tables["demand"].rows] == ["sne og droner på kirkegården"]
+    english = await core.dashboard(role, language="en")
+    assert english.tables["demand"].title == "Demand: open questions by topic"
