@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.messages import Incoming
+from bot.server import CORE
 from knowledge.records import Demand
 from knowledge.store import open_store
 from tests.browser import AXE, axe_violations, chromium
@@ -244,4 +246,27 @@ async def test_logging_in_through_spred_chat_shows_the_dashboard(
     assert response is not None
     assert response.status == 401
     visit.problems = [p for p in visit.problems if "401" not in p and "410" not in p]
+    assert visit.problems == []
+
+
+async def test_someone_not_an_admin_sees_their_own_page(
+    browser: Any, admin_site: TestServer
+) -> None:
+    replies = await admin_site.app[CORE].handle(
+        Incoming(platform="console", user_id="anna", text="log ind", conversation="d")
+    )
+    found = LOGIN_LINK.search(replies[0].text)
+    assert found, replies[0].text
+    visit = await _visit(browser, admin_site, script=True)
+    page = await visit.page()
+    await page.goto(visit.url(found.group(1)))
+    assert page.url.split("?")[0] == visit.url("/me")
+    assert await page.get_by_role("heading", name="Din side").count() == 1
+    await _accessible(page, "own-page")
+    response = await page.goto(visit.url("/dashboard"))
+    assert response is not None
+    assert response.status == 403
+    assert await page.get_by_text("=1+1").count() == 0
+    await _accessible(page, "not-admin")
+    visit.problems = [p for p in visit.problems if "403" not in p]
     assert visit.problems == []
