@@ -349,3 +349,17 @@ async def test_a_dashboard_kept_is_made_again_once_anything_it_read_changed(core
     assert [row[3] for row in again.tables["demand"].rows] == ["sne og droner på kirkegården"]
     english = await core.dashboard(role, language="en")
     assert english.tables["demand"].title == "Demand: open questions by topic"
+
+
+async def test_expired_links_and_idle_sessions_are_pruned(store: Store, clock: Clock) -> None:
+    logins = Logins(store=store, clock=clock)
+    used = await logins.link(user=ADMIN, org_id="", language="da")
+    opened = await logins.redeem(used)
+    assert opened is not None
+    await logins.link(user=ADMIN, org_id="", language="da")  # never used
+    clock.advance(minutes=11)
+    assert await logins.prune() == 2  # both links: expired
+    assert len(await store.web_sessions.find(user=ADMIN)) == 1  # the session is not idle yet
+    clock.advance(hours=8)
+    assert await logins.prune() == 1
+    assert await logins.session(opened.session_id) is None
