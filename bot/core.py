@@ -21,6 +21,7 @@ from bot.cards import linked
 from bot.config import Settings
 from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
+from bot.dashboard import Dashboard, Views
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.digest import Digests
 from bot.flows import (
@@ -30,6 +31,7 @@ from bot.flows import (
     confirm,
     connect,
     follow,
+    login,
     manager,
     measure,
     org_admin,
@@ -52,12 +54,14 @@ from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.recognition import Recognition
 from bot.retention import Retention
+from bot.roles import Role
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
 from bot.turn import Refusal, Services, Turn
+from bot.web_login import Logins, signing_key
 from knowledge.kb import KnowledgeBase
 from knowledge.language import language_of
-from knowledge.records import new_id, now
+from knowledge.records import WebSession, new_id, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
 from knowledge.text import fold
@@ -167,6 +171,8 @@ ACTIONS: dict[str, Handler] = {
     "reach_fewer": follow.reach_fewer,
     "reach_stop": follow.reach_stop,
     "reach_all": follow.reach_all,
+    # the web's login (issue 18)
+    "login": login.login,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -213,6 +219,8 @@ COMMANDS: dict[str, str] = {
         ("start beskeder igen", "start beskeder", "start messages again", "start messages"),
         "reach_all",
     ),
+    # the web's login (issue 18)
+    **dict.fromkeys(("dashboard", "log ind", "login", "log in"), "login"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -309,6 +317,9 @@ class Core:
         self.limits = RateLimits(store=kb.store, clock=clock)
         # Recognition (issue 17): monthly thanks to those whose solutions spread.
         self.recognition = Recognition(self.services, self.schedule)
+        # The web's login links and sessions (issue 18, bot/web_login.py).
+        self.logins = Logins(store=kb.store, clock=clock)
+        self._views = Views()  # dashboards made, while nothing they read has changed
 
     def connect(self, connector: Connector) -> None:
         """Letters for the connector's users go out through it from now on."""
@@ -468,6 +479,7 @@ class Core:
         await self.nudges.prune()
         await self.holds.prune()
         await self.limits.prune()
+        await self.logins.prune()
 
     async def prune_if_due(self) -> bool:
         """Prunes if no process on this store has within PRUNE_EVERY (bot/jobs.py): now and
@@ -558,3 +570,27 @@ class Core:
             turn.argument = argument
             return name
         return None
+
+    # --- the web's login and dashboard (issue 18)
+
+    async def signing_key(self, configured: str) -> bytes:
+        """The web's signing key: `configured` (SPRED_SECRET_KEY), else the store's."""
+        return await signing_key(self.services.store, configured)
+
+    async def web_role(self, session: WebSession) -> Role:
+        """What the person a web session was opened for is now, as the chat would say:
+        their user and organisation as their platform verified them for the link."""
+        organisation = await self.organisations.get(session.org_id) if session.org_id else None
+        return Role(
+            user=session.user,
+            global_admin=session.user in self.services.settings.admins,
+            organisation=organisation,
+        )
+
+    async def dashboard(self, role: Role, *, language: str) -> Dashboard:
+        """The dashboard's tables, as far as `role` (an admin's) may see."""
+        return await self._views.of(self.services, role, language=language)
+
+    async def following(self, user: str) -> list[str]:
+        """What `user` follows (issue 17), as it was shown when they followed it."""
+        return [f.label or f.topic for f in await self.services.store.follows.find(user=user)]

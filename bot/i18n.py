@@ -1846,6 +1846,131 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Hvilken måned jeg sidst takkede dig for: {count}",
         "The month I last thanked you for: {count}",
     ),
+    # --- the web's login and dashboard (issue 18)
+    "login_no_public_url": (
+        "Jeg kan ikke give dig et link til nettet: {setting} er ikke sat. Bed den, "
+        "der driver Spred, om at sætte den til Spreds adresse (fx https://spred.eksempel.dk).",
+        "I cannot give you a link to the web: {setting} is not set. Ask whoever runs "
+        "Spred to set it to Spred's address (e.g. https://spred.example.org).",
+    ),
+    "login_in_private": (
+        "Skriv *dashboard* til mig i en privat besked, så får du dit link til nettet dér; "
+        "her kan andre se det.",
+        "Write *dashboard* to me in a private message and you get your link to the web "
+        "there; here others can see it.",
+    ),
+    "login_link": (
+        "Her er dit link til Spred på nettet. Det virker én gang, i {minutes} minutter, "
+        "og kun for dig; del det ikke:\n{url}",
+        "Here is your link to Spred on the web. It works once, for {minutes} minutes, and "
+        "only for you; do not share it:\n{url}",
+    ),
+    "login_link_admin": (
+        "Her er dit link til dashboardet. Det virker én gang, i {minutes} minutter, og kun "
+        "for dig; del det ikke:\n{url}",
+        "Here is your link to the dashboard. It works once, for {minutes} minutes, and only "
+        "for you; do not share it:\n{url}",
+    ),
+    "held_login_links": (
+        "Login-links til nettet, du har fået (kun gemt som fingeraftryk): {count}",
+        "Login links to the web you were given (kept only as fingerprints): {count}",
+    ),
+    "held_web_sessions": (
+        "Dine logins på nettet: {count}",
+        "Your logins on the web: {count}",
+    ),
+    "dash_title": ("Dashboard", "Dashboard"),
+    "dash_intro_global": (
+        "Hvad der efterspørges, hvad der spredes, og hvad lederne gør – i alle organisationer.",
+        "What is asked for, what spreads, and what managers do – in every organisation.",
+    ),
+    "dash_intro_local": (
+        "Hvad der efterspørges, hvad der spredes, og hvad lederne gør – i {organisation}.",
+        "What is asked for, what spreads, and what managers do – in {organisation}.",
+    ),
+    "dash_download": ("Hent som CSV", "Download as CSV"),
+    "dash_empty": ("Intet endnu.", "Nothing yet."),
+    "dash_demand": ("Efterspørgsel: åbne spørgsmål efter emne", "Demand: open questions by topic"),
+    "dash_no_topic": ("(uden emne)", "(no topic)"),
+    "dash_topic": ("Emne", "Topic"),
+    "dash_asked": ("Spurgt", "Asked"),
+    "dash_questions": ("Forskellige spørgsmål", "Different questions"),
+    "dash_most_asked": ("Mest spurgt", "Most asked"),
+    "dash_answered": ("Besvaret efterspørgsel", "Answered demand"),
+    "dash_question": ("Spørgsmål", "Question"),
+    "dash_asked_on": ("Spurgt den", "Asked on"),
+    "dash_answered_on": ("Besvaret den", "Answered on"),
+    "dash_waited": ("Ventede (dage)", "Waited (days)"),
+    "dash_spreading": ("Spredning pr. løsning", "Spreading per solution"),
+    "dash_solution": ("Løsning", "Solution"),
+    "dash_interested": ("Interesseret", "Interested"),
+    "dash_trying": ("Prøver", "Trying"),
+    "dash_using": ("Bruger", "Using"),
+    "dash_organisations": ("Organisationer, der bruger den", "Organisations using it"),
+    "dash_by_month": ("Nye brugere pr. måned", "New users per month"),
+    "dash_month": ("Måned", "Month"),
+    "dash_new_users": ("Nye brugere", "New users"),
+    "dash_chart_label": (
+        "Søjlediagram: nye brugere pr. måned de seneste {months} måneder, i alt {total}. "
+        "Tallene står i tabellen under.",
+        "Bar chart: new users per month over the last {months} months, {total} in all. "
+        "The numbers are in the table below.",
+    ),
+    "dash_managers": ("Ledere", "Managers"),
+    "dash_prompts_sent": ("Påmindelser sendt", "Prompts sent"),
+    "dash_plans": ("Planer lagt", "Plans made"),
+    "dash_follow_ups": ("Opfølgninger besvaret", "Follow-ups answered"),
+    "dash_adaptations": ("Tilpasninger delt", "Adaptations shared"),
+    "dash_submissions": ("Indsendte løsninger, der venter", "Submissions waiting"),
+    "dash_sharer": ("Delt af", "Shared by"),
+    "dash_state": ("Status", "State"),
+    "dash_state_waiting": ("Venter på en redaktør", "Waiting for an editor"),
+    "dash_state_changes": ("Ændringer ønsket", "Changes asked for"),
+    "dash_shared_on": ("Delt den", "Shared on"),
+    "dash_confirmations": (
+        "Løsninger, hvis ejere skal bekræfte resultaterne",
+        "Solutions whose owners are due to confirm the results",
+    ),
+    "dash_organisation": ("Organisation", "Organisation"),
+    "dash_confirmed_on": ("Senest bekræftet", "Last confirmed"),
+    "web_logout": ("Log ud", "Log out"),
+    "web_login_failed_title": ("Linket virker ikke længere", "The link no longer works"),
+    "web_login_failed": (
+        "Et login-link virker én gang og i 10 minutter, og dette er brugt eller udløbet. "
+        "Skriv “dashboard” (eller “log ind”) til Spred i en privat besked i Slack, Teams "
+        "eller spred chat, så får du et nyt.",
+        "A login link works once and for 10 minutes, and this one is used or expired. "
+        "Write “dashboard” (or “login”) to Spred in a private message in Slack, Teams or "
+        "spred chat, and you get a new one.",
+    ),
+    "web_login_needed_title": ("Log ind for at se dashboardet", "Log in to see the dashboard"),
+    "web_login_how": (
+        "Dashboardet er for Spreds administratorer. Skriv “dashboard” (eller “log ind”) til "
+        "Spred i en privat besked i Slack, Teams eller spred chat; Spred svarer med et "
+        "link, der logger dig ind.",
+        "The dashboard is for Spred's admins. Write “dashboard” (or “login”) to Spred in a "
+        "private message in Slack, Teams or spred chat; Spred answers with a link that logs "
+        "you in.",
+    ),
+    "web_not_admin_title": ("Dashboardet er for administratorer", "The dashboard is for admins"),
+    "web_not_admin": (
+        "Du er logget ind, men ikke administrator. Din egen side viser, hvad du har spurgt "
+        "om, følger og bruger.",
+        "You are logged in, but not an admin. Your own page shows what you asked, follow and use.",
+    ),
+    "web_own_page": ("Din side", "Your page"),
+    "web_logged_out_title": ("Du er logget ud", "You are logged out"),
+    "web_logged_out": (
+        "Du er logget ud. Skriv “dashboard” til Spred for at logge ind igen.",
+        "You are logged out. Write “dashboard” to Spred to log in again.",
+    ),
+    "web_bad_form_title": ("Formularen var for gammel", "The form was too old"),
+    "web_bad_form": (
+        "Formularen kom ikke fra denne side eller er for gammel. Gå tilbage, genindlæs siden "
+        "og prøv igen.",
+        "The form did not come from this page or is too old. Go back, reload the page and "
+        "try again.",
+    ),
 }
 
 

@@ -344,6 +344,11 @@ HOLDINGS: Mapping[str, Holding] = {
     "recognitions": Holding(
         finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])
     ),
+    # The web's login (issue 18): their login links and browser sessions, gone with them;
+    # the signing key names nobody.
+    "login_links": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "web_sessions": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "secrets": Holding(finds=_nobody, where=lambda who: NOWHERE),
 }
 
 

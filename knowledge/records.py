@@ -584,3 +584,48 @@ class RecognitionState(Record):
     user: str  # platform-qualified
     month: str = ""  # the month told about, "2026-11"
     sent_at: datetime | None = None
+
+
+# --- the web's login and dashboard (issue 18)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class LoginLink(Record):
+    """A one-time login link Spred gave someone in a private reply (bot/web_login.py): kept
+    by the sha256 of its token, never the token; bound to the user and organisation their
+    platform verified; used once (`used_at`, set by one `Collection.update`)."""
+
+    key_field: ClassVar[str] = "token_hash"
+
+    token_hash: str
+    user: str  # platform-qualified, as the platform verified it
+    org_id: str = ""  # the organisation the message came from ("" from the terminal)
+    language: str = "da"
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WebSession(Record):
+    """A browser logged in through a login link: kept by the sha256 of the cookie's id,
+    never the id; ends after a while unseen (bot/web_login.py: IDLE)."""
+
+    key_field: ClassVar[str] = "session_hash"
+
+    session_hash: str
+    user: str
+    org_id: str = ""
+    language: str = "da"
+    created_at: datetime
+    seen_at: datetime  # written at most once a minute (SEEN_EVERY), to spare writes
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SecretKey(Record):
+    """A secret Spred made itself and keeps in the store so every instance shares it (the
+    web's signing key when SPRED_SECRET_KEY is unset): names nobody, never logged."""
+
+    key_field: ClassVar[str] = "name"
+
+    name: str
+    value: str

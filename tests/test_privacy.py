@@ -27,6 +27,7 @@ from knowledge.records import (
     Feedback,
     Introduction,
     Letter,
+    LoginLink,
     Nudge,
     OptOut,
     Organisation,
@@ -38,6 +39,7 @@ from knowledge.records import (
     SlackInstallation,
     SolutionVersion,
     Submission,
+    WebSession,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -68,7 +70,12 @@ CARL = Person(
     manager_id="ann4x",  # she manages him too
 )
 ANNA_IS = ("ann4x", "UZYX1", "Annika", "Zyxholm", "annika.zyx")
-NOBODYS = ("oauth_states", "jobs", "rate_limits")  # collections whose records name nobody
+NOBODYS = (
+    "oauth_states",
+    "jobs",
+    "rate_limits",
+    "secrets",
+)  # collections whose records name nobody
 
 
 async def left_of_anna(store: Store) -> dict[str, list[str]]:
@@ -160,6 +167,12 @@ async def _everywhere(core: Core, chat: Chat) -> None:
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",
                      contact="slack:UZYX1", relay=Relay.OPEN)
     )  # fmt: skip
+    # the web's login (issue 18): a link she was given and the browser it logged in
+    when = core.services.clock()
+    await store.login_links.upsert(LoginLink(token_hash="h1", user="slack:UZYX1", expires_at=when))
+    await store.web_sessions.upsert(
+        WebSession(session_hash="h2", user="slack:UZYX1", created_at=when, seen_at=when)
+    )
 
 
 def test_every_collection_says_how_it_holds_a_person() -> None:

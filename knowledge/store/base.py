@@ -28,6 +28,7 @@ from knowledge.records import (
     Introduction,
     JobRun,
     Letter,
+    LoginLink,
     Nudge,
     OAuthState,
     OptOut,
@@ -37,10 +38,12 @@ from knowledge.records import (
     RateCount,
     Reach,
     RecognitionState,
+    SecretKey,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
     Submission,
+    WebSession,
 )
 from knowledge.solutions import Solution
 from knowledge.store.query import Condition
@@ -267,6 +270,11 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("digests", DigestState),
     # Recognition (issue 17): the last month each person was thanked for.
     CollectionSpec("recognitions", RecognitionState),
+    # The web's login (issue 18): one-time links and sessions, both kept by hashes only,
+    # and the signing key Spred made when SPRED_SECRET_KEY is unset.
+    CollectionSpec("login_links", LoginLink, _fields("user", moments=("expires_at",))),
+    CollectionSpec("web_sessions", WebSession, _fields("user", moments=("seen_at",))),
+    CollectionSpec("secrets", SecretKey),
 )
 
 
@@ -315,6 +323,9 @@ class Store(ABC):
     reach: Collection[Reach]
     digests: Collection[DigestState]
     recognitions: Collection[RecognitionState]
+    login_links: Collection[LoginLink]
+    web_sessions: Collection[WebSession]
+    secrets: Collection[SecretKey]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
