@@ -38,6 +38,7 @@ from bot.flows import (
     privacy,
     relay,
     review,
+    routed,
     share,
 )
 from bot.flows.home import home_page
@@ -51,6 +52,7 @@ from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.retention import Retention
+from bot.routing import Routing
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
 from bot.turn import Refusal, Services, Turn
@@ -104,6 +106,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     share.SHARING,
     review.REVIEWING,
     owner.FIGURES,
+    routed.NAMING,  # open questions reach people who may know (issue 17)
 )
 OWNER = by_state(DIALOGUES)
 
@@ -166,6 +169,10 @@ ACTIONS: dict[str, Handler] = {
     "reach_fewer": follow.reach_fewer,
     "reach_stop": follow.reach_stop,
     "reach_all": follow.reach_all,
+    # open questions reach people who may know (issue 17, bot/flows/routed.py)
+    "routed_yes": routed.yes,
+    "routed_no": routed.no,
+    "demand_name_ok": routed.name_ok,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -299,6 +306,13 @@ class Core:
         self.install_states = InstallStates(store=kb.store, clock=clock)
         self.digests = Digests(  # weekly news for followers (issue 17)
             store=kb.store, outbox=self.outbox, settings=settings, clock=clock
+        )
+        self.routing = Routing(  # open questions reach people who may know (issue 17)
+            store=kb.store,
+            outbox=self.outbox,
+            settings=settings,
+            organisations=self.organisations,
+            clock=clock,
         )
         self.holds = Holds(
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
@@ -488,6 +502,11 @@ class Core:
         """Sends the weekly digests on their day's morning, once per follower and week
         across instances (bot/digest.py); how many went out."""
         return await self.digests.run_if_due(self.services.kb.matcher.published())
+
+    async def route_if_due(self) -> int:
+        """Offers new open questions to people who may know, hourly in working hours by
+        one of several instances (bot/routing.py); how many people were asked."""
+        return await self.routing.route_if_due(list(self.services.kb.matcher.published()))
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

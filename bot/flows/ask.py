@@ -156,9 +156,15 @@ async def _unmet(
         rejected=rejected,
     )
     await turn.store.demand.upsert(demand)
+    ref = {"demand": demand.id}
+    # Colleagues who follow its topic may be asked (bot/routing.py): anonymously, unless
+    # the asker lets them see their name.
     return Reply(
-        text=turn.say(said, question=quoted(question)),
-        actions=(Action(id="notify", label=turn.say("notify_me"), payload={"demand": demand.id}),),
+        text=turn.say(said, question=quoted(question)) + "\n\n" + turn.say("demand_name_ask"),
+        actions=(
+            Action(id="notify", label=turn.say("notify_me"), payload=ref),
+            Action(id="demand_name_ok", label=turn.say("act_demand_name_ok"), payload=ref),
+        ),
     )
 
 
@@ -177,7 +183,15 @@ async def _near_miss(turn: Turn, question: str, shown: list[Match]) -> None:
         rejected=tuple(m.solution.id for m in shown),
         near_miss=True,
     )
-    await turn.store.demand.upsert(demand)
+
+    def again(current: Demand | None) -> Demand:
+        # Asked again: what the asker allowed, and whether it was offered to colleagues
+        # (bot/routing.py), stay as they were.
+        if current is None:
+            return demand
+        return replace(demand, name_ok=current.name_ok, routed_at=current.routed_at)
+
+    await turn.store.demand.update(demand.id, again)
 
 
 def _near_miss_id(turn: Turn, question: str) -> str:

@@ -36,6 +36,7 @@ from knowledge.records import (
     Person,
     RateCount,
     Reach,
+    RoutedQuestion,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -264,6 +265,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("follows", Follow, _fields("user", "topic")),
     CollectionSpec("reach", Reach),
     CollectionSpec("digests", DigestState),
+    # Open questions offered to people who may know (issue 17, bot/routing.py).
+    CollectionSpec("routed", RoutedQuestion, _fields("to", "by", "demand_id")),
 )
 
 
@@ -311,6 +314,7 @@ class Store(ABC):
     follows: Collection[Follow]
     reach: Collection[Reach]
     digests: Collection[DigestState]
+    routed: Collection[RoutedQuestion]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
