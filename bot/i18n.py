@@ -1883,6 +1883,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tak for svaret. Jeg spørger dig ikke mere om det.",
         "Thanks for answering. I won't ask you about it again.",
     ),
+    "expired_routed_naming": (
+        "Du nåede ikke at nævne kollegaen inden for 30 minutter, så jeg har lukket det. Tryk "
+        "“Jeg kender en, der ved det” igen for at nævne dem.",
+        "You did not name the colleague within 30 minutes, so I closed it. Press “I know "
+        "someone who knows” again to name them.",
+    ),
     "held_routed": (
         "Åbne spørgsmål, jeg har stillet dig eller dine kolleger på dit ord: {count}",
         "Open questions I asked you, or colleagues on your word: {count}",
