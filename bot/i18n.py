@@ -1879,6 +1879,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thank you! They have had all the messages they want from me for now. Please send "
         "them the question yourself: {question}",
     ),
+    "routed_quiet": (
+        "Tak! Jeg skriver ikke uopfordret til nogen uden for arbejdstid. Send dem gerne "
+        "spørgsmålet selv: {question} – eller nævn dem igen i arbejdstiden.",
+        "Thank you! I do not write to anyone unasked outside working hours. Please send them "
+        "the question yourself: {question} – or name them again in working hours.",
+    ),
     "routed_no": (
         "Tak for svaret. Jeg spørger dig ikke mere om det.",
         "Thanks for answering. I won't ask you about it again.",

@@ -43,7 +43,8 @@ PEOPLE = (
     Person(id="anna", name="Anna Holm", organization="Odense Kommune", unit="Hjemmeplejen Vest",
            email="anna.holm@odense.eksempel.dk"),
     Person(id="bo", name="Bo", organization="Odense Kommune", unit="Hjemmeplejen Vest"),
-    Person(id="carl", name="Carl", organization="Odense Kommune", unit="Plejecenter Syd"),
+    Person(id="carl", name="Carl", organization="Odense Kommune", unit="Plejecenter Syd",
+           email="carl@odense.eksempel.dk"),
     Person(id="dora", name="Dora", organization="Vejle Kommune", unit="Hjemmeplejen"),
     Person(id="frida", name="Frida", organization="Vejle Kommune", unit="Visitationen",
            email="frida@vejle.eksempel.dk"),
@@ -278,6 +279,13 @@ async def test_jeg_kender_en_asks_the_colleague_named_or_says_what_to_do(
     dora.expect("Hvem ved det?")
     await dora.send("frida@vejle.eksempel.dk")
     dora.expect("De har allerede fået spørgsmålet")
+    # After hours nobody is written to unasked: she is told to send it on herself.
+    clock.now = clock.now.replace(hour=21)
+    await dora.act_with(knows)
+    dora.expect("Hvem ved det?")
+    await dora.send("carl@odense.eksempel.dk")
+    dora.expect("uden for arbejdstid", "spørgsmål nummer 1 om nattevagter")
+    assert await store.routed.get(letter_id("d1", "console:carl")) is None
 
 
 async def test_ja_jeg_har_en_shares_it_and_its_publication_tells_the_asker(

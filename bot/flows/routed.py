@@ -18,6 +18,7 @@ from dataclasses import replace
 from bot.dialogues import END, STAY, Dialogue, State, Step
 from bot.flows import share
 from bot.messages import Reply
+from bot.reach import QUIET
 from bot.render_text import quoted
 from bot.routing import ALREADY, Routing
 from bot.sessions import Flow
@@ -41,17 +42,20 @@ def routing(turn: Turn) -> Routing:
     )
 
 
-async def _open(turn: Turn, routed_id: object) -> tuple[RoutedQuestion, Demand]:
+async def _open(
+    turn: Turn, routed_id: object, *, ends: bool = False
+) -> tuple[RoutedQuestion, Demand]:
     """The routed question a button names, if it was sent to this person and is still
-    open; else a polite refusal."""
+    open; else a polite refusal (which leaves any dialogue they are in as it was, unless
+    it is the naming step's own, `ends`)."""
     if not isinstance(routed_id, str) or len(routed_id) > REF_LIMIT:
-        raise Refusal("routed_unknown", ends=True)
+        raise Refusal("routed_unknown", ends=ends)
     routed = await turn.store.routed.get(routed_id)
     if routed is None or routed.to != turn.message.user:
-        raise Refusal("routed_unknown", ends=True)
+        raise Refusal("routed_unknown", ends=ends)
     demand = await turn.store.demand.get(routed.demand_id)
     if demand is None or demand.status is not DemandStatus.OPEN:
-        raise Refusal("routed_closed", ends=True)
+        raise Refusal("routed_closed", ends=ends)
     return routed, demand
 
 
@@ -90,7 +94,7 @@ async def no(turn: Turn) -> list[Reply]:
 async def name_colleague(turn: Turn) -> Step:
     """The colleague who may know, typed as an e-mail or an @name."""
     typed = turn.message.text.strip()
-    routed, demand = await _open(turn, turn.session.data.get("routed"))
+    routed, demand = await _open(turn, turn.session.data.get("routed"), ends=True)
     colleague = await _find(turn, typed[:TYPED_LIMIT])
     if colleague is None and not (MENTION.search(typed) or EMAIL.search(typed)):
         return Step(replies=[Reply(text=turn.say("routed_who_again", typed=typed))], next=STAY)
@@ -106,7 +110,7 @@ async def name_colleague(turn: Turn) -> Step:
     )
     if why is None:
         return Step(replies=[Reply(text=turn.say("routed_forwarded"))], next=END)
-    key = "routed_asked_already" if why == ALREADY else "routed_not_now"
+    key = {ALREADY: "routed_asked_already", QUIET: "routed_quiet"}.get(why, "routed_not_now")
     return Step(replies=[Reply(text=turn.say(key, question=question))], next=END)
 
 
