@@ -344,3 +344,28 @@ async def test_two_instances_route_each_question_once(
     )
     letters = await core.services.store.outbox.find(to="console:dora")
     assert [letter.id for letter in letters] == [letter_id("d1", "console:dora")]
+
+
+async def test_a_near_miss_offered_then_said_not_to_help_is_not_offered_again(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    inbox = await _setup(core, clock, followers=("console:dora",))
+    store = core.services.store
+    near = "ventetid i hjemmeplejen på ladestandere"
+    await chat.send(near)
+    chat.expect("ingen af dem nævner “ladestandere”:")
+    clock.advance(hours=2)
+    assert await core.route_if_due() == 1
+    [letter] = _letters(inbox, "console:dora")
+    await chat.send(near)  # asked again: still offered once
+    chat.expect("ladestandere")
+    await chat.press("Hjalp ikke")
+    chat.expect("mangler en god løsning")
+    [demand] = await store.demand.find(asker=ANNA)
+    assert (demand.near_miss, demand.routed_at) == (False, clock.now)
+    clock.advance(days=2)
+    assert await core.route_if_due() == 0
+    # Dora's button still finds the question, open under the same id.
+    dora = chat.as_user(user_id="dora", user_name="Dora")
+    await dora.act_with(_button(letter, "Nej"))
+    dora.expect("Tak for svaret")

@@ -144,9 +144,13 @@ async def _unmet(
 ) -> Reply:
     """Records a question as open demand and offers to tell the asker when it is met (by a
     solution other than those the asker rejected)."""
+    near_miss = await turn.store.demand.get(_near_miss_id(turn, question))
     await turn.store.demand.delete(_near_miss_id(turn, question))  # now met by nothing at all
+    # Offered to colleagues already as a near miss (bot/routing.py): still that question,
+    # kept under its id so their answers reach it, and not offered to anyone again.
+    routed = near_miss.routed_at if near_miss is not None else None
     demand = Demand(
-        id=new_id(),
+        id=near_miss.id if near_miss is not None and routed is not None else new_id(),
         question=question,
         asker=turn.message.user,
         asker_name=turn.name,
@@ -154,6 +158,8 @@ async def _unmet(
         org_id=turn.message.org_id,
         language=turn.language,
         rejected=rejected,
+        routed_at=routed,
+        name_ok=near_miss is not None and near_miss.name_ok,
     )
     await turn.store.demand.upsert(demand)
     ref = {"demand": demand.id}
