@@ -40,6 +40,7 @@ from bot.flows import (
     privacy,
     relay,
     review,
+    routed,
     share,
 )
 from bot.flows.home import home_page
@@ -55,6 +56,7 @@ from bot.outbox import Outbox
 from bot.recognition import Recognition
 from bot.retention import Retention
 from bot.roles import Role
+from bot.routing import Routing
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
 from bot.turn import Refusal, Services, Turn
@@ -109,6 +111,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     share.SHARING,
     review.REVIEWING,
     owner.FIGURES,
+    routed.NAMING,  # open questions reach people who may know (issue 17)
 )
 OWNER = by_state(DIALOGUES)
 
@@ -173,6 +176,10 @@ ACTIONS: dict[str, Handler] = {
     "reach_all": follow.reach_all,
     # the web's login (issue 18)
     "login": login.login,
+    # open questions reach people who may know (issue 17, bot/flows/routed.py)
+    "routed_yes": routed.yes,
+    "routed_no": routed.no,
+    "demand_name_ok": routed.name_ok,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -308,6 +315,13 @@ class Core:
         self.install_states = InstallStates(store=kb.store, clock=clock)
         self.digests = Digests(  # weekly news for followers (issue 17)
             store=kb.store, outbox=self.outbox, settings=settings, clock=clock
+        )
+        self.routing = Routing(  # open questions reach people who may know (issue 17)
+            store=kb.store,
+            outbox=self.outbox,
+            settings=settings,
+            organisations=self.organisations,
+            clock=clock,
         )
         self.holds = Holds(
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
@@ -508,6 +522,11 @@ class Core:
         """Sends last month's recognition on the month's first working days, once per
         person and month across instances (bot/recognition.py); how many went out."""
         return await self.recognition.run_if_due(self.services.kb.matcher.published())
+
+    async def route_if_due(self) -> int:
+        """Offers new open questions to people who may know, hourly in working hours by
+        one of several instances (bot/routing.py); how many people were asked."""
+        return await self.routing.route_if_due(list(self.services.kb.matcher.published()))
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

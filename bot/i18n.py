@@ -1971,6 +1971,114 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The form did not come from this page or is too old. Go back, reload the page and "
         "try again.",
     ),
+    # --- open questions reach people who may know (issue 17, bot/routing.py) ---
+    "demand_name_ask": (
+        "Jeg spørger måske kolleger andre steder, som følger emnet, om de kender en løsning – "
+        "uden dit navn. Må vi nævne dit navn, hvis vi spørger kolleger?",
+        "I may ask colleagues elsewhere who follow the topic whether they know a solution – "
+        "without your name. May we mention your name when we ask colleagues?",
+    ),
+    "act_demand_name_ok": ("Ja, nævn mit navn", "Yes, mention my name"),
+    "demand_name_set": (
+        "Tak. Kolleger, jeg spørger, kan se dit navn og din organisation – aldrig din e-mail.",
+        "Thank you. Colleagues I ask can see your name and organisation – never your e-mail.",
+    ),
+    "routed_anonymous": (
+        "En kollega spørger: {question} Kender du en løsning?",
+        "A colleague asks: {question} Do you know a solution?",
+    ),
+    "routed_named": (
+        "{name} spørger: {question} Kender du en løsning?",
+        "{name} asks: {question} Do you know a solution?",
+    ),
+    "routed_why": (
+        "Du får spørgsmålet, fordi du følger emnet. Ingen har svaret på det i Spred endnu.",
+        "You get this question because you follow its topic. Nobody in Spred has answered it yet.",
+    ),
+    "routed_by_colleague": (
+        "En kollega mener, du ved noget om det. Ingen har svaret på det i Spred endnu.",
+        "A colleague thinks you know about it. Nobody in Spred has answered it yet.",
+    ),
+    "act_routed_yes": ("Ja, jeg har en", "Yes, I have one"),
+    "act_routed_knows": ("Jeg kender en, der ved det", "I know someone who knows"),
+    "act_routed_no": ("Nej", "No"),
+    "routed_unknown": (
+        "Den knap hører til et spørgsmål, jeg ikke har stillet dig. Der er ikke sket noget.",
+        "That button belongs to a question I did not ask you. Nothing was changed.",
+    ),
+    "routed_closed": (
+        "Tak – det spørgsmål er ikke åbent længere (det har fået et svar, eller er trukket "
+        "tilbage). Der er ikke brug for mere.",
+        "Thank you – that question is no longer open (it has an answer, or was withdrawn). "
+        "Nothing more is needed.",
+    ),
+    "routed_yes": (
+        "Dejligt! Fortæl om løsningen, så når den din kollega – de får besked, når den er udgivet.",
+        "Wonderful! Tell me about the solution, and it will reach your colleague – they are "
+        "told when it is published.",
+    ),
+    "routed_share_problem": (
+        "Problemet er din kollegas spørgsmål: “{question}”. Du kan rette det på udkastet.",
+        "The problem is your colleague's question: “{question}”. You can change it on the draft.",
+    ),
+    "routed_share_sent": (
+        "Kollegaen, der spurgte, får besked, når en redaktør har udgivet den.",
+        "The colleague who asked is told once an editor has published it.",
+    ),
+    "routed_who": (
+        "Hvem ved det? Skriv deres e-mail – eller nævn dem med @ i Slack.",
+        "Who knows? Write their e-mail – or mention them with @ in Slack.",
+    ),
+    "routed_who_again": (
+        "Jeg forstod ikke “{typed}” som en kollega. Skriv deres e-mail (fx navn@kommune.dk) "
+        "eller nævn dem med @ – eller skriv “annuller”.",
+        "I did not understand “{typed}” as a colleague. Write their e-mail (e.g. "
+        "name@council.dk) or mention them with @ – or write “cancel”.",
+    ),
+    "routed_unreachable": (
+        "Jeg kan ikke skrive til {typed} gennem Spred. Send dem gerne spørgsmålet selv: "
+        "{question} – og bed dem skrive “del en løsning” til mig, hvis de kender en.",
+        "I cannot write to {typed} through Spred. Please send them the question yourself: "
+        "{question} – and ask them to write “share a solution” to me if they know one.",
+    ),
+    "routed_not_them": (
+        "Det er dig selv eller den, der spurgte. Skriv en anden kollegas e-mail, eller “annuller”.",
+        "That is you or the one who asked. Write another colleague's e-mail, or “cancel”.",
+    ),
+    "routed_forwarded": (
+        "Tak! Jeg har spurgt dem – uden at nævne dig.",
+        "Thank you! I have asked them – without naming you.",
+    ),
+    "routed_asked_already": (
+        "Tak! De har allerede fået spørgsmålet fra mig.",
+        "Thank you! They have already had the question from me.",
+    ),
+    "routed_not_now": (
+        "Tak! De har fået de beskeder, de vil have fra mig lige nu. Send dem gerne "
+        "spørgsmålet selv: {question}",
+        "Thank you! They have had all the messages they want from me for now. Please send "
+        "them the question yourself: {question}",
+    ),
+    "routed_quiet": (
+        "Tak! Jeg skriver ikke uopfordret til nogen uden for arbejdstid. Send dem gerne "
+        "spørgsmålet selv: {question} – eller nævn dem igen i arbejdstiden.",
+        "Thank you! I do not write to anyone unasked outside working hours. Please send them "
+        "the question yourself: {question} – or name them again in working hours.",
+    ),
+    "routed_no": (
+        "Tak for svaret. Jeg spørger dig ikke mere om det.",
+        "Thanks for answering. I won't ask you about it again.",
+    ),
+    "expired_routed_naming": (
+        "Du nåede ikke at nævne kollegaen inden for 30 minutter, så jeg har lukket det. Tryk "
+        "“Jeg kender en, der ved det” igen for at nævne dem.",
+        "You did not name the colleague within 30 minutes, so I closed it. Press “I know "
+        "someone who knows” again to name them.",
+    ),
+    "held_routed": (
+        "Åbne spørgsmål, jeg har stillet dig eller dine kolleger på dit ord: {count}",
+        "Open questions I asked you, or colleagues on your word: {count}",
+    ),
 }
 
 

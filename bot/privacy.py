@@ -37,6 +37,7 @@ from knowledge.records import (
     OwnerPrompt,
     Person,
     Relay,
+    RoutedQuestion,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -275,6 +276,19 @@ def _conversations_where(who: Identity) -> Where:
     return (), [{"user": OneOf.of(sorted(who.users))}, {"user": None}]
 
 
+def _routed_finds(record: RoutedQuestion, who: Identity) -> bool:
+    return record.to in who.users or record.by in who.users
+
+
+def _routed_erase(record: RoutedQuestion, who: Identity, language: str) -> RoutedQuestion | None:
+    return None if record.to in who.users else replace(record, by="")
+
+
+def _routed_where(who: Identity) -> Where:
+    users = OneOf.of(sorted(who.users))
+    return ((), [{"to": users}, {"by": users}])
+
+
 # How each collection of the store holds a person. One entry per collection (tested).
 HOLDINGS: Mapping[str, Holding] = {
     "solutions": Holding(
@@ -349,6 +363,9 @@ HOLDINGS: Mapping[str, Holding] = {
     "login_links": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "web_sessions": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "secrets": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # Open questions offered to them (issue 17): theirs, gone with them; one they had a
+    # colleague asked stays the colleague's, without who named them.
+    "routed": Holding(finds=_routed_finds, erase=_routed_erase, where=_routed_where),
 }
 
 

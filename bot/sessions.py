@@ -53,6 +53,8 @@ class Flow(enum.StrEnum):
     MEASURING = "measuring"  # a unit giving its own before and after (bot/flows/measure.py)
     FIGURES = "figures"  # an owner giving a solution's result anew (bot/flows/owner.py)
     FIGURES_CHECK = "figures_check"  # an owner looking at the new result: save or not
+    # open questions reach people who may know (issue 17, bot/flows/routed.py)
+    ROUTED_NAMING = "routed_naming"  # naming the colleague who may know
 
 
 @dataclass(slots=True, kw_only=True)

@@ -170,6 +170,10 @@ class Demand(Record):
     # telling than a question nothing answered, and `rejected` holds what was shown.
     near_miss: bool = False
     org_id: str = ""  # the organisation the question came from ("" from the terminal)
+    # Open questions reach people who may know (issue 17, bot/routing.py): whether the asker
+    # let colleagues asked be told their name and organisation, and when it was offered.
+    name_ok: bool = False
+    routed_at: datetime | None = None
 
 
 class Relay(enum.StrEnum):
@@ -483,6 +487,9 @@ class Submission(Record):
     updated_at: datetime = dataclasses.field(default_factory=now)
     # False until editors were told of it in their daily round-up (bot/flows/review.py)
     announced: bool = False
+    # The open question it answers, when shared from a routed question's "Ja, jeg har en"
+    # (bot/flows/routed.py): published, its asker is told (bot/demand.py `answer_linked`).
+    demand_id: str = ""
 
     @property
     def title(self) -> str:
@@ -629,3 +636,30 @@ class SecretKey(Record):
 
     name: str
     value: str
+
+
+# --- Open questions reach people who may know (issue 17, bot/routing.py) ---
+
+
+class RoutedAnswer(enum.StrEnum):
+    """What a person asked an open question answered (bot/flows/routed.py)."""
+
+    NONE = ""  # not yet
+    YES = "yes"  # "Ja, jeg har en": they began sharing a solution
+    KNOWS = "knows"  # "Jeg kender en, der ved det": they named a colleague
+    NO = "no"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RoutedQuestion(Record):
+    """One open question (a `Demand`) offered to one person who may know: chosen by what
+    they follow, or named by a colleague (`by`). Its id is its letter's, so a question
+    reaches a person once; a button is honoured only from the person it was sent to."""
+
+    id: str  # "routed-<demand id>-<to>", the letter's id too
+    demand_id: str
+    to: str  # platform-qualified
+    by: str = ""  # who named them ("Jeg kender en, der ved det"); "" when Spred chose them
+    language: str = "da"  # the letter's
+    at: datetime = dataclasses.field(default_factory=now)
+    answer: RoutedAnswer = RoutedAnswer.NONE

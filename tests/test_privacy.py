@@ -35,6 +35,7 @@ from knowledge.records import (
     Person,
     RecognitionState,
     Relay,
+    RoutedQuestion,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -162,6 +163,10 @@ async def _everywhere(core: Core, chat: Chat) -> None:
         OwnerPrompt(owner="annika.zyx@odense.eksempel.dk", to="slack:UZYX1", letter_id="o1")
     )
     await store.owner_prompts.upsert(OwnerPrompt(owner="UZYX1", letter_id="o2"))
+    # an open question offered to her, and one she had Bo asked (issue 17)
+    await store.routed.upsert(RoutedQuestion(id="r1", demand_id="d", to="console:ann4x"))
+    await store.routed.upsert(RoutedQuestion(id="r2", demand_id="d", to="slack:UBO",
+                                             by="slack:UZYX1"))  # fmt: skip
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",
@@ -223,6 +228,8 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     assert intro.relay is Relay.ENDED  # nothing is passed on to her any more
     # the letter to Bo that named her went with her; nothing else of his was touched
     assert [x.to for x in await store.outbox.all()] == []
+    [routed] = await store.routed.all()  # Bo's question stays his, without her
+    assert (routed.id, routed.to, routed.by) == ("r2", "slack:UBO", "")
     # the change she made stays, without her
     [version] = await store.solution_versions.find(solution_id=SOLUTION, limit=None)
     assert (version.by, version.previous["title"]) == ("", "Gammel titel")

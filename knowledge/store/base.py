@@ -38,6 +38,7 @@ from knowledge.records import (
     RateCount,
     Reach,
     RecognitionState,
+    RoutedQuestion,
     SecretKey,
     SeenEvent,
     SlackInstallation,
@@ -275,6 +276,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("login_links", LoginLink, _fields("user", moments=("expires_at",))),
     CollectionSpec("web_sessions", WebSession, _fields("user", moments=("seen_at",))),
     CollectionSpec("secrets", SecretKey),
+    # Open questions offered to people who may know (issue 17, bot/routing.py).
+    CollectionSpec("routed", RoutedQuestion, _fields("to", "by", "demand_id")),
 )
 
 
@@ -326,6 +329,7 @@ class Store(ABC):
     login_links: Collection[LoginLink]
     web_sessions: Collection[WebSession]
     secrets: Collection[SecretKey]
+    routed: Collection[RoutedQuestion]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
