@@ -155,6 +155,17 @@ class Turn:
             raise Refusal(refusal, ends=ends, own=role.own_name, **values)
         return role
 
+    def require_own_solution(self, solution: Solution, *, ends: bool = False) -> Role:
+        """An admin who may change `solution`: a local admin only their own
+        organisation's, refused plainly otherwise."""
+        return self.require_own(
+            solution.organization,
+            refusal="not_your_solution",
+            ends=ends,
+            title=solution.title,
+            organization=solution.organization,
+        )
+
     @property
     def name(self) -> str:
         return self.message.user_name or self.message.user_id

@@ -116,24 +116,13 @@ async def _preview(turn: Turn, draft: dict[str, Any]) -> Reply:
 async def publish(turn: Turn) -> Step:
     _still_admin(turn)
     solution = await drafted(turn, turn.session.data.get("draft", {}))
-    _require_own(turn, solution, ends=True)
+    turn.require_own_solution(solution, ends=True)
     await publish_solution(turn, solution)
     text = turn.say("published", title=solution.title, id=solution.id)
     return Step(replies=[Reply(text=text)], next=END)
 
 
 # --- adding with a form (Slack modal, Teams card)
-
-
-def _require_own(turn: Turn, solution: Solution, *, ends: bool = False) -> None:
-    """Refuses plainly a solution of another organisation than a local admin's own."""
-    turn.require_own(
-        solution.organization,
-        refusal="not_your_solution",
-        ends=ends,
-        title=solution.title,
-        organization=solution.organization,
-    )
 
 
 async def open_form(turn: Turn) -> list[Reply]:
@@ -171,7 +160,7 @@ async def start_editing(turn: Turn) -> Step:
     if solution is None:
         text = turn.say("edit_no_solution", id=solution_id[:80])
         return Step(replies=[Reply(text=text)], next=STAY)
-    _require_own(turn, solution)
+    turn.require_own_solution(solution)
     field = BY_NAME.get(field_name.strip().lower())
     if field is None:
         text = turn.say("edit_usage", fields=", ".join(f.named(turn.language) for f in FIELDS))
@@ -189,7 +178,7 @@ async def answer_editing(turn: Turn) -> Step:
     field = BY_NAME.get(str(data.get("field")))
     if solution is None or field is None:
         raise Refusal("solution_gone", ends=True)
-    _require_own(turn, solution, ends=True)
+    turn.require_own_solution(solution, ends=True)
     raw = solution.to_dict()
     try:
         put(raw, field.path, check(field, raw, turn.message.text))
@@ -230,7 +219,7 @@ async def retire(turn: Turn) -> list[Reply]:
     solution_id = turn.argument.strip()
     solution = await turn.store.solutions.get(solution_id)
     if solution is not None:
-        _require_own(turn, solution)
+        turn.require_own_solution(solution)
     retired = (
         await turn.kb.retire(solution_id, by=turn.message.user, at=turn.services.clock())
         if solution is not None
@@ -249,11 +238,11 @@ async def undo_change(turn: Turn) -> list[Reply]:
     solution = await turn.store.solutions.get(solution_id)
     if solution is None:
         return [Reply(text=turn.say("edit_no_solution", id=solution_id[:80]))]
-    _require_own(turn, solution)
+    turn.require_own_solution(solution)
     restored = undone(await history(turn.store, solution_id))
     if restored is None:
         return [Reply(text=turn.say("undo_nothing", title=solution.title, id=solution.id))]
-    _require_own(turn, restored)  # as it was, too, it must be the local admin's own
+    turn.require_own_solution(restored)  # as it was, too, it must be the local admin's own
     await publish_solution(turn, restored, action="undo")
     return [Reply(text=turn.say("undone", title=restored.title, id=restored.id))]
 

@@ -38,13 +38,7 @@ async def require_owner(turn: Turn, solution: Solution, *, ends: bool = False) -
         owner = solution.owner_contact.name
         raise Refusal("confirm_not_owner", ends=ends, title=solution.title, owner=owner)
     turn.require_reach(ends=ends)
-    turn.require_own(
-        solution.organization,
-        refusal="not_your_solution",
-        ends=ends,
-        title=solution.title,
-        organization=solution.organization,
-    )
+    turn.require_own_solution(solution, ends=ends)
 
 
 async def confirm_today(turn: Turn, solution: Solution) -> Solution:
