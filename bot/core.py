@@ -38,6 +38,7 @@ from bot.flows import (
     privacy,
     relay,
     review,
+    roadshow,
     share,
 )
 from bot.flows.home import home_page
@@ -51,6 +52,7 @@ from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.retention import Retention
+from bot.roadshows import Reminders
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
 from bot.turn import Refusal, Services, Turn
@@ -104,6 +106,8 @@ DIALOGUES: tuple[Dialogue, ...] = (
     share.SHARING,
     review.REVIEWING,
     owner.FIGURES,
+    roadshow.PLANNING,
+    roadshow.FORWARDING,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -166,6 +170,11 @@ ACTIONS: dict[str, Handler] = {
     "reach_fewer": follow.reach_fewer,
     "reach_stop": follow.reach_stop,
     "reach_all": follow.reach_all,
+    # roadshows (issue 17): the answers to an invitation, the organiser's list
+    "roadshow_yes": roadshow.coming,
+    "roadshow_no": roadshow.not_coming,
+    "roadshow_later": roadshow.later,
+    "roadshows": roadshow.listing,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -212,6 +221,8 @@ COMMANDS: dict[str, str] = {
         ("start beskeder igen", "start beskeder", "start messages again", "start messages"),
         "reach_all",
     ),
+    # roadshows (issue 17)
+    **dict.fromkeys(("roadshows", "mine roadshows", "my roadshows"), "roadshows"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -233,6 +244,8 @@ PREFIXES: dict[str, tuple[str, bool]] = {
     "stop med at foelge": ("unfollow", False),
     "foelg ikke": ("unfollow", False),
     "unfollow": ("unfollow", False),
+    # roadshows (issue 17): "roadshow <id>"
+    "roadshow": ("roadshow", True),
 }
 PREFIX_WORDS = max(len(prefix.split()) for prefix in PREFIXES)  # the longest, in words
 
@@ -300,6 +313,7 @@ class Core:
         self.digests = Digests(  # weekly news for followers (issue 17)
             store=kb.store, outbox=self.outbox, settings=settings, clock=clock
         )
+        self.roadshows = Reminders(self.services, self.schedule)  # issue 17
         self.holds = Holds(
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
         )
@@ -488,6 +502,11 @@ class Core:
         """Sends the weekly digests on their day's morning, once per follower and week
         across instances (bot/digest.py); how many went out."""
         return await self.digests.run_if_due(self.services.kb.matcher.published())
+
+    async def roadshows_if_due(self) -> int:
+        """Reminds those coming the day before a roadshow and asks them two days after what
+        they will do next, by one of several instances (bot/roadshows.py); letters sent."""
+        return await self.roadshows.run_if_due()
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

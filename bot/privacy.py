@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from bot.i18n import say
+from bot.roadshows import filled
 from knowledge.records import (
     Adoption,
     Conversation,
@@ -37,6 +38,7 @@ from knowledge.records import (
     OwnerPrompt,
     Person,
     Relay,
+    Roadshow,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -275,6 +277,17 @@ def _conversations_where(who: Identity) -> Where:
     return (), [{"user": OneOf.of(sorted(who.users))}, {"user": None}]
 
 
+def _roadshow_finds(record: Roadshow, who: Identity) -> bool:
+    return record.organiser in who.users or bool(who.users & set(record.rsvps))
+
+
+def _roadshow_erase(record: Roadshow, who: Identity, language: str) -> Roadshow:
+    if record.organiser in who.users:
+        record = replace(record, organiser="", organiser_name="")
+    rsvps = {user: entry for user, entry in record.rsvps.items() if user not in who.users}
+    return replace(record, rsvps=filled(rsvps, record.places, record.created_at)[0])
+
+
 # How each collection of the store holds a person. One entry per collection (tested).
 HOLDINGS: Mapping[str, Holding] = {
     "solutions": Holding(
@@ -340,6 +353,10 @@ HOLDINGS: Mapping[str, Holding] = {
     "follows": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "reach": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
     "digests": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
+    # Roadshows (issue 17): one they planned keeps its date and answers without them; their
+    # answer to one goes, and a place it held goes to the first waiting. Read whole: the
+    # answers are a map inside each record (a roadshow a few a month).
+    "roadshows": Holding(finds=_roadshow_finds, erase=_roadshow_erase),
 }
 
 

@@ -53,6 +53,10 @@ class Flow(enum.StrEnum):
     MEASURING = "measuring"  # a unit giving its own before and after (bot/flows/measure.py)
     FIGURES = "figures"  # an owner giving a solution's result anew (bot/flows/owner.py)
     FIGURES_CHECK = "figures_check"  # an owner looking at the new result: save or not
+    # Roadshows (issue 17, bot/flows/roadshow.py)
+    ROADSHOW = "roadshow"  # an organiser answering the roadshow's questions
+    ROADSHOW_CHECK = "roadshow_check"  # the organiser looking at it whole: send or not
+    ROADSHOW_FORWARD = "roadshow_forward"  # an invited person naming a colleague to invite
 
 
 @dataclass(slots=True, kw_only=True)

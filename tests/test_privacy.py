@@ -33,6 +33,7 @@ from knowledge.records import (
     OwnerPrompt,
     Person,
     Relay,
+    Roadshow,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -157,6 +158,18 @@ async def _everywhere(core: Core, chat: Chat) -> None:
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",
                      contact="slack:UZYX1", relay=Relay.OPEN)
+    )  # fmt: skip
+    # Roadshows (issue 17): one she planned, and one she is coming to (bot/roadshows.py)
+    at = core.services.clock() + timedelta(days=30)
+    await store.roadshows.upsert(
+        Roadshow(id="r1", solution_id=SOLUTION, title="Hurtig opstart", organiser="slack:UZYX1",
+                 organiser_name="Annika Zyxholm", at=at, where="Rådhuset", places=5)
+    )  # fmt: skip
+    await store.roadshows.upsert(
+        Roadshow(id="r2", solution_id=SOLUTION, title="Hurtig opstart", organiser="slack:UBO",
+                 at=at, where="Rådhuset", places=1,
+                 rsvps={"console:ann4x": {"state": "coming", "name": "Annika Zyxholm"},
+                        "slack:UBO2": {"state": "waiting", "position": 1, "name": "Bo To"}})
     )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from knowledge.records import (
     Person,
     RateCount,
     Reach,
+    Roadshow,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -264,6 +265,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("follows", Follow, _fields("user", "topic")),
     CollectionSpec("reach", Reach),
     CollectionSpec("digests", DigestState),
+    # Roadshows (issue 17): each with its invitations and answers (bot/roadshows.py).
+    CollectionSpec("roadshows", Roadshow, _fields("solution_id", "organiser", "state")),
 )
 
 
@@ -311,6 +314,7 @@ class Store(ABC):
     follows: Collection[Follow]
     reach: Collection[Reach]
     digests: Collection[DigestState]
+    roadshows: Collection[Roadshow]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
