@@ -1877,9 +1877,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The roadshow for “{title}” is planned, and {count} have been invited.",
     ),
     "roadshow_not_sent": (
-        " {count} fik ingen invitation nu: de har bedt om færre beskeder eller har fået nok "
-        "for denne gang.",
-        " {count} got no invitation now: they asked for fewer messages or have had enough for now.",
+        " {count} får den senere, når de må få en besked fra mig igen (uden for stille timer, "
+        "og når de ikke har fået nok for nu).",
+        " {count} will get it later, when they may get a message from me again (outside quiet "
+        "hours, and once they have not had enough for now).",
     ),
     "roadshow_calendar": (
         "Kalenderinvitation: {link}",
@@ -1931,10 +1932,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Invitationen er sendt til {email}.",
         "The invitation has been sent to {email}.",
     ),
+    "roadshow_forward_already": (
+        "{email} er allerede inviteret.",
+        "{email} has already been invited.",
+    ),
     "roadshow_forward_later": (
-        "{email} har fået nok beskeder fra mig for nu, så jeg sendte den ikke. Send den gerne "
+        "{email} må ikke få en besked fra mig lige nu, så jeg sendte den ikke. Send den gerne "
         "selv.",
-        "{email} has had enough messages from me for now, so I did not send it. Feel free to "
+        "{email} may not get a message from me right now, so I did not send it. Feel free to "
         "pass it on yourself.",
     ),
     "roadshows_none": (

@@ -43,6 +43,9 @@ MOST_PLACES = 1000
 LENGTH = timedelta(hours=1)  # how long a calendar entry is: a session, not a day
 FOLLOW_UP_AFTER = timedelta(days=2)
 LOOK_EVERY = timedelta(minutes=10)  # how often one instance looks for reminders to send
+# How often one instance invites those the budget held back (quiet hours, enough for now)
+# and those a planned roadshow has come to concern since.
+INVITE_EVERY = timedelta(hours=1)
 MOST_INVITED = 500  # invitations one roadshow sends: a room, not a mailing list
 
 
@@ -209,11 +212,9 @@ async def _person(services: Services, user: str) -> Person | None:
     return await services.person_for(platform, user_id)
 
 
-def invitation(
-    roadshow: Roadshow, *, language: str, reason: str, about: str = "", organiser: str = ""
-) -> Reply:
+def invitation(roadshow: Roadshow, *, language: str, reason: str, about: str = "") -> Reply:
     """An invitation: what, when, where, why them; the answers, and the budget's buttons."""
-    why = say(language, reason, about=about, title=roadshow.title, name=organiser)
+    why = say(language, reason, about=about, title=roadshow.title)
     text = say(
         language,
         "roadshow_invitation",
@@ -241,26 +242,20 @@ async def invite(
     services: Services,
     roadshow: Roadshow,
     people: list[Invitee],
-    *,
-    organiser: str = "",
 ) -> tuple[int, int]:
-    """Sends each invitation the person's budget allows now; (sent, not sent). One letter
-    and one spend per person and roadshow, however often this runs."""
+    """Sends each invitation the person's budget allows now to those `roadshow` (as stored
+    now) has not invited yet; (sent, left for later: the roadshow job tries them again,
+    `Reminders`). One letter and one spend per person and roadshow."""
     at = services.clock()
     budget = Budget(store=services.store, rules=services.settings.nudges, clock=services.clock)
     sent: list[str] = []
+    people = [invitee for invitee in people if invitee.user not in roadshow.rsvps]
     for invitee in people:
         letter_id = f"roadshow-{roadshow.id}-{invitee.user}"
         if not await budget.spend(invitee.user, kind="invitation", at=at, ref=letter_id):
             continue
         language = await spoken_by(services.store, invitee.user) or services.settings.language
-        reply = invitation(
-            roadshow,
-            language=language,
-            reason=invitee.reason,
-            about=invitee.about,
-            organiser=organiser,
-        )
+        reply = invitation(roadshow, language=language, reason=invitee.reason, about=invitee.about)
         await services.outbox.send(
             Notice(to=invitee.user, kind="roadshow", reply=reply), letter_id=letter_id
         )
@@ -337,7 +332,23 @@ class Reminders:
             return 0
         if not await self.schedule.due("roadshows", every=LOOK_EVERY):
             return 0
-        return await self.run(at)
+        sent = await self.run(at)
+        if await self.schedule.due("roadshow_invitations", every=INVITE_EVERY):
+            sent += await self.invite_pending(at)
+        return sent
+
+    async def invite_pending(self, at: datetime) -> int:
+        """Invites, as their budget allows now, those each roadshow still ahead concerns and
+        has not invited; how many were."""
+        services = self.services
+        sent = 0
+        for roadshow in await services.store.roadshows.find(limit=None, state=OPEN):
+            solution = await services.store.solutions.get(roadshow.solution_id)
+            if roadshow.at <= at or solution is None or solution.retired:
+                continue
+            people = await invitees(services, solution, organiser=roadshow.organiser)
+            sent += (await invite(services, roadshow, people))[0]
+        return sent
 
     async def run(self, at: datetime) -> int:
         zone = self.services.settings.nudges.timezone

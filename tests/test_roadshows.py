@@ -205,6 +205,32 @@ async def test_invitations_go_to_those_it_concerns_each_with_a_reason(
     assert await invite(core.services, _roadshow(clock, id="r2"), again) == (0, 5)
 
 
+async def test_invitations_the_budget_held_back_go_out_later_once(
+    core: Core, clock: Clock, other: Store
+) -> None:
+    store = core.services.store
+    inbox = Inbox(core, "console")
+    await _concerned(store, clock)
+    solution = await store.solutions.get(SOLUTION)
+    assert solution is not None
+    clock.now = datetime(2026, 11, 2, 19, tzinfo=UTC)  # 20:00 in Copenhagen: quiet hours
+    await store.roadshows.upsert(_roadshow(clock))
+    people = await invitees(core.services, solution, organiser="console:mette")
+    assert await invite(core.services, _roadshow(clock), people) == (0, 5)
+    assert inbox.notices == []
+    assert await core.roadshows_if_due() == 0  # still quiet
+    clock.now = datetime(2026, 11, 3, 8, tzinfo=UTC)  # 9:00 the next morning
+    assert await core.roadshows_if_due() == 5
+    assert sorted(n.to for n in inbox.notices) == [
+        "console:asker", "console:follower", "console:ib", "console:lone", "console:tryer"
+    ]  # fmt: skip
+    second = Reminders(core.services, Schedule(store=other, clock=clock))  # another instance
+    for _ in range(3):
+        clock.advance(hours=2)
+        assert await second.run_if_due() + await core.roadshows_if_due() == 0
+    assert len(inbox.notices) == 5
+
+
 async def test_two_instances_pressing_for_the_last_place_get_one_place_and_one_wait(
     store: Store, other: Store, clock: Clock
 ) -> None:
@@ -275,6 +301,12 @@ async def test_send_to_a_colleague_invites_them_by_e_mail(
     [letter] = inbox.take(to="console:eva")
     assert "Anna Holm sendte den videre til dig" in letter
     assert "Jeg kommer" in letter
+    bo = chat.as_user(user_id="bo", user_name="Bo Berg")
+    await bo.act("roadshow_forward", {"roadshow": "r1"})
+    bo.expect("e-mailadresse")
+    await bo.send("eva@odense.eksempel.dk")
+    bo.expect("eva@odense.eksempel.dk er allerede inviteret")
+    assert inbox.take(to="console:eva") == []
 
 
 def test_the_calendar_file_is_rfc_5545_with_utc_times_and_escaped_text() -> None:

@@ -295,8 +295,12 @@ async def forward_to(turn: Turn) -> Step:
             replies=[Reply(text=turn.say("roadshow_forward_unknown", email=email))],
             next=Flow.ROADSHOW_FORWARD,
         )
+    if to in roadshow.rsvps:
+        return Step(
+            replies=[Reply(text=turn.say("roadshow_forward_already", email=email))], next=END
+        )
     invitee = Invitee(user=to, reason="roadshow_why_forwarded", about=turn.name)
-    sent, _ = await roadshows.invite(turn.services, roadshow, [invitee], organiser=turn.name)
+    sent, _ = await roadshows.invite(turn.services, roadshow, [invitee])
     key = "roadshow_forwarded" if sent else "roadshow_forward_later"
     return Step(replies=[Reply(text=turn.say(key, email=email))], next=END)
 
