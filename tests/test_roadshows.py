@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.flows.roadshow import Unclear, parse_moment
 from bot.jobs import Schedule
+from bot.privacy import export, forget, identify
 from bot.roadshow_ics import calendar
 from bot.roadshows import COMING, WAITING, Reminders, invite, invitees, respond, state_of
 from bot.server import build_app
@@ -425,3 +426,20 @@ async def test_roadshows_lists_places_waiting_and_names(tmp_path: Path) -> None:
     table = ws("roadshows")
     assert "1/1 taken, 1 waiting" in table.out
     assert "coming: Anna Holm" in table.out
+
+
+async def test_forgetting_a_person_frees_their_place_and_keeps_a_roadshow_they_planned(
+    store: Store, clock: Clock
+) -> None:
+    await store.roadshows.upsert(_roadshow(clock, places=1))
+    for user, name in (("console:mette", "Mette"), ("console:anna", "Anna"), ("console:bo", "Bo")):
+        await respond(store, "r1", user, COMING, name=name, at=clock.now)
+    who = await identify(store, "console:mette")
+    assert who is not None
+    assert [r["id"] for r in (await export(store, who))["roadshows"]] == ["r1"]
+    await forget(store, who, language="da")
+    stored = await store.roadshows.get("r1")
+    assert stored is not None
+    assert (stored.organiser, stored.organiser_name) == ("", "")
+    assert sorted(stored.rsvps) == ["console:anna", "console:bo"]
+    assert [state_of(stored, u) for u in ("console:anna", "console:bo")] == [COMING, WAITING]
