@@ -15,7 +15,7 @@ letter has a deterministic id, so nobody hears either twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,9 +53,11 @@ MOST_INVITED = 500  # invitations one roadshow sends: a room, not a mailing list
 
 
 def counts(roadshow: Roadshow) -> dict[str, int]:
+    """How many are invited (without an answer), coming, waiting and declined."""
     found = dict.fromkeys((INVITED, COMING, WAITING, DECLINED), 0)
     for entry in roadshow.rsvps.values():
-        found[entry.get("state", INVITED)] = found.get(entry.get("state", INVITED), 0) + 1
+        state = entry.get("state", INVITED)
+        found[state] = found.get(state, 0) + 1
     return found
 
 
@@ -63,12 +65,14 @@ def state_of(roadshow: Roadshow, user: str) -> str:
     return str(roadshow.rsvps.get(user, {}).get("state", ""))
 
 
-def waiting_list(roadshow: Roadshow) -> list[str]:
+def in_line(rsvps: Mapping[str, Any]) -> list[str]:
     """Those waiting, first in line first."""
-    waiting = [
-        (e.get("position", 0), u) for u, e in roadshow.rsvps.items() if e.get("state") == WAITING
-    ]
+    waiting = [(e.get("position", 0), u) for u, e in rsvps.items() if e.get("state") == WAITING]
     return [user for _, user in sorted(waiting)]
+
+
+def waiting_list(roadshow: Roadshow) -> list[str]:
+    return in_line(roadshow.rsvps)
 
 
 def position(roadshow: Roadshow, user: str) -> int:
@@ -79,11 +83,8 @@ def position(roadshow: Roadshow, user: str) -> int:
 def filled(rsvps: dict[str, Any], places: int, at: datetime) -> tuple[dict[str, Any], list[str]]:
     """`rsvps` with free places given to the first waiting; and who moved up."""
     moved = []
-    waiting = sorted(
-        (e.get("position", 0), u) for u, e in rsvps.items() if e.get("state") == WAITING
-    )
     coming = sum(1 for e in rsvps.values() if e.get("state") == COMING)
-    for _, user in waiting[: max(0, places - coming)]:
+    for user in in_line(rsvps)[: max(0, places - coming)]:
         rsvps[user] = {**rsvps[user], "state": COMING, "at": at.isoformat()}
         moved.append(user)
     return rsvps, moved
