@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from benchmarks import (
+    dashboard_bench,
     dialogue_bench,
     instances_bench,
     matcher_bench,
@@ -29,6 +30,8 @@ BENCHMARKS = {
     "slack-oauth": slack_oauth_bench.main,
     "teams": teams_bench.main,
     "instances": instances_bench.main,
+    # the web dashboard (issue 18)
+    "dashboard": dashboard_bench.main,
 }
 PARTS = {  # named only, never run by default
     "matcher-quality": matcher_bench.report_quality,

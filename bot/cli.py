@@ -28,6 +28,7 @@ from bot import (
     cli_newsletter,
     cli_orgs,
     cli_person,
+    cli_recognition,
     cli_roadshows,
     cli_submissions,
     cli_transfer,
@@ -140,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_history.add_parser(sub, data)
     cli_newsletter.add_parser(sub, data)
     cli_digest.add_parser(sub, data)  # issue 17
+    cli_recognition.add_parser(sub, data)  # issue 17: recognition
     cli_roadshows.add_parser(sub, data)  # issue 17
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
@@ -559,6 +561,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "person": cli_person.run,
     "newsletter": cli_newsletter.cmd_newsletter,
     "digest": cli_digest.cmd_digest,  # issue 17
+    "recognition": cli_recognition.cmd_recognition,  # issue 17: recognition
     "roadshows": cli_roadshows.cmd_roadshows,  # issue 17
     **cli_transfer.COMMANDS,
 }

@@ -21,6 +21,7 @@ from bot.cards import linked
 from bot.config import Settings
 from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
+from bot.dashboard import Dashboard, Views
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.digest import Digests
 from bot.flows import (
@@ -30,6 +31,7 @@ from bot.flows import (
     confirm,
     connect,
     follow,
+    login,
     manager,
     measure,
     org_admin,
@@ -39,6 +41,7 @@ from bot.flows import (
     relay,
     review,
     roadshow,
+    routed,
     share,
 )
 from bot.flows.home import home_page
@@ -51,14 +54,18 @@ from bot.messages import Action, Incoming, Reply, incoming_from_dict
 from bot.nudges import Nudges
 from bot.organisations import Organisations
 from bot.outbox import Outbox
+from bot.recognition import Recognition
 from bot.retention import Retention
 from bot.roadshows import Reminders
+from bot.roles import Role
+from bot.routing import Routing
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
 from bot.turn import Refusal, Services, Turn
+from bot.web_login import Logins, signing_key
 from knowledge.kb import KnowledgeBase
 from knowledge.language import language_of
-from knowledge.records import new_id, now
+from knowledge.records import WebSession, new_id, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
 from knowledge.text import fold
@@ -106,6 +113,7 @@ DIALOGUES: tuple[Dialogue, ...] = (
     share.SHARING,
     review.REVIEWING,
     owner.FIGURES,
+    routed.NAMING,  # open questions reach people who may know (issue 17)
     roadshow.PLANNING,
     roadshow.FORWARDING,
 )
@@ -170,6 +178,12 @@ ACTIONS: dict[str, Handler] = {
     "reach_fewer": follow.reach_fewer,
     "reach_stop": follow.reach_stop,
     "reach_all": follow.reach_all,
+    # the web's login (issue 18)
+    "login": login.login,
+    # open questions reach people who may know (issue 17, bot/flows/routed.py)
+    "routed_yes": routed.yes,
+    "routed_no": routed.no,
+    "demand_name_ok": routed.name_ok,
     # roadshows (issue 17): the answers to an invitation, the organiser's list
     "roadshow_yes": roadshow.coming,
     "roadshow_no": roadshow.not_coming,
@@ -221,6 +235,8 @@ COMMANDS: dict[str, str] = {
         ("start beskeder igen", "start beskeder", "start messages again", "start messages"),
         "reach_all",
     ),
+    # the web's login (issue 18)
+    **dict.fromkeys(("dashboard", "log ind", "login", "log in"), "login"),
     # roadshows (issue 17)
     **dict.fromkeys(("roadshows", "mine roadshows", "my roadshows"), "roadshows"),
 }
@@ -313,6 +329,13 @@ class Core:
         self.digests = Digests(  # weekly news for followers (issue 17)
             store=kb.store, outbox=self.outbox, settings=settings, clock=clock
         )
+        self.routing = Routing(  # open questions reach people who may know (issue 17)
+            store=kb.store,
+            outbox=self.outbox,
+            settings=settings,
+            organisations=self.organisations,
+            clock=clock,
+        )
         self.roadshows = Reminders(self.services, self.schedule)  # issue 17
         self.holds = Holds(
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
@@ -320,6 +343,11 @@ class Core:
         self._retakers: dict[str, Retaker] = {}  # by platform: who answers a held event again
         # The web: questions per client and minute, across instances (bot/limits.py).
         self.limits = RateLimits(store=kb.store, clock=clock)
+        # Recognition (issue 17): monthly thanks to those whose solutions spread.
+        self.recognition = Recognition(self.services, self.schedule)
+        # The web's login links and sessions (issue 18, bot/web_login.py).
+        self.logins = Logins(store=kb.store, clock=clock)
+        self._views = Views()  # dashboards made, while nothing they read has changed
 
     def connect(self, connector: Connector) -> None:
         """Letters for the connector's users go out through it from now on."""
@@ -479,6 +507,7 @@ class Core:
         await self.nudges.prune()
         await self.holds.prune()
         await self.limits.prune()
+        await self.logins.prune()
 
     async def prune_if_due(self) -> bool:
         """Prunes if no process on this store has within PRUNE_EVERY (bot/jobs.py): now and
@@ -502,6 +531,16 @@ class Core:
         """Sends the weekly digests on their day's morning, once per follower and week
         across instances (bot/digest.py); how many went out."""
         return await self.digests.run_if_due(self.services.kb.matcher.published())
+
+    async def recognise_if_due(self) -> int:
+        """Sends last month's recognition on the month's first working days, once per
+        person and month across instances (bot/recognition.py); how many went out."""
+        return await self.recognition.run_if_due(self.services.kb.matcher.published())
+
+    async def route_if_due(self) -> int:
+        """Offers new open questions to people who may know, hourly in working hours by
+        one of several instances (bot/routing.py); how many people were asked."""
+        return await self.routing.route_if_due(list(self.services.kb.matcher.published()))
 
     async def roadshows_if_due(self) -> int:
         """Reminds those coming the day before a roadshow and asks them two days after what
@@ -569,3 +608,27 @@ class Core:
             turn.argument = argument
             return name
         return None
+
+    # --- the web's login and dashboard (issue 18)
+
+    async def signing_key(self, configured: str) -> bytes:
+        """The web's signing key: `configured` (SPRED_SECRET_KEY), else the store's."""
+        return await signing_key(self.services.store, configured)
+
+    async def web_role(self, session: WebSession) -> Role:
+        """What the person a web session was opened for is now, as the chat would say:
+        their user and organisation as their platform verified them for the link."""
+        organisation = await self.organisations.get(session.org_id) if session.org_id else None
+        return Role(
+            user=session.user,
+            global_admin=session.user in self.services.settings.admins,
+            organisation=organisation,
+        )
+
+    async def dashboard(self, role: Role, *, language: str) -> Dashboard:
+        """The dashboard's tables, as far as `role` (an admin's) may see."""
+        return await self._views.of(self.services, role, language=language)
+
+    async def following(self, user: str) -> list[str]:
+        """What `user` follows (issue 17), as it was shown when they followed it."""
+        return [f.label or f.topic for f in await self.services.store.follows.find(user=user)]

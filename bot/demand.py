@@ -5,7 +5,7 @@ once."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from bot.render_text import quoted
 from knowledge.kb import KnowledgeBase
 from knowledge.matcher import unexplained_by_all
 from knowledge.records import Demand, DemandStatus
+from knowledge.solutions import Solution
 from knowledge.text import question_key
 
 
@@ -39,21 +40,36 @@ async def answer_demand(*, kb: KnowledgeBase, outbox: Outbox) -> int:
             continue
         answered += 1
         if demand.notify:
-            reply = Reply(
-                text=say(demand.language, "demand_answered", question=quoted(demand.question)),
-                language=demand.language,
-                cards=(
-                    card(
-                        solution,
-                        language=demand.language,
-                        why=matches[0].terms,
-                        today=outbox.clock().date(),
-                    ),
-                ),
-            )
-            notice = Notice(to=demand.asker, kind="demand-answered", reply=reply)
-            await outbox.send(notice, letter_id=f"demand-{demand.id}")
+            await _tell(outbox, demand, solution, why=matches[0].terms)
     return answered
+
+
+async def _tell(outbox: Outbox, demand: Demand, solution: Solution, *, why: Sequence[str]) -> None:
+    """Tells the asker their question has an answer: once, the letter's id is the demand's."""
+    reply = Reply(
+        text=say(demand.language, "demand_answered", question=quoted(demand.question)),
+        language=demand.language,
+        cards=(card(solution, language=demand.language, why=why, today=outbox.clock().date()),),
+    )
+    notice = Notice(to=demand.asker, kind="demand-answered", reply=reply)
+    await outbox.send(notice, letter_id=f"demand-{demand.id}")
+
+
+async def answer_linked(
+    *, kb: KnowledgeBase, outbox: Outbox, demand_id: str, solution: Solution
+) -> bool:
+    """A solution shared for this very question (a routed question's "Ja, jeg har en",
+    bot/flows/routed.py) is published: the demand is closed by it, and its asker told once,
+    whether or not they pressed "Giv mig besked", since a colleague answered them in person.
+    The matcher may have closed it with this solution a moment before (`answer_demand` runs
+    on every publish); the letter's id keeps the telling to once. False when the demand is
+    gone or was answered by another solution first."""
+    await _close(kb, demand_id, answer=solution.id, at=outbox.clock())
+    demand = await kb.store.demand.get(demand_id)
+    if demand is None or demand.answered_by != solution.id:
+        return False
+    await _tell(outbox, demand, solution, why=())
+    return True
 
 
 async def _close(kb: KnowledgeBase, demand_id: str, *, answer: str, at: datetime) -> bool:

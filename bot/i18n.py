@@ -1791,6 +1791,294 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Hvad dine ugentlige oversigter har fortalt dig: {count}",
         "What your weekly overviews told you: {count}",
     ),
+    # --- recognition (issue 17, bot/recognition.py): the monthly thanks
+    "recog_intro": (
+        "Tak fra Spred – det her skete i {month}:",
+        "Thanks from Spred – this is what happened in {month}:",
+    ),
+    "recog_yours": ("Din løsning «{title}» {what}.", "Your solution «{title}» {what}."),
+    "recog_employee": (
+        "Din medarbejder {whose} løsning «{title}» {what}.",
+        "Your employee {whose} solution «{title}» {what}.",
+    ),
+    "recog_used_one": (
+        "bruges nu i én anden organisation",
+        "is now used in one other organisation",
+    ),
+    "recog_used": (
+        "bruges nu i {count} andre organisationer",
+        "is now used in {count} other organisations",
+    ),
+    "recog_new_one": ("(én ny i {month})", "(one new in {month})"),
+    "recog_new": ("({count} nye i {month})", "({count} new in {month})"),
+    "recog_adapted": ("blev tilpasset i {places}", "was adapted in {places}"),
+    "recog_repeated_one": (
+        "resultatet er gentaget 1 sted mere",
+        "its result was repeated in 1 more place",
+    ),
+    "recog_repeated": (
+        "resultatet er gentaget {count} steder mere",
+        "its result was repeated in {count} more places",
+    ),
+    "recog_adaptation": (
+        "Jeres tilpasning af «{title}» i {place} står nu ved løsningen i Spred, så alle, der "
+        "ser den, kan lære af den.{using} Tak, fordi I delte den.",
+        "Your adaptation of «{title}» in {place} now stands with the solution in Spred, so "
+        "everyone who looks at it can learn from it.{using} Thank you for sharing it.",
+    ),
+    "recog_origin_using": (
+        " Løsningen fra {origin} {used}.",
+        " The solution from {origin} {used}.",
+    ),
+    "recog_ask_name": (
+        "Må din leder få at vide, med dit navn, når din løsning spreder sig – og se dit navn i "
+        "mine andre beskeder om løsninger, du bruger? Handler løsningen om sygefravær eller "
+        "stress, nævner jeg aldrig dit navn.",
+        "May your manager be told, with your name, when your solution spreads – and see your "
+        "name in my other messages about solutions you use? If the solution is about sick "
+        "leave or stress, I never give your name.",
+    ),
+    "recog_footer": (
+        "Jeg skriver højst én gang om måneden, og kun når der er nyt.",
+        "I write at most once a month, and only when there is news.",
+    ),
+    "held_recognitions": (
+        "Hvilken måned jeg sidst takkede dig for: {count}",
+        "The month I last thanked you for: {count}",
+    ),
+    # --- the web's login and dashboard (issue 18)
+    "login_no_public_url": (
+        "Jeg kan ikke give dig et link til nettet: {setting} er ikke sat. Bed den, "
+        "der driver Spred, om at sætte den til Spreds adresse (fx https://spred.eksempel.dk).",
+        "I cannot give you a link to the web: {setting} is not set. Ask whoever runs "
+        "Spred to set it to Spred's address (e.g. https://spred.example.org).",
+    ),
+    "login_in_private": (
+        "Skriv *dashboard* til mig i en privat besked, så får du dit link til nettet dér; "
+        "her kan andre se det.",
+        "Write *dashboard* to me in a private message and you get your link to the web "
+        "there; here others can see it.",
+    ),
+    "login_link": (
+        "Her er dit link til Spred på nettet. Det virker én gang, i {minutes} minutter, "
+        "og kun for dig; del det ikke:\n{url}",
+        "Here is your link to Spred on the web. It works once, for {minutes} minutes, and "
+        "only for you; do not share it:\n{url}",
+    ),
+    "login_link_admin": (
+        "Her er dit link til dashboardet. Det virker én gang, i {minutes} minutter, og kun "
+        "for dig; del det ikke:\n{url}",
+        "Here is your link to the dashboard. It works once, for {minutes} minutes, and only "
+        "for you; do not share it:\n{url}",
+    ),
+    "held_login_links": (
+        "Login-links til nettet, du har fået (kun gemt som fingeraftryk): {count}",
+        "Login links to the web you were given (kept only as fingerprints): {count}",
+    ),
+    "held_web_sessions": (
+        "Dine logins på nettet: {count}",
+        "Your logins on the web: {count}",
+    ),
+    "dash_title": ("Dashboard", "Dashboard"),
+    "dash_intro_global": (
+        "Hvad der efterspørges, hvad der spredes, og hvad lederne gør – i alle organisationer.",
+        "What is asked for, what spreads, and what managers do – in every organisation.",
+    ),
+    "dash_intro_local": (
+        "Hvad der efterspørges, hvad der spredes, og hvad lederne gør – i {organisation}.",
+        "What is asked for, what spreads, and what managers do – in {organisation}.",
+    ),
+    "dash_download": ("Hent som CSV", "Download as CSV"),
+    "dash_empty": ("Intet endnu.", "Nothing yet."),
+    "dash_demand": ("Efterspørgsel: åbne spørgsmål efter emne", "Demand: open questions by topic"),
+    "dash_no_topic": ("(uden emne)", "(no topic)"),
+    "dash_topic": ("Emne", "Topic"),
+    "dash_asked": ("Spurgt", "Asked"),
+    "dash_questions": ("Forskellige spørgsmål", "Different questions"),
+    "dash_most_asked": ("Mest spurgt", "Most asked"),
+    "dash_answered": ("Besvaret efterspørgsel", "Answered demand"),
+    "dash_question": ("Spørgsmål", "Question"),
+    "dash_asked_on": ("Spurgt den", "Asked on"),
+    "dash_answered_on": ("Besvaret den", "Answered on"),
+    "dash_waited": ("Ventede (dage)", "Waited (days)"),
+    "dash_spreading": ("Spredning pr. løsning", "Spreading per solution"),
+    "dash_solution": ("Løsning", "Solution"),
+    "dash_interested": ("Interesseret", "Interested"),
+    "dash_trying": ("Prøver", "Trying"),
+    "dash_using": ("Bruger", "Using"),
+    "dash_organisations": ("Organisationer, der bruger den", "Organisations using it"),
+    "dash_by_month": ("Nye brugere pr. måned", "New users per month"),
+    "dash_month": ("Måned", "Month"),
+    "dash_new_users": ("Nye brugere", "New users"),
+    "dash_chart_label": (
+        "Søjlediagram: nye brugere pr. måned de seneste {months} måneder, i alt {total}. "
+        "Tallene står i tabellen under.",
+        "Bar chart: new users per month over the last {months} months, {total} in all. "
+        "The numbers are in the table below.",
+    ),
+    "dash_managers": ("Ledere", "Managers"),
+    "dash_prompts_sent": ("Påmindelser sendt", "Prompts sent"),
+    "dash_plans": ("Planer lagt", "Plans made"),
+    "dash_follow_ups": ("Opfølgninger besvaret", "Follow-ups answered"),
+    "dash_adaptations": ("Tilpasninger delt", "Adaptations shared"),
+    "dash_submissions": ("Indsendte løsninger, der venter", "Submissions waiting"),
+    "dash_sharer": ("Delt af", "Shared by"),
+    "dash_state": ("Status", "State"),
+    "dash_state_waiting": ("Venter på en redaktør", "Waiting for an editor"),
+    "dash_state_changes": ("Ændringer ønsket", "Changes asked for"),
+    "dash_shared_on": ("Delt den", "Shared on"),
+    "dash_confirmations": (
+        "Løsninger, hvis ejere skal bekræfte resultaterne",
+        "Solutions whose owners are due to confirm the results",
+    ),
+    "dash_organisation": ("Organisation", "Organisation"),
+    "dash_confirmed_on": ("Senest bekræftet", "Last confirmed"),
+    "web_logout": ("Log ud", "Log out"),
+    "web_login_failed_title": ("Linket virker ikke længere", "The link no longer works"),
+    "web_login_failed": (
+        "Et login-link virker én gang og i 10 minutter, og dette er brugt eller udløbet. "
+        "Skriv “dashboard” (eller “log ind”) til Spred i en privat besked i Slack, Teams "
+        "eller spred chat, så får du et nyt.",
+        "A login link works once and for 10 minutes, and this one is used or expired. "
+        "Write “dashboard” (or “login”) to Spred in a private message in Slack, Teams or "
+        "spred chat, and you get a new one.",
+    ),
+    "web_login_needed_title": ("Log ind for at se dashboardet", "Log in to see the dashboard"),
+    "web_login_how": (
+        "Dashboardet er for Spreds administratorer. Skriv “dashboard” (eller “log ind”) til "
+        "Spred i en privat besked i Slack, Teams eller spred chat; Spred svarer med et "
+        "link, der logger dig ind.",
+        "The dashboard is for Spred's admins. Write “dashboard” (or “login”) to Spred in a "
+        "private message in Slack, Teams or spred chat; Spred answers with a link that logs "
+        "you in.",
+    ),
+    "web_not_admin_title": ("Dashboardet er for administratorer", "The dashboard is for admins"),
+    "web_not_admin": (
+        "Du er logget ind, men ikke administrator. Din egen side viser, hvad du har spurgt "
+        "om, følger og bruger.",
+        "You are logged in, but not an admin. Your own page shows what you asked, follow and use.",
+    ),
+    "web_own_page": ("Din side", "Your page"),
+    "web_logged_out_title": ("Du er logget ud", "You are logged out"),
+    "web_logged_out": (
+        "Du er logget ud. Skriv “dashboard” til Spred for at logge ind igen.",
+        "You are logged out. Write “dashboard” to Spred to log in again.",
+    ),
+    "web_bad_form_title": ("Formularen var for gammel", "The form was too old"),
+    "web_bad_form": (
+        "Formularen kom ikke fra denne side eller er for gammel. Gå tilbage, genindlæs siden "
+        "og prøv igen.",
+        "The form did not come from this page or is too old. Go back, reload the page and "
+        "try again.",
+    ),
+    # --- open questions reach people who may know (issue 17, bot/routing.py) ---
+    "demand_name_ask": (
+        "Jeg spørger måske kolleger andre steder, som følger emnet, om de kender en løsning – "
+        "uden dit navn. Må vi nævne dit navn, hvis vi spørger kolleger?",
+        "I may ask colleagues elsewhere who follow the topic whether they know a solution – "
+        "without your name. May we mention your name when we ask colleagues?",
+    ),
+    "act_demand_name_ok": ("Ja, nævn mit navn", "Yes, mention my name"),
+    "demand_name_set": (
+        "Tak. Kolleger, jeg spørger, kan se dit navn og din organisation – aldrig din e-mail.",
+        "Thank you. Colleagues I ask can see your name and organisation – never your e-mail.",
+    ),
+    "routed_anonymous": (
+        "En kollega spørger: {question} Kender du en løsning?",
+        "A colleague asks: {question} Do you know a solution?",
+    ),
+    "routed_named": (
+        "{name} spørger: {question} Kender du en løsning?",
+        "{name} asks: {question} Do you know a solution?",
+    ),
+    "routed_why": (
+        "Du får spørgsmålet, fordi du følger emnet. Ingen har svaret på det i Spred endnu.",
+        "You get this question because you follow its topic. Nobody in Spred has answered it yet.",
+    ),
+    "routed_by_colleague": (
+        "En kollega mener, du ved noget om det. Ingen har svaret på det i Spred endnu.",
+        "A colleague thinks you know about it. Nobody in Spred has answered it yet.",
+    ),
+    "act_routed_yes": ("Ja, jeg har en", "Yes, I have one"),
+    "act_routed_knows": ("Jeg kender en, der ved det", "I know someone who knows"),
+    "act_routed_no": ("Nej", "No"),
+    "routed_unknown": (
+        "Den knap hører til et spørgsmål, jeg ikke har stillet dig. Der er ikke sket noget.",
+        "That button belongs to a question I did not ask you. Nothing was changed.",
+    ),
+    "routed_closed": (
+        "Tak – det spørgsmål er ikke åbent længere (det har fået et svar, eller er trukket "
+        "tilbage). Der er ikke brug for mere.",
+        "Thank you – that question is no longer open (it has an answer, or was withdrawn). "
+        "Nothing more is needed.",
+    ),
+    "routed_yes": (
+        "Dejligt! Fortæl om løsningen, så når den din kollega – de får besked, når den er udgivet.",
+        "Wonderful! Tell me about the solution, and it will reach your colleague – they are "
+        "told when it is published.",
+    ),
+    "routed_share_problem": (
+        "Problemet er din kollegas spørgsmål: “{question}”. Du kan rette det på udkastet.",
+        "The problem is your colleague's question: “{question}”. You can change it on the draft.",
+    ),
+    "routed_share_sent": (
+        "Kollegaen, der spurgte, får besked, når en redaktør har udgivet den.",
+        "The colleague who asked is told once an editor has published it.",
+    ),
+    "routed_who": (
+        "Hvem ved det? Skriv deres e-mail – eller nævn dem med @ i Slack.",
+        "Who knows? Write their e-mail – or mention them with @ in Slack.",
+    ),
+    "routed_who_again": (
+        "Jeg forstod ikke “{typed}” som en kollega. Skriv deres e-mail (fx navn@kommune.dk) "
+        "eller nævn dem med @ – eller skriv “annuller”.",
+        "I did not understand “{typed}” as a colleague. Write their e-mail (e.g. "
+        "name@council.dk) or mention them with @ – or write “cancel”.",
+    ),
+    "routed_unreachable": (
+        "Jeg kan ikke skrive til {typed} gennem Spred. Send dem gerne spørgsmålet selv: "
+        "{question} – og bed dem skrive “del en løsning” til mig, hvis de kender en.",
+        "I cannot write to {typed} through Spred. Please send them the question yourself: "
+        "{question} – and ask them to write “share a solution” to me if they know one.",
+    ),
+    "routed_not_them": (
+        "Det er dig selv eller den, der spurgte. Skriv en anden kollegas e-mail, eller “annuller”.",
+        "That is you or the one who asked. Write another colleague's e-mail, or “cancel”.",
+    ),
+    "routed_forwarded": (
+        "Tak! Jeg har spurgt dem – uden at nævne dig.",
+        "Thank you! I have asked them – without naming you.",
+    ),
+    "routed_asked_already": (
+        "Tak! De har allerede fået spørgsmålet fra mig.",
+        "Thank you! They have already had the question from me.",
+    ),
+    "routed_not_now": (
+        "Tak! De har fået de beskeder, de vil have fra mig lige nu. Send dem gerne "
+        "spørgsmålet selv: {question}",
+        "Thank you! They have had all the messages they want from me for now. Please send "
+        "them the question yourself: {question}",
+    ),
+    "routed_quiet": (
+        "Tak! Jeg skriver ikke uopfordret til nogen uden for arbejdstid. Send dem gerne "
+        "spørgsmålet selv: {question} – eller nævn dem igen i arbejdstiden.",
+        "Thank you! I do not write to anyone unasked outside working hours. Please send them "
+        "the question yourself: {question} – or name them again in working hours.",
+    ),
+    "routed_no": (
+        "Tak for svaret. Jeg spørger dig ikke mere om det.",
+        "Thanks for answering. I won't ask you about it again.",
+    ),
+    "expired_routed_naming": (
+        "Du nåede ikke at nævne kollegaen inden for 30 minutter, så jeg har lukket det. Tryk "
+        "“Jeg kender en, der ved det” igen for at nævne dem.",
+        "You did not name the colleague within 30 minutes, so I closed it. Press “I know "
+        "someone who knows” again to name them.",
+    ),
+    "held_routed": (
+        "Åbne spørgsmål, jeg har stillet dig eller dine kolleger på dit ord: {count}",
+        "Open questions I asked you, or colleagues on your word: {count}",
+    ),
     # --- roadshows (issue 17): bot/roadshows.py, bot/flows/roadshow.py
     "expired_roadshow": (
         "Planlægningen af din roadshow blev afbrudt, fordi der gik for lang tid. Skriv "
@@ -2027,3 +2315,13 @@ def place(language: str, organization: str, unit: str) -> str:
 def month_year(language: str, day: date) -> dict[str, object]:
     """A day's month and year as a sentence names them: {"month": "marts", "year": 2026}."""
     return {"month": say(language, f"month_{day.month}"), "year": day.year}
+
+
+# --- recognition (issue 17)
+
+
+def genitive(language: str, name: str) -> str:
+    """A name owning something: "Anna Holms", "Lars'" (Danish after s, x, z), "Anna's"."""
+    if language == "en":
+        return f"{name}'s"
+    return f"{name}'" if name[-1:].casefold() in ("s", "x", "z") else f"{name}s"

@@ -186,16 +186,24 @@ async def gather(
     )
 
 
-def spreading(solution: Solution, records: Records, *, start: datetime) -> Spreading:
+def spreading(
+    solution: Solution, records: Records, *, start: datetime, end: datetime | None = None
+) -> Spreading:
+    """What `solution` did from `start` (to `end`, if given: a closed period such as last
+    month, bot/recognition.py)."""
+
+    def within(moment: datetime) -> bool:
+        return moment >= start and (end is None or moment < end)
+
     adoptions = [a for a in records.adoptions if a.solution_id == solution.id]
     home = folded_name(solution.organization)
     began = [
         a.organization
         for a in sorted(adoptions, key=lambda a: a.updated_at)
-        if a.stage in USING and a.updated_at >= start and folded_name(a.organization) != home
+        if a.stage in USING and within(a.updated_at) and folded_name(a.organization) != home
     ]
     adapted = sorted(
-        (a for a in records.adaptations if a.solution_id == solution.id and a.created_at >= start),
+        (a for a in records.adaptations if a.solution_id == solution.id and within(a.created_at)),
         key=lambda a: a.created_at,
         reverse=True,
     )
@@ -203,12 +211,12 @@ def spreading(solution: Solution, records: Records, *, start: datetime) -> Sprea
     firsts = [v.at for v in records.versions if v.solution_id == solution.id and v.number == 1]
     return Spreading(
         solution=solution,
-        new=bool(firsts) and min(firsts) >= start,
+        new=bool(firsts) and within(min(firsts)),
         organisations=tuple(dict.fromkeys(o for o in began if o)),
         adaptations=tuple(adapted),
         repeated=evidence.repeated,
         repeated_now=sum(
-            1 for m in evidence.measured if m.held and m.measured_at and m.measured_at >= start
+            1 for m in evidence.measured if m.held and m.measured_at and within(m.measured_at)
         ),
     )
 

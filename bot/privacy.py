@@ -39,6 +39,7 @@ from knowledge.records import (
     Person,
     Relay,
     Roadshow,
+    RoutedQuestion,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
@@ -277,6 +278,19 @@ def _conversations_where(who: Identity) -> Where:
     return (), [{"user": OneOf.of(sorted(who.users))}, {"user": None}]
 
 
+def _routed_finds(record: RoutedQuestion, who: Identity) -> bool:
+    return record.to in who.users or record.by in who.users
+
+
+def _routed_erase(record: RoutedQuestion, who: Identity, language: str) -> RoutedQuestion | None:
+    return None if record.to in who.users else replace(record, by="")
+
+
+def _routed_where(who: Identity) -> Where:
+    users = OneOf.of(sorted(who.users))
+    return ((), [{"to": users}, {"by": users}])
+
+
 def _roadshow_finds(record: Roadshow, who: Identity) -> bool:
     return record.organiser in who.users or bool(who.users & set(record.rsvps))
 
@@ -353,6 +367,18 @@ HOLDINGS: Mapping[str, Holding] = {
     "follows": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
     "reach": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
     "digests": Holding(finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])),
+    # Recognition (issue 17): the last month they were thanked for.
+    "recognitions": Holding(
+        finds=lambda r, who: r.user in who.users, where=lambda who: (who.users, [])
+    ),
+    # The web's login (issue 18): their login links and browser sessions, gone with them;
+    # the signing key names nobody.
+    "login_links": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "web_sessions": Holding(finds=lambda r, who: r.user in who.users, where=_by("user", _users)),
+    "secrets": Holding(finds=_nobody, where=lambda who: NOWHERE),
+    # Open questions offered to them (issue 17): theirs, gone with them; one they had a
+    # colleague asked stays the colleague's, without who named them.
+    "routed": Holding(finds=_routed_finds, erase=_routed_erase, where=_routed_where),
     # Roadshows (issue 17): one they planned keeps its date and answers without them; their
     # answer to one goes, and a place it held goes to the first waiting. Read whole: the
     # answers are a map inside each record (a roadshow a few a month).

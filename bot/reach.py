@@ -36,15 +36,24 @@ LIMITS: dict[ReachMode, tuple[tuple[int, timedelta], ...]] = {
     ReachMode.FEWER: ((1, timedelta(days=14)),),
     ReachMode.STOP: (),
 }
-KEPT = max(within for limits in LIMITS.values() for _, within in limits)  # spends remembered
+# Limits of one kind of its own, within the budget's (issue 17): a person is asked about
+# others' open questions at most twice a week (bot/routing.py), however much else they allow.
+KIND_LIMITS: dict[str, tuple[tuple[int, timedelta], ...]] = {
+    "routed_question": ((2, timedelta(days=7)),),
+}
+KEPT = max(
+    within for limits in (*LIMITS.values(), *KIND_LIMITS.values()) for _, within in limits
+)  # spends remembered
 
 # Why nothing may be sent now (None: it may), as `spred digest --dry-run` tells it.
 QUIET, STOPPED, FULL = "quiet hours", "stopped", "budget spent"
 
 
-def refusal(reach: Reach | None, *, at: datetime, rules: NudgeRules, ref: str = "") -> str | None:
-    """Why a message `ref` may not be sent to the person now; None if it may (also when
-    `ref` was spent already: it is the same message)."""
+def refusal(
+    reach: Reach | None, *, at: datetime, rules: NudgeRules, ref: str = "", kind: str = ""
+) -> str | None:
+    """Why a message `ref` (of `kind`) may not be sent to the person now; None if it may
+    (also when `ref` was spent already: it is the same message)."""
     if reach is not None and ref and ref in reach.spent:
         return None
     mode = reach.mode if reach is not None else ReachMode.ALL
@@ -55,6 +64,11 @@ def refusal(reach: Reach | None, *, at: datetime, rules: NudgeRules, ref: str = 
     times = [_at(spent) for spent in (reach.spent.values() if reach is not None else ())]
     for most, within in LIMITS[mode]:
         if sum(1 for t in times if at - t < within) >= most:
+            return FULL
+    spent = reach.spent.values() if reach is not None else ()
+    of_kind = [_at(s) for s in spent if s.get("kind") == kind]
+    for most, within in KIND_LIMITS.get(kind, ()):
+        if sum(1 for t in of_kind if at - t < within) >= most:
             return FULL
     return None
 
@@ -76,7 +90,7 @@ class Budget:
         ref = ref or new_id()
 
         def take(current: Reach | None) -> Reach | None:
-            if refusal(current, at=moment, rules=self.rules, ref=ref) is not None:
+            if refusal(current, at=moment, rules=self.rules, ref=ref, kind=kind) is not None:
                 return current
             reach = current or Reach(user=person, updated_at=moment)
             if ref in reach.spent:
@@ -89,12 +103,12 @@ class Budget:
         return stored is not None and ref in stored.spent
 
     async def refusal(
-        self, person: str, *, at: datetime | None = None, ref: str = ""
+        self, person: str, *, at: datetime | None = None, ref: str = "", kind: str = ""
     ) -> str | None:
         """Why `person` may not be sent an unsolicited message now (None: they may); spends
         nothing (`spred digest --dry-run`)."""
         reach = await self.store.reach.get(person)
-        return refusal(reach, at=at or self.clock(), rules=self.rules, ref=ref)
+        return refusal(reach, at=at or self.clock(), rules=self.rules, ref=ref, kind=kind)
 
 
 async def set_mode(store: Store, person: str, mode: ReachMode, *, at: datetime) -> None:

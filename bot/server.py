@@ -123,6 +123,8 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 await core.tell_editors_if_due()  # new submissions, gathered, once a day
                 await core.ask_owners_if_due()  # do the figures still hold? yearly, hourly
                 await core.digest_if_due()  # followers' weekly news, on its day's morning
+                await core.recognise_if_due()  # monthly thanks for what spread (issue 17)
+                await core.route_if_due()  # open questions to those who may know, hourly
                 await core.roadshows_if_due()  # roadshows' reminders and follow-ups
                 await core.outbox.flush()
                 await core.retake_unanswered()  # events whose answerer died before answering

@@ -53,6 +53,8 @@ class Flow(enum.StrEnum):
     MEASURING = "measuring"  # a unit giving its own before and after (bot/flows/measure.py)
     FIGURES = "figures"  # an owner giving a solution's result anew (bot/flows/owner.py)
     FIGURES_CHECK = "figures_check"  # an owner looking at the new result: save or not
+    # open questions reach people who may know (issue 17, bot/flows/routed.py)
+    ROUTED_NAMING = "routed_naming"  # naming the colleague who may know
     # Roadshows (issue 17, bot/flows/roadshow.py)
     ROADSHOW = "roadshow"  # an organiser answering the roadshow's questions
     ROADSHOW_CHECK = "roadshow_check"  # the organiser looking at it whole: send or not

@@ -43,6 +43,11 @@ class KnowledgeBase:
         self._version: Hashable = None  # of the solutions the matcher holds
         self._turns = _Turns()
 
+    @property
+    def version(self) -> Hashable:
+        """The version of the stored solutions the index was last brought up to."""
+        return self._version
+
     @classmethod
     async def load(
         cls, store: Store, *, data_dir: Path | None = None, matcher: Matcher | None = None

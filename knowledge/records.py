@@ -170,6 +170,10 @@ class Demand(Record):
     # telling than a question nothing answered, and `rejected` holds what was shown.
     near_miss: bool = False
     org_id: str = ""  # the organisation the question came from ("" from the terminal)
+    # Open questions reach people who may know (issue 17, bot/routing.py): whether the asker
+    # let colleagues asked be told their name and organisation, and when it was offered.
+    name_ok: bool = False
+    routed_at: datetime | None = None
 
 
 class Relay(enum.StrEnum):
@@ -483,6 +487,9 @@ class Submission(Record):
     updated_at: datetime = dataclasses.field(default_factory=now)
     # False until editors were told of it in their daily round-up (bot/flows/review.py)
     announced: bool = False
+    # The open question it answers, when shared from a routed question's "Ja, jeg har en"
+    # (bot/flows/routed.py): published, its asker is told (bot/demand.py `answer_linked`).
+    demand_id: str = ""
 
     @property
     def title(self) -> str:
@@ -569,6 +576,93 @@ class DigestState(Record):
     week: str = ""  # ISO week of the last digest, "2026-W50"
     sent_at: datetime | None = None
     told: tuple[str, ...] = ()  # the items sent, newest last (bot/digest.py: TOLD_KEPT)
+
+
+# --- recognition (issue 17): the monthly thanks to those whose solutions spread
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RecognitionState(Record):
+    """One person's monthly recognition (bot/recognition.py): the last month they were
+    told about, so no month is told twice."""
+
+    key_field: ClassVar[str] = "user"
+
+    user: str  # platform-qualified
+    month: str = ""  # the month told about, "2026-11"
+    sent_at: datetime | None = None
+
+
+# --- the web's login and dashboard (issue 18)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class LoginLink(Record):
+    """A one-time login link Spred gave someone in a private reply (bot/web_login.py): kept
+    by the sha256 of its token, never the token; bound to the user and organisation their
+    platform verified; used once (`used_at`, set by one `Collection.update`)."""
+
+    key_field: ClassVar[str] = "token_hash"
+
+    token_hash: str
+    user: str  # platform-qualified, as the platform verified it
+    org_id: str = ""  # the organisation the message came from ("" from the terminal)
+    language: str = "da"
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WebSession(Record):
+    """A browser logged in through a login link: kept by the sha256 of the cookie's id,
+    never the id; ends after a while unseen (bot/web_login.py: IDLE)."""
+
+    key_field: ClassVar[str] = "session_hash"
+
+    session_hash: str
+    user: str
+    org_id: str = ""
+    language: str = "da"
+    created_at: datetime
+    seen_at: datetime  # written at most once a minute (SEEN_EVERY), to spare writes
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SecretKey(Record):
+    """A secret Spred made itself and keeps in the store so every instance shares it (the
+    web's signing key when SPRED_SECRET_KEY is unset): names nobody, never logged."""
+
+    key_field: ClassVar[str] = "name"
+
+    name: str
+    value: str
+
+
+# --- Open questions reach people who may know (issue 17, bot/routing.py) ---
+
+
+class RoutedAnswer(enum.StrEnum):
+    """What a person asked an open question answered (bot/flows/routed.py)."""
+
+    NONE = ""  # not yet
+    YES = "yes"  # "Ja, jeg har en": they began sharing a solution
+    KNOWS = "knows"  # "Jeg kender en, der ved det": they named a colleague
+    NO = "no"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RoutedQuestion(Record):
+    """One open question (a `Demand`) offered to one person who may know: chosen by what
+    they follow, or named by a colleague (`by`). Its id is its letter's, so a question
+    reaches a person once; a button is honoured only from the person it was sent to."""
+
+    id: str  # "routed-<demand id>-<to>", the letter's id too
+    demand_id: str
+    to: str  # platform-qualified
+    by: str = ""  # who named them ("Jeg kender en, der ved det"); "" when Spred chose them
+    language: str = "da"  # the letter's
+    at: datetime = dataclasses.field(default_factory=now)
+    answer: RoutedAnswer = RoutedAnswer.NONE
 
 
 # --- Roadshows (issue 17): sessions where the originators show their solution.

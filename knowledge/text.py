@@ -222,6 +222,7 @@ def query_words(question: str) -> list[str]:
     return words(question[:MAX_QUERY_CHARS])[: MAX_QUERY_WORDS * 3]
 
 
+@lru_cache(maxsize=100_000)  # the dashboard groups all open demand on each view
 def question_key(question: str) -> str:
     """The same question however it was cased, accented or punctuated: groups demand."""
     return " ".join(re.findall(r"\w+", fold(question)))

@@ -27,17 +27,21 @@ from knowledge.records import (
     Feedback,
     Introduction,
     Letter,
+    LoginLink,
     Nudge,
     OptOut,
     Organisation,
     OwnerPrompt,
     Person,
+    RecognitionState,
     Relay,
     Roadshow,
+    RoutedQuestion,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
     Submission,
+    WebSession,
 )
 from knowledge.store import COLLECTIONS, Store, open_store
 from tests.conftest import Clock
@@ -68,7 +72,12 @@ CARL = Person(
     manager_id="ann4x",  # she manages him too
 )
 ANNA_IS = ("ann4x", "UZYX1", "Annika", "Zyxholm", "annika.zyx")
-NOBODYS = ("oauth_states", "jobs", "rate_limits")  # collections whose records name nobody
+NOBODYS = (
+    "oauth_states",
+    "jobs",
+    "rate_limits",
+    "secrets",
+)  # collections whose records name nobody
 
 
 async def left_of_anna(store: Store) -> dict[str, list[str]]:
@@ -115,6 +124,7 @@ async def _everywhere(core: Core, chat: Chat) -> None:
     await anna.send("færre beskeder")  # how much news she wants
     anna.expect("hver anden uge")
     await store.digests.upsert(DigestState(user="console:ann4x", week="2026-W49"))
+    await store.recognitions.upsert(RecognitionState(user="console:ann4x", month="2026-11"))
     # What a platform, an installation or her own role as a manager would have stored.
     await store.addresses.upsert(Address(user="slack:UZYX1", reference={"user": "UZYX1"}))
     await store.conversations.upsert(Conversation(conversation_key="slack:D1:UZYX1", state="idle"))
@@ -154,11 +164,21 @@ async def _everywhere(core: Core, chat: Chat) -> None:
         OwnerPrompt(owner="annika.zyx@odense.eksempel.dk", to="slack:UZYX1", letter_id="o1")
     )
     await store.owner_prompts.upsert(OwnerPrompt(owner="UZYX1", letter_id="o2"))
+    # an open question offered to her, and one she had Bo asked (issue 17)
+    await store.routed.upsert(RoutedQuestion(id="r1", demand_id="d", to="console:ann4x"))
+    await store.routed.upsert(RoutedQuestion(id="r2", demand_id="d", to="slack:UBO",
+                                             by="slack:UZYX1"))  # fmt: skip
     await store.introductions.upsert(  # someone asking for her, as a solution's contact
         Introduction(id="i1", solution_id=SOLUTION, asker="slack:UBO", asker_name="Bo Leder",
                      contact_name="Annika Zyxholm", contact_email="annika.zyx@odense.eksempel.dk",
                      contact="slack:UZYX1", relay=Relay.OPEN)
     )  # fmt: skip
+    # the web's login (issue 18): a link she was given and the browser it logged in
+    when = core.services.clock()
+    await store.login_links.upsert(LoginLink(token_hash="h1", user="slack:UZYX1", expires_at=when))
+    await store.web_sessions.upsert(
+        WebSession(session_hash="h2", user="slack:UZYX1", created_at=when, seen_at=when)
+    )
     # Roadshows (issue 17): one she planned, and one she is coming to (bot/roadshows.py)
     at = core.services.clock() + timedelta(days=30)
     await store.roadshows.upsert(
@@ -221,6 +241,8 @@ async def test_an_export_finds_her_everywhere_and_forgetting_leaves_nothing(
     assert intro.relay is Relay.ENDED  # nothing is passed on to her any more
     # the letter to Bo that named her went with her; nothing else of his was touched
     assert [x.to for x in await store.outbox.all()] == []
+    [routed] = await store.routed.all()  # Bo's question stays his, without her
+    assert (routed.id, routed.to, routed.by) == ("r2", "slack:UBO", "")
     # the change she made stays, without her
     [version] = await store.solution_versions.find(solution_id=SOLUTION, limit=None)
     assert (version.by, version.previous["title"]) == ("", "Gammel titel")

@@ -9,7 +9,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import orjson
 import psycopg
 import pytest
 
-from knowledge.records import Conversation, Person, SeenEvent
+from knowledge.records import Conversation, LoginLink, Person, SeenEvent
 from knowledge.solutions import Solution
 from knowledge.store import PostgresStore, Store, StoreError, open_store, postgres
 from knowledge.store.postgres import SCHEMA_VERSION
@@ -319,12 +319,43 @@ async def test_a_schema_2_database_gets_the_columns_declared_since(database_url:
                 "INSERT INTO solutions (key, data) VALUES (%s, %s::jsonb)",
                 (key, orjson.dumps(stored).decode()),
             )
-    assert await postgres.migrate(database_url) == 2
+    assert await postgres.migrate(database_url) == 2  # the version it found
     store = await _opened(database_url)
     try:
         found = await store.solutions.find(confirmed=Below(date(2025, 1, 1)))
         assert [s.id for s in found] == ["old"]
         assert await store.solutions.find(confirmed=None) == []
+    finally:
+        await store.close()
+
+
+async def test_a_schema_4_database_gets_the_columns_of_routing_and_the_web_login(
+    database_url: str,
+) -> None:
+    # A database at schema 4, from before routed questions and the web's login were kept.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
+        for statement in postgres.TABLES:
+            await conn.execute(statement, names if "%(" in statement else None)
+        for step in postgres.MIGRATIONS[1]:
+            await conn.execute(step)
+        for table, field in (("routed", "to"), ("routed", "demand_id"), ("login_links", "user")):
+            await conn.execute(f"ALTER TABLE {table} DROP COLUMN f_{field}")
+        await conn.execute(
+            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        await conn.execute("INSERT INTO spred_meta VALUES (1), (2), (3), (4)")
+        link = LoginLink(token_hash="h1", user="slack:U1", expires_at=datetime.now(UTC))
+        await conn.execute(
+            "INSERT INTO login_links (key, data) VALUES (%s, %s::jsonb)",
+            ("h1", orjson.dumps(link.to_dict()).decode()),
+        )
+    assert await postgres.migrate(database_url) == 4  # the version it found
+    store = await _opened(database_url)
+    try:
+        assert [k.token_hash for k in await store.login_links.find(user="slack:U1")] == ["h1"]
+        assert await store.routed.find(to="slack:U1") == []
     finally:
         await store.close()
 

@@ -206,7 +206,8 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
     # relaying from a colleague's Svar: tests/test_relay.py; checking, fixing and an
     # editor's note follow a whole shared draft: tests/test_dialogue_share.py; measuring
     # from a report back's "Ja, vi har målt": tests/test_local_results.py; an owner's update
-    # of the figures from the yearly question's "Opdater tallene": tests/test_owner_prompts.py.
+    # of the figures from the yearly question's "Opdater tallene": tests/test_owner_prompts.py;
+    # naming a colleague from a routed question's "Jeg kender en": tests/test_routing.py.
     prompted = {
         Flow.PLANNING,
         Flow.REPORTING,
@@ -217,6 +218,7 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         Flow.MEASURING,
         Flow.FIGURES,
         Flow.FIGURES_CHECK,
+        Flow.ROUTED_NAMING,
         # a roadshow's summary and an invitation's "Send til en kollega": tests/test_roadshows.py
         Flow.ROADSHOW_CHECK,
         Flow.ROADSHOW_FORWARD,

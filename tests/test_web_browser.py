@@ -6,6 +6,10 @@ the Content-Security-Policy had to block. Screenshots of each page go to docs/sc
 
 from __future__ import annotations
 
+import asyncio
+import os
+import re
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.messages import Incoming
+from bot.server import CORE
+from knowledge.records import Demand
+from knowledge.store import open_store
 from tests.browser import AXE, axe_violations, chromium
 from tests.web_site import DEMO_ID, DEMO_TITLE, HOSTILE_ID, HOSTILE_TITLE, fill, web_site
 
@@ -154,4 +162,111 @@ async def test_a_hostile_title_is_shown_as_text_and_runs_nothing(
     assert await page.locator("main script").count() == 0
     await _accessible(page, "hostile-title")
     assert visit.dialogs == []
+    assert visit.problems == []
+
+
+# --- logging in and the dashboard (issue 18)
+
+ADMIN = "console:chef"
+LOGIN_LINK = re.compile(r"https?://\S+(/login/[A-Za-z0-9_-]{43})")
+
+
+@pytest.fixture
+async def admin_site(tmp_path: Path) -> AsyncIterator[TestServer]:
+    data = tmp_path / "data"
+    await fill(data)
+    store = await open_store(data)
+    try:  # something to show: demand, and a new user this month
+        await store.demand.upsert(
+            Demand(id="d1", question="=1+1 hvordan rydder vi sne med droner", asker="slack:U1")
+        )
+    finally:
+        await store.close()
+    async with web_site(data, admins=frozenset({ADMIN}), public_url="http://127.0.0.1") as server:
+        yield server
+
+
+async def _link_from_spred_chat(data: Path, server: TestServer) -> str:
+    """The path of the link the real `spred chat` prints for `dashboard`, run as a process
+    on the data the server serves."""
+    environ = {
+        **os.environ,
+        "SPRED_ADMINS": ADMIN,
+        "SPRED_PUBLIC_URL": str(server.make_url("")).rstrip("/"),
+        "SPRED_DATA": str(data),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "chat", "--user", "chef",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env=environ,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(b"dashboard\n"), timeout=120)
+    found = LOGIN_LINK.search(out.decode())
+    assert found, (out.decode(), err.decode())
+    return found.group(1)
+
+
+async def test_logging_in_through_spred_chat_shows_the_dashboard(
+    browser: Any, admin_site: TestServer, tmp_path: Path
+) -> None:
+    visit = await _visit(browser, admin_site, script=True)
+    page = await visit.page()
+    # logged out: refused, with the way in
+    response = await page.goto(visit.url("/dashboard"))
+    assert response is not None
+    assert response.status == 401
+    assert await page.get_by_text("dashboard").count() >= 1
+    await _accessible(page, "login-needed")
+    path = await _link_from_spred_chat(tmp_path / "data", admin_site)
+    await page.goto(visit.url(path))
+    assert page.url.split("?")[0] == visit.url("/dashboard")
+    assert await page.get_by_role("heading", name="Dashboard", exact=True).count() == 1
+    chart = page.get_by_role("img", name=re.compile("Søjlediagram: nye brugere pr. måned"))
+    assert await chart.count() == 1
+    assert await page.get_by_role("cell", name="=1+1 hvordan rydder vi sne med droner").count() == 1
+    await _accessible(page, "dashboard")
+    async with page.expect_download() as caught:
+        await page.get_by_role("link", name="Hent som CSV: Efterspørgsel").click()
+    download = await caught.value
+    assert download.suggested_filename == "spred-demand.csv"
+    saved = tmp_path / "demand.csv"
+    await download.save_as(saved)
+    assert "'=1+1 hvordan rydder vi sne" in saved.read_text(encoding="utf-8")
+    # the link again: used
+    response = await page.goto(visit.url(path))
+    assert response is not None
+    assert response.status == 410
+    await _accessible(page, "login-used")
+    # log out with the form: the dashboard refuses again
+    await page.goto(visit.url("/dashboard"))
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Log ud").click()
+    await _accessible(page, "logged-out")
+    response = await page.goto(visit.url("/dashboard"))
+    assert response is not None
+    assert response.status == 401
+    visit.problems = [p for p in visit.problems if "401" not in p and "410" not in p]
+    assert visit.problems == []
+
+
+async def test_someone_not_an_admin_sees_their_own_page(
+    browser: Any, admin_site: TestServer
+) -> None:
+    replies = await admin_site.app[CORE].handle(
+        Incoming(platform="console", user_id="anna", text="log ind", conversation="d")
+    )
+    found = LOGIN_LINK.search(replies[0].text)
+    assert found, replies[0].text
+    visit = await _visit(browser, admin_site, script=True)
+    page = await visit.page()
+    await page.goto(visit.url(found.group(1)))
+    assert page.url.split("?")[0] == visit.url("/me")
+    assert await page.get_by_role("heading", name="Din side").count() == 1
+    await _accessible(page, "own-page")
+    response = await page.goto(visit.url("/dashboard"))
+    assert response is not None
+    assert response.status == 403
+    assert await page.get_by_text("=1+1").count() == 0
+    await _accessible(page, "not-admin")
+    visit.problems = [p for p in visit.problems if "403" not in p]
     assert visit.problems == []

@@ -66,10 +66,15 @@ async def fill(data: Path, *, database: str | None = None) -> None:
 
 @asynccontextmanager
 async def web_site(
-    data: Path, *, environ: Mapping[str, str] = {}, database: str | None = None
+    data: Path,
+    *,
+    environ: Mapping[str, str] = {},
+    database: str | None = None,
+    admins: frozenset[str] = frozenset(),
+    public_url: str = "",
 ) -> AsyncIterator[TestServer]:
     """Spred serving `data` (filled by `fill`) on a loopback port; Teams off."""
-    settings = Settings(data_dir=data, database_url=database)
+    settings = Settings(data_dir=data, database_url=database, admins=admins, public_url=public_url)
     app = build_app(settings, environ={"SPRED_TEAMS": "off", **environ})
     async with TestServer(app, host="127.0.0.1") as server:
         yield server

@@ -6,7 +6,8 @@ solution's page) and the static files under /static/web/.
 
 Visitors are anonymous: they ask and read. What needs a person (contacting a colleague,
 adopting, following, saying an answer did not help) is shown as a plain line pointing to
-Slack or Teams; the login that turns a visitor into a person comes later (issue 18).
+Slack or Teams. People log in with a one-time link the chat gives them (`dashboard`), to
+the dashboard (admins) or their own page (adapters/web/account.py).
 """
 
 from __future__ import annotations

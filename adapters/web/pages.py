@@ -17,8 +17,9 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from adapters.web.account import Account
 from adapters.web.adapter import WebAdapter, clean, visitor_or_new
-from adapters.web.render import card_view, chart, reply_view
+from adapters.web.render import ReplyView, card_view, chart, reply_view
 from bot.i18n import say
 from bot.messages import Reply
 
@@ -81,6 +82,24 @@ PAGE_TEXTS = (
     "label_contact",
     "label_contacts",
     "label_sponsors",
+    # the web's login and dashboard (issue 18)
+    "web_logout",
+    "web_login_failed_title",
+    "web_login_failed",
+    "web_login_needed_title",
+    "web_login_how",
+    "web_not_admin_title",
+    "web_not_admin",
+    "web_own_page",
+    "web_logged_out_title",
+    "web_logged_out",
+    "web_bad_form_title",
+    "web_bad_form",
+    "dash_title",
+    "dash_intro_global",
+    "dash_download",
+    "dash_empty",
+    "dash_by_month",
 )
 
 
@@ -91,8 +110,10 @@ def mount_pages(app: web.Application, connector: WebConnector) -> None:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,  # a misspelt name fails the tests, not a page
     )
-    pages = _Pages(connector)
+    pages = Pages(connector)
+    account = Account(connector, pages)
     ours = {
+        *account.mount(app),
         app.router.add_get("/", pages.home).resource,
         app.router.add_get("/ask", pages.ask).resource,
         app.router.add_get("/l/{solution_id}", pages.solution).resource,
@@ -127,7 +148,7 @@ def language_of(request: web.Request, default: str) -> str:
     return min(preferred)[2] if preferred else default
 
 
-class _Pages:
+class Pages:
     def __init__(self, connector: WebConnector) -> None:
         self.connector = connector
 
@@ -149,7 +170,7 @@ class _Pages:
             **values,
         }
 
-    def _render(
+    def render(
         self, name: str, request: web.Request, language: str, status: int = 200, **values: Any
     ) -> web.Response:
         context = self._context(request, language, **values)
@@ -183,54 +204,56 @@ class _Pages:
                 path="/",
             )
 
-    def _language(self, request: web.Request) -> str:
+    def language(self, request: web.Request) -> str:
         return language_of(request, self.adapter.core.services.settings.language)
 
+    @staticmethod
+    def reply(reply: Reply, language: str) -> ReplyView:
+        return reply_view(reply, language)
+
     async def home(self, request: web.Request) -> web.Response:
-        language = self._language(request)
+        language = self.language(request)
         if "q" not in request.query:
-            return self._render("home.html", request, language, exchange=None, question="")
+            return self.render("home.html", request, language, exchange=None, question="")
         replies, visitor, new = await self._answer(request, language)
         if replies is None:
             return self._too_many(request, language, "too_many.html")
         question = clean(request.query.get("q", ""))
         exchange = _exchange(question, replies, language)
-        response = self._render(
-            "home.html", request, language, exchange=exchange, question=question
-        )
+        response = self.render("home.html", request, language, exchange=exchange, question=question)
         self._keep(request, response, visitor, new)
         return response
 
     async def ask(self, request: web.Request) -> web.Response:
-        language = self._language(request)
+        language = self.language(request)
         replies, visitor, new = await self._answer(request, language)
         if replies is None:
             return self._too_many(request, language, "too_many_fragment.html")
         exchange = _exchange(clean(request.query.get("q", "")), replies, language)
-        response = self._render("exchange.html", request, language, exchange=exchange)
+        response = self.render("exchange.html", request, language, exchange=exchange)
         self._keep(request, response, visitor, new)
         return response
 
     def _too_many(self, request: web.Request, language: str, name: str) -> web.Response:
-        response = self._render(name, request, language, status=429)
+        response = self.render(name, request, language, status=429)
         response.headers["Retry-After"] = "60"
         return response
 
     async def solution(self, request: web.Request) -> web.Response:
-        language = self._language(request)
+        language = self.language(request)
         try:
             page = await self.adapter.solution_page(
                 request.match_info["solution_id"], language=language
             )
         except Exception:  # the store out of reach, say: a page saying so, not a traceback
             log.exception("the page of a solution failed")
-            response = self._render("unavailable.html", request, language, status=503)
+            response = self.render("unavailable.html", request, language, status=503)
             response.headers["Retry-After"] = "30"
             return response
         if page is None:
-            return self._render("not_found.html", request, language, status=404)
+            return self.render("not_found.html", request, language, status=404)
         charts = [c for c in (chart(f, language) for f in page.figures) if c is not None]
-        return self._render(
+        return self.render(
             "solution.html",
             request,
             language,

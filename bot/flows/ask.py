@@ -144,9 +144,13 @@ async def _unmet(
 ) -> Reply:
     """Records a question as open demand and offers to tell the asker when it is met (by a
     solution other than those the asker rejected)."""
+    near_miss = await turn.store.demand.get(_near_miss_id(turn, question))
     await turn.store.demand.delete(_near_miss_id(turn, question))  # now met by nothing at all
+    # Offered to colleagues already as a near miss (bot/routing.py): still that question,
+    # kept under its id so their answers reach it, and not offered to anyone again.
+    routed = near_miss.routed_at if near_miss is not None else None
     demand = Demand(
-        id=new_id(),
+        id=near_miss.id if near_miss is not None and routed is not None else new_id(),
         question=question,
         asker=turn.message.user,
         asker_name=turn.name,
@@ -154,11 +158,19 @@ async def _unmet(
         org_id=turn.message.org_id,
         language=turn.language,
         rejected=rejected,
+        routed_at=routed,
+        name_ok=near_miss is not None and near_miss.name_ok,
     )
     await turn.store.demand.upsert(demand)
+    ref = {"demand": demand.id}
+    # Colleagues who follow its topic may be asked (bot/routing.py): anonymously, unless
+    # the asker lets them see their name.
     return Reply(
-        text=turn.say(said, question=quoted(question)),
-        actions=(Action(id="notify", label=turn.say("notify_me"), payload={"demand": demand.id}),),
+        text=turn.say(said, question=quoted(question)) + "\n\n" + turn.say("demand_name_ask"),
+        actions=(
+            Action(id="notify", label=turn.say("notify_me"), payload=ref),
+            Action(id="demand_name_ok", label=turn.say("act_demand_name_ok"), payload=ref),
+        ),
     )
 
 
@@ -177,7 +189,15 @@ async def _near_miss(turn: Turn, question: str, shown: list[Match]) -> None:
         rejected=tuple(m.solution.id for m in shown),
         near_miss=True,
     )
-    await turn.store.demand.upsert(demand)
+
+    def again(current: Demand | None) -> Demand:
+        # Asked again: what the asker allowed, and whether it was offered to colleagues
+        # (bot/routing.py), stay as they were.
+        if current is None:
+            return demand
+        return replace(demand, name_ok=current.name_ok, routed_at=current.routed_at)
+
+    await turn.store.demand.update(demand.id, again)
 
 
 def _near_miss_id(turn: Turn, question: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.cards import card
+from bot.demand import answer_linked
 from bot.dialogues import END, Dialogue, State, Step
 from bot.flows.fields import drafted, publish_solution
 from bot.i18n import say
@@ -195,6 +196,10 @@ async def publish(turn: Turn) -> list[Reply]:
         )
         raise
     await _tell_sharer(turn, decided, "share_published")
+    if decided.demand_id:  # shared for a colleague's open question: its asker is told
+        await answer_linked(
+            kb=turn.kb, outbox=turn.services.outbox, demand_id=decided.demand_id, solution=solution
+        )
     text = turn.say("review_published", title=solution.title, id=solution.id)
     return [Reply(text=text)]
 

@@ -27,7 +27,17 @@ from typing import Any
 from bot.cards import card
 from bot.dialogues import END, STAY, Dialogue, State, Step
 from bot.flows.adopt import known_place
-from bot.flows.draft import BY_NAME, CONDITIONS, SOURCE, Field, Problem, check, lacks_figure, put
+from bot.flows.draft import (
+    BY_NAME,
+    CONDITIONS,
+    SOURCE,
+    Field,
+    Problem,
+    check,
+    get,
+    lacks_figure,
+    put,
+)
 from bot.flows.fields import PUBLISH_WORDS, ask_field, check_values, drafted, form, form_values
 from bot.messages import Action, Form, Reply
 from bot.sessions import Flow
@@ -76,6 +86,8 @@ def _skipped(turn: Turn, field: Field, draft: dict[str, Any]) -> bool:
         return bool(draft.get("contacts", [{}])[0].get("reachable_self"))
     if field.name == "summary":  # prefilled from a shared message
         return bool(draft.get("summary"))
+    if field.name == "problem":  # prefilled from a colleague's open question (routed.py)
+        return bool(get(draft, field.path))
     return False
 
 
@@ -89,17 +101,29 @@ def _clean(draft: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-async def start_sharing(turn: Turn) -> Step:
+async def start_sharing(turn: Turn, *, problem: str = "", demand_id: str = "") -> Step:
+    """The chat's questions; from a routed question (bot/flows/routed.py) with its question
+    as the `problem`, and the submission linked to the open question (`demand_id`)."""
     draft: dict[str, Any] = {}
     if own := _organisation_name(turn):
         put(draft, BY_NAME["organization"].path, own)
     prefilled = _prefilled(turn, draft)
+    if problem:
+        try:
+            put(draft, BY_NAME["problem"].path, check(BY_NAME["problem"], draft, problem))
+        except Problem:  # a question a problem cannot hold: asked as usual
+            problem = ""
     count = sum(not _skipped(turn, f, draft) for f in SHARED)
     replies = [Reply(text=turn.say("share_start", count=count))]
     if prefilled:
         replies.append(Reply(text=turn.say("share_prefilled", text=prefilled)))
+    if problem:
+        replies.append(Reply(text=turn.say("routed_share_problem", question=problem)))
     replies.append(_question(turn, SHARED[0], draft))
-    return Step(replies=replies, next=Flow.SHARING, data={"step": 0, "draft": draft})
+    data: dict[str, Any] = {"step": 0, "draft": draft}
+    if demand_id:
+        data["demand"] = demand_id
+    return Step(replies=replies, next=Flow.SHARING, data=data)
 
 
 def _shared_text(turn: Turn) -> str:
@@ -315,10 +339,14 @@ async def submit(turn: Turn) -> Step:
                 language=turn.language,
                 created_at=now,
                 updated_at=now,
+                demand_id=str(data.get("demand", "")),
             )
         )
     title = str(draft.get("title", ""))
-    return Step(replies=[Reply(text=turn.say("share_sent", title=title))], next=END)
+    text = turn.say("share_sent", title=title)
+    if data.get("demand"):
+        text += "\n\n" + turn.say("routed_share_sent")
+    return Step(replies=[Reply(text=text)], next=END)
 
 
 async def _not_sent_yet(turn: Turn, title: str) -> None:

@@ -28,6 +28,7 @@ from knowledge.records import (
     Introduction,
     JobRun,
     Letter,
+    LoginLink,
     Nudge,
     OAuthState,
     OptOut,
@@ -36,11 +37,15 @@ from knowledge.records import (
     Person,
     RateCount,
     Reach,
+    RecognitionState,
     Roadshow,
+    RoutedQuestion,
+    SecretKey,
     SeenEvent,
     SlackInstallation,
     SolutionVersion,
     Submission,
+    WebSession,
 )
 from knowledge.solutions import Solution
 from knowledge.store.query import Condition
@@ -265,6 +270,15 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("follows", Follow, _fields("user", "topic")),
     CollectionSpec("reach", Reach),
     CollectionSpec("digests", DigestState),
+    # Recognition (issue 17): the last month each person was thanked for.
+    CollectionSpec("recognitions", RecognitionState),
+    # The web's login (issue 18): one-time links and sessions, both kept by hashes only,
+    # and the signing key Spred made when SPRED_SECRET_KEY is unset.
+    CollectionSpec("login_links", LoginLink, _fields("user", moments=("expires_at",))),
+    CollectionSpec("web_sessions", WebSession, _fields("user", moments=("seen_at",))),
+    CollectionSpec("secrets", SecretKey),
+    # Open questions offered to people who may know (issue 17, bot/routing.py).
+    CollectionSpec("routed", RoutedQuestion, _fields("to", "by", "demand_id")),
     # Roadshows (issue 17): each with its invitations and answers (bot/roadshows.py).
     CollectionSpec("roadshows", Roadshow, _fields("solution_id", "organiser", "state")),
 )
@@ -314,6 +328,11 @@ class Store(ABC):
     follows: Collection[Follow]
     reach: Collection[Reach]
     digests: Collection[DigestState]
+    recognitions: Collection[RecognitionState]
+    login_links: Collection[LoginLink]
+    web_sessions: Collection[WebSession]
+    secrets: Collection[SecretKey]
+    routed: Collection[RoutedQuestion]
     roadshows: Collection[Roadshow]
 
     def __init__(self) -> None:
