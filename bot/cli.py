@@ -29,6 +29,7 @@ from bot import (
     cli_orgs,
     cli_person,
     cli_recognition,
+    cli_roadshows,
     cli_submissions,
     cli_transfer,
 )
@@ -141,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_newsletter.add_parser(sub, data)
     cli_digest.add_parser(sub, data)  # issue 17
     cli_recognition.add_parser(sub, data)  # issue 17: recognition
+    cli_roadshows.add_parser(sub, data)  # issue 17
 
     demo = sub.add_parser("load-demo", parents=[data], help="load the demo knowledge base")
     demo.add_argument(
@@ -560,5 +562,6 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "newsletter": cli_newsletter.cmd_newsletter,
     "digest": cli_digest.cmd_digest,  # issue 17
     "recognition": cli_recognition.cmd_recognition,  # issue 17: recognition
+    "roadshows": cli_roadshows.cmd_roadshows,  # issue 17
     **cli_transfer.COMMANDS,
 }

@@ -40,6 +40,7 @@ from bot.flows import (
     privacy,
     relay,
     review,
+    roadshow,
     routed,
     share,
 )
@@ -55,6 +56,7 @@ from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.recognition import Recognition
 from bot.retention import Retention
+from bot.roadshows import Reminders
 from bot.roles import Role
 from bot.routing import Routing
 from bot.sessions import Sessions
@@ -112,6 +114,8 @@ DIALOGUES: tuple[Dialogue, ...] = (
     review.REVIEWING,
     owner.FIGURES,
     routed.NAMING,  # open questions reach people who may know (issue 17)
+    roadshow.PLANNING,
+    roadshow.FORWARDING,
 )
 OWNER = by_state(DIALOGUES)
 
@@ -180,6 +184,11 @@ ACTIONS: dict[str, Handler] = {
     "routed_yes": routed.yes,
     "routed_no": routed.no,
     "demand_name_ok": routed.name_ok,
+    # roadshows (issue 17): the answers to an invitation, the organiser's list
+    "roadshow_yes": roadshow.coming,
+    "roadshow_no": roadshow.not_coming,
+    "roadshow_later": roadshow.later,
+    "roadshows": roadshow.listing,
     **{name: d.entry(name) for d in DIALOGUES for name in d.entry_points},
     **{name: d.stale for d in DIALOGUES for s in d.states.values() for name in s.actions},
 }
@@ -228,6 +237,8 @@ COMMANDS: dict[str, str] = {
     ),
     # the web's login (issue 18)
     **dict.fromkeys(("dashboard", "log ind", "login", "log in"), "login"),
+    # roadshows (issue 17)
+    **dict.fromkeys(("roadshows", "mine roadshows", "my roadshows"), "roadshows"),
 }
 
 # Commands followed by an argument (`Turn.argument`). "ret"/"fjern" need a solution id
@@ -249,6 +260,8 @@ PREFIXES: dict[str, tuple[str, bool]] = {
     "stop med at foelge": ("unfollow", False),
     "foelg ikke": ("unfollow", False),
     "unfollow": ("unfollow", False),
+    # roadshows (issue 17): "roadshow <id>"
+    "roadshow": ("roadshow", True),
 }
 PREFIX_WORDS = max(len(prefix.split()) for prefix in PREFIXES)  # the longest, in words
 
@@ -323,6 +336,7 @@ class Core:
             organisations=self.organisations,
             clock=clock,
         )
+        self.roadshows = Reminders(self.services, self.schedule)  # issue 17
         self.holds = Holds(
             store=kb.store, clock=clock, hold_for=timedelta(seconds=settings.claim_seconds)
         )
@@ -527,6 +541,11 @@ class Core:
         """Offers new open questions to people who may know, hourly in working hours by
         one of several instances (bot/routing.py); how many people were asked."""
         return await self.routing.route_if_due(list(self.services.kb.matcher.published()))
+
+    async def roadshows_if_due(self) -> int:
+        """Reminds those coming the day before a roadshow and asks them two days after what
+        they will do next, by one of several instances (bot/roadshows.py); letters sent."""
+        return await self.roadshows.run_if_due()
 
     async def _route(self, turn: Turn) -> list[Reply]:
         message = turn.message

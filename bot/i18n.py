@@ -2079,6 +2079,216 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Åbne spørgsmål, jeg har stillet dig eller dine kolleger på dit ord: {count}",
         "Open questions I asked you, or colleagues on your word: {count}",
     ),
+    # --- roadshows (issue 17): bot/roadshows.py, bot/flows/roadshow.py
+    "expired_roadshow": (
+        "Planlægningen af din roadshow blev afbrudt, fordi der gik for lang tid. Skriv "
+        "roadshow <id> for at begynde igen.",
+        "Planning your roadshow was stopped because it took too long. Write roadshow <id> to "
+        "start again.",
+    ),
+    "expired_roadshow_check": (
+        "Din roadshow blev ikke sendt, fordi der gik for lang tid. Skriv roadshow <id> for at "
+        "begynde igen.",
+        "Your roadshow was not sent because it took too long. Write roadshow <id> to start again.",
+    ),
+    "expired_roadshow_forward": (
+        "Invitationen blev ikke sendt videre, fordi der gik for lang tid. Tryk “Send til en "
+        "kollega” igen.",
+        "The invitation was not passed on because it took too long. Press “Send to a "
+        "colleague” again.",
+    ),
+    "roadshow_how": (
+        "Skriv roadshow og id'et på jeres løsning, fx: roadshow kortere-ventetid",
+        "Write roadshow and your solution's id, e.g.: roadshow kortere-ventetid",
+    ),
+    "roadshow_unknown": (
+        "Jeg kender ingen offentliggjort løsning med id'et {id}. Tjek id'et under løsningens "
+        "detaljer.",
+        "I know no published solution with the id {id}. Check the id in the solution's details.",
+    ),
+    "roadshow_not_yours": (
+        "Kun dem bag “{title}” (ejeren og kontaktpersonerne) eller en admin kan holde en "
+        "roadshow for den.",
+        "Only the people behind “{title}” (its owner and contacts) or an admin can hold a "
+        "roadshow for it.",
+    ),
+    "roadshow_start": (
+        "Lad os planlægge en roadshow for “{title}”: fire korte spørgsmål. Skriv annuller for "
+        "at stoppe.",
+        "Let's plan a roadshow for “{title}”: four short questions. Write cancel to stop.",
+    ),
+    "roadshow_ask_when": (
+        "Hvornår? Skriv dato og klokkeslæt, fx 14/1 kl 13 eller 2027-01-14 13:00 (dansk tid).",
+        "When? Write the date and time, e.g. 14/1 kl 13 or 2027-01-14 13:00 (Danish time).",
+    ),
+    "roadshow_ask_where": (
+        "Hvor? Et link til mødet online eller en adresse.",
+        "Where? A link to the online meeting or an address.",
+    ),
+    "roadshow_ask_places": (
+        "Hvor mange pladser er der?",
+        "How many places are there?",
+    ),
+    "roadshow_ask_text": (
+        "Skriv en kort invitation: hvad viser I, og hvem er det for?",
+        "Write a short invitation: what will you show, and who is it for?",
+    ),
+    "roadshow_when_unclear": (
+        "Den dato og det klokkeslæt kunne jeg ikke læse.",
+        "I could not read that date and time.",
+    ),
+    "roadshow_when_past": (
+        "Det tidspunkt er allerede gået: skriv et tidspunkt i fremtiden.",
+        "That time has already passed: write a time in the future.",
+    ),
+    "roadshow_places_bad": (
+        "Skriv antallet af pladser som et helt tal fra 1 til {most}.",
+        "Write the number of places as a whole number from 1 to {most}.",
+    ),
+    "roadshow_where_bad": (
+        "Skriv et link eller en adresse på én linje (højst 300 tegn).",
+        "Write a link or an address on one line (at most 300 characters).",
+    ),
+    "roadshow_text_bad": (
+        "Invitationen må højst være 1000 tegn, uden kontroltegn.",
+        "The invitation may be at most 1000 characters, without control characters.",
+    ),
+    "roadshow_summary": (
+        "Roadshow for “{title}”\nHvornår: {when}\nHvor: {where}\nPladser: {places}\n"
+        "Invitation: {text}\n\nSkal jeg sende invitationerne?",
+        "Roadshow for “{title}”\nWhen: {when}\nWhere: {where}\nPlaces: {places}\n"
+        "Invitation: {text}\n\nShall I send the invitations?",
+    ),
+    "act_roadshow_send": ("Send invitationer", "Send invitations"),
+    "roadshow_sent": (
+        "Roadshowen for “{title}” er planlagt, og {count} er inviteret.",
+        "The roadshow for “{title}” is planned, and {count} have been invited.",
+    ),
+    "roadshow_not_sent": (
+        " {count} får den senere, når de må få en besked fra mig igen (uden for stille timer, "
+        "og når de ikke har fået nok for nu).",
+        " {count} will get it later, when they may get a message from me again (outside quiet "
+        "hours, and once they have not had enough for now).",
+    ),
+    "roadshow_calendar": (
+        "Kalenderinvitation: {link}",
+        "Calendar invitation: {link}",
+    ),
+    "roadshow_gone": (
+        "Den roadshow findes ikke længere.",
+        "That roadshow no longer exists.",
+    ),
+    "roadshow_over": (
+        "Roadshowen for “{title}” er allerede holdt.",
+        "The roadshow for “{title}” has already taken place.",
+    ),
+    "roadshow_waiting": (
+        "Alle pladser til “{title}” er taget, så du står på ventelisten som nummer "
+        "{position}. Jeg skriver, hvis du får en plads.",
+        "Every place for “{title}” is taken, so you are number {position} on the waiting "
+        "list. I will write if you get a place.",
+    ),
+    "roadshow_coming": (
+        "Du har en plads til “{title}”: {when}, {where}.",
+        "You have a place at “{title}”: {when}, {where}.",
+    ),
+    "roadshow_declined": (
+        "Tak for svaret – du er ikke tilmeldt “{title}”.",
+        "Thanks for letting us know – you are not signed up for “{title}”.",
+    ),
+    "roadshow_moved_up": (
+        "Der blev en plads ledig: du er nu tilmeldt “{title}”, {when}.",
+        "A place came free: you are now signed up for “{title}”, {when}.",
+    ),
+    "roadshow_later": (
+        "Helt i orden. Du kan altid finde løsningen igen ved at spørge mig.",
+        "That's fine. You can always find the solution again by asking me.",
+    ),
+    "roadshow_forward_ask": (
+        "Hvem skal have invitationen til “{title}”? Skriv din kollegas e-mailadresse.",
+        "Who should get the invitation to “{title}”? Write your colleague's e-mail address.",
+    ),
+    "roadshow_forward_bad": (
+        "Det ligner ikke en e-mailadresse. Skriv den som navn@kommune.dk, eller skriv annuller.",
+        "That does not look like an e-mail address. Write it as name@kommune.dk, or write cancel.",
+    ),
+    "roadshow_forward_unknown": (
+        "Jeg kan ikke finde {email} her. Tjek adressen, eller send invitationen selv.",
+        "I cannot find {email} here. Check the address, or pass the invitation on yourself.",
+    ),
+    "roadshow_forwarded": (
+        "Invitationen er sendt til {email}.",
+        "The invitation has been sent to {email}.",
+    ),
+    "roadshow_forward_already": (
+        "{email} er allerede inviteret.",
+        "{email} has already been invited.",
+    ),
+    "roadshow_forward_later": (
+        "{email} må ikke få en besked fra mig lige nu, så jeg sendte den ikke. Send den gerne "
+        "selv.",
+        "{email} may not get a message from me right now, so I did not send it. Feel free to "
+        "pass it on yourself.",
+    ),
+    "roadshows_none": (
+        "Du har ingen roadshows. Skriv roadshow <id> for at planlægge en.",
+        "You have no roadshows. Write roadshow <id> to plan one.",
+    ),
+    "roadshows_line": (
+        "• {title}, {when}: {taken} af {places} pladser taget, {waiting} på venteliste. "
+        "Kommer: {names}",
+        "• {title}, {when}: {taken} of {places} places taken, {waiting} waiting. Coming: {names}",
+    ),
+    "roadshow_invitation": (
+        "Invitation: {organiser} viser “{title}” frem – {when}, {where}. {places} pladser.\n{why}",
+        "Invitation: {organiser} will show “{title}” – {when}, {where}. {places} places.\n{why}",
+    ),
+    "roadshow_the_originators": ("Dem bag løsningen", "The people behind the solution"),
+    "roadshow_why_asked": (
+        "Du får den, fordi du spurgte om “{about}”.",
+        "You get this because you asked about “{about}”.",
+    ),
+    "roadshow_why_tried": (
+        "Du får den, fordi I prøver “{title}”.",
+        "You get this because you are trying “{title}”.",
+    ),
+    "roadshow_why_interest": (
+        "Du får den, fordi du viste interesse for “{title}”.",
+        "You get this because you showed interest in “{title}”.",
+    ),
+    "roadshow_why_follows": (
+        "Du får den, fordi du følger {about}.",
+        "You get this because you follow {about}.",
+    ),
+    "roadshow_why_staff": (
+        "Du får den, fordi din medarbejder viste interesse for “{title}”.",
+        "You get this because someone on your staff showed interest in “{title}”.",
+    ),
+    "roadshow_why_forwarded": (
+        "{about} sendte den videre til dig.",
+        "{about} passed it on to you.",
+    ),
+    "act_roadshow_yes": ("Jeg kommer", "I'll come"),
+    "act_roadshow_no": ("Kan ikke", "Can't make it"),
+    "act_roadshow_forward": ("Send til en kollega", "Send to a colleague"),
+    "roadshow_when": (
+        "{day}/{month} {year} kl. {time}",
+        "{year}-{month:02}-{day:02} at {time}",
+    ),
+    "roadshow_reminder": (
+        "Husk: i morgen viser de “{title}” – {when}, {where}.",
+        "Reminder: tomorrow “{title}” is shown – {when}, {where}.",
+    ),
+    "roadshow_followup": (
+        "Tak, fordi du var med, da “{title}” blev vist. Hvad gør I nu?",
+        "Thank you for coming when “{title}” was shown. What will you do next?",
+    ),
+    "act_roadshow_try": ("Vi vil prøve den", "We will try it"),
+    "act_roadshow_later": ("Ikke nu", "Not now"),
+    "held_roadshows": (
+        "Roadshows, du har planlagt eller svaret på: {count}",
+        "Roadshows you planned or answered: {count}",
+    ),
 }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from bot.i18n import say
+from bot.roadshows import filled
 from knowledge.records import (
     Adoption,
     Conversation,
@@ -37,6 +38,7 @@ from knowledge.records import (
     OwnerPrompt,
     Person,
     Relay,
+    Roadshow,
     RoutedQuestion,
     SeenEvent,
     SlackInstallation,
@@ -289,6 +291,17 @@ def _routed_where(who: Identity) -> Where:
     return ((), [{"to": users}, {"by": users}])
 
 
+def _roadshow_finds(record: Roadshow, who: Identity) -> bool:
+    return record.organiser in who.users or bool(who.users & set(record.rsvps))
+
+
+def _roadshow_erase(record: Roadshow, who: Identity, language: str) -> Roadshow:
+    if record.organiser in who.users:
+        record = replace(record, organiser="", organiser_name="")
+    rsvps = {user: entry for user, entry in record.rsvps.items() if user not in who.users}
+    return replace(record, rsvps=filled(rsvps, record.places, record.created_at)[0])
+
+
 # How each collection of the store holds a person. One entry per collection (tested).
 HOLDINGS: Mapping[str, Holding] = {
     "solutions": Holding(
@@ -366,6 +379,10 @@ HOLDINGS: Mapping[str, Holding] = {
     # Open questions offered to them (issue 17): theirs, gone with them; one they had a
     # colleague asked stays the colleague's, without who named them.
     "routed": Holding(finds=_routed_finds, erase=_routed_erase, where=_routed_where),
+    # Roadshows (issue 17): one they planned keeps its date and answers without them; their
+    # answer to one goes, and a place it held goes to the first waiting. Read whole: the
+    # answers are a map inside each record (a roadshow a few a month).
+    "roadshows": Holding(finds=_roadshow_finds, erase=_roadshow_erase),
 }
 
 

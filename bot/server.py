@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot import __version__, feeds
+from bot import __version__, feeds, roadshow_ics
 from bot.config import Settings
 from bot.connectors import Connector, configure_all, registered
 from bot.core import Core
@@ -45,6 +45,7 @@ def build_app(
     app.cleanup_ctx.append(_knowledge)
     app.router.add_get("/healthz", healthz)
     feeds.mount(app, knowledge=KNOWLEDGE, settings=SETTINGS)  # /feeds/<topic>.atom (issue 17)
+    roadshow_ics.mount(app, store=STORE)  # /roadshows/<id>.ics (issue 17)
     for connector in app[CONNECTORS].values():
         connector.mount(app)
     return app
@@ -124,6 +125,7 @@ async def _follow_changes(core: Core, *, every: float) -> None:
                 await core.digest_if_due()  # followers' weekly news, on its day's morning
                 await core.recognise_if_due()  # monthly thanks for what spread (issue 17)
                 await core.route_if_due()  # open questions to those who may know, hourly
+                await core.roadshows_if_due()  # roadshows' reminders and follow-ups
                 await core.outbox.flush()
                 await core.retake_unanswered()  # events whose answerer died before answering
             except StoreError as exc:  # say why, once a round, and go on

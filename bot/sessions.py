@@ -55,6 +55,10 @@ class Flow(enum.StrEnum):
     FIGURES_CHECK = "figures_check"  # an owner looking at the new result: save or not
     # open questions reach people who may know (issue 17, bot/flows/routed.py)
     ROUTED_NAMING = "routed_naming"  # naming the colleague who may know
+    # Roadshows (issue 17, bot/flows/roadshow.py)
+    ROADSHOW = "roadshow"  # an organiser answering the roadshow's questions
+    ROADSHOW_CHECK = "roadshow_check"  # the organiser looking at it whole: send or not
+    ROADSHOW_FORWARD = "roadshow_forward"  # an invited person naming a colleague to invite
 
 
 @dataclass(slots=True, kw_only=True)

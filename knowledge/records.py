@@ -663,3 +663,28 @@ class RoutedQuestion(Record):
     language: str = "da"  # the letter's
     at: datetime = dataclasses.field(default_factory=now)
     answer: RoutedAnswer = RoutedAnswer.NONE
+
+
+# --- Roadshows (issue 17): sessions where the originators show their solution.
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Roadshow(Record):
+    """One roadshow and its answers: `rsvps` maps each person invited or answering
+    (platform-qualified) to {"state": invited|coming|waiting|declined, "at": ISO time,
+    "position": their place in the waiting list, "name": as their platform gave it}. One
+    record, so taking a place or a waiting position is one `Collection.update` of it
+    (bot/roadshows.py): places are never oversold, also across server processes."""
+
+    id: str
+    solution_id: str
+    title: str  # the solution's, when it was planned
+    organiser: str  # platform-qualified
+    organiser_name: str = ""
+    at: datetime  # when it begins (aware)
+    where: str  # an online link or an address
+    places: int
+    text: str = ""  # the organiser's short invitation
+    state: str = "open"  # open → reminded (the day before) → done (followed up two days after)
+    rsvps: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    created_at: datetime = dataclasses.field(default_factory=now)

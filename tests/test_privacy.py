@@ -35,6 +35,7 @@ from knowledge.records import (
     Person,
     RecognitionState,
     Relay,
+    Roadshow,
     RoutedQuestion,
     SeenEvent,
     SlackInstallation,
@@ -178,6 +179,18 @@ async def _everywhere(core: Core, chat: Chat) -> None:
     await store.web_sessions.upsert(
         WebSession(session_hash="h2", user="slack:UZYX1", created_at=when, seen_at=when)
     )
+    # Roadshows (issue 17): one she planned, and one she is coming to (bot/roadshows.py)
+    at = core.services.clock() + timedelta(days=30)
+    await store.roadshows.upsert(
+        Roadshow(id="r1", solution_id=SOLUTION, title="Hurtig opstart", organiser="slack:UZYX1",
+                 organiser_name="Annika Zyxholm", at=at, where="Rådhuset", places=5)
+    )  # fmt: skip
+    await store.roadshows.upsert(
+        Roadshow(id="r2", solution_id=SOLUTION, title="Hurtig opstart", organiser="slack:UBO",
+                 at=at, where="Rådhuset", places=1,
+                 rsvps={"console:ann4x": {"state": "coming", "name": "Annika Zyxholm"},
+                        "slack:UBO2": {"state": "waiting", "position": 1, "name": "Bo To"}})
+    )  # fmt: skip
 
 
 def test_every_collection_says_how_it_holds_a_person() -> None:

@@ -179,6 +179,7 @@ WALKS: dict[Flow, list[tuple[str | None, str]]] = {
     Flow.EDITING: [(None, "ret hurtig-opstart-i-hjemmeplejen titel")],
     Flow.ADOPTION: [("adopt", "piloting")],
     Flow.SHARING: [(None, "del en løsning")],
+    Flow.ROADSHOW: [(None, "roadshow hurtig-opstart-i-hjemmeplejen")],
 }
 
 
@@ -218,6 +219,9 @@ async def test_every_state_is_reachable_from_its_entry_points(core: Core) -> Non
         Flow.FIGURES,
         Flow.FIGURES_CHECK,
         Flow.ROUTED_NAMING,
+        # a roadshow's summary and an invitation's "Send til en kollega": tests/test_roadshows.py
+        Flow.ROADSHOW_CHECK,
+        Flow.ROADSHOW_FORWARD,
     }
     assert set(WALKS) | prompted == set(Flow) - {Flow.IDLE}
 

@@ -38,6 +38,7 @@ from knowledge.records import (
     RateCount,
     Reach,
     RecognitionState,
+    Roadshow,
     RoutedQuestion,
     SecretKey,
     SeenEvent,
@@ -278,6 +279,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec("secrets", SecretKey),
     # Open questions offered to people who may know (issue 17, bot/routing.py).
     CollectionSpec("routed", RoutedQuestion, _fields("to", "by", "demand_id")),
+    # Roadshows (issue 17): each with its invitations and answers (bot/roadshows.py).
+    CollectionSpec("roadshows", Roadshow, _fields("solution_id", "organiser", "state")),
 )
 
 
@@ -330,6 +333,7 @@ class Store(ABC):
     web_sessions: Collection[WebSession]
     secrets: Collection[SecretKey]
     routed: Collection[RoutedQuestion]
+    roadshows: Collection[Roadshow]
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {
