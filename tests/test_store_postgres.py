@@ -329,7 +329,7 @@ async def test_a_schema_2_database_gets_the_columns_declared_since(database_url:
         await store.close()
 
 
-async def test_a_schema_4_database_gets_the_columns_of_routing_and_the_web_login(
+async def test_a_schema_4_database_gets_the_columns_of_routing_the_login_and_roadshows(
     database_url: str,
 ) -> None:
     # A database at schema 4, from before routed questions and the web's login were kept.
@@ -339,7 +339,12 @@ async def test_a_schema_4_database_gets_the_columns_of_routing_and_the_web_login
             await conn.execute(statement, names if "%(" in statement else None)
         for step in postgres.MIGRATIONS[1]:
             await conn.execute(step)
-        for table, field in (("routed", "to"), ("routed", "demand_id"), ("login_links", "user")):
+        for table, field in (
+            ("routed", "to"),
+            ("routed", "demand_id"),
+            ("login_links", "user"),
+            ("roadshows", "organiser"),
+        ):
             await conn.execute(f"ALTER TABLE {table} DROP COLUMN f_{field}")
         await conn.execute(
             "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
@@ -356,6 +361,7 @@ async def test_a_schema_4_database_gets_the_columns_of_routing_and_the_web_login
     try:
         assert [k.token_hash for k in await store.login_links.find(user="slack:U1")] == ["h1"]
         assert await store.routed.find(to="slack:U1") == []
+        assert await store.roadshows.find(organiser="slack:U1") == []
     finally:
         await store.close()
 

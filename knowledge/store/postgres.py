@@ -58,8 +58,9 @@ BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instea
 # (a solution's `confirmed` day, and those added after 2 without a step of their own: an
 # interest's `did`, an organisation's `name_key`, a seen event's `platform` and holds); 4
 # those of the web's rate counts (`expires_at`, bot/limits.py) and of `follows` (issue 17);
-# 5 those of `routed` (issue 17), `login_links` and `web_sessions` (issue 18).
-SCHEMA_VERSION = 5
+# 5 those of `routed` (issue 17), `login_links` and `web_sessions` (issue 18); 6 those of
+# `roadshows` (issue 17).
+SCHEMA_VERSION = 6
 SQL_TYPES: dict[type, str] = {
     str: "text",
     bool: "boolean",
@@ -136,7 +137,7 @@ TABLES: list[str] = [
 ]
 # Statements that bring schema n to n+1; a new database gets TABLES and then every step. Each
 # must be idempotent, like the data directory's steps (knowledge/store/schema.py).
-MIGRATIONS: dict[int, list[sql.Composed]] = {step: columns() for step in range(1, 5)}
+MIGRATIONS: dict[int, list[sql.Composed]] = {step: columns() for step in range(1, 6)}
 
 # A write's last statement: the collection's version, and for an announced collection the
 # notice to those watching it, sent by PostgreSQL as the transaction commits (one statement,
