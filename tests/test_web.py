@@ -299,7 +299,22 @@ async def test_a_store_out_of_reach_is_an_apology_never_a_500(tmp_path: Path) ->
         (tmp_path / "elsewhere").rename(data)
     assert status == 200
     assert say("da", "internal_error") in html
-    assert page_status in (200, 404, 503)  # as the store reads a file gone, or fails
+    # a data directory gone reads as one without that solution: said, never a traceback
+    assert page_status == 404
+    assert "Traceback" not in page
+
+
+async def test_a_solution_the_store_fails_to_read_is_a_503_page(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await fill(data)
+    async with web_site(data) as server:
+        solutions = data / "solutions.json"
+        solutions.rename(tmp_path / "kept.json")
+        solutions.mkdir()  # a file the store can no longer read
+        status, _, page = await _get(server, f"/l/{DEMO_ID}")
+        solutions.rmdir()
+        (tmp_path / "kept.json").rename(solutions)
+    assert status == 503
     assert "Traceback" not in page
 
 
