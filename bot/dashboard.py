@@ -14,7 +14,7 @@ import csv
 import functools
 import io
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,7 +27,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.records import DemandStatus, NudgeState, Stage, SubmissionState
 from knowledge.store.query import OneOf
 from knowledge.text import folded_name, question_key
-from knowledge.topics import Kind, Topic, known_topics
+from knowledge.topics import Kind, Topic
 
 MONTHS = 12  # new adoptions per month, this many months back
 ANSWERED_SHOWN = 200  # the latest answered questions listed
@@ -90,24 +90,18 @@ def _day(moment: datetime | None) -> str:
 
 
 class Topics:
-    """The topics questions are grouped by, made again only when the knowledge base's index
-    has changed: `known_topics` over 10,000 solutions takes about a second. Derived from the
-    index this process holds, as answers are, so it is as fresh as they are."""
+    """The topics questions are grouped by: the knowledge base's (made again only when its
+    index changes, KnowledgeBase.topics), of the kinds that group."""
 
     def __init__(self) -> None:
-        self._made: tuple[object, Hashable, int] | None = None
-        self._topics: Mapping[str, Topic] = {}
+        self._made: tuple[Mapping[str, Topic], Mapping[str, Topic]] | None = None
 
     def of(self, kb: KnowledgeBase) -> Mapping[str, Topic]:
-        made = (kb.matcher, kb.version, len(kb.matcher))
-        if made != self._made:
-            self._topics = {
-                name: topic
-                for name, topic in known_topics(kb.matcher.published()).items()
-                if topic.kind in GROUPING
-            }
-            self._made = made
-        return self._topics
+        known = kb.topics()
+        if self._made is None or self._made[0] is not known:
+            grouping = {name: t for name, t in known.items() if t.kind in GROUPING}
+            self._made = (known, grouping)
+        return self._made[1]
 
 
 # The collections the dashboard reads: a view is made again when any of them has changed.

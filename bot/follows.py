@@ -5,13 +5,13 @@ no other person, manager or admin is shown it; only the digest it asks for reads
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from knowledge.records import Follow
 from knowledge.solutions import Solution
 from knowledge.store import Store
-from knowledge.topics import Kind, Topic, known_topics
+from knowledge.topics import Kind, Topic
 
 MOST = 50  # topics one person may follow: a digest of more would say nothing
 
@@ -36,9 +36,9 @@ def label_of(topic: Topic, solutions: Iterable[Solution]) -> str:
     return topic.value
 
 
-def known_by_key(solutions: Iterable[Solution]) -> dict[str, Topic]:
-    """The topics published solutions name, by key: what a button may ask to follow."""
-    return {topic.key: topic for topic in known_topics(solutions).values()}
+def known_by_key(known: Mapping[str, Topic]) -> dict[str, Topic]:
+    """The known topics (KnowledgeBase.topics) by key: what a button may ask to follow."""
+    return {topic.key: topic for topic in known.values()}
 
 
 async def following(store: Store, user: str) -> list[Follow]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -69,7 +69,9 @@ def letter_id(demand_id: str, to: str) -> str:
     return f"routed-{demand_id}-{to}"
 
 
-def topics_of(demand: Demand, published: Iterable[Solution]) -> list[Topic]:
+def topics_of(
+    demand: Demand, published: Iterable[Solution], known: Mapping[str, Topic]
+) -> list[Topic]:
     """The domains and professions the question is in (the module's docstring says why)."""
     published = [s for s in published if not s.retired]
     found: dict[str, Topic] = {}
@@ -82,7 +84,7 @@ def topics_of(demand: Demand, published: Iterable[Solution]) -> list[Topic]:
     if found:
         return list(found.values())
     words = " " + " ".join(WORD.findall(fold(demand.question))) + " "
-    for topic in known_topics(published).values():
+    for topic in known.values():
         if topic.kind in KINDS and f" {folded_name(topic.value)} " in words:
             _add(found, topic)
     return list(found.values())
@@ -156,6 +158,8 @@ class Routing:
         waiting = await self.store.demand.find(status=DemandStatus.OPEN, asked_at=Below(at - WAIT))
         asked = 0
         offered: set[str] = set()
+        # made once a run, not once a question: over 10,000 solutions it takes a second
+        known = known_topics(published) if waiting else {}
         for demand in sorted(waiting, key=lambda d: d.asked_at):
             if demand.routed_at is not None or at - demand.asked_at > WITHIN:
                 continue
@@ -165,7 +169,7 @@ class Routing:
             if key in offered:
                 continue
             offered.add(key)
-            asked += len(await self.route(demand, published, at=at))
+            asked += len(await self.route(demand, published, known, at=at))
         return asked
 
     async def _claim(self, demand_id: str, *, at: datetime) -> bool:
@@ -184,10 +188,15 @@ class Routing:
         return claimed
 
     async def route(
-        self, demand: Demand, published: Sequence[Solution], *, at: datetime
+        self,
+        demand: Demand,
+        published: Sequence[Solution],
+        known: Mapping[str, Topic],
+        *,
+        at: datetime,
     ) -> list[str]:
         """Offers one question to up to MOST people who may know; those asked."""
-        topics = topics_of(demand, published)
+        topics = topics_of(demand, published, known)
         if not topics:
             return []
         asked: list[str] = []

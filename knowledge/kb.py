@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from importlib import resources
@@ -17,6 +17,7 @@ from knowledge.matcher import Match, Matcher
 from knowledge.records import now
 from knowledge.solutions import Solution, parse_solutions
 from knowledge.store import Store, StoreError
+from knowledge.topics import Topic, known_topics
 from knowledge.transfer import parse_json
 from knowledge.versions import kept
 
@@ -42,6 +43,17 @@ class KnowledgeBase:
         self.matcher = matcher
         self._version: Hashable = None  # of the solutions the matcher holds
         self._turns = _Turns()
+        self._topics: Mapping[str, Topic] = {}
+        self._topics_made = -1  # the matcher's generation they were made at
+
+    def topics(self) -> Mapping[str, Topic]:
+        """Every topic the published solutions name, by folded name (knowledge/topics.py),
+        made again only when the index has changed: over 10,000 solutions it takes about a
+        second, too long for each `følg` or routed question. As fresh as the answers."""
+        if self._topics_made != self.matcher.generation:
+            self._topics = known_topics(self.matcher.published())
+            self._topics_made = self.matcher.generation
+        return self._topics
 
     @property
     def version(self) -> Hashable:

@@ -280,6 +280,9 @@ class Matcher:
         self.threshold = threshold
         self.index = TermIndex()
         self._solutions: dict[str, Solution] = {}
+        # Counts every change to what is indexed, so what is derived from the published
+        # solutions (KnowledgeBase.topics) is made again exactly when they change.
+        self.generation = 0
         # Folded title, tags and summary, and their words by key; made when first needed.
         self._similar_text: dict[str, tuple[str, dict[str, str]]] = {}
         self._facets: dict[tuple[str, str], set[str]] = {}
@@ -336,6 +339,7 @@ class Matcher:
 
     def _remember(self, solution: Solution) -> None:
         self._solutions[solution.id] = solution
+        self.generation += 1
         slot = self.index.slot(solution.id)
         assert slot is not None
         if slot >= len(self._languages):
@@ -350,6 +354,7 @@ class Matcher:
         solution = self._solutions.pop(solution_id, None)
         if solution is None:
             return
+        self.generation += 1
         self.index.remove(solution_id)
         self._similar_text.pop(solution_id, None)
         for name, value in _facets(solution):

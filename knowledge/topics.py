@@ -10,7 +10,7 @@ solutions it is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,12 +70,16 @@ class Found:
 
 
 def find_topic(text: str, solutions: Iterable[Solution]) -> Found:
-    """The topic `text` names among the published solutions' values; else up to
-    SUGGESTIONS known topics close to it."""
+    """The topic `text` names among the solutions' values; else up to SUGGESTIONS known
+    topics close to it."""
+    return find_known(text, known_topics(solutions))
+
+
+def find_known(text: str, known: Mapping[str, Topic]) -> Found:
+    """As `find_topic`, among topics already known by folded name (KnowledgeBase.topics)."""
     wanted = folded_name(text[:MAX_TOPIC])
     if not wanted:
         return Found(topic=None)
-    known = known_topics(solutions)
     if wanted in known:
         return Found(topic=known[wanted])
     near = process.extract(wanted, list(known), scorer=fuzz.ratio, limit=SUGGESTIONS)

@@ -30,7 +30,7 @@ from knowledge.records import (
     SubmissionState,
 )
 from knowledge.store import Store
-from knowledge.topics import Kind, Topic
+from knowledge.topics import Kind, Topic, known_topics
 from tests.answers import SNOW, answers
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox, flat
@@ -98,14 +98,15 @@ def test_a_question_is_in_the_topics_of_its_near_misses_else_those_its_words_nam
     core: Core,
 ) -> None:
     published = list(core.services.kb.matcher.published())
+    known = known_topics(published)
     near = Demand(id="n", question="noget helt andet", asker=ANNA, rejected=(OPSTART,))
-    keys = {t.key for t in topics_of(near, published)}
+    keys = {t.key for t in topics_of(near, published, known)}
     assert "domain:aeldrepleje" in keys
     assert "profession:visitator" in keys
     named = Demand(id="w", question="Hvad gør I i ældrepleje om natten?", asker=ANNA)
-    assert [t.key for t in topics_of(named, published)] == ["domain:aeldrepleje"]
+    assert [t.key for t in topics_of(named, published, known)] == ["domain:aeldrepleje"]
     nothing = Demand(id="x", question="snerydning med droner", asker=ANNA)
-    assert topics_of(nothing, published) == []
+    assert topics_of(nothing, published, known) == []
 
 
 async def test_followers_in_other_units_are_asked_other_organisations_first_anonymously(

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from knowledge.kb import demo_solutions
+from knowledge.kb import KnowledgeBase, demo_solutions
+from knowledge.lexicon import Lexicon
+from knowledge.matcher import Matcher
 from knowledge.solutions import parse_solution
+from knowledge.store import Store
 from knowledge.topics import Kind, Topic, find_topic, known_topics
 from tests.conftest import solution_dict
 
@@ -70,3 +73,19 @@ def test_retired_solutions_name_no_topics() -> None:
     retired = [replace(s, retired=True) for s in SOLUTIONS]
     assert known_topics(retired) == {}
     assert len(known_topics(demo_solutions())) > 10
+
+
+async def test_the_knowledge_bases_topics_are_made_again_only_when_its_index_changes(
+    store: Store, lexicon: Lexicon
+) -> None:
+    await store.solutions.upsert_many(SOLUTIONS)
+    kb = await KnowledgeBase.load(store, matcher=Matcher(lexicon=lexicon))
+    first = kb.topics()
+    assert first["aeldrepleje"] == Topic(kind=Kind.DOMAIN, value="Ældrepleje")
+    assert kb.topics() is first  # nothing changed: not made again
+    kb.matcher.add(replace(SOLUTIONS[1], domains=("Skole",)))
+    changed = kb.topics()
+    assert changed["skole"] == Topic(kind=Kind.DOMAIN, value="Skole")
+    assert "dagtilbud" not in changed
+    kb.matcher.remove("hurtig-opstart")
+    assert "aeldrepleje" not in kb.topics()

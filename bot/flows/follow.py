@@ -20,7 +20,7 @@ from bot.reach import mode_of, set_mode
 from bot.turn import Refusal, Turn
 from knowledge.records import ReachMode
 from knowledge.text import folded_name
-from knowledge.topics import MAX_TOPIC, Topic, find_topic
+from knowledge.topics import MAX_TOPIC, Topic, find_known
 
 SHOWN_BUTTONS = 5  # a list of follows carries an unfollow button each up to this many
 
@@ -29,12 +29,12 @@ async def follow(turn: Turn) -> list[Reply]:
     published = list(turn.kb.matcher.published())
     if turn.message.action is not None:  # a button: the topic it carries, if still known
         key = turn.payload_text("topic", limit=MAX_TOPIC + 20)
-        topic = follows.known_by_key(published).get(key)
+        topic = follows.known_by_key(turn.kb.topics()).get(key)
         if topic is None:
             raise Refusal("follow_unknown_topic")
         return await _start(turn, topic, follows.label_of(topic, published))
     typed = turn.argument.strip()
-    found = find_topic(typed, published)
+    found = find_known(typed, turn.kb.topics())
     if found.topic is not None:
         return await _start(turn, found.topic, follows.label_of(found.topic, published))
     if found.meant:
@@ -79,7 +79,7 @@ async def unfollow(turn: Turn) -> list[Reply]:
             (f for f in held if typed in (folded_name(f.label), f.topic.partition(":")[2])), None
         )
         if mine is None:  # typed as the solutions name it, not as it was followed
-            found = find_topic(turn.argument, turn.kb.matcher.published()).topic
+            found = find_known(turn.argument, turn.kb.topics()).topic
             mine = next((f for f in held if found is not None and f.topic == found.key), None)
     if mine is None:
         raise Refusal("unfollow_unknown", topic=turn.argument.strip() or "?")
@@ -133,7 +133,7 @@ async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
         raise Refusal("digest_channel_only")
     channel = follows.channel_address(message.platform, message.conversation)
     published = list(turn.kb.matcher.published())
-    found = find_topic(typed, published)
+    found = find_known(typed, turn.kb.topics())
     if found.topic is None:
         names = ", ".join(follows.label_of(t, published) for t in found.meant)
         raise Refusal("digest_channel_unknown", typed=typed, meant=names or "–")
