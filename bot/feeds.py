@@ -29,7 +29,7 @@ from aiohttp import web
 from bot.cards import USING, solution_link
 from bot.config import Settings
 from bot.i18n import listed, place, say
-from bot.newsletter import Records, Subject, Unknown, covered, records_of, topic_subject
+from bot.newsletter import Records, Subject, Unknown, covered, known_subject, records_of
 from bot.render_text import quoted, result_text
 from knowledge.kb import KnowledgeBase
 from knowledge.records import Stage
@@ -84,10 +84,11 @@ async def feed(
     if not name.endswith(SUFFIX) or len(name) > MAX_TOPIC + len(SUFFIX):
         return _plain(404, say(language, "feed_how"))
     typed = _NOT_XML.sub("", name.removesuffix(SUFFIX))
-    # Finding the topic folds every value of every solution (a quarter of a second for ten
-    # thousand): on a thread, over a copy of the list the index may change meanwhile.
+    # The topics are made once per change of the index; which solutions a topic covers
+    # folds each one's values: on a thread, over a copy the index may change meanwhile.
+    subject = known_subject(typed, kb.topics())
     published = list(kb.matcher.published())
-    subject, solutions = await asyncio.to_thread(_topic, typed, published)
+    solutions = await asyncio.to_thread(_covered, subject, published)
     if isinstance(subject, Unknown):
         lines = [say(language, "feed_unknown", topic=quoted(typed)[:100])]
         if subject.meant:
@@ -120,9 +121,8 @@ async def feed(
     return web.Response(body=body, content_type=CONTENT_TYPE, charset="utf-8", headers=headers)
 
 
-def _topic(typed: str, published: list[Solution]) -> tuple[Subject | Unknown, list[Solution]]:
-    subject = topic_subject(typed, published)
-    return subject, covered(subject, published) if isinstance(subject, Subject) else []
+def _covered(subject: Subject | Unknown, published: list[Solution]) -> list[Solution]:
+    return covered(subject, published) if isinstance(subject, Subject) else []
 
 
 def _unchanged(request: web.Request, *, etag: str, updated: datetime) -> bool:

@@ -14,7 +14,7 @@ contact. Questions only as text and counts, and only those several people asked 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +28,7 @@ from knowledge.solutions import Solution
 from knowledge.store import Store
 from knowledge.store.query import OneOf
 from knowledge.text import folded_name, question_key
-from knowledge.topics import NEAR, SUGGESTIONS, Kind, Topic, find_topic
+from knowledge.topics import NEAR, SUGGESTIONS, Kind, Topic, find_known, known_topics
 
 SINCE_DAYS, MOST_DAYS = 30, 366  # the period: its default and longest, in days back
 MAX_SOLUTIONS = 10  # a newsletter section, not a catalogue
@@ -77,7 +77,12 @@ class Unknown:
 
 
 def topic_subject(text: str, solutions: Iterable[Solution]) -> Subject | Unknown:
-    found = find_topic(text, solutions)
+    return known_subject(text, known_topics(solutions))
+
+
+def known_subject(text: str, known: Mapping[str, Topic]) -> Subject | Unknown:
+    """As `topic_subject`, among topics already known (KnowledgeBase.topics)."""
+    found = find_known(text, known)
     if found.topic is None:
         return Unknown(meant=tuple(dict.fromkeys(t.value for t in found.meant)))
     return Subject(topic=found.topic)
