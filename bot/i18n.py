@@ -1896,25 +1896,41 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dash_asked": ("Spurgt", "Asked"),
     "dash_questions": ("Forskellige spørgsmål", "Different questions"),
     "dash_most_asked": ("Mest spurgt", "Most asked"),
-    "dash_answered": ("Besvaret efterspørgsel", "Answered demand"),
-    "dash_question": ("Spørgsmål", "Question"),
-    "dash_asked_on": ("Spurgt den", "Asked on"),
-    "dash_answered_on": ("Besvaret den", "Answered on"),
-    "dash_waited": ("Ventede (dage)", "Waited (days)"),
+    "dash_answered": (
+        "Besvaret efterspørgsel efter emne, og hvor længe den ventede",
+        "Answered demand by topic, and how long it waited",
+    ),
+    "dash_answered_count": ("Besvarede spørgsmål", "Questions answered"),
+    "dash_median_wait": ("Ventetid, median (dage)", "Wait, median (days)"),
+    "dash_longest_wait": ("Længste ventetid (dage)", "Longest wait (days)"),
+    "dash_trend": (
+        "Efterspørgslen uge for uge: spørgsmål pr. emne",
+        "Demand week by week: questions per topic",
+    ),
+    "dash_week": ("uge", "week"),
+    "dash_more_rows": (
+        "Viser de første {shown} af {total} rækker; CSV-filen har dem alle.",
+        "Showing the first {shown} of {total} rows; the CSV file has them all.",
+    ),
     "dash_spreading": ("Spredning pr. løsning", "Spreading per solution"),
     "dash_solution": ("Løsning", "Solution"),
     "dash_interested": ("Interesseret", "Interested"),
     "dash_trying": ("Prøver", "Trying"),
     "dash_using": ("Bruger", "Using"),
     "dash_organisations": ("Organisationer, der bruger den", "Organisations using it"),
-    "dash_by_month": ("Nye brugere pr. måned", "New users per month"),
+    "dash_by_month": (
+        "Spredning over tid: organisationer pr. trin og måned",
+        "Spreading over time: organisations per stage and month",
+    ),
     "dash_month": ("Måned", "Month"),
     "dash_new_users": ("Nye brugere", "New users"),
     "dash_chart_label": (
-        "Søjlediagram: nye brugere pr. måned de seneste {months} måneder, i alt {total}. "
-        "Tallene står i tabellen under.",
-        "Bar chart: new users per month over the last {months} months, {total} in all. "
-        "The numbers are in the table below.",
+        "Stablet søjlediagram: organisationer, der nåede hvert trin, pr. måned de seneste "
+        "{months} måneder: {interested} blev interesserede, {trying} begyndte at prøve, "
+        "{using} tog den i brug. Tallene står i tabellen under.",
+        "Stacked bar chart: organisations reaching each stage per month over the last "
+        "{months} months: {interested} became interested, {trying} started trying, "
+        "{using} took it into use. The numbers are in the table below.",
     ),
     "dash_managers": ("Ledere", "Managers"),
     "dash_prompts_sent": ("Påmindelser sendt", "Prompts sent"),

@@ -221,7 +221,7 @@ async def test_logging_in_through_spred_chat_shows_the_dashboard(
     await page.goto(visit.url(path))
     assert page.url.split("?")[0] == visit.url("/dashboard")
     assert await page.get_by_role("heading", name="Dashboard", exact=True).count() == 1
-    chart = page.get_by_role("img", name=re.compile("Søjlediagram: nye brugere pr. måned"))
+    chart = page.get_by_role("img", name=re.compile("Stablet søjlediagram: organisationer, der nåede"))
     assert await chart.count() == 1
     assert await page.get_by_role("cell", name="=1+1 hvordan rydder vi sne med droner").count() == 1
     await _accessible(page, "dashboard")

@@ -32,6 +32,9 @@ SESSION_COOKIE = "spred_session"
 # A login link's token in any logged line (aiohttp's access log among them) shows as this.
 _LOGIN_IN_TEXT = re.compile(r"/login/[^\s\"'?]+")
 HIDDEN = "/login/…"
+# A table's first rows on the page (a phone or a screen reader cannot use 10,000); its CSV
+# has every row.
+SHOWN_ROWS = 100
 CHART_HEIGHT = 160
 CHART_BAR = 36
 CHART_GAP = 8
@@ -167,6 +170,12 @@ class Account:
                 request,
                 language,
                 board=board,
+                shown=SHOWN_ROWS,
+                more={
+                    name: say(language, "dash_more_rows", shown=SHOWN_ROWS, total=len(t.rows))
+                    for name, t in board.tables.items()
+                    if len(t.rows) > SHOWN_ROWS
+                },
                 chart=month_chart(board, language),
                 intro=_intro(role, language),
                 **await self._values(session),
@@ -226,31 +235,53 @@ def _private(response: web.Response) -> web.Response:
     return response
 
 
-# --- new users per month, as a bar chart the template draws as inline SVG
+# --- spreading over time: per month a bar of the organisations that reached each stage,
+# stacked (interested at the bottom, using on top), drawn as inline SVG by the template.
+# Each stage's colour has at least 3:1 contrast with the page (WCAG 1.4.11), and the
+# legend and the table under the chart say the same in words.
+STAGE_COLOURS = ("#5c6b73", "#a35200", "#0b4f8a")
+STAGE_TEXTS = ("dash_interested", "dash_trying", "dash_new_users")
 
 
 def month_chart(board: Dashboard, language: str) -> dict[str, Any]:
-    months = board.adoptions_by_month
-    top = max((m.count for m in months), default=0) or 1
+    months = board.months
+    top = max((sum(m.stages) for m in months), default=0) or 1
     bars = []
     for i, month in enumerate(months):
-        height = round(month.count / top * (CHART_HEIGHT - 20)) if month.count else 0
+        x = i * (CHART_BAR + CHART_GAP)
+        segments, base = [], CHART_HEIGHT
+        for count, colour in zip(month.stages, STAGE_COLOURS, strict=True):
+            height = round(count / top * (CHART_HEIGHT - 20))
+            if height:
+                base -= height
+                segments.append({"y": base, "height": height, "colour": colour})
         bars.append(
             {
-                "x": i * (CHART_BAR + CHART_GAP),
-                "y": CHART_HEIGHT - height,
-                "height": height,
-                "count": month.count,
+                "x": x,
+                "top": base,
+                "segments": segments,
+                "count": sum(month.stages),
                 "label": month.label[2:].replace("-", "/"),
             }
         )
-    total = sum(m.count for m in months)
-    label = say(language, "dash_chart_label", months=len(months), total=total)
-    width = len(months) * (CHART_BAR + CHART_GAP)
+    totals = [sum(m.stages[n] for m in months) for n in range(3)]
+    label = say(
+        language,
+        "dash_chart_label",
+        months=len(months),
+        interested=totals[0],
+        trying=totals[1],
+        using=totals[2],
+    )
+    legend = [
+        {"colour": colour, "text": say(language, key)}
+        for colour, key in zip(STAGE_COLOURS, STAGE_TEXTS, strict=True)
+    ]
     return {
         "bars": bars,
-        "width": width,
+        "width": len(months) * (CHART_BAR + CHART_GAP),
         "height": CHART_HEIGHT + 24,
         "label": label,
         "bar": CHART_BAR,
+        "legend": legend,
     }
