@@ -278,7 +278,7 @@ SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
 # Sentences that are commands from anyone: the flow says who may do what they ask.
 OPEN_SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
     # a channel that follows a topic (issue 17), written in the channel: "digest #kanal
-    # ældrepleje" (Slack), "digest ældrepleje" (Teams); "stop digest …" ends it
+    # ældrepleje", or without the channel's name; "stop digest …" ends it
     (re.compile(r"(stop |)digest (?:#\S* )?(.+?)[.!]?", re.IGNORECASE), follow.channel_digest),
 )
 

@@ -6,7 +6,9 @@ activity again, so before the acknowledgement the core holds it, with that refer
 (`Incoming.reply_to`), until it is answered: should this process die first, another
 answers it (`retake`, bot/holds.py). The reference of a personal (1:1) chat is also stored,
 so the core's outbox can reach that user later, also after a restart; a channel or group
-chat is never remembered as where a user's letters go.
+chat is never remembered as where a user's letters go. A message written in a team channel
+carries the channel's own reference (`Incoming.channel_reference`), which the core keeps
+only when an admin lets the channel follow a topic: its weekly digest is posted there.
 
 Every tenant is served (`MICROSOFT_APP_TYPE=MultiTenant`), or only those SPRED_TEAMS_TENANTS
 lists (`tenants.Gate`). Each activity's tenant is the organisation it comes from
