@@ -132,11 +132,10 @@ CHANNEL_TEXTS = {
 
 async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
     message = turn.message
+    # Any admin, not only one with a reach (Turn.require_reach): a channel's digest makes
+    # nothing its organisation's own, so an organisation without a name yet may have one.
     if not turn.is_admin:
         raise Refusal("digest_channel_admins")
-    # Not require_reach: a channel's digest makes nothing its organisation's own, so an
-    # organisation without a name yet may have one too.
-    turn.require_admin()
     texts = CHANNEL_TEXTS.get(message.platform)
     if texts is None:
         raise Refusal("digest_channel_platform")
