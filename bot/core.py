@@ -274,7 +274,11 @@ SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
         re.compile(r"(fjern |remove |)(?:lokal|local) admin (.+?)[.!]?", re.IGNORECASE),
         org_admin.local_admin,
     ),
-    # a channel that follows a topic (issue 17), written in the channel
+)
+# Sentences that are commands from anyone: the flow says who may do what they ask.
+OPEN_SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
+    # a channel that follows a topic (issue 17), written in the channel: "digest #kanal
+    # ældrepleje", or without the channel's name; "stop digest …" ends it
     (re.compile(r"(stop |)digest (?:#\S* )?(.+?)[.!]?", re.IGNORECASE), follow.channel_digest),
 )
 
@@ -563,7 +567,7 @@ class Core:
             return await self._act(turn, command)
         # Only admins' sentences are commands: "sæt en god leder til at styre vagten" from
         # anyone else is a question.
-        for pattern, sentence in SENTENCES if turn.is_admin else ():
+        for pattern, sentence in (SENTENCES if turn.is_admin else ()) + OPEN_SENTENCES:
             if matched := pattern.fullmatch(message.text.strip()):
                 return await sentence(turn, *matched.groups())
         prefixed = await self._prefixed(turn)

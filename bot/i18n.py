@@ -1774,8 +1774,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Write it in the channel that is to get the overview (mention me there).",
     ),
     "digest_channel_platform": (
-        "En kanal kan kun følge et emne i Slack endnu.",
-        "Only a Slack channel can follow a topic so far.",
+        "Kun en kanal i Slack eller Teams kan følge et emne.",
+        "Only a channel in Slack or Teams can follow a topic.",
     ),
     "weekday_0": ("mandag", "Monday"),
     "weekday_1": ("tirsdag", "Tuesday"),
@@ -2304,6 +2304,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "held_roadshows": (
         "Roadshows, du har planlagt eller svaret på: {count}",
         "Roadshows you planned or answered: {count}",
+    ),
+    # a Teams channel that follows (issue 17)
+    "digest_channel_started_teams": (
+        "Denne kanal får nu en kort oversigt over nyt i {topic} hver {day} formiddag, når der "
+        "er nyt. Nævn mig og skriv “stop digest {topic}” her for at stoppe den.",
+        "This channel now gets a short overview of what is new in {topic} every {day} "
+        "morning when there is news. Mention me and write “stop digest {topic}” here to stop "
+        "it.",
+    ),
+    "digest_channel_only_teams": (
+        "Skriv det i den kanal i et team, der skal have oversigten: nævn mig der og skriv "
+        "“digest {topic}”. En personlig chat eller en gruppechat kan ikke følge et emne.",
+        "Write it in the team channel that is to get the overview: mention me there and "
+        "write “digest {topic}”. A personal chat or a group chat cannot follow a topic.",
+    ),
+    "digest_channel_admins": (
+        "Kun Spreds administratorer og jeres organisations lokale administratorer kan lade en "
+        "kanal få oversigten. Bed en af dem om at skrive det i kanalen.",
+        "Only Spred's administrators and your organisation's local administrators can give a "
+        "channel the overview. Ask one of them to write it in the channel.",
     ),
 }
 
