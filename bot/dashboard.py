@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote
 
 from bot.confirmations import due_solutions
 from bot.demand import most_asked
@@ -43,6 +44,13 @@ class Table:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    # Where each row's first cell leads on the web ("" for nowhere); none for most tables.
+    links: tuple[str, ...] = ()
+
+
+def review_path(submission_id: str) -> str:
+    """The web's page where an editor reviews a waiting submission (adapters/web/review.py)."""
+    return f"/dashboard/submissions/{quote(submission_id, safe='')}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -248,13 +256,18 @@ async def dashboard(services: Services, role: Role, *, language: str, topics: To
     waiting = await store.submissions.find(
         limit=None, state=OneOf.of([SubmissionState.WAITING, SubmissionState.CHANGES]), **where
     )
+    waiting.sort(key=lambda s: s.created_at)
     tables["submissions"] = Table(
         name="submissions",
         title=t("dash_submissions"),
         columns=(t("dash_solution"), t("dash_sharer"), t("dash_state"), t("dash_shared_on")),
         rows=tuple(
             (s.title, s.sharer_name, t(f"dash_state_{s.state.value}"), _day(s.created_at))
-            for s in sorted(waiting, key=lambda s: s.created_at)
+            for s in waiting
+        ),
+        # those waiting for an editor open their review page; those back with the sharer not
+        links=tuple(
+            review_path(s.id) if s.state is SubmissionState.WAITING else "" for s in waiting
         ),
     )
     due = await due_solutions(store, today=now.date(), months=services.settings.confirm_months)

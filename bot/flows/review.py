@@ -105,10 +105,19 @@ class AlreadyDecided(Refusal):
     """The submission was decided before this decision could be: by another editor, or by
     this one's other click or form."""
 
-    def __init__(self, title: str, state: SubmissionState | None, *, language: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        state: SubmissionState | None,
+        *,
+        by: str,
+        language: str,
+        ends: bool = True,
+    ) -> None:
         outcome = say(language, f"outcome_{state}" if state else "outcome_gone")
-        super().__init__("submission_decided", ends=True, title=title, outcome=outcome)
+        super().__init__("submission_decided", ends=ends, title=title, outcome=outcome)
         self.state = state
+        self.by = by  # the editor who decided it (platform-qualified), "" if unknown
 
 
 class BadNote(Refusal):
@@ -126,18 +135,33 @@ def checked_note(note: str) -> str:
     return note
 
 
+# What an editor is told of a decision, by what it made of the submission.
+CONFIRMATIONS = {
+    SubmissionState.PUBLISHED: "review_published",
+    SubmissionState.CHANGES: "review_sent_back",
+    SubmissionState.REJECTED: "review_rejected",
+}
+
+
+def confirmation(submission: Submission, language: str) -> str:
+    """What the editor who decided `submission` is told: in the chat at once, on the web
+    on the dashboard it sends them back to; "" for one still waiting."""
+    key = CONFIRMATIONS.get(submission.state)
+    if key is None:
+        return ""
+    return say(language, key, title=submission.title, id=submission.solution_id)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
-    """What an editor's decision did: the submission as stored after it, the solution it
-    published (if it did), and what the editor is told (`key` and `values` for `say`)."""
+    """What an editor's decision did: the submission as stored after it, and the solution
+    it published, if it did."""
 
     submission: Submission
     solution: Solution | None
-    key: str
-    values: Mapping[str, object]
 
     def said(self, language: str) -> str:
-        return say(language, self.key, **self.values)
+        return confirmation(self.submission, language)
 
 
 async def _solution(turn: Turn, submission: Submission) -> Solution:
@@ -161,7 +185,13 @@ async def waiting(
     if not role.sees(submission.org_id):
         raise Refusal("submission_not_yours", ends=ends, title=submission.title)
     if submission.state is not SubmissionState.WAITING:
-        raise AlreadyDecided(submission.title, submission.state, language=language)
+        raise AlreadyDecided(
+            submission.title,
+            submission.state,
+            by=submission.decided_by,
+            language=language,
+            ends=ends,
+        )
     return submission
 
 
@@ -198,7 +228,10 @@ async def _decide(
     stored = await services.store.submissions.update(submission.id, decide)
     if not won or stored is None:
         raise AlreadyDecided(
-            submission.title, stored.state if stored is not None else None, language=language
+            submission.title,
+            stored.state if stored is not None else None,
+            by=stored.decided_by if stored is not None else "",
+            language=language,
         )
     return stored
 
@@ -246,11 +279,9 @@ async def decide(
             style="primary",
         )
         await _tell_sharer(services, decided, "share_changes", actions=(button,))
-        key = "review_sent_back"
     else:
         await _tell_sharer(services, decided, "share_rejected")
-        key = "review_rejected"
-    return Decision(submission=decided, solution=None, key=key, values={"title": decided.title})
+    return Decision(submission=decided, solution=None)
 
 
 async def _publish(
@@ -285,8 +316,7 @@ async def _publish(
         await answer_linked(
             kb=services.kb, outbox=services.outbox, demand_id=decided.demand_id, solution=solution
         )
-    values = {"title": solution.title, "id": solution.id}
-    return Decision(submission=decided, solution=solution, key="review_published", values=values)
+    return Decision(submission=decided, solution=solution)
 
 
 async def publish(turn: Turn) -> list[Reply]:
