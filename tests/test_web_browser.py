@@ -22,6 +22,7 @@ from bot.server import CORE
 from knowledge.records import Demand, Submission
 from knowledge.store import open_store
 from tests.browser import AXE, axe_violations, chromium
+from tests.test_web_review import DRAFT, METRIC, TITLE
 from tests.web_site import DEMO_ID, DEMO_TITLE, HOSTILE_ID, HOSTILE_TITLE, fill, web_site
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -278,8 +279,6 @@ async def test_someone_not_an_admin_sees_their_own_page(
 async def test_an_editor_reviews_a_submission_and_publishes_it(
     browser: Any, admin_site: TestServer
 ) -> None:
-    from tests.test_web_review import DRAFT, METRIC, TITLE
-
     core = admin_site.app[CORE]
     await core.services.store.submissions.upsert(
         Submission(id="s1", sharer="slack:UDELER", sharer_name="Dorte Deler", draft=DRAFT)
