@@ -16,6 +16,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from bot import dashboard_tables as tables_of
 from bot.confirmations import due_solutions
@@ -33,6 +34,11 @@ __all__ = ["Cell", "Dashboard", "Month", "Table", "Views", "as_csv", "csv_cell",
 
 # Topics a question is grouped by: what solutions are about, not who made them.
 GROUPING = (Kind.DOMAIN, Kind.PROFESSION, Kind.TAG)
+
+
+def review_path(submission_id: str) -> str:
+    """The web's page where an editor reviews a waiting submission (adapters/web/review.py)."""
+    return f"/dashboard/submissions/{quote(submission_id, safe='')}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,13 +145,18 @@ async def dashboard(services: Services, role: Role, *, language: str, topics: To
         state=OneOf.of([SubmissionState.WAITING, SubmissionState.CHANGES]),
         **scope.asked_where,
     )
+    waiting.sort(key=lambda s: s.created_at)
     made["submissions"] = Table(
         name="submissions",
         title=t("dash_submissions"),
         columns=(t("dash_solution"), t("dash_sharer"), t("dash_state"), t("dash_shared_on")),
         rows=tuple(
             (s.title, s.sharer_name, t(f"dash_state_{s.state.value}"), _day(s.created_at))
-            for s in sorted(waiting, key=lambda s: s.created_at)
+            for s in waiting
+        ),
+        # those waiting for an editor open their review page; those back with the sharer not
+        links=tuple(
+            review_path(s.id) if s.state is SubmissionState.WAITING else "" for s in waiting
         ),
     )
     # of the solutions the knowledge base has read already, those within the admin's reach

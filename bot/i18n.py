@@ -2325,6 +2325,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Only Spred's administrators and your organisation's local administrators can give a "
         "channel the overview. Ask one of them to write it in the channel.",
     ),
+    # --- editors review submissions on the web (issues 16 and 18, adapters/web/review.py)
+    "web_review_title": ("Indsendt løsning", "Submitted solution"),
+    "web_review_intro": (
+        "Sådan kommer løsningen til at se ud, når den er udgivet. Se den igennem, og vælg "
+        "nedenfor: udgiv den, bed om ændringer, eller afvis den.",
+        "This is how the solution will look once published. Look it over, and choose below: "
+        "publish it, ask for changes, or reject it.",
+    ),
+    "web_review_decide": ("Din afgørelse", "Your decision"),
+    "web_review_publish_hint": (
+        "Løsningen kan findes af alle, så snart den er udgivet, og den, der delte den, får besked.",
+        "Everyone can find the solution once it is published, and the person who shared it "
+        "is told.",
+    ),
+    "web_review_refused": ("Afgørelsen blev ikke gemt", "The decision was not saved"),
+    "web_review_note_error": ("Fejl", "Error"),
+    "web_review_none": ("Ikke udfyldt", "Not filled in"),
+    "web_review_decided_title": ("Allerede afgjort", "Decided already"),
+    "web_review_by_you": (
+        "Det var dig selv – måske blev formularen sendt to gange. Intet er sket to gange.",
+        "It was you – perhaps the form was sent twice. Nothing happened twice.",
+    ),
+    "web_review_by_other": (
+        "En anden redaktør nåede det først, så din afgørelse er ikke gemt.",
+        "Another editor got there first, so your decision was not saved.",
+    ),
+    "web_review_back": ("Tilbage til dashboardet", "Back to the dashboard"),
 }
 
 

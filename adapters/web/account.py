@@ -1,6 +1,7 @@
 """The web's logged-in pages (issue 18): `GET /login/<token>` (a one-time link from the chat
 opens a session), `POST /logout` (with the session's CSRF token), `GET /dashboard` and its
 tables as CSV (`/dashboard/<table>.csv`) for admins, and `GET /me`, a person's own page.
+Editors review submissions from the dashboard (adapters/web/review.py).
 
 The session cookie holds a random id the store knows only hashed (bot/web_login.py):
 HttpOnly, SameSite=Lax, Secure when Spred is served over https. Who the person is, and
@@ -105,7 +106,7 @@ class Account:
         """What the person the link was bound to is, as the chat would say now."""
         return await self.pages.adapter.core.web_role(session)
 
-    async def _values(self, session: WebSession) -> dict[str, Any]:
+    async def values(self, session: WebSession) -> dict[str, Any]:
         return {"session": session, "csrf": csrf_token(await self.key(), session)}
 
     async def login(self, request: web.Request) -> web.Response:
@@ -140,7 +141,7 @@ class Account:
         response.del_cookie(SESSION_COOKIE, path="/")
         return response
 
-    async def _admin(
+    async def admin(
         self, request: web.Request, language: str
     ) -> tuple[WebSession, Role] | web.Response:
         """The session and role of an admin, or the page refusing: 401 logged out, 403 not
@@ -150,7 +151,7 @@ class Account:
             return self.pages.render("login_needed.html", request, language, status=401)
         role = await self.role(session)
         if not role.admin:
-            values = await self._values(session)
+            values = await self.values(session)
             return self.pages.render("not_admin.html", request, language, status=403, **values)
         return session, role
 
@@ -159,16 +160,21 @@ class Account:
 
     async def dashboard(self, request: web.Request) -> web.Response:
         language = self.pages.language(request)
-        admitted = await self._admin(request, language)
+        admitted = await self.admin(request, language)
         if isinstance(admitted, web.Response):
-            return _private(admitted)
+            return private(admitted)
         session, role = admitted
         board = await self._dashboard(role, language)
-        return _private(
+        # sent back here by a decision on the review page (adapters/web/review.py)
+        decided = request.query.get("decided", "")
+        core = self.pages.adapter.core
+        notice = await core.confirmation(role, decided, language=language) if decided else ""
+        return private(
             self.pages.render(
                 "dashboard.html",
                 request,
                 language,
+                notice=notice,
                 board=board,
                 shown=SHOWN_ROWS,
                 more={
@@ -178,15 +184,15 @@ class Account:
                 },
                 chart=month_chart(board, language),
                 intro=_intro(role, language),
-                **await self._values(session),
+                **await self.values(session),
             )
         )
 
     async def csv(self, request: web.Request) -> web.StreamResponse:
         language = self.pages.language(request)
-        admitted = await self._admin(request, language)
+        admitted = await self.admin(request, language)
         if isinstance(admitted, web.Response):
-            return _private(admitted)
+            return private(admitted)
         _, role = admitted
         board = await self._dashboard(role, language)
         table = board.tables.get(request.match_info["table"])
@@ -198,18 +204,18 @@ class Account:
             charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="spred-{table.name}.csv"'},
         )
-        return _private(response)
+        return private(response)
 
     async def me(self, request: web.Request) -> web.Response:
         language = self.pages.language(request)
         session = await self.session(request)
         if session is None:
-            return _private(self.pages.render("login_needed.html", request, language, status=401))
+            return private(self.pages.render("login_needed.html", request, language, status=401))
         core = self.pages.adapter.core
         own = await core.home(user=session.user)
         follows = await core.following(session.user)
         role = await self.role(session)
-        return _private(
+        return private(
             self.pages.render(
                 "me.html",
                 request,
@@ -217,7 +223,7 @@ class Account:
                 own=self.pages.reply(own, language),
                 follows=follows,
                 admin=role.admin,
-                **await self._values(session),
+                **await self.values(session),
             )
         )
 
@@ -229,7 +235,7 @@ def _intro(role: Role, language: str) -> str:
     return say(language, "dash_intro_local", organisation=name)
 
 
-def _private(response: web.Response) -> web.Response:
+def private(response: web.Response) -> web.Response:
     """A page for one person: no cache keeps it."""
     response.headers["Cache-Control"] = "no-store"
     return response
