@@ -59,12 +59,12 @@ async def due_solutions(
     """The solutions in answers whose results were confirmed (else first kept) `months`
     ago or longer: of `among` (solutions already read, the knowledge base's published ones
     for the dashboard), else asked of the store by their confirmed day."""
+    before = months_later(today, -months) + _MONTH_ENDS
     if among is None:
-        before = months_later(today, -months) + _MONTH_ENDS
         dated = await store.solutions.find(limit=None, retired=False, confirmed=Below(before))
         undated = await store.solutions.find(limit=None, retired=False, confirmed=None)
-    else:
-        dated = [s for s in among if s.confirmed and not s.retired]
+    else:  # as the store would find them
+        dated = [s for s in among if s.confirmed and s.confirmed < before and not s.retired]
         undated = [s for s in among if not s.confirmed and not s.retired]
     due = [s for s in dated if s.confirmed and is_due(s.confirmed, today=today, months=months)]
     if undated:

@@ -21,7 +21,7 @@ from bot.cards import linked
 from bot.config import Settings
 from bot.confirmations import OwnerPrompts
 from bot.connectors import Connector, Finder, Retaker
-from bot.dashboard import Dashboard, Views
+from bot.dashboard import Dashboard, Table, Views, whole_table
 from bot.dialogues import END, Dialogue, Handler, by_state, cancel
 from bot.digest import Digests
 from bot.flows import (
@@ -631,8 +631,15 @@ class Core:
         )
 
     async def dashboard(self, role: Role, *, language: str) -> Dashboard:
-        """The dashboard's tables, as far as `role` (an admin's) may see."""
+        """The dashboard's tables, as far as `role` (an admin's) may see, each of its first
+        rows (a page's)."""
         return await self._views.of(self.services, role, language=language)
+
+    async def dashboard_table(self, role: Role, *, language: str, name: str) -> Table | None:
+        """One of the dashboard's tables with every row (a CSV download); None: no such."""
+        return await whole_table(
+            self.services, role, language=language, topics=self._views.topics, name=name
+        )
 
     async def following(self, user: str) -> list[str]:
         """What `user` follows (issue 17), as it was shown when they followed it."""

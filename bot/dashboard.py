@@ -11,21 +11,19 @@ confirmations due of its solutions.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from urllib.parse import quote
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 
 from bot import dashboard_tables as tables_of
-from bot.confirmations import due_solutions
 from bot.dashboard_tables import Cell, Month, Scope, Table, Topical
 from bot.i18n import say
 from bot.roles import Role
 from bot.turn import Services
 from knowledge.kb import KnowledgeBase
-from knowledge.records import CALENDAR, SubmissionState
+from knowledge.records import CALENDAR
 from knowledge.store.query import OneOf
 from knowledge.text import folded_name
 from knowledge.topics import Kind, Topic
@@ -34,21 +32,31 @@ __all__ = ["Cell", "Dashboard", "Month", "Table", "Views", "as_csv", "csv_cell",
 
 # Topics a question is grouped by: what solutions are about, not who made them.
 GROUPING = (Kind.DOMAIN, Kind.PROFESSION, Kind.TAG)
-
-
-def review_path(submission_id: str) -> str:
-    """The web's page where an editor reviews a waiting submission (adapters/web/review.py)."""
-    return f"/dashboard/submissions/{quote(submission_id, safe='')}"
+KEPT_QUESTIONS = 200_000  # questions whose topic is kept worked out (a few megabytes)
+# A table's first rows on a page (a phone or a screen reader cannot use 10,000; nor can the
+# sums stay quick): its CSV has every row.
+PAGE_ROWS = 100
+# The tables, in the order the page shows them; each made from the store's sums.
+TABLES: dict[str, Callable[[Scope, int | None], Awaitable[Table]]] = {
+    "demand": tables_of.demand,
+    "demand_trend": tables_of.trend,
+    "answered": tables_of.answered,
+    "spreading": tables_of.spreading,
+    "adoptions_by_month": tables_of.by_month,
+    "managers": tables_of.managers,
+    "submissions": tables_of.submissions,
+    "confirmations": tables_of.confirmations,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Dashboard:
     tables: Mapping[str, Table]  # by name, in the order the page shows them
-    months: tuple[Month, ...]  # spreading over time, also the table "adoptions_by_month"
 
-
-def _day(moment: datetime | None) -> str:
-    return moment.date().isoformat() if moment else ""
+    @property
+    def months(self) -> tuple[Month, ...]:
+        """Spreading over time, as its chart draws it."""
+        return tables_of.months_of(self.tables["adoptions_by_month"])
 
 
 class Topics:
@@ -57,12 +65,17 @@ class Topics:
 
     def __init__(self) -> None:
         self._made: tuple[Mapping[str, Topic], Mapping[str, Topic]] | None = None
+        # Each question's topic (by question key), while the topics are the same.
+        self.questions: dict[str, Topic | None] = {}
 
     def of(self, kb: KnowledgeBase) -> Mapping[str, Topic]:
         known = kb.topics()
         if self._made is None or self._made[0] is not known:
             grouping = {name: t for name, t in known.items() if t.kind in GROUPING}
             self._made = (known, grouping)
+            self.questions = {}
+        if len(self.questions) > KEPT_QUESTIONS:  # hostile or endless variety: start again
+            self.questions = {}
         return self._made[1]
 
 
@@ -106,73 +119,53 @@ class Views:
         return made
 
 
-async def dashboard(services: Services, role: Role, *, language: str, topics: Topics) -> Dashboard:
+def scope_of(services: Services, role: Role, *, language: str, topics: Topics) -> Scope:
     """What `role` (an admin's) may see, in `language`."""
-    store = services.store
-    now = services.clock()
-    today = now.astimezone(CALENDAR).date()
-    published = list(services.kb.matcher.published())
+    published = tuple(services.kb.matcher.published())
     local = not role.global_admin
     own_name = role.own_name  # "" for an unnamed organisation: nothing is its own yet
     organisation = role.organisation
-    scope = Scope(
-        store=store,
+    owned = tuple(s for s in published if role.owns(s.organization)) if local else published
+    return Scope(
+        store=services.store,
         say=lambda key: say(language, key),
+        today=services.clock().astimezone(CALENDAR).date(),
         # A local admin without an organisation sees no questions (OneOf of none).
         asked_where={"org_id": organisation.id if organisation else OneOf()} if local else {},
         own_key=folded_name(own_name) if local else None,
-        owned=tuple(s.id for s in published if role.owns(s.organization)) if local else (),
+        owned=tuple(s.id for s in owned) if local else (),
+        published=owned,
         titles={s.id: s.title for s in published},
-        topics=topics.of(services.kb),
+        topical=Topical(
+            topics.of(services.kb), none=say(language, "dash_no_topic"), known=topics.questions
+        ),
+        confirm_months=services.settings.confirm_months,
     )
-    t = scope.say
-    topical = Topical(scope)
-    made: dict[str, Table] = {}
-    made["demand"] = await tables_of.demand(scope, topical)
-    made["demand_trend"] = await tables_of.trend(scope, topical, today=today)
-    made["answered"] = await tables_of.answered(scope, topical)
-    made["spreading"] = await tables_of.spreading(scope)
-    made["adoptions_by_month"], months = await tables_of.by_month(scope, today=today)
-    managers: tuple[str, ...] | None = None
-    if local:  # the prompts of their organisation's managers; an unnamed one has none yet
-        people = await store.people.find(limit=None, organization_key=folded_name(own_name))
-        managers = tuple(p.id for p in people) if own_name else ()
-    made["managers"] = await tables_of.managers(scope, managers)
 
-    # --- the review queue and the owner confirmations due
-    waiting = await store.submissions.find(
-        limit=None,
-        state=OneOf.of([SubmissionState.WAITING, SubmissionState.CHANGES]),
-        **scope.asked_where,
-    )
-    waiting.sort(key=lambda s: s.created_at)
-    made["submissions"] = Table(
-        name="submissions",
-        title=t("dash_submissions"),
-        columns=(t("dash_solution"), t("dash_sharer"), t("dash_state"), t("dash_shared_on")),
-        rows=tuple(
-            (s.title, s.sharer_name, t(f"dash_state_{s.state.value}"), _day(s.created_at))
-            for s in waiting
-        ),
-        # those waiting for an editor open their review page; those back with the sharer not
-        links=tuple(
-            review_path(s.id) if s.state is SubmissionState.WAITING else "" for s in waiting
-        ),
-    )
-    # of the solutions the knowledge base has read already, those within the admin's reach
-    reach = published if role.global_admin else [s for s in published if s.id in scope.owned]
-    due = await due_solutions(
-        store, today=now.date(), months=services.settings.confirm_months, among=reach
-    )
-    made["confirmations"] = Table(
-        name="confirmations",
-        title=t("dash_confirmations"),
-        columns=(t("dash_solution"), t("dash_organisation"), t("dash_confirmed_on")),
-        rows=tuple(
-            (s.title, s.organization, s.confirmed.isoformat() if s.confirmed else "") for s in due
-        ),
-    )
-    return Dashboard(tables=made, months=months)
+
+async def dashboard(
+    services: Services, role: Role, *, language: str, topics: Topics, rows: int | None = PAGE_ROWS
+) -> Dashboard:
+    """Every table `role` may see, each of at most `rows` rows (None: all)."""
+    scope = scope_of(services, role, language=language, topics=topics)
+    # Asked of the store all at once: PostgreSQL sums on several connections side by side.
+    tables = await asyncio.gather(*(make(scope, rows) for make in TABLES.values()))
+    made = {}
+    for name, table in zip(TABLES, tables, strict=True):
+        if rows is not None and len(table.rows) > rows:
+            table = replace(table, rows=table.rows[:rows], links=table.links[:rows], more=True)
+        made[name] = table
+    return Dashboard(tables=made)
+
+
+async def whole_table(
+    services: Services, role: Role, *, language: str, topics: Topics, name: str
+) -> Table | None:
+    """One table with every row (a CSV download); None: no table of that name."""
+    make = TABLES.get(name)
+    if make is None:
+        return None
+    return await make(scope_of(services, role, language=language, topics=topics), None)
 
 
 # A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return

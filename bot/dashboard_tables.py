@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
-from knowledge.records import DemandStatus, NudgeState, Stage, month_label, week_label
+from bot.confirmations import due_solutions
+from knowledge.records import (
+    DemandStatus,
+    NudgeState,
+    Stage,
+    SubmissionState,
+    month_label,
+    week_label,
+)
+from knowledge.solutions import Solution
 from knowledge.store import Store
-from knowledge.store.query import Condition, OneOf, Tally
+from knowledge.store.query import Condition, OneOf, Tally, largest
 from knowledge.text import question_key
 from knowledge.topics import Topic
 
@@ -38,6 +48,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     # Where each row's first cell leads on the web ("" for nowhere); none for most tables.
     links: tuple[str, ...] = ()
+    more: bool = False  # rows were left out (a page's view): its CSV has them all
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,11 +63,14 @@ class Scope:
 
     store: Store
     say: Callable[[str], str]  # a text of bot/i18n.py in the view's language
+    today: date  # in Europe/Copenhagen: the last week and month counted
     asked_where: Mapping[str, Condition]  # the questions they see: {} or {"org_id": …}
     own_key: str | None  # a local admin's organisation, folded; None for a global admin
     owned: tuple[str, ...]  # a local admin's organisation's solutions
+    published: tuple[Solution, ...]  # the knowledge base's, as far as the admin reaches
     titles: Mapping[str, str]  # published solutions' titles by id
-    topics: Mapping[str, Topic]  # what questions are grouped by, by folded value
+    topical: Topical  # each question's topic
+    confirm_months: int  # SPRED_CONFIRM_MONTHS
 
     def title(self, solution_id: str) -> str:
         return self.titles.get(solution_id, solution_id)
@@ -74,30 +88,34 @@ def topic_of(key: str, topics: Mapping[str, Topic]) -> Topic | None:
 
 
 class Topical:
-    """Each question's topic label, worked out once per question in a view."""
+    """Each question's topic label. `known`: the topics of questions worked out already
+    (by question key), kept while the topics are the same: 20,000 questions take a tenth
+    of a second to work out, and most are the same from one view to the next."""
 
-    def __init__(self, scope: Scope) -> None:
-        self._topics = scope.topics
-        self._none = scope.say("dash_no_topic")
-        self._known: dict[str, str] = {}
+    def __init__(
+        self, topics: Mapping[str, Topic], *, none: str, known: dict[str, Topic | None]
+    ) -> None:
+        self._topics = topics  # what questions are grouped by, by folded value
+        self._none = none  # the label of questions without a topic
+        self._known = known
 
     def __call__(self, key: str) -> str:
-        label = self._known.get(key)
-        if label is None:
-            topic = topic_of(key, self._topics)
-            label = self._known[key] = topic.value if topic else self._none
-        return label
+        if key in self._known:
+            topic = self._known[key]
+        else:
+            topic = self._known[key] = topic_of(key, self._topics)
+        return topic.value if topic else self._none
 
 
 # --- demand
 
 
-async def demand(scope: Scope, topical: Topical) -> Table:
+async def demand(scope: Scope, rows: int | None) -> Table:
     """Open questions by topic, most asked first, with the latest wording of the topic's
-    most asked question."""
-    t = scope.say
+    most asked question. (Topics are a few hundred at most: `rows` is for the page.)"""
+    t, topical = scope.say, scope.topical
     asked = await scope.store.demand.tally(
-        by=("question_key",), status=DemandStatus.OPEN, **scope.asked_where
+        by=("question_key",), most=None, status=DemandStatus.OPEN, **scope.asked_where
     )
     by_topic: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for (key,), count in asked.items():
@@ -134,13 +152,13 @@ def weeks_back(today: date, count: int) -> list[str]:
     return [week_label(today - timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
 
 
-async def trend(scope: Scope, topical: Topical, *, today: date) -> Table:
+async def trend(scope: Scope, rows: int | None) -> Table:
     """Questions asked per topic in each of the last weeks, open or answered since: is
     demand for a topic growing or passing?"""
-    t = scope.say
-    weeks = weeks_back(today, WEEKS)
+    t, topical = scope.say, scope.topical
+    weeks = weeks_back(scope.today, WEEKS)
     asked = await scope.store.demand.tally(
-        by=("question_key", "week"), week=OneOf.of(weeks), **scope.asked_where
+        by=("question_key", "week"), most=None, week=OneOf.of(weeks), **scope.asked_where
     )
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0] * len(weeks))
     column = {week: i for i, week in enumerate(weeks)}
@@ -158,11 +176,14 @@ async def trend(scope: Scope, topical: Topical, *, today: date) -> Table:
     )
 
 
-async def answered(scope: Scope, topical: Topical) -> Table:
+async def answered(scope: Scope, rows: int | None) -> Table:
     """Answered questions by topic, and how long they waited for an answer."""
-    t = scope.say
+    t, topical = scope.say, scope.topical
     waits = await scope.store.demand.tally(
-        by=("question_key", "waited_days"), status=DemandStatus.ANSWERED, **scope.asked_where
+        by=("question_key", "waited_days"),
+        most=None,
+        status=DemandStatus.ANSWERED,
+        **scope.asked_where,
     )
     per_topic: dict[str, list[int]] = defaultdict(list)  # each answered question's wait
     for (key, days), count in waits.items():
@@ -186,42 +207,76 @@ async def answered(scope: Scope, topical: Topical) -> Table:
 # --- spreading
 
 
-async def _adoptions(scope: Scope, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+async def _adoptions(
+    scope: Scope, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+) -> Tally:
     """The adoptions' tally as far as the scope reaches: for a local admin those of their
     organisation and those of its solutions elsewhere, each counted once."""
     tally = scope.store.adoptions.tally
     if scope.own_key is None:
-        return await tally(by=by, **conditions)
+        return await tally(by=by, most=most, **conditions)
+    wanted = conditions.pop("solution_id", None)  # a OneOf, when asked for some solutions
+    owned = scope.owned
+    if isinstance(wanted, OneOf):
+        owned = tuple(s for s in owned if s in wanted.values)
     counts: Tally = {}
-    if scope.owned:  # its solutions, in other organisations (its own counted below)
+    if owned:  # its solutions, in other organisations (its own counted below)
         elsewhere = await tally(
-            by=(*by, "organization_key"), solution_id=OneOf.of(scope.owned), **conditions
+            by=(*by, "organization_key"), most=None, solution_id=OneOf.of(owned), **conditions
         )
         for grouped, count in elsewhere.items():
             if grouped[-1] != scope.own_key:
                 counts[grouped[:-1]] = counts.get(grouped[:-1], 0) + count
     if scope.own_key:
-        own = await tally(by=by, organization_key=scope.own_key, **conditions)
+        mine = {"solution_id": wanted} if wanted is not None else {}
+        own = await tally(by=by, most=None, organization_key=scope.own_key, **mine, **conditions)
         for group, count in own.items():
             counts[group] = counts.get(group, 0) + count
-    return counts
+    return largest(counts, most)
 
 
-async def spreading(scope: Scope) -> Table:
+async def ranked(
+    first: Callable[[int | None], Awaitable[Tally]],
+    then: Callable[[int | None], Awaitable[Tally]],
+    rows: int | None,
+) -> list[str]:
+    """Solution ids, those of `first`'s tally (by solution) largest first, then those only
+    in `then`'s, largest first: at most `rows` + 1 (so a page knows there are more)."""
+    most = None if rows is None else rows + 1
+
+    def in_order(counts: Tally) -> list[str]:  # every group asked for: the store's order
+        return [solution_id for (solution_id,) in largest(counts, len(counts))]
+
+    order = in_order(await first(most))
+    if most is None or len(order) < most:
+        seen = set(order)
+        more = in_order(await then(None if most is None else most + len(order)))
+        order += [solution_id for solution_id in more if solution_id not in seen]
+    return order if most is None else order[:most]
+
+
+async def spreading(scope: Scope, rows: int | None) -> Table:
     """Per solution: how many organisations are interested, trying and using it, and which
-    use it; furthest spread first."""
+    use it; those most used first, then those most tried or looked at."""
     t = scope.say
+    order = await ranked(
+        lambda most: _adoptions(scope, by=("solution_id",), most=most, stage=Stage.ADOPTED),
+        lambda most: _adoptions(scope, by=("solution_id",), most=most),
+        rows,
+    )
+    some: dict[str, Condition] = {} if rows is None else {"solution_id": OneOf.of(order)}
     stages: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for (solution_id, stage), count in (
-        await _adoptions(scope, by=("solution_id", "stage"))
+        await _adoptions(scope, by=("solution_id", "stage"), most=None, **some)
     ).items():
         stages[solution_id][STAGES.index(Stage(stage))] += count
     users: dict[str, list[str]] = defaultdict(list)
-    using = await _adoptions(scope, by=("solution_id", "organization"), stage=Stage.ADOPTED)
+    using = await _adoptions(
+        scope, by=("solution_id", "organization"), most=None, stage=Stage.ADOPTED, **some
+    )
     for solution_id, organisation in using:
         if organisation:
             users[solution_id].append(organisation)
-    spread = sorted(stages, key=lambda s: (-stages[s][2], -sum(stages[s]), scope.title(s)))
     return Table(
         name="spreading",
         title=t("dash_spreading"),
@@ -234,7 +289,7 @@ async def spreading(scope: Scope) -> Table:
         ),
         rows=tuple(
             (scope.title(s), *stages[s], ", ".join(sorted(users.get(s, ()), key=str.casefold)))
-            for s in spread
+            for s in order
         ),
     )
 
@@ -249,62 +304,74 @@ def months_back(today: date, count: int) -> list[str]:
     return labels[::-1]
 
 
-async def by_month(scope: Scope, *, today: date) -> tuple[Table, tuple[Month, ...]]:
+async def by_month(scope: Scope, rows: int | None) -> Table:
     """Spreading stage by stage over time: the organisations that reached each stage in
     each of the last months (an adoption counts in the month of its latest step)."""
     t = scope.say
-    labels = months_back(today, MONTHS)
+    labels = months_back(scope.today, MONTHS)
     reached = await _adoptions(scope, by=("month", "stage"), month=OneOf.of(labels))
-    months = tuple(
-        Month(
-            label=label,
-            stages=(
-                reached.get((label, str(Stage.INTERESTED)), 0),
-                reached.get((label, str(Stage.PILOTING)), 0),
-                reached.get((label, str(Stage.ADOPTED)), 0),
-            ),
-        )
-        for label in labels
-    )
-    table = Table(
+    return Table(
         name="adoptions_by_month",
         title=t("dash_by_month"),
         columns=(t("dash_month"), t("dash_interested"), t("dash_trying"), t("dash_new_users")),
-        rows=tuple((m.label, *m.stages) for m in months),
+        rows=tuple(
+            (label, *(reached.get((label, str(stage)), 0) for stage in STAGES)) for label in labels
+        ),
     )
-    return table, months
+
+
+def months_of(table: Table) -> tuple[Month, ...]:
+    """The months of `by_month`'s table, as its chart draws them."""
+    return tuple(
+        Month(label=str(label), stages=(int(a), int(b), int(c))) for label, a, b, c in table.rows
+    )
 
 
 # --- managers
 
 
-async def managers(scope: Scope, manager_ids: tuple[str, ...] | None) -> Table:
+async def managers(scope: Scope, rows: int | None) -> Table:
     """Per solution: prompts sent to managers, plans made, follow-ups answered, adaptations
-    shared. `manager_ids`: a local admin's organisation's people (None: everyone's)."""
+    shared; most prompted first, then most adapted. For a local admin the prompts of their
+    organisation's managers and their organisation's adaptations."""
     t = scope.say
     store = scope.store
+    whose: dict[str, Condition] = {}
+    if scope.own_key is not None:  # a local admin: their people's prompts
+        people = (
+            await store.people.find(limit=None, organization_key=scope.own_key)
+            if scope.own_key
+            else []
+        )
+        whose = {"manager_id": OneOf.of(p.id for p in people)}
+    # an unnamed organisation owns no adaptations: OneOf of none matches nothing
+    where: dict[str, Condition] = (
+        {} if scope.own_key is None else {"organization_key": scope.own_key or OneOf()}
+    )
+    order = await ranked(
+        lambda most: store.nudges.tally(
+            by=("solution_id",), most=most, kind="prompt", sent=True, **whose
+        ),
+        lambda most: store.adaptations.tally(by=("solution_id",), most=most, **where),
+        rows,
+    )
+    some: dict[str, Condition] = {} if rows is None else {"solution_id": OneOf.of(order)}
     # per solution: [prompts sent, plans made, follow-ups answered, adaptations shared]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    if manager_ids is None or manager_ids:
-        whose = {} if manager_ids is None else {"manager_id": OneOf.of(manager_ids)}
-        by = ("solution_id", "kind", "sent", "planned", "state")
-        answered_states = (str(NudgeState.DONE), str(NudgeState.DISMISSED))
-        for (solution_id, kind, sent, planned, state), n in (
-            await store.nudges.tally(by=by, **whose)
-        ).items():
-            row = counts[solution_id]
-            if kind == "prompt":
-                row[0] += n if sent else 0
-                row[1] += n if planned else 0
-            elif kind == "follow-up":
-                row[2] += n if state in answered_states else 0
-    where = {} if scope.own_key is None else {"organization_key": scope.own_key}
-    if scope.own_key != "":  # an unnamed organisation owns no adaptations
-        for (solution_id,), n in (
-            await store.adaptations.tally(by=("solution_id",), **where)
-        ).items():
-            counts[solution_id][3] += n
-    order = sorted(counts, key=lambda s: (-counts[s][0], scope.title(s)))
+    by = ("solution_id", "kind", "sent", "planned", "state")
+    answered_states = (str(NudgeState.DONE), str(NudgeState.DISMISSED))
+    for (solution_id, kind, sent, planned, state), n in (
+        await store.nudges.tally(by=by, most=None, **whose, **some)
+    ).items():
+        row = counts[solution_id]
+        if kind == "prompt":
+            row[0] += n if sent else 0
+            row[1] += n if planned else 0
+        elif kind == "follow-up":
+            row[2] += n if state in answered_states else 0
+    adapted = await store.adaptations.tally(by=("solution_id",), most=None, **where, **some)
+    for (solution_id,), n in adapted.items():
+        counts[solution_id][3] += n
     return Table(
         name="managers",
         title=t("dash_managers"),
@@ -316,4 +383,57 @@ async def managers(scope: Scope, manager_ids: tuple[str, ...] | None) -> Table:
             t("dash_adaptations"),
         ),
         rows=tuple((scope.title(s), *counts[s]) for s in order),
+    )
+
+
+# --- the review queue and the owner confirmations due
+
+
+def review_path(submission_id: str) -> str:
+    """The web's page where an editor reviews a waiting submission (adapters/web/review.py)."""
+    return f"/dashboard/submissions/{quote(submission_id, safe='')}"
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
+
+
+async def submissions(scope: Scope, rows: int | None) -> Table:
+    """What waits for an editor or is back with its sharer, oldest first."""
+    t = scope.say
+    waiting = await scope.store.submissions.find(
+        limit=None,
+        state=OneOf.of([SubmissionState.WAITING, SubmissionState.CHANGES]),
+        **scope.asked_where,
+    )
+    waiting.sort(key=lambda s: s.created_at)
+    return Table(
+        name="submissions",
+        title=t("dash_submissions"),
+        columns=(t("dash_solution"), t("dash_sharer"), t("dash_state"), t("dash_shared_on")),
+        rows=tuple(
+            (s.title, s.sharer_name, t(f"dash_state_{s.state.value}"), _day(s.created_at))
+            for s in waiting
+        ),
+        # those waiting for an editor open their review page; those back with the sharer not
+        links=tuple(
+            review_path(s.id) if s.state is SubmissionState.WAITING else "" for s in waiting
+        ),
+    )
+
+
+async def confirmations(scope: Scope, rows: int | None) -> Table:
+    """The solutions within reach whose owners are due the yearly question, of those the
+    knowledge base has read already."""
+    t = scope.say
+    due = await due_solutions(
+        scope.store, today=scope.today, months=scope.confirm_months, among=scope.published
+    )
+    return Table(
+        name="confirmations",
+        title=t("dash_confirmations"),
+        columns=(t("dash_solution"), t("dash_organisation"), t("dash_confirmed_on")),
+        rows=tuple(
+            (s.title, s.organization, s.confirmed.isoformat() if s.confirmed else "") for s in due
+        ),
     )

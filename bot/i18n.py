@@ -1909,8 +1909,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "dash_week": ("uge", "week"),
     "dash_more_rows": (
-        "Viser de første {shown} af {total} rækker; CSV-filen har dem alle.",
-        "Showing the first {shown} of {total} rows; the CSV file has them all.",
+        "Her vises de første {shown} rækker; CSV-filen har dem alle.",
+        "The first {shown} rows are shown here; the CSV file has them all.",
     ),
     "dash_spreading": ("Spredning pr. løsning", "Spreading per solution"),
     "dash_solution": ("Løsning", "Solution"),

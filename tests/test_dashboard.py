@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.core import Core
-from bot.dashboard import Dashboard
+from bot.dashboard import Dashboard, Topics, dashboard, whole_table
 from bot.roles import Role
 from knowledge.records import (
     Adaptation,
@@ -211,3 +211,35 @@ async def test_a_local_admin_of_an_unnamed_organisation_sees_no_one_elses(stored
     for name in ("demand", "demand_trend", "answered", "spreading", "managers"):
         assert board.tables[name].rows == (), name
     assert {m.stages for m in board.months} == {(0, 0, 0)}
+
+
+async def test_a_page_shows_the_first_rows_and_the_download_every_row(stored: Core) -> None:
+    lonely = "faellesspisning-mod-ensomhed-i-landdistrikter"  # only looked at, by Odense
+    await stored.services.store.adoptions.upsert(
+        _adoption(6, lonely, "Odense Kommune", Stage.INTERESTED, months_ago=0)
+    )
+    services, topics = stored.services, Topics()
+    titles = {s.id: s.title for s in services.kb.matcher.published()}
+    whole = await whole_table(services, GLOBAL, language="da", topics=topics, name="spreading")
+    assert whole is not None
+    # used by most first, then (used by none) looked at by most
+    assert [row[0] for row in whole.rows] == [titles[HOME_CARE], titles[HOUSING], titles[lonely]]
+    assert not whole.more
+    for rows in (1, 2):
+        page = await dashboard(services, GLOBAL, language="da", topics=topics, rows=rows)
+        assert page.tables["spreading"].rows == whole.rows[:rows]
+        assert page.tables["spreading"].more
+    page = await dashboard(services, GLOBAL, language="da", topics=topics, rows=3)
+    assert page.tables["spreading"].rows == whole.rows
+    assert not page.tables["spreading"].more
+    # a local admin's page is cut the same way: Odense's solution and what Odense uses
+    local = await whole_table(services, LOCAL, language="da", topics=topics, name="spreading")
+    assert local is not None
+    assert [row[0] for row in local.rows] == [titles[HOUSING], titles[HOME_CARE], titles[lonely]]
+    page = await dashboard(services, LOCAL, language="da", topics=topics, rows=2)
+    assert page.tables["spreading"].rows == local.rows[:2]
+    assert page.tables["spreading"].more
+    managers = await dashboard(services, GLOBAL, language="da", topics=topics, rows=1)
+    assert managers.tables["managers"].rows == ((titles[HOME_CARE], 2, 1, 1, 2),)
+    assert not managers.tables["managers"].more
+    assert await whole_table(services, GLOBAL, language="da", topics=topics, name="x") is None

@@ -4,6 +4,7 @@ backend: what a request asks for instead of reading a whole collection."""
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from knowledge.records import (
     Stage,
 )
 from knowledge.store import Store, open_store
-from knowledge.store.query import Below, OneOf
+from knowledge.store.query import Below, OneOf, largest
 from tests.conftest import make_solution
 
 T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -276,3 +277,52 @@ async def test_tally_refuses_what_it_cannot_group_by(store: Store) -> None:
         await store.demand.tally(by=("asked_at",))
     with pytest.raises(ValueError, match="needs at least one field"):
         await store.demand.tally(by=())
+
+
+async def test_tally_gives_the_largest_groups_first_in_one_order_everywhere(store: Store) -> None:
+    solutions = ["s-b", "s-a", "s-æ", "s-c", "s-b", "s-c", "s-b", "s-Z"]
+    await store.adoptions.upsert_many(
+        Adoption(id=f"a{n}", solution_id=s, user=f"u{n}", organization="")
+        for n, s in enumerate(solutions)
+    )
+    tally = store.adoptions.tally
+    # largest first; as large: by the value, code point by code point ("Z" before "a")
+    assert list((await tally(by=("solution_id",), most=4)).items()) == [
+        (("s-b",), 3),
+        (("s-c",), 2),
+        (("s-Z",), 1),
+        (("s-a",), 1),
+    ]
+    assert list(await tally(by=("solution_id",), most=10)) == [
+        ("s-b",), ("s-c",), ("s-Z",), ("s-a",), ("s-æ",)
+    ]  # fmt: skip
+    assert await tally(by=("solution_id",), most=0) == {}
+    # unset last among groups as large
+    await store.adoptions.upsert(
+        Adoption(id="q", solution_id="s-q", user="u", organization="Odense")
+    )
+    by = ("organization", "solution_id")
+    assert list(await tally(by=by, most=5, solution_id=OneOf("s-a", "s-q"))) == [
+        ("Odense", "s-q"),
+        (None, "s-a"),
+    ]
+
+
+def test_largest_is_the_head_of_the_whole_order() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        counts = {
+            (rng.choice(["a", "b", "Z", "æ", None]), rng.choice(["x", "y", None]), n): rng.randint(
+                1, 4
+            )
+            for n in range(rng.randint(0, 30))
+        }
+        whole = sorted(
+            counts.items(),
+            key=lambda item: (
+                -item[1],
+                tuple((v is None, "" if v is None else v) for v in item[0]),
+            ),
+        )
+        for most in (0, 1, 3, 10, 40):
+            assert list(largest(counts, most).items()) == whole[:most]

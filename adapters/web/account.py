@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.dashboard import Dashboard, as_csv
+from bot.dashboard import PAGE_ROWS, Dashboard, as_csv
 from bot.i18n import say
 from bot.roles import Role
 from bot.web_login import csrf_ok, csrf_token
@@ -33,9 +33,6 @@ SESSION_COOKIE = "spred_session"
 # A login link's token in any logged line (aiohttp's access log among them) shows as this.
 _LOGIN_IN_TEXT = re.compile(r"/login/[^\s\"'?]+")
 HIDDEN = "/login/…"
-# A table's first rows on the page (a phone or a screen reader cannot use 10,000); its CSV
-# has every row.
-SHOWN_ROWS = 100
 CHART_HEIGHT = 160
 CHART_BAR = 36
 CHART_GAP = 8
@@ -176,12 +173,7 @@ class Account:
                 language,
                 notice=notice,
                 board=board,
-                shown=SHOWN_ROWS,
-                more={
-                    name: say(language, "dash_more_rows", shown=SHOWN_ROWS, total=len(t.rows))
-                    for name, t in board.tables.items()
-                    if len(t.rows) > SHOWN_ROWS
-                },
+                more=say(language, "dash_more_rows", shown=PAGE_ROWS),
                 chart=month_chart(board, language),
                 intro=_intro(role, language),
                 **await self.values(session),
@@ -196,6 +188,9 @@ class Account:
         _, role = admitted
         board = await self._dashboard(role, language)
         table = board.tables.get(request.match_info["table"])
+        if table is not None and table.more:  # the page's first rows: the download has all
+            core = self.pages.adapter.core
+            table = await core.dashboard_table(role, language=language, name=table.name)
         if table is None:
             return self.pages.render("not_found.html", request, language, status=404)
         response = web.Response(

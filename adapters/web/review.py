@@ -23,7 +23,7 @@ from aiohttp import web
 
 from adapters.web.account import Account, private
 from adapters.web.render import chart
-from bot.dashboard import review_path
+from bot.dashboard_tables import review_path
 from bot.flows.review import AlreadyDecided, BadNote
 from bot.i18n import say
 from bot.roles import Role

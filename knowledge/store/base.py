@@ -121,12 +121,16 @@ class Collection(Protocol[R]):
         asks for what it needs this way rather than reading the collection with `all`."""
         ...
 
-    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+    async def tally(
+        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+    ) -> Tally:
         """How many records meeting `conditions` hold each combination of the `by` fields'
         values (declared text, flag or number fields), each group told as
         `query.group_of` tells it: (value, …) → count, groups with no record left out. The
         store does the counting (PostgreSQL in one GROUP BY, a file from its field index),
-        so a dashboard sums 100,000 records without reading one."""
+        so a dashboard sums 100,000 records without reading one. `most`: only the largest
+        groups, largest first (`query.largest`), so a page of the top hundred of 10,000
+        solutions carries a hundred."""
         ...
 
     async def insert(self, record: R) -> bool:

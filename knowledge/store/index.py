@@ -10,8 +10,10 @@ means: the index only narrows down where to look.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from knowledge.store.query import Below, Condition, OneOf, Tally, value_of
@@ -95,13 +97,12 @@ class FieldIndex:
         if not served or not set(by) <= set(self._keys):
             return None
         found = self._matching(conditions)
+        filed = map(self._values.__getitem__, self._values if found is None else found)
+        # Counted by Counter and itemgetter, in C: a tally of 30,000 records is milliseconds.
         positions = [self._fields.index(name) for name in by]
-        counts: Tally = {}
-        for key in self._values if found is None else found:
-            values = self._values[key]
-            group = tuple(values[i] for i in positions)
-            counts[group] = counts.get(group, 0) + 1
-        return counts
+        if len(positions) == 1:  # itemgetter of one gives the value, not a tuple of one
+            return {(value,): n for value, n in Counter(map(itemgetter(*positions), filed)).items()}
+        return dict(Counter(map(itemgetter(*positions), filed)))
 
     def _matching(self, conditions: Mapping[str, Condition]) -> set[str] | None:
         found: set[str] | None = None

@@ -59,10 +59,12 @@ class MemoryCollection(Generic[R]):
                 found.append(record)
         return found
 
-    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+    async def tally(
+        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+    ) -> Tally:
         checked_groups(self.name, self._fields, by)
         checked(self.name, self._fields, conditions)
-        return tallied(self._find(conditions, None), by)
+        return tallied(self._find(conditions, None), by, most)
 
     async def insert(self, record: R) -> bool:
         if record.key in self._docs:

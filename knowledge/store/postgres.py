@@ -305,7 +305,9 @@ class PostgresCollection(Generic[R]):
         rows = await self._rows(query, *params)
         return [self._type.from_dict(row[0]) for row in rows]
 
-    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+    async def tally(
+        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+    ) -> Tally:
         checked_groups(self.name, self._fields, by)
         checked(self.name, self._fields, conditions)
         where, params = _where(conditions)
@@ -313,6 +315,18 @@ class PostgresCollection(Generic[R]):
         query = sql.SQL("SELECT {}, count(*) FROM {} WHERE {} GROUP BY {}").format(
             grouped, self._table, where, grouped
         )
+        if most is not None:
+            # As `query.largest` orders: text by code point (the "C" collation), unset last.
+            order = [
+                sql.SQL(
+                    '{} COLLATE "C" NULLS LAST' if self._fields[f] is str else "{} NULLS LAST"
+                ).format(_column(f))
+                for f in by
+            ]
+            query = sql.SQL("{} ORDER BY count(*) DESC, {} LIMIT %s").format(
+                query, sql.SQL(", ").join(order)
+            )
+            params.append(max(most, 0))
         rows = await self._rows(query, *params)
         return {tuple(row[:-1]): int(row[-1]) for row in rows}
 

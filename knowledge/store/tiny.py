@@ -28,7 +28,15 @@ from knowledge.store.claims import LocalClaims
 from knowledge.store.durable import DurableJSONStorage
 from knowledge.store.index import FieldIndex
 from knowledge.store.lock import DEFAULT_WAIT, LockWait
-from knowledge.store.query import Condition, Tally, checked, checked_groups, holds, tallied
+from knowledge.store.query import (
+    Condition,
+    Tally,
+    checked,
+    checked_groups,
+    holds,
+    largest,
+    tallied,
+)
 from knowledge.store.writer import SerialWriter
 from knowledge.validation import ValidationError
 
@@ -110,10 +118,12 @@ class TinyCollection(Generic[R]):
         checked(self.name, self._fields, conditions)
         return await self._writer.read(lambda: self._find(conditions, limit))
 
-    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+    async def tally(
+        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+    ) -> Tally:
         checked_groups(self.name, self._fields, by)
         checked(self.name, self._fields, conditions)
-        return await self._writer.read(lambda: self._tally(conditions, by))
+        return await self._writer.read(lambda: largest(self._tally(conditions, by), most))
 
     async def insert(self, record: R) -> bool:
         doc = record.to_dict()
