@@ -2289,6 +2289,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Roadshows, du har planlagt eller svaret på: {count}",
         "Roadshows you planned or answered: {count}",
     ),
+    # a Følg button on answers, and Send til en kollega by name (issue 17)
+    "follow_offer_typed": (
+        "Vil du have nyt om {topic} hver uge? Skriv “følg {topic}”.",
+        "Would you like news of {topic} every week? Write “follow {topic}”.",
+    ),
 }
 
 
