@@ -16,6 +16,7 @@ may be shown of a colleague, in another organisation too (README: "What Spred sh
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,13 @@ MOST = 5  # people offered to choose between
 # rapidfuzz's token_set_ratio (0–100) from which a name is offered as meant: a typo in a
 # name ("Mete Kjærgård") or a part of it ("Eva") reaches it; another name does not.
 NEAR = 85
+
+
+def mark(person_id: str) -> str:
+    """A directory entry as a dialogue remembers which it offered: not its id (which may be
+    an e-mail address), so nothing of the people offered is kept with someone else's
+    conversation."""
+    return hashlib.sha256(person_id.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

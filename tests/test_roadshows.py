@@ -351,8 +351,11 @@ async def test_send_to_a_colleague_by_name_as_typed_with_choices_showing_little(
         "Mette Hansen, terapeut, Vejle Kommune",
     ]
     # Only name, role and organisation: never an e-mail, unit, manager or directory id.
+    kept = await store.conversations.find(user="console:anna")  # nor kept with the dialogue
     for hidden in ("@", "Visitationen", "Træningen", "mette-vejle", "mette-odense"):
         assert hidden not in flat(meant) + str([a.payload for a in meant.all_actions()])
+        assert hidden not in str([c.to_dict() for c in kept])
+    assert "Mete Hansen" in str([c.to_dict() for c in kept])  # what Anna typed: hers
     await chat.press("terapeut, Vejle Kommune")
     chat.expect("Invitationen er sendt til Mette Hansen.")
     assert len(inbox.take(to="console:mette-vejle")) == 1

@@ -16,6 +16,7 @@ from bot.dialogues import END, Dialogue, State, Step
 from bot.flows.confirm import is_owner, require_owner
 from bot.messages import Action, Choice, Reply
 from bot.nudges import address_of
+from bot.people_names import Found, mark
 from bot.roadshows import COMING, DECLINED, Invitee
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
@@ -288,16 +289,16 @@ async def forward_to(turn: Turn) -> Step:
         return await _to_email(turn, roadshow, typed)
     if len(typed) > TYPED_LIMIT or CONTROL.search(typed) or not any(c.isalpha() for c in typed):
         return _again(turn, roadshow, "roadshow_forward_bad")
-    organisation = turn.organisation
-    own = organisation.name if organisation is not None else turn.message.organization
-    found = await turn.services.names.find(turn.store.people, typed, own=own)
+    found = await _named(turn, typed)
     if len(found.exact) == 1:
         return await _to_person(turn, roadshow, found.exact[0].person_id)
     shown = found.exact or found.near
     if not shown:
         return _again(turn, roadshow, "roadshow_forward_nobody", typed=typed)
-    # The buttons carry their place in this list, kept with the dialogue (never a person's
-    # id, which may be their e-mail); a list typed anew makes older buttons stale.
+    # A button carries its place in this list. The dialogue keeps what was typed and a mark
+    # of each person offered (people_names.mark), never their id, which may be their
+    # e-mail; pressed, the name is looked up again. A list typed anew makes older buttons
+    # stale.
     choice = new_id()
     options = tuple(
         Action(id="roadshow_forward_pick", label=named.shown, payload={"choice": choice, "pick": i})
@@ -305,7 +306,8 @@ async def forward_to(turn: Turn) -> Step:
     )
     text = turn.say("roadshow_forward_several" if found.exact else "roadshow_forward_meant",
                     typed=typed)  # fmt: skip
-    data = {"roadshow": roadshow.id, "choice": choice, "people": [n.person_id for n in shown]}
+    offered = [mark(n.person_id) for n in shown]
+    data = {"roadshow": roadshow.id, "choice": choice, "typed": typed, "offered": offered}
     return Step(
         replies=[Reply(text=text, choice=Choice(label=text, options=options))],
         next=Flow.ROADSHOW_FORWARD,
@@ -317,17 +319,30 @@ async def forward_pick(turn: Turn) -> Step:
     """One of the people a name may mean, chosen by its button."""
     data = turn.session.data
     roadshow = await _invited_to(turn, data, ends=True)
-    payload, people = turn.message.payload, data.get("people")
+    payload, offered, typed = turn.message.payload, data.get("offered"), data.get("typed")
     pick = payload.get("pick")
     if (
         payload.get("choice") != data.get("choice")
-        or not isinstance(people, list)
+        or not isinstance(offered, list)
+        or not isinstance(typed, str)
         or not isinstance(pick, int)
         or isinstance(pick, bool)
-        or not 0 <= pick < len(people)
+        or not 0 <= pick < len(offered)
     ):
         raise Refusal("unknown_action")
-    return await _to_person(turn, roadshow, str(people[pick]))
+    found = await _named(turn, typed)
+    shown = found.exact or found.near
+    picked = next((n for n in shown if mark(n.person_id) == offered[pick]), None)
+    if picked is None:  # gone from the directory, or renamed, since it was offered
+        return _again(turn, roadshow, "roadshow_forward_gone")
+    return await _to_person(turn, roadshow, picked.person_id)
+
+
+async def _named(turn: Turn, typed: str) -> Found:
+    """The directory's people `typed` names, those of the sender's organisation first."""
+    organisation = turn.organisation
+    own = organisation.name if organisation is not None else turn.message.organization
+    return await turn.services.names.find(turn.store.people, typed, own=own)
 
 
 def _again(turn: Turn, roadshow: Roadshow, key: str, **values: object) -> Step:
