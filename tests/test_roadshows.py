@@ -40,6 +40,7 @@ from knowledge.store import Store, open_store
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox, flat
 from tests.test_cli import Workspace
+from tests.test_request_reads import whole_reads
 
 SOLUTION = "hurtig-opstart-i-hjemmeplejen"  # the demo's; Mette Kjærgaard is its contact
 METTE_EMAIL = "mette.kjaergaard@aarhus.eksempel.dk"
@@ -418,6 +419,9 @@ async def test_a_directory_changed_by_another_server_is_searched_as_it_is_now(
     await store.people.upsert_many(COLLEAGUES)  # as another instance would
     [eva] = (await names.find(store.people, "eva ny")).exact
     assert (eva.name, eva.role, eva.organization) == ("Eva Ny", "sygeplejerske", "Odense Kommune")
+    with whole_reads(store) as read:  # unchanged since: the names are not read again
+        assert (await names.find(store.people, "Eva Nyy")).near == (eva,)
+    assert read == []
     found = await names.find(store.people, "mette hansen", own="odense kommune")
     assert [n.person_id for n in found.exact] == ["mette-odense", "mette-vejle"]
     found = await names.find(store.people, "mette hansen", own="Vejle Kommune")
