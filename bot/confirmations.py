@@ -17,7 +17,7 @@ sent sends it twice (the next round writes the same letter, which the outbox sto
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -53,13 +53,20 @@ def is_due(since: date, *, today: date, months: int) -> bool:
     return months_later(since, months) <= today
 
 
-async def due_solutions(store: Store, *, today: date, months: int) -> list[Solution]:
+async def due_solutions(
+    store: Store, *, today: date, months: int, among: Sequence[Solution] | None = None
+) -> list[Solution]:
     """The solutions in answers whose results were confirmed (else first kept) `months`
-    ago or longer, asked of the store by their confirmed day."""
-    before = months_later(today, -months) + _MONTH_ENDS
-    dated = await store.solutions.find(limit=None, retired=False, confirmed=Below(before))
+    ago or longer: of `among` (solutions already read, the knowledge base's published ones
+    for the dashboard), else asked of the store by their confirmed day."""
+    if among is None:
+        before = months_later(today, -months) + _MONTH_ENDS
+        dated = await store.solutions.find(limit=None, retired=False, confirmed=Below(before))
+        undated = await store.solutions.find(limit=None, retired=False, confirmed=None)
+    else:
+        dated = [s for s in among if s.confirmed and not s.retired]
+        undated = [s for s in among if not s.confirmed and not s.retired]
     due = [s for s in dated if s.confirmed and is_due(s.confirmed, today=today, months=months)]
-    undated = await store.solutions.find(limit=None, retired=False, confirmed=None)
     if undated:
         first: dict[str, date] = {}
         versions = await store.solution_versions.find(

@@ -61,11 +61,12 @@ from bot.roles import Role
 from bot.routing import Routing
 from bot.sessions import Sessions
 from bot.solution_page import SolutionPage, solution_page
+from bot.submission_page import SubmissionPage, submission_page
 from bot.turn import Refusal, Services, Turn
 from bot.web_login import Logins, signing_key
 from knowledge.kb import KnowledgeBase
 from knowledge.language import language_of
-from knowledge.records import WebSession, new_id, now
+from knowledge.records import SubmissionState, WebSession, new_id, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
 from knowledge.text import fold
@@ -274,7 +275,11 @@ SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
         re.compile(r"(fjern |remove |)(?:lokal|local) admin (.+?)[.!]?", re.IGNORECASE),
         org_admin.local_admin,
     ),
-    # a channel that follows a topic (issue 17), written in the channel
+)
+# Sentences that are commands from anyone: the flow says who may do what they ask.
+OPEN_SENTENCES: tuple[tuple[re.Pattern[str], Sentence], ...] = (
+    # a channel that follows a topic (issue 17), written in the channel: "digest #kanal
+    # ældrepleje", or without the channel's name; "stop digest …" ends it
     (re.compile(r"(stop |)digest (?:#\S* )?(.+?)[.!]?", re.IGNORECASE), follow.channel_digest),
 )
 
@@ -563,7 +568,7 @@ class Core:
             return await self._act(turn, command)
         # Only admins' sentences are commands: "sæt en god leder til at styre vagten" from
         # anyone else is a question.
-        for pattern, sentence in SENTENCES if turn.is_admin else ():
+        for pattern, sentence in (SENTENCES if turn.is_admin else ()) + OPEN_SENTENCES:
             if matched := pattern.fullmatch(message.text.strip()):
                 return await sentence(turn, *matched.groups())
         prefixed = await self._prefixed(turn)
@@ -632,3 +637,28 @@ class Core:
     async def following(self, user: str) -> list[str]:
         """What `user` follows (issue 17), as it was shown when they followed it."""
         return [f.label or f.topic for f in await self.services.store.follows.find(user=user)]
+
+    # --- an editor's review on the web (issue 18): the chat's decision (bot/flows/review.py)
+
+    async def submission_page(self, role: Role, ref: str, *, language: str) -> SubmissionPage:
+        """The submission `ref` names as `role` (an editor's) reviews it; raises the
+        chat's Refusal when it is not theirs to decide (gone, another organisation's,
+        AlreadyDecided)."""
+        submission = await review.waiting(self.services, role, ref, language=language)
+        return submission_page(submission, language=language, today=self.services.clock().date())
+
+    async def decide(
+        self, role: Role, ref: str, decision: SubmissionState, *, note: str, language: str
+    ) -> review.Decision:
+        """`role`'s decision on a submission, exactly as the chat's buttons decide."""
+        return await review.decide(self.services, role, ref, decision, language=language, note=note)
+
+    async def confirmation(self, role: Role, ref: str, *, language: str) -> str:
+        """What `role` is told of their decision on the submission `ref` names, once it is
+        theirs and decided; "" otherwise (someone else's, still waiting, or unknown)."""
+        if not role.admin or not ref or len(ref) > 64:
+            return ""
+        submission = await self.services.store.submissions.get(ref)
+        if submission is None or submission.decided_by != role.user:
+            return ""
+        return review.confirmation(submission, language)

@@ -27,7 +27,8 @@ def follow_id(user: str, topic_key: str) -> str:
 
 
 def channel_address(platform: str, channel: str) -> str:
-    """Where a channel that follows gets its digest: "slack:#C123"."""
+    """Where a channel that follows gets its digest: "slack:#C123", "teams:#<tenant>/19:…"
+    (`channel` as its adapter names it, `Incoming.channel`)."""
     return f"{platform}:#{channel}"
 
 

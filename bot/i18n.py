@@ -1774,8 +1774,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Write it in the channel that is to get the overview (mention me there).",
     ),
     "digest_channel_platform": (
-        "En kanal kan kun følge et emne i Slack endnu.",
-        "Only a Slack channel can follow a topic so far.",
+        "Kun en kanal i Slack eller Teams kan følge et emne.",
+        "Only a channel in Slack or Teams can follow a topic.",
     ),
     "weekday_0": ("mandag", "Monday"),
     "weekday_1": ("tirsdag", "Tuesday"),
@@ -1896,25 +1896,41 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dash_asked": ("Spurgt", "Asked"),
     "dash_questions": ("Forskellige spørgsmål", "Different questions"),
     "dash_most_asked": ("Mest spurgt", "Most asked"),
-    "dash_answered": ("Besvaret efterspørgsel", "Answered demand"),
-    "dash_question": ("Spørgsmål", "Question"),
-    "dash_asked_on": ("Spurgt den", "Asked on"),
-    "dash_answered_on": ("Besvaret den", "Answered on"),
-    "dash_waited": ("Ventede (dage)", "Waited (days)"),
+    "dash_answered": (
+        "Besvaret efterspørgsel efter emne, og hvor længe den ventede",
+        "Answered demand by topic, and how long it waited",
+    ),
+    "dash_answered_count": ("Besvarede spørgsmål", "Questions answered"),
+    "dash_median_wait": ("Ventetid, median (dage)", "Wait, median (days)"),
+    "dash_longest_wait": ("Længste ventetid (dage)", "Longest wait (days)"),
+    "dash_trend": (
+        "Efterspørgslen uge for uge: spørgsmål pr. emne",
+        "Demand week by week: questions per topic",
+    ),
+    "dash_week": ("uge", "week"),
+    "dash_more_rows": (
+        "Viser de første {shown} af {total} rækker; CSV-filen har dem alle.",
+        "Showing the first {shown} of {total} rows; the CSV file has them all.",
+    ),
     "dash_spreading": ("Spredning pr. løsning", "Spreading per solution"),
     "dash_solution": ("Løsning", "Solution"),
     "dash_interested": ("Interesseret", "Interested"),
     "dash_trying": ("Prøver", "Trying"),
     "dash_using": ("Bruger", "Using"),
     "dash_organisations": ("Organisationer, der bruger den", "Organisations using it"),
-    "dash_by_month": ("Nye brugere pr. måned", "New users per month"),
+    "dash_by_month": (
+        "Spredning over tid: organisationer pr. trin og måned",
+        "Spreading over time: organisations per stage and month",
+    ),
     "dash_month": ("Måned", "Month"),
     "dash_new_users": ("Nye brugere", "New users"),
     "dash_chart_label": (
-        "Søjlediagram: nye brugere pr. måned de seneste {months} måneder, i alt {total}. "
-        "Tallene står i tabellen under.",
-        "Bar chart: new users per month over the last {months} months, {total} in all. "
-        "The numbers are in the table below.",
+        "Stablet søjlediagram: organisationer, der nåede hvert trin, pr. måned de seneste "
+        "{months} måneder: {interested} blev interesserede, {trying} begyndte at prøve, "
+        "{using} tog den i brug. Tallene står i tabellen under.",
+        "Stacked bar chart: organisations reaching each stage per month over the last "
+        "{months} months: {interested} became interested, {trying} started trying, "
+        "{using} took it into use. The numbers are in the table below.",
     ),
     "dash_managers": ("Ledere", "Managers"),
     "dash_prompts_sent": ("Påmindelser sendt", "Prompts sent"),
@@ -2291,6 +2307,53 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Roadshows, du har planlagt eller svaret på: {count}",
         "Roadshows you planned or answered: {count}",
     ),
+    # a Teams channel that follows (issue 17)
+    "digest_channel_started_teams": (
+        "Denne kanal får nu en kort oversigt over nyt i {topic} hver {day} formiddag, når der "
+        "er nyt. Nævn mig og skriv “stop digest {topic}” her for at stoppe den.",
+        "This channel now gets a short overview of what is new in {topic} every {day} "
+        "morning when there is news. Mention me and write “stop digest {topic}” here to stop "
+        "it.",
+    ),
+    "digest_channel_only_teams": (
+        "Skriv det i den kanal i et team, der skal have oversigten: nævn mig der og skriv "
+        "“digest {topic}”. En personlig chat eller en gruppechat kan ikke følge et emne.",
+        "Write it in the team channel that is to get the overview: mention me there and "
+        "write “digest {topic}”. A personal chat or a group chat cannot follow a topic.",
+    ),
+    "digest_channel_admins": (
+        "Kun Spreds administratorer og jeres organisations lokale administratorer kan lade en "
+        "kanal få oversigten. Bed en af dem om at skrive det i kanalen.",
+        "Only Spred's administrators and your organisation's local administrators can give a "
+        "channel the overview. Ask one of them to write it in the channel.",
+    ),
+    # --- editors review submissions on the web (issues 16 and 18, adapters/web/review.py)
+    "web_review_title": ("Indsendt løsning", "Submitted solution"),
+    "web_review_intro": (
+        "Sådan kommer løsningen til at se ud, når den er udgivet. Se den igennem, og vælg "
+        "nedenfor: udgiv den, bed om ændringer, eller afvis den.",
+        "This is how the solution will look once published. Look it over, and choose below: "
+        "publish it, ask for changes, or reject it.",
+    ),
+    "web_review_decide": ("Din afgørelse", "Your decision"),
+    "web_review_publish_hint": (
+        "Løsningen kan findes af alle, så snart den er udgivet, og den, der delte den, får besked.",
+        "Everyone can find the solution once it is published, and the person who shared it "
+        "is told.",
+    ),
+    "web_review_refused": ("Afgørelsen blev ikke gemt", "The decision was not saved"),
+    "web_review_note_error": ("Fejl", "Error"),
+    "web_review_none": ("Ikke udfyldt", "Not filled in"),
+    "web_review_decided_title": ("Allerede afgjort", "Decided already"),
+    "web_review_by_you": (
+        "Det var dig selv – måske blev formularen sendt to gange. Intet er sket to gange.",
+        "It was you – perhaps the form was sent twice. Nothing happened twice.",
+    ),
+    "web_review_by_other": (
+        "En anden redaktør nåede det først, så din afgørelse er ikke gemt.",
+        "Another editor got there first, so your decision was not saved.",
+    ),
+    "web_review_back": ("Tilbage til dashboardet", "Back to the dashboard"),
     # a Følg button on answers, and Send til en kollega by name (issue 17)
     "follow_offer_typed": (
         "Vil du have nyt om {topic} hver uge? Skriv “følg {topic}”.",

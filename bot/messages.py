@@ -44,6 +44,14 @@ class Incoming:
     # reference); the core keeps it with a held event and never reads it. Left out of the
     # repr, so a logged message does not carry it.
     reply_to: Payload = field(default_factory=dict, repr=False)
+    # The channel the message was written in, where a digest can be posted (issue 17), as
+    # its adapter names it: a Slack channel's id, a Teams team channel's "<tenant>/<id>";
+    # "" in a DM, a Teams personal or group chat, on the web and the terminal.
+    channel: str = ""
+    # Where a new message into that channel goes, as its adapter stores it (a Teams
+    # channel's conversation reference, not the thread's); empty where the platform
+    # reaches a channel by its id alone (Slack). Left out of the repr, as `reply_to` is.
+    channel_reference: Payload = field(default_factory=dict, repr=False)
 
     @property
     def user(self) -> str:

@@ -16,7 +16,7 @@ from bot.i18n import month_year, say
 from bot.messages import Card
 from bot.render_text import number, result_text
 from knowledge.records import Stage
-from knowledge.solutions import is_solution_id
+from knowledge.solutions import Result, is_solution_id
 from knowledge.store import Store
 
 
@@ -62,6 +62,23 @@ class SolutionPage:
     users: tuple[Users, ...]
 
 
+def figure_of(result: Result, language: str) -> Figure:
+    """One result as the reader's language writes its numbers (also a submission's preview,
+    bot/submission_page.py)."""
+    decimal = "." if language == "en" else ","
+    return Figure(
+        metric=result.metric,
+        before=result.before,
+        after=result.after,
+        before_text="" if result.before is None else number(result.before, decimal=decimal),
+        after_text="" if result.after is None else number(result.after, decimal=decimal),
+        unit=result.unit,
+        period=result.period,
+        source=result.source,
+        text=result_text(result, decimal=decimal),
+    )
+
+
 async def solution_page(
     store: Store, solution_id: str, *, language: str, today: date
 ) -> SolutionPage | None:
@@ -73,21 +90,7 @@ async def solution_page(
     if solution is None or solution.retired:
         return None
     (card,) = await cards_for(store, [solution], language=language, today=today)
-    decimal = "." if language == "en" else ","
-    figures = tuple(
-        Figure(
-            metric=r.metric,
-            before=r.before,
-            after=r.after,
-            before_text="" if r.before is None else number(r.before, decimal=decimal),
-            after_text="" if r.after is None else number(r.after, decimal=decimal),
-            unit=r.unit,
-            period=r.period,
-            source=r.source,
-            text=result_text(r, decimal=decimal),
-        )
-        for r in solution.results
-    )
+    figures = tuple(figure_of(r, language) for r in solution.results)
     adoptions = adopters_of(await store.adoptions.find(solution_id=solution.id)).get(
         solution.id, []
     )

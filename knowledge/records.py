@@ -13,9 +13,10 @@ import types
 import typing
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, ClassVar, Self, cast
+from zoneinfo import ZoneInfo
 
 from knowledge import text
 from knowledge.solutions import PLATFORM_ID_FIELDS
@@ -28,6 +29,29 @@ def now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+# The calendar months and weeks figures are counted in: those of the people reading them.
+CALENDAR = ZoneInfo("Europe/Copenhagen")
+
+
+def month_label(day: date) -> str:
+    """The month a day falls in, as the dashboard groups by it: "2026-03"."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def week_label(day: date) -> str:
+    """The ISO week a day falls in: "2026-W09"."""
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def month_of(moment: datetime) -> str:
+    return month_label(moment.astimezone(CALENDAR).date())
+
+
+def week_of(moment: datetime) -> str:
+    return week_label(moment.astimezone(CALENDAR).date())
 
 
 class Stage(enum.StrEnum):
@@ -149,6 +173,15 @@ class Adoption(Record):
     local_result: Mapping[str, Any] | None = None
     measured_at: datetime | None = None
 
+    @property
+    def month(self) -> str:
+        """The month it reached its stage (its last change): the dashboard's time line."""
+        return month_of(self.updated_at)
+
+    @property
+    def organization_key(self) -> str:
+        return folded_name(self.organization)
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Demand(Record):
@@ -174,6 +207,22 @@ class Demand(Record):
     # let colleagues asked be told their name and organisation, and when it was offered.
     name_ok: bool = False
     routed_at: datetime | None = None
+
+    # What the dashboard counts demand by (declared fields, summed by the store).
+    @property
+    def question_key(self) -> str:
+        """The question however typed (knowledge/text.py): the same question counted once."""
+        return text.question_key(self.question)
+
+    @property
+    def week(self) -> str:
+        """The week it was asked in: demand's trend."""
+        return week_of(self.asked_at)
+
+    @property
+    def waited_days(self) -> int | None:
+        """Whole days from asked to answered; None while not answered."""
+        return (self.answered_at - self.asked_at).days if self.answered_at else None
 
 
 class Relay(enum.StrEnum):
@@ -357,6 +406,15 @@ class Nudge(Record):
     plan: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     created_at: datetime = dataclasses.field(default_factory=now)
 
+    # What the dashboard counts managers' prompts by (declared fields, summed by the store).
+    @property
+    def sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def planned(self) -> bool:
+        return bool(self.plan)
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Adaptation(Record):
@@ -369,6 +427,10 @@ class Adaptation(Record):
     text: str
     manager_id: str = ""
     created_at: datetime = dataclasses.field(default_factory=now)
+
+    @property
+    def organization_key(self) -> str:
+        return folded_name(self.organization)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

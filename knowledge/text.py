@@ -222,7 +222,12 @@ def query_words(question: str) -> list[str]:
     return words(question[:MAX_QUERY_CHARS])[: MAX_QUERY_WORDS * 3]
 
 
-@lru_cache(maxsize=100_000)  # the dashboard groups all open demand on each view
+# A key is an indexed column in PostgreSQL, whose index entries must stay under 2,700 bytes;
+# two questions alike in their first 200 characters are one question to count.
+MAX_QUESTION_KEY = 200
+
+
+@lru_cache(maxsize=100_000)  # demand is grouped by it on many paths
 def question_key(question: str) -> str:
     """The same question however it was cased, accented or punctuated: groups demand."""
-    return " ".join(re.findall(r"\w+", fold(question)))
+    return " ".join(re.findall(r"\w+", fold(question)))[:MAX_QUESTION_KEY].rstrip()

@@ -123,13 +123,13 @@ async def test_fewer_stop_and_start_again_are_kept_per_person(chat: Chat, core: 
     assert await store.reach.get("console:bo") is None  # nobody else's changed
 
 
-async def test_a_channel_follows_only_on_slack_and_only_by_an_admin(
+async def test_a_channel_follows_only_on_slack_or_teams_and_only_by_an_admin(
     chat: Chat, admin: Chat, core: Core
 ) -> None:
     await admin.send("digest #pleje ældrepleje")  # the terminal has no channels to post in
-    admin.expect("En kanal kan kun følge et emne i Slack endnu")
-    await chat.send("digest #pleje ældrepleje")  # from anyone else, a question
-    chat.expect("på “digest #pleje ældrepleje”")
+    admin.expect("Kun en kanal i Slack eller Teams kan følge et emne")
+    await chat.send("digest #pleje ældrepleje")  # anyone else is told who may
+    chat.expect("Kun Spreds administratorer og jeres organisations lokale administratorer")
     assert await core.services.store.follows.count() == 0
 
 

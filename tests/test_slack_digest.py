@@ -38,9 +38,9 @@ async def test_an_admin_lets_a_channel_follow_and_its_digest_is_posted_there(
 ) -> None:
     core: Core = spred.server.app[CORE]
     said = f"<@{BOT_USER}> digest <#C0CARE|pleje> ældrepleje"
-    await spred.event(mention(said, user=ANNA), event_id="Ev1")  # not an admin: a question
+    await spred.event(mention(said, user=ANNA), event_id="Ev1")  # not an admin: told who may
     [asked] = await spred.slack.wait_for("chat.postMessage")
-    assert "Denne kanal" not in asked.args["text"]
+    assert "Kun Spreds administratorer og jeres organisations lokale" in asked.args["text"]
     await spred.event(mention(said, user=ADMIN), event_id="Ev2")
     posts = await spred.slack.wait_for("chat.postMessage", 2)
     assert "Denne kanal får nu en kort oversigt over nyt i ældrepleje" in posts[1].args["text"]

@@ -9,7 +9,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,16 @@ import orjson
 import psycopg
 import pytest
 
-from knowledge.records import Conversation, LoginLink, Person, SeenEvent
+from knowledge.records import (
+    Adoption,
+    Conversation,
+    Demand,
+    DemandStatus,
+    LoginLink,
+    Person,
+    SeenEvent,
+    Stage,
+)
 from knowledge.solutions import Solution
 from knowledge.store import PostgresStore, Store, StoreError, open_store, postgres
 from knowledge.store.postgres import SCHEMA_VERSION
@@ -362,6 +371,58 @@ async def test_a_schema_4_database_gets_the_columns_of_routing_the_login_and_roa
         assert [k.token_hash for k in await store.login_links.find(user="slack:U1")] == ["h1"]
         assert await store.routed.find(to="slack:U1") == []
         assert await store.roadshows.find(organiser="slack:U1") == []
+    finally:
+        await store.close()
+
+
+async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
+    database_url: str,
+) -> None:
+    # A database at schema 6, from before the dashboard asked the store for its sums.
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
+        for statement in postgres.TABLES:
+            await conn.execute(statement, names if "%(" in statement else None)
+        for step in postgres.MIGRATIONS[1]:
+            await conn.execute(step)
+        for table, field in (
+            ("adoptions", "stage"),
+            ("adoptions", "month"),
+            ("adoptions", "organization_key"),
+            ("demand", "question_key"),
+            ("demand", "week"),
+            ("demand", "waited_days"),
+            ("nudges", "sent"),
+            ("nudges", "planned"),
+            ("adaptations", "organization_key"),
+        ):
+            await conn.execute(f"ALTER TABLE {table} DROP COLUMN f_{field}")
+        await conn.execute(
+            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        await conn.execute("INSERT INTO spred_meta VALUES (1), (2), (3), (4), (5), (6)")
+        asked = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        records = {
+            "adoptions": Adoption(id="a1", solution_id="s1", user="slack:U1",
+                                  organization="Vejle  Kommune", stage=Stage.ADOPTED,
+                                  updated_at=asked),
+            "demand": Demand(id="d1", question="Hvordan, Ældrepleje?", asker="slack:U1",
+                             asked_at=asked, status=DemandStatus.ANSWERED,
+                             answered_at=asked + timedelta(days=3)),
+        }  # fmt: skip
+        for table, record in records.items():
+            await conn.execute(
+                f"INSERT INTO {table} (key, data) VALUES (%s, %s::jsonb)",
+                (record.key, orjson.dumps(record.to_dict()).decode()),
+            )
+    assert await postgres.migrate(database_url) == 6  # the version it found
+    store = await _opened(database_url)
+    try:
+        by = ("stage", "month", "organization_key")
+        assert await store.adoptions.tally(by=by) == {("adopted", "2026-03", "vejle kommune"): 1}
+        by = ("question_key", "week", "waited_days")
+        assert await store.demand.tally(by=by) == {("hvordan aeldrepleje", "2026-W10", 3): 1}
     finally:
         await store.close()
 

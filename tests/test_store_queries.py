@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.records import Letter, Nudge, NudgeState, Organisation, Person, SeenEvent
+from knowledge.records import (
+    Adoption,
+    Demand,
+    DemandStatus,
+    Letter,
+    Nudge,
+    NudgeState,
+    Organisation,
+    Person,
+    SeenEvent,
+    Stage,
+)
 from knowledge.store import Store, open_store
 from knowledge.store.query import Below, OneOf
 from tests.conftest import make_solution
@@ -185,3 +196,83 @@ async def test_a_field_a_stored_form_leaves_out_is_found_as_the_record_reads(sto
     )
     assert [s.id for s in await store.solutions.find(retired=False)] == ["in-use"]
     assert [s.id for s in await store.solutions.find(retired=True)] == ["gone"]
+
+
+# --- tally: the sums a dashboard asks the store for, on every backend
+
+
+async def test_tally_counts_each_group_under_the_conditions(store: Store) -> None:
+    def adoption(n: int, stage: Stage, organization: str, *, month: int = 3) -> Adoption:
+        return Adoption(id=f"a{n}", solution_id=f"s{n % 2}", user=f"slack:U{n}",
+                        organization=organization, stage=stage,
+                        updated_at=datetime(2026, month, 10, tzinfo=UTC))  # fmt: skip
+
+    await store.adoptions.upsert_many(
+        [
+            adoption(1, Stage.ADOPTED, "Vejle Kommune"),
+            adoption(2, Stage.ADOPTED, "vejle  kommune"),
+            adoption(3, Stage.INTERESTED, "Odense Kommune", month=4),
+            adoption(4, Stage.ADOPTED, "Odense Kommune"),
+            adoption(5, Stage.PILOTING, ""),
+        ]
+    )
+    tally = store.adoptions.tally
+    assert await tally(by=("stage",)) == {("adopted",): 3, ("interested",): 1, ("piloting",): 1}
+    assert await tally(by=("solution_id", "organization_key"), stage=Stage.ADOPTED) == {
+        ("s1", "vejle kommune"): 1,
+        ("s0", "vejle kommune"): 1,
+        ("s0", "odense kommune"): 1,
+    }
+    assert await tally(by=("organization",), stage=OneOf(Stage.PILOTING)) == {(None,): 1}
+    assert await tally(by=("month", "stage"), organization_key="odense kommune") == {
+        ("2026-04", "interested"): 1,
+        ("2026-03", "adopted"): 1,
+    }
+    assert await tally(by=("stage",), solution_id="s9") == {}
+    assert await tally(by=("stage",), stage=OneOf()) == {}
+    # a change and a deletion are counted as they are now
+    await store.adoptions.upsert(adoption(5, Stage.ADOPTED, "Aarhus Kommune"))
+    await store.adoptions.delete("a1")
+    assert await tally(by=("stage",)) == {("adopted",): 3, ("interested",): 1}
+
+
+async def test_tally_groups_by_flags_and_numbers_with_moments_as_conditions(store: Store) -> None:
+    asked = datetime(2026, 3, 2, 9, tzinfo=UTC)  # a Monday: week 10
+    await store.demand.upsert_many(
+        [
+            Demand(id="d1", question="Ældrepleje?", asker="u1", asked_at=asked),
+            Demand(id="d2", question="ældrepleje", asker="u2", asked_at=asked,
+                   status=DemandStatus.ANSWERED, answered_at=asked + timedelta(days=2)),
+            Demand(id="d3", question="Skole", asker="u3", asked_at=asked - timedelta(days=7)),
+        ]
+    )  # fmt: skip
+    await store.nudges.upsert_many(
+        [
+            Nudge(id="n1", manager_id="m1", solution_id="s1", sent_at=asked, plan={"x": 1}),
+            Nudge(id="n2", manager_id="m1", solution_id="s1", sent_at=asked),
+            Nudge(id="n3", manager_id="m2", solution_id="s1"),
+        ]
+    )
+    by = ("question_key", "waited_days")
+    assert await store.demand.tally(by=by) == {
+        ("aeldrepleje", None): 1,
+        ("aeldrepleje", 2): 1,
+        ("skole", None): 1,
+    }
+    # a moment as a condition, not a group (the backends that index count the records then)
+    assert await store.demand.tally(by=("week",), asked_at=Below(asked)) == {("2026-W09",): 1}
+    assert await store.nudges.tally(by=("sent", "planned")) == {
+        (True, True): 1,
+        (True, False): 1,
+        (False, False): 1,
+    }
+    assert await store.nudges.tally(by=("manager_id",), sent=True) == {("m1",): 2}
+
+
+async def test_tally_refuses_what_it_cannot_group_by(store: Store) -> None:
+    with pytest.raises(ValueError, match="cannot be queried by colour"):
+        await store.adoptions.tally(by=("colour",))
+    with pytest.raises(ValueError, match="cannot be grouped by asked_at"):
+        await store.demand.tally(by=("asked_at",))
+    with pytest.raises(ValueError, match="needs at least one field"):
+        await store.demand.tally(by=())

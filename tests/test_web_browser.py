@@ -19,9 +19,10 @@ from aiohttp.test_utils import TestServer
 
 from bot.messages import Incoming
 from bot.server import CORE
-from knowledge.records import Demand
+from knowledge.records import Demand, Submission
 from knowledge.store import open_store
 from tests.browser import AXE, axe_violations, chromium
+from tests.test_web_review import DRAFT, METRIC, TITLE
 from tests.web_site import DEMO_ID, DEMO_TITLE, HOSTILE_ID, HOSTILE_TITLE, fill, web_site
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -221,7 +222,7 @@ async def test_logging_in_through_spred_chat_shows_the_dashboard(
     await page.goto(visit.url(path))
     assert page.url.split("?")[0] == visit.url("/dashboard")
     assert await page.get_by_role("heading", name="Dashboard", exact=True).count() == 1
-    chart = page.get_by_role("img", name=re.compile("Søjlediagram: nye brugere pr. måned"))
+    chart = page.get_by_role("img", name=re.compile("Stablet søjlediagram: organisationer"))
     assert await chart.count() == 1
     assert await page.get_by_role("cell", name="=1+1 hvordan rydder vi sne med droner").count() == 1
     await _accessible(page, "dashboard")
@@ -269,4 +270,40 @@ async def test_someone_not_an_admin_sees_their_own_page(
     assert await page.get_by_text("=1+1").count() == 0
     await _accessible(page, "not-admin")
     visit.problems = [p for p in visit.problems if "403" not in p]
+    assert visit.problems == []
+
+
+# --- an editor reviews a submission (issues 16 and 18)
+
+
+async def test_an_editor_reviews_a_submission_and_publishes_it(
+    browser: Any, admin_site: TestServer
+) -> None:
+    core = admin_site.app[CORE]
+    await core.services.store.submissions.upsert(
+        Submission(id="s1", sharer="slack:UDELER", sharer_name="Dorte Deler", draft=DRAFT)
+    )
+    replies = await core.handle(
+        Incoming(platform="console", user_id="chef", text="log ind", conversation="d")
+    )
+    found = LOGIN_LINK.search(replies[0].text)
+    assert found, replies[0].text
+    visit = await _visit(browser, admin_site, script=True)
+    page = await visit.page()
+    await page.goto(visit.url(found.group(1)))
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=TITLE).click()
+    assert page.url.split("?")[0] == visit.url("/dashboard/submissions/s1")
+    assert await page.locator("h1").inner_text() == TITLE  # the script tag shown as text
+    assert await page.get_by_role("img", name=re.compile(METRIC)).count() == 1
+    assert await page.get_by_role("textbox", name=re.compile("Hvad skal ændres")).count() == 1
+    await _accessible(page, "review")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Udgiv").click()
+    assert page.url.split("?")[0] == visit.url("/dashboard")
+    notice = page.get_by_role("status")
+    assert "er udgivet" in await notice.inner_text()
+    await _accessible(page, "review-published")
+    assert await page.get_by_role("link", name=TITLE).count() == 0  # no longer waiting
+    assert visit.dialogs == []
     assert visit.problems == []

@@ -312,6 +312,7 @@ async def test_the_dashboard_reads_no_whole_collection(core: Core) -> None:
     assert read == []
     assert list(board.tables) == [
         "demand",
+        "demand_trend",
         "answered",
         "spreading",
         "adoptions_by_month",

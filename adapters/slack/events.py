@@ -184,6 +184,7 @@ def mention(event: Mapping[str, Any], person: Person, bot_user_id: str) -> Incom
         thread=_string(event.get("thread_ts")) or _string(event.get("ts")),
         text=plain(_string(event.get("text")), bot_user_id=bot_user_id),
         direct=False,
+        channel=_string(event.get("channel")),
     )
 
 

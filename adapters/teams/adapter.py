@@ -6,7 +6,9 @@ activity again, so before the acknowledgement the core holds it, with that refer
 (`Incoming.reply_to`), until it is answered: should this process die first, another
 answers it (`retake`, bot/holds.py). The reference of a personal (1:1) chat is also stored,
 so the core's outbox can reach that user later, also after a restart; a channel or group
-chat is never remembered as where a user's letters go.
+chat is never remembered as where a user's letters go. A message written in a team channel
+carries the channel's own reference (`Incoming.channel_reference`), which the core keeps
+only when an admin lets the channel follow a topic: its weekly digest is posted there.
 
 Every tenant is served (`MICROSOFT_APP_TYPE=MultiTenant`), or only those SPRED_TEAMS_TENANTS
 lists (`tenants.Gate`). Each activity's tenant is the organisation it comes from
@@ -29,13 +31,20 @@ from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationReference
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+)
 
 from adapters.teams import cards, events, inbound, invokes
 from adapters.teams.config import TeamsConfig
 from adapters.teams.connectors import ReusedConnectorsAuthentication, SigningKeysUnavailable
 from adapters.teams.tenants import Gate
 from bot.core import Core
+from bot.follows import is_channel
 from bot.i18n import say
 from bot.messages import Incoming, Notice, Reply
 
@@ -174,6 +183,9 @@ class TeamsAdapter:
         if events.is_personal(activity):
             await self._remember(events.user_of(activity), reference)
         message = replace(events.incoming(activity, action=action), reply_to=reference.serialize())
+        if message.channel:  # kept by the core only if an admin lets the channel follow
+            channel = _channel_reference(reference, events.channel_id(activity))
+            message = replace(message, channel_reference=_stored(channel))
         # Held before Teams has its acknowledgement: none exists the store does not hold.
         holder = await self.core.hold(message)
         if holder is None:
@@ -224,14 +236,7 @@ class TeamsAdapter:
     async def _remember(self, user: str, reference: ConversationReference) -> None:
         """Keeps where a user can be written to later; the message id is left out (a later
         letter is a new message, not a reply), so most messages change nothing on disk."""
-        stored = reference.serialize()
-        stored.pop("activityId", None)
-        conversation = stored.get("conversation")
-        if isinstance(conversation, dict) and conversation.get("tenantID"):
-            # botbuilder-python reads back its own spelling, "tenantID"; the Teams one is
-            # kept beside it for anyone who reads the store.
-            conversation["tenantId"] = conversation["tenantID"]
-        await self.core.addresses.remember(user, stored)
+        await self.core.addresses.remember(user, _stored(reference))
 
     async def _answer(
         self, message: Incoming, reference: ConversationReference, *, holder: str
@@ -312,15 +317,17 @@ class TeamsAdapter:
         return 0
 
     async def _address(self, user: str) -> ConversationReference | None:
-        """Where a user's letters go: their personal chat with Spred, if they have one."""
+        """Where a user's letters go: their personal chat with Spred, if they have one; a
+        channel's digests (`is_channel`), the channel itself, as its admin left it."""
         address = await self.core.addresses.of(user)
         if address is None:  # never wrote to Spred: Teams lets no bot write first
             return None
         conversation = address.get("conversation")
-        if isinstance(conversation, Mapping) and conversation.get("conversationType") not in (
-            None,
-            "personal",
-        ):  # stored by an older Spred, which remembered channels too
+        kind = conversation.get("conversationType") if isinstance(conversation, Mapping) else None
+        if is_channel(user):
+            if kind != "channel":
+                return None
+        elif kind not in (None, "personal"):  # stored by an older Spred, which kept channels
             return None
         return ConversationReference().deserialize(dict(address))
 
@@ -356,7 +363,8 @@ class TeamsAdapter:
         """A letter from the outbox. When Teams says the user is gone (they removed Spred,
         403/404), their address is forgotten: the letter waits in the outbox, costing no
         further calls, until they write to Spred again, and the core stops offering them
-        as reachable meanwhile."""
+        as reachable meanwhile. A channel's digest goes the same way: when Spred was
+        removed from its team, it waits until an admin lets the channel follow again."""
         reference = await self._address(notice.to)
         if reference is None:
             return False
@@ -364,8 +372,9 @@ class TeamsAdapter:
         if status in GONE:
             await self.core.addresses.forget(notice.to)
             log.warning(
-                "Teams refused a %s letter for %s (%s): they removed Spred or left; their "
-                "letters wait until they write to Spred again",
+                "Teams refused a %s letter for %s (%s): they removed Spred or left (a "
+                "channel: Spred left its team); the letters wait until they write to Spred "
+                "(there) again",
                 notice.kind,
                 notice.to,
                 status,
@@ -381,6 +390,38 @@ def _reference(activity: Activity) -> ConversationReference:
     if tenant and reference.conversation is not None and not reference.conversation.tenant_id:
         reference.conversation.tenant_id = tenant
     return reference
+
+
+def _channel_reference(reference: ConversationReference, channel: str) -> ConversationReference:
+    """Where a new post in a team channel goes: the conversation that is the channel itself
+    (a message sent there starts a thread of its own), in the tenant `reference` names;
+    no message to answer, and no person: nobody's id is kept with a channel's address."""
+    written_in = reference.conversation
+    return ConversationReference(
+        bot=reference.bot,
+        channel_id=reference.channel_id,
+        service_url=reference.service_url,
+        locale=reference.locale,
+        conversation=ConversationAccount(
+            id=channel,
+            conversation_type="channel",
+            is_group=True,
+            tenant_id=written_in.tenant_id if written_in is not None else None,
+        ),
+    )
+
+
+def _stored(reference: ConversationReference) -> dict[str, Any]:
+    """A reference as an address keeps it: without the message it was taken from (a later
+    letter is a new message, not a reply), so most messages change nothing on disk."""
+    stored: dict[str, Any] = reference.serialize()
+    stored.pop("activityId", None)
+    conversation = stored.get("conversation")
+    if isinstance(conversation, dict) and conversation.get("tenantID"):
+        # botbuilder-python reads back its own spelling, "tenantID"; the Teams one is kept
+        # beside it for anyone who reads the store.
+        conversation["tenantId"] = conversation["tenantID"]
+    return stored
 
 
 def _held_reference(message: Incoming) -> ConversationReference | None:

@@ -20,6 +20,10 @@ _BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag, not a lone "<" someone typed
 # A tenant id is a GUID; anything else that is not a short plain id counts as no tenant.
 _TENANT = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+# A team channel's id, "19:…@thread.tacv2" (older ones "…@thread.skype"): anything else is
+# taken for no channel, so it never becomes part of an address or a connector's URL.
+_CHANNEL = re.compile(r"[0-9]{1,3}:[A-Za-z0-9._@-]{1,200}")
+THREAD = ";messageid="  # what a channel thread's conversation id adds to the channel's
 
 
 def user_of(activity: Activity) -> str:
@@ -76,6 +80,29 @@ def is_personal(activity: Activity) -> bool:
     )
 
 
+def channel_id(activity: Activity) -> str:
+    """The id of the team channel an activity was written in: `channelData.channel.id`,
+    else its conversation's id without the thread (`19:…;messageid=…`); "" outside a
+    channel (a personal or group chat, or a conversation Teams does not call a channel)."""
+    conversation = activity.conversation
+    if conversation.conversation_type != "channel":
+        return ""
+    data = activity.channel_data if isinstance(activity.channel_data, Mapping) else {}
+    channel = data.get("channel")
+    given = channel.get("id") if isinstance(channel, Mapping) else None
+    if not isinstance(given, str):
+        given = str(conversation.id).partition(THREAD)[0]
+    return given if _CHANNEL.fullmatch(given) else ""
+
+
+def channel_of(activity: Activity) -> str:
+    """The channel a message was written in as Spred names it (`Incoming.channel`):
+    "<tenant>/<channel id>", so that a channel is always its own tenant's, whatever
+    another tenant's activity might claim; "" outside a channel or without a tenant."""
+    tenant, channel = tenant_of(activity), channel_id(activity)
+    return f"{tenant}/{channel}" if tenant and channel else ""
+
+
 def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
     """A message, or a card's Action.Submit or Action.Execute. The bot's @mention is
     removed from the text and Teams' HTML made plain text; a submit's data is what the card
@@ -107,6 +134,7 @@ def incoming(activity: Activity, *, action: str | None = None) -> Incoming:
         action=action,
         payload=payload,
         forms=is_personal(activity),  # a card form in a channel would be everyone's to read
+        channel=channel_of(activity),
         # Bot Framework delivers an activity again when Spred's answer was slow or failed:
         # its id, unique in its conversation, lets the core answer it once.
         event_id=f"{conversation.id}:{activity.id}" if activity.id else "",

@@ -7,7 +7,8 @@ solution's page) and the static files under /static/web/.
 Visitors are anonymous: they ask and read. What needs a person (contacting a colleague,
 adopting, following, saying an answer did not help) is shown as a plain line pointing to
 Slack or Teams. People log in with a one-time link the chat gives them (`dashboard`), to
-the dashboard (admins) or their own page (adapters/web/account.py).
+the dashboard (admins) or their own page (adapters/web/account.py); editors review
+submissions from the dashboard (adapters/web/review.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The web's logged-in pages (issue 18): `GET /login/<token>` (a one-time link from the chat
 opens a session), `POST /logout` (with the session's CSRF token), `GET /dashboard` and its
 tables as CSV (`/dashboard/<table>.csv`) for admins, and `GET /me`, a person's own page.
+Editors review submissions from the dashboard (adapters/web/review.py).
 
 The session cookie holds a random id the store knows only hashed (bot/web_login.py):
 HttpOnly, SameSite=Lax, Secure when Spred is served over https. Who the person is, and
@@ -32,6 +33,9 @@ SESSION_COOKIE = "spred_session"
 # A login link's token in any logged line (aiohttp's access log among them) shows as this.
 _LOGIN_IN_TEXT = re.compile(r"/login/[^\s\"'?]+")
 HIDDEN = "/login/…"
+# A table's first rows on the page (a phone or a screen reader cannot use 10,000); its CSV
+# has every row.
+SHOWN_ROWS = 100
 CHART_HEIGHT = 160
 CHART_BAR = 36
 CHART_GAP = 8
@@ -102,7 +106,7 @@ class Account:
         """What the person the link was bound to is, as the chat would say now."""
         return await self.pages.adapter.core.web_role(session)
 
-    async def _values(self, session: WebSession) -> dict[str, Any]:
+    async def values(self, session: WebSession) -> dict[str, Any]:
         return {"session": session, "csrf": csrf_token(await self.key(), session)}
 
     async def login(self, request: web.Request) -> web.Response:
@@ -137,7 +141,7 @@ class Account:
         response.del_cookie(SESSION_COOKIE, path="/")
         return response
 
-    async def _admin(
+    async def admin(
         self, request: web.Request, language: str
     ) -> tuple[WebSession, Role] | web.Response:
         """The session and role of an admin, or the page refusing: 401 logged out, 403 not
@@ -147,7 +151,7 @@ class Account:
             return self.pages.render("login_needed.html", request, language, status=401)
         role = await self.role(session)
         if not role.admin:
-            values = await self._values(session)
+            values = await self.values(session)
             return self.pages.render("not_admin.html", request, language, status=403, **values)
         return session, role
 
@@ -156,28 +160,39 @@ class Account:
 
     async def dashboard(self, request: web.Request) -> web.Response:
         language = self.pages.language(request)
-        admitted = await self._admin(request, language)
+        admitted = await self.admin(request, language)
         if isinstance(admitted, web.Response):
-            return _private(admitted)
+            return private(admitted)
         session, role = admitted
         board = await self._dashboard(role, language)
-        return _private(
+        # sent back here by a decision on the review page (adapters/web/review.py)
+        decided = request.query.get("decided", "")
+        core = self.pages.adapter.core
+        notice = await core.confirmation(role, decided, language=language) if decided else ""
+        return private(
             self.pages.render(
                 "dashboard.html",
                 request,
                 language,
+                notice=notice,
                 board=board,
+                shown=SHOWN_ROWS,
+                more={
+                    name: say(language, "dash_more_rows", shown=SHOWN_ROWS, total=len(t.rows))
+                    for name, t in board.tables.items()
+                    if len(t.rows) > SHOWN_ROWS
+                },
                 chart=month_chart(board, language),
                 intro=_intro(role, language),
-                **await self._values(session),
+                **await self.values(session),
             )
         )
 
     async def csv(self, request: web.Request) -> web.StreamResponse:
         language = self.pages.language(request)
-        admitted = await self._admin(request, language)
+        admitted = await self.admin(request, language)
         if isinstance(admitted, web.Response):
-            return _private(admitted)
+            return private(admitted)
         _, role = admitted
         board = await self._dashboard(role, language)
         table = board.tables.get(request.match_info["table"])
@@ -189,18 +204,18 @@ class Account:
             charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="spred-{table.name}.csv"'},
         )
-        return _private(response)
+        return private(response)
 
     async def me(self, request: web.Request) -> web.Response:
         language = self.pages.language(request)
         session = await self.session(request)
         if session is None:
-            return _private(self.pages.render("login_needed.html", request, language, status=401))
+            return private(self.pages.render("login_needed.html", request, language, status=401))
         core = self.pages.adapter.core
         own = await core.home(user=session.user)
         follows = await core.following(session.user)
         role = await self.role(session)
-        return _private(
+        return private(
             self.pages.render(
                 "me.html",
                 request,
@@ -208,7 +223,7 @@ class Account:
                 own=self.pages.reply(own, language),
                 follows=follows,
                 admin=role.admin,
-                **await self._values(session),
+                **await self.values(session),
             )
         )
 
@@ -220,37 +235,59 @@ def _intro(role: Role, language: str) -> str:
     return say(language, "dash_intro_local", organisation=name)
 
 
-def _private(response: web.Response) -> web.Response:
+def private(response: web.Response) -> web.Response:
     """A page for one person: no cache keeps it."""
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-# --- new users per month, as a bar chart the template draws as inline SVG
+# --- spreading over time: per month a bar of the organisations that reached each stage,
+# stacked (interested at the bottom, using on top), drawn as inline SVG by the template.
+# Each stage's colour has at least 3:1 contrast with the page (WCAG 1.4.11), and the
+# legend and the table under the chart say the same in words.
+STAGE_COLOURS = ("#5c6b73", "#a35200", "#0b4f8a")
+STAGE_TEXTS = ("dash_interested", "dash_trying", "dash_new_users")
 
 
 def month_chart(board: Dashboard, language: str) -> dict[str, Any]:
-    months = board.adoptions_by_month
-    top = max((m.count for m in months), default=0) or 1
+    months = board.months
+    top = max((sum(m.stages) for m in months), default=0) or 1
     bars = []
     for i, month in enumerate(months):
-        height = round(month.count / top * (CHART_HEIGHT - 20)) if month.count else 0
+        x = i * (CHART_BAR + CHART_GAP)
+        segments, base = [], CHART_HEIGHT
+        for count, colour in zip(month.stages, STAGE_COLOURS, strict=True):
+            height = round(count / top * (CHART_HEIGHT - 20))
+            if height:
+                base -= height
+                segments.append({"y": base, "height": height, "colour": colour})
         bars.append(
             {
-                "x": i * (CHART_BAR + CHART_GAP),
-                "y": CHART_HEIGHT - height,
-                "height": height,
-                "count": month.count,
+                "x": x,
+                "top": base,
+                "segments": segments,
+                "count": sum(month.stages),
                 "label": month.label[2:].replace("-", "/"),
             }
         )
-    total = sum(m.count for m in months)
-    label = say(language, "dash_chart_label", months=len(months), total=total)
-    width = len(months) * (CHART_BAR + CHART_GAP)
+    totals = [sum(m.stages[n] for m in months) for n in range(3)]
+    label = say(
+        language,
+        "dash_chart_label",
+        months=len(months),
+        interested=totals[0],
+        trying=totals[1],
+        using=totals[2],
+    )
+    legend = [
+        {"colour": colour, "text": say(language, key)}
+        for colour, key in zip(STAGE_COLOURS, STAGE_TEXTS, strict=True)
+    ]
     return {
         "bars": bars,
-        "width": width,
+        "width": len(months) * (CHART_BAR + CHART_GAP),
         "height": CHART_HEIGHT + 24,
         "label": label,
         "bar": CHART_BAR,
+        "legend": legend,
     }

@@ -20,6 +20,7 @@ from aiohttp import web
 from adapters.web.account import Account
 from adapters.web.adapter import WebAdapter, clean, visitor_or_new
 from adapters.web.render import ReplyView, card_view, chart, reply_view
+from adapters.web.review import Review
 from bot.i18n import say
 from bot.messages import Reply
 
@@ -100,6 +101,21 @@ PAGE_TEXTS = (
     "dash_download",
     "dash_empty",
     "dash_by_month",
+    # editors review submissions on the web (adapters/web/review.py)
+    "web_review_title",
+    "web_review_intro",
+    "web_review_decide",
+    "web_review_publish_hint",
+    "web_review_refused",
+    "web_review_note_error",
+    "web_review_none",
+    "web_review_decided_title",
+    "web_review_back",
+    "act_review_publish",
+    "act_review_changes",
+    "act_review_reject",
+    "dash_organisation",
+    "dash_sharer",
 )
 
 
@@ -114,6 +130,7 @@ def mount_pages(app: web.Application, connector: WebConnector) -> None:
     account = Account(connector, pages)
     ours = {
         *account.mount(app),
+        *Review(account).mount(app),
         app.router.add_get("/", pages.home).resource,
         app.router.add_get("/ask", pages.ask).resource,
         app.router.add_get("/l/{solution_id}", pages.solution).resource,

@@ -15,9 +15,9 @@ from typing import Any
 from bot.demand import answer_demand
 from bot.flows.draft import Field, Problem, check, finish, lacks_figure, put, slug, unfit_fields
 from bot.messages import Form, FormField, Reply
-from bot.turn import Refusal, Turn
+from bot.turn import Refusal, Services, Turn
 from knowledge.solutions import Solution
-from knowledge.store import StoreError
+from knowledge.store import Store, StoreError
 from knowledge.validation import ValidationError
 
 PUBLISH_WORDS = {"udgiv", "publish", "ja", "yes", "ok"}
@@ -39,32 +39,47 @@ def ask_field(turn: Turn, field: Field, draft: Mapping[str, Any] | None = None) 
 
 def invalid(turn: Turn, exc: ValidationError) -> Refusal:
     """What a whole draft lacks, said as the fields' questions."""
-    lines = (f"• {unfit}" for unfit in unfit_fields(exc, turn.language))
+    return unfit(exc, turn.language)
+
+
+def unfit(exc: ValidationError, language: str) -> Refusal:
+    """`invalid`, in `language`."""
+    lines = (f"• {question}" for question in unfit_fields(exc, language))
     return Refusal("draft_invalid", problems="\n".join(lines))
 
 
 async def drafted(turn: Turn, draft: Mapping[str, Any]) -> Solution:
     """The solution a finished draft (as import reads it) describes, with the free id it
     will be published as; refuses, naming the fields, what import would refuse."""
-    taken = set(await turn.store.solutions.keys())
+    return await solution_of(turn.store, draft, language=turn.language)
+
+
+async def solution_of(store: Store, draft: Mapping[str, Any], *, language: str) -> Solution:
+    """`drafted`, for a caller without a turn (an editor on the web, bot/flows/review.py)."""
+    taken = set(await store.solutions.keys())
     try:
         return finish(
-            draft, solution_id=slug(str(draft.get("title", "")), taken), language=turn.language
+            draft, solution_id=slug(str(draft.get("title", "")), taken), language=language
         )
     except ValidationError as exc:
-        raise invalid(turn, exc) from None
+        raise unfit(exc, language) from None
 
 
 async def publish_solution(turn: Turn, solution: Solution, *, action: str = "publish") -> None:
     """Publishes, keeping the version it replaces; if the store fails, the refusal keeps the
     dialogue (and the draft or the new value in it) for another try."""
+    await publish_as(turn.services, solution, by=turn.message.user, action=action)
+
+
+async def publish_as(
+    services: Services, solution: Solution, *, by: str, action: str = "publish"
+) -> None:
+    """`publish_solution` by `by` (a platform-qualified user), for a caller without a turn."""
     try:
-        await turn.kb.publish(
-            [solution], by=turn.message.user, at=turn.services.clock(), action=action
-        )
+        await services.kb.publish([solution], by=by, at=services.clock(), action=action)
     except StoreError as exc:
         raise Refusal("publish_failed", problem=exc) from None
-    await answer_demand(kb=turn.kb, outbox=turn.services.outbox)
+    await answer_demand(kb=services.kb, outbox=services.outbox)
 
 
 def form(

@@ -19,7 +19,7 @@ from bot.flows import ask
 from bot.messages import Action, Reply
 from bot.reach import mode_of, set_mode
 from bot.turn import Refusal, Turn
-from knowledge.records import ReachMode
+from knowledge.records import Address, ReachMode
 from knowledge.text import folded_name
 from knowledge.topics import MAX_TOPIC, Topic, find_known
 
@@ -118,21 +118,32 @@ reach_stop = _mode(ReachMode.STOP, "reach_stop_set")
 reach_all = _mode(ReachMode.ALL, "reach_all_set")
 
 
-# --- a channel that follows (Slack): "digest #kanal ældrepleje" written in the channel by an
-# admin or a local admin; "stop digest #kanal ældrepleje" ends it. The digest is posted in
-# the channel (its address "slack:#C123"), without the buttons for one person's budget.
+# --- a channel that follows: an admin or a local admin writes "digest #kanal ældrepleje"
+# (Slack) or "digest ældrepleje" (Teams, where the channel is the one written in) in the
+# channel; "stop digest … ældrepleje" ends it. The digest is posted in the channel (its
+# address "slack:#C123", "teams:#<tenant>/19:…"), without the buttons for one person's budget.
 
-CHANNEL_PLATFORMS = ("slack",)  # where Spred can post to a channel it was written in
+# Where Spred can post to a channel it was written in, and what the channel is told there:
+# that it follows (with how to stop it), and, written elsewhere, where to write it.
+CHANNEL_TEXTS = {
+    "slack": ("digest_channel_started", "digest_channel_only"),
+    "teams": ("digest_channel_started_teams", "digest_channel_only_teams"),
+}
 
 
 async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
-    turn.require_reach()
     message = turn.message
-    if message.platform not in CHANNEL_PLATFORMS:
+    # Any admin, not only one with a reach (Turn.require_reach): a channel's digest makes
+    # nothing its organisation's own, so an organisation without a name yet may have one.
+    if not turn.is_admin:
+        raise Refusal("digest_channel_admins")
+    texts = CHANNEL_TEXTS.get(message.platform)
+    if texts is None:
         raise Refusal("digest_channel_platform")
-    if message.direct or not message.conversation:
-        raise Refusal("digest_channel_only")
-    channel = follows.channel_address(message.platform, message.conversation)
+    started_key, only_key = texts
+    if message.direct or not message.channel:
+        raise Refusal(only_key, topic=typed)
+    channel = follows.channel_address(message.platform, message.channel)
     published = list(turn.kb.matcher.published())
     found = find_known(typed, turn.kb.topics())
     if found.topic is None:
@@ -143,10 +154,7 @@ async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
         ended = await follows.unfollow(turn.store, channel, found.topic.key)
         return [Reply(text=turn.say("digest_channel_stopped" if ended else "digest_channel_not",
                                     topic=label))]  # fmt: skip
-    # The channel is reached through the workspace its admin wrote from (bot/addresses.py).
-    reference = await turn.store.addresses.get(message.user)
-    if reference is not None:
-        await turn.store.addresses.upsert(replace(reference, user=channel))
+    await _keep_channel(turn, channel)
     await follows.follow(
         turn.store,
         channel,
@@ -156,4 +164,20 @@ async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
         at=turn.services.clock(),
     )
     day = turn.say(f"weekday_{turn.services.settings.digest_day}")
-    return [Reply(text=turn.say("digest_channel_started", topic=label, day=day))]
+    return [Reply(text=turn.say(started_key, topic=label, day=day))]
+
+
+async def _keep_channel(turn: Turn, channel: str) -> None:
+    """Keeps where the channel's digests go, before it follows anything (so no digest is
+    ever due with nowhere to go): the channel's own reference where the adapter gave one
+    (Teams), else the workspace its admin wrote from (Slack, bot/addresses.py)."""
+    message = turn.message
+    if message.channel_reference:
+        reference = dict(message.channel_reference)
+        await turn.store.addresses.upsert(
+            Address(user=channel, reference=reference, updated_at=turn.services.clock())
+        )
+        return
+    admins = await turn.store.addresses.get(message.user)
+    if admins is not None:
+        await turn.store.addresses.upsert(replace(admins, user=channel))

@@ -2,7 +2,9 @@
 validated as `spred import` validates; *Bed om ændringer* sends the sharer a note and
 reopens their draft; *Afvis* tells them why not. Editors are the global admins and, for
 what was shared from their organisation, its local admins (bot/roles.py); the sharer is
-told each outcome by letter (bot/outbox.py).
+told each outcome by letter (bot/outbox.py). The chat's buttons and the web's review page
+(adapters/web/review.py) decide through the one `decide` here, so both check, record, tell
+and keep history alike.
 
 A decision is one `Collection.update` that changes only a submission still waiting, so of
 two editors (or a double click) deciding at once exactly one decides, on any number of
@@ -15,13 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.cards import card
 from bot.demand import answer_linked
 from bot.dialogues import END, Dialogue, State, Step
-from bot.flows.fields import drafted, publish_solution
+from bot.flows.fields import drafted, publish_as, solution_of
 from bot.i18n import say
 from bot.jobs import Schedule
 from bot.messages import Action, Notice, Reply
@@ -99,44 +101,114 @@ async def queue(turn: Turn) -> list[Reply]:
     return replies
 
 
+class AlreadyDecided(Refusal):
+    """The submission was decided before this decision could be: by another editor, or by
+    this one's other click or form."""
+
+    def __init__(
+        self,
+        title: str,
+        state: SubmissionState | None,
+        *,
+        by: str,
+        language: str,
+        ends: bool = True,
+    ) -> None:
+        outcome = say(language, f"outcome_{state}" if state else "outcome_gone")
+        super().__init__("submission_decided", ends=ends, title=title, outcome=outcome)
+        self.state = state
+        self.by = by  # the editor who decided it (platform-qualified), "" if unknown
+
+
+class BadNote(Refusal):
+    """A note for the sharer (what to change, or why not) that cannot be sent as written."""
+
+    def __init__(self) -> None:
+        super().__init__("review_note_invalid", limit=MAX_NOTE)
+
+
+def checked_note(note: str) -> str:
+    """The note, trimmed; BadNote when it is empty, too long or has control characters."""
+    note = note.strip()
+    if not note or len(note) > MAX_NOTE or CONTROL.search(note):
+        raise BadNote()
+    return note
+
+
+# What an editor is told of a decision, by what it made of the submission.
+CONFIRMATIONS = {
+    SubmissionState.PUBLISHED: "review_published",
+    SubmissionState.CHANGES: "review_sent_back",
+    SubmissionState.REJECTED: "review_rejected",
+}
+
+
+def confirmation(submission: Submission, language: str) -> str:
+    """What the editor who decided `submission` is told: in the chat at once, on the web
+    on the dashboard it sends them back to; "" for one still waiting."""
+    key = CONFIRMATIONS.get(submission.state)
+    if key is None:
+        return ""
+    return say(language, key, title=submission.title, id=submission.solution_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """What an editor's decision did: the submission as stored after it, and the solution
+    it published, if it did."""
+
+    submission: Submission
+    solution: Solution | None
+
+    def said(self, language: str) -> str:
+        return confirmation(self.submission, language)
+
+
 async def _solution(turn: Turn, submission: Submission) -> Solution:
     """The solution a submission describes, validated as an import is, with a free id."""
     return await drafted(turn, submission.draft)
 
 
-async def _waiting(turn: Turn, ref: object, *, ends: bool = False) -> tuple[Role, Submission]:
-    """The submission a button names, if it still waits and is this editor's to decide;
-    refuses plainly a stale button, another organisation's submission, or a non-editor."""
-    role = turn.require_admin(ends=ends)
+async def waiting(
+    services: Services, role: Role, ref: object, *, language: str, ends: bool = False
+) -> Submission:
+    """The submission `ref` names, if it still waits and is this editor's (`role`) to
+    decide; refuses plainly a stale button, another organisation's submission, or a
+    non-editor. The chat's buttons and the web's review page (adapters/web/review.py) ask."""
+    if not role.admin:
+        raise Refusal("not_admin", ends=ends)
     if not isinstance(ref, str) or not ref or len(ref) > 64:
         raise Refusal("unknown_action", ends=ends)
-    submission = await turn.store.submissions.get(ref)
+    submission = await services.store.submissions.get(ref)
     if submission is None:
         raise Refusal("submission_gone", ends=ends)
     if not role.sees(submission.org_id):
         raise Refusal("submission_not_yours", ends=ends, title=submission.title)
     if submission.state is not SubmissionState.WAITING:
-        raise Refusal(
-            "submission_decided",
+        raise AlreadyDecided(
+            submission.title,
+            submission.state,
+            by=submission.decided_by,
+            language=language,
             ends=ends,
-            title=submission.title,
-            outcome=turn.say(f"outcome_{submission.state}"),
         )
-    return role, submission
+    return submission
 
 
 async def _decide(
-    turn: Turn,
+    services: Services,
+    role: Role,
     submission: Submission,
     state: SubmissionState,
     *,
+    language: str,
     note: str = "",
     solution_id: str = "",
 ) -> Submission:
     """Records the decision if the submission still waits; refuses if another editor (or
     this one's other click) decided first."""
     won = False
-    now = turn.services.clock()
+    now = services.clock()
 
     def decide(current: Submission | None) -> Submission | None:
         nonlocal won
@@ -148,38 +220,75 @@ async def _decide(
             current,
             state=state,
             note=note,
-            decided_by=turn.message.user,
+            decided_by=role.user,
             solution_id=solution_id,
             updated_at=now,
         )
 
-    stored = await turn.store.submissions.update(submission.id, decide)
+    stored = await services.store.submissions.update(submission.id, decide)
     if not won or stored is None:
-        outcome = stored.state if stored is not None else None
-        raise Refusal(
-            "submission_decided",
-            ends=True,
-            title=submission.title,
-            outcome=turn.say(f"outcome_{outcome}") if outcome else turn.say("outcome_gone"),
+        raise AlreadyDecided(
+            submission.title,
+            stored.state if stored is not None else None,
+            by=stored.decided_by if stored is not None else "",
+            language=language,
         )
     return stored
 
 
 async def _tell_sharer(
-    turn: Turn, submission: Submission, key: str, *, actions: tuple[Action, ...] = ()
+    services: Services, submission: Submission, key: str, *, actions: tuple[Action, ...] = ()
 ) -> None:
     language = submission.language
     text = say(language, key, title=submission.title, note=submission.note)
     reply = Reply(text=text, language=language, actions=actions)
-    await turn.services.outbox.send(
+    await services.outbox.send(
         Notice(to=submission.sharer, kind="submission", reply=reply),
         letter_id=f"submission:{submission.id}:{submission.state}:{submission.updated_at.timestamp()}",
     )
 
 
-async def publish(turn: Turn) -> list[Reply]:
-    role, submission = await _waiting(turn, turn.message.payload.get("submission"))
-    solution = await _solution(turn, submission)
+async def decide(
+    services: Services,
+    role: Role,
+    ref: object,
+    decision: SubmissionState,
+    *,
+    language: str,
+    note: str = "",
+    ends: bool = False,
+) -> Decision:
+    """An editor's decision on the submission `ref` names, the one way both the chat's
+    buttons and the web's review page decide: *Udgiv* (PUBLISHED) publishes it, validated
+    as an import is; *Bed om ændringer* (CHANGES) and *Afvis* (REJECTED) send the sharer
+    `note`. Raises a Refusal saying why not: BadNote for a note that cannot be sent,
+    AlreadyDecided when it was decided first elsewhere, others for a draft import would
+    refuse, a solution of another organisation, or a non-editor."""
+    if decision is SubmissionState.PUBLISHED:
+        return await _publish(services, role, ref, language=language, ends=ends)
+    if decision not in (SubmissionState.CHANGES, SubmissionState.REJECTED):
+        raise Refusal("unknown_action", ends=ends)
+    note = checked_note(note)
+    submission = await waiting(services, role, ref, language=language, ends=ends)
+    decided = await _decide(services, role, submission, decision, language=language, note=note)
+    if decision is SubmissionState.CHANGES:
+        button = Action(
+            id="share_reopen",
+            label=say(decided.language, "act_share_reopen"),
+            payload={"submission": decided.id},
+            style="primary",
+        )
+        await _tell_sharer(services, decided, "share_changes", actions=(button,))
+    else:
+        await _tell_sharer(services, decided, "share_rejected")
+    return Decision(submission=decided, solution=None)
+
+
+async def _publish(
+    services: Services, role: Role, ref: object, *, language: str, ends: bool
+) -> Decision:
+    submission = await waiting(services, role, ref, language=language, ends=ends)
+    solution = await solution_of(services.store, submission.draft, language=language)
     if not role.owns(solution.organization):
         raise Refusal(
             "not_your_solution",
@@ -187,25 +296,40 @@ async def publish(turn: Turn) -> list[Reply]:
             title=solution.title,
             organization=solution.organization,
         )
-    decided = await _decide(turn, submission, SubmissionState.PUBLISHED, solution_id=solution.id)
+    decided = await _decide(
+        services,
+        role,
+        submission,
+        SubmissionState.PUBLISHED,
+        language=language,
+        solution_id=solution.id,
+    )
     try:
-        await publish_solution(turn, solution)
+        await publish_as(services, solution, by=role.user)
     except Refusal:  # not stored: it waits again, for this editor or another to retry
-        await turn.store.submissions.update(
+        await services.store.submissions.update(
             submission.id, lambda current: submission if current == decided else current
         )
         raise
-    await _tell_sharer(turn, decided, "share_published")
+    await _tell_sharer(services, decided, "share_published")
     if decided.demand_id:  # shared for a colleague's open question: its asker is told
         await answer_linked(
-            kb=turn.kb, outbox=turn.services.outbox, demand_id=decided.demand_id, solution=solution
+            kb=services.kb, outbox=services.outbox, demand_id=decided.demand_id, solution=solution
         )
-    text = turn.say("review_published", title=solution.title, id=solution.id)
-    return [Reply(text=text)]
+    return Decision(submission=decided, solution=solution)
+
+
+async def publish(turn: Turn) -> list[Reply]:
+    payload = turn.message.payload.get("submission")
+    decided = await decide(
+        turn.services, turn.role, payload, SubmissionState.PUBLISHED, language=turn.language
+    )
+    return [Reply(text=decided.said(turn.language))]
 
 
 async def _ask_note(turn: Turn, decision: SubmissionState, key: str) -> Step:
-    _, submission = await _waiting(turn, turn.message.payload.get("submission"))
+    ref = turn.message.payload.get("submission")
+    submission = await waiting(turn.services, turn.role, ref, language=turn.language)
     data = {"submission": submission.id, "decision": decision.value}
     text = turn.say(key, title=submission.title)
     return Step(replies=[Reply(text=text)], next=Flow.REVIEW_NOTE, data=data)
@@ -222,26 +346,24 @@ async def ask_reason(turn: Turn) -> Step:
 async def answer_note(turn: Turn) -> Step:
     """The note for the sharer: what to change, or why not."""
     data = turn.session.data
-    note = turn.message.text.strip()
-    if not note or len(note) > MAX_NOTE or CONTROL.search(note):
-        text = turn.say("review_note_invalid", limit=MAX_NOTE)
-        return Step(replies=[Reply(text=text)], next=Flow.REVIEW_NOTE)
-    _, submission = await _waiting(turn, data.get("submission"), ends=True)
-    decision = SubmissionState(str(data.get("decision")))
-    decided = await _decide(turn, submission, decision, note=note)
-    if decision is SubmissionState.CHANGES:
-        button = Action(
-            id="share_reopen",
-            label=say(decided.language, "act_share_reopen"),
-            payload={"submission": decided.id},
-            style="primary",
+    try:
+        decision = SubmissionState(str(data.get("decision")))
+    except ValueError:
+        raise Refusal("unknown_action", ends=True) from None
+    try:
+        decided = await decide(
+            turn.services,
+            turn.role,
+            data.get("submission"),
+            decision,
+            language=turn.language,
+            note=turn.message.text,
+            ends=True,
         )
-        await _tell_sharer(turn, decided, "share_changes", actions=(button,))
-        text = turn.say("review_sent_back", title=decided.title)
-    else:
-        await _tell_sharer(turn, decided, "share_rejected")
-        text = turn.say("review_rejected", title=decided.title)
-    return Step(replies=[Reply(text=text)], next=END)
+    except BadNote as bad:  # the editor writes it again
+        text = turn.say(bad.key, **bad.values)
+        return Step(replies=[Reply(text=text)], next=Flow.REVIEW_NOTE)
+    return Step(replies=[Reply(text=decided.said(turn.language))], next=END)
 
 
 REVIEWING = Dialogue(

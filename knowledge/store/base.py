@@ -48,7 +48,7 @@ from knowledge.records import (
     WebSession,
 )
 from knowledge.solutions import Solution
-from knowledge.store.query import Condition
+from knowledge.store.query import Condition, Tally
 
 SCHEMA_VERSION = 1
 
@@ -121,6 +121,14 @@ class Collection(Protocol[R]):
         asks for what it needs this way rather than reading the collection with `all`."""
         ...
 
+    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+        """How many records meeting `conditions` hold each combination of the `by` fields'
+        values (declared text, flag or number fields), each group told as
+        `query.group_of` tells it: (value, …) → count, groups with no record left out. The
+        store does the counting (PostgreSQL in one GROUP BY, a file from its field index),
+        so a dashboard sums 100,000 records without reading one."""
+        ...
+
     async def insert(self, record: R) -> bool:
         """Stores `record` unless one with its key is stored already; True if it was. One
         step, also across processes: of two inserting one key, exactly one gets True."""
@@ -178,9 +186,11 @@ def _fields(
     moments: tuple[str, ...] = (),
     flags: tuple[str, ...] = (),
     days: tuple[str, ...] = (),
+    numbers: tuple[str, ...] = (),
 ) -> dict[str, type]:
     return {
         **dict.fromkeys(names, str),
+        **dict.fromkeys(numbers, int),
         **dict.fromkeys(moments, datetime),
         **dict.fromkeys(days, date),
         **dict.fromkeys(flags, bool),
@@ -210,8 +220,26 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
             "organization_key",
         ),
     ),
-    CollectionSpec("adoptions", Adoption, _fields("solution_id", "user", "organization")),
-    CollectionSpec("demand", Demand, _fields("asker", "status", "org_id", moments=("asked_at",))),
+    # `stage`, `month`, `organization_key`: the dashboard's spreading, summed by the store.
+    CollectionSpec(
+        "adoptions",
+        Adoption,
+        _fields("solution_id", "user", "organization", "stage", "month", "organization_key"),
+    ),
+    # `question_key`, `week`, `waited_days`: the dashboard's demand, summed by the store.
+    CollectionSpec(
+        "demand",
+        Demand,
+        _fields(
+            "asker",
+            "status",
+            "org_id",
+            "question_key",
+            "week",
+            moments=("asked_at",),
+            numbers=("waited_days",),
+        ),
+    ),
     CollectionSpec(
         "introductions",
         Introduction,
@@ -245,9 +273,20 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
     CollectionSpec(
         "nudges",
         Nudge,
-        _fields("manager_id", "solution_id", "kind", "state", moments=("due_at", "created_at")),
+        _fields(
+            "manager_id",
+            "solution_id",
+            "kind",
+            "state",
+            moments=("due_at", "created_at"),
+            flags=("sent", "planned"),
+        ),
     ),
-    CollectionSpec("adaptations", Adaptation, _fields("solution_id", "organization", "manager_id")),
+    CollectionSpec(
+        "adaptations",
+        Adaptation,
+        _fields("solution_id", "organization", "manager_id", "organization_key"),
+    ),
     CollectionSpec(
         "interests", Interest, _fields("person_id", "solution_id", "did", moments=("at",))
     ),

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from knowledge.store.query import Below, Condition, OneOf, value_of
+from knowledge.store.query import Below, Condition, OneOf, Tally, value_of
+from knowledge.store.query import plain as _plain
 
 
 def _stored(doc: Mapping[str, Any], name: str) -> Any:
@@ -22,11 +23,6 @@ def _stored(doc: Mapping[str, Any], name: str) -> Any:
     reads a record's: missing and empty text are unset."""
     value = doc.get(name)
     return None if value == "" else value
-
-
-def _plain(value: Any) -> Any:
-    """A value as the index files it: an enum as its text, as records compare it."""
-    return str(value) if isinstance(value, str) else value
 
 
 class FieldIndex:
@@ -80,6 +76,34 @@ class FieldIndex:
     def candidates(self, conditions: Mapping[str, Condition]) -> list[str] | None:
         """The keys of the records that may meet `conditions`, in the order stored; None
         when no condition is one the index serves (then every record is a candidate)."""
+        found = self._matching(conditions)
+        if found is None:
+            return None
+        return sorted(found, key=self._order.__getitem__)
+
+    def tally(self, conditions: Mapping[str, Condition], by: tuple[str, ...]) -> Tally | None:
+        """`Collection.tally` from what the index files, reading no record; None when it
+        cannot tell alone (a condition it does not serve exactly, or a field it does not
+        file): then the collection counts the records themselves."""
+        served = all(
+            name in self._keys
+            and not isinstance(condition, Below)
+            # one of several never matches unset (`query.holds`); the index files it as None
+            and not (isinstance(condition, OneOf) and {None, ""} & set(condition.values))
+            for name, condition in conditions.items()
+        )
+        if not served or not set(by) <= set(self._keys):
+            return None
+        found = self._matching(conditions)
+        positions = [self._fields.index(name) for name in by]
+        counts: Tally = {}
+        for key in self._values if found is None else found:
+            values = self._values[key]
+            group = tuple(values[i] for i in positions)
+            counts[group] = counts.get(group, 0) + 1
+        return counts
+
+    def _matching(self, conditions: Mapping[str, Condition]) -> set[str] | None:
         found: set[str] | None = None
         for name, condition in conditions.items():
             filed = self._keys.get(name)
@@ -92,6 +116,4 @@ class FieldIndex:
             else:  # a value, or unset (None or "", as `value_of` reads both)
                 keys = filed.get(None if condition == "" else _plain(condition), set())
             found = set(keys) if found is None else found & keys
-        if found is None:
-            return None
-        return sorted(found, key=self._order.__getitem__)
+        return found

@@ -8,7 +8,7 @@ from typing import Any, Generic
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store, updated
 from knowledge.store.claims import LocalClaims
-from knowledge.store.query import Condition, checked, holds
+from knowledge.store.query import Condition, Tally, checked, checked_groups, holds, tallied
 
 
 class MemoryCollection(Generic[R]):
@@ -58,6 +58,11 @@ class MemoryCollection(Generic[R]):
             if holds(record, conditions):
                 found.append(record)
         return found
+
+    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+        checked_groups(self.name, self._fields, by)
+        checked(self.name, self._fields, conditions)
+        return tallied(self._find(conditions, None), by)
 
     async def insert(self, record: R) -> bool:
         if record.key in self._docs:

@@ -45,7 +45,15 @@ from knowledge.store.base import (
     updated,
 )
 from knowledge.store.connections import Attempt, Connections, channel_sql, describe
-from knowledge.store.query import Below, Condition, OneOf, checked, value_of
+from knowledge.store.query import (
+    Below,
+    Condition,
+    OneOf,
+    Tally,
+    checked,
+    checked_groups,
+    value_of,
+)
 from knowledge.store.schema import newer_refused
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -59,11 +67,14 @@ BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instea
 # interest's `did`, an organisation's `name_key`, a seen event's `platform` and holds); 4
 # those of the web's rate counts (`expires_at`, bot/limits.py) and of `follows` (issue 17);
 # 5 those of `routed` (issue 17), `login_links` and `web_sessions` (issue 18); 6 those of
-# `roadshows` (issue 17).
-SCHEMA_VERSION = 6
+# `roadshows` (issue 17); 7 those the dashboard sums by (issue 18): an adoption's `stage`,
+# `month` and `organization_key`, a question's `question_key`, `week` and `waited_days`, a
+# prompt's `sent` and `planned`, an adaptation's `organization_key`.
+SCHEMA_VERSION = 7
 SQL_TYPES: dict[type, str] = {
     str: "text",
     bool: "boolean",
+    int: "bigint",
     datetime: "timestamptz",
     date: "date",
 }
@@ -137,7 +148,7 @@ TABLES: list[str] = [
 ]
 # Statements that bring schema n to n+1; a new database gets TABLES and then every step. Each
 # must be idempotent, like the data directory's steps (knowledge/store/schema.py).
-MIGRATIONS: dict[int, list[sql.Composed]] = {step: columns() for step in range(1, 6)}
+MIGRATIONS: dict[int, list[sql.Composed]] = {step: columns() for step in range(1, 7)}
 
 # A write's last statement: the collection's version, and for an announced collection the
 # notice to those watching it, sent by PostgreSQL as the transaction commits (one statement,
@@ -293,6 +304,17 @@ class PostgresCollection(Generic[R]):
             params.append(limit)
         rows = await self._rows(query, *params)
         return [self._type.from_dict(row[0]) for row in rows]
+
+    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+        checked_groups(self.name, self._fields, by)
+        checked(self.name, self._fields, conditions)
+        where, params = _where(conditions)
+        grouped = sql.SQL(", ").join(map(_column, by))
+        query = sql.SQL("SELECT {}, count(*) FROM {} WHERE {} GROUP BY {}").format(
+            grouped, self._table, where, grouped
+        )
+        rows = await self._rows(query, *params)
+        return {tuple(row[:-1]): int(row[-1]) for row in rows}
 
     async def insert(self, record: R) -> bool:
         values = self._values(record)

@@ -36,9 +36,14 @@ class Below:
     value: Any
 
 
-Condition = str | bool | date | datetime | None | OneOf | Below
+Condition = str | bool | int | date | datetime | None | OneOf | Below
 # The Python types a declared field may have; PostgreSQL gives each a typed column.
-FIELD_TYPES = (str, bool, datetime, date)
+FIELD_TYPES = (str, bool, int, datetime, date)
+# What `Collection.tally` may group by: values a group is told by (a moment is grouped by a
+# computed text field, a record's month or week, never by the moment itself).
+GROUP_TYPES = (str, bool, int)
+# How many records hold each combination of the grouped fields' values (`Collection.tally`).
+Tally = dict[tuple[Any, ...], int]
 
 
 def checked(name: str, fields: Mapping[str, type], conditions: Mapping[str, Any]) -> None:
@@ -50,6 +55,40 @@ def checked(name: str, fields: Mapping[str, type], conditions: Mapping[str, Any]
             f"{name} cannot be queried by {', '.join(unknown)}: declare the field in "
             "CollectionSpec.fields (knowledge/store/base.py)"
         )
+
+
+def checked_groups(name: str, fields: Mapping[str, type], by: tuple[str, ...]) -> None:
+    """Refuses to group by nothing, by a field the collection does not declare, or by a
+    moment or a day (a group per instant would be a group per record)."""
+    if not by:
+        raise ValueError(f"a tally of {name} needs at least one field to group by")
+    checked(name, fields, dict.fromkeys(by))
+    moments = sorted(f for f in by if fields[f] not in GROUP_TYPES)
+    if moments:
+        raise ValueError(
+            f"{name} cannot be grouped by {', '.join(moments)}: group by a text field made "
+            "from it (a month, a week) declared in CollectionSpec.fields"
+        )
+
+
+def plain(value: Any) -> Any:
+    """A value as a tally tells it, whatever the backend: an enum as its text."""
+    return str(value) if isinstance(value, str) else value
+
+
+def group_of(record: Any, by: tuple[str, ...]) -> tuple[Any, ...]:
+    """The group `Collection.tally` counts `record` in: its `by` fields' values as
+    conditions read them (None for unset), enums as their text."""
+    return tuple(plain(value_of(record, field)) for field in by)
+
+
+def tallied(records: Iterable[Any], by: tuple[str, ...]) -> Tally:
+    """`Collection.tally` of records already found (an in-process backend's way)."""
+    counts: Tally = {}
+    for record in records:
+        group = group_of(record, by)
+        counts[group] = counts.get(group, 0) + 1
+    return counts
 
 
 def value_of(record: Any, field: str) -> Any:

@@ -28,7 +28,7 @@ from knowledge.store.claims import LocalClaims
 from knowledge.store.durable import DurableJSONStorage
 from knowledge.store.index import FieldIndex
 from knowledge.store.lock import DEFAULT_WAIT, LockWait
-from knowledge.store.query import Condition, checked, holds
+from knowledge.store.query import Condition, Tally, checked, checked_groups, holds, tallied
 from knowledge.store.writer import SerialWriter
 from knowledge.validation import ValidationError
 
@@ -109,6 +109,11 @@ class TinyCollection(Generic[R]):
     async def find(self, *, limit: int | None = None, **conditions: Condition) -> list[R]:
         checked(self.name, self._fields, conditions)
         return await self._writer.read(lambda: self._find(conditions, limit))
+
+    async def tally(self, *, by: tuple[str, ...], **conditions: Condition) -> Tally:
+        checked_groups(self.name, self._fields, by)
+        checked(self.name, self._fields, conditions)
+        return await self._writer.read(lambda: self._tally(conditions, by))
 
     async def insert(self, record: R) -> bool:
         doc = record.to_dict()
@@ -201,6 +206,12 @@ class TinyCollection(Generic[R]):
             if holds(record, conditions):
                 found.append(record)
         return found
+
+    def _tally(self, conditions: Mapping[str, Condition], by: tuple[str, ...]) -> Tally:
+        counted = self._indexed(self._stored()).tally(conditions, by)
+        if counted is not None:
+            return counted
+        return tallied(self._find(conditions, None), by)
 
     def _indexed(self, stored: Mapping[str, Any]) -> FieldIndex:
         if self._index is None:
