@@ -166,8 +166,15 @@ def _follow_action(solution: Solution, language: str) -> tuple[Action, ...]:
     if not solution.domains:
         return ()
     topic = Topic(kind=Kind.DOMAIN, value=solution.domains[0])
-    label = say(language, "act_follow", topic=topic.value)
-    return (Action(id="follow", label=label, payload={"topic": topic.key}),)
+    return (follow_action(topic, topic.value, language),)
+
+
+def follow_action(topic: Topic, label: str, language: str) -> Action:
+    """ "Følg <topic>", on a solution's details and on an answer (bot/flows/ask.py); pressed,
+    bot/flows/follow.py checks the key against the topics known then."""
+    return Action(
+        id="follow", label=say(language, "act_follow", topic=label), payload={"topic": topic.key}
+    )
 
 
 def card(

@@ -2221,29 +2221,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That's fine. You can always find the solution again by asking me.",
     ),
     "roadshow_forward_ask": (
-        "Hvem skal have invitationen til “{title}”? Skriv din kollegas e-mailadresse.",
-        "Who should get the invitation to “{title}”? Write your colleague's e-mail address.",
+        "Hvem skal have invitationen til “{title}”? Skriv din kollegas navn eller e-mailadresse.",
+        "Who should get the invitation to “{title}”? Write your colleague's name or e-mail "
+        "address.",
     ),
     "roadshow_forward_bad": (
-        "Det ligner ikke en e-mailadresse. Skriv den som navn@kommune.dk, eller skriv annuller.",
-        "That does not look like an e-mail address. Write it as name@kommune.dk, or write cancel.",
+        "Det kan jeg ikke læse som et navn eller en e-mailadresse. Skriv fx “Eva Ny” eller "
+        "eva.ny@kommune.dk, eller skriv annuller.",
+        "I cannot read that as a name or an e-mail address. Write e.g. “Eva Ny” or "
+        "eva.ny@kommune.dk, or write cancel.",
     ),
     "roadshow_forward_unknown": (
         "Jeg kan ikke finde {email} her. Tjek adressen, eller send invitationen selv.",
         "I cannot find {email} here. Check the address, or pass the invitation on yourself.",
     ),
     "roadshow_forwarded": (
-        "Invitationen er sendt til {email}.",
-        "The invitation has been sent to {email}.",
+        "Invitationen er sendt til {who}.",
+        "The invitation has been sent to {who}.",
     ),
     "roadshow_forward_already": (
-        "{email} er allerede inviteret.",
-        "{email} has already been invited.",
+        "{who} er allerede inviteret.",
+        "{who} has already been invited.",
     ),
     "roadshow_forward_later": (
-        "{email} må ikke få en besked fra mig lige nu, så jeg sendte den ikke. Send den gerne "
-        "selv.",
-        "{email} may not get a message from me right now, so I did not send it. Feel free to "
+        "{who} må ikke få en besked fra mig lige nu, så jeg sendte den ikke. Send den gerne selv.",
+        "{who} may not get a message from me right now, so I did not send it. Feel free to "
         "pass it on yourself.",
     ),
     "roadshows_none": (
@@ -2352,6 +2354,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Another editor got there first, so your decision was not saved.",
     ),
     "web_review_back": ("Tilbage til dashboardet", "Back to the dashboard"),
+    # a Følg button on answers, and Send til en kollega by name (issue 17)
+    "follow_offer_typed": (
+        "Vil du have nyt om {topic} hver uge? Skriv “følg {topic}”.",
+        "Would you like news of {topic} every week? Write “follow {topic}”.",
+    ),
+    "roadshow_forward_nobody": (
+        "Jeg kan ikke finde nogen, der hedder “{typed}”. Tjek navnet, skriv e-mailadressen, "
+        "eller skriv annuller og send invitationen selv.",
+        "I cannot find anyone called “{typed}”. Check the name, write the e-mail address, or "
+        "write cancel and pass the invitation on yourself.",
+    ),
+    "roadshow_forward_meant": (
+        "Ingen hedder præcis “{typed}”. Mente du en af dem her? Ellers skriv navnet igen "
+        "eller e-mailadressen.",
+        "Nobody is called exactly “{typed}”. Did you mean one of these? If not, write the name "
+        "again or the e-mail address.",
+    ),
+    "roadshow_forward_several": (
+        "Flere hedder “{typed}”. Hvem af dem skal have invitationen? Er det ingen af dem, så "
+        "skriv e-mailadressen.",
+        "Several people are called “{typed}”. Which of them should get the invitation? If none "
+        "of them, write the e-mail address.",
+    ),
+    "roadshow_forward_gone": (
+        "Den kollega kan jeg ikke finde længere. Skriv navnet eller e-mailadressen igen.",
+        "I can no longer find that colleague. Write the name or the e-mail address again.",
+    ),
 }
 
 

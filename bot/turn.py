@@ -13,6 +13,7 @@ from bot.i18n import say
 from bot.messages import Incoming, Payload
 from bot.organisations import Organisations
 from bot.outbox import Outbox
+from bot.people_names import PeopleNames
 from bot.roles import Role
 from bot.sessions import Session
 from knowledge.kb import KnowledgeBase
@@ -45,6 +46,7 @@ class Services:
     # What askers picked between near-tied answers: folded question → solution id.
     nudges: Nudges | None = None  # prompts to managers; the core sets it
     colleagues: Colleagues = field(default_factory=Colleagues)
+    names: PeopleNames = field(default_factory=PeopleNames)  # the directory by name
 
     async def person_for(self, platform: str, user_id: str, email: str = "") -> Person | None:
         """The people directory's entry for a chat user: by their id on the platform (on the

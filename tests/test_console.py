@@ -180,5 +180,6 @@ async def test_a_number_beyond_the_buttons_shown_says_which_there_are(core: Core
     assert f"Der er ingen knap nummer 99 – knapperne har numrene 1 til {shown}." in out.getvalue()
     assert len(console.renderer.actions) == shown  # the buttons shown still work
     assert await core.services.store.demand.count() == 0
-    await console.turn(f"[{shown}]")  # as it is shown: the last button, "Hjalp ikke"
+    assert console.renderer.actions[-1].label == "Følg ældrepleje"  # the last one
+    await console.turn(f"[{shown - 1}]")  # as it is shown: the one before, "Hjalp ikke"
     assert "Jeg har gemt “ventetid hjemmepleje opstart”" in out.getvalue()

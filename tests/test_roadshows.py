@@ -19,7 +19,9 @@ from bot.config import Settings
 from bot.core import Core
 from bot.flows.roadshow import Unclear, parse_moment
 from bot.jobs import Schedule
+from bot.people_names import Found, PeopleNames
 from bot.privacy import export, forget, identify
+from bot.reach import set_mode
 from bot.roadshow_ics import calendar
 from bot.roadshows import COMING, WAITING, Reminders, invite, invitees, respond, state_of
 from bot.server import build_app
@@ -30,6 +32,7 @@ from knowledge.records import (
     Follow,
     Interest,
     Person,
+    ReachMode,
     Roadshow,
     Stage,
 )
@@ -37,6 +40,7 @@ from knowledge.store import Store, open_store
 from tests.conftest import Clock
 from tests.dialogue import Chat, Inbox, flat
 from tests.test_cli import Workspace
+from tests.test_request_reads import whole_reads
 
 SOLUTION = "hurtig-opstart-i-hjemmeplejen"  # the demo's; Mette Kjærgaard is its contact
 METTE_EMAIL = "mette.kjaergaard@aarhus.eksempel.dk"
@@ -292,9 +296,9 @@ async def test_send_to_a_colleague_invites_them_by_e_mail(
     await store.people.upsert(Person(id="eva", name="Eva Ny", email="eva@odense.eksempel.dk"))
     await store.roadshows.upsert(_roadshow(clock))
     await chat.act("roadshow_forward", {"roadshow": "r1"})
-    chat.expect("Skriv din kollegas e-mailadresse")
-    await chat.send("eva at odense")
-    chat.expect("ligner ikke en e-mailadresse")
+    chat.expect("Skriv din kollegas navn eller e-mailadresse")
+    await chat.send("eva@odense")
+    chat.expect("kan jeg ikke læse som et navn eller en e-mailadresse")
     await chat.send("ukendt@odense.eksempel.dk")
     chat.expect("kan ikke finde ukendt@odense.eksempel.dk")
     await chat.send("eva@odense.eksempel.dk")
@@ -308,6 +312,123 @@ async def test_send_to_a_colleague_invites_them_by_e_mail(
     await bo.send("eva@odense.eksempel.dk")
     bo.expect("eva@odense.eksempel.dk er allerede inviteret")
     assert inbox.take(to="console:eva") == []
+
+
+COLLEAGUES = [
+    Person(id="eva", name="Eva Ny", email="eva@odense.eksempel.dk", role="sygeplejerske",
+           organization="Odense Kommune", unit="Hjemmeplejen Syd"),
+    Person(id="soeren", name="Søren Ågård", email="soeren@aarhus.eksempel.dk", role="leder",
+           organization="Aarhus Kommune", unit="Visitationen", manager_id="eva"),
+    Person(id="mette-vejle", name="Mette Hansen", email="mh@vejle.eksempel.dk",
+           role="terapeut", organization="Vejle Kommune", unit="Træningen"),
+    Person(id="mette-odense", name="Mette Hansen", email="mh@odense.eksempel.dk",
+           role="visitator", organization="Odense Kommune", unit="Visitationen"),
+    Person(id="ole", name="Ole Bertelsen", email="ole@odense.eksempel.dk",
+           organization="Odense Kommune"),
+]  # fmt: skip
+
+
+async def test_send_to_a_colleague_by_name_as_typed_with_choices_showing_little(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    store = core.services.store
+    inbox = Inbox(core, "console")
+    await store.people.upsert_many(COLLEAGUES)
+    await store.roadshows.upsert(_roadshow(clock, places=5))
+    await chat.act("roadshow_forward", {"roadshow": "r1"})
+    chat.expect("Skriv din kollegas navn eller e-mailadresse")
+    await chat.send("soeren aagaard")  # æøå typed or not, one person: invited at once
+    sent = chat.expect("Invitationen er sendt til Søren Ågård.")
+    assert "soeren@aarhus" not in flat(sent)
+    [letter] = inbox.take(to="console:soeren")
+    assert "Anna Holm sendte den videre til dig" in letter
+
+    await chat.act("roadshow_forward", {"roadshow": "r1"})
+    chat.expect("navn eller e-mailadresse")
+    await chat.send("Mete Hansen")  # a typo: those it may mean, Anna's organisation first
+    meant = chat.expect("Ingen hedder præcis “Mete Hansen”. Mente du en af dem her?")
+    assert [a.label for a in meant.all_actions()] == [
+        "Mette Hansen, visitator, Odense Kommune",
+        "Mette Hansen, terapeut, Vejle Kommune",
+    ]
+    # Only name, role and organisation: never an e-mail, unit, manager or directory id.
+    kept = await store.conversations.find(user="console:anna")  # nor kept with the dialogue
+    for hidden in ("@", "Visitationen", "Træningen", "mette-vejle", "mette-odense"):
+        assert hidden not in flat(meant) + str([a.payload for a in meant.all_actions()])
+        assert hidden not in str([c.to_dict() for c in kept])
+    assert "Mete Hansen" in str([c.to_dict() for c in kept])  # what Anna typed: hers
+    await chat.press("terapeut, Vejle Kommune")
+    chat.expect("Invitationen er sendt til Mette Hansen.")
+    assert len(inbox.take(to="console:mette-vejle")) == 1
+    assert inbox.take(to="console:mette-odense") == []
+    await chat.press("visitator, Odense Kommune")  # the dialogue is over: a stale button
+    chat.expect("Den knap virker ikke længere")
+    assert inbox.take(to="console:mette-odense") == []
+
+    bo = chat.as_user(user_id="bo", user_name="Bo Berg")
+    await bo.act("roadshow_forward", {"roadshow": "r1"})
+    bo.expect("navn eller e-mailadresse")
+    await bo.send("METTE  HANSEN")  # two of that name
+    several = bo.expect("Flere hedder “METTE  HANSEN”", "skriv e-mailadressen")
+    assert len(several.all_actions()) == 2
+    await bo.send("Xenia Zwart")  # typed anew: nobody, and the list before it is stale
+    bo.expect("Jeg kan ikke finde nogen, der hedder “Xenia Zwart”")
+    await bo.press("terapeut, Vejle Kommune")
+    bo.expect("Den knap virker ikke længere")
+    await bo.send("eva")  # part of a name is enough to be offered it
+    offered = bo.expect("Mente du")
+    assert [a.label for a in offered.all_actions()] == ["Eva Ny, sygeplejerske, Odense Kommune"]
+    await bo.act("roadshow_forward_pick", {"choice": "forged", "pick": 0})
+    bo.expect("Den knap virker ikke længere")
+    await store.people.delete("eva")  # gone from the directory since it was offered
+    await bo.press("Eva Ny")
+    bo.expect("Den kollega kan jeg ikke finde længere")
+    await store.people.upsert(COLLEAGUES[0])
+    await bo.send("Søren Ågård")
+    bo.expect("Søren Ågård er allerede inviteret.")
+    assert inbox.take(to="console:soeren") == []
+
+
+async def test_send_to_a_colleague_by_name_keeps_to_their_budget(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    store = core.services.store
+    inbox = Inbox(core, "console")
+    await store.people.upsert_many(COLLEAGUES)
+    await store.roadshows.upsert(_roadshow(clock))
+    await set_mode(store, "console:ole", ReachMode.STOP, at=clock.now)
+    await chat.act("roadshow_forward", {"roadshow": "r1"})
+    chat.expect("navn eller e-mailadresse")
+    for unreadable in ("12345", "x" * 300):
+        await chat.send(unreadable)
+        chat.expect("kan jeg ikke læse som et navn")
+    await chat.send("ole bertelsen")
+    chat.expect("Ole Bertelsen må ikke få en besked fra mig lige nu")
+    assert inbox.take(to="console:ole") == []
+    stored = await store.roadshows.get("r1")
+    assert stored is not None
+    assert "console:ole" not in stored.rsvps
+
+
+async def test_a_directory_changed_by_another_server_is_searched_as_it_is_now(
+    core: Core, clock: Clock
+) -> None:
+    store = core.services.store
+    names = PeopleNames()
+    assert await names.find(store.people, "Eva Ny") == Found()
+    await store.people.upsert_many(COLLEAGUES)  # as another instance would
+    [eva] = (await names.find(store.people, "eva ny")).exact
+    assert (eva.name, eva.role, eva.organization) == ("Eva Ny", "sygeplejerske", "Odense Kommune")
+    with whole_reads(store) as read:  # unchanged since: the names are not read again
+        assert (await names.find(store.people, "Eva Nyy")).near == (eva,)
+    assert read == []
+    found = await names.find(store.people, "mette hansen", own="odense kommune")
+    assert [n.person_id for n in found.exact] == ["mette-odense", "mette-vejle"]
+    found = await names.find(store.people, "mette hansen", own="Vejle Kommune")
+    assert [n.person_id for n in found.exact] == ["mette-vejle", "mette-odense"]
+    assert (await names.find(store.people, "   ")) == Found()
+    await store.people.delete("ole")
+    assert await names.find(store.people, "Ole Bertelsen") == Found()
 
 
 def test_the_calendar_file_is_rfc_5545_with_utc_times_and_escaped_text() -> None:

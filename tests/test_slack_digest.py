@@ -1,6 +1,6 @@
-"""A Slack channel that follows a topic (issue 17): an admin writes `digest #kanal ældrepleje`
-in the channel; the weekly digest is posted in that channel, on the real slack-bolt stack
-against the mock Slack server."""
+"""Following on Slack (issue 17), on the real slack-bolt stack against the mock Slack server:
+the *Følg* button on an answer, and a channel that follows a topic (an admin writes `digest
+#kanal ældrepleje` in the channel; the weekly digest is posted in that channel)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.follows import channel_address
 from bot.server import CORE
 from knowledge.records import Adoption, Stage
 from tests.slack_mock import BOT_USER, SlackMock
-from tests.test_slack import ADMIN, ANNA, Spred, _data, _running, dm, mention
+from tests.test_slack import ADMIN, ANNA, Spred, _data, _running, button, dm, mention, pressed
 
 MONDAY = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
 
@@ -77,3 +77,24 @@ async def test_a_channel_digest_asked_for_in_a_dm_is_explained(spred: Spred) -> 
     await spred.event(dm("digest #pleje ældrepleje", user=ADMIN), event_id="Ev1")
     [post] = await spred.slack.wait_for("chat.postMessage")
     assert "Skriv det i den kanal, der skal have oversigten" in post.args["text"]
+
+
+async def test_the_follow_button_on_an_answer_follows_and_again_says_so(spred: Spred) -> None:
+    core: Core = spred.server.app[CORE]
+    await spred.event(dm("hvordan får vi ventetiden ned i hjemmeplejen?"), event_id="EvF1")
+    [answer] = await spred.slack.wait_for("chat.postMessage")
+    follow = button(answer, "Følg ældrepleje")
+    assert [e["text"]["text"] for b in answer.args["blocks"] if b["type"] == "actions"
+            for e in b["elements"]].count("Følg ældrepleje") == 1  # fmt: skip
+    await spred.interaction(pressed(ANNA, follow["value"], channel="D0ANNA"))
+    posts = await spred.slack.wait_for("chat.postMessage", 2)
+    assert "Du følger nu ældrepleje" in posts[1].args["text"]
+    [held] = await core.services.store.follows.find(user=f"slack:{ANNA}")
+    assert held.topic == "domain:aeldrepleje"
+    await spred.interaction(pressed(ANNA, follow["value"], channel="D0ANNA"))
+    posts = await spred.slack.wait_for("chat.postMessage", 3)
+    assert "Du følger allerede ældrepleje" in posts[2].args["text"]
+    await spred.event(dm("hvordan får vi ventetiden ned i hjemmeplejen?"), event_id="EvF2")
+    posts = await spred.slack.wait_for("chat.postMessage", 4)
+    assert "ventetiden ned i hjemmeplejen" in posts[3].args["text"]
+    assert "Følg" not in str(posts[3].args["blocks"])  # followed now: not offered

@@ -208,6 +208,22 @@ async def test_a_card_submit_performs_the_action_and_a_forged_one_grants_nothing
     assert "Den knap virker ikke længere" in replies[3].text
 
 
+async def test_the_follow_button_on_an_answer_is_one_submit_under_the_cards(
+    spred: Spred,
+) -> None:
+    await spred.say("hvordan får vi ventetiden ned i hjemmeplejen?")
+    [answer] = await spred.connector.wait_for()
+    *solutions, own = answer.cards  # the solutions' cards, then the answer's own buttons
+    assert all("Følg" not in str(card.get("actions")) for card in solutions)
+    assert [b["title"] for b in own["actions"]] == ["Hjalp ikke", "Følg ældrepleje"]
+    follow = own["actions"][1]
+    assert follow["type"] == "Action.Submit"
+    assert follow["data"] == {"spred": "follow", "payload": {"topic": "domain:aeldrepleje"}}
+    await spred.submit(follow["data"], activity_id="act-f1")
+    replies = await spred.connector.wait_for(2)
+    assert "Du følger nu ældrepleje" in replies[1].text
+
+
 async def test_the_add_form_shows_its_errors_again_on_the_card(spred: Spred) -> None:
     await spred.submit({"spred": "add_form", "payload": {}}, user=ADMIN, name="Bo")
     [form] = await spred.connector.wait_for()

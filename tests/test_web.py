@@ -195,6 +195,16 @@ async def test_commands_that_act_as_a_person_need_a_login(site: TestServer) -> N
         assert REPORTER not in html
 
 
+async def test_an_answer_offers_a_visitor_no_follow(site: TestServer) -> None:
+    # In chat this answer offers *Følg ældrepleje* (tests/test_follow.py); a visitor is
+    # anonymous, no digest could reach them, so neither the button nor the line to type it.
+    _, _, html = await _get(site, "/?q=hvordan+får+vi+ventetiden+ned+i+hjemmeplejen")
+    assert DEMO_TITLE in html
+    assert "Hjalp ikke" in html  # the answer's own button, shown as needing a login
+    assert "Følg" not in html
+    assert "følg ældrepleje" not in html
+
+
 async def test_more_answers_follow_as_a_link(site: TestServer) -> None:
     _, _, first = await _get(site, "/?q=hjemmepleje")
     more = re.search(r'<a href="(/\?q=[^"]+more=3)" data-more>', first)

@@ -10,7 +10,8 @@ import hashlib
 import re
 from dataclasses import replace
 
-from bot.cards import cards_for
+from bot import follows
+from bot.cards import cards_for, follow_action
 from bot.consent import ask_once
 from bot.i18n import listed
 from bot.messages import Action, Choice, Reply
@@ -20,6 +21,7 @@ from knowledge.matcher import Match, unexplained_by_all
 from knowledge.records import Demand, Feedback, new_id
 from knowledge.store import Store
 from knowledge.text import MAX_QUERY_CHARS, question_key
+from knowledge.topics import Topic
 
 PAGE = 3
 DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely useful
@@ -27,6 +29,9 @@ DEEPEST = 9  # "more" goes this far; the matcher's further candidates are rarely
 NEAR_TIE = 0.02
 PAYLOAD_QUESTION = 500  # characters of the question a button carries (Slack allows 2,000)
 NAMED_UNEXPLAINED = 3  # words a reply names as covered by none of its answers
+# An answer is read on a phone: with three cards (two buttons each), *Vis flere* and *Hjalp
+# ikke* it carries 8 buttons, and no more (the README says so).
+MOST_BUTTONS = 8
 # A number typed alone ("7", "[2]", "3."): meant for a button, not a question to search.
 BARE_NUMBER = re.compile(r"[\[(#]?\s*(\d{1,9})\s*[\])]?[.:)]?")
 
@@ -68,13 +73,33 @@ async def ask(turn: Turn, question: str, *, offset: int = 0) -> list[Reply]:
         why={m.solution.id: m.terms for m in page},
         today=today,
     )
-    return [
-        Reply(
-            text=turn.say(heading, question=quoted(question), words=missing),
-            cards=cards,
-            actions=_answer_actions(turn, question, page, more=more, offset=offset),
-        )
-    ]
+    text = turn.say(heading, question=quoted(question), words=missing)
+    actions = _answer_actions(turn, question, page, more=more, offset=offset)
+    topic = await _to_follow(turn, question, page) if offset == 0 else None
+    if topic is not None:
+        label = follows.label_of(topic, (m.solution for m in page))
+        # One *Følg* an answer, never one a card. When the answer's buttons are all used
+        # (three cards and *Vis flere*), it gives way, and a line says what to type: the
+        # buttons there serve the question just asked, while following is for the weeks
+        # ahead, and `følg <emne>` does the same as the button.
+        if sum(len(c.actions) for c in cards) + len(actions) < MOST_BUTTONS:
+            actions = (*actions, follow_action(topic, label, turn.language))
+        else:
+            text += "\n\n" + turn.say("follow_offer_typed", topic=label)
+    return [Reply(text=text, cards=cards, actions=actions)]
+
+
+async def _to_follow(turn: Turn, question: str, page: list[Match]) -> Topic | None:
+    """The topic the answer offers to follow (bot/follows.py `answer_topic`), unless the
+    asker follows it already or Spred cannot write to them (a web visitor, who is anonymous:
+    no digest could reach them, and following needs a login there)."""
+    topic = follows.answer_topic(question, [m.solution for m in page], turn.kb.topics())
+    user = turn.message.user
+    if topic is None or not await turn.services.outbox.reachable(user):
+        return None
+    if await turn.store.follows.get(follows.follow_id(user, topic.key)) is not None:
+        return None
+    return topic
 
 
 def _not_mentioned(turn: Turn, shown: list[Match]) -> str:

@@ -1,7 +1,8 @@
 """Following topics in chat: "følg ældrepleje" / "follow elder care", "følger" / "following",
-"stop med at følge ældrepleje" / "unfollow elder care", and the "Følg …" button on an
-answer's cards; and how much unsolicited news a person wants ("færre beskeder", "stop
-beskeder", "start beskeder igen", and the buttons on every such message, bot/reach.py).
+"stop med at følge ældrepleje" / "unfollow elder care", and the "Følg …" button on a
+solution's details and on an answer (bot/flows/ask.py); and how much unsolicited news a
+person wants ("færre beskeder", "stop beskeder", "start beskeder igen", and the buttons on
+every such message, bot/reach.py).
 
 A topic typed is matched to what the published solutions hold (knowledge/topics.py); a near
 miss offers what it may have meant as buttons. A button carries a topic's key, which is

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from bot import roadshows
 from bot.dialogues import END, Dialogue, State, Step
 from bot.flows.confirm import is_owner, require_owner
-from bot.messages import Action, Reply
+from bot.messages import Action, Choice, Reply
 from bot.nudges import address_of
+from bot.people_names import Found, mark
 from bot.roadshows import COMING, DECLINED, Invitee
 from bot.sessions import Flow
 from bot.turn import Refusal, Turn
@@ -269,7 +270,9 @@ async def later(turn: Turn) -> list[Reply]:
     return [Reply(text=turn.say("roadshow_later"))]
 
 
-# --- Send til en kollega
+# --- Send til en kollega: by e-mail, or by name from the people directory (bot/people_names.py)
+
+TYPED_LIMIT = 200  # characters of a colleague's name or e-mail
 
 
 async def forward(turn: Turn) -> Step:
@@ -279,36 +282,115 @@ async def forward(turn: Turn) -> Step:
 
 
 async def forward_to(turn: Turn) -> Step:
+    """The colleague typed: an e-mail address (anything with an @), else a name."""
     roadshow = await _invited_to(turn, turn.session.data, ends=True)
-    email = turn.message.text.strip()
+    typed = turn.message.text.strip()
+    if "@" in typed:
+        return await _to_email(turn, roadshow, typed)
+    if len(typed) > TYPED_LIMIT or CONTROL.search(typed) or not any(c.isalpha() for c in typed):
+        return _again(turn, roadshow, "roadshow_forward_bad")
+    found = await _named(turn, typed)
+    if len(found.exact) == 1:
+        return await _to_person(turn, roadshow, found.exact[0].person_id)
+    shown = found.exact or found.near
+    if not shown:
+        return _again(turn, roadshow, "roadshow_forward_nobody", typed=typed)
+    # A button carries its place in this list. The dialogue keeps what was typed and a mark
+    # of each person offered (people_names.mark), never their id, which may be their
+    # e-mail; pressed, the name is looked up again. A list typed anew makes older buttons
+    # stale.
+    choice = new_id()
+    options = tuple(
+        Action(id="roadshow_forward_pick", label=named.shown, payload={"choice": choice, "pick": i})
+        for i, named in enumerate(shown)
+    )
+    text = turn.say("roadshow_forward_several" if found.exact else "roadshow_forward_meant",
+                    typed=typed)  # fmt: skip
+    offered = [mark(n.person_id) for n in shown]
+    data = {"roadshow": roadshow.id, "choice": choice, "typed": typed, "offered": offered}
+    return Step(
+        replies=[Reply(text=text, choice=Choice(label=text, options=options))],
+        next=Flow.ROADSHOW_FORWARD,
+        data=data,
+    )
+
+
+async def forward_pick(turn: Turn) -> Step:
+    """One of the people a name may mean, chosen by its button."""
+    data = turn.session.data
+    roadshow = await _invited_to(turn, data, ends=True)
+    payload, offered, typed = turn.message.payload, data.get("offered"), data.get("typed")
+    pick = payload.get("pick")
+    if (
+        payload.get("choice") != data.get("choice")
+        or not isinstance(offered, list)
+        or not isinstance(typed, str)
+        or not isinstance(pick, int)
+        or isinstance(pick, bool)
+        or not 0 <= pick < len(offered)
+    ):
+        raise Refusal("unknown_action")
+    found = await _named(turn, typed)
+    shown = found.exact or found.near
+    picked = next((n for n in shown if mark(n.person_id) == offered[pick]), None)
+    if picked is None:  # gone from the directory, or renamed, since it was offered
+        return _again(turn, roadshow, "roadshow_forward_gone")
+    return await _to_person(turn, roadshow, picked.person_id)
+
+
+async def _named(turn: Turn, typed: str) -> Found:
+    """The directory's people `typed` names, those of the sender's organisation first."""
+    organisation = turn.organisation
+    own = organisation.name if organisation is not None else turn.message.organization
+    return await turn.services.names.find(turn.store.people, typed, own=own)
+
+
+def _again(turn: Turn, roadshow: Roadshow, key: str, **values: object) -> Step:
+    """Said, and the colleague asked for again; people offered before are no longer."""
+    said = Reply(text=turn.say(key, **values))
+    return Step(replies=[said], next=Flow.ROADSHOW_FORWARD, data={"roadshow": roadshow.id})
+
+
+async def _to_email(turn: Turn, roadshow: Roadshow, typed: str) -> Step:
+    email = typed
     errors: list[FieldError] = []
     Fields({"email": email}, path="forward", errors=errors).email("email", required=True)
     if errors:
-        return Step(
-            replies=[Reply(text=turn.say("roadshow_forward_bad"))], next=Flow.ROADSHOW_FORWARD
-        )
+        return _again(turn, roadshow, "roadshow_forward_bad")
     person = await turn.services.person_for("", "", email)
     to = address_of(person) if person is not None else None
     to = to or await turn.services.outbox.find(email=email, org_id=turn.message.org_id)
     if not to:
-        return Step(
-            replies=[Reply(text=turn.say("roadshow_forward_unknown", email=email))],
-            next=Flow.ROADSHOW_FORWARD,
-        )
+        return _again(turn, roadshow, "roadshow_forward_unknown", email=email)
+    return await _invite(turn, roadshow, to, who=email)
+
+
+async def _to_person(turn: Turn, roadshow: Roadshow, person_id: str) -> Step:
+    person = await turn.store.people.get(person_id)
+    if person is None:  # gone from the directory since it was offered
+        return _again(turn, roadshow, "roadshow_forward_gone")
+    # Named as they are shown: never their e-mail, which a colleague elsewhere may not see.
+    return await _invite(turn, roadshow, address_of(person), who=person.name)
+
+
+async def _invite(turn: Turn, roadshow: Roadshow, to: str, *, who: str) -> Step:
+    """Invites `to` (as it stands now), from their own budget (bot/reach.py)."""
     if to in roadshow.rsvps:
-        return Step(
-            replies=[Reply(text=turn.say("roadshow_forward_already", email=email))], next=END
-        )
+        return Step(replies=[Reply(text=turn.say("roadshow_forward_already", who=who))], next=END)
     invitee = Invitee(user=to, reason="roadshow_why_forwarded", about=turn.name)
     sent, _ = await roadshows.invite(turn.services, roadshow, [invitee])
     key = "roadshow_forwarded" if sent else "roadshow_forward_later"
-    return Step(replies=[Reply(text=turn.say(key, email=email))], next=END)
+    return Step(replies=[Reply(text=turn.say(key, who=who))], next=END)
 
 
 FORWARDING = Dialogue(
     name="roadshow_forward",
     entry_points={"roadshow_forward": forward},
-    states={Flow.ROADSHOW_FORWARD: State(on_text=forward_to)},
+    states={
+        Flow.ROADSHOW_FORWARD: State(
+            on_text=forward_to, actions={"roadshow_forward_pick": forward_pick}
+        )
+    },
 )
 
 
