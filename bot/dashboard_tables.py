@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -27,6 +27,8 @@ from knowledge.topics import Topic
 Cell = str | int
 STAGES = (Stage.INTERESTED, Stage.PILOTING, Stage.ADOPTED)  # the spreading table's columns
 MONTHS = 12  # spreading over time: this many months back
+# Spreading over time as a table: the month, then a Month's stages in their order (texts).
+MONTH_COLUMNS = ("dash_month", "dash_interested", "dash_trying", "dash_new_users")
 WEEKS = 8  # demand's trend: this many weeks back
 
 
@@ -254,8 +256,23 @@ async def by_month(scope: Scope, *, today: date) -> tuple[Table, tuple[Month, ..
     each of the last months (an adoption counts in the month of its latest step)."""
     t = scope.say
     labels = months_back(today, MONTHS)
-    reached = await _adoptions(scope, by=("month", "stage"), month=OneOf.of(labels))
-    months = tuple(
+    months = months_of(
+        await _adoptions(scope, by=("month", "stage"), month=OneOf.of(labels)), labels
+    )
+    table = Table(
+        name="adoptions_by_month",
+        title=t("dash_by_month"),
+        columns=tuple(t(key) for key in MONTH_COLUMNS),
+        rows=tuple((m.label, *m.stages) for m in months),
+    )
+    return table, months
+
+
+def months_of(reached: Tally, labels: Sequence[str]) -> tuple[Month, ...]:
+    """Each month of `labels` with the organisations that reached each stage in it, from
+    adoptions tallied by ("month", "stage"): the dashboard's and a solution page's
+    (bot/solution_page.py) spreading over time."""
+    return tuple(
         Month(
             label=label,
             stages=(
@@ -266,13 +283,6 @@ async def by_month(scope: Scope, *, today: date) -> tuple[Table, tuple[Month, ..
         )
         for label in labels
     )
-    table = Table(
-        name="adoptions_by_month",
-        title=t("dash_by_month"),
-        columns=(t("dash_month"), t("dash_interested"), t("dash_trying"), t("dash_new_users")),
-        rows=tuple((m.label, *m.stages) for m in months),
-    )
-    return table, months
 
 
 # --- managers

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from adapters.web.render import stacked_chart
 from bot.dashboard import Dashboard, as_csv
 from bot.i18n import say
 from bot.roles import Role
@@ -36,9 +37,6 @@ HIDDEN = "/login/…"
 # A table's first rows on the page (a phone or a screen reader cannot use 10,000); its CSV
 # has every row.
 SHOWN_ROWS = 100
-CHART_HEIGHT = 160
-CHART_BAR = 36
-CHART_GAP = 8
 
 
 class HideLoginTokens(logging.Filter):
@@ -182,7 +180,7 @@ class Account:
                     for name, t in board.tables.items()
                     if len(t.rows) > SHOWN_ROWS
                 },
-                chart=month_chart(board, language),
+                chart=stacked_chart(board.months, language, label_key="dash_chart_label"),
                 intro=_intro(role, language),
                 **await self.values(session),
             )
@@ -239,55 +237,3 @@ def private(response: web.Response) -> web.Response:
     """A page for one person: no cache keeps it."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# --- spreading over time: per month a bar of the organisations that reached each stage,
-# stacked (interested at the bottom, using on top), drawn as inline SVG by the template.
-# Each stage's colour has at least 3:1 contrast with the page (WCAG 1.4.11), and the
-# legend and the table under the chart say the same in words.
-STAGE_COLOURS = ("#5c6b73", "#a35200", "#0b4f8a")
-STAGE_TEXTS = ("dash_interested", "dash_trying", "dash_new_users")
-
-
-def month_chart(board: Dashboard, language: str) -> dict[str, Any]:
-    months = board.months
-    top = max((sum(m.stages) for m in months), default=0) or 1
-    bars = []
-    for i, month in enumerate(months):
-        x = i * (CHART_BAR + CHART_GAP)
-        segments, base = [], CHART_HEIGHT
-        for count, colour in zip(month.stages, STAGE_COLOURS, strict=True):
-            height = round(count / top * (CHART_HEIGHT - 20))
-            if height:
-                base -= height
-                segments.append({"y": base, "height": height, "colour": colour})
-        bars.append(
-            {
-                "x": x,
-                "top": base,
-                "segments": segments,
-                "count": sum(month.stages),
-                "label": month.label[2:].replace("-", "/"),
-            }
-        )
-    totals = [sum(m.stages[n] for m in months) for n in range(3)]
-    label = say(
-        language,
-        "dash_chart_label",
-        months=len(months),
-        interested=totals[0],
-        trying=totals[1],
-        using=totals[2],
-    )
-    legend = [
-        {"colour": colour, "text": say(language, key)}
-        for colour, key in zip(STAGE_COLOURS, STAGE_TEXTS, strict=True)
-    ]
-    return {
-        "bars": bars,
-        "width": len(months) * (CHART_BAR + CHART_GAP),
-        "height": CHART_HEIGHT + 24,
-        "label": label,
-        "bar": CHART_BAR,
-        "legend": legend,
-    }
