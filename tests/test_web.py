@@ -18,6 +18,7 @@ from adapters.web.pages import HEADERS
 from bot.core import Core
 from bot.i18n import say
 from bot.limits import RateLimits
+from knowledge.records import Adoption
 from knowledge.store import Store
 from tests.conftest import Clock
 from tests.test_request_reads import whole_reads
@@ -30,6 +31,7 @@ from tests.web_site import (
     OTHER_ID,
     REPORTER,
     SECRET_UNIT,
+    SPREAD,
     fill,
     spread,
     web_site,
@@ -417,3 +419,31 @@ async def test_a_solution_taken_up_only_long_ago_says_so_without_a_chart(
     assert say("da", "web_no_users") in none
     assert "Over tid" not in none
     assert say("da", "web_users_none_lately") not in none
+
+
+async def test_a_solutions_users_over_time_are_summed_by_every_store(core: Core) -> None:
+    """The store's sum, not the adoptions read one by one: the same months on each backend."""
+    await core.services.store.adoptions.upsert_many(
+        [
+            Adoption(id=f"o{n}", solution_id=solution_id, user=f"slack:UO{n}",
+                     organization=organisation, stage=stage, updated_at=moment)
+            for n, (solution_id, organisation, stage, moment) in enumerate(SPREAD)
+        ]
+    )  # fmt: skip
+    with whole_reads(core.services.store) as read:
+        page = await core.solution_page(DEMO_ID, language="en")
+        old = await core.solution_page(OLD_ID, language="en")
+    assert read == []
+    assert page is not None
+    assert old is not None
+    assert [(m.label, m.stages) for m in page.months if sum(m.stages)] == [
+        ("2026-01", (2, 0, 0)),
+        ("2026-02", (0, 1, 0)),
+        ("2026-06", (0, 1, 1)),
+        ("2026-10", (1, 0, 0)),
+    ]
+    assert [m.label for m in page.months][::11] == ["2025-12", "2026-11"]
+    assert page.over_time is not None
+    assert page.over_time.rows[1] == ("January 2026", 2, 0, 0)
+    assert old.months == ()
+    assert old.over_time is None
