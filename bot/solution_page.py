@@ -10,6 +10,7 @@ no demand, and of adoptions only the organisation and the stage, never who repor
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,8 +66,8 @@ class SolutionPage:
     contacts: tuple[Contact, ...]
     users: tuple[Users, ...]
     # Over time: the organisations that reached each stage in each of the last MONTHS months
-    # (an adoption counts in the month of its latest step), and the same as a table with
-    # the months named; () and None when none reached a stage in them.
+    # (an adoption counts in the month of its latest step, an organisation once), and the
+    # same as a table with the months named; () and None when none reached a stage in them.
     months: tuple[Month, ...]
     over_time: Table | None
 
@@ -134,14 +135,15 @@ async def _over_time(
     store: Store, solution_id: str, *, language: str, today: date
 ) -> tuple[tuple[Month, ...], Table | None]:
     """`SolutionPage.months` and `over_time`: one sum by the store over the solution's
-    adoptions in the last months, whatever their number."""
+    adoptions in the last months, whatever their number. An adoption is one person's, so
+    the sum is by organisation too, and each organisation counts once in a month and stage
+    (as the list above the chart names it once), however many of its people reported it."""
     labels = months_back(today, MONTHS)
-    months = months_of(
-        await store.adoptions.tally(
-            by=("month", "stage"), solution_id=solution_id, month=OneOf.of(labels)
-        ),
-        labels,
+    by_organisation = await store.adoptions.tally(
+        by=("month", "stage", "organization_key"), solution_id=solution_id, month=OneOf.of(labels)
     )
+    organisations = Counter((month, stage) for month, stage, _ in by_organisation)
+    months = months_of(organisations, labels)
     if not any(sum(m.stages) for m in months):
         return (), None
     table = Table(

@@ -73,6 +73,8 @@ OLD_ID = "faerre-faldulykker-paa-plejecentre"  # taken up only before the last 1
 SPREAD = (
     (DEMO_ID, "Horsens Kommune", Stage.INTERESTED, datetime(2026, 1, 10, 12, tzinfo=UTC)),
     (DEMO_ID, "Kolding Kommune", Stage.INTERESTED, datetime(2026, 1, 20, 12, tzinfo=UTC)),
+    # a second person of Horsens: still one organisation that month
+    (DEMO_ID, "Horsens Kommune", Stage.INTERESTED, datetime(2026, 1, 25, 12, tzinfo=UTC)),
     # 1 February in Copenhagen, still January in UTC: counted in February
     (DEMO_ID, "Herning Kommune", Stage.PILOTING, datetime(2026, 1, 31, 23, 30, tzinfo=UTC)),
     (DEMO_ID, "Viborg Kommune", Stage.PILOTING, datetime(2026, 6, 15, 12, tzinfo=UTC)),
