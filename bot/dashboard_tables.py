@@ -269,9 +269,9 @@ async def by_month(scope: Scope, *, today: date) -> tuple[Table, tuple[Month, ..
 
 
 def months_of(reached: Tally, labels: Sequence[str]) -> tuple[Month, ...]:
-    """Each month of `labels` with the organisations that reached each stage in it, from
-    adoptions tallied by ("month", "stage"): the dashboard's and a solution page's
-    (bot/solution_page.py) spreading over time."""
+    """Each month of `labels` with how many reached each stage in it, from counts keyed
+    (month, stage): the dashboard's tally of adoptions, or a solution page's of its
+    organisations (bot/solution_page.py)."""
     return tuple(
         Month(
             label=label,
