@@ -66,7 +66,7 @@ from bot.turn import Refusal, Services, Turn
 from bot.web_login import Logins, signing_key
 from knowledge.kb import KnowledgeBase
 from knowledge.language import language_of
-from knowledge.records import SubmissionState, WebSession, new_id, now
+from knowledge.records import CALENDAR, SubmissionState, WebSession, new_id, now
 from knowledge.solutions import is_solution_id
 from knowledge.store import StoreError
 from knowledge.text import fold
@@ -386,7 +386,7 @@ class Core:
     async def solution_page(self, solution_id: str, *, language: str) -> SolutionPage | None:
         """A published solution as the web's public page shows it (bot/solution_page.py);
         None for an unknown or retired one."""
-        today = self.services.clock().date()
+        today = self.services.clock().astimezone(CALENDAR).date()  # the months Copenhagen counts
         return await solution_page(self.services.store, solution_id, language=language, today=today)
 
     async def handle(self, message: Incoming) -> list[Reply]:

@@ -56,7 +56,7 @@ class Dashboard:
     @property
     def months(self) -> tuple[Month, ...]:
         """Spreading over time, as its chart draws it."""
-        return tables_of.months_of(self.tables["adoptions_by_month"])
+        return tables_of.months_in(self.tables["adoptions_by_month"])
 
 
 class Topics:

@@ -12,8 +12,8 @@ managers.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +37,8 @@ from knowledge.topics import Topic
 Cell = str | int
 STAGES = (Stage.INTERESTED, Stage.PILOTING, Stage.ADOPTED)  # the spreading table's columns
 MONTHS = 12  # spreading over time: this many months back
+# Spreading over time as a table: the month, then a Month's stages in their order (texts).
+MONTH_COLUMNS = ("dash_month", "dash_interested", "dash_trying", "dash_new_users")
 WEEKS = 8  # demand's trend: this many weeks back
 
 
@@ -309,21 +311,46 @@ async def by_month(scope: Scope, rows: int | None) -> Table:
     each of the last months (an adoption counts in the month of its latest step)."""
     t = scope.say
     labels = months_back(scope.today, MONTHS)
-    reached = await _adoptions(scope, by=("month", "stage"), month=OneOf.of(labels))
+    by_organisation = await _adoptions(
+        scope, by=("month", "stage", "organization_key"), month=OneOf.of(labels)
+    )
+    months = months_of(organisations_reaching(by_organisation), labels)
     return Table(
         name="adoptions_by_month",
         title=t("dash_by_month"),
-        columns=(t("dash_month"), t("dash_interested"), t("dash_trying"), t("dash_new_users")),
-        rows=tuple(
-            (label, *(reached.get((label, str(stage)), 0) for stage in STAGES)) for label in labels
-        ),
+        columns=tuple(t(key) for key in MONTH_COLUMNS),
+        rows=tuple((m.label, *m.stages) for m in months),
     )
 
 
-def months_of(table: Table) -> tuple[Month, ...]:
+def organisations_reaching(by_organisation: Tally) -> Tally:
+    """(month, stage) → organisations, from a tally keyed (month, stage, organisation): an
+    adoption is one person's, and an organisation counts once in a month and stage however
+    many of its people reported it."""
+    return dict(Counter((month, stage) for month, stage, _ in by_organisation))
+
+
+def months_in(table: Table) -> tuple[Month, ...]:
     """The months of `by_month`'s table, as its chart draws them."""
     return tuple(
         Month(label=str(label), stages=(int(a), int(b), int(c))) for label, a, b, c in table.rows
+    )
+
+
+def months_of(reached: Tally, labels: Sequence[str]) -> tuple[Month, ...]:
+    """Each month of `labels` with how many organisations reached each stage in it, from
+    counts keyed (month, stage) (`organisations_reaching`): the dashboard's, or a solution
+    page's (bot/solution_page.py)."""
+    return tuple(
+        Month(
+            label=label,
+            stages=(
+                reached.get((label, str(Stage.INTERESTED)), 0),
+                reached.get((label, str(Stage.PILOTING)), 0),
+                reached.get((label, str(Stage.ADOPTED)), 0),
+            ),
+        )
+        for label in labels
     )
 
 

@@ -2381,6 +2381,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Den kollega kan jeg ikke finde længere. Skriv navnet eller e-mailadressen igen.",
         "I can no longer find that colleague. Write the name or the e-mail address again.",
     ),
+    # a solution's page: who uses it over time (issue 18)
+    "web_users_by_month": (
+        "Over tid: organisationer pr. trin og måned",
+        "Over time: organisations per stage and month",
+    ),
+    "web_users_chart_label": (
+        "Stablet søjlediagram: organisationer, der nåede hvert trin med {title}, pr. måned de "
+        "seneste {months} måneder: {interested} blev interesserede, {trying} begyndte at "
+        "prøve, {using} tog den i brug. Tallene står i tabellen under.",
+        "Stacked bar chart: organisations reaching each stage with {title} per month over "
+        "the last {months} months: {interested} became interested, {trying} started trying, "
+        "{using} took it into use. The numbers are in the table below.",
+    ),
+    "web_users_none_lately": (
+        "Ingen organisation har meldt et nyt trin det seneste år.",
+        "No organisation has reported a new stage in the past year.",
+    ),
+    "web_month_year": ("{month} {year}", "{month} {year}"),
 }
 
 

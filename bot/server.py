@@ -7,7 +7,8 @@ import contextlib
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -18,6 +19,7 @@ from bot.connectors import Connector, configure_all, registered
 from bot.core import Core
 from bot.demand import answer_demand
 from knowledge.kb import LOOK_EVERY, KnowledgeBase
+from knowledge.records import now
 from knowledge.store import LockWait, Store, StoreError, open_store
 
 log = logging.getLogger(__name__)
@@ -29,16 +31,24 @@ CORE = web.AppKey("core", Core)
 # The platforms these settings turn on, by name; started after the core, stopped before it.
 CONNECTORS = web.AppKey("connectors", dict[str, Connector])
 PLATFORMS = web.AppKey("platforms", tuple[str, ...])  # every registered one, on or not
+# The core's time: the wall clock; a test's own so that what depends on the day (the months
+# a solution's page counts its users in) is the same on any day the test runs.
+CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("clock")
 
 
 def build_app(
-    settings: Settings, *, environ: Mapping[str, str] = os.environ, host: str | None = None
+    settings: Settings,
+    *,
+    environ: Mapping[str, str] = os.environ,
+    host: str | None = None,
+    clock: Callable[[], datetime] = now,
 ) -> web.Application:
     """The server; each registered platform whose settings are in `environ` is mounted on
     it. With `host` (the address it will listen on), an unsafe set-up is refused before it
     starts."""
     app = web.Application(client_max_size=1024 * 1024, middlewares=[_client_gone])
     app[SETTINGS] = settings
+    app[CLOCK] = clock
     platforms = registered()
     app[PLATFORMS] = tuple(platforms)
     app[CONNECTORS] = configure_all(platforms, environ, host=host)
@@ -73,7 +83,7 @@ async def _knowledge(app: web.Application) -> AsyncIterator[None]:
     app[STORE] = store
     app[KNOWLEDGE] = kb = await KnowledgeBase.load(store, data_dir=app[SETTINGS].data_dir)
     log.info("knowledge base loaded: %d solutions", len(kb.matcher))
-    app[CORE] = core = Core(kb=kb, settings=app[SETTINGS])
+    app[CORE] = core = Core(kb=kb, settings=app[SETTINGS], clock=app[CLOCK])
     # What was loaded lives as long as the server: kept out of the garbage collector's full
     # collections, which would otherwise walk the whole index (40-50 ms with the event loop
     # stopped, a few times a minute under load: the platforms' acknowledgements wait).

@@ -243,3 +243,13 @@ async def test_a_page_shows_the_first_rows_and_the_download_every_row(stored: Co
     assert managers.tables["managers"].rows == ((titles[HOME_CARE], 2, 1, 1, 2),)
     assert not managers.tables["managers"].more
     assert await whole_table(services, GLOBAL, language="da", topics=topics, name="x") is None
+
+
+async def test_spreading_over_time_counts_an_organisation_once_a_month(stored: Core) -> None:
+    # a second person in Vejle looked at the same solution the same month as the first
+    await stored.services.store.adoptions.upsert(
+        _adoption(7, HOME_CARE, "vejle kommune", Stage.INTERESTED, months_ago=2)
+    )
+    board = await stored.dashboard(GLOBAL, language="da")
+    assert board.tables["adoptions_by_month"].rows[-3] == ("2026-09", 1, 0, 0)
+    assert [m.stages for m in board.months[-3:]] == [(1, 0, 0), (0, 1, 1), (0, 0, 1)]

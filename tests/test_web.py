@@ -18,6 +18,7 @@ from adapters.web.pages import HEADERS
 from bot.core import Core
 from bot.i18n import say
 from bot.limits import RateLimits
+from knowledge.records import Adoption
 from knowledge.store import Store
 from tests.conftest import Clock
 from tests.test_request_reads import whole_reads
@@ -26,8 +27,13 @@ from tests.web_site import (
     DEMO_ID,
     DEMO_TITLE,
     HOSTILE_ID,
+    OLD_ID,
+    OTHER_ID,
     REPORTER,
+    SECRET_UNIT,
+    SPREAD,
     fill,
+    spread,
     web_site,
 )
 
@@ -40,6 +46,16 @@ async def site(tmp_path: Path) -> AsyncIterator[TestServer]:
     await fill(data)
     environ = {"SPRED_WEB_QUESTIONS_PER_MINUTE": str(LIMIT)}
     async with web_site(data, environ=environ) as server:
+        yield server
+
+
+@pytest.fixture
+async def spread_site(tmp_path: Path) -> AsyncIterator[TestServer]:
+    """Solutions taken up over the year before the test clock's day (web_site.SPREAD)."""
+    data = tmp_path / "data"
+    await fill(data)
+    await spread(data)
+    async with web_site(data, clock=Clock()) as server:
         yield server
 
 
@@ -336,3 +352,108 @@ async def test_a_solution_page_in_english(site: TestServer) -> None:
     assert "Result before and after" in text
     assert "Before 4.8 After 0.9 Unit dage" in text  # English decimals; the unit as written
     assert f"Using it {ADOPTER} (since March 2026)" in text
+
+
+def _over_time(html: str) -> str:
+    """The text of a solution page's table of its users over time."""
+    table = re.search(r'<table class="data" id="t-users_by_month">.*?</table>', html, re.S)
+    assert table is not None
+    return _text(table.group(0)).strip()
+
+
+async def test_a_solution_page_shows_its_users_stage_by_stage_over_time(
+    spread_site: TestServer,
+) -> None:
+    status, _, html = await _get(spread_site, f"/l/{DEMO_ID}")
+    assert status == 200
+    # the twelve months up to the clock's (November 2026), each organisation in the month of
+    # its latest step in Copenhagen; Ringsted's (November 2025) is older, another solution's
+    # adoptions in the same months are not this one's
+    assert _over_time(html) == (
+        "Måned Interesseret Prøver Nye brugere "
+        "december 2025 0 0 0 januar 2026 2 0 0 februar 2026 0 1 0 marts 2026 0 0 1 "
+        "april 2026 0 0 0 maj 2026 0 0 0 juni 2026 0 1 1 juli 2026 0 0 0 "
+        "august 2026 0 0 0 september 2026 0 0 0 oktober 2026 1 0 0 november 2026 0 0 0"
+    )
+    # the chart, named by what it shows, its numbers said in its accessible name
+    assert '<svg role="img" aria-labelledby="chart-users"' in html
+    assert (
+        f'<title id="chart-users">Stablet søjlediagram: organisationer, der nåede hvert trin '
+        f"med {DEMO_TITLE}, pr. måned de seneste 12 måneder: 3 blev interesserede, 2 begyndte "
+        "at prøve, 2 tog den i brug. Tallene står i tabellen under.</title>"
+    ) in html
+    chart = re.search(r'<svg role="img" aria-labelledby="chart-users".*?</svg>', html, re.S)
+    assert chart is not None
+    assert chart.group(0).count("<rect ") == 6  # a segment per stage reached in a month
+    text = _text(html)
+    assert "Prøver den Herning Kommune (siden februar 2026) Viborg Kommune" in text
+    assert "Over tid: organisationer pr. trin og måned" in text
+    # organisations and counts, never who reported a stage or in which unit
+    assert REPORTER not in html
+    assert SECRET_UNIT not in html
+
+
+async def test_the_users_over_time_in_english(spread_site: TestServer) -> None:
+    _, _, html = await _get(spread_site, f"/l/{DEMO_ID}?lang=en")
+    assert _over_time(html).startswith(
+        "Month Interested Trying New users "
+        "December 2025 0 0 0 January 2026 2 0 0 February 2026 0 1 0 March 2026 0 0 1 "
+    )
+    assert "Over time: organisations per stage and month" in _text(html)
+    assert "3 became interested, 2 started trying, 2 took it into use." in html
+
+
+async def test_each_solution_counts_only_its_own_users(spread_site: TestServer) -> None:
+    _, _, html = await _get(spread_site, f"/l/{OTHER_ID}")
+    assert _over_time(html) == (
+        "Måned Interesseret Prøver Nye brugere "
+        "december 2025 0 0 0 januar 2026 1 0 0 februar 2026 0 0 0 marts 2026 0 0 1 "
+        "april 2026 0 0 0 maj 2026 0 0 0 juni 2026 0 0 0 juli 2026 0 0 0 "
+        "august 2026 0 0 0 september 2026 0 0 0 oktober 2026 0 0 0 november 2026 0 0 0"
+    )
+    assert "1 blev interesserede, 0 begyndte at prøve, 1 tog den i brug." in html
+
+
+async def test_a_solution_taken_up_only_long_ago_says_so_without_a_chart(
+    spread_site: TestServer,
+) -> None:
+    _, _, html = await _get(spread_site, f"/l/{OLD_ID}")
+    text = _text(html)
+    assert "Prøver den Greve Kommune (siden oktober 2025)" in text
+    assert "Over tid: organisationer pr. trin og måned" in text
+    assert say("da", "web_users_none_lately") in text
+    assert "chart-users" not in html
+    assert "t-users_by_month" not in html
+    # a solution nobody has taken up says that once, with nothing over time
+    _, _, none = await _get(spread_site, f"/l/{HOSTILE_ID}")
+    assert say("da", "web_no_users") in none
+    assert "Over tid" not in none
+    assert say("da", "web_users_none_lately") not in none
+
+
+async def test_a_solutions_users_over_time_are_summed_by_every_store(core: Core) -> None:
+    """The store's sum, not the adoptions read one by one: the same months on each backend."""
+    await core.services.store.adoptions.upsert_many(
+        [
+            Adoption(id=f"o{n}", solution_id=solution_id, user=f"slack:UO{n}",
+                     organization=organisation, stage=stage, updated_at=moment)
+            for n, (solution_id, organisation, stage, moment) in enumerate(SPREAD)
+        ]
+    )  # fmt: skip
+    with whole_reads(core.services.store) as read:
+        page = await core.solution_page(DEMO_ID, language="en")
+        old = await core.solution_page(OLD_ID, language="en")
+    assert read == []
+    assert page is not None
+    assert old is not None
+    assert [(m.label, m.stages) for m in page.months if sum(m.stages)] == [
+        ("2026-01", (2, 0, 0)),
+        ("2026-02", (0, 1, 0)),
+        ("2026-06", (0, 1, 1)),
+        ("2026-10", (1, 0, 0)),
+    ]
+    assert [m.label for m in page.months][::11] == ["2025-12", "2026-11"]
+    assert page.over_time is not None
+    assert page.over_time.rows[1] == ("January 2026", 2, 0, 0)
+    assert old.months == ()
+    assert old.over_time is None

@@ -22,8 +22,9 @@ from bot.server import CORE
 from knowledge.records import Demand, Submission
 from knowledge.store import open_store
 from tests.browser import AXE, axe_violations, chromium
+from tests.conftest import Clock
 from tests.test_web_review import DRAFT, METRIC, TITLE
-from tests.web_site import DEMO_ID, DEMO_TITLE, HOSTILE_ID, HOSTILE_TITLE, fill, web_site
+from tests.web_site import DEMO_ID, DEMO_TITLE, HOSTILE_ID, HOSTILE_TITLE, fill, spread, web_site
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 QUESTION = "ventetid på første besøg i hjemmeplejen"
@@ -33,6 +34,15 @@ QUESTION = "ventetid på første besøg i hjemmeplejen"
 async def site(tmp_path: Path) -> AsyncIterator[TestServer]:
     await fill(tmp_path / "data")
     async with web_site(tmp_path / "data") as server:
+        yield server
+
+
+@pytest.fixture
+async def spread_site(tmp_path: Path) -> AsyncIterator[TestServer]:
+    """The site with a solution taken up over the year before the test clock's day."""
+    await fill(tmp_path / "data")
+    await spread(tmp_path / "data")
+    async with web_site(tmp_path / "data", clock=Clock()) as server:
         yield server
 
 
@@ -125,8 +135,8 @@ async def test_asking_with_javascript_is_a_chat_kept_on_one_page(
     assert visit.dialogs == []
 
 
-async def test_an_answer_links_to_the_solutions_page(browser: Any, site: TestServer) -> None:
-    visit = await _visit(browser, site, script=True)
+async def test_an_answer_links_to_the_solutions_page(browser: Any, spread_site: TestServer) -> None:
+    visit = await _visit(browser, spread_site, script=True)
     page = await visit.page()
     await page.goto(visit.url(f"/?q={QUESTION}"))
     await _accessible(page, "answer")
@@ -137,6 +147,17 @@ async def test_an_answer_links_to_the_solutions_page(browser: Any, site: TestSer
     chart = page.get_by_role("img", name="Ventetid fra henvendelse til første besøg: før 4,8")
     assert await chart.count() == 1
     assert await page.get_by_role("heading", name="Hvem bruger den").count() == 1
+    # who took it up over the last 12 months: a chart named by its numbers, and its table
+    name = (
+        "Stablet søjlediagram: organisationer, der nåede hvert trin med "
+        f"{DEMO_TITLE}, pr. måned de seneste 12 måneder: 3 blev interesserede, 2 begyndte at "
+        "prøve, 2 tog den i brug. Tallene står i tabellen under."
+    )
+    assert await page.get_by_role("img", name=name, exact=True).count() == 1
+    over_time = page.get_by_role("region", name="Over tid: organisationer pr. trin og måned")
+    assert await over_time.get_by_role("row").count() == 13  # the months and the header
+    june = over_time.get_by_role("row", name="juni 2026 0 1 1")
+    assert await june.count() == 1
     await _accessible(page, "solution")
     assert visit.problems == []
 

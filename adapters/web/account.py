@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from adapters.web.render import stacked_chart
 from bot.dashboard import PAGE_ROWS, Dashboard, as_csv
 from bot.i18n import say
 from bot.roles import Role
@@ -33,9 +34,6 @@ SESSION_COOKIE = "spred_session"
 # A login link's token in any logged line (aiohttp's access log among them) shows as this.
 _LOGIN_IN_TEXT = re.compile(r"/login/[^\s\"'?]+")
 HIDDEN = "/login/…"
-CHART_HEIGHT = 160
-CHART_BAR = 36
-CHART_GAP = 8
 
 
 class HideLoginTokens(logging.Filter):
@@ -174,7 +172,7 @@ class Account:
                 notice=notice,
                 board=board,
                 more=say(language, "dash_more_rows", shown=PAGE_ROWS),
-                chart=month_chart(board, language),
+                chart=stacked_chart(board.months, language, label_key="dash_chart_label"),
                 intro=_intro(role, language),
                 **await self.values(session),
             )
@@ -234,55 +232,3 @@ def private(response: web.Response) -> web.Response:
     """A page for one person: no cache keeps it."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# --- spreading over time: per month a bar of the organisations that reached each stage,
-# stacked (interested at the bottom, using on top), drawn as inline SVG by the template.
-# Each stage's colour has at least 3:1 contrast with the page (WCAG 1.4.11), and the
-# legend and the table under the chart say the same in words.
-STAGE_COLOURS = ("#5c6b73", "#a35200", "#0b4f8a")
-STAGE_TEXTS = ("dash_interested", "dash_trying", "dash_new_users")
-
-
-def month_chart(board: Dashboard, language: str) -> dict[str, Any]:
-    months = board.months
-    top = max((sum(m.stages) for m in months), default=0) or 1
-    bars = []
-    for i, month in enumerate(months):
-        x = i * (CHART_BAR + CHART_GAP)
-        segments, base = [], CHART_HEIGHT
-        for count, colour in zip(month.stages, STAGE_COLOURS, strict=True):
-            height = round(count / top * (CHART_HEIGHT - 20))
-            if height:
-                base -= height
-                segments.append({"y": base, "height": height, "colour": colour})
-        bars.append(
-            {
-                "x": x,
-                "top": base,
-                "segments": segments,
-                "count": sum(month.stages),
-                "label": month.label[2:].replace("-", "/"),
-            }
-        )
-    totals = [sum(m.stages[n] for m in months) for n in range(3)]
-    label = say(
-        language,
-        "dash_chart_label",
-        months=len(months),
-        interested=totals[0],
-        trying=totals[1],
-        using=totals[2],
-    )
-    legend = [
-        {"colour": colour, "text": say(language, key)}
-        for colour, key in zip(STAGE_COLOURS, STAGE_TEXTS, strict=True)
-    ]
-    return {
-        "bars": bars,
-        "width": len(months) * (CHART_BAR + CHART_GAP),
-        "height": CHART_HEIGHT + 24,
-        "label": label,
-        "bar": CHART_BAR,
-        "legend": legend,
-    }

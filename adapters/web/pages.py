@@ -19,7 +19,7 @@ from aiohttp import web
 
 from adapters.web.account import Account
 from adapters.web.adapter import WebAdapter, clean, visitor_or_new
-from adapters.web.render import ReplyView, card_view, chart, reply_view
+from adapters.web.render import ReplyView, card_view, chart, reply_view, stacked_chart
 from adapters.web.review import Review
 from bot.i18n import say
 from bot.messages import Reply
@@ -116,6 +116,9 @@ PAGE_TEXTS = (
     "act_review_reject",
     "dash_organisation",
     "dash_sharer",
+    # a solution's page: who uses it over time
+    "web_users_by_month",
+    "web_users_none_lately",
 )
 
 
@@ -270,6 +273,13 @@ class Pages:
         if page is None:
             return self.render("not_found.html", request, language, status=404)
         charts = [c for c in (chart(f, language) for f in page.figures) if c is not None]
+        users_chart = (
+            stacked_chart(
+                page.months, language, label_key="web_users_chart_label", title=page.card.title
+            )
+            if page.months
+            else None
+        )
         return self.render(
             "solution.html",
             request,
@@ -277,6 +287,7 @@ class Pages:
             page=page,
             view=card_view(page.card, language, on_its_page=True),
             charts=charts,
+            users_chart=users_chart,
         )
 
 

@@ -1,4 +1,6 @@
-"""The core's replies and a solution's page as what the templates show.
+"""The core's replies and a solution's page as what the templates show, and the geometry of
+the charts they draw as inline SVG: a result's before and after, and spreading over time
+(the dashboard's and a solution page's).
 
 Every button becomes one of three things, by its action (the table below): a link to a
 solution's page (reading more about it), a link that asks again (more answers), or, for
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from bot.cards import evidence_lines
+from bot.dashboard_tables import MONTH_COLUMNS, Month
 from bot.i18n import listed, say
 from bot.messages import Action, Card, Reply
 from bot.solution_page import Figure
@@ -181,4 +184,96 @@ def chart(figure: Figure, language: str) -> Chart | None:
         height=len(bars) * (BAR_HEIGHT + GAP) - GAP,
         label_width=LABEL_WIDTH,
         bar_height=BAR_HEIGHT,
+    )
+
+
+# --- spreading over time: per month a bar of the organisations that reached each stage,
+# stacked (interested at the bottom, using on top), drawn as inline SVG by the macro
+# `stacked_chart` (templates/macros.html), on the dashboard and on a solution's page.
+# Each stage's colour has at least 3:1 contrast with the page (WCAG 1.4.11), and the
+# legend and the table under the chart say the same in words.
+STAGE_COLOURS = ("#5c6b73", "#a35200", "#0b4f8a")
+STAGE_TEXTS = MONTH_COLUMNS[1:]  # the legend names the stages as the table's columns do
+STACK_HEIGHT = 160
+STACK_BAR = 36
+STACK_GAP = 8
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    y: int
+    height: int
+    colour: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stack:
+    """One month's bar: its stages' segments from the bottom, its total above it."""
+
+    x: int
+    top: int
+    segments: tuple[Segment, ...]
+    count: int
+    label: str  # "26/03"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Key:
+    colour: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StackedChart:
+    bars: tuple[Stack, ...]
+    width: int
+    height: int
+    label: str  # what a screen reader hears for the picture
+    bar: int  # each bar's width
+    legend: tuple[Key, ...]
+
+
+def stacked_chart(
+    months: Sequence[Month], language: str, *, label_key: str, **values: object
+) -> StackedChart:
+    """The bars of `months` to one scale; its accessible name is the text `label_key` with
+    the months, each stage's total and `values`."""
+    top = max((sum(m.stages) for m in months), default=0) or 1
+    bars = []
+    for i, month in enumerate(months):
+        segments, base = [], STACK_HEIGHT
+        for count, colour in zip(month.stages, STAGE_COLOURS, strict=True):
+            height = round(count / top * (STACK_HEIGHT - 20))
+            if height:
+                base -= height
+                segments.append(Segment(y=base, height=height, colour=colour))
+        bars.append(
+            Stack(
+                x=i * (STACK_BAR + STACK_GAP),
+                top=base,
+                segments=tuple(segments),
+                count=sum(month.stages),
+                label=month.label[2:].replace("-", "/"),
+            )
+        )
+    interested, trying, using = (sum(m.stages[n] for m in months) for n in range(3))
+    label = say(
+        language,
+        label_key,
+        months=len(months),
+        interested=interested,
+        trying=trying,
+        using=using,
+        **values,
+    )
+    return StackedChart(
+        bars=tuple(bars),
+        width=len(months) * (STACK_BAR + STACK_GAP),
+        height=STACK_HEIGHT + 24,
+        label=label,
+        bar=STACK_BAR,
+        legend=tuple(
+            Key(colour=colour, text=say(language, key))
+            for colour, key in zip(STAGE_COLOURS, STAGE_TEXTS, strict=True)
+        ),
     )
