@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.cards import card
 from bot.i18n import say
@@ -67,6 +67,12 @@ async def due_solutions(
         dated = [s for s in among if s.confirmed and s.confirmed < before and not s.retired]
         undated = [s for s in among if not s.confirmed and not s.retired]
     due = [s for s in dated if s.confirmed and is_due(s.confirmed, today=today, months=months)]
+    if undated:
+        # Only those changed before the day (one sum by the store) can have been first kept
+        # long enough ago: of thousands undated, their versions are read for these alone.
+        before_day = datetime.combine(before, time.min, UTC)  # a version's day is in UTC
+        old = await store.solution_versions.tally(by=("solution_id",), at=Below(before_day))
+        undated = [s for s in undated if (s.id,) in old]
     if undated:
         first: dict[str, date] = {}
         versions = await store.solution_versions.find(

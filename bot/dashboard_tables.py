@@ -12,10 +12,11 @@ managers.
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +31,7 @@ from knowledge.records import (
 )
 from knowledge.solutions import Solution
 from knowledge.store import Store
-from knowledge.store.query import Condition, OneOf, Tally, largest
+from knowledge.store.query import OneOf, Tally, Where, largest
 from knowledge.text import question_key
 from knowledge.topics import Topic
 
@@ -66,7 +67,7 @@ class Scope:
     store: Store
     say: Callable[[str], str]  # a text of bot/i18n.py in the view's language
     today: date  # in Europe/Copenhagen: the last week and month counted
-    asked_where: Mapping[str, Condition]  # the questions they see: {} or {"org_id": …}
+    asked_where: Where  # the questions they see: {} or {"org_id": …}
     own_key: str | None  # a local admin's organisation, folded; None for a global admin
     owned: tuple[str, ...]  # a local admin's organisation's solutions
     published: tuple[Solution, ...]  # the knowledge base's, as far as the admin reaches
@@ -117,7 +118,7 @@ async def demand(scope: Scope, rows: int | None) -> Table:
     most asked question. (Topics are a few hundred at most: `rows` is for the page.)"""
     t, topical = scope.say, scope.topical
     asked = await scope.store.demand.tally(
-        by=("question_key",), most=None, status=DemandStatus.OPEN, **scope.asked_where
+        by=("question_key",), status=DemandStatus.OPEN, **scope.asked_where
     )
     by_topic: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for (key,), count in asked.items():
@@ -160,7 +161,7 @@ async def trend(scope: Scope, rows: int | None) -> Table:
     t, topical = scope.say, scope.topical
     weeks = weeks_back(scope.today, WEEKS)
     asked = await scope.store.demand.tally(
-        by=("question_key", "week"), most=None, week=OneOf.of(weeks), **scope.asked_where
+        by=("question_key", "week"), week=OneOf.of(weeks), **scope.asked_where
     )
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0] * len(weeks))
     column = {week: i for i, week in enumerate(weeks)}
@@ -183,7 +184,6 @@ async def answered(scope: Scope, rows: int | None) -> Table:
     t, topical = scope.say, scope.topical
     waits = await scope.store.demand.tally(
         by=("question_key", "waited_days"),
-        most=None,
         status=DemandStatus.ANSWERED,
         **scope.asked_where,
     )
@@ -209,12 +209,13 @@ async def answered(scope: Scope, rows: int | None) -> Table:
 # --- spreading
 
 
-async def _adoptions(
-    scope: Scope, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+async def _organisations(
+    scope: Scope, *, by: tuple[str, ...], most: int | None = None, **conditions: Any
 ) -> Tally:
-    """The adoptions' tally as far as the scope reaches: for a local admin those of their
-    organisation and those of its solutions elsewhere, each counted once."""
-    tally = scope.store.adoptions.tally
+    """How many organisations in each group of adoptions (an adoption is one person's: two
+    in one organisation count once), as far as the scope reaches: for a local admin their
+    own organisation and the others that took up its solutions."""
+    tally = partial(scope.store.adoptions.tally, distinct="organization_key")
     if scope.own_key is None:
         return await tally(by=by, most=most, **conditions)
     wanted = conditions.pop("solution_id", None)  # a OneOf, when asked for some solutions
@@ -222,16 +223,16 @@ async def _adoptions(
     if isinstance(wanted, OneOf):
         owned = tuple(s for s in owned if s in wanted.values)
     counts: Tally = {}
-    if owned:  # its solutions, in other organisations (its own counted below)
+    if owned:  # its solutions in other organisations (its own counted below), one by one
         elsewhere = await tally(
-            by=(*by, "organization_key"), most=None, solution_id=OneOf.of(owned), **conditions
+            by=(*by, "organization_key"), solution_id=OneOf.of(owned), **conditions
         )
         for grouped, count in elsewhere.items():
             if grouped[-1] != scope.own_key:
                 counts[grouped[:-1]] = counts.get(grouped[:-1], 0) + count
     if scope.own_key:
         mine = {"solution_id": wanted} if wanted is not None else {}
-        own = await tally(by=by, most=None, organization_key=scope.own_key, **mine, **conditions)
+        own = await tally(by=by, organization_key=scope.own_key, **mine, **conditions)
         for group, count in own.items():
             counts[group] = counts.get(group, 0) + count
     return largest(counts, most)
@@ -262,19 +263,19 @@ async def spreading(scope: Scope, rows: int | None) -> Table:
     use it; those most used first, then those most tried or looked at."""
     t = scope.say
     order = await ranked(
-        lambda most: _adoptions(scope, by=("solution_id",), most=most, stage=Stage.ADOPTED),
-        lambda most: _adoptions(scope, by=("solution_id",), most=most),
+        lambda most: _organisations(scope, by=("solution_id",), most=most, stage=Stage.ADOPTED),
+        lambda most: _organisations(scope, by=("solution_id",), most=most),
         rows,
     )
-    some: dict[str, Condition] = {} if rows is None else {"solution_id": OneOf.of(order)}
+    some: Where = {} if rows is None else {"solution_id": OneOf.of(order)}
     stages: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for (solution_id, stage), count in (
-        await _adoptions(scope, by=("solution_id", "stage"), most=None, **some)
+        await _organisations(scope, by=("solution_id", "stage"), **some)
     ).items():
         stages[solution_id][STAGES.index(Stage(stage))] += count
     users: dict[str, list[str]] = defaultdict(list)
-    using = await _adoptions(
-        scope, by=("solution_id", "organization"), most=None, stage=Stage.ADOPTED, **some
+    using = await _organisations(
+        scope, by=("solution_id", "organization"), stage=Stage.ADOPTED, **some
     )
     for solution_id, organisation in using:
         if organisation:
@@ -311,23 +312,14 @@ async def by_month(scope: Scope, rows: int | None) -> Table:
     each of the last months (an adoption counts in the month of its latest step)."""
     t = scope.say
     labels = months_back(scope.today, MONTHS)
-    by_organisation = await _adoptions(
-        scope, by=("month", "stage", "organization_key"), month=OneOf.of(labels)
-    )
-    months = months_of(organisations_reaching(by_organisation), labels)
+    reached = await _organisations(scope, by=("month", "stage"), month=OneOf.of(labels))
+    months = months_of(reached, labels)
     return Table(
         name="adoptions_by_month",
         title=t("dash_by_month"),
         columns=tuple(t(key) for key in MONTH_COLUMNS),
         rows=tuple((m.label, *m.stages) for m in months),
     )
-
-
-def organisations_reaching(by_organisation: Tally) -> Tally:
-    """(month, stage) → organisations, from a tally keyed (month, stage, organisation): an
-    adoption is one person's, and an organisation counts once in a month and stage however
-    many of its people reported it."""
-    return dict(Counter((month, stage) for month, stage, _ in by_organisation))
 
 
 def months_in(table: Table) -> tuple[Month, ...]:
@@ -339,8 +331,8 @@ def months_in(table: Table) -> tuple[Month, ...]:
 
 def months_of(reached: Tally, labels: Sequence[str]) -> tuple[Month, ...]:
     """Each month of `labels` with how many organisations reached each stage in it, from
-    counts keyed (month, stage) (`organisations_reaching`): the dashboard's, or a solution
-    page's (bot/solution_page.py)."""
+    counts keyed (month, stage): the dashboard's, or a solution page's
+    (bot/solution_page.py)."""
     return tuple(
         Month(
             label=label,
@@ -363,7 +355,7 @@ async def managers(scope: Scope, rows: int | None) -> Table:
     organisation's managers and their organisation's adaptations."""
     t = scope.say
     store = scope.store
-    whose: dict[str, Condition] = {}
+    whose: Where = {}
     if scope.own_key is not None:  # a local admin: their people's prompts
         people = (
             await store.people.find(limit=None, organization_key=scope.own_key)
@@ -372,9 +364,7 @@ async def managers(scope: Scope, rows: int | None) -> Table:
         )
         whose = {"manager_id": OneOf.of(p.id for p in people)}
     # an unnamed organisation owns no adaptations: OneOf of none matches nothing
-    where: dict[str, Condition] = (
-        {} if scope.own_key is None else {"organization_key": scope.own_key or OneOf()}
-    )
+    where: Where = {} if scope.own_key is None else {"organization_key": scope.own_key or OneOf()}
     order = await ranked(
         lambda most: store.nudges.tally(
             by=("solution_id",), most=most, kind="prompt", sent=True, **whose
@@ -382,13 +372,13 @@ async def managers(scope: Scope, rows: int | None) -> Table:
         lambda most: store.adaptations.tally(by=("solution_id",), most=most, **where),
         rows,
     )
-    some: dict[str, Condition] = {} if rows is None else {"solution_id": OneOf.of(order)}
+    some: Where = {} if rows is None else {"solution_id": OneOf.of(order)}
     # per solution: [prompts sent, plans made, follow-ups answered, adaptations shared]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     by = ("solution_id", "kind", "sent", "planned", "state")
     answered_states = (str(NudgeState.DONE), str(NudgeState.DISMISSED))
     for (solution_id, kind, sent, planned, state), n in (
-        await store.nudges.tally(by=by, most=None, **whose, **some)
+        await store.nudges.tally(by=by, **whose, **some)
     ).items():
         row = counts[solution_id]
         if kind == "prompt":
@@ -396,7 +386,7 @@ async def managers(scope: Scope, rows: int | None) -> Table:
             row[1] += n if planned else 0
         elif kind == "follow-up":
             row[2] += n if state in answered_states else 0
-    adapted = await store.adaptations.tally(by=("solution_id",), most=None, **where, **some)
+    adapted = await store.adaptations.tally(by=("solution_id",), **where, **some)
     for (solution_id,), n in adapted.items():
         counts[solution_id][3] += n
     return Table(

@@ -21,7 +21,6 @@ from bot.dashboard_tables import (
     Table,
     months_back,
     months_of,
-    organisations_reaching,
 )
 from bot.i18n import month_year, say
 from bot.messages import Card
@@ -146,10 +145,13 @@ async def _over_time(
     the sum is by organisation too, and each organisation counts once in a month and stage
     (as the list above the chart names it once), however many of its people reported it."""
     labels = months_back(today, MONTHS)
-    by_organisation = await store.adoptions.tally(
-        by=("month", "stage", "organization_key"), solution_id=solution_id, month=OneOf.of(labels)
+    reached = await store.adoptions.tally(
+        by=("month", "stage"),
+        distinct="organization_key",
+        solution_id=solution_id,
+        month=OneOf.of(labels),
     )
-    months = months_of(organisations_reaching(by_organisation), labels)
+    months = months_of(reached, labels)
     if not any(sum(m.stages) for m in months):
         return (), None
     table = Table(

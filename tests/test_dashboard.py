@@ -245,7 +245,7 @@ async def test_a_page_shows_the_first_rows_and_the_download_every_row(stored: Co
     assert await whole_table(services, GLOBAL, language="da", topics=topics, name="x") is None
 
 
-async def test_spreading_over_time_counts_an_organisation_once_a_month(stored: Core) -> None:
+async def test_spreading_counts_an_organisation_once(stored: Core) -> None:
     # a second person in Vejle looked at the same solution the same month as the first
     await stored.services.store.adoptions.upsert(
         _adoption(7, HOME_CARE, "vejle kommune", Stage.INTERESTED, months_ago=2)
@@ -253,3 +253,12 @@ async def test_spreading_over_time_counts_an_organisation_once_a_month(stored: C
     board = await stored.dashboard(GLOBAL, language="da")
     assert board.tables["adoptions_by_month"].rows[-3] == ("2026-09", 1, 0, 0)
     assert [m.stages for m in board.months[-3:]] == [(1, 0, 0), (0, 1, 1), (0, 0, 1)]
+    # and Vejle is one organisation interested in it
+    titles = {s.id: s.title for s in stored.services.kb.matcher.published()}
+    assert board.tables["spreading"].rows[0] == (
+        titles[HOME_CARE],
+        1,
+        0,
+        2,
+        "odense  kommune, Vejle Kommune",
+    )

@@ -10,12 +10,21 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.config import ConfigError, Settings
+from bot.confirmations import due_solutions
 from bot.core import Core
 from bot.messages import Reply, reply_to_dict
 from knowledge.kb import KnowledgeBase
 from knowledge.lexicon import Lexicon
 from knowledge.matcher import Matcher
-from knowledge.records import Adoption, Interest, Letter, OwnerPrompt, Person, Stage
+from knowledge.records import (
+    Adoption,
+    Interest,
+    Letter,
+    OwnerPrompt,
+    Person,
+    SolutionVersion,
+    Stage,
+)
 from knowledge.store import Store
 from knowledge.versions import history
 from tests.conftest import ADMIN, Clock, make_solution
@@ -338,3 +347,34 @@ async def test_a_shorter_interval_asks_sooner(owned: Core, clock: Clock) -> None
     await owned.owner_prompts.ask(clock())
     [later] = inbox.take(to="slack:U0METTE")
     assert "Frisk løsning" in later
+
+
+@pytest.mark.parametrize("read_already", [False, True])
+async def test_due_are_those_confirmed_or_first_kept_long_enough_ago(
+    store: Store, read_already: bool
+) -> None:
+    today = date(2026, 11, 2)
+    solutions = [
+        make_solution("confirmed-long-ago", confirmed="2025-09-01"),
+        make_solution("confirmed-lately", confirmed="2026-06-01"),
+        make_solution("kept-long-ago"),  # undated: its first version tells
+        make_solution("kept-lately"),
+        make_solution("no-history"),
+        make_solution("retired-long-ago", confirmed="2025-01-01", retired=True),
+    ]
+    await store.solutions.upsert_many(solutions)
+
+    def version(solution_id: str, n: int, at: datetime) -> SolutionVersion:
+        return SolutionVersion(id=f"{solution_id}/{n}", solution_id=solution_id, number=n,
+                               action="import", at=at)  # fmt: skip
+
+    await store.solution_versions.upsert_many(
+        [
+            version("kept-long-ago", 1, LONG_AGO),
+            version("kept-long-ago", 2, datetime(2026, 10, 1, tzinfo=UTC)),  # a later change
+            version("kept-lately", 1, datetime(2026, 5, 1, tzinfo=UTC)),
+        ]
+    )
+    among = solutions if read_already else None
+    due = await due_solutions(store, today=today, months=12, among=among)
+    assert sorted(s.id for s in due) == ["confirmed-long-ago", "kept-long-ago"]

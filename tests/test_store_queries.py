@@ -326,3 +326,22 @@ def test_largest_is_the_head_of_the_whole_order() -> None:
         )
         for most in (0, 1, 3, 10, 40):
             assert list(largest(counts, most).items()) == whole[:most]
+
+
+async def test_tally_counts_different_values_when_asked(store: Store) -> None:
+    people = [("s1", "Vejle Kommune"), ("s1", "vejle  kommune"), ("s1", "Odense Kommune"),
+              ("s2", "Odense Kommune"), ("s2", ""), ("s3", "")]  # fmt: skip
+    await store.adoptions.upsert_many(
+        Adoption(id=f"a{n}", solution_id=s, user=f"u{n}", organization=o)
+        for n, (s, o) in enumerate(people)
+    )
+    organisations = await store.adoptions.tally(by=("solution_id",), distinct="organization_key")
+    # two spellings of Vejle are one; an adoption without an organisation counts none
+    assert organisations == {("s1",): 2, ("s2",): 1}
+    assert await store.adoptions.tally(
+        by=("solution_id",), distinct="organization_key", most=1
+    ) == {("s1",): 2}
+    with pytest.raises(ValueError, match="cannot be queried by colour"):
+        await store.adoptions.tally(by=("solution_id",), distinct="colour")
+    with pytest.raises(ValueError, match="cannot be grouped by asked_at"):
+        await store.demand.tally(by=("status",), distinct="asked_at")

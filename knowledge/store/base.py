@@ -122,7 +122,12 @@ class Collection(Protocol[R]):
         ...
 
     async def tally(
-        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+        self,
+        *,
+        by: tuple[str, ...],
+        most: int | None = None,
+        distinct: str | None = None,
+        **conditions: Condition,
     ) -> Tally:
         """How many records meeting `conditions` hold each combination of the `by` fields'
         values (declared text, flag or number fields), each group told as
@@ -130,7 +135,9 @@ class Collection(Protocol[R]):
         store does the counting (PostgreSQL in one GROUP BY, a file from its field index),
         so a dashboard sums 100,000 records without reading one. `most`: only the largest
         groups, largest first (`query.largest`), so a page of the top hundred of 10,000
-        solutions carries a hundred."""
+        solutions carries a hundred. `distinct`: count the different values of that field
+        in each group (unset ones not counted) rather than the records: the organisations
+        using a solution, not the people who said so."""
         ...
 
     async def insert(self, record: R) -> bool:

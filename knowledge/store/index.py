@@ -16,7 +16,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from knowledge.store.query import Below, Condition, OneOf, Tally, value_of
+from knowledge.store.query import Below, Condition, OneOf, Tally, distinct_counts, value_of
 from knowledge.store.query import plain as _plain
 
 
@@ -83,7 +83,9 @@ class FieldIndex:
             return None
         return sorted(found, key=self._order.__getitem__)
 
-    def tally(self, conditions: Mapping[str, Condition], by: tuple[str, ...]) -> Tally | None:
+    def tally(
+        self, conditions: Mapping[str, Condition], by: tuple[str, ...], distinct: str | None
+    ) -> Tally | None:
         """`Collection.tally` from what the index files, reading no record; None when it
         cannot tell alone (a condition it does not serve exactly, or a field it does not
         file): then the collection counts the records themselves."""
@@ -94,15 +96,17 @@ class FieldIndex:
             and not (isinstance(condition, OneOf) and {None, ""} & set(condition.values))
             for name, condition in conditions.items()
         )
-        if not served or not set(by) <= set(self._keys):
+        told = (*by, distinct) if distinct else by
+        if not served or not set(told) <= set(self._keys):
             return None
         found = self._matching(conditions)
         filed = map(self._values.__getitem__, self._values if found is None else found)
         # Counted by Counter and itemgetter, in C: a tally of 30,000 records is milliseconds.
-        positions = [self._fields.index(name) for name in by]
+        positions = [self._fields.index(name) for name in told]
         if len(positions) == 1:  # itemgetter of one gives the value, not a tuple of one
             return {(value,): n for value, n in Counter(map(itemgetter(*positions), filed)).items()}
-        return dict(Counter(map(itemgetter(*positions), filed)))
+        grouped = map(itemgetter(*positions), filed)
+        return distinct_counts(grouped) if distinct else dict(Counter(grouped))
 
     def _matching(self, conditions: Mapping[str, Condition]) -> set[str] | None:
         found: set[str] | None = None

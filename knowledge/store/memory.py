@@ -8,7 +8,15 @@ from typing import Any, Generic
 
 from knowledge.store.base import Collection, CollectionSpec, R, Store, updated
 from knowledge.store.claims import LocalClaims
-from knowledge.store.query import Condition, Tally, checked, checked_groups, holds, tallied
+from knowledge.store.query import (
+    Condition,
+    Tally,
+    checked,
+    checked_groups,
+    holds,
+    largest,
+    tallied,
+)
 
 
 class MemoryCollection(Generic[R]):
@@ -60,11 +68,16 @@ class MemoryCollection(Generic[R]):
         return found
 
     async def tally(
-        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+        self,
+        *,
+        by: tuple[str, ...],
+        most: int | None = None,
+        distinct: str | None = None,
+        **conditions: Condition,
     ) -> Tally:
-        checked_groups(self.name, self._fields, by)
+        checked_groups(self.name, self._fields, by, distinct)
         checked(self.name, self._fields, conditions)
-        return tallied(self._find(conditions, None), by, most)
+        return largest(tallied(self._find(conditions, None), by, distinct), most)
 
     async def insert(self, record: R) -> bool:
         if record.key in self._docs:

@@ -306,14 +306,26 @@ class PostgresCollection(Generic[R]):
         return [self._type.from_dict(row[0]) for row in rows]
 
     async def tally(
-        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+        self,
+        *,
+        by: tuple[str, ...],
+        most: int | None = None,
+        distinct: str | None = None,
+        **conditions: Condition,
     ) -> Tally:
-        checked_groups(self.name, self._fields, by)
+        checked_groups(self.name, self._fields, by, distinct)
         checked(self.name, self._fields, conditions)
         where, params = _where(conditions)
+        if distinct:  # groups with no value of it set count nothing: left out, as elsewhere
+            where = sql.SQL("{} AND {} IS NOT NULL").format(where, _column(distinct))
         grouped = sql.SQL(", ").join(map(_column, by))
-        query = sql.SQL("SELECT {}, count(*) FROM {} WHERE {} GROUP BY {}").format(
-            grouped, self._table, where, grouped
+        counted = (
+            sql.SQL("count(DISTINCT {})").format(_column(distinct))
+            if distinct
+            else sql.SQL("count(*)")
+        )
+        query = sql.SQL("SELECT {}, {} FROM {} WHERE {} GROUP BY {}").format(
+            grouped, counted, self._table, where, grouped
         )
         if most is not None:
             # As `query.largest` orders: text by code point (the "C" collation), unset last.
@@ -323,8 +335,8 @@ class PostgresCollection(Generic[R]):
                 ).format(_column(f))
                 for f in by
             ]
-            query = sql.SQL("{} ORDER BY count(*) DESC, {} LIMIT %s").format(
-                query, sql.SQL(", ").join(order)
+            query = sql.SQL("{} ORDER BY {} DESC, {} LIMIT %s").format(
+                query, counted, sql.SQL(", ").join(order)
             )
             params.append(max(most, 0))
         rows = await self._rows(query, *params)

@@ -14,6 +14,7 @@ each record with `holds`, the one definition of what a condition means.
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,6 +44,9 @@ FIELD_TYPES = (str, bool, int, datetime, date)
 # What `Collection.tally` may group by: values a group is told by (a moment is grouped by a
 # computed text field, a record's month or week, never by the moment itself).
 GROUP_TYPES = (str, bool, int)
+# Conditions gathered to be passed on (`find(**where)`, `tally(**where)`): typed loosely, as
+# mypy would check a mapping of conditions against `limit`, `most` and every other keyword.
+Where = dict[str, Any]
 # How many records hold each combination of the grouped fields' values (`Collection.tally`).
 Tally = dict[tuple[Any, ...], int]
 
@@ -58,13 +62,17 @@ def checked(name: str, fields: Mapping[str, type], conditions: Mapping[str, Any]
         )
 
 
-def checked_groups(name: str, fields: Mapping[str, type], by: tuple[str, ...]) -> None:
+def checked_groups(
+    name: str, fields: Mapping[str, type], by: tuple[str, ...], distinct: str | None = None
+) -> None:
     """Refuses to group by nothing, by a field the collection does not declare, or by a
-    moment or a day (a group per instant would be a group per record)."""
+    moment or a day (a group per instant would be a group per record); the same of the
+    field whose different values are counted."""
     if not by:
         raise ValueError(f"a tally of {name} needs at least one field to group by")
-    checked(name, fields, dict.fromkeys(by))
-    moments = sorted(f for f in by if fields[f] not in GROUP_TYPES)
+    told = (*by, distinct) if distinct else by
+    checked(name, fields, dict.fromkeys(told))
+    moments = sorted(f for f in told if fields[f] not in GROUP_TYPES)
     if moments:
         raise ValueError(
             f"{name} cannot be grouped by {', '.join(moments)}: group by a text field made "
@@ -83,13 +91,17 @@ def group_of(record: Any, by: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(plain(value_of(record, field)) for field in by)
 
 
-def tallied(records: Iterable[Any], by: tuple[str, ...], most: int | None = None) -> Tally:
+def tallied(records: Iterable[Any], by: tuple[str, ...], distinct: str | None = None) -> Tally:
     """`Collection.tally` of records already found (an in-process backend's way)."""
-    counts: Tally = {}
-    for record in records:
-        group = group_of(record, by)
-        counts[group] = counts.get(group, 0) + 1
-    return largest(counts, most)
+    if distinct is None:
+        return dict(Counter(group_of(record, by) for record in records))
+    return distinct_counts(group_of(record, (*by, distinct)) for record in records)
+
+
+def distinct_counts(grouped: Iterable[tuple[Any, ...]]) -> Tally:
+    """From each record's group with the `distinct` field's value last: how many different
+    values each group holds (unset ones not counted, as SQL's count(DISTINCT …))."""
+    return dict(Counter(g[:-1] for g in set(grouped) if g[-1] is not None))
 
 
 def _unset_last(group: tuple[Any, ...]) -> tuple[tuple[bool, Any], ...]:

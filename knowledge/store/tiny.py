@@ -119,11 +119,16 @@ class TinyCollection(Generic[R]):
         return await self._writer.read(lambda: self._find(conditions, limit))
 
     async def tally(
-        self, *, by: tuple[str, ...], most: int | None = None, **conditions: Condition
+        self,
+        *,
+        by: tuple[str, ...],
+        most: int | None = None,
+        distinct: str | None = None,
+        **conditions: Condition,
     ) -> Tally:
-        checked_groups(self.name, self._fields, by)
+        checked_groups(self.name, self._fields, by, distinct)
         checked(self.name, self._fields, conditions)
-        return await self._writer.read(lambda: largest(self._tally(conditions, by), most))
+        return await self._writer.read(lambda: largest(self._tally(conditions, by, distinct), most))
 
     async def insert(self, record: R) -> bool:
         doc = record.to_dict()
@@ -217,11 +222,13 @@ class TinyCollection(Generic[R]):
                 found.append(record)
         return found
 
-    def _tally(self, conditions: Mapping[str, Condition], by: tuple[str, ...]) -> Tally:
-        counted = self._indexed(self._stored()).tally(conditions, by)
+    def _tally(
+        self, conditions: Mapping[str, Condition], by: tuple[str, ...], distinct: str | None
+    ) -> Tally:
+        counted = self._indexed(self._stored()).tally(conditions, by, distinct)
         if counted is not None:
             return counted
-        return tallied(self._find(conditions, None), by)
+        return tallied(self._find(conditions, None), by, distinct)
 
     def _indexed(self, stored: Mapping[str, Any]) -> FieldIndex:
         if self._index is None:
