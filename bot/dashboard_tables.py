@@ -78,6 +78,10 @@ class Scope:
     def title(self, solution_id: str) -> str:
         return self.titles.get(solution_id, solution_id)
 
+    def texts(self, *keys: str) -> tuple[str, ...]:
+        """A table's column headings."""
+        return tuple(self.say(key) for key in keys)
+
 
 def topic_of(key: str, topics: Mapping[str, Topic]) -> Topic | None:
     """The first topic a question names, a word or two words as the solutions write it."""
@@ -129,7 +133,7 @@ async def demand(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="demand",
         title=t("dash_demand"),
-        columns=(t("dash_topic"), t("dash_asked"), t("dash_questions"), t("dash_most_asked")),
+        columns=scope.texts("dash_topic", "dash_asked", "dash_questions", "dash_most_asked"),
         rows=tuple(
             (topic, sum(n for n, _ in keys), len(keys), wording.get(top[topic], top[topic]))
             for topic, keys in ranked
@@ -194,11 +198,8 @@ async def answered(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="answered",
         title=t("dash_answered"),
-        columns=(
-            t("dash_topic"),
-            t("dash_answered_count"),
-            t("dash_median_wait"),
-            t("dash_longest_wait"),
+        columns=scope.texts(
+            "dash_topic", "dash_answered_count", "dash_median_wait", "dash_longest_wait"
         ),
         rows=tuple(
             (topic, len(days), round(statistics.median(days)), max(days)) for topic, days in ranked
@@ -283,12 +284,8 @@ async def spreading(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="spreading",
         title=t("dash_spreading"),
-        columns=(
-            t("dash_solution"),
-            t("dash_interested"),
-            t("dash_trying"),
-            t("dash_using"),
-            t("dash_organisations"),
+        columns=scope.texts(
+            "dash_solution", "dash_interested", "dash_trying", "dash_using", "dash_organisations"
         ),
         rows=tuple(
             (scope.title(s), *stages[s], ", ".join(sorted(users.get(s, ()), key=str.casefold)))
@@ -317,7 +314,7 @@ async def by_month(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="adoptions_by_month",
         title=t("dash_by_month"),
-        columns=tuple(t(key) for key in MONTH_COLUMNS),
+        columns=scope.texts(*MONTH_COLUMNS),
         rows=tuple((m.label, *m.stages) for m in months),
     )
 
@@ -392,12 +389,12 @@ async def managers(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="managers",
         title=t("dash_managers"),
-        columns=(
-            t("dash_solution"),
-            t("dash_prompts_sent"),
-            t("dash_plans"),
-            t("dash_follow_ups"),
-            t("dash_adaptations"),
+        columns=scope.texts(
+            "dash_solution",
+            "dash_prompts_sent",
+            "dash_plans",
+            "dash_follow_ups",
+            "dash_adaptations",
         ),
         rows=tuple((scope.title(s), *counts[s]) for s in order),
     )
@@ -427,7 +424,7 @@ async def submissions(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="submissions",
         title=t("dash_submissions"),
-        columns=(t("dash_solution"), t("dash_sharer"), t("dash_state"), t("dash_shared_on")),
+        columns=scope.texts("dash_solution", "dash_sharer", "dash_state", "dash_shared_on"),
         rows=tuple(
             (s.title, s.sharer_name, t(f"dash_state_{s.state.value}"), _day(s.created_at))
             for s in waiting
@@ -449,7 +446,7 @@ async def confirmations(scope: Scope, rows: int | None) -> Table:
     return Table(
         name="confirmations",
         title=t("dash_confirmations"),
-        columns=(t("dash_solution"), t("dash_organisation"), t("dash_confirmed_on")),
+        columns=scope.texts("dash_solution", "dash_organisation", "dash_confirmed_on"),
         rows=tuple(
             (s.title, s.organization, s.confirmed.isoformat() if s.confirmed else "") for s in due
         ),

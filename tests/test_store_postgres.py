@@ -308,20 +308,30 @@ async def test_a_schema_1_database_gets_its_query_columns_filled(database_url: s
         await store.close()
 
 
+async def _older_database(
+    conn: psycopg.AsyncConnection[Any], *, version: int, dropped: tuple[tuple[str, str], ...]
+) -> None:
+    """A database as a Spred at schema `version` (2 or later) left it: the query columns of
+    then, which are today's but `dropped` ((table, field), …), and its versions listed."""
+    names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
+    for statement in postgres.TABLES:
+        await conn.execute(statement, names if "%(" in statement else None)
+    for step in postgres.MIGRATIONS[1]:
+        await conn.execute(step)
+    for table, field in dropped:
+        await conn.execute(f"ALTER TABLE {table} DROP COLUMN f_{field}")
+    await conn.execute(
+        "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
+        " applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    for applied in range(1, version + 1):
+        await conn.execute("INSERT INTO spred_meta VALUES (%s)", (applied,))
+
+
 async def test_a_schema_2_database_gets_the_columns_declared_since(database_url: str) -> None:
     # A database at schema 2 from before a solution's `confirmed` day was asked by.
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
-        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
-        for statement in postgres.TABLES:
-            await conn.execute(statement, names if "%(" in statement else None)
-        for step in postgres.MIGRATIONS[1]:
-            await conn.execute(step)
-        await conn.execute("ALTER TABLE solutions DROP COLUMN f_confirmed")
-        await conn.execute(
-            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        await conn.execute("INSERT INTO spred_meta VALUES (1), (2)")
+        await _older_database(conn, version=2, dropped=(("solutions", "confirmed"),))
         for key, day in (("old", "2024-05-01"), ("new", "2026-05-01")):
             stored = make_solution(key, confirmed=day).to_dict()
             await conn.execute(
@@ -343,23 +353,13 @@ async def test_a_schema_4_database_gets_the_columns_of_routing_the_login_and_roa
 ) -> None:
     # A database at schema 4, from before routed questions and the web's login were kept.
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
-        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
-        for statement in postgres.TABLES:
-            await conn.execute(statement, names if "%(" in statement else None)
-        for step in postgres.MIGRATIONS[1]:
-            await conn.execute(step)
-        for table, field in (
+        dropped = (
             ("routed", "to"),
             ("routed", "demand_id"),
             ("login_links", "user"),
             ("roadshows", "organiser"),
-        ):
-            await conn.execute(f"ALTER TABLE {table} DROP COLUMN f_{field}")
-        await conn.execute(
-            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        await conn.execute("INSERT INTO spred_meta VALUES (1), (2), (3), (4)")
+        await _older_database(conn, version=4, dropped=dropped)
         link = LoginLink(token_hash="h1", user="slack:U1", expires_at=datetime.now(UTC))
         await conn.execute(
             "INSERT INTO login_links (key, data) VALUES (%s, %s::jsonb)",
@@ -380,12 +380,7 @@ async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
 ) -> None:
     # A database at schema 6, from before the dashboard asked the store for its sums.
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
-        names = {"names": [spec.name for spec in postgres.COLLECTIONS]}
-        for statement in postgres.TABLES:
-            await conn.execute(statement, names if "%(" in statement else None)
-        for step in postgres.MIGRATIONS[1]:
-            await conn.execute(step)
-        for table, field in (
+        dropped = (
             ("adoptions", "stage"),
             ("adoptions", "month"),
             ("adoptions", "organization_key"),
@@ -395,13 +390,8 @@ async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
             ("nudges", "sent"),
             ("nudges", "planned"),
             ("adaptations", "organization_key"),
-        ):
-            await conn.execute(f"ALTER TABLE {table} DROP COLUMN f_{field}")
-        await conn.execute(
-            "CREATE TABLE spred_meta (schema_version int PRIMARY KEY,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        await conn.execute("INSERT INTO spred_meta VALUES (1), (2), (3), (4), (5), (6)")
+        await _older_database(conn, version=6, dropped=dropped)
         asked = datetime(2026, 3, 2, 9, tzinfo=UTC)
         records = {
             "adoptions": Adoption(id="a1", solution_id="s1", user="slack:U1",
