@@ -17,6 +17,7 @@ import io
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
+from bot import dashboard_demand as demand_tables
 from bot import dashboard_tables as tables_of
 from bot.dashboard_tables import Cell, Month, Scope, Table, Topical
 from bot.i18n import say
@@ -38,9 +39,9 @@ KEPT_QUESTIONS = 200_000  # questions whose topic is kept worked out (a few mega
 PAGE_ROWS = 100
 # The tables, in the order the page shows them; each made from the store's sums.
 TABLES: dict[str, Callable[[Scope, int | None], Awaitable[Table]]] = {
-    "demand": tables_of.demand,
-    "demand_trend": tables_of.trend,
-    "answered": tables_of.answered,
+    "demand": demand_tables.demand,
+    "demand_trend": demand_tables.trend,
+    "answered": demand_tables.answered,
     "spreading": tables_of.spreading,
     "adoptions_by_month": tables_of.by_month,
     "managers": tables_of.managers,

@@ -1,6 +1,8 @@
-"""The dashboard's tables of demand, spreading and managers (issue 18), each made from sums
-the store does (`Collection.tally`): no request reads the questions, adoptions or prompts
-themselves, so a view costs about as much at 100,000 records as at 100.
+"""The dashboard's tables (issue 18): what they are (`Table`, `Scope`) and those of spreading,
+managers, the review queue and confirmations (demand's are in bot/dashboard_demand.py),
+each made from sums the store does (`Collection.tally`): no request reads the questions,
+adoptions or prompts themselves, so a view costs about as much at 100,000 records as at
+100.
 
 What an admin sees is bot/roles.py's rule, as conditions on declared fields (`Scope`): a
 global admin everything; a local admin the questions made from their organisation
@@ -11,23 +13,20 @@ managers.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from bot.confirmations import due_solutions
 from knowledge.records import (
-    DemandStatus,
     NudgeState,
     Stage,
     SubmissionState,
     month_label,
-    week_label,
 )
 from knowledge.solutions import Solution
 from knowledge.store import Store
@@ -40,7 +39,6 @@ STAGES = (Stage.INTERESTED, Stage.PILOTING, Stage.ADOPTED)  # the spreading tabl
 MONTHS = 12  # spreading over time: this many months back
 # Spreading over time as a table: the month, then a Month's stages in their order (texts).
 MONTH_COLUMNS = ("dash_month", "dash_interested", "dash_trying", "dash_new_users")
-WEEKS = 8  # demand's trend: this many weeks back
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,99 +110,6 @@ class Topical:
         else:
             topic = self._known[key] = topic_of(key, self._topics)
         return topic.value if topic else self._none
-
-
-# --- demand
-
-
-async def demand(scope: Scope, rows: int | None) -> Table:
-    """Open questions by topic, most asked first, with the latest wording of the topic's
-    most asked question. (Topics are a few hundred at most: `rows` is for the page.)"""
-    t, topical = scope.say, scope.topical
-    asked = await scope.store.demand.tally(
-        by=("question_key",), status=DemandStatus.OPEN, **scope.asked_where
-    )
-    by_topic: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for (key,), count in asked.items():
-        by_topic[topical(key)].append((count, key))
-    ranked = sorted(by_topic.items(), key=lambda item: (-sum(n for n, _ in item[1]), item[0]))
-    top = {topic: max(keys, key=lambda k: (k[0], k[1]))[1] for topic, keys in ranked}
-    wording = await _latest_wording(scope, top.values())
-    return Table(
-        name="demand",
-        title=t("dash_demand"),
-        columns=scope.texts("dash_topic", "dash_asked", "dash_questions", "dash_most_asked"),
-        rows=tuple(
-            (topic, sum(n for n, _ in keys), len(keys), wording.get(top[topic], top[topic]))
-            for topic, keys in ranked
-        ),
-    )
-
-
-async def _latest_wording(scope: Scope, keys: Iterable[str]) -> dict[str, str]:
-    """The last way each question (by key) was typed, among the open ones."""
-    found = await scope.store.demand.find(
-        limit=None, status=DemandStatus.OPEN, question_key=OneOf.of(keys), **scope.asked_where
-    )
-    latest: dict[str, tuple[Any, str]] = {}
-    for item in found:
-        held = latest.get(item.question_key)
-        if held is None or item.asked_at >= held[0]:
-            latest[item.question_key] = (item.asked_at, item.question)
-    return {key: question for key, (_, question) in latest.items()}
-
-
-def weeks_back(today: date, count: int) -> list[str]:
-    """The labels of the `count` weeks up to today's, oldest first ("2026-W49")."""
-    return [week_label(today - timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
-
-
-async def trend(scope: Scope, rows: int | None) -> Table:
-    """Questions asked per topic in each of the last weeks, open or answered since: is
-    demand for a topic growing or passing?"""
-    t, topical = scope.say, scope.topical
-    weeks = weeks_back(scope.today, WEEKS)
-    asked = await scope.store.demand.tally(
-        by=("question_key", "week"), week=OneOf.of(weeks), **scope.asked_where
-    )
-    per_topic: dict[str, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    column = {week: i for i, week in enumerate(weeks)}
-    for (key, week), count in asked.items():
-        per_topic[topical(key)][column[week]] += count
-    ranked = sorted(per_topic.items(), key=lambda item: (-sum(item[1]), item[0]))
-    return Table(
-        name="demand_trend",
-        title=t("dash_trend"),
-        columns=(
-            t("dash_topic"),
-            *(week.replace("-W", " " + t("dash_week") + " ") for week in weeks),
-        ),
-        rows=tuple((topic, *counts) for topic, counts in ranked),
-    )
-
-
-async def answered(scope: Scope, rows: int | None) -> Table:
-    """Answered questions by topic, and how long they waited for an answer."""
-    t, topical = scope.say, scope.topical
-    waits = await scope.store.demand.tally(
-        by=("question_key", "waited_days"),
-        status=DemandStatus.ANSWERED,
-        **scope.asked_where,
-    )
-    per_topic: dict[str, list[int]] = defaultdict(list)  # each answered question's wait
-    for (key, days), count in waits.items():
-        per_topic[topical(key)] += [days or 0] * count
-    ranked = sorted(per_topic.items(), key=lambda item: (-len(item[1]), item[0]))
-    return Table(
-        name="answered",
-        title=t("dash_answered"),
-        columns=scope.texts(
-            "dash_topic", "dash_answered_count", "dash_median_wait", "dash_longest_wait"
-        ),
-        rows=tuple(
-            (topic, len(days), round(statistics.median(days)), max(days)) for topic, days in ranked
-        ),
-    )
 
 
 # --- spreading
