@@ -81,9 +81,14 @@ async def cards_for(
     )
 
 
+def solution_path(solution_id: str) -> str:
+    """The path of the solution's page on the web (the contract's `/l/<id>`)."""
+    return f"/l/{quote(solution_id, safe='')}"
+
+
 def solution_link(public_url: str, solution_id: str) -> str:
-    """The solution's page (the contract's `/l/<id>`), or "" when Spred has no address."""
-    return f"{public_url}/l/{quote(solution_id, safe='')}" if public_url else ""
+    """The solution's page, or "" when Spred has no address."""
+    return f"{public_url}{solution_path(solution_id)}" if public_url else ""
 
 
 def linked(reply: Reply, public_url: str) -> Reply:

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
+from bot.cards import solution_path
 from bot.confirmations import due_solutions
 from knowledge.records import (
     NudgeState,
@@ -196,6 +197,8 @@ async def spreading(scope: Scope, rows: int | None) -> Table:
             (scope.title(s), *stages[s], ", ".join(sorted(users.get(s, ()), key=str.casefold)))
             for s in order
         ),
+        # a published solution's page shows its own spreading month by month
+        links=tuple(solution_path(s) if s in scope.titles else "" for s in order),
     )
 
 

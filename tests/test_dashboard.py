@@ -173,6 +173,8 @@ async def test_a_global_admin_sees_every_sum(stored: Core) -> None:
         (titles[HOME_CARE], 1, 0, 2, "odense  kommune, Vejle Kommune"),
         (titles[HOUSING], 0, 1, 1, "Vejle Kommune"),
     )
+    # each to its page, where its own spreading is shown month by month
+    assert tables["spreading"].links == (f"/l/{HOME_CARE}", f"/l/{HOUSING}")
     months = tables["adoptions_by_month"]
     assert len(months.rows) == 12
     assert months.rows[-3:] == (("2026-09", 1, 0, 0), ("2026-10", 0, 1, 1), ("2026-11", 0, 0, 1))

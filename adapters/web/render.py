@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from bot.cards import evidence_lines
+from bot.cards import evidence_lines, solution_path
 from bot.dashboard_tables import MONTH_COLUMNS, Month
 from bot.i18n import listed, say
 from bot.messages import Action, Card, Reply
@@ -27,7 +27,7 @@ ASK_AGAIN = frozenset({"more"})
 
 
 def page_url(solution_id: str, language: str) -> str:
-    return f"/l/{quote(solution_id, safe='')}?{urlencode({'lang': language})}"
+    return f"{solution_path(solution_id)}?{urlencode({'lang': language})}"
 
 
 def ask_url(question: str, language: str, *, more: int | None = None) -> str:
