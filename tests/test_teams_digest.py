@@ -151,7 +151,9 @@ async def test_a_global_admin_may_name_the_channel_first_and_a_persons_digest_ke
     assert await core.outbox.waiting() == []  # delivered as they were sent
     digests = {p.conversation: p for p in (await connector.wait_for(4))[2:]}
     await _stop(spred)
-    assert any(STARTED in p.text for p in posted)
+    by_conversation = {p.conversation: p.text for p in posted[:2]}  # before the digests
+    assert STARTED in by_conversation[f"{CHANNEL};messageid=1700000000001"]
+    assert "Du følger nu ældrepleje" in by_conversation["a:personal-anna"]
     assert sorted(s.user for s in sent) == [_address(), "teams:29:anna"]
     assert sorted(digests) == [CHANNEL, "a:personal-anna"]
     assert buttons(digests[CHANNEL]) == []
