@@ -84,6 +84,16 @@ async def _demand(core: Core, clock: Clock, n: int = 1, **changes: object) -> De
     return demand
 
 
+async def _offered_to_dora(chat: Chat, core: Core, clock: Clock) -> tuple[Inbox, Chat, Notice]:
+    """A question nobody could answer, routed to Dora, its one follower: the letters, her
+    chat and her letter."""
+    inbox = await _setup(core, clock, followers=("console:dora",))
+    await _demand(core, clock)
+    await core.route_if_due()
+    [letter] = _letters(inbox, "console:dora")
+    return inbox, chat.as_user(user_id="dora", user_name="Dora"), letter
+
+
 def _letters(inbox: Inbox, to: str) -> list[Notice]:
     found = [n for n in inbox.notices if n.to == to]
     inbox.notices = [n for n in inbox.notices if n.to != to]
@@ -248,12 +258,8 @@ async def test_nej_thanks_and_a_stale_or_forged_button_is_refused(
 async def test_jeg_kender_en_asks_the_colleague_named_or_says_what_to_do(
     chat: Chat, core: Core, clock: Clock
 ) -> None:
-    inbox = await _setup(core, clock, followers=("console:dora",))
+    inbox, dora, letter = await _offered_to_dora(chat, core, clock)
     store = core.services.store
-    await _demand(core, clock)
-    await core.route_if_due()
-    [letter] = _letters(inbox, "console:dora")
-    dora = chat.as_user(user_id="dora", user_name="Dora")
     await dora.act_with(_button(letter, "Jeg kender en, der ved det"))
     dora.expect("Hvem ved det? Skriv deres e-mail")
     await dora.send("hende fra visitationen")
@@ -292,12 +298,8 @@ async def test_jeg_kender_en_asks_the_colleague_named_or_says_what_to_do(
 async def test_ja_jeg_har_en_shares_it_and_its_publication_tells_the_asker(
     chat: Chat, admin: Chat, core: Core, clock: Clock
 ) -> None:
-    inbox = await _setup(core, clock, followers=("console:dora",))
+    inbox, dora, letter = await _offered_to_dora(chat, core, clock)
     store = core.services.store
-    await _demand(core, clock)
-    await core.route_if_due()
-    [letter] = _letters(inbox, "console:dora")
-    dora = chat.as_user(user_id="dora", user_name="Dora")
     await dora.act_with(_button(letter, "Ja, jeg har en"))
     dora.expect("Dejligt!")
     dora.expect("lad os dele jeres løsning")
