@@ -385,3 +385,25 @@ def form_body(fields: dict[str, str]) -> bytes:
 
 def interaction_body(payload: dict[str, Any]) -> bytes:
     return urlencode({"payload": orjson.dumps(payload).decode()}).encode()
+
+
+def share_shortcut(*, user: str, response_url: str, trigger_id: str = "") -> dict[str, Any]:
+    """The message shortcut *Del som løsning* pressed on Karen's message in #care, as Slack
+    sends it (with a trigger id when it may open a modal)."""
+    payload: dict[str, Any] = {
+        "type": "message_action",
+        "callback_id": "share_solution",
+        "user": {"id": user},
+        "team": {"id": TEAM},
+        "channel": {"id": "C0CARE"},
+        "response_url": response_url,
+        "message": {
+            "type": "message",
+            "user": "U0KAREN",
+            "ts": "1700000001.000100",
+            "text": "Vi gav <@U0BO|Bo> et fast opstartsteam &amp; ventetiden faldt til 1 dag",
+        },
+    }
+    if trigger_id:
+        payload["trigger_id"] = trigger_id
+    return payload

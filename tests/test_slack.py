@@ -38,6 +38,7 @@ from tests.slack_mock import (
     event_body,
     form_body,
     interaction_body,
+    share_shortcut,
     signed,
 )
 
@@ -1055,20 +1056,7 @@ async def test_the_message_shortcut_shares_a_message_as_a_solution_in_the_sender
 ) -> None:
     """Without a trigger_id no modal can open (tests/test_slack_share.py has the modal): the
     chat's questions, in the sharer's DM, with the message as the summary."""
-    shortcut = {
-        "type": "message_action",
-        "callback_id": "share_solution",
-        "user": {"id": ANNA},
-        "team": {"id": "T0TEAM"},
-        "channel": {"id": "C0CARE"},
-        "response_url": spred.slack.response_url,
-        "message": {
-            "type": "message",
-            "user": "U0KAREN",
-            "ts": "1700000001.000100",
-            "text": "Vi gav <@U0BO|Bo> et fast opstartsteam &amp; ventetiden faldt til 1 dag",
-        },
-    }
+    shortcut = share_shortcut(user=ANNA, response_url=spred.slack.response_url)
     assert (await spred.interaction(shortcut)).status == 200
     posts = await spred.slack.wait_for("chat.postMessage", 3)
     assert [p.args["channel"] for p in posts] == [f"D{ANNA}"] * 3  # not in the channel

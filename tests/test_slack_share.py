@@ -19,7 +19,15 @@ from bot.flows.share import FORM_ID, SHARED
 from bot.server import CORE
 from knowledge.records import SubmissionState
 from tests.answers import values
-from tests.slack_mock import TEAM, Call, SlackMock, form_body, interaction_body, signed
+from tests.slack_mock import (
+    TEAM,
+    Call,
+    SlackMock,
+    form_body,
+    interaction_body,
+    share_shortcut,
+    signed,
+)
 from tests.test_slack import ANNA, FORM, Spred, _data, _running, pressed, rendered, view_of
 
 EMAIL = "anna@odense.eksempel.dk"  # her Slack profile's
@@ -195,21 +203,9 @@ async def test_the_app_homes_button_opens_the_form(spred: Spred) -> None:
 async def test_the_message_shortcut_opens_the_form_prefilled_from_the_message(
     spred: Spred,
 ) -> None:
-    shortcut = {
-        "type": "message_action",
-        "callback_id": "share_solution",
-        "trigger_id": "trig-shortcut",
-        "user": {"id": ANNA},
-        "team": {"id": TEAM},
-        "channel": {"id": "C0CARE"},
-        "response_url": spred.slack.response_url,
-        "message": {
-            "type": "message",
-            "user": "U0KAREN",
-            "ts": "1700000001.000100",
-            "text": "Vi gav <@U0BO|Bo> et fast opstartsteam &amp; ventetiden faldt til 1 dag",
-        },
-    }
+    shortcut = share_shortcut(
+        user=ANNA, response_url=spred.slack.response_url, trigger_id="trig-shortcut"
+    )
     assert (await spred.interaction(shortcut)).status == 200
     [opened] = await spred.slack.wait_for("views.open")
     assert opened.args["trigger_id"] == "trig-shortcut"
