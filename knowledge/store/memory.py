@@ -12,7 +12,7 @@ from knowledge.store.query import (
     Condition,
     Tally,
     checked,
-    checked_groups,
+    checked_tally,
     holds,
     largest,
     tallied,
@@ -75,8 +75,7 @@ class MemoryCollection(Generic[R]):
         distinct: str | None = None,
         **conditions: Condition,
     ) -> Tally:
-        checked_groups(self.name, self._fields, by, distinct)
-        checked(self.name, self._fields, conditions)
+        checked_tally(self.name, self._fields, by, distinct, conditions)
         return largest(tallied(self._find(conditions, None), by, distinct), most)
 
     async def insert(self, record: R) -> bool:

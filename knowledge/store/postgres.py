@@ -51,7 +51,7 @@ from knowledge.store.query import (
     OneOf,
     Tally,
     checked,
-    checked_groups,
+    checked_tally,
     value_of,
 )
 from knowledge.store.schema import newer_refused
@@ -313,8 +313,7 @@ class PostgresCollection(Generic[R]):
         distinct: str | None = None,
         **conditions: Condition,
     ) -> Tally:
-        checked_groups(self.name, self._fields, by, distinct)
-        checked(self.name, self._fields, conditions)
+        checked_tally(self.name, self._fields, by, distinct, conditions)
         where, params = _where(conditions)
         if distinct:  # groups with no value of it set count nothing: left out, as elsewhere
             where = sql.SQL("{} AND {} IS NOT NULL").format(where, _column(distinct))

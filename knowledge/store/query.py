@@ -62,12 +62,17 @@ def checked(name: str, fields: Mapping[str, type], conditions: Mapping[str, Any]
         )
 
 
-def checked_groups(
-    name: str, fields: Mapping[str, type], by: tuple[str, ...], distinct: str | None = None
+def checked_tally(
+    name: str,
+    fields: Mapping[str, type],
+    by: tuple[str, ...],
+    distinct: str | None,
+    conditions: Mapping[str, Any],
 ) -> None:
-    """Refuses to group by nothing, by a field the collection does not declare, or by a
-    moment or a day (a group per instant would be a group per record); the same of the
-    field whose different values are counted."""
+    """What `checked` refuses of a tally's conditions, and a tally by nothing, by a field the
+    collection does not declare, or by a moment or a day (a group per instant would be a
+    group per record); the same of the field whose different values are counted."""
+    checked(name, fields, conditions)
     if not by:
         raise ValueError(f"a tally of {name} needs at least one field to group by")
     told = (*by, distinct) if distinct else by

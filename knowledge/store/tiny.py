@@ -32,7 +32,7 @@ from knowledge.store.query import (
     Condition,
     Tally,
     checked,
-    checked_groups,
+    checked_tally,
     holds,
     largest,
     tallied,
@@ -126,8 +126,7 @@ class TinyCollection(Generic[R]):
         distinct: str | None = None,
         **conditions: Condition,
     ) -> Tally:
-        checked_groups(self.name, self._fields, by, distinct)
-        checked(self.name, self._fields, conditions)
+        checked_tally(self.name, self._fields, by, distinct, conditions)
         return await self._writer.read(lambda: largest(self._tally(conditions, by, distinct), most))
 
     async def insert(self, record: R) -> bool:
