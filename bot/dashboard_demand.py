@@ -4,11 +4,11 @@ questions (`Collection.tally` by `question_key`), never the questions read one b
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
 
 from bot.dashboard_tables import Scope, Table
 from knowledge.records import DemandStatus, week_label
@@ -18,8 +18,8 @@ WEEKS = 8  # demand's trend: this many weeks back
 
 
 async def demand(scope: Scope, rows: int | None) -> Table:
-    """Open questions by topic, most asked first, with the latest wording of the topic's
-    most asked question. (Topics are a few hundred at most: `rows` is for the page.)"""
+    """Open questions by topic, most asked first, with the topic's most asked question as
+    it was first typed. (Topics are a few hundred at most: `rows` is for the page.)"""
     t, topical = scope.say, scope.topical
     asked = await scope.store.demand.tally(
         by=("question_key",), status=DemandStatus.OPEN, **scope.asked_where
@@ -28,8 +28,8 @@ async def demand(scope: Scope, rows: int | None) -> Table:
     for (key,), count in asked.items():
         by_topic[topical(key)].append((count, key))
     ranked = sorted(by_topic.items(), key=lambda item: (-sum(n for n, _ in item[1]), item[0]))
-    top = {topic: max(keys, key=lambda k: (k[0], k[1]))[1] for topic, keys in ranked}
-    wording = await _latest_wording(scope, top.values())
+    top = {topic: max(keys)[1] for topic, keys in ranked}  # (count, key): most asked
+    wording = await _wording(scope, top.values())
     return Table(
         name="demand",
         title=t("dash_demand"),
@@ -41,17 +41,17 @@ async def demand(scope: Scope, rows: int | None) -> Table:
     )
 
 
-async def _latest_wording(scope: Scope, keys: Iterable[str]) -> dict[str, str]:
-    """The last way each question (by key) was typed, among the open ones."""
-    found = await scope.store.demand.find(
-        limit=None, status=DemandStatus.OPEN, question_key=OneOf.of(keys), **scope.asked_where
-    )
-    latest: dict[str, tuple[Any, str]] = {}
-    for item in found:
-        held = latest.get(item.question_key)
-        if held is None or item.asked_at >= held[0]:
-            latest[item.question_key] = (item.asked_at, item.question)
-    return {key: question for key, (_, question) in latest.items()}
+async def _wording(scope: Scope, keys: Iterable[str]) -> dict[str, str]:
+    """How each question (by key) was first typed, among the open ones: one record each,
+    however often it was asked, asked for side by side."""
+
+    async def first(key: str) -> tuple[str, str]:
+        found = await scope.store.demand.find(
+            limit=1, status=DemandStatus.OPEN, question_key=key, **scope.asked_where
+        )
+        return key, found[0].question if found else key
+
+    return dict(await asyncio.gather(*(first(key) for key in keys)))
 
 
 def weeks_back(today: date, count: int) -> list[str]:
