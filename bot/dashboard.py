@@ -107,7 +107,8 @@ class Views:
         )
         key = (*scope, language)
         kb = services.kb
-        stamps = [await services.store.collections[name].version() for name in READS]
+        store = services.store
+        stamps = await asyncio.gather(*(store.collections[name].version() for name in READS))
         versions = (*stamps, id(kb.matcher), kb.version, len(kb.matcher), services.clock().date())
         held = self._kept.get(key)
         if held is not None and held[0] == versions:
@@ -126,7 +127,8 @@ def scope_of(services: Services, role: Role, *, language: str, topics: Topics) -
     local = not role.global_admin
     own_name = role.own_name  # "" for an unnamed organisation: nothing is its own yet
     organisation = role.organisation
-    owned = tuple(s for s in published if role.owns(s.organization)) if local else published
+    # a local admin's organisation's solutions; everything for a global admin
+    reach = tuple(s for s in published if role.owns(s.organization)) if local else published
     return Scope(
         store=services.store,
         say=lambda key: say(language, key),
@@ -134,8 +136,7 @@ def scope_of(services: Services, role: Role, *, language: str, topics: Topics) -
         # A local admin without an organisation sees no questions (OneOf of none).
         asked_where={"org_id": organisation.id if organisation else OneOf()} if local else {},
         own_key=folded_name(own_name) if local else None,
-        owned=tuple(s.id for s in owned) if local else (),
-        published=owned,
+        reach=reach,
         titles={s.id: s.title for s in published},
         topical=Topical(
             topics.of(services.kb), none=say(language, "dash_no_topic"), known=topics.questions

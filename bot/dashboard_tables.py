@@ -68,14 +68,18 @@ class Scope:
     today: date  # in Europe/Copenhagen: the last week and month counted
     asked_where: Where  # the questions they see: {} or {"org_id": …}
     own_key: str | None  # a local admin's organisation, folded; None for a global admin
-    owned: tuple[str, ...]  # a local admin's organisation's solutions
-    published: tuple[Solution, ...]  # the knowledge base's, as far as the admin reaches
+    reach: tuple[Solution, ...]  # the knowledge base's published ones the admin reaches
     titles: Mapping[str, str]  # published solutions' titles by id
     topical: Topical  # each question's topic
     confirm_months: int  # SPRED_CONFIRM_MONTHS
 
     def title(self, solution_id: str) -> str:
         return self.titles.get(solution_id, solution_id)
+
+    @property
+    def owned(self) -> tuple[str, ...]:
+        """A local admin's organisation's solutions (a global admin owns none: all reach)."""
+        return () if self.own_key is None else tuple(s.id for s in self.reach)
 
     def texts(self, *keys: str) -> tuple[str, ...]:
         """A table's column headings."""
@@ -349,7 +353,7 @@ async def confirmations(scope: Scope, rows: int | None) -> Table:
     knowledge base has read already."""
     t = scope.say
     due = await due_solutions(
-        scope.store, today=scope.today, months=scope.confirm_months, among=scope.published
+        scope.store, today=scope.today, months=scope.confirm_months, among=scope.reach
     )
     return Table(
         name="confirmations",
