@@ -113,6 +113,24 @@ async def test_a_nul_character_is_kept_as_the_replacement_character(database_url
         await store.close()
 
 
+async def test_a_key_or_a_condition_with_a_nul_character_is_looked_up_as_stored(
+    database_url: str,
+) -> None:
+    # A web address's %00 arrives as a NUL, which a text column cannot hold either.
+    store = await _opened(database_url)
+    try:
+        assert await store.submissions.get("\x00") is None
+        assert await store.submissions.find(org_id="slack:\x00") == []
+        assert await store.submissions.delete("a\x00b") is False
+        await store.conversations.upsert(Conversation(conversation_key="k\x00", state="s"))
+        stored = await store.conversations.get("k\x00")
+        assert stored is not None
+        assert stored.conversation_key == "k\ufffd"  # kept as the JSON keeps it
+        assert await store.conversations.keys() == ["k\ufffd"]
+    finally:
+        await store.close()
+
+
 async def test_a_question_with_a_nul_character_is_answered(chat: Chat) -> None:
     # On every backend: PostgreSQL's JSONB cannot hold the NUL the question is kept with.
     await chat.send("hvordan får vi vente\x00tiden ned i hjemmeplejen?")

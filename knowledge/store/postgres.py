@@ -196,8 +196,10 @@ def _where(conditions: Mapping[str, Condition]) -> tuple[sql.Composable, list[An
 
 
 def _param(value: Any) -> Any:
-    """Enums as their text, as the columns hold them."""
-    return str(value) if isinstance(value, str) else value
+    """Enums as their text, as the columns hold them. Text cannot hold U+0000 either: it
+    is U+FFFD here as in the stored JSON (`_encoded`), so a key or a value someone typed
+    with a NUL in it (a web address's %00) is looked up as it would have been stored."""
+    return str(value).replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 class PostgresCollection(Generic[R]):
@@ -257,7 +259,7 @@ class PostgresCollection(Generic[R]):
 
     async def get(self, key: str) -> R | None:
         query = sql.SQL("SELECT data FROM {} WHERE key = %s").format(self._table)
-        rows = await self._rows(query, key)
+        rows = await self._rows(query, _param(key))
         return self._type.from_dict(rows[0][0]) if rows else None
 
     async def all(self) -> list[R]:
@@ -376,6 +378,7 @@ class PostgresCollection(Generic[R]):
         return [self._type.from_dict(row[0]) for row in sorted(rows, key=lambda r: r[1])]
 
     async def release(self, keys: Iterable[str]) -> None:
+        keys = [_param(key) for key in keys]
         query = sql.SQL("UPDATE {} SET claimed_until = NULL WHERE key = ANY(%s)").format(
             self._table
         )
@@ -385,7 +388,7 @@ class PostgresCollection(Generic[R]):
         await self.upsert_many([record])
 
     async def upsert_many(self, records: Iterable[R]) -> None:
-        encoded = {r.key: self._values(r) for r in records}
+        encoded = {_param(r.key): self._values(r) for r in records}
         if not encoded:
             return
 
@@ -412,6 +415,7 @@ class PostgresCollection(Generic[R]):
         await self._write(upsert, repeatable=True)
 
     async def delete(self, key: str) -> bool:
+        key = _param(key)
         query = sql.SQL("DELETE FROM {} WHERE key = %s RETURNING key").format(self._table)
 
         async def delete(conn: psycopg.AsyncConnection[Any]) -> bool:
@@ -427,19 +431,20 @@ class PostgresCollection(Generic[R]):
 
     async def update(self, key: str, change: Callable[[R | None], R | None]) -> R | None:
         query = sql.SQL("SELECT data FROM {} WHERE key = %s FOR UPDATE").format(self._table)
+        stored_key = _param(key)
 
         async def update(conn: psycopg.AsyncConnection[Any]) -> R | None:
             # The advisory lock also covers a key with no row yet, which FOR UPDATE cannot;
             # it is released at commit.
-            await self._lock(conn, key)
-            row = await (await conn.execute(query, (key,))).fetchone()
+            await self._lock(conn, stored_key)
+            row = await (await conn.execute(query, (stored_key,))).fetchone()
             current = None if row is None else self._type.from_dict(row[0])
             writes, changed = updated(key, current, change)
             if not writes:
                 return changed
             if changed is None:
                 delete = sql.SQL("DELETE FROM {} WHERE key = %s").format(self._table)
-                await conn.execute(delete, (key,))
+                await conn.execute(delete, (stored_key,))
             else:
                 await conn.execute(self._write_sql(), self._values(changed))
             await self._bump(conn)
@@ -458,7 +463,7 @@ class PostgresCollection(Generic[R]):
 
     def _values(self, record: R) -> tuple[Any, ...]:
         fields = (_param(value_of(record, field)) for field in self._fields)
-        return (record.key, _encoded(record), *fields)
+        return (_param(record.key), _encoded(record), *fields)
 
     def _insert_sql(self) -> sql.Composed:
         names = [sql.Identifier("key"), sql.Identifier("data"), *map(_column, self._fields)]
