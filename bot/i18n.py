@@ -2399,6 +2399,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No organisation has reported a new stage in the past year.",
     ),
     "web_month_year": ("{month} {year}", "{month} {year}"),
+    "roadshow_forward_unreachable": (
+        "Jeg kan ikke skrive til {who} endnu: de har ikke brugt Spred. Send invitationen selv, "
+        "eller skriv en anden kollegas navn eller e-mail.",
+        "I cannot write to {who} yet: they have not used Spred. Pass the invitation on "
+        "yourself, or write another colleague's name or e-mail.",
+    ),
 }
 
 

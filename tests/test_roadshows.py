@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -408,6 +409,31 @@ async def test_send_to_a_colleague_by_name_keeps_to_their_budget(
     stored = await store.roadshows.get("r1")
     assert stored is not None
     assert "console:ole" not in stored.rsvps
+
+
+async def test_a_colleague_spred_cannot_write_to_is_not_said_to_be_invited(
+    chat: Chat, core: Core, clock: Clock
+) -> None:
+    store = core.services.store
+    inbox = Inbox(core, "console")
+
+    async def never(to: str) -> bool:  # as Teams says of someone who never wrote to Spred
+        return to != "teams:29:ole"
+
+    core.outbox.register("teams", inbox._deliver, reachable=never)
+    await store.people.upsert_many([*COLLEAGUES[:4], replace(COLLEAGUES[4], teams_id="29:ole")])
+    await store.roadshows.upsert(_roadshow(clock))
+    await chat.act("roadshow_forward", {"roadshow": "r1"})
+    chat.expect("navn eller e-mailadresse")
+    await chat.send("Ole Bertelsen")
+    chat.expect("Jeg kan ikke skrive til Ole Bertelsen endnu")
+    stored = await store.roadshows.get("r1")
+    assert stored is not None
+    assert "teams:29:ole" not in stored.rsvps
+    assert await store.outbox.find(to="teams:29:ole") == []
+    await chat.send("eva ny")  # still asked for a colleague: another one is invited
+    chat.expect("Invitationen er sendt til Eva Ny.")
+    assert len(inbox.take(to="console:eva")) == 1
 
 
 async def test_a_directory_changed_by_another_server_is_searched_as_it_is_now(

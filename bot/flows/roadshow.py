@@ -377,6 +377,8 @@ async def _invite(turn: Turn, roadshow: Roadshow, to: str, *, who: str) -> Step:
     """Invites `to` (as it stands now), from their own budget (bot/reach.py)."""
     if to in roadshow.rsvps:
         return Step(replies=[Reply(text=turn.say("roadshow_forward_already", who=who))], next=END)
+    if not await turn.services.outbox.reachable(to):  # Teams: they never wrote to Spred
+        return _again(turn, roadshow, "roadshow_forward_unreachable", who=who)
     invitee = Invitee(user=to, reason="roadshow_why_forwarded", about=turn.name)
     sent, _ = await roadshows.invite(turn.services, roadshow, [invitee])
     key = "roadshow_forwarded" if sent else "roadshow_forward_later"
