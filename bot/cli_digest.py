@@ -89,7 +89,8 @@ def _moment(raw: str, error: type[Exception]) -> datetime:
     try:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise error(
-            f"--at must be a moment in ISO 8601, e.g. 2026-12-07T09:00+01:00, not {raw!r}"
-        ) from None
+        moment = None
+    # the weeks around it must be on the calendar too: not year 1 nor 9999
+    if moment is None or not 1 < moment.year < 9999:
+        raise error(f"--at must be a moment in ISO 8601, e.g. 2026-12-07T09:00+01:00, not {raw!r}")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -91,8 +91,10 @@ def previous_month(at: datetime, zone: str) -> str:
 
 
 def parse_month(text: str) -> str | None:
-    """ "2026-11" as given, None if it is not a month so written."""
-    return text.strip() if MONTH.fullmatch(text.strip()) else None
+    """ "2026-11" as given, None if it is not a month so written (nor one a calendar can
+    step from: year 0000 or 9999)."""
+    written = MONTH.fullmatch(text.strip())
+    return written.group(0) if written and 0 < int(written.group(1)) < 9999 else None
 
 
 def period(month: str, zone: str) -> tuple[datetime, datetime]:

@@ -85,3 +85,9 @@ def test_wrong_use_is_explained(tmp_path: Path) -> None:
     assert garbled.code == 1
     assert "--at must be a moment in ISO 8601" in garbled.err
     assert "Traceback" not in garbled.err
+    for edge in ("9999-12-31T23:59", "0001-01-01T00:00"):  # no week after or before it
+        off = ws("digest", "--dry-run", "--at", edge)
+        assert (off.code, off.out) == (1, "")
+        assert off.err == (
+            f"spred: --at must be a moment in ISO 8601, e.g. 2026-12-07T09:00+01:00, not {edge!r}\n"
+        )

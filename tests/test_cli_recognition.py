@@ -73,3 +73,10 @@ def test_wrong_use_is_explained(tmp_path: Path) -> None:
     assert garbled.err == (
         "spred: --month must be a month written YYYY-MM, e.g. 2026-11, not 'november'\n"
     )
+    for edge in ("0000-01", "9999-12"):  # no month before or after on the calendar
+        off = ws("recognition", "--dry-run", "--month", edge)
+        assert (off.code, off.out) == (1, "")
+        assert (
+            off.err
+            == f"spred: --month must be a month written YYYY-MM, e.g. 2026-11, not {edge!r}\n"
+        )
