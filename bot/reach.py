@@ -1,5 +1,5 @@
-"""The respect budget: one rule for every message Spred sends a person unasked (digests now;
-routed questions, invitations and recognition later). Nobody gets more than one a day and
+"""The respect budget: one rule for every message Spred sends a person unasked (digests,
+questions routed to them, roadshow invitations and recognition). Nobody gets more than one a day and
 three a week, none in quiet hours or on weekends (bot/nudges.py `working_time`, one
 definition), and each person chooses how much they want: everything the budget allows,
 fewer (at most one every other week), or none at all ("Færre beskeder" / "Stop" on every
