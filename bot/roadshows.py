@@ -165,9 +165,11 @@ async def invitees(services: Services, solution: Solution, *, organiser: str) ->
         if user and not is_channel(user):
             found.setdefault(user, Invitee(user=user, reason=reason, about=about))
 
-    for demand in await store.demand.find(limit=None, status=DemandStatus.ANSWERED):
-        if demand.answered_by == solution.id:
-            add(demand.asker, "roadshow_why_asked", demand.question[:120])
+    answered = await store.demand.find(
+        limit=None, status=DemandStatus.ANSWERED, answered_by=solution.id
+    )
+    for demand in answered:
+        add(demand.asker, "roadshow_why_asked", demand.question[:120])
     for adoption in await store.adoptions.find(limit=None, solution_id=solution.id):
         if adoption.stage is Stage.ADOPTED:
             using.add(adoption.user)

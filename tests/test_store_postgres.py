@@ -405,6 +405,7 @@ async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
             ("demand", "question_key"),
             ("demand", "week"),
             ("demand", "waited_days"),
+            ("demand", "answered_by"),
             ("nudges", "sent"),
             ("nudges", "planned"),
             ("adaptations", "organization_key"),
@@ -416,7 +417,7 @@ async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
                                   organization="Vejle  Kommune", stage=Stage.ADOPTED,
                                   updated_at=asked),
             "demand": Demand(id="d1", question="Hvordan, Ældrepleje?", asker="slack:U1",
-                             asked_at=asked, status=DemandStatus.ANSWERED,
+                             asked_at=asked, status=DemandStatus.ANSWERED, answered_by="s1",
                              answered_at=asked + timedelta(days=3)),
         }  # fmt: skip
         for table, record in records.items():
@@ -431,6 +432,7 @@ async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
         assert await store.adoptions.tally(by=by) == {("adopted", "2026-03", "vejle kommune"): 1}
         by = ("question_key", "week", "waited_days")
         assert await store.demand.tally(by=by) == {("hvordan aeldrepleje", "2026-W10", 3): 1}
+        assert [d.id for d in await store.demand.find(answered_by="s1")] == ["d1"]
     finally:
         await store.close()
 

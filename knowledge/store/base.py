@@ -237,7 +237,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         Adoption,
         _fields("solution_id", "user", "organization", "stage", "month", "organization_key"),
     ),
-    # `question_key`, `week`, `waited_days`: the dashboard's demand, summed by the store.
+    # `question_key`, `week`, `waited_days`: the dashboard's demand, summed by the store;
+    # `answered_by`: who asked what a solution answered (a roadshow's invitations).
     CollectionSpec(
         "demand",
         Demand,
@@ -247,6 +248,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
             "org_id",
             "question_key",
             "week",
+            "answered_by",
             moments=("asked_at",),
             numbers=("waited_days",),
         ),
