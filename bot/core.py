@@ -545,7 +545,8 @@ class Core:
     async def route_if_due(self) -> int:
         """Offers new open questions to people who may know, hourly in working hours by
         one of several instances (bot/routing.py); how many people were asked."""
-        return await self.routing.route_if_due(list(self.services.kb.matcher.published()))
+        kb = self.services.kb
+        return await self.routing.route_if_due(list(kb.matcher.published()), kb.topics())
 
     async def roadshows_if_due(self) -> int:
         """Reminds those coming the day before a roadshow and asks them two days after what

@@ -45,7 +45,7 @@ from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
 from knowledge.store import Store
 from knowledge.store.query import Below, OneOf
 from knowledge.text import fold, folded_name, question_key
-from knowledge.topics import Kind, Topic, known_topics
+from knowledge.topics import Kind, Topic
 
 MOST = 5  # people asked about one question by Spred (a colleague named is asked besides)
 EVERY = timedelta(hours=1)  # how often one instance looks for new open demand
@@ -142,26 +142,29 @@ class Routing:
         self.budget = Budget(store=store, rules=settings.nudges, clock=clock)
         self.schedule = Schedule(store=store, clock=clock)
 
-    async def route_if_due(self, published: Sequence[Solution]) -> int:
+    async def route_if_due(self, published: Sequence[Solution], known: Mapping[str, Topic]) -> int:
         """Hourly, in working hours, by one instance: offers the new open demand to people
-        who may know; how many people were asked."""
+        who may know (`known`: the knowledge base's topics); how many people were asked."""
         at = self.clock()
         if working_time(at, self.settings.nudges) > at:
             return 0
         if not await self.schedule.due("routing", every=EVERY):
             return 0
-        return await self.route_open(published, at=at)
+        return await self.route_open(published, known, at=at)
 
-    async def route_open(self, published: Sequence[Solution], *, at: datetime) -> int:
+    async def route_open(
+        self, published: Sequence[Solution], known: Mapping[str, Topic], *, at: datetime
+    ) -> int:
         """Offers each open question not offered yet (asked WAIT to WITHIN ago); a job's
-        read of the open demand. The same question asked by several is offered once."""
-        waiting = await self.store.demand.find(status=DemandStatus.OPEN, asked_at=Below(at - WAIT))
+        read of the open demand not offered yet. The same question asked by several is
+        offered once."""
+        waiting = await self.store.demand.find(
+            status=DemandStatus.OPEN, routed_at=None, asked_at=Below(at - WAIT)
+        )
         asked = 0
         offered: set[str] = set()
-        # made once a run, not once a question: over 10,000 solutions it takes a second
-        known = known_topics(published) if waiting else {}
         for demand in sorted(waiting, key=lambda d: d.asked_at):
-            if demand.routed_at is not None or at - demand.asked_at > WITHIN:
+            if at - demand.asked_at > WITHIN:
                 continue
             if not await self._claim(demand.id, at=at):
                 continue  # another instance took it meanwhile

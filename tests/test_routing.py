@@ -342,8 +342,12 @@ async def test_two_instances_route_each_question_once(
     counts = await asyncio.gather(core.route_if_due(), second.route_if_due())
     assert sorted(counts) == [0, 3]
     await asyncio.gather(
-        core.routing.route_open(list(core.services.kb.matcher.published()), at=clock.now),
-        second.routing.route_open(list(second.services.kb.matcher.published()), at=clock.now),
+        *(
+            c.routing.route_open(
+                list(c.services.kb.matcher.published()), c.services.kb.topics(), at=clock.now
+            )
+            for c in (core, second)
+        )
     )
     letters = await core.services.store.outbox.find(to="console:dora")
     assert [letter.id for letter in letters] == [letter_id("d1", "console:dora")]

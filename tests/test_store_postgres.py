@@ -406,6 +406,7 @@ async def test_a_schema_6_database_gets_the_columns_the_dashboard_sums_by(
             ("demand", "week"),
             ("demand", "waited_days"),
             ("demand", "answered_by"),
+            ("demand", "routed_at"),
             ("nudges", "sent"),
             ("nudges", "planned"),
             ("adaptations", "organization_key"),

@@ -238,7 +238,8 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
         _fields("solution_id", "user", "organization", "stage", "month", "organization_key"),
     ),
     # `question_key`, `week`, `waited_days`: the dashboard's demand, summed by the store;
-    # `answered_by`: who asked what a solution answered (a roadshow's invitations).
+    # `answered_by`: who asked what a solution answered (a roadshow's invitations);
+    # `routed_at`: the open questions not offered to peers yet (bot/routing.py).
     CollectionSpec(
         "demand",
         Demand,
@@ -249,7 +250,7 @@ COLLECTIONS: tuple[CollectionSpec, ...] = (
             "question_key",
             "week",
             "answered_by",
-            moments=("asked_at",),
+            moments=("asked_at", "routed_at"),
             numbers=("waited_days",),
         ),
     ),

@@ -69,7 +69,7 @@ BULK_KEYS = 256  # an upsert_many of more keys locks the whole collection instea
 # 5 those of `routed` (issue 17), `login_links` and `web_sessions` (issue 18); 6 those of
 # `roadshows` (issue 17); 7 those the dashboard sums by (issue 18): an adoption's `stage`,
 # `month` and `organization_key`, a question's `question_key`, `week`, `waited_days` (and
-# `answered_by`, which a roadshow's invitations ask by), a
+# `answered_by` and `routed_at`, which a roadshow's invitations and routing ask by), a
 # prompt's `sent` and `planned`, an adaptation's `organization_key`.
 SCHEMA_VERSION = 7
 SQL_TYPES: dict[type, str] = {
