@@ -656,10 +656,20 @@ class Core:
         return submission_page(submission, language=language, today=self.services.clock().date())
 
     async def decide(
-        self, role: Role, ref: str, decision: SubmissionState, *, note: str, language: str
+        self,
+        role: Role,
+        ref: str,
+        decision: SubmissionState,
+        *,
+        note: str,
+        language: str,
+        seen: str = "",
     ) -> review.Decision:
-        """`role`'s decision on a submission, exactly as the chat's buttons decide."""
-        return await review.decide(self.services, role, ref, decision, language=language, note=note)
+        """`role`'s decision on the version `seen` of a submission, exactly as the chat's
+        buttons decide."""
+        return await review.decide(
+            self.services, role, ref, decision, language=language, note=note, seen=seen
+        )
 
     async def confirmation(self, role: Role, ref: str, *, language: str) -> str:
         """What `role` is told of their decision on the submission `ref` names, once it is

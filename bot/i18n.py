@@ -2399,6 +2399,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No organisation has reported a new stage in the past year.",
     ),
     "web_month_year": ("{month} {year}", "{month} {year}"),
+    "submission_changed": (
+        "“{title}” er sendt igen, siden du så den. Se den nye udgave igennem, før du afgør den.",
+        "“{title}” was sent again since you saw it. Look over the new version before you decide.",
+    ),
     "roadshow_forward_unreachable": (
         "Jeg kan ikke skrive til {who} endnu: de har ikke brugt Spred. Send invitationen selv, "
         "eller skriv en anden kollegas navn eller e-mail.",

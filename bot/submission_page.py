@@ -24,6 +24,7 @@ from knowledge.solutions import STATUSES, Result
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubmissionPage:
     id: str
+    stamp: str  # the version shown (`Submission.stamp`), sent back with a decision
     title: str
     summary: str  # what was done
     problem: str
@@ -64,6 +65,7 @@ def submission_page(submission: Submission, *, language: str, today: date) -> Su
     status = _text(draft, "status") or "pilot"  # as publishing would make it
     return SubmissionPage(
         id=submission.id,
+        stamp=submission.stamp,
         title=submission.title,
         summary=_text(draft, "summary"),
         problem=_text(draft, "problem"),

@@ -557,6 +557,12 @@ class Submission(Record):
     def title(self) -> str:
         return str(self.draft.get("title", ""))
 
+    @property
+    def stamp(self) -> str:
+        """Which version of it an editor saw: a review button and the web's review forms
+        carry it, so a draft sent again since is not decided unseen."""
+        return self.updated_at.isoformat()
+
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class SolutionVersion(Record):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -171,6 +171,40 @@ async def aarhus(core: Core, chat: Chat) -> AsyncIterator[Chat]:
     talk = in_org(chat, AARHUS, "UKAREN1", "Karen Aarhus")
     yield talk
     talk.expect_nothing()
+
+
+async def test_a_submission_sent_again_since_the_editor_saw_it_is_not_decided_unseen(
+    chat: Chat, admin: Chat, core: Core, inbox: Inbox
+) -> None:
+    store = core.services.store
+    await _share(chat, ANSWERS)
+    await chat.send("Indsend.")
+    chat.expect("er sendt til en redaktør")
+    await admin.send("indsendte")
+    admin.expect("venter")
+    admin.expect(SNOW)
+
+    async def sent_again() -> None:  # as *Ret og send igen* stores a new version
+        current = await store.submissions.get(await _any_id(core))
+        assert current is not None
+        later = current.updated_at + timedelta(minutes=5)
+        await store.submissions.upsert(replace(current, updated_at=later))
+
+    await sent_again()
+    await admin.press("Udgiv")  # the button of the version listed
+    admin.expect("er sendt igen, siden du så den")
+    await admin.send("indsendte")
+    admin.expect("venter")
+    admin.expect(SNOW)
+    await admin.press("Bed om ændringer")
+    admin.expect("Hvad skal ændres")
+    await sent_again()  # while the editor writes the note
+    await admin.send("Skriv gerne, hvordan I talte timerne.")
+    admin.expect("er sendt igen, siden du så den")
+    stored = await store.submissions.get(await _any_id(core))
+    assert stored is not None
+    assert stored.state is SubmissionState.WAITING
+    assert inbox.take(to="console:anna") == []  # the sharer was told nothing
 
 
 async def test_only_editors_of_the_sharers_organisation_decide_and_only_one_decides(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -113,11 +114,19 @@ class Editor:
         return found.group(1)
 
     async def post(
-        self, ref: str, decision: str, note: str | None = None, *, csrf: str | None = None
+        self,
+        ref: str,
+        decision: str,
+        note: str | None = None,
+        *,
+        csrf: str | None = None,
+        seen: str | None = None,
     ) -> aiohttp.ClientResponse:
         form = {"csrf": await self.csrf() if csrf is None else csrf, "decision": decision}
         if note is not None:
             form["note"] = note
+        if seen is not None:
+            form["seen"] = seen
         async with self.http.post(
             f"/dashboard/submissions/{ref}", data=form, allow_redirects=False
         ) as response:
@@ -419,3 +428,46 @@ async def test_two_servers_on_one_database_decide_a_submission_once(
         assert len(await store.outbox.find(to=SHARER)) == 1
         published = [s for s in await store.solutions.find(limit=None) if s.title == TITLE]
         assert len(published) == (1 if stored.state is SubmissionState.PUBLISHED else 0)
+
+
+SEEN = re.compile(r'name="seen" value="([^"]+)"')
+
+
+async def test_a_draft_sent_again_since_the_page_was_read_is_not_decided_unseen(
+    site: TestServer, editor: Editor
+) -> None:
+    _, page = await editor.get("/dashboard/submissions/s-odense")
+    assert SEEN.findall(page) == [SHARED.isoformat()] * 3  # the version shown, in each form
+    # meanwhile the sharer sends a new version (as *Ret og send igen* does)
+    store = _core(site).services.store
+    stored = await store.submissions.get("s-odense")
+    assert stored is not None
+    await store.submissions.upsert(
+        replace(stored, draft={**DRAFT, "title": "Ny udgave"}, updated_at=datetime.now(UTC))
+    )
+    old = SHARED.isoformat()
+    response = await editor.post("s-odense", "publish", seen=old)
+    assert response.status == 422
+    assert await _state(site, "s-odense") is SubmissionState.WAITING
+    async with editor.http.post(
+        "/dashboard/submissions/s-odense",
+        data={
+            "csrf": await editor.csrf(),
+            "decision": "changes",
+            "note": "Skriv perioden",
+            "seen": old,
+        },
+    ) as response:
+        refused = await response.text()
+    assert response.status == 422
+    assert "er sendt igen, siden du så den" in refused
+    assert "Ny udgave" in refused  # the new version, to read before deciding
+    assert ">Skriv perioden</textarea>" in refused  # what was typed, kept
+    assert await _state(site, "s-odense") is SubmissionState.WAITING
+    assert await _letters(site) == []
+    # read again, it is decided
+    _, fresh = await editor.get("/dashboard/submissions/s-odense")
+    [new] = set(SEEN.findall(fresh))
+    response = await editor.post("s-odense", "publish", seen=new)
+    assert response.status == 303
+    assert await _state(site, "s-odense") is SubmissionState.PUBLISHED

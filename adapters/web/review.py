@@ -80,11 +80,13 @@ class Review:
         chosen = form.get("decision")
         decision = DECISIONS.get(chosen) if isinstance(chosen, str) else None
         note = form.get("note", "")
-        if chosen is None or decision is None or not isinstance(note, str):
+        seen = form.get("seen", "")
+        if decision is None or not isinstance(note, str) or not isinstance(seen, str):
             return self.pages.render("bad_form.html", request, language, status=400)
         ref = request.match_info["submission_id"]
+        core = self.pages.adapter.core
         try:
-            await self.pages.adapter.core.decide(role, ref, decision, note=note, language=language)
+            await core.decide(role, ref, decision, note=note, language=language, seen=seen)
         except BadNote as bad:  # said on its field, with what was typed kept
             errors = {str(chosen): say(language, bad.key, **bad.values)}
             values = {str(chosen): note}
@@ -97,7 +99,10 @@ class Review:
             if refusal.key in HIDDEN:
                 return self.pages.render("not_found.html", request, language, status=404)
             problem = say(language, refusal.key, **refusal.values)
-            return await self._page(request, language, session, role, status=422, problem=problem)
+            values = {str(chosen): note}  # what was typed, kept (a draft sent again: read it)
+            return await self._page(
+                request, language, session, role, status=422, problem=problem, values=values
+            )
         except Exception:  # the store out of reach, say: a page saying so, not a traceback
             log.exception("a decision on a submission failed")
             response = self.pages.render("unavailable.html", request, language, status=503)

@@ -68,6 +68,7 @@ async def queue(turn: Turn) -> list[Reply]:
     now = turn.services.clock()
     for submission in waiting[:LISTED]:
         shown = await _solution(turn, submission)
+        about = {"submission": submission.id, "seen": submission.stamp}
         replies.append(
             Reply(
                 text=turn.say(
@@ -81,18 +82,18 @@ async def queue(turn: Turn) -> list[Reply]:
                     Action(
                         id="review_publish",
                         label=turn.say("act_review_publish"),
-                        payload={"submission": submission.id},
+                        payload=about,
                         style="primary",
                     ),
                     Action(
                         id="review_changes",
                         label=turn.say("act_review_changes"),
-                        payload={"submission": submission.id},
+                        payload=about,
                     ),
                     Action(
                         id="review_reject",
                         label=turn.say("act_review_reject"),
-                        payload={"submission": submission.id},
+                        payload=about,
                         style="danger",
                     ),
                 ),
@@ -170,7 +171,13 @@ async def _solution(turn: Turn, submission: Submission) -> Solution:
 
 
 async def waiting(
-    services: Services, role: Role, ref: object, *, language: str, ends: bool = False
+    services: Services,
+    role: Role,
+    ref: object,
+    *,
+    language: str,
+    ends: bool = False,
+    seen: object = None,
 ) -> Submission:
     """The submission `ref` names, if it still waits and is this editor's (`role`) to
     decide; refuses plainly a stale button, another organisation's submission, or a
@@ -192,6 +199,8 @@ async def waiting(
             language=language,
             ends=ends,
         )
+    if seen and seen != submission.stamp:  # sent again since (or no stamp of ours)
+        raise Refusal("submission_changed", ends=ends, title=submission.title)
     return submission
 
 
@@ -215,6 +224,8 @@ async def _decide(
         won = False
         if current is None or current.state is not SubmissionState.WAITING:
             return current
+        if current.updated_at != submission.updated_at:  # sent again since it was read
+            return current
         won = True
         return replace(
             current,
@@ -226,6 +237,8 @@ async def _decide(
         )
 
     stored = await services.store.submissions.update(submission.id, decide)
+    if not won and stored is not None and stored.state is SubmissionState.WAITING:
+        raise Refusal("submission_changed", title=submission.title)
     if not won or stored is None:
         raise AlreadyDecided(
             submission.title,
@@ -257,19 +270,21 @@ async def decide(
     language: str,
     note: str = "",
     ends: bool = False,
+    seen: object = None,
 ) -> Decision:
     """An editor's decision on the submission `ref` names, the one way both the chat's
     buttons and the web's review page decide: *Udgiv* (PUBLISHED) publishes it, validated
     as an import is; *Bed om ændringer* (CHANGES) and *Afvis* (REJECTED) send the sharer
     `note`. Raises a Refusal saying why not: BadNote for a note that cannot be sent,
     AlreadyDecided when it was decided first elsewhere, others for a draft import would
-    refuse, a solution of another organisation, or a non-editor."""
+    refuse, a solution of another organisation, or a non-editor. `seen`: the version the
+    editor saw (`Submission.stamp`); one sent again since is refused, not decided unseen."""
     if decision is SubmissionState.PUBLISHED:
-        return await _publish(services, role, ref, language=language, ends=ends)
+        return await _publish(services, role, ref, language=language, ends=ends, seen=seen)
     if decision not in (SubmissionState.CHANGES, SubmissionState.REJECTED):
         raise Refusal("unknown_action", ends=ends)
     note = checked_note(note)
-    submission = await waiting(services, role, ref, language=language, ends=ends)
+    submission = await waiting(services, role, ref, language=language, ends=ends, seen=seen)
     decided = await _decide(services, role, submission, decision, language=language, note=note)
     if decision is SubmissionState.CHANGES:
         button = Action(
@@ -285,9 +300,9 @@ async def decide(
 
 
 async def _publish(
-    services: Services, role: Role, ref: object, *, language: str, ends: bool
+    services: Services, role: Role, ref: object, *, language: str, ends: bool, seen: object
 ) -> Decision:
-    submission = await waiting(services, role, ref, language=language, ends=ends)
+    submission = await waiting(services, role, ref, language=language, ends=ends, seen=seen)
     solution = await solution_of(services.store, submission.draft, language=language)
     if not role.owns(solution.organization):
         raise Refusal(
@@ -320,17 +335,28 @@ async def _publish(
 
 
 async def publish(turn: Turn) -> list[Reply]:
-    payload = turn.message.payload.get("submission")
+    payload = turn.message.payload
     decided = await decide(
-        turn.services, turn.role, payload, SubmissionState.PUBLISHED, language=turn.language
+        turn.services,
+        turn.role,
+        payload.get("submission"),
+        SubmissionState.PUBLISHED,
+        language=turn.language,
+        seen=payload.get("seen"),
     )
     return [Reply(text=decided.said(turn.language))]
 
 
 async def _ask_note(turn: Turn, decision: SubmissionState, key: str) -> Step:
-    ref = turn.message.payload.get("submission")
-    submission = await waiting(turn.services, turn.role, ref, language=turn.language)
-    data = {"submission": submission.id, "decision": decision.value}
+    payload = turn.message.payload
+    submission = await waiting(
+        turn.services,
+        turn.role,
+        payload.get("submission"),
+        language=turn.language,
+        seen=payload.get("seen"),
+    )
+    data = {"submission": submission.id, "decision": decision.value, "seen": submission.stamp}
     text = turn.say(key, title=submission.title)
     return Step(replies=[Reply(text=text)], next=Flow.REVIEW_NOTE, data=data)
 
@@ -359,6 +385,7 @@ async def answer_note(turn: Turn) -> Step:
             language=turn.language,
             note=turn.message.text,
             ends=True,
+            seen=data.get("seen"),
         )
     except BadNote as bad:  # the editor writes it again
         text = turn.say(bad.key, **bad.values)
