@@ -13,8 +13,8 @@ import pytest
 from bot.core import Core
 from bot.follows import channel_address
 from bot.server import CORE
-from knowledge.records import Adoption, Stage
-from tests.slack_mock import BOT_USER, SlackMock
+from knowledge.records import Adoption, Follow, Stage
+from tests.slack_mock import BOT_USER, TEAM, SlackMock
 from tests.test_slack import ADMIN, ANNA, Spred, _data, _running, button, dm, mention, pressed
 
 MONDAY = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # 09:00 in Copenhagen
@@ -71,6 +71,40 @@ async def test_an_admin_lets_a_channel_follow_and_its_digest_is_posted_there(
     posts = await spred.slack.wait_for("chat.postMessage", 4)
     assert "Denne kanal får ikke længere oversigten over ældrepleje" in posts[3].args["text"]
     assert await core.services.store.follows.find(user=channel) == []
+
+
+async def test_a_channel_stops_a_topic_no_solution_names_any_more_and_is_then_forgotten(
+    spred: Spred,
+) -> None:
+    core: Core = spred.server.app[CORE]
+    store = core.services.store
+    channel = channel_address("slack", "C0CARE")
+    # the workspace the admin writes from, as a distributable app's install keeps it
+    await core.addresses.remember(f"slack:{ADMIN}", {"team_id": TEAM})
+    await spred.event(mention(f"<@{BOT_USER}> digest <#C0CARE|pleje> ældrepleje", user=ADMIN),
+                      event_id="Ev1")  # fmt: skip
+    await spred.slack.wait_for("chat.postMessage")
+    kept = await store.addresses.get(channel)  # where its digests go: that workspace
+    assert kept is not None
+    assert kept.reference == {"team_id": TEAM}
+    # followed while some solution named it; now none does (all of them retired, say)
+    await store.follows.upsert(Follow(id=f"{channel}|tag:nattevagter", user=channel,
+                                      topic="tag:nattevagter", label="Nattevagter"))  # fmt: skip
+
+    async def said(text: str, event_id: str, posts: int) -> str:
+        await spred.event(mention(f"<@{BOT_USER}> {text}", user=ADMIN), event_id=event_id)
+        return str((await spred.slack.wait_for("chat.postMessage", posts))[-1].args["text"])
+
+    stopped = await said("stop digest <#C0CARE|pleje> nattevagter", "Ev2", 2)
+    assert "Denne kanal får ikke længere oversigten over Nattevagter" in stopped
+    assert [f.topic for f in await store.follows.find(user=channel)] == ["domain:aeldrepleje"]
+    assert await store.addresses.get(channel) == kept  # still follows something
+    never = await said("stop digest <#C0CARE|pleje> skoler", "Ev3", 3)
+    assert "Denne kanal får ikke oversigten over skoler" in never
+    stopped = await said("stop digest <#C0CARE|pleje> ældrepleje", "Ev4", 4)
+    assert "Denne kanal får ikke længere oversigten over ældrepleje" in stopped
+    assert await store.follows.find(user=channel) == []
+    assert await store.addresses.get(channel) is None  # follows nothing: nothing kept
 
 
 async def test_a_channel_digest_asked_for_in_a_dm_is_explained(spred: Spred) -> None:

@@ -11,15 +11,16 @@ checked against the published topics: a forged or stale one is refused politely.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
 
 from bot import follows
+from bot.addresses import Addresses
 from bot.dialogues import Handler
 from bot.flows import ask
 from bot.messages import Action, Reply
 from bot.reach import mode_of, set_mode
 from bot.turn import Refusal, Turn
-from knowledge.records import Address, ReachMode
+from knowledge.records import Follow, ReachMode
 from knowledge.text import folded_name
 from knowledge.topics import MAX_TOPIC, Topic, find_known
 
@@ -75,13 +76,7 @@ async def unfollow(turn: Turn) -> list[Reply]:
         key = turn.payload_text("topic", limit=MAX_TOPIC + 20)
         mine = next((f for f in held if f.topic == key), None)
     else:
-        typed = folded_name(turn.argument)
-        mine = next(
-            (f for f in held if typed in (folded_name(f.label), f.topic.partition(":")[2])), None
-        )
-        if mine is None:  # typed as the solutions name it, not as it was followed
-            found = find_known(turn.argument, turn.kb.topics()).topic
-            mine = next((f for f in held if found is not None and f.topic == found.key), None)
+        mine = _typed_among(held, turn.argument, turn.kb.topics())
     if mine is None:
         raise Refusal("unfollow_unknown", topic=turn.argument.strip() or "?")
     await follows.unfollow(turn.store, user, mine.topic)
@@ -118,6 +113,19 @@ reach_stop = _mode(ReachMode.STOP, "reach_stop_set")
 reach_all = _mode(ReachMode.ALL, "reach_all_set")
 
 
+def _typed_among(held: list[Follow], typed: str, known: Mapping[str, Topic]) -> Follow | None:
+    """Which of `held` (someone's follows) `typed` names: as it was followed, else as the
+    solutions name it now. A topic no solution names any more can still be stopped."""
+    folded = folded_name(typed)
+    mine = next(
+        (f for f in held if folded in (folded_name(f.label), f.topic.partition(":")[2])), None
+    )
+    if mine is None:  # typed as the solutions name it, not as it was followed
+        found = find_known(typed, known).topic
+        mine = next((f for f in held if found is not None and f.topic == found.key), None)
+    return mine
+
+
 # --- a channel that follows: an admin or a local admin writes "digest #kanal ældrepleje"
 # (Slack) or "digest ældrepleje" (Teams, where the channel is the one written in) in the
 # channel; "stop digest … ældrepleje" ends it. The digest is posted in the channel (its
@@ -144,17 +152,28 @@ async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
     if message.direct or not message.channel:
         raise Refusal(only_key, topic=typed)
     channel = follows.channel_address(message.platform, message.channel)
+    addresses = Addresses(store=turn.store, clock=turn.services.clock)
+    if stop.strip():  # what the channel follows, also a topic no solution names any more
+        held = await follows.following(turn.store, channel)
+        mine = _typed_among(held, typed, turn.kb.topics())
+        if mine is None:
+            return [Reply(text=turn.say("digest_channel_not", topic=typed))]
+        await follows.unfollow(turn.store, channel, mine.topic)
+        if len(held) == 1:  # it follows nothing now: nowhere to keep for it
+            await addresses.forget(channel)
+        return [Reply(text=turn.say("digest_channel_stopped", topic=mine.label))]
     published = list(turn.kb.matcher.published())
     found = find_known(typed, turn.kb.topics())
     if found.topic is None:
         names = ", ".join(follows.label_of(t, published) for t in found.meant)
         raise Refusal("digest_channel_unknown", typed=typed, meant=names or "–")
     label = follows.label_of(found.topic, published)
-    if stop.strip():
-        ended = await follows.unfollow(turn.store, channel, found.topic.key)
-        return [Reply(text=turn.say("digest_channel_stopped" if ended else "digest_channel_not",
-                                    topic=label))]  # fmt: skip
-    await _keep_channel(turn, channel)
+    # Where its digests go, kept before it follows anything (so no digest is ever due with
+    # nowhere to go): the channel's own reference where the adapter gave one (Teams), else
+    # the workspace its admin wrote from (Slack).
+    reference = message.channel_reference or await addresses.of(message.user)
+    if reference is not None:
+        await addresses.remember(channel, reference)
     await follows.follow(
         turn.store,
         channel,
@@ -165,19 +184,3 @@ async def channel_digest(turn: Turn, stop: str, typed: str) -> list[Reply]:
     )
     day = turn.say(f"weekday_{turn.services.settings.digest_day}")
     return [Reply(text=turn.say(started_key, topic=label, day=day))]
-
-
-async def _keep_channel(turn: Turn, channel: str) -> None:
-    """Keeps where the channel's digests go, before it follows anything (so no digest is
-    ever due with nowhere to go): the channel's own reference where the adapter gave one
-    (Teams), else the workspace its admin wrote from (Slack, bot/addresses.py)."""
-    message = turn.message
-    if message.channel_reference:
-        reference = dict(message.channel_reference)
-        await turn.store.addresses.upsert(
-            Address(user=channel, reference=reference, updated_at=turn.services.clock())
-        )
-        return
-    admins = await turn.store.addresses.get(message.user)
-    if admins is not None:
-        await turn.store.addresses.upsert(replace(admins, user=channel))
