@@ -156,6 +156,13 @@ class OwnerPrompts:
         begun = await store.owner_prompts.update(owner, _begin(owner, now))
         if begun is None or begun.sent_at is not None:
             return False  # asked within the week
+        # Those not asked about yet this round first; all asked, a new round begins.
+        fresh = [s for s in solutions if s.id not in begun.asked]
+        solutions = fresh + [s for s in solutions if s.id in begun.asked]
+        shown = tuple(s.id for s in solutions[:GATHERED])
+        due = {s.id for s in solutions}
+        earlier = tuple(i for i in begun.asked if i in due) if fresh else ()
+        asked = (*earlier, *(i for i in shown if i not in earlier))
         contact = solutions[0].owner_contact
         # Where they can be reached now, else where the letter waits for a platform that can.
         platforms = dict.fromkeys((*self.services.outbox.platforms, *PLATFORM_ID_FIELDS))
@@ -168,7 +175,7 @@ class OwnerPrompts:
             notice = Notice(to=to, kind="owner-prompt", reply=reply)
             await self.services.outbox.send(notice, letter_id=begun.letter_id)
         # Not found anywhere: tried again in a week, not every hour.
-        await store.owner_prompts.update(owner, _sent(begun.letter_id, to or "", now))
+        await store.owner_prompts.update(owner, _sent(begun.letter_id, to or "", now, asked))
         return bool(to)
 
 
@@ -181,17 +188,20 @@ def _begin(owner: str, now: datetime) -> Callable[[OwnerPrompt | None], OwnerPro
             current.sent_at is None or now - current.asked_at < AGAIN_AFTER
         ):
             return current
-        return OwnerPrompt(owner=owner, letter_id=f"owner-prompt-{new_id()}", asked_at=now)
+        asked = current.asked if current is not None else ()  # this round's, carried on
+        return OwnerPrompt(
+            owner=owner, letter_id=f"owner-prompt-{new_id()}", asked_at=now, asked=asked
+        )
 
     return begin
 
 
 def _sent(
-    letter_id: str, to: str, now: datetime
+    letter_id: str, to: str, now: datetime, asked: tuple[str, ...]
 ) -> Callable[[OwnerPrompt | None], OwnerPrompt | None]:
     def sent(current: OwnerPrompt | None) -> OwnerPrompt | None:
         if current is None or current.letter_id != letter_id or current.sent_at is not None:
             return current  # forgotten meanwhile (a person erased), or another's
-        return replace(current, to=to, sent_at=now)
+        return replace(current, to=to, sent_at=now, asked=asked)
 
     return sent

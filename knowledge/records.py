@@ -594,6 +594,9 @@ class OwnerPrompt(Record):
     letter_id: str = ""
     asked_at: datetime = dataclasses.field(default_factory=now)  # when this one was begun
     sent_at: datetime | None = None  # when its letter was written to the outbox
+    # The due solutions asked about in this round of letters, so the next letter puts those
+    # not asked yet first: an owner with more due than one letter shows is asked about all.
+    asked: tuple[str, ...] = ()
 
 
 # --- reaching out (issue 17): follows, the respect budget, digests

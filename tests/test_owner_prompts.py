@@ -378,3 +378,29 @@ async def test_due_are_those_confirmed_or_first_kept_long_enough_ago(
     among = solutions if read_already else None
     due = await due_solutions(store, today=today, months=12, among=among)
     assert sorted(s.id for s in due) == ["confirmed-long-ago", "kept-long-ago"]
+
+
+async def test_an_owner_with_more_due_than_a_letter_shows_is_asked_about_each(
+    core: Core, clock: Clock
+) -> None:
+    many = [
+        make_solution(f"loesning-{n:02d}", title=f"Løsning {n:02d}", contacts=[JENS])
+        for n in range(12)
+    ]
+    await _publish(core, *many, at=LONG_AGO)
+    inbox = Inbox(core, "slack")
+
+    async def asked_about() -> list[str]:
+        assert await core.ask_owners_if_due() == 1
+        [letter] = [n for n in inbox.notices if n.to == "slack:U0JENS"]
+        inbox.notices.clear()
+        return [c.title for c in letter.reply.cards]
+
+    first = await asked_about()
+    assert first == [f"Løsning {n:02d}" for n in range(10)]  # a letter shows ten
+    clock.advance(days=7)  # unanswered: next week those not asked about come first
+    second = await asked_about()
+    assert second[:2] == ["Løsning 10", "Løsning 11"]
+    assert len(second) == 10
+    clock.advance(days=7)  # each asked about once: a new round, from the start
+    assert await asked_about() == first
