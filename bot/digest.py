@@ -95,13 +95,15 @@ class Digests:
         by_user: dict[str, list[Follow]] = {}
         for held in await self.store.follows.all():
             by_user.setdefault(held.user, []).append(held)
+        # Each topic's solutions found once a run, not once per follower of it.
+        covered = Covered(published)
         return [
-            await self._plan_one(user, sorted(held, key=lambda f: f.at), published, at=at)
+            await self._plan_one(user, sorted(held, key=lambda f: f.at), covered, at=at)
             for user, held in sorted(by_user.items())
         ]
 
     async def _plan_one(
-        self, user: str, held: list[Follow], published: list[Solution], *, at: datetime
+        self, user: str, held: list[Follow], covered: Covered, *, at: datetime
     ) -> Planned:
         week = iso_week(at, self.settings.nudges.timezone)
         planned = Planned(
@@ -116,7 +118,7 @@ class Digests:
         since = state.sent_at if state is not None else None
         told = frozenset(state.told) if state is not None else frozenset()
         found = await news(
-            self.store, published, held, since=since, told=told, language=planned.language
+            self.store, covered, held, since=since, told=told, language=planned.language
         )
         planned = replace(planned, items=tuple(found[:MOST]), more=max(0, len(found) - MOST))
         if not found:
@@ -181,9 +183,25 @@ def letter(planned: Planned) -> Reply:
     return Reply(text="\n".join(lines), actions=actions, language=language)
 
 
+class Covered:
+    """The published solutions each topic covers (by topic key), each worked out once."""
+
+    def __init__(self, published: Sequence[Solution]) -> None:
+        self._published = published
+        self._covered: dict[str, tuple[Solution, ...]] = {}
+
+    def __call__(self, key: str) -> tuple[Solution, ...]:
+        if key not in self._covered:
+            topic = Topic.from_key(key)
+            self._covered[key] = (
+                () if topic is None else tuple(s for s in self._published if topic.covers(s))
+            )
+        return self._covered[key]
+
+
 async def news(
     store: Store,
-    published: Sequence[Solution],
+    covered: Callable[[str], Sequence[Solution]],
     held: Sequence[Follow],
     *,
     since: datetime | None,
@@ -195,12 +213,10 @@ async def news(
     start: dict[str, datetime] = {}  # solution id → news after this counts
     solutions: dict[str, Solution] = {}
     for follow in held:
-        topic = Topic.from_key(follow.topic)
         begins = max(follow.at, since) if since is not None else follow.at
-        for solution in published:
-            if topic is not None and topic.covers(solution):
-                solutions[solution.id] = solution
-                start[solution.id] = min(start.get(solution.id, begins), begins)
+        for solution in covered(follow.topic):
+            solutions[solution.id] = solution
+            start[solution.id] = min(start.get(solution.id, begins), begins)
     if not solutions:
         return []
     ids = OneOf.of(solutions)
