@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
@@ -145,6 +145,26 @@ class Records:
     adoptions: tuple[Adoption, ...] = ()
     adaptations: tuple[Adaptation, ...] = ()
     versions: tuple[SolutionVersion, ...] = ()
+    # Each solution's records, gathered once: a month's recognition asks for every solution's.
+    _by_solution: dict[str, tuple[list[Adoption], list[Adaptation], list[SolutionVersion]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by: dict[str, tuple[list[Adoption], list[Adaptation], list[SolutionVersion]]] = {}
+        for adoption in self.adoptions:
+            by.setdefault(adoption.solution_id, ([], [], []))[0].append(adoption)
+        for adaptation in self.adaptations:
+            by.setdefault(adaptation.solution_id, ([], [], []))[1].append(adaptation)
+        for version in self.versions:
+            by.setdefault(version.solution_id, ([], [], []))[2].append(version)
+        object.__setattr__(self, "_by_solution", by)
+
+    def of(
+        self, solution_id: str
+    ) -> tuple[list[Adoption], list[Adaptation], list[SolutionVersion]]:
+        """One solution's adoptions, adaptations and versions."""
+        return self._by_solution.get(solution_id, ([], [], []))
 
 
 async def records_of(store: Store, solutions: Sequence[Solution]) -> Records:
@@ -200,7 +220,7 @@ def spreading(
     def within(moment: datetime) -> bool:
         return moment >= start and (end is None or moment < end)
 
-    adoptions = [a for a in records.adoptions if a.solution_id == solution.id]
+    adoptions, adaptations, versions = records.of(solution.id)
     home = folded_name(solution.organization)
     began = [
         a.organization
@@ -208,12 +228,12 @@ def spreading(
         if a.stage in USING and within(a.updated_at) and folded_name(a.organization) != home
     ]
     adapted = sorted(
-        (a for a in records.adaptations if a.solution_id == solution.id and within(a.created_at)),
+        (a for a in adaptations if within(a.created_at)),
         key=lambda a: a.created_at,
         reverse=True,
     )
     evidence = evidence_of(solution, adoptions)
-    firsts = [v.at for v in records.versions if v.solution_id == solution.id and v.number == 1]
+    firsts = [v.at for v in versions if v.number == 1]
     return Spreading(
         solution=solution,
         new=bool(firsts) and within(min(firsts)),

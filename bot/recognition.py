@@ -332,7 +332,7 @@ def letter(planned: Planned) -> Reply:
 def _using(solution: Solution, records: Records) -> int:
     """Organisations other than its own that try or use it now."""
     home = folded_name(solution.organization)
-    adoptions = [a for a in records.adoptions if a.solution_id == solution.id]
+    adoptions, _, _ = records.of(solution.id)
     return sum(1 for o in organizations_using(adoptions) if folded_name(o) != home)
 
 
