@@ -24,6 +24,7 @@ from bot.i18n import say
 from bot.messages import Incoming
 from bot.server import CORE
 from knowledge.records import Organisation, Submission, SubmissionState
+from knowledge.store import StoreError
 from tests.test_web_login import link_for
 from tests.web_site import fill, web_site
 
@@ -471,3 +472,23 @@ async def test_a_draft_sent_again_since_the_page_was_read_is_not_decided_unseen(
     response = await editor.post("s-odense", "publish", seen=new)
     assert response.status == 303
     assert await _state(site, "s-odense") is SubmissionState.PUBLISHED
+
+
+async def test_a_store_out_of_reach_is_a_page_saying_so_on_every_account_page(
+    site: TestServer, editor: Editor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csrf = await editor.csrf()
+    store = _core(site).services.store
+
+    async def failing(*_: object, **__: object) -> None:
+        raise StoreError("the database at 127.0.0.1:5432/test is out of reach")
+
+    for method in ("get", "find", "version"):  # the dashboard kept asks its version first
+        monkeypatch.setattr(store.submissions, method, failing)
+    for path in ("/dashboard", "/dashboard/submissions/s-odense", "/dashboard/submissions.csv"):
+        async with editor.http.get(path) as response:
+            page = await response.text()
+            assert (response.status, response.headers["Retry-After"]) == (503, "30"), path
+        assert "Traceback" not in page
+    response = await editor.post("s-odense", "publish", csrf=csrf)
+    assert response.status == 503

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from adapters.web.account import Account
 from adapters.web.adapter import WebAdapter, clean, visitor_or_new
@@ -147,6 +148,28 @@ def mount_pages(app: web.Application, connector: WebConnector) -> None:
 
     app.on_response_prepare.append(headers)
 
+    @web.middleware
+    async def unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A page of Spred's that fails (the store out of reach, say) is a page saying so and
+        when to try again, never a bare 500: one rule for every page."""
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception:
+            resource = request.match_info.route.resource
+            if resource not in ours:
+                raise
+            # the route's pattern, never the path: a login link's token must not be logged
+            log.exception("the page %s failed", resource.canonical if resource else "?")
+            response = pages.render(
+                "unavailable.html", request, pages.language(request), status=503
+            )
+            response.headers["Retry-After"] = "30"
+            return response
+
+    app.middlewares.append(unavailable)
+
 
 def language_of(request: web.Request, default: str) -> str:
     """`?lang=`, else the first of Danish and English the browser prefers, else `default`."""
@@ -261,15 +284,9 @@ class Pages:
 
     async def solution(self, request: web.Request) -> web.Response:
         language = self.language(request)
-        try:
-            page = await self.adapter.solution_page(
-                request.match_info["solution_id"], language=language
-            )
-        except Exception:  # the store out of reach, say: a page saying so, not a traceback
-            log.exception("the page of a solution failed")
-            response = self.render("unavailable.html", request, language, status=503)
-            response.headers["Retry-After"] = "30"
-            return response
+        page = await self.adapter.solution_page(
+            request.match_info["solution_id"], language=language
+        )
         if page is None:
             return self.render("not_found.html", request, language, status=404)
         charts = [c for c in (chart(f, language) for f in page.figures) if c is not None]

@@ -15,7 +15,6 @@ the 404 page, which does not tell the two apart.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -30,8 +29,6 @@ from bot.roles import Role
 from bot.turn import Refusal
 from bot.web_login import csrf_ok
 from knowledge.records import SubmissionState, WebSession
-
-log = logging.getLogger(__name__)
 
 # The forms' `decision` values, and the note each needs ("" for none).
 DECISIONS = {
@@ -103,11 +100,6 @@ class Review:
             return await self._page(
                 request, language, session, role, status=422, problem=problem, values=values
             )
-        except Exception:  # the store out of reach, say: a page saying so, not a traceback
-            log.exception("a decision on a submission failed")
-            response = self.pages.render("unavailable.html", request, language, status=503)
-            response.headers["Retry-After"] = "30"
-            return response
         query = urlencode({"lang": language, "decided": ref})
         raise web.HTTPSeeOther(f"/dashboard?{query}#decided", headers={"Cache-Control": "no-store"})
 
