@@ -653,7 +653,7 @@ class Core:
         chat's Refusal when it is not theirs to decide (gone, another organisation's,
         AlreadyDecided)."""
         submission = await review.waiting(self.services, role, ref, language=language)
-        return submission_page(submission, language=language, today=self.services.clock().date())
+        return submission_page(submission, language=language, now=self.services.clock())
 
     async def decide(
         self,

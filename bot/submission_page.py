@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.flows.draft import get
+from bot.flows.review import age
 from bot.i18n import say
 from bot.solution_page import Contact, Figure, figure_of
 from knowledge.records import Submission
-from knowledge.solutions import STATUSES, Result
+from knowledge.solutions import FIRST_STATUS, STATUSES, Result
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,7 +33,6 @@ class SubmissionPage:
     organization: str
     unit: str
     status: str  # in the reader's language
-    tags: tuple[str, ...]
     figure: Figure | None  # None when the draft names no metric
     contact: Contact
     sharer: str  # their name as their platform gave it, else their id
@@ -50,7 +50,7 @@ def _number(draft: Mapping[str, Any], *path: str | int) -> int | float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def submission_page(submission: Submission, *, language: str, today: date) -> SubmissionPage:
+def submission_page(submission: Submission, *, language: str, now: datetime) -> SubmissionPage:
     draft = submission.draft
     metric = _text(draft, "results", 0, "metric")
     result = Result(
@@ -61,8 +61,7 @@ def submission_page(submission: Submission, *, language: str, today: date) -> Su
         period=_text(draft, "results", 0, "period"),
         source=_text(draft, "results", 0, "source"),
     )
-    tags = get(draft, ("tags",))
-    status = _text(draft, "status") or "pilot"  # as publishing would make it
+    status = _text(draft, "status") or FIRST_STATUS  # as publishing would make it
     return SubmissionPage(
         id=submission.id,
         stamp=submission.stamp,
@@ -73,7 +72,6 @@ def submission_page(submission: Submission, *, language: str, today: date) -> Su
         organization=_text(draft, "organization"),
         unit=_text(draft, "unit"),
         status=say(language, f"status_{status}") if status in STATUSES else status,
-        tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         figure=figure_of(result, language) if metric or result.quantified else None,
         contact=Contact(
             name=_text(draft, "contacts", 0, "name"),
@@ -82,5 +80,5 @@ def submission_page(submission: Submission, *, language: str, today: date) -> Su
         ),
         sharer=submission.sharer_name or submission.sharer,
         shared_on=submission.created_at.date(),
-        days=max(0, (today - submission.created_at.date()).days),
+        days=age(submission.created_at, now),  # as the chat's queue counts them
     )

@@ -18,6 +18,7 @@ from knowledge.validation import FieldError, Fields, ValidationError
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGES = ("da", "en")
 STATUSES = ("pilot", "proven", "scaled")
+FIRST_STATUS = STATUSES[0]  # what a solution is until someone says more
 
 Language = Literal["da", "en"]
 Status = Literal["pilot", "proven", "scaled"]
@@ -313,7 +314,7 @@ def _parse(raw: object, path: str, errors: list[FieldError]) -> Solution | None:
         contacts=tuple(contacts),
         **labels,
         language=f.choice("language", LANGUAGES, default="da"),  # type: ignore[arg-type]
-        status=f.choice("status", STATUSES, default="pilot"),  # type: ignore[arg-type]
+        status=f.choice("status", STATUSES, default=FIRST_STATUS),  # type: ignore[arg-type]
         retired=f.flag("retired"),
         owner=f.text("owner", max_len=254),
         confirmed=f.day("confirmed"),
