@@ -11,7 +11,7 @@ import copy
 import itertools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -402,12 +402,11 @@ def finish(draft: Mapping[str, Any], *, solution_id: str, language: str) -> Solu
     return parse_solution(raw, path="solution")
 
 
-def slug(title: str, taken: set[str]) -> str:
-    """A free id made from a title: "Hurtig opstart i hjemmeplejen" → hurtig-opstart-i-…"""
+def slugs(title: str) -> Iterator[str]:
+    """The ids a title may be published as, the first free one to be taken:
+    "Hurtig opstart i hjemmeplejen" → hurtig-opstart-i-…, then …-2, …-3."""
     base = (
         "-".join(re.findall(r"[a-z0-9]+", fold(title)))[: rules.MAX_ID - 4].strip("-") or "loesning"
     )
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    yield base
+    yield from (f"{base}-{n}" for n in itertools.count(2))

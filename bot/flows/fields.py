@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.demand import answer_demand
-from bot.flows.draft import Field, Problem, check, finish, lacks_figure, put, slug, unfit_fields
+from bot.flows.draft import Field, Problem, check, finish, lacks_figure, put, slugs, unfit_fields
 from bot.messages import Form, FormField, Reply
 from bot.turn import Refusal, Services, Turn
 from knowledge.solutions import Solution
@@ -56,11 +56,13 @@ async def drafted(turn: Turn, draft: Mapping[str, Any]) -> Solution:
 
 async def solution_of(store: Store, draft: Mapping[str, Any], *, language: str) -> Solution:
     """`drafted`, for a caller without a turn (an editor on the web, bot/flows/review.py)."""
-    taken = set(await store.solutions.keys())
+    # The first free id its title gives: one look-up, as a new title's is free (never a
+    # read of every id, which would grow with the knowledge base on every preview).
+    for solution_id in slugs(str(draft.get("title", ""))):
+        if await store.solutions.get(solution_id) is None:
+            break
     try:
-        return finish(
-            draft, solution_id=slug(str(draft.get("title", "")), taken), language=language
-        )
+        return finish(draft, solution_id=solution_id, language=language)
     except ValidationError as exc:
         raise unfit(exc, language) from None
 
