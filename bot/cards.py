@@ -148,7 +148,6 @@ def solution_actions(solution: Solution, language: str, *, detailed: bool) -> tu
     view, one step away (which needs no "more about it"), and so is following the solution's
     first domain (issue 17): five buttons there, within what Teams shows on a card."""
     ref = {"solution": solution.id}
-    follow = _follow_action(solution, language)
     contact = Action(
         id="contact",
         label=say(language, "act_contact", name=solution.contacts[0].name),
@@ -162,7 +161,7 @@ def solution_actions(solution: Solution, language: str, *, detailed: bool) -> tu
         Action(id="adopt", label=say(language, "act_try"), payload=ref | {"stage": "piloting"}),
         Action(id="adopt", label=say(language, "act_use"), payload=ref | {"stage": "adopted"}),
         Action(id="who_uses", label=say(language, "act_who_uses"), payload=ref),
-        *follow,
+        *_follow_action(solution, language),
     )
 
 

@@ -43,9 +43,11 @@ def label_of(topic: Topic, solutions: Iterable[Solution]) -> str:
     return topic.value
 
 
-def known_by_key(known: Mapping[str, Topic]) -> dict[str, Topic]:
-    """The known topics (KnowledgeBase.topics) by key: what a button may ask to follow."""
-    return {topic.key: topic for topic in known.values()}
+def known_by_key(key: str, known: Mapping[str, Topic]) -> Topic | None:
+    """The known topic (KnowledgeBase.topics, by folded value) a key names: what a button
+    may ask to follow. One look-up: the key holds the folded value after its kind."""
+    topic = known.get(key.partition(":")[2])
+    return topic if topic is not None and topic.key == key else None
 
 
 async def following(store: Store, user: str) -> list[Follow]:

@@ -31,7 +31,7 @@ async def follow(turn: Turn) -> list[Reply]:
     published = list(turn.kb.matcher.published())
     if turn.message.action is not None:  # a button: the topic it carries, if still known
         key = turn.payload_text("topic", limit=MAX_TOPIC + 20)
-        topic = follows.known_by_key(turn.kb.topics()).get(key)
+        topic = follows.known_by_key(key, turn.kb.topics())
         if topic is None:
             raise Refusal("follow_unknown_topic")
         return await _start(turn, topic, follows.label_of(topic, published))
