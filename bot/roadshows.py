@@ -194,7 +194,7 @@ async def invitees(services: Services, solution: Solution, *, organiser: str) ->
     for follow in await store.follows.find(limit=None, topic=OneOf.of(t.key for t in topics)):
         add(follow.user, "roadshow_why_follows", follow.label)
     for user in list(found):
-        person = people.get(user) or await _person(services, user)
+        person = people.get(user) or await services.person_of(user)
         manager = (
             await services.store.people.get(person.manager_id)
             if person and person.manager_id
@@ -208,11 +208,6 @@ async def invitees(services: Services, solution: Solution, *, organiser: str) ->
             continue
         add(address_of(manager), "roadshow_why_staff")
     return [i for i in found.values() if i.user not in using][:MOST_INVITED]
-
-
-async def _person(services: Services, user: str) -> Person | None:
-    platform, _, user_id = user.partition(":")
-    return await services.person_for(platform, user_id)
 
 
 def invitation(roadshow: Roadshow, *, language: str, reason: str, about: str = "") -> Reply:

@@ -40,8 +40,9 @@ from bot.organisations import Organisations
 from bot.outbox import Outbox
 from bot.reach import FULL, Budget, see_less
 from bot.render_text import quoted
+from bot.turn import directory_of
 from knowledge.records import Demand, DemandStatus, Person, RoutedQuestion
-from knowledge.solutions import PLATFORM_ID_FIELDS, Solution
+from knowledge.solutions import Solution
 from knowledge.store import Store
 from knowledge.store.query import Below, OneOf
 from knowledge.text import fold, folded_name, question_key
@@ -93,17 +94,6 @@ def topics_of(
 def _add(found: dict[str, Topic], topic: Topic) -> None:
     if folded_name(topic.value):
         found.setdefault(topic.key, topic)
-
-
-async def person_of(store: Store, user: str) -> Person | None:
-    """A platform-qualified user's directory entry (on the terminal, by its id)."""
-    platform, _, user_id = user.partition(":")
-    if platform == "console":
-        return await store.people.get(user_id)
-    field = PLATFORM_ID_FIELDS.get(platform)
-    if not field or not user_id:
-        return None
-    return next(iter(await store.people.find(limit=1, **{field: user_id})), None)
 
 
 def _same_unit(a: Person | None, b: Person | None) -> bool:
@@ -218,10 +208,10 @@ class Routing:
         for follow in sorted(held, key=lambda f: f.at):
             if follow.user != demand.asker and not is_channel(follow.user):
                 languages.setdefault(follow.user, follow.language)
-        asker = await person_of(self.store, demand.asker)
+        asker = await directory_of(self.store, demand.asker)
         ranked = []
         for order, user in enumerate(languages):
-            person = await person_of(self.store, user)
+            person = await directory_of(self.store, user)
             if not _same_unit(asker, person):
                 ranked.append((_rank(asker, person), order, user))
         return [(user, languages[user]) for _, _, user in sorted(ranked)]

@@ -49,19 +49,12 @@ class Services:
     names: PeopleNames = field(default_factory=PeopleNames)  # the directory by name
 
     async def person_for(self, platform: str, user_id: str, email: str = "") -> Person | None:
-        """The people directory's entry for a chat user: by their id on the platform (on the
-        terminal, their directory id), else by e-mail in any case; the first stored if
-        several match. Runs for every question, so each is one indexed look-up."""
-        people = self.store.people
-        found: Person | None = None
-        field = PLATFORM_ID_FIELDS.get(platform)
-        if user_id and field:
-            found = next(iter(await people.find(limit=1, **{field: user_id})), None)
-        elif user_id and platform == "console":
-            found = await people.get(user_id)
-        if found is None and email:
-            found = next(iter(await people.find(limit=1, email_key=email.casefold())), None)
-        return found
+        """The people directory's entry for a chat user (`directory_entry`)."""
+        return await directory_entry(self.store, platform, user_id, email)
+
+    async def person_of(self, user: str) -> Person | None:
+        """The entry of a platform-qualified user (`directory_of`)."""
+        return await directory_of(self.store, user)
 
     async def address_of(
         self, contact: Contact, platforms: Iterable[str], *, organization: str = ""
@@ -213,3 +206,27 @@ class Turn:
         if solution.retired:
             raise Refusal("solution_retired", title=solution.title)
         return solution
+
+
+async def directory_entry(
+    store: Store, platform: str, user_id: str, email: str = ""
+) -> Person | None:
+    """The people directory's entry for a chat user: by their id on the platform (on the
+    terminal, their directory id), else by e-mail in any case; the first stored if several
+    match. Runs for every question, so each is one indexed look-up."""
+    people = store.people
+    found: Person | None = None
+    field = PLATFORM_ID_FIELDS.get(platform)
+    if user_id and field:
+        found = next(iter(await people.find(limit=1, **{field: user_id})), None)
+    elif user_id and platform == "console":
+        found = await people.get(user_id)
+    if found is None and email:
+        found = next(iter(await people.find(limit=1, email_key=email.casefold())), None)
+    return found
+
+
+async def directory_of(store: Store, user: str) -> Person | None:
+    """The entry of a platform-qualified user ("slack:U123"; on the terminal, by its id)."""
+    platform, _, user_id = user.partition(":")
+    return await directory_entry(store, platform, user_id)
