@@ -133,7 +133,10 @@ async def tell_moved_up(services: Services, roadshow: Roadshow, moved: list[str]
     for user in moved:
         language = await spoken_by(services.store, user) or services.settings.language
         text = say(
-            language, "roadshow_moved_up", title=roadshow.title, when=when(roadshow, language)
+            language,
+            "roadshow_moved_up",
+            title=roadshow.title,
+            when=when(roadshow, language, services.settings.nudges.timezone),
         )
         text += "\n" + say(language, "roadshow_calendar", link=ics_link(services, roadshow))
         await services.outbox.send(
@@ -210,7 +213,9 @@ async def invitees(services: Services, solution: Solution, *, organiser: str) ->
     return [i for i in found.values() if i.user not in using][:MOST_INVITED]
 
 
-def invitation(roadshow: Roadshow, *, language: str, reason: str, about: str = "") -> Reply:
+def invitation(
+    roadshow: Roadshow, *, language: str, zone: str, reason: str, about: str = ""
+) -> Reply:
     """An invitation: what, when, where, why them; the answers, and the budget's buttons."""
     why = say(language, reason, about=about, title=roadshow.title)
     text = say(
@@ -218,7 +223,7 @@ def invitation(roadshow: Roadshow, *, language: str, reason: str, about: str = "
         "roadshow_invitation",
         title=roadshow.title,
         organiser=roadshow.organiser_name or say(language, "roadshow_the_originators"),
-        when=when(roadshow, language),
+        when=when(roadshow, language, zone),
         where=roadshow.where,
         places=roadshow.places,
         why=why,
@@ -253,7 +258,13 @@ async def invite(
         if not await budget.spend(invitee.user, kind="invitation", at=at, ref=letter_id):
             continue
         language = await spoken_by(services.store, invitee.user) or services.settings.language
-        reply = invitation(roadshow, language=language, reason=invitee.reason, about=invitee.about)
+        reply = invitation(
+            roadshow,
+            language=language,
+            zone=services.settings.nudges.timezone,
+            reason=invitee.reason,
+            about=invitee.about,
+        )
         await services.outbox.send(
             Notice(to=invitee.user, kind="roadshow", reply=reply), letter_id=letter_id
         )
@@ -277,7 +288,8 @@ def local(roadshow: Roadshow, zone: str) -> datetime:
     return roadshow.at.astimezone(ZoneInfo(zone))
 
 
-def when(roadshow: Roadshow, language: str, zone: str = "Europe/Copenhagen") -> str:
+def when(roadshow: Roadshow, language: str, zone: str) -> str:
+    """Its day and time in `zone` (SPRED's time zone, `settings.nudges.timezone`)."""
     moment = local(roadshow, zone)
     return say(
         language,
@@ -401,7 +413,7 @@ class Reminders:
             language,
             f"roadshow_{what}",
             title=roadshow.title,
-            when=when(roadshow, language),
+            when=when(roadshow, language, self.services.settings.nudges.timezone),
             where=roadshow.where,
         )
         if what == "reminder":
