@@ -96,16 +96,21 @@ async def test_anyone_shares_and_an_editor_publishes_it_and_the_sharer_is_told(
     chat.expect(SNOW)
 
 
-async def test_asked_for_changes_the_sharer_fixes_and_resends_then_a_rejection_says_why(
-    chat: Chat, admin: Chat, core: Core, inbox: Inbox
-) -> None:
-    store = core.services.store
+async def _submitted_and_listed(chat: Chat, admin: Chat) -> None:
+    """Anna shares ANSWERS and sends it in; the editor lists what waits."""
     await _share(chat, ANSWERS)
     await chat.send("Indsend.")
     chat.expect("er sendt til en redaktør")
     await admin.send("indsendte")
     admin.expect("venter")
     admin.expect(SNOW)
+
+
+async def test_asked_for_changes_the_sharer_fixes_and_resends_then_a_rejection_says_why(
+    chat: Chat, admin: Chat, core: Core, inbox: Inbox
+) -> None:
+    store = core.services.store
+    await _submitted_and_listed(chat, admin)
     await admin.press("Bed om ændringer")
     admin.expect("Hvad skal ændres")
     await admin.send("\x1b[31m")
@@ -177,12 +182,7 @@ async def test_a_submission_sent_again_since_the_editor_saw_it_is_not_decided_un
     chat: Chat, admin: Chat, core: Core, inbox: Inbox
 ) -> None:
     store = core.services.store
-    await _share(chat, ANSWERS)
-    await chat.send("Indsend.")
-    chat.expect("er sendt til en redaktør")
-    await admin.send("indsendte")
-    admin.expect("venter")
-    admin.expect(SNOW)
+    await _submitted_and_listed(chat, admin)
 
     async def sent_again() -> None:  # as *Ret og send igen* stores a new version
         current = await store.submissions.get(await _any_id(core))

@@ -515,14 +515,14 @@ async def test_a_modal_with_invalid_input_shows_errors_on_its_fields(spred: Spre
     assert "e-mail" in answer["errors"]["email"]
     good = GOOD_SOLUTION
     core = spred.server.app[CORE]
-    real = core.services.kb.store.solutions.keys
+    real = core.services.kb.store.solutions.get
 
-    async def failing() -> list[str]:
+    async def failing(key: str) -> None:  # the store, asked whether the id is free
         raise OSError("disk gone")
 
-    core.services.kb.store.solutions.keys = failing  # type: ignore[method-assign]
+    core.services.kb.store.solutions.get = failing  # type: ignore[method-assign]
     failed = await submitted(good)
-    core.services.kb.store.solutions.keys = real  # type: ignore[method-assign]
+    core.services.kb.store.solutions.get = real  # type: ignore[method-assign]
     assert failed["response_action"] == "errors"  # the modal stays open, nothing typed lost
     assert "noget gik galt" in failed["errors"]["title"]
     assert (await spred.interaction(submit(good))).status == 200
